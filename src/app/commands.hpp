@@ -1,0 +1,12 @@
+// The trilink subcommands. Each registers itself on the CLI11 app and returns the exit code
+// through `exit_code` when it runs: 0 success, 2 bad input (one line on stderr naming the
+// field or file), 1 internal failure.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace trilink::app {
+
+void add_trajectory_command(CLI::App& app, int& exit_code);
+
+}  // namespace trilink::app

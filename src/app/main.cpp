@@ -1,0 +1,22 @@
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "app/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"trilink: a trilateral missile-warning picture (simulation and exercise)"};
+  app.require_subcommand(1);
+  int exit_code = 0;
+  trilink::app::add_trajectory_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "trilink: " << e.what() << "\n";
+    return 2;
+  }
+  return exit_code;
+}

@@ -1,0 +1,146 @@
+// trilink trajectory: shape one flight and print its figures.
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "app/commands.hpp"
+#include "base/text.hpp"
+#include "flight/shaping.hpp"
+#include "geo/angles.hpp"
+
+namespace trilink::app {
+namespace {
+
+// "LAT,LON" in degrees.
+Expected<geo::Geodetic> parse_lat_lon(const std::string& text, const std::string& option) {
+  const auto comma = text.find(',');
+  if (comma == std::string::npos)
+    return fail(option, "expected LAT,LON in degrees, got '" + text + "'");
+  try {
+    std::size_t used_lat = 0, used_lon = 0;
+    const std::string lat_s = text.substr(0, comma), lon_s = text.substr(comma + 1);
+    const double lat = std::stod(lat_s, &used_lat);
+    const double lon = std::stod(lon_s, &used_lon);
+    if (used_lat != lat_s.size() || used_lon != lon_s.size()) throw std::invalid_argument("");
+    if (!(lat >= -90.0 && lat <= 90.0))
+      return fail(option, "latitude must be in [-90, 90], got " + lat_s);
+    if (!(lon >= -180.0 && lon <= 360.0))
+      return fail(option, "longitude must be in [-180, 360], got " + lon_s);
+    return geo::Geodetic::from_deg(lat, lon);
+  } catch (const std::exception&) {
+    return fail(option, "expected LAT,LON in degrees, got '" + text + "'");
+  }
+}
+
+struct Options {
+  std::string from, to;
+  std::optional<double> azimuth_deg, apogee_km, range_km;
+  std::string missile_class, profile;
+  bool json = false;
+};
+
+int run(const Options& o) {
+  const auto bad = [](const Error& e) {
+    std::cerr << "trilink trajectory: " << e.message() << "\n";
+    return 2;
+  };
+  flight::ShapeRequest req;
+  auto from = parse_lat_lon(o.from, "--from");
+  if (!from) return bad(from.error());
+  req.site = *from;
+  if (o.azimuth_deg) {
+    if (!std::isfinite(*o.azimuth_deg)) return bad(Error{"--azimuth", "must be a number"});
+    req.azimuth_rad = geo::wrap_two_pi(geo::deg_to_rad(*o.azimuth_deg));
+  }
+  if (!o.to.empty()) {
+    auto to = parse_lat_lon(o.to, "--to");
+    if (!to) return bad(to.error());
+    const auto path = geo::geodesic_inverse(req.site, *to);
+    req.azimuth_rad = path.azimuth_rad;
+    if (o.range_km && std::abs(*o.range_km * 1e3 - path.distance_m) > 0.01 * path.distance_m)
+      return bad(Error{"--range-km", "disagrees with --to, which is " +
+                                         fixed(path.distance_m / 1e3, 1) + " km away"});
+    req.range_m = path.distance_m;
+  }
+  if (o.range_km) req.range_m = *o.range_km * 1e3;
+  if (!o.range_km && o.to.empty()) return bad(Error{"--range-km", "required without --to"});
+  if (o.apogee_km) req.apogee_m = *o.apogee_km * 1e3;
+  if (!o.missile_class.empty()) {
+    req.missile_class = flight::parse_missile_class(o.missile_class);
+    if (!req.missile_class)
+      return bad(Error{"--class", "must be srbm, irbm or icbm, got '" + o.missile_class + "'"});
+  }
+  if (!o.profile.empty()) {
+    req.profile = flight::parse_profile(o.profile);
+    if (!req.profile)
+      return bad(Error{"--profile",
+                       "must be minimum-energy, lofted or depressed, got '" + o.profile + "'"});
+  }
+  if (!req.apogee_m && !req.profile) return bad(Error{"--apogee-km", "required without --profile"});
+  const auto shaped = flight::shape(req);
+  if (!shaped) {
+    Error e = shaped.error();
+    e.where = "--" + std::string(e.where == "apogee_km"  ? "apogee-km"
+                                 : e.where == "range_km" ? "range-km"
+                                                         : e.where);
+    return bad(e);
+  }
+  const auto& t = shaped->flight.trajectory;
+  if (o.json) {
+    nlohmann::ordered_json j;
+    j["class"] = flight::to_string(shaped->plan.vehicle.missile_class);
+    j["burnout_s"] = t.burnout_s;
+    j["apogee_km"] = t.apogee_height_m / 1e3;
+    j["range_km"] = t.ground_range_m / 1e3;
+    j["flight_time_s"] = t.impact_s;
+    j["impact_lat_deg"] = t.impact.lat_deg();
+    j["impact_lon_deg"] = t.impact.lon_deg();
+    j["max_speed_mps"] = t.max_speed_mps;
+    j["burnout_speed_mps"] = t.burnout_speed_mps;
+    j["burnout_height_km"] = t.burnout_height_m / 1e3;
+    j["impact_speed_mps"] = t.impact_speed_mps;
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "class          " << flight::to_string(shaped->plan.vehicle.missile_class) << "\n"
+            << "burnout        " << fixed(t.burnout_s, 1) << " s at "
+            << fixed(t.burnout_height_m / 1e3, 1) << " km, " << fixed(t.burnout_speed_mps, 0)
+            << " m/s\n"
+            << "apogee         " << fixed(t.apogee_height_m / 1e3, 1) << " km at "
+            << fixed(t.apogee_s, 1) << " s\n"
+            << "ground range   " << fixed(t.ground_range_m / 1e3, 1) << " km\n"
+            << "flight time    " << fixed(t.impact_s, 1) << " s (" << fixed(t.impact_s / 60.0, 1)
+            << " min)\n"
+            << "impact point   " << fixed(t.impact.lat_deg(), 4) << ", "
+            << fixed(t.impact.lon_deg(), 4) << "\n"
+            << "max speed      " << fixed(t.max_speed_mps, 0) << " m/s (Earth-relative)\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_trajectory_command(CLI::App& app, int& exit_code) {
+  auto opts = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("trajectory", "shape one ballistic flight and print its figures");
+  cmd->add_option("--from", opts->from, "launch point LAT,LON (degrees)")->required();
+  auto* az = cmd->add_option("--azimuth", opts->azimuth_deg, "launch azimuth (degrees from north)");
+  auto* to = cmd->add_option("--to", opts->to, "aim point LAT,LON (degrees)");
+  az->excludes(to);
+  cmd->add_option("--apogee-km", opts->apogee_km, "requested apogee (km)");
+  cmd->add_option("--range-km", opts->range_km, "requested ground range (km)");
+  cmd->add_option("--class", opts->missile_class,
+                  "srbm, irbm or icbm (default: smallest that can fly it)");
+  cmd->add_option("--profile", opts->profile, "minimum-energy, lofted or depressed");
+  cmd->add_flag("--json", opts->json, "print one JSON object");
+  cmd->callback([opts, &exit_code, az, to] {
+    if (az->count() == 0 && to->count() == 0) {
+      std::cerr << "trilink trajectory: --azimuth: give --azimuth or --to\n";
+      exit_code = 2;
+      return;
+    }
+    exit_code = run(*opts);
+  });
+}
+
+}  // namespace trilink::app

@@ -1,0 +1,278 @@
+#include "flight/flight.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <vector>
+
+#include "flight/atmosphere.hpp"
+#include "flight/gravity.hpp"
+#include "geo/wgs84.hpp"
+
+namespace trilink::flight {
+namespace {
+
+using geo::Vec3;
+
+// Height above the ellipsoid, approximated from the geocentric radius (good to metres below
+// 1000 km; used only for air density inside the force model).
+double approx_height_m(const Vec3& r) {
+  const double rn = r.norm();
+  const double sin_lat = r.z() / rn;
+  return rn - geo::wgs84::a_m() * (1.0 - geo::wgs84::f() * sin_lat * sin_lat);
+}
+
+struct Thrust {
+  double accel_mps2 = 0.0;  // T / m
+  double mass_kg = 0.0;
+};
+
+// Everything the right-hand side needs, fixed for one flight.
+class ForceModel {
+ public:
+  ForceModel(const FlightPlan* plan, double rv_beta, const Vec3& plane_normal,
+             const FlightOptions& opt)
+      : plan_(plan), rv_beta_(rv_beta), plane_normal_(plane_normal), opt_(opt) {
+    if (plan_) {
+      double t = 0.0;
+      for (const auto& s : plan_->vehicle.stages) {
+        t += s.burn_time_s();
+        stage_end_s_.push_back(t);
+      }
+    }
+  }
+
+  const std::vector<double>& stage_end_s() const { return stage_end_s_; }
+
+  Thrust thrust(double t) const {
+    if (!plan_ || t >= plan_->burnout_s()) return {};
+    const auto& stages = plan_->vehicle.stages;
+    double mass = plan_->vehicle.payload_kg;
+    std::size_t k = 0;
+    while (k < stages.size() && t >= stage_end_s_[k]) ++k;
+    if (k == stages.size()) return {};
+    const double stage_start = k == 0 ? 0.0 : stage_end_s_[k - 1];
+    for (std::size_t j = k; j < stages.size(); ++j)
+      mass += stages[j].dry_kg + stages[j].propellant_kg;
+    mass -= stages[k].mass_flow_kgps() * (t - stage_start);
+    return {stages[k].thrust_n / mass, mass};
+  }
+
+  double pitch_rad(double t) const {
+    const double rise = plan_->vehicle.vertical_rise_s;
+    if (t <= rise) return std::numbers::pi / 2;
+    const double span = plan_->vehicle.pitch_over_fraction * (plan_->burnout_s() - rise);
+    const double s = std::min(1.0, (t - rise) / std::max(span, 1e-3));
+    return std::numbers::pi / 2 + s * (plan_->end_pitch_rad - std::numbers::pi / 2);
+  }
+
+  State6 operator()(double t, const State6& y) const {
+    const Vec3 r = y.head<3>();
+    const Vec3 v = y.tail<3>();
+    Vec3 a = opt_.j2 ? gravity_j2(r) : gravity_point_mass(r);
+    const Thrust th = thrust(t);
+    const Vec3 up = r.normalized();
+    if (th.accel_mps2 > 0.0) {
+      const Vec3 downrange = plane_normal_.cross(up).normalized();
+      const double p = pitch_rad(t);
+      a += th.accel_mps2 * (std::sin(p) * up + std::cos(p) * downrange);
+    }
+    if (opt_.drag) {
+      const Vec3 v_rel =
+          opt_.earth_rotation ? Vec3(v - Vec3(0, 0, geo::wgs84::omega_radps()).cross(r)) : v;
+      const double h = approx_height_m(r);
+      const double rho = air_density_kgpm3(h);
+      if (rho > 0.0) {
+        const double inv_beta = th.accel_mps2 > 0.0 ? plan_->vehicle.boost_cd_area_m2 / th.mass_kg
+                                                    : (rv_beta_ > 0.0 ? 1.0 / rv_beta_ : 0.0);
+        const double speed = v_rel.norm();
+        const Vec3 a_drag = -0.5 * rho * speed * inv_beta * v_rel;
+        a += a_drag;
+        const double ld = plan_ ? plan_->vehicle.lift_to_drag : 0.0;
+        if (ld > 0.0 && th.accel_mps2 == 0.0 && speed > 0.0) {
+          // Pull-up: lift commanded in proportion to the descent angle (full at 5 deg down)
+          // and faded in over 5 km below the pull-up height. Continuous, so the integrator
+          // sees no switching.
+          const Vec3 dir = v_rel / speed;
+          const double descent =
+              std::clamp(-dir.dot(up) / std::sin(5.0 * std::numbers::pi / 180.0), 0.0, 1.0);
+          const double below = std::clamp((plan_->vehicle.pull_up_height_m - h) / 5000.0, 0.0, 1.0);
+          if (descent * below > 0.0) {
+            const Vec3 lift_dir = (up - up.dot(dir) * dir).normalized();
+            a += ld * descent * below * a_drag.norm() * lift_dir;
+          }
+        }
+      }
+    }
+    State6 dy;
+    dy << v, a;
+    return dy;
+  }
+
+ private:
+  const FlightPlan* plan_;
+  double rv_beta_;
+  Vec3 plane_normal_;
+  const FlightOptions& opt_;
+  std::vector<double> stage_end_s_;
+};
+
+double earth_relative_speed(const State6& y, bool rotation) {
+  if (!rotation) return y.tail<3>().norm();
+  return (y.tail<3>() - Vec3(0, 0, geo::wgs84::omega_radps()).cross(y.head<3>())).norm();
+}
+
+double exact_height_m(const Trajectory& traj, const Vec3& r_inertial, double t) {
+  const double theta = traj.earth_angle_rad(t);
+  const double c = std::cos(theta), s = std::sin(theta);
+  const Vec3 r_ecef(c * r_inertial.x() + s * r_inertial.y(),
+                    -s * r_inertial.x() + c * r_inertial.y(), r_inertial.z());
+  return geo::to_geodetic(geo::Ecef{r_ecef}).h_m;
+}
+
+// Hermite interpolation on one step, for event location.
+Vec3 hermite_position(double t0, const State6& y0, double t1, const State6& y1, double t) {
+  const double h = t1 - t0;
+  const double s = (t - t0) / h;
+  const double h00 = 2 * s * s * s - 3 * s * s + 1, h10 = s * s * s - 2 * s * s + s;
+  const double h01 = -2 * s * s * s + 3 * s * s, h11 = s * s * s - s * s;
+  return h00 * y0.head<3>() + h10 * h * y0.tail<3>() + h01 * y1.head<3>() + h11 * h * y1.tail<3>();
+}
+
+// Integrates with the given force model through the event times, recording samples and
+// the apogee, max speed and impact events.
+Flight run(const ForceModel& model, const geo::Geodetic& site, const State6& y0,
+           std::vector<double> events, double burnout_s, const FlightOptions& opt) {
+  Flight out;
+  Trajectory& traj = out.trajectory;
+  traj.launch_site = site;
+  traj.earth_rotation = opt.earth_rotation;
+  traj.burnout_s = burnout_s;
+  traj.apogee_height_m = -1e9;
+
+  const auto record = [&](double t, const State6& y, const State6& dy) {
+    if (!opt.keep_samples && !traj.samples.empty()) {
+      traj.samples.back() = Sample{t, y.head<3>(), y.tail<3>(), dy.tail<3>()};
+      return;
+    }
+    traj.samples.push_back(Sample{t, y.head<3>(), y.tail<3>(), dy.tail<3>()});
+  };
+  record(0.0, y0, model(0.0, y0));
+
+  double prev_h = exact_height_m(traj, y0.head<3>(), 0.0);
+  double prev_radial = 0.0;
+  bool done = false;
+  const auto on_step = [&](double t0, const State6& y0s, const State6&, double t1, const State6& y1,
+                           const State6& dy1) {
+    const double speed = earth_relative_speed(y1, opt.earth_rotation);
+    traj.max_speed_mps = std::max(traj.max_speed_mps, speed);
+    const double h1 = exact_height_m(traj, y1.head<3>(), t1);
+    const double radial = y1.head<3>().normalized().dot(y1.tail<3>());
+    // Apogee: the geodetic height peaks inside this step; golden-section on the interpolant.
+    if (h1 > traj.apogee_height_m || (prev_radial > 0.0 && radial <= 0.0)) {
+      double lo = t0, hi = t1;
+      const auto height_at = [&](double t) {
+        return exact_height_m(traj, hermite_position(t0, y0s, t1, y1, t), t);
+      };
+      if (prev_radial > 0.0 && radial <= 0.0) {
+        constexpr double g = 0.6180339887498949;
+        for (int i = 0; i < 40; ++i) {
+          const double a = hi - g * (hi - lo), b = lo + g * (hi - lo);
+          if (height_at(a) < height_at(b)) {
+            lo = a;
+          } else {
+            hi = b;
+          }
+        }
+      } else {
+        lo = hi = t1;
+      }
+      const double tp = 0.5 * (lo + hi);
+      const double hp = std::max(height_at(tp), h1);
+      if (hp > traj.apogee_height_m) {
+        traj.apogee_height_m = hp;
+        traj.apogee_s = hp == h1 ? t1 : tp;
+      }
+    }
+    prev_radial = radial;
+    if (h1 < 0.0 && prev_h >= 0.0 && t1 > 1.0) {
+      // Impact: secant iterations for h = 0 on the step's interpolant.
+      double a = t0, b = t1, ha = prev_h, hb = h1;
+      for (int i = 0; i < 50 && b - a > 1e-6; ++i) {
+        const double m =
+            std::clamp(a - ha * (b - a) / (hb - ha), a + 1e-3 * (b - a), b - 1e-3 * (b - a));
+        const double hm = exact_height_m(traj, hermite_position(t0, y0s, t1, y1, m), m);
+        (hm >= 0.0 ? a : b) = m;
+        (hm >= 0.0 ? ha : hb) = hm;
+      }
+      const double ti = a - ha * (b - a) / (hb - ha);
+      State6 yi;
+      const double s = (ti - t0) / (t1 - t0);
+      yi << hermite_position(t0, y0s, t1, y1, ti), (1 - s) * y0s.tail<3>() + s * y1.tail<3>();
+      record(ti, yi, dy1);
+      traj.impacted = true;
+      traj.impact_s = ti;
+      traj.impact_speed_mps = earth_relative_speed(yi, opt.earth_rotation);
+      done = true;
+      return false;
+    }
+    prev_h = h1;
+    if (std::abs(t1 - burnout_s) < 1e-9) {
+      traj.burnout_speed_mps = speed;
+      traj.burnout_height_m = h1;
+    }
+    record(t1, y1, dy1);
+    return true;
+  };
+
+  events.push_back(opt.max_flight_s);
+  std::sort(events.begin(), events.end());
+  double t = 0.0;
+  State6 y = y0;
+  for (double t_event : events) {
+    if (done || t_event <= t) continue;
+    y = integrate(model, t, y, std::min(t_event, opt.max_flight_s), opt.step, out.stats, on_step);
+  }
+  if (traj.impacted) {
+    traj.impact = geo::to_geodetic(geo::Ecef{traj.ecef_at(traj.impact_s).r_m});
+    traj.impact.h_m = 0.0;
+    traj.ground_range_m = geo::geodesic_inverse(site, traj.impact).distance_m;
+  }
+  return out;
+}
+
+}  // namespace
+
+double FlightPlan::burnout_s() const {
+  return std::min(cutoff_s, vehicle.total_burn_time_s());
+}
+
+Flight fly(const FlightPlan& plan, const FlightOptions& options) {
+  const geo::LocalFrame frame(plan.site);
+  const Vec3 up = frame.ecef_vector(Vec3(0, 0, 1));
+  const Vec3 along =
+      frame.ecef_vector(Vec3(std::sin(plan.azimuth_rad), std::cos(plan.azimuth_rad), 0.0));
+  const ForceModel model(&plan, plan.vehicle.rv_beta_kgpm2, up.cross(along).normalized(), options);
+  State6 y0;
+  const Vec3 r0 = frame.origin_ecef().r_m;
+  const Vec3 v0 =
+      options.earth_rotation ? Vec3(Vec3(0, 0, geo::wgs84::omega_radps()).cross(r0)) : Vec3::Zero();
+  y0 << r0, v0;
+  std::vector<double> events = model.stage_end_s();
+  const double burnout = plan.burnout_s();
+  events.push_back(plan.vehicle.vertical_rise_s);
+  std::erase_if(events, [&](double e) { return e > burnout; });
+  events.push_back(burnout);
+  return run(model, plan.site, y0, events, burnout, options);
+}
+
+Flight coast(const geo::Geodetic& reference_site, const geo::EciState& start, double beta_kgpm2,
+             const FlightOptions& options) {
+  FlightOptions opt = options;
+  opt.drag = options.drag && beta_kgpm2 > 0.0;
+  State6 y0;
+  y0 << start.r_m, start.v_mps;
+  return run(ForceModel(nullptr, beta_kgpm2, Vec3::UnitZ(), opt), reference_site, y0, {}, 0.0, opt);
+}
+
+}  // namespace trilink::flight

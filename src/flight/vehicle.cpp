@@ -1,0 +1,85 @@
+#include "flight/vehicle.hpp"
+
+#include "geo/wgs84.hpp"
+
+namespace trilink::flight {
+
+std::string_view to_string(MissileClass c) {
+  switch (c) {
+    case MissileClass::srbm:
+      return "srbm";
+    case MissileClass::irbm:
+      return "irbm";
+    case MissileClass::icbm:
+      return "icbm";
+  }
+  return "?";
+}
+
+std::optional<MissileClass> parse_missile_class(std::string_view text) {
+  if (text == "srbm") return MissileClass::srbm;
+  if (text == "irbm") return MissileClass::irbm;
+  if (text == "icbm") return MissileClass::icbm;
+  return std::nullopt;
+}
+
+double Stage::mass_flow_kgps() const {
+  return thrust_n / (isp_s * geo::wgs84::g0_mps2);
+}
+double Stage::burn_time_s() const {
+  return propellant_kg / mass_flow_kgps();
+}
+
+double Vehicle::total_burn_time_s() const {
+  double t = 0.0;
+  for (const auto& s : stages) t += s.burn_time_s();
+  return t;
+}
+
+double Vehicle::liftoff_mass_kg() const {
+  double m = payload_kg;
+  for (const auto& s : stages) m += s.propellant_kg + s.dry_kg;
+  return m;
+}
+
+Vehicle notional_vehicle(MissileClass c) {
+  Vehicle v;
+  v.missile_class = c;
+  switch (c) {
+    case MissileClass::srbm:  // single solid stage, KN-23 class
+      v.stages = {{3800.0, 480.0, 360e3, 260.0}};
+      v.payload_kg = 450.0;
+      v.boost_cd_area_m2 = 0.25;
+      v.rv_beta_kgpm2 = 12000.0;
+      v.vertical_rise_s = 4.0;
+      v.pitch_over_fraction = 0.35;
+      v.lift_to_drag = 3.5;
+      v.pull_up_height_m = 60e3;
+      v.rcs_boost_m2 = 3.0;
+      v.rcs_rv_m2 = 0.3;
+      break;
+    case MissileClass::irbm:  // single liquid stage, Hwasong-12 class
+      v.stages = {{22000.0, 1800.0, 480e3, 310.0}};
+      v.payload_kg = 650.0;
+      v.boost_cd_area_m2 = 0.8;
+      v.rv_beta_kgpm2 = 8000.0;
+      v.vertical_rise_s = 8.0;
+      v.rcs_boost_m2 = 10.0;
+      v.rcs_rv_m2 = 0.5;
+      break;
+    case MissileClass::icbm:  // two stages and a small post-boost stage, Hwasong-15/17 class
+      v.stages = {{48000.0, 4000.0, 1.5e6, 285.0},
+                  {15000.0, 1300.0, 4.0e5, 315.0},
+                  {1500.0, 300.0, 8.0e4, 300.0}};
+      v.payload_kg = 700.0;
+      v.boost_cd_area_m2 = 2.5;
+      v.rv_beta_kgpm2 = 9000.0;
+      v.vertical_rise_s = 10.0;
+      v.rcs_boost_m2 = 20.0;
+      v.rcs_rv_m2 = 0.5;
+      break;
+  }
+  return v;
+}
+
+}  // namespace trilink::flight
