@@ -8,5 +8,6 @@
 namespace trilink::app {
 
 void add_trajectory_command(CLI::App& app, int& exit_code);
+void add_simulate_command(CLI::App& app, int& exit_code);
 
 }  // namespace trilink::app

@@ -1,0 +1,58 @@
+// Scenarios: what an exercise flies and who watches. Loaded from YAML (docs/scenarios.md)
+// together with the site catalogue (scenarios/catalogue.yaml) that names launch areas and
+// radars. Loading checks everything, shapes every launch (so an apogee/range a class cannot
+// fly is caught here), and reports the first problem with file, line and field.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/error.hpp"
+#include "flight/shaping.hpp"
+#include "geo/frames.hpp"
+#include "geo/time.hpp"
+#include "sensor/radar.hpp"
+
+namespace trilink::exercise {
+
+struct Catalogue {
+  std::map<std::string, geo::Geodetic> launch_areas;
+  std::map<std::string, sensor::RadarParams> radars;
+};
+
+struct LaunchSpec {
+  std::string id;
+  std::string area;     // catalogue name, or "" when given as lat/lon
+  double time_s = 0.0;  // after the scenario start
+  flight::ShapeRequest request;
+  std::string profile_label;  // as written (for reports)
+};
+
+struct Launch {
+  LaunchSpec spec;
+  geo::UtcTime time;
+  flight::Shaped shaped;
+};
+
+struct Scenario {
+  std::string file;
+  std::string name;
+  std::string description;
+  geo::UtcTime start;
+  std::uint64_t seed = 1;
+  double duration_s = 0.0;  // from start; covers every impact
+  double truth_interval_s = 1.0;
+  std::vector<Launch> launches;
+  std::vector<sensor::RadarParams> radars;
+};
+
+Expected<Catalogue> load_catalogue(const std::string& path);
+// `catalogue_path` overrides the scenario's own `catalogue:` key (and its default,
+// catalogue.yaml beside the scenario file).
+Expected<Scenario> load_scenario(const std::string& path,
+                                 const std::optional<std::string>& catalogue_path = std::nullopt);
+
+}  // namespace trilink::exercise
