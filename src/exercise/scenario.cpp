@@ -120,8 +120,8 @@ Catalogue read_catalogue(const std::string& path) {
       const std::string name = kv.first.as<std::string>();
       const Fields a(kv.second, areas.field(name), path);
       a.only({"lat_deg", "lon_deg", "note"});
-      c.launch_areas[name] =
-          geo::Geodetic::from_deg(a.number("lat_deg", -90, 90), a.number("lon_deg", -180, 360));
+      const double lat = a.number("lat_deg", -90, 90);
+      c.launch_areas[name] = geo::Geodetic::from_deg(lat, a.number("lon_deg", -180, 360));
     }
   }
   if (top.has("radars")) {
@@ -157,8 +157,8 @@ LaunchSpec read_launch(const Fields& f, const Catalogue& cat) {
       f.fail_at("area", "unknown launch area '" + l.area + "' (not in the catalogue)");
     l.request.site = it->second;
   } else {
-    l.request.site =
-        geo::Geodetic::from_deg(f.number("lat_deg", -90, 90), f.number("lon_deg", -180, 360));
+    const double lat = f.number("lat_deg", -90, 90);
+    l.request.site = geo::Geodetic::from_deg(lat, f.number("lon_deg", -180, 360));
   }
   l.time_s = f.number_or("time_s", 0.0, 0.0, 86400.0);
   const bool has_az = f.has("azimuth_deg"), has_aim = f.has("aim");
@@ -171,8 +171,8 @@ LaunchSpec read_launch(const Fields& f, const Catalogue& cat) {
   } else {
     const Fields aim(f.node("aim"), f.field("aim"), f.file());
     aim.only({"lat_deg", "lon_deg"});
-    const auto target =
-        geo::Geodetic::from_deg(aim.number("lat_deg", -90, 90), aim.number("lon_deg", -180, 360));
+    const double lat = aim.number("lat_deg", -90, 90);
+    const auto target = geo::Geodetic::from_deg(lat, aim.number("lon_deg", -180, 360));
     const auto path = geo::geodesic_inverse(l.request.site, target);
     l.request.azimuth_rad = path.azimuth_rad;
     l.request.range_m = path.distance_m;

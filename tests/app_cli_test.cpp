@@ -1,0 +1,138 @@
+// The command line as a user runs it: exit codes, one-line errors, nothing left behind on
+// bad input, byte-identical outputs for the same seed.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "test_paths.hpp"
+
+namespace fs = std::filesystem;
+using trilink::test_paths::binary_dir;
+using trilink::test_paths::scenario;
+
+namespace {
+
+struct RunResult {
+  int code = -1;
+  std::string out, err;
+};
+
+RunResult run(const std::string& args) {
+  const fs::path err_file =
+      fs::temp_directory_path() /
+      ("trilink_cli_stderr_" +
+       std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".txt");
+  const std::string cmd = binary_dir() + "/trilink " + args + " 2>" + err_file.string();
+  RunResult r;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
+  const int status = pclose(pipe);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream e(err_file);
+  r.err.assign(std::istreambuf_iterator<char>(e), {});
+  return r;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path d = fs::temp_directory_path() / ("trilink_cli_" + name);
+  fs::remove_all(d);
+  return d;
+}
+
+}  // namespace
+
+TEST(Cli, TrajectoryJsonHasTheDocumentedKeys) {
+  const RunResult r =
+      run("trajectory --from 39.25,125.87 --azimuth 85 --apogee-km 4475 --range-km 950 "
+          "--class icbm --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  for (auto key : {"burnout_s", "apogee_km", "range_km", "flight_time_s", "impact_lat_deg",
+                   "impact_lon_deg", "max_speed_mps"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_NEAR(j["apogee_km"].get<double>(), 4475.0, 0.02 * 4475.0);
+  EXPECT_NEAR(j["range_km"].get<double>(), 950.0, 0.02 * 950.0);
+}
+
+TEST(Cli, TrajectoryToAnAimPoint) {
+  const RunResult r =
+      run("trajectory --from 39.22,125.67 --to 41.3,137.0 --profile minimum-energy --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_NEAR(j["impact_lat_deg"].get<double>(), 41.3, 0.05);
+  EXPECT_NEAR(j["impact_lon_deg"].get<double>(), 137.0, 0.05);
+}
+
+TEST(Cli, TrajectoryBadInputIsOneLineAndExitTwo) {
+  for (const std::string args :
+       {"trajectory --from 95,125 --azimuth 90 --apogee-km 100 --range-km 300",
+        "trajectory --from 39,125 --azimuth 90 --apogee-km -5 --range-km 300",
+        "trajectory --from 39,125 --azimuth 90 --apogee-km 100 --range-km 3000 --class srbm",
+        "trajectory --from 39,125 --azimuth 90 --apogee-km 100 --range-km 300 --class xyz",
+        "trajectory --from 39,125 --apogee-km 100 --range-km 300"}) {
+    const RunResult r = run(args);
+    EXPECT_EQ(r.code, 2) << args;
+    EXPECT_TRUE(r.out.empty()) << args;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << "\n" << r.err;
+  }
+}
+
+TEST(Cli, SimulateWritesTheThreeFilesIdenticallyForTheSameSeed) {
+  const fs::path a = fresh_dir("sim_a"), b = fresh_dir("sim_b");
+  const RunResult ra = run("simulate " + scenario("f13.yaml") + " --out " + a.string());
+  ASSERT_EQ(ra.code, 0) << ra.err;
+  EXPECT_NE(ra.out.find("first detection by"), std::string::npos);
+  EXPECT_NE(ra.out.find("impact"), std::string::npos);
+  ASSERT_EQ(run("simulate " + scenario("f13.yaml") + " --out " + b.string() + " --quiet").code, 0);
+  for (auto f : {"truth.csv", "detections.csv", "summary.json"}) {
+    ASSERT_TRUE(fs::exists(a / f)) << f;
+    EXPECT_EQ(slurp(a / f), slurp(b / f)) << f;
+    EXPECT_FALSE(fs::exists(a / (std::string(f) + ".partial")));
+  }
+  const auto j = nlohmann::json::parse(slurp(a / "summary.json"));
+  const auto& launch = j["launches"][0];
+  EXPECT_EQ(launch["id"], "F13");
+  for (auto key : {"burnout_s", "apogee_km", "range_km", "flight_time_s", "impact_lat_deg",
+                   "impact_lon_deg", "max_speed_mps"})
+    EXPECT_TRUE(launch.contains(key)) << key;
+  bool some_detected = false;
+  for (const auto& r : launch["radars"]) {
+    EXPECT_TRUE(r.contains("first_detection_s"));
+    EXPECT_TRUE(r.contains("detections"));
+    some_detected = some_detected || !r["first_detection_s"].is_null();
+  }
+  EXPECT_TRUE(some_detected);
+  fs::remove_all(a);
+  fs::remove_all(b);
+}
+
+TEST(Cli, SimulateBadScenarioLeavesNothing) {
+  const fs::path dir = fresh_dir("bad");
+  fs::create_directories(dir);
+  std::ofstream(dir / "catalogue.yaml") << slurp(scenario("catalogue.yaml"));
+  std::ofstream(dir / "bad.yaml") << "name: bad\nstart: 2020-01-01T00:00:00Z\nlaunches:\n"
+                                     "  - id: X\n    lat_deg: 95\n    lon_deg: 125\n"
+                                     "    azimuth_deg: 90\n    apogee_km: 100\n    range_km: 300\n"
+                                     "radars: all\n";
+  const fs::path out = dir / "out";
+  const RunResult r = run("simulate " + (dir / "bad.yaml").string() + " --out " + out.string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("bad.yaml:5: launches[0].lat_deg"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+  fs::remove_all(dir);
+}

@@ -1,0 +1,114 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "exercise/simulation.hpp"
+#include "geo/line_of_sight.hpp"
+#include "test_paths.hpp"
+
+using namespace trilink;
+
+namespace {
+
+exercise::Scenario load(const std::string& name) {
+  auto s = exercise::load_scenario(test_paths::scenario(name));
+  EXPECT_TRUE(s.has_value()) << (s ? "" : s.error().message());
+  return std::move(*s);
+}
+
+bool same(const sensor::Detection& a, const sensor::Detection& b) {
+  return a.t == b.t && a.radar_index == b.radar_index && a.truth_id == b.truth_id &&
+         a.range_m == b.range_m && a.az_rad == b.az_rad && a.el_rad == b.el_rad &&
+         a.range_rate_mps == b.range_rate_mps;
+}
+
+double first_by_nation(const exercise::Scenario& s, const exercise::Simulation& sim,
+                       const std::string& nation, std::size_t launch) {
+  double first = std::numeric_limits<double>::infinity();
+  for (std::size_t r = 0; r < s.radars.size(); ++r)
+    if (s.radars[r].nation == nation && sim.stats[r][launch].first_detection_s)
+      first = std::min(first, *sim.stats[r][launch].first_detection_s);
+  return first;
+}
+
+}  // namespace
+
+TEST(Simulation, SameSeedSameDetectionsOtherSeedOthers) {
+  auto s = load("f13.yaml");
+  const auto a = exercise::simulate(s);
+  const auto b = exercise::simulate(s);
+  ASSERT_EQ(a.detections.size(), b.detections.size());
+  ASSERT_GT(a.detections.size(), 100u);
+  for (std::size_t i = 0; i < a.detections.size(); ++i)
+    ASSERT_TRUE(same(a.detections[i], b.detections[i])) << i;
+  s.seed += 1;
+  const auto c = exercise::simulate(s);
+  std::size_t differing = 0;
+  for (std::size_t i = 0; i < std::min(a.detections.size(), c.detections.size()); ++i)
+    differing += !same(a.detections[i], c.detections[i]);
+  EXPECT_GT(differing, a.detections.size() / 2);
+}
+
+TEST(Simulation, EveryTargetDetectionIsGeometricallyVisible) {
+  const auto s = load("f06.yaml");
+  const auto sim = exercise::simulate(s);
+  std::size_t checked = 0;
+  for (const auto& d : sim.detections) {
+    if (d.truth_id < 0) continue;
+    const auto& radar = s.radars[d.radar_index];
+    const auto targets = exercise::airborne(s, d.t);
+    const auto it = std::find_if(targets.begin(), targets.end(), [&](const sensor::Target& t) {
+      return static_cast<std::int64_t>(t.object_id) == d.truth_id;
+    });
+    ASSERT_NE(it, targets.end());
+    const geo::Observer obs(radar.site);
+    const auto look = obs.look(it->position, it->height_m);
+    ASSERT_TRUE(look.above_horizon) << radar.name << " at " << d.t.ns;
+    ASSERT_LE(look.geometric.range_m, radar.max_range_m);
+    ASSERT_GE(look.apparent_el_rad, radar.min_el_rad);
+    // The measurement is near the truth (within 10 sigma and the bias).
+    EXPECT_NEAR(d.range_m, look.geometric.range_m, 10 * radar.sigma_range_m + 100.0);
+    ++checked;
+  }
+  EXPECT_GT(checked, 1000u);
+}
+
+TEST(Simulation, KoreaSeesAPyongyangLaunchBeforeJapan) {
+  // The geometry the whole project rests on: radars near the launch area see the missile
+  // while Japan's still wait for it to rise above their horizon.
+  for (auto name : {"f06.yaml", "f09.yaml", "f13.yaml"}) {
+    const auto s = load(name);
+    const auto sim = exercise::simulate(s);
+    const double kor = first_by_nation(s, sim, "KOR", 0);
+    const double jpn = first_by_nation(s, sim, "JPN", 0);
+    EXPECT_LT(kor, 60.0) << name;
+    EXPECT_GT(jpn - kor, 15.0) << name << " KOR " << kor << " JPN " << jpn;
+  }
+}
+
+TEST(Simulation, TruthRunsFromLiftOffToImpactThroughThePhases) {
+  const auto s = load("f08.yaml");
+  const auto sim = exercise::simulate(s);
+  ASSERT_GT(sim.truth.size(), 100u);
+  EXPECT_NEAR(sim.truth.front().geodetic.h_m, 0.0, 1.0);
+  EXPECT_NEAR(sim.truth.back().geodetic.h_m, 0.0, 1.0);
+  EXPECT_EQ(sim.truth.front().phase, flight::Phase::boost);
+  EXPECT_EQ(sim.truth.back().phase, flight::Phase::terminal);
+  int order = 0;
+  for (const auto& r : sim.truth) {
+    const int p = static_cast<int>(r.phase);
+    ASSERT_GE(p, order);
+    order = p;
+  }
+}
+
+TEST(Simulation, SalvoKeepsEveryLaunch) {
+  const auto s = load("salvo.yaml");
+  ASSERT_EQ(s.launches.size(), 4u);
+  const auto sim = exercise::simulate(s);
+  for (std::size_t l = 0; l < s.launches.size(); ++l) {
+    EXPECT_LT(first_by_nation(s, sim, "KOR", l), 60.0) << s.launches[l].spec.id;
+    EXPECT_TRUE(std::isfinite(first_by_nation(s, sim, "JPN", l))) << s.launches[l].spec.id;
+  }
+}
