@@ -161,13 +161,9 @@ TEST(Coast, VacuumLobMatchesKeplersEquation) {
   }
 }
 
-// Disabled: the impact sample's velocity is interpolated linearly across the last step and its
-// acceleration is the one at the end of that step, below ground (flight.cpp, run(), the
-// `yi << ... (1 - s) * y0s.tail<3>() + s * y1.tail<3>()` and `record(ti, yi, dy1)` lines). In
-// this symmetric vacuum lob the impact speed must equal the launch speed; it is off by 0.08 to
-// 0.16 m/s (energy 2.4e-5 relative) and the stored acceleration by up to 0.44 m/s^2.
-// Tolerance once fixed: 1e-4 m/s, and acceleration = point-mass gravity within 1e-6 m/s^2.
-TEST(Coast, DISABLED_ImpactStateIsAccurate) {
+// The impact sample is integrated to the impact time: in this symmetric vacuum lob the impact
+// speed equals the launch speed (1e-4 m/s) and the acceleration is point-mass gravity.
+TEST(Coast, ImpactStateIsAccurate) {
   for (const double gamma_deg : {45.0, 75.0}) {
     SCOPED_TRACE(gamma_deg);
     const EciState start = equatorial_lob(5000.0, deg_to_rad(gamma_deg));
@@ -305,9 +301,7 @@ TEST(Fly, ThrustFollowsTheStagedMassAndStopsAtBurnout) {
     // Without a cut-off the burn goes to depletion: burnout is the sum of the stage burns.
     EXPECT_DOUBLE_EQ(t.burnout_s, std::min(cutoff, v.total_burn_time_s()));
     int boost_samples = 0;
-    // The last sample is the impact, whose acceleration is known to be off
-    // (DISABLED_ImpactStateIsAccurate).
-    for (std::size_t i = 0; i + 1 < t.samples.size(); ++i) {
+    for (std::size_t i = 0; i < t.samples.size(); ++i) {
       const Sample& s = t.samples[i];
       const double a_thrust = (s.a_mps2 - gravity_point_mass(s.r_m)).norm();
       if (s.t_s > t.burnout_s) {

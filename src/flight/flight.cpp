@@ -44,12 +44,15 @@ class ForceModel {
 
   const std::vector<double>& stage_end_s() const { return stage_end_s_; }
 
-  Thrust thrust(double t) const {
-    if (!plan_ || t >= plan_->burnout_s()) return {};
+  // Thrust at time t inside the integration segment whose midpoint is `segment_mid`: the
+  // segment (not t) decides which stage burns and whether the engine is on, so that the
+  // right-hand side stays smooth up to and including the segment's end.
+  Thrust thrust(double t, double segment_mid) const {
+    if (!plan_ || segment_mid >= plan_->burnout_s()) return {};
     const auto& stages = plan_->vehicle.stages;
     double mass = plan_->vehicle.payload_kg;
     std::size_t k = 0;
-    while (k < stages.size() && t >= stage_end_s_[k]) ++k;
+    while (k < stages.size() && segment_mid >= stage_end_s_[k]) ++k;
     if (k == stages.size()) return {};
     const double stage_start = k == 0 ? 0.0 : stage_end_s_[k - 1];
     for (std::size_t j = k; j < stages.size(); ++j)
@@ -66,11 +69,11 @@ class ForceModel {
     return std::numbers::pi / 2 + s * (plan_->end_pitch_rad - std::numbers::pi / 2);
   }
 
-  State6 operator()(double t, const State6& y) const {
+  State6 operator()(double t, const State6& y, double segment_mid) const {
     const Vec3 r = y.head<3>();
     const Vec3 v = y.tail<3>();
     Vec3 a = opt_.j2 ? gravity_j2(r) : gravity_point_mass(r);
-    const Thrust th = thrust(t);
+    const Thrust th = thrust(t, segment_mid);
     const Vec3 up = r.normalized();
     if (th.accel_mps2 > 0.0) {
       const Vec3 downrange = plane_normal_.cross(up).normalized();
@@ -157,7 +160,8 @@ Flight run(const ForceModel& model, const geo::Geodetic& site, const State6& y0,
     }
     traj.samples.push_back(Sample{t, y.head<3>(), y.tail<3>(), dy.tail<3>()});
   };
-  record(0.0, y0, model(0.0, y0));
+  double segment_mid = 0.0;
+  record(0.0, y0, model(0.0, y0, 0.0));
 
   double prev_h = exact_height_m(traj, y0.head<3>(), 0.0);
   double prev_radial = 0.0;
@@ -206,10 +210,14 @@ Flight run(const ForceModel& model, const geo::Geodetic& site, const State6& y0,
         (hm >= 0.0 ? ha : hb) = hm;
       }
       const double ti = a - ha * (b - a) / (hb - ha);
-      State6 yi;
-      const double s = (ti - t0) / (t1 - t0);
-      yi << hermite_position(t0, y0s, t1, y1, ti), (1 - s) * y0s.tail<3>() + s * y1.tail<3>();
-      record(ti, yi, dy1);
+      // The impact state itself at full integrator accuracy: integrate from the step's start.
+      const auto rhs = [&](double tt, const State6& yy) { return model(tt, yy, segment_mid); };
+      double tt = t0;
+      IntegrationStats scratch;
+      const State6 yi = integrate(rhs, tt, y0s, ti, opt.step, scratch,
+                                  [](double, const State6&, const State6&, double, const State6&,
+                                     const State6&) { return true; });
+      record(ti, yi, model(ti, yi, segment_mid));
       traj.impacted = true;
       traj.impact_s = ti;
       traj.impact_speed_mps = earth_relative_speed(yi, opt.earth_rotation);
@@ -231,7 +239,10 @@ Flight run(const ForceModel& model, const geo::Geodetic& site, const State6& y0,
   State6 y = y0;
   for (double t_event : events) {
     if (done || t_event <= t) continue;
-    y = integrate(model, t, y, std::min(t_event, opt.max_flight_s), opt.step, out.stats, on_step);
+    const double t_end = std::min(t_event, opt.max_flight_s);
+    segment_mid = 0.5 * (t + t_end);
+    const auto rhs = [&](double tt, const State6& yy) { return model(tt, yy, segment_mid); };
+    y = integrate(rhs, t, y, t_end, opt.step, out.stats, on_step);
   }
   if (traj.impacted) {
     traj.impact = geo::to_geodetic(geo::Ecef{traj.ecef_at(traj.impact_s).r_m});

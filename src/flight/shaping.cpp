@@ -1,5 +1,6 @@
 #include "flight/shaping.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -114,7 +115,21 @@ class Shaper {
     return illinois(f, min_burn_s_, full_burn_s_, f_lo, std::min(f_hi, 1e9), 1e-7, 1e-6 * range_m);
   }
 
-  void steer(double achieved_az) { az_cmd_ += geo::wrap_pi(req_.azimuth_rad - achieved_az); }
+  // Secant steering: the impact azimuth moves about twice as far as the commanded one on
+  // hour-long lofts (the Earth turns under them), so a plain fixed point oscillates.
+  void steer(double achieved_az) {
+    const double error = geo::wrap_pi(req_.azimuth_rad - achieved_az);
+    double gain = 1.0;
+    if (have_last_) {
+      const double d_cmd = geo::wrap_pi(az_cmd_ - last_cmd_);
+      const double d_ach = geo::wrap_pi(achieved_az - last_achieved_);
+      if (std::abs(d_cmd) > 1e-12) gain = std::clamp(d_ach / d_cmd, 0.2, 5.0);
+    }
+    last_cmd_ = az_cmd_;
+    last_achieved_ = achieved_az;
+    have_last_ = true;
+    az_cmd_ += error / gain;
+  }
   double commanded_azimuth() const { return az_cmd_; }
   double azimuth_error(double achieved_az) const {
     return std::abs(geo::wrap_pi(req_.azimuth_rad - achieved_az));
@@ -126,6 +141,9 @@ class Shaper {
   FlightOptions options_;
   FlightOptions quick_;
   double az_cmd_ = 0.0;
+  double last_cmd_ = 0.0;
+  double last_achieved_ = 0.0;
+  bool have_last_ = false;
   double full_burn_s_ = 0.0;
   double min_burn_s_ = 0.0;
   int evaluations_ = 0;
@@ -234,12 +252,28 @@ Expected<Solution> solve_once(Shaper& s, const ShapeRequest& req, const Vehicle&
     if (!tc) return Solution{best_p, *s.cutoff_for_range(best_p, range)};
     return Solution{p, *tc};
   }
-  // Lofted or depressed: full burn, steepest or flattest pitch that reaches the range.
+  if (profile == Profile::depressed) {
+    // The lowest apogee from half to 0.9 of the minimum-energy one that the class can fly to
+    // this range: a flatter, shorter-lived flight.
+    ShapeRequest me = req;
+    me.profile = Profile::minimum_energy;
+    const auto base = solve_once(s, me, v, std::nullopt);
+    if (!base) return base;
+    const double me_apogee = s.evaluate(base->pitch, base->cutoff).apogee_m;
+    Expected<Solution> flat = fail("range_km", "no depressed trajectory");
+    for (double fraction : {0.5, 0.6, 0.7, 0.8, 0.9}) {
+      ShapeRequest lower = req;
+      lower.apogee_m = fraction * me_apogee;
+      flat = solve_once(s, lower, v, std::nullopt);
+      if (flat) break;
+    }
+    return flat;
+  }
+  // Lofted: full burn, the steepest pitch that reaches the range.
   const auto g = [&](double p) -> std::optional<double> {
     return std::min(s.evaluate(p, s.full_burn_s()).range_m, 1e9) - range;
   };
-  auto scan = profile == Profile::lofted ? grid(89.9, 0.5, 1.0) : grid(0.5, 89.9, 1.0);
-  const auto p = root_in_pitch(g, scan);
+  const auto p = root_in_pitch(g, grid(89.9, 0.5, 1.0));
   if (!p)
     return fail("range_km", "class " + name(v) + " cannot fly a " +
                                 std::string(to_string(profile)) + " trajectory to " + km(range));
@@ -258,7 +292,11 @@ Expected<Shaped> shape_with(const ShapeRequest& req, const Vehicle& v,
     hint = sol.pitch;
     const Outcome o = s.evaluate(sol.pitch, sol.cutoff);
     if (!std::isfinite(o.range_m)) return fail("range_km", "the shaped flight does not come down");
-    if (s.azimuth_error(o.azimuth_rad) < 1e-6 || iteration == 8) break;
+    if (s.azimuth_error(o.azimuth_rad) < 1e-6) break;
+    if (iteration == 12) {
+      if (s.azimuth_error(o.azimuth_rad) < 1e-4) break;
+      return fail("azimuth_deg", "could not steer the flight onto the requested azimuth");
+    }
     s.steer(o.azimuth_rad);
   }
   Shaped out;

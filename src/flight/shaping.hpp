@@ -5,11 +5,13 @@
 // commanded azimuth (Earth rotation bends the ground track, most of all on hour-long lofted
 // flights). For a fixed pitch, apogee grows with the cut-off time, so an inner
 // Illinois-regula-falsi solve finds the cut-off for the apogee; along that constraint the
-// range falls as the pitch steepens, so an outer solve finds the pitch for the range; an
-// outer fixed-point loop steers the commanded azimuth until the impact lies on the
-// requested one. Without an apogee: `lofted` and `depressed` burn to depletion and take the
-// steep or the flat pitch that reaches the range, `minimum_energy` takes the pitch that needs
-// the least burn. A request the class cannot fly is an error that says what it can reach.
+// signed downrange distance falls as the pitch steepens, so an outer solve finds the pitch
+// for the range; a secant loop steers the commanded azimuth until the impact lies on the
+// requested one (within 1 microradian; an error if it cannot). Without an apogee:
+// `minimum-energy` takes the pitch that needs the least burn, `lofted` burns to depletion on
+// the steep branch, `depressed` flies the lowest apogee it can between 0.5 and 0.9 of the
+// minimum-energy one. A request the class
+// cannot fly is an error that says what it can reach.
 #pragma once
 
 #include <optional>
