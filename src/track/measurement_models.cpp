@@ -1,0 +1,61 @@
+#include "track/measurement_models.hpp"
+
+#include <cmath>
+#include <numbers>
+
+#include "geo/angles.hpp"
+
+namespace trilink::track {
+
+Vec3 RangeAzEl::position(const Vec3& z) const {
+  return frame_.to_ecef(geo::to_enu(geo::RangeAzEl{z.x(), z.y(), z.z()})).r_m;
+}
+
+bool RangeAzEl::valid(const Vec3& z) const {
+  return z.x() >= 0.0 && std::abs(z.z()) <= std::numbers::pi / 2 && std::abs(z.y()) <= 8.0;
+}
+
+bool RangeAzEl::covers(const Vec3& p) const {
+  const geo::RangeAzEl rae = geo::to_range_az_el(frame_.to_enu(geo::Ecef{p}));
+  if (rae.range_m > coverage_.max_range_m) return false;
+  if (rae.el_rad < coverage_.min_el_rad || rae.el_rad > coverage_.max_el_rad) return false;
+  if (coverage_.half_sector_rad >= std::numbers::pi) return true;
+  return std::abs(geo::wrap_pi(rae.az_rad - coverage_.boresight_az_rad)) <=
+         coverage_.half_sector_rad;
+}
+
+double RangeAzEl::variance_bound_m2(const Vec3& p) const {
+  const double r2 = (p - frame_.origin_ecef().r_m).squaredNorm();
+  return sigma_.x() * sigma_.x() + r2 * (sigma_.y() * sigma_.y() + sigma_.z() * sigma_.z());
+}
+
+MeasurementPrediction RangeAzEl::predict(const Vec3& p_ecef) const {
+  const Vec3 u = frame_.enu_from_ecef() * (p_ecef - frame_.origin_ecef().r_m);
+  const double h2 = u.x() * u.x() + u.y() * u.y();
+  const double h = std::sqrt(h2);
+  const double rho2 = h2 + u.z() * u.z();
+  const double rho = std::sqrt(rho2);
+  MeasurementPrediction m;
+  m.z = Vec3(rho, geo::wrap_two_pi(std::atan2(u.x(), u.y())), std::atan2(u.z(), h));
+  Mat3 J;
+  J.row(0) = u.transpose() / rho;
+  J.row(1) = Eigen::RowVector3d(u.y(), -u.x(), 0.0) / h2;
+  J.row(2) = Eigen::RowVector3d(-u.x() * u.z(), -u.y() * u.z(), h2) / (rho2 * h);
+  m.H_pos = J * frame_.enu_from_ecef();
+  return m;
+}
+
+Vec3 RangeAzEl::innovation(const Vec3& z, const Vec3& z_hat) const {
+  return Vec3(z.x() - z_hat.x(), geo::wrap_pi(z.y() - z_hat.y()), z.z() - z_hat.z());
+}
+
+void RangeAzEl::to_position(const Vec3& z, const Mat3& R, Vec3& p, Mat3& P) const {
+  const geo::Enu enu = geo::to_enu(geo::RangeAzEl{z.x(), z.y(), z.z()});
+  p = frame_.to_ecef(enu).r_m;
+  const MeasurementPrediction m = predict(p);
+  // Linearised inverse: P = J^-1 R J^-T with J = dz/dp.
+  const Mat3 Jinv = m.H_pos.inverse();  // 3x3 geometric Jacobian, well conditioned off-axis
+  P = Jinv * R * Jinv.transpose();
+}
+
+}  // namespace trilink::track

@@ -1,0 +1,78 @@
+// Measurement models: how a state is seen. Each gives the predicted measurement and its
+// Jacobian with respect to position (all our sensors measure position only), the
+// innovation (with azimuth wrapped in one place, geo::wrap_pi), and the inverse used to
+// start tracks.
+//
+//   CartesianPosition: z = p (3-D position in the tracking frame), H = [I 0].
+//   RangeAzEl: z = (range, azimuth, elevation) of p in the radar's ENU frame (ECEF p);
+//     with u = R_enu (p - site), rho = |u|, h = sqrt(u_e^2 + u_n^2):
+//       range = rho, az = atan2(u_e, u_n), el = atan2(u_u, h)
+//       d range/du = u'/rho
+//       d az/du    = (u_n, -u_e, 0) / h^2
+//       d el/du    = (-u_e u_u, -u_n u_u, h^2) / (rho^2 h)
+//     and d/dp = (d/du) R_enu.
+#pragma once
+
+#include "geo/frames.hpp"
+#include "track/gaussian.hpp"
+
+namespace trilink::track {
+
+// What a sensor model offers the tracker besides predict/innovation/to_position:
+//   position(z)            the measured point in the tracking frame (for gating grids)
+//   valid(z)               false for impossible measurements (negative range, ...)
+//   covers(p)              whether a target at p could have been seen (misses count only then)
+//   variance_bound_m2(p)   an upper bound of trace(R) in Cartesian terms at p (gate sizing)
+struct MeasurementPrediction {
+  Vec3 z = Vec3::Zero();
+  Mat3 H_pos = Mat3::Identity();  // dz/dp
+};
+
+class CartesianPosition {
+ public:
+  explicit CartesianPosition(double sigma_m = 1.0) : sigma_m_(sigma_m) {}
+  Vec3 position(const Vec3& z) const { return z; }
+  bool valid(const Vec3&) const { return true; }
+  bool covers(const Vec3&) const { return true; }
+  double variance_bound_m2(const Vec3&) const { return 3.0 * sigma_m_ * sigma_m_; }
+  MeasurementPrediction predict(const Vec3& p) const { return {p, Mat3::Identity()}; }
+  Vec3 innovation(const Vec3& z, const Vec3& z_hat) const { return z - z_hat; }
+  // Position and its covariance from a measurement with covariance R.
+  void to_position(const Vec3& z, const Mat3& R, Vec3& p, Mat3& P) const {
+    p = z;
+    P = R;
+  }
+
+ private:
+  double sigma_m_;
+};
+
+// Where a radar can look: azimuth sector, elevation limits (geometric), range.
+struct Coverage {
+  double boresight_az_rad = 0.0;
+  double half_sector_rad = 4.0;  // >= pi: all round
+  double min_el_rad = -1.6;
+  double max_el_rad = 1.6;
+  double max_range_m = 1e12;
+};
+
+class RangeAzEl {
+ public:
+  RangeAzEl(const geo::Geodetic& site, const Vec3& sigma_rae, Coverage coverage = {})
+      : frame_(site), sigma_(sigma_rae), coverage_(coverage) {}
+  Vec3 position(const Vec3& z) const;
+  bool valid(const Vec3& z) const;
+  bool covers(const Vec3& p_ecef) const;
+  double variance_bound_m2(const Vec3& p_ecef) const;
+  MeasurementPrediction predict(const Vec3& p_ecef) const;
+  Vec3 innovation(const Vec3& z, const Vec3& z_hat) const;
+  void to_position(const Vec3& z, const Mat3& R, Vec3& p_ecef, Mat3& P) const;
+  const geo::LocalFrame& frame() const { return frame_; }
+
+ private:
+  geo::LocalFrame frame_;
+  Vec3 sigma_;  // range (m), azimuth (rad), elevation (rad)
+  Coverage coverage_;
+};
+
+}  // namespace trilink::track

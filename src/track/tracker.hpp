@@ -1,0 +1,161 @@
+// A multi-target tracker built from small components (Stone Soup style):
+//   predictor   the motion model (NearlyConstantVelocity, Ballistic, ...)
+//   updater     extended Kalman update in the sensor's measurement model (kalman.hpp)
+//   gate        spatial grid of the tracks' gate spheres, then the exact Mahalanobis test
+//   associator  global nearest neighbour on the gated pairs (clusters + Jonker-Volgenant)
+//   initiator   two-point: an unused measurement pairs with one from an earlier scan that
+//               lies within max speed x dt; velocity by differencing
+//   confirmer   M of N: tentative until M hits, dropped once M can no longer be reached
+//   deleter     a confirmed track is dropped after K misses in a row, when its position
+//               sigma grows past a limit, or when it has coasted too long
+// The tracker owns no clock and no transport: the caller hands it one scan at a time
+// (sensor, time, measurements), in time order. It keeps no history: memory per track is
+// bounded. Bad measurements (non-finite values, impossible geometry, time running
+// backwards) are rejected with a counted reason and never touch a track.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "track/assignment.hpp"
+#include "track/kalman.hpp"
+#include "track/spatial_grid.hpp"
+
+namespace trilink::track {
+
+enum class TrackStatus : std::uint8_t { tentative, confirmed, coasting, dropped };
+std::string_view to_string(TrackStatus s);
+
+struct TrackerConfig {
+  double gate_chi2 = 16.27;              // chi-square, 3 dof, P = 0.999
+  double max_speed_mps = 1000.0;         // two-point initiation
+  double max_init_gap_s = 5.0;           // oldest earlier measurement a new one may pair with
+  double init_velocity_var_floor = 0.0;  // added to the differenced velocity variance
+  int confirm_hits = 3;                  // M
+  int confirm_window = 4;                // N
+  int delete_misses = 3;                 // K
+  double max_position_sigma_m = 5000.0;
+  double max_coast_s = 30.0;
+  double grid_cell_m = 2000.0;
+};
+
+template <int N>
+struct Track {
+  std::uint64_t id = 0;
+  TrackStatus status = TrackStatus::tentative;
+  Gaussian<N> state;
+  double t_s = 0.0;  // time of `state`
+  double created_s = 0.0;
+  double last_update_s = 0.0;
+  int hits = 0;
+  int misses = 0;  // in a row
+  int looks = 0;   // scans in which it could have been seen
+  std::uint32_t last_sensor = 0;
+};
+
+struct Measurement {
+  Vec3 z = Vec3::Zero();
+  Mat3 R = Mat3::Identity();
+};
+
+enum class RejectReason : std::uint8_t { non_finite, bad_geometry, time_backwards, count };
+std::string_view to_string(RejectReason r);
+
+struct TrackerCounters {
+  std::uint64_t scans = 0;
+  std::uint64_t measurements = 0;
+  std::uint64_t updates = 0;
+  std::uint64_t tracks_started = 0;
+  std::uint64_t tracks_confirmed = 0;
+  std::uint64_t tracks_dropped = 0;
+  std::uint64_t numerical_failures = 0;
+  std::array<std::uint64_t, static_cast<int>(RejectReason::count)> rejected{};
+  std::size_t largest_cluster = 0;
+};
+
+template <typename Model, typename Sensor>
+class Tracker {
+ public:
+  static constexpr int N = Model::N;
+  using TrackT = Track<N>;
+
+  Tracker(Model model, TrackerConfig config)
+      : model_(std::move(model)),
+        config_(config),
+        grid_(config.grid_cell_m),
+        pending_grid_(config.grid_cell_m) {}
+
+  std::uint32_t add_sensor(Sensor s) {
+    sensors_.push_back(std::move(s));
+    last_scan_s_.push_back(-1e300);
+    return static_cast<std::uint32_t>(sensors_.size() - 1);
+  }
+
+  // One scan of one sensor at time t. Measurements that fail validation are counted and
+  // dropped; a scan older than the sensor's previous one is rejected whole.
+  void process(std::uint32_t sensor, double t_s, std::span<const Measurement> scan);
+
+  const std::vector<TrackT>& tracks() const { return tracks_; }
+  const TrackerCounters& counters() const { return counters_; }
+  // Diagnostics of the updates since the last call to clear_diagnostics().
+  const std::vector<UpdateDiagnostic>& diagnostics() const { return diagnostics_; }
+  void clear_diagnostics() { diagnostics_.clear(); }
+  void set_keep_diagnostics(bool keep) { keep_diagnostics_ = keep; }
+  const Model& model() const { return model_; }
+  const Sensor& sensor(std::uint32_t i) const { return sensors_[i]; }
+
+  // The state of a track predicted to t (no change to the track).
+  Gaussian<N> predict(const TrackT& track, double t_s) const {
+    return model_.predict(track.state, t_s - track.t_s);
+  }
+
+ private:
+  struct Pending {
+    Vec3 p;
+    Mat3 P;
+    double t_s;
+    std::uint32_t sensor;
+    bool used;
+  };
+
+  void initiate(std::uint32_t sensor, double t_s, const std::vector<std::uint32_t>& unused,
+                std::span<const Measurement> scan);
+  void note(const TrackT& t, double t_s, std::uint32_t sensor, const Innovation<N>& in,
+            UpdateOutcome o, std::string_view reason);
+
+  Model model_;
+  TrackerConfig config_;
+  std::vector<Sensor> sensors_;
+  std::vector<double> last_scan_s_;
+  std::vector<TrackT> tracks_;
+  std::vector<Pending> pending_;
+  std::uint64_t next_id_ = 1;
+  TrackerCounters counters_;
+  std::vector<UpdateDiagnostic> diagnostics_;
+  bool keep_diagnostics_ = true;
+
+  // Workspace reused scan after scan.
+  std::vector<Gaussian<N>> priors_;
+  std::vector<Vec3> centres_;
+  std::vector<double> radii_;
+  std::vector<std::uint32_t> valid_;
+  std::vector<GatedPair> pairs_;
+  std::vector<double> miss_cost_;
+  std::vector<Innovation<N>> innovations_;
+  std::vector<std::uint32_t> pair_of_row_;
+  std::vector<std::uint32_t> unused_;
+  std::vector<Vec3> pending_centres_;
+  std::vector<double> pending_radii_;
+  SpatialGrid grid_;
+  SpatialGrid pending_grid_;
+  GnnAssociator associator_;
+};
+
+}  // namespace trilink::track
+
+#include "track/tracker_impl.hpp"

@@ -1,0 +1,205 @@
+// The tracker on the standard NCV workload (flat box, one 3-D position sensor) and on bad
+// input. Truth is matched to confirmed tracks by nearest neighbour within 500 m, enough at
+// this density (mean spacing ~7 km) to judge coverage, accuracy and false tracks.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+
+#include "exercise/ncv_workload.hpp"
+#include "track/motion_models.hpp"
+#include "track/tracker.hpp"
+
+using namespace trilink;
+using track::CartesianPosition;
+using track::Measurement;
+using track::NearlyConstantVelocity;
+using NcvTracker = track::Tracker<NearlyConstantVelocity, CartesianPosition>;
+
+namespace {
+
+track::TrackerConfig ncv_config() {
+  track::TrackerConfig c;
+  c.max_speed_mps = 1000.0;
+  c.max_init_gap_s = 2.5;
+  c.grid_cell_m = 1500.0;
+  return c;
+}
+
+struct Score {
+  double covered = 0.0;       // fraction of truths with a confirmed track within 500 m
+  double rmse_m = 0.0;        // of those
+  std::size_t confirmed = 0;  // confirmed or coasting tracks
+  std::size_t unmatched = 0;  // confirmed tracks near no truth
+};
+
+// Confirmed tracks, each predicted to the scan time (a coasting track's state is older).
+std::vector<track::Vec3> estimates(const NcvTracker& tracker, double t_s) {
+  std::vector<track::Vec3> out;
+  for (const auto& t : tracker.tracks())
+    if (t.status != track::TrackStatus::tentative)
+      out.push_back(tracker.predict(t, t_s).x.head<3>());
+  return out;
+}
+
+Score score(const NcvTracker& tracker, const exercise::NcvScan& scan) {
+  Score s;
+  double se = 0.0;
+  std::size_t matched = 0;
+  const auto est = estimates(tracker, scan.t_s);
+  s.confirmed = est.size();
+  for (const auto& e : est) {
+    double best = std::numeric_limits<double>::infinity();
+    for (const auto& x : scan.truth) best = std::min(best, (x.p - e).norm());
+    if (best > 500.0) ++s.unmatched;
+  }
+  for (const auto& x : scan.truth) {
+    double best = std::numeric_limits<double>::infinity();
+    for (const auto& e : est) best = std::min(best, (x.p - e).norm());
+    if (best <= 500.0) {
+      ++matched;
+      se += best * best;
+    }
+  }
+  s.covered = static_cast<double>(matched) / scan.truth.size();
+  s.rmse_m = matched ? std::sqrt(se / matched) : 0.0;
+  return s;
+}
+
+std::vector<Measurement> measurements(const exercise::NcvScan& scan, double sigma) {
+  std::vector<Measurement> ms;
+  for (const auto& z : scan.detections)
+    ms.push_back(Measurement{z, track::Mat3::Identity() * sigma * sigma});
+  return ms;
+}
+
+}  // namespace
+
+TEST(Tracker, TracksTheNcvWorkload) {
+  exercise::NcvWorkloadConfig wc;
+  wc.targets = 300;
+  wc.seed = 11;
+  const auto w = exercise::generate_ncv(wc);
+  NcvTracker tracker(NearlyConstantVelocity{1.0}, ncv_config());
+  const auto sensor = tracker.add_sensor(CartesianPosition(w.sigma_m));
+  double nis_sum = 0.0;
+  std::size_t nis_n = 0;
+  for (std::size_t k = 0; k < w.scans.size(); ++k) {
+    const auto ms = measurements(w.scans[k], w.sigma_m);
+    tracker.process(sensor, w.scans[k].t_s, ms);
+    for (const auto& d : tracker.diagnostics()) {
+      EXPECT_EQ(d.outcome, track::UpdateOutcome::fused);
+      EXPECT_LE(d.nis, d.gate);
+      if (k >= 10) nis_sum += d.nis, ++nis_n;
+    }
+    tracker.clear_diagnostics();
+    if (k >= 5) {
+      const Score s = score(tracker, w.scans[k]);
+      EXPECT_GE(s.covered, 0.98) << "scan " << k;
+      // A track k updates old has ~4 sigma^2 / k variance per axis: 60 m in 3-D from scan 8.
+      if (k >= 8) {
+        EXPECT_LT(s.rmse_m, 60.0) << "scan " << k;
+      }
+      EXPECT_LE(s.unmatched, 3u) << "scan " << k;
+      EXPECT_LE(s.confirmed, wc.targets + 3) << "scan " << k;
+    }
+  }
+  // NIS of a consistent filter averages the measurement dimension (3); the gate truncates
+  // the tail a little.
+  ASSERT_GT(nis_n, 1000u);
+  EXPECT_NEAR(nis_sum / nis_n, 3.0, 0.3);
+  EXPECT_EQ(tracker.counters().numerical_failures, 0u);
+}
+
+TEST(Tracker, FewFalseTracksInHeavyClutter) {
+  exercise::NcvWorkloadConfig wc;
+  wc.targets = 100;
+  wc.clutter_per_scan = 10.0 * wc.targets;
+  wc.seed = 12;
+  const auto w = exercise::generate_ncv(wc);
+  NcvTracker tracker(NearlyConstantVelocity{1.0}, ncv_config());
+  const auto sensor = tracker.add_sensor(CartesianPosition(w.sigma_m));
+  for (std::size_t k = 0; k < w.scans.size(); ++k) {
+    tracker.process(sensor, w.scans[k].t_s, measurements(w.scans[k], w.sigma_m));
+    tracker.clear_diagnostics();
+    if (k >= 5) {
+      const Score s = score(tracker, w.scans[k]);
+      EXPECT_GE(s.covered, 0.97) << "scan " << k;
+      EXPECT_LE(s.unmatched, 5u) << "scan " << k;
+    }
+  }
+}
+
+TEST(Tracker, BadMeasurementsAreCountedAndNeverTouchATrack) {
+  NcvTracker tracker(NearlyConstantVelocity{1.0}, ncv_config());
+  const auto sensor = tracker.add_sensor(CartesianPosition(50.0));
+  const track::Mat3 R = track::Mat3::Identity() * 2500.0;
+  const track::Vec3 p(1000, 2000, 5000), v(100, -50, 0);
+  for (int k = 0; k < 5; ++k) {
+    const std::vector<Measurement> ms{{p + k * v, R}};
+    tracker.process(sensor, k, ms);
+  }
+  ASSERT_EQ(tracker.tracks().size(), 1u);
+  const auto before = tracker.tracks()[0];
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<Measurement> bad{
+      {track::Vec3(nan, 0, 0), R},
+      {p + 5 * v, track::Mat3::Identity() * nan},
+      {track::Vec3(std::numeric_limits<double>::infinity(), 0, 0), R}};
+  tracker.process(sensor, 5.0, bad);
+  EXPECT_EQ(tracker.counters().rejected[static_cast<int>(track::RejectReason::non_finite)], 3u);
+  // Time running backwards: the whole scan is refused.
+  const std::vector<Measurement> late{{p + 4 * v, R}};
+  tracker.process(sensor, 4.5, late);
+  EXPECT_EQ(tracker.counters().rejected[static_cast<int>(track::RejectReason::time_backwards)], 1u);
+  ASSERT_EQ(tracker.tracks().size(), 1u);
+  EXPECT_EQ(tracker.tracks()[0].state.x, before.state.x);
+  EXPECT_EQ(tracker.tracks()[0].last_update_s, before.last_update_s);
+}
+
+TEST(Tracker, ConfirmsAfterMOfNAndDropsAfterKMisses) {
+  auto config = ncv_config();
+  NcvTracker tracker(NearlyConstantVelocity{1.0}, config);
+  const auto sensor = tracker.add_sensor(CartesianPosition(50.0));
+  const track::Mat3 R = track::Mat3::Identity() * 2500.0;
+  const track::Vec3 p(0, 0, 5000), v(150, 0, 0);
+  const std::vector<Measurement> none;
+  tracker.process(sensor, 0.0, std::vector<Measurement>{{p, R}});
+  tracker.process(sensor, 1.0, std::vector<Measurement>{{p + v, R}});
+  ASSERT_EQ(tracker.tracks().size(), 1u);
+  EXPECT_EQ(tracker.tracks()[0].status, track::TrackStatus::tentative);
+  tracker.process(sensor, 2.0, std::vector<Measurement>{{p + 2 * v, R}});
+  EXPECT_EQ(tracker.tracks()[0].status, track::TrackStatus::confirmed);
+  tracker.process(sensor, 3.0, none);
+  EXPECT_EQ(tracker.tracks()[0].status, track::TrackStatus::coasting);
+  tracker.process(sensor, 4.0, none);
+  ASSERT_EQ(tracker.tracks().size(), 1u);
+  tracker.process(sensor, 5.0, none);
+  EXPECT_TRUE(tracker.tracks().empty());
+  EXPECT_EQ(tracker.counters().tracks_dropped, 1u);
+}
+
+TEST(NcvWorkload, ExportImportRoundTripAndBadFiles) {
+  exercise::NcvWorkloadConfig wc;
+  wc.targets = 20;
+  wc.scans = 4;
+  wc.clutter_per_scan = 5;
+  const auto w = exercise::generate_ncv(wc);
+  const std::string dir = ::testing::TempDir() + "/ncv_roundtrip";
+  ASSERT_TRUE(exercise::export_ncv(w, dir).has_value());
+  const auto back = exercise::import_ncv(dir, w.sigma_m);
+  ASSERT_TRUE(back.has_value()) << back.error().message();
+  ASSERT_EQ(back->scans.size(), w.scans.size());
+  for (std::size_t k = 0; k < w.scans.size(); ++k) {
+    ASSERT_EQ(back->scans[k].detections.size(), w.scans[k].detections.size());
+    for (std::size_t i = 0; i < w.scans[k].detections.size(); ++i)
+      EXPECT_EQ(back->scans[k].detections[i], w.scans[k].detections[i]);
+    EXPECT_EQ(back->scans[k].truth[7].p, w.scans[k].truth[7].p);
+  }
+  std::ofstream(dir + "/detections.csv", std::ios::app) << "1,1,2,oops,4\n";
+  const auto bad = exercise::import_ncv(dir, w.sigma_m);
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().message().find("detections.csv:"), std::string::npos);
+  EXPECT_NE(bad.error().message().find("oops"), std::string::npos);
+}
