@@ -15,7 +15,7 @@ using namespace trilink;
 using track::CartesianPosition;
 using track::Measurement;
 using track::NearlyConstantVelocity;
-using NcvTracker = track::Tracker<NearlyConstantVelocity, CartesianPosition>;
+using NcvTracker = track::Tracker<track::Ekf<NearlyConstantVelocity>, CartesianPosition>;
 
 namespace {
 
@@ -81,7 +81,7 @@ TEST(Tracker, TracksTheNcvWorkload) {
   wc.targets = 300;
   wc.seed = 11;
   const auto w = exercise::generate_ncv(wc);
-  NcvTracker tracker(NearlyConstantVelocity{1.0}, ncv_config());
+  NcvTracker tracker({NearlyConstantVelocity{1.0}}, ncv_config());
   const auto sensor = tracker.add_sensor(CartesianPosition(w.sigma_m));
   double nis_sum = 0.0;
   std::size_t nis_n = 0;
@@ -118,7 +118,7 @@ TEST(Tracker, FewFalseTracksInHeavyClutter) {
   wc.clutter_per_scan = 10.0 * wc.targets;
   wc.seed = 12;
   const auto w = exercise::generate_ncv(wc);
-  NcvTracker tracker(NearlyConstantVelocity{1.0}, ncv_config());
+  NcvTracker tracker({NearlyConstantVelocity{1.0}}, ncv_config());
   const auto sensor = tracker.add_sensor(CartesianPosition(w.sigma_m));
   for (std::size_t k = 0; k < w.scans.size(); ++k) {
     tracker.process(sensor, w.scans[k].t_s, measurements(w.scans[k], w.sigma_m));
@@ -132,7 +132,7 @@ TEST(Tracker, FewFalseTracksInHeavyClutter) {
 }
 
 TEST(Tracker, BadMeasurementsAreCountedAndNeverTouchATrack) {
-  NcvTracker tracker(NearlyConstantVelocity{1.0}, ncv_config());
+  NcvTracker tracker({NearlyConstantVelocity{1.0}}, ncv_config());
   const auto sensor = tracker.add_sensor(CartesianPosition(50.0));
   const track::Mat3 R = track::Mat3::Identity() * 2500.0;
   const track::Vec3 p(1000, 2000, 5000), v(100, -50, 0);
@@ -160,7 +160,7 @@ TEST(Tracker, BadMeasurementsAreCountedAndNeverTouchATrack) {
 
 TEST(Tracker, ConfirmsAfterMOfNAndDropsAfterKMisses) {
   auto config = ncv_config();
-  NcvTracker tracker(NearlyConstantVelocity{1.0}, config);
+  NcvTracker tracker({NearlyConstantVelocity{1.0}}, config);
   const auto sensor = tracker.add_sensor(CartesianPosition(50.0));
   const track::Mat3 R = track::Mat3::Identity() * 2500.0;
   const track::Vec3 p(0, 0, 5000), v(150, 0, 0);

@@ -23,6 +23,12 @@ namespace trilink::track {
 //   valid(z)               false for impossible measurements (negative range, ...)
 //   covers(p)              whether a target at p could have been seen (misses count only then)
 //   variance_bound_m2(p)   an upper bound of trace(R) in Cartesian terms at p (gate sizing)
+// One measurement: z in the sensor's own coordinates, R its covariance.
+struct Measurement {
+  Vec3 z = Vec3::Zero();
+  Mat3 R = Mat3::Identity();
+};
+
 struct MeasurementPrediction {
   Vec3 z = Vec3::Zero();
   Mat3 H_pos = Mat3::Identity();  // dz/dp

@@ -1,6 +1,6 @@
 // A multi-target tracker built from small components (Stone Soup style):
-//   predictor   the motion model (NearlyConstantVelocity, Ballistic, ...)
-//   updater     extended Kalman update in the sensor's measurement model (kalman.hpp)
+//   filter      predictor and updater: Ekf<motion model> or Imm (filters.hpp), with the
+//               extended Kalman update in the sensor's measurement model (kalman.hpp)
 //   gate        spatial grid of the tracks' gate spheres, then the exact Mahalanobis test
 //   associator  global nearest neighbour on the gated pairs (clusters + Jonker-Volgenant)
 //   initiator   two-point: an unused measurement pairs with one from an earlier scan that
@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "track/assignment.hpp"
-#include "track/kalman.hpp"
+#include "track/filters.hpp"
 #include "track/spatial_grid.hpp"
 
 namespace trilink::track {
@@ -44,11 +44,11 @@ struct TrackerConfig {
   double grid_cell_m = 2000.0;
 };
 
-template <int N>
+template <typename State>
 struct Track {
   std::uint64_t id = 0;
   TrackStatus status = TrackStatus::tentative;
-  Gaussian<N> state;
+  State state;
   double t_s = 0.0;  // time of `state`
   double created_s = 0.0;
   double last_update_s = 0.0;
@@ -56,11 +56,6 @@ struct Track {
   int misses = 0;  // in a row
   int looks = 0;   // scans in which it could have been seen
   std::uint32_t last_sensor = 0;
-};
-
-struct Measurement {
-  Vec3 z = Vec3::Zero();
-  Mat3 R = Mat3::Identity();
 };
 
 enum class RejectReason : std::uint8_t { non_finite, bad_geometry, time_backwards, count };
@@ -78,14 +73,15 @@ struct TrackerCounters {
   std::size_t largest_cluster = 0;
 };
 
-template <typename Model, typename Sensor>
+template <typename Filter, typename Sensor>
 class Tracker {
  public:
-  static constexpr int N = Model::N;
-  using TrackT = Track<N>;
+  static constexpr int N = Filter::N;
+  using State = typename Filter::State;
+  using TrackT = Track<State>;
 
-  Tracker(Model model, TrackerConfig config)
-      : model_(std::move(model)),
+  Tracker(Filter filter, TrackerConfig config)
+      : filter_(std::move(filter)),
         config_(config),
         grid_(config.grid_cell_m),
         pending_grid_(config.grid_cell_m) {}
@@ -106,13 +102,14 @@ class Tracker {
   const std::vector<UpdateDiagnostic>& diagnostics() const { return diagnostics_; }
   void clear_diagnostics() { diagnostics_.clear(); }
   void set_keep_diagnostics(bool keep) { keep_diagnostics_ = keep; }
-  const Model& model() const { return model_; }
+  const Filter& filter() const { return filter_; }
   const Sensor& sensor(std::uint32_t i) const { return sensors_[i]; }
 
-  // The state of a track predicted to t (no change to the track).
+  // The combined state of a track predicted to t (no change to the track).
   Gaussian<N> predict(const TrackT& track, double t_s) const {
-    return model_.predict(track.state, t_s - track.t_s);
+    return filter_.combined(filter_.predict(track.state, t_s - track.t_s));
   }
+  const Gaussian<N>& estimate(const TrackT& track) const { return filter_.combined(track.state); }
 
  private:
   struct Pending {
@@ -128,7 +125,7 @@ class Tracker {
   void note(const TrackT& t, double t_s, std::uint32_t sensor, const Innovation<N>& in,
             UpdateOutcome o, std::string_view reason);
 
-  Model model_;
+  Filter filter_;
   TrackerConfig config_;
   std::vector<Sensor> sensors_;
   std::vector<double> last_scan_s_;
@@ -140,7 +137,7 @@ class Tracker {
   bool keep_diagnostics_ = true;
 
   // Workspace reused scan after scan.
-  std::vector<Gaussian<N>> priors_;
+  std::vector<State> priors_;
   std::vector<Vec3> centres_;
   std::vector<double> radii_;
   std::vector<std::uint32_t> valid_;

@@ -3,10 +3,10 @@
 
 namespace trilink::track {
 
-template <typename Model, typename Sensor>
-void Tracker<Model, Sensor>::note(const TrackT& t, double t_s, std::uint32_t sensor,
-                                  const Innovation<N>& in, UpdateOutcome o,
-                                  std::string_view reason) {
+template <typename Filter, typename Sensor>
+void Tracker<Filter, Sensor>::note(const TrackT& t, double t_s, std::uint32_t sensor,
+                                   const Innovation<N>& in, UpdateOutcome o,
+                                   std::string_view reason) {
   if (!keep_diagnostics_) return;
   UpdateDiagnostic d;
   d.track_id = t.id;
@@ -21,9 +21,9 @@ void Tracker<Model, Sensor>::note(const TrackT& t, double t_s, std::uint32_t sen
   diagnostics_.push_back(d);
 }
 
-template <typename Model, typename Sensor>
-void Tracker<Model, Sensor>::process(std::uint32_t sensor, double t,
-                                     std::span<const Measurement> scan) {
+template <typename Filter, typename Sensor>
+void Tracker<Filter, Sensor>::process(std::uint32_t sensor, double t,
+                                      std::span<const Measurement> scan) {
   ++counters_.scans;
   if (t < last_scan_s_[sensor]) {
     counters_.rejected[static_cast<int>(RejectReason::time_backwards)] += scan.size();
@@ -50,10 +50,10 @@ void Tracker<Model, Sensor>::process(std::uint32_t sensor, double t,
   centres_.resize(n_tracks);
   radii_.resize(n_tracks);
   for (std::size_t k = 0; k < n_tracks; ++k) {
-    priors_[k] = model_.predict(tracks_[k].state, t - tracks_[k].t_s);
-    centres_[k] = priors_[k].x.template head<3>();
-    const double var =
-        priors_[k].P.template block<3, 3>(0, 0).trace() + s.variance_bound_m2(centres_[k]);
+    priors_[k] = filter_.predict(tracks_[k].state, t - tracks_[k].t_s);
+    const Gaussian<N>& g = filter_.combined(priors_[k]);
+    centres_[k] = g.x.template head<3>();
+    const double var = g.P.template block<3, 3>(0, 0).trace() + s.variance_bound_m2(centres_[k]);
     radii_[k] = std::sqrt(config_.gate_chi2 * var);
   }
   grid_.build(centres_, radii_);
@@ -64,7 +64,7 @@ void Tracker<Model, Sensor>::process(std::uint32_t sensor, double t,
   for (std::uint32_t j = 0; j < valid_.size(); ++j) {
     const Measurement& m = scan[valid_[j]];
     grid_.for_each_candidate(s.position(m.z), [&](std::uint32_t k) {
-      Innovation<N> in = innovate<N>(priors_[k], s, m.z, m.R);
+      Innovation<N> in = innovate<N>(filter_.combined(priors_[k]), s, m.z, m.R);
       if (!in.ok) {
         ++counters_.numerical_failures;
         return;
@@ -89,9 +89,9 @@ void Tracker<Model, Sensor>::process(std::uint32_t sensor, double t,
     const std::uint32_t pi = pair_of_row_[k];
     if (pi != UINT32_MAX) {
       const Innovation<N>& in = innovations_[pi];
-      Gaussian<N> post = priors_[k];
+      State post = priors_[k];
       const Measurement& m = scan[valid_[pairs_[pi].col]];
-      if (!update<N>(post, in, m.R)) {
+      if (!filter_.update(post, in, s, m)) {
         ++counters_.numerical_failures;
         note(tr, t, sensor, in, UpdateOutcome::numerical_failure, "update not finite");
         continue;
@@ -113,7 +113,8 @@ void Tracker<Model, Sensor>::process(std::uint32_t sensor, double t,
       note(tr, t, sensor, in, UpdateOutcome::fused, "assigned");
       continue;
     }
-    const double sigma = std::sqrt(priors_[k].P.template block<3, 3>(0, 0).trace() / 3.0);
+    const double sigma =
+        std::sqrt(filter_.combined(priors_[k]).P.template block<3, 3>(0, 0).trace() / 3.0);
     if (s.covers(centres_[k])) {
       ++tr.looks;
       ++tr.misses;
@@ -138,10 +139,10 @@ void Tracker<Model, Sensor>::process(std::uint32_t sensor, double t,
   initiate(sensor, t, unused_, scan);
 }
 
-template <typename Model, typename Sensor>
-void Tracker<Model, Sensor>::initiate(std::uint32_t sensor, double t,
-                                      const std::vector<std::uint32_t>& unused,
-                                      std::span<const Measurement> scan) {
+template <typename Filter, typename Sensor>
+void Tracker<Filter, Sensor>::initiate(std::uint32_t sensor, double t,
+                                       const std::vector<std::uint32_t>& unused,
+                                       std::span<const Measurement> scan) {
   std::erase_if(pending_,
                 [&](const Pending& p) { return p.used || t - p.t_s > config_.max_init_gap_s; });
   pending_centres_.resize(pending_.size());
@@ -176,6 +177,16 @@ void Tracker<Model, Sensor>::initiate(std::uint32_t sensor, double t,
     Pending& q = pending_[static_cast<std::size_t>(best)];
     q.used = true;
     const double dt = t - q.t_s;
+    Gaussian<N> g;
+    g.x.setZero();
+    g.P.setZero();
+    g.x.template head<3>() = p;
+    g.x.template segment<3>(3) = (p - q.p) / dt;
+    g.P.template block<3, 3>(0, 0) = P;
+    g.P.template block<3, 3>(0, 3) = P / dt;
+    g.P.template block<3, 3>(3, 0) = P / dt;
+    g.P.template block<3, 3>(3, 3) = (P + q.P) / (dt * dt);
+    g.P.template block<3, 3>(3, 3).diagonal().array() += config_.init_velocity_var_floor;
     TrackT tr;
     tr.id = next_id_++;
     tr.status = TrackStatus::tentative;
@@ -185,16 +196,7 @@ void Tracker<Model, Sensor>::initiate(std::uint32_t sensor, double t,
     tr.last_sensor = sensor;
     tr.hits = 2;
     tr.looks = 2;
-    tr.state.x.setZero();
-    tr.state.P.setZero();
-    tr.state.x.template head<3>() = p;
-    tr.state.x.template segment<3>(3) = (p - q.p) / dt;
-    tr.state.P.template block<3, 3>(0, 0) = P;
-    tr.state.P.template block<3, 3>(0, 3) = P / dt;
-    tr.state.P.template block<3, 3>(3, 0) = P / dt;
-    tr.state.P.template block<3, 3>(3, 3) = (P + q.P) / (dt * dt);
-    tr.state.P.template block<3, 3>(3, 3).diagonal().array() += config_.init_velocity_var_floor;
-    model_.initialise(tr.state);
+    tr.state = filter_.initial(g);
     tracks_.push_back(tr);
     ++counters_.tracks_started;
   }

@@ -1,0 +1,105 @@
+#include "exercise/national_tracking.hpp"
+
+#include <limits>
+
+namespace trilink::exercise {
+
+track::TrackerConfig national_tracker_config() {
+  track::TrackerConfig c;
+  c.gate_chi2 = 16.27;
+  c.max_speed_mps = 9000.0;
+  c.max_init_gap_s = 10.0;
+  c.confirm_hits = 4;
+  c.confirm_window = 5;
+  c.delete_misses = 5;
+  c.max_position_sigma_m = 20e3;
+  c.max_coast_s = 60.0;
+  c.grid_cell_m = 20e3;
+  return c;
+}
+
+track::Imm national_filter() {
+  track::Imm imm;
+  imm.boost.q_vel_m2ps3 = 1.0;
+  imm.boost.q_jerk_m2ps5 = 200.0;
+  imm.ballistic.q_vel_m2ps3 = 1.0;
+  return imm;
+}
+
+bool radar_selected(const sensor::RadarParams& r, const std::string& nation) {
+  return nation == "ALL" || r.nation == nation;
+}
+
+TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
+                                 const std::string& nation, double sample_interval_s) {
+  TrackingRun run;
+  run.nation = nation;
+  NationalTracker tracker(national_filter(), national_tracker_config());
+  std::vector<std::int64_t> sensor_of(s.radars.size(), -1);
+  for (std::size_t r = 0; r < s.radars.size(); ++r) {
+    const auto& p = s.radars[r];
+    if (!radar_selected(p, nation)) continue;
+    track::Coverage cov{p.boresight_az_rad, p.half_sector_rad, p.min_el_rad - 0.02, p.max_el_rad,
+                        p.max_range_m};
+    sensor_of[r] = tracker.add_sensor(track::RangeAzEl(
+        p.site, track::Vec3(p.sigma_range_m, p.sigma_az_rad, p.sigma_el_rad), cov));
+  }
+
+  double next_sample = 0.0;
+  const auto sample_until = [&](double t_s) {
+    for (; next_sample <= t_s; next_sample += sample_interval_s) {
+      const auto truths = airborne(s, s.start.plus_seconds(next_sample));
+      for (const auto& tr : tracker.tracks()) {
+        if (tr.status == track::TrackStatus::tentative) continue;
+        TrackSample ts;
+        ts.t_s = next_sample;
+        ts.track_id = tr.id;
+        ts.status = tr.status;
+        ts.estimate = tracker.predict(tr, next_sample);
+        ts.boost_probability = tracker.filter().manoeuvre_probability(tr.state);
+        double best = std::numeric_limits<double>::infinity();
+        for (const auto& x : truths) {
+          const double d = (x.position.r_m - ts.estimate.x.head<3>()).norm();
+          if (d < best) best = d, ts.truth = x.object_id;
+        }
+        ts.truth_distance_m = std::isfinite(best) ? best : 0.0;
+        run.samples.push_back(ts);
+      }
+    }
+  };
+
+  std::vector<track::Measurement> scan;
+  std::size_t i = 0;
+  while (i < sim.detections.size()) {
+    const auto& first = sim.detections[i];
+    std::size_t j = i;
+    scan.clear();
+    for (; j < sim.detections.size() && sim.detections[j].t == first.t &&
+           sim.detections[j].radar_index == first.radar_index;
+         ++j) {
+      const auto& d = sim.detections[j];
+      const auto& p = s.radars[d.radar_index];
+      track::Measurement m;
+      m.z = track::Vec3(d.range_m, d.az_rad, d.el_rad);
+      m.R = track::Vec3(
+                d.sigma_range_m * d.sigma_range_m + p.bias_sigma_range_m * p.bias_sigma_range_m,
+                d.sigma_az_rad * d.sigma_az_rad + p.bias_sigma_az_rad * p.bias_sigma_az_rad,
+                d.sigma_el_rad * d.sigma_el_rad + p.bias_sigma_el_rad * p.bias_sigma_el_rad)
+                .asDiagonal();
+      scan.push_back(m);
+    }
+    i = j;
+    if (sensor_of[first.radar_index] < 0) continue;
+    const double t_s = first.t.seconds_since(s.start);
+    sample_until(t_s - 1e-9);
+    tracker.process(static_cast<std::uint32_t>(sensor_of[first.radar_index]), t_s, scan);
+    run.diagnostics.insert(run.diagnostics.end(), tracker.diagnostics().begin(),
+                           tracker.diagnostics().end());
+    tracker.clear_diagnostics();
+  }
+  sample_until(s.duration_s);
+  run.counters = tracker.counters();
+  return run;
+}
+
+}  // namespace trilink::exercise

@@ -1,0 +1,46 @@
+// A nation's tracker run over a simulated scenario: the detections of that nation's radars
+// (or of all radars, "ALL") in time order, one scan per radar look, into an IMM
+// (boost/ballistic) tracker with a range-azimuth-elevation model per radar. The unknown
+// radar biases are not estimated: their variance is added to the measurement noise so the
+// filter stays consistent.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "exercise/simulation.hpp"
+#include "track/tracker.hpp"
+
+namespace trilink::exercise {
+
+using NationalTracker = track::Tracker<track::Imm, track::RangeAzEl>;
+
+track::TrackerConfig national_tracker_config();
+track::Imm national_filter();
+
+// One confirmed track at one time, with the truth it is nearest to (for metrics only: the
+// tracker never sees truth).
+struct TrackSample {
+  double t_s = 0.0;  // since scenario start
+  std::uint64_t track_id = 0;
+  track::TrackStatus status = track::TrackStatus::confirmed;
+  track::Gaussian<9> estimate;
+  double boost_probability = 0.0;
+  std::int64_t truth = -1;  // launch index, or -1
+  double truth_distance_m = 0.0;
+};
+
+struct TrackingRun {
+  std::string nation;
+  std::vector<TrackSample> samples;  // every `sample_interval_s`, confirmed and coasting tracks
+  track::TrackerCounters counters;
+  std::vector<track::UpdateDiagnostic> diagnostics;  // every update
+};
+
+bool radar_selected(const sensor::RadarParams& r, const std::string& nation);
+
+TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
+                                 const std::string& nation, double sample_interval_s = 1.0);
+
+}  // namespace trilink::exercise

@@ -1,0 +1,124 @@
+#include "track/ballistic_model.hpp"
+
+#include "flight/atmosphere.hpp"
+#include "flight/gravity.hpp"
+#include "geo/wgs84.hpp"
+
+namespace trilink::track {
+namespace {
+
+const Vec3 omega(0.0, 0.0, geo::wgs84::omega_radps());
+
+Mat3 skew(const Vec3& w) {
+  Mat3 m;
+  m << 0, -w.z(), w.y(), w.z(), 0, -w.x(), -w.y(), w.x(), 0;
+  return m;
+}
+
+double approx_height_m(const Vec3& r) {
+  const double rn = r.norm();
+  const double s = r.z() / rn;
+  return rn - geo::wgs84::a_m() * (1.0 - geo::wgs84::f() * s * s);
+}
+
+void add_process_noise(Mat9& P, double dt, double q_v, double q_j) {
+  const double d2 = dt * dt, d3 = d2 * dt, d4 = d3 * dt, d5 = d4 * dt;
+  for (int i = 0; i < 3; ++i) {
+    const int p = i, v = 3 + i, a = 6 + i;
+    P(p, p) += q_v * d3 / 3.0 + q_j * d5 / 20.0;
+    P(p, v) += q_v * d2 / 2.0 + q_j * d4 / 8.0;
+    P(v, p) += q_v * d2 / 2.0 + q_j * d4 / 8.0;
+    P(v, v) += q_v * dt + q_j * d3 / 3.0;
+    if (q_j > 0.0) {
+      P(p, a) += q_j * d3 / 6.0;
+      P(a, p) += q_j * d3 / 6.0;
+      P(v, a) += q_j * d2 / 2.0;
+      P(a, v) += q_j * d2 / 2.0;
+      P(a, a) += q_j * dt;
+    }
+  }
+}
+
+Gaussian<9> predict_with(const BallisticDynamics& dyn, const Gaussian<9>& g, double dt,
+                         bool with_thrust, double q_v, double q_j) {
+  Gaussian<9> out;
+  if (dt == 0.0) return g;
+  out.x = dyn.propagate(g.x, dt, with_thrust);
+  const Vec9 mid = dyn.propagate(g.x, 0.5 * dt, with_thrust);
+  const Mat9 A = dyn.jacobian(mid, with_thrust);
+  const Mat9 Adt = A * dt;
+  const Mat9 Phi = Mat9::Identity() + Adt + Adt * Adt / 2.0 + Adt * Adt * Adt / 6.0;
+  out.P = Phi * g.P * Phi.transpose();
+  add_process_noise(out.P, std::abs(dt), q_v, q_j);
+  symmetrize<9>(out.P);
+  return out;
+}
+
+}  // namespace
+
+Vec9 BallisticDynamics::derivative(const Vec9& x, bool with_thrust) const {
+  const Vec3 p = x.head<3>(), v = x.segment<3>(3), a = x.tail<3>();
+  Vec3 acc = flight::gravity_j2(p) - 2.0 * omega.cross(v) - omega.cross(omega.cross(p));
+  if (with_thrust) acc += a;
+  if (beta_kgpm2 > 0.0) {
+    const double rho = flight::air_density_kgpm3(approx_height_m(p));
+    if (rho > 0.0) acc -= rho * v.norm() * v / (2.0 * beta_kgpm2);
+  }
+  Vec9 d;
+  d << v, acc, Vec3::Zero();
+  return d;
+}
+
+Vec9 BallisticDynamics::propagate(const Vec9& x0, double dt, bool with_thrust) const {
+  const int steps = std::max(1, static_cast<int>(std::ceil(std::abs(dt) / max_step_s)));
+  const double h = dt / steps;
+  Vec9 x = x0;
+  for (int i = 0; i < steps; ++i) {
+    const Vec9 k1 = derivative(x, with_thrust);
+    const Vec9 k2 = derivative(x + 0.5 * h * k1, with_thrust);
+    const Vec9 k3 = derivative(x + 0.5 * h * k2, with_thrust);
+    const Vec9 k4 = derivative(x + h * k3, with_thrust);
+    x += h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
+  }
+  return x;
+}
+
+Mat9 BallisticDynamics::jacobian(const Vec9& x, bool with_thrust) const {
+  const Vec3 p = x.head<3>();
+  const double r = p.norm();
+  const Vec3 u = p / r;
+  const double mu_r3 = geo::wgs84::gm_m3ps2() / (r * r * r);
+  const Mat3 W = skew(omega);
+  Mat9 A = Mat9::Zero();
+  A.block<3, 3>(0, 3) = Mat3::Identity();
+  A.block<3, 3>(3, 0) = mu_r3 * (3.0 * u * u.transpose() - Mat3::Identity()) - W * W;
+  A.block<3, 3>(3, 3) = -2.0 * W;
+  if (with_thrust) A.block<3, 3>(3, 6) = Mat3::Identity();
+  return A;
+}
+
+Gaussian<9> BallisticModel::predict(const Gaussian<9>& g, double dt) const {
+  Gaussian<9> in = g;
+  initialise(in);
+  return predict_with(dynamics, in, dt, false, q_vel_m2ps3, 0.0);
+}
+
+void BallisticModel::initialise(Gaussian<9>& g) const {
+  g.x.tail<3>().setZero();
+  g.P.block<3, 6>(6, 0).setZero();
+  g.P.block<6, 3>(0, 6).setZero();
+  g.P.block<3, 3>(6, 6) = Mat3::Identity() * 1e-6;
+}
+
+Gaussian<9> BoostModel::predict(const Gaussian<9>& g, double dt) const {
+  return predict_with(dynamics, g, dt, true, q_vel_m2ps3, q_jerk_m2ps5);
+}
+
+void BoostModel::initialise(Gaussian<9>& g) const {
+  g.x.tail<3>().setZero();
+  g.P.block<3, 6>(6, 0).setZero();
+  g.P.block<6, 3>(0, 6).setZero();
+  g.P.block<3, 3>(6, 6) = Mat3::Identity() * initial_accel_sigma_mps2 * initial_accel_sigma_mps2;
+}
+
+}  // namespace trilink::track

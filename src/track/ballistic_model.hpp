@@ -1,0 +1,62 @@
+// Motion models of ballistic and boosting missiles in ECEF (Li & Jilkov, "Survey of
+// maneuvering target tracking, Part II: motion models of ballistic and space targets",
+// IEEE TAES 46(1), 2010, §II-III). State x = [p, v, a] (9): position, velocity and the
+// non-gravitational ("thrust") acceleration, all ECEF, SI.
+//
+//   p' = v
+//   v' = g_J2(p) - 2 w x v - w x (w x p) + a + a_drag(p, v)
+//   a' = white jerk (manoeuvre/boost mode) | a = 0 (ballistic mode)
+//
+// a_drag = -rho(h) |v| v / (2 beta) with a nominal ballistic coefficient (0: none). The mean
+// is propagated with RK4 in steps of at most `max_step_s`; the covariance with
+// Phi = I + A dt + A^2 dt^2/2 + A^3 dt^3/6, A the Jacobian at the mid-interval state
+// (gravity gradient mu/r^3 (3 r^ r^' - I), Coriolis, centrifugal; drag's dependence left
+// to process noise).
+//
+// Process noise (per axis, discretised white noise, Bar-Shalom et al. 2001 §6.2):
+//   velocity noise q_v (m^2/s^3): [dt^3/3 dt^2/2; dt^2/2 dt] on (p, v) - unmodelled forces;
+//   jerk noise q_j (m^2/s^5) on (p, v, a): [dt^5/20 dt^4/8 dt^3/6; . dt^3/3 dt^2/2; . . dt].
+// Boost thrust per unit mass changes as propellant burns (~0.5 m/s^3), turns with the pitch
+// programme, and drops at staging: q_j = 25 m^2/s^5 covers that for revisits of 1-5 s.
+#pragma once
+
+#include "track/gaussian.hpp"
+
+namespace trilink::track {
+
+using Vec9 = Vec<9>;
+using Mat9 = Mat<9>;
+
+struct BallisticDynamics {
+  double beta_kgpm2 = 0.0;  // nominal ballistic coefficient for drag; 0 = no drag
+  double max_step_s = 2.0;
+
+  // x' = f(x) for the given mode (with_thrust: a is integrated as constant).
+  Vec9 derivative(const Vec9& x, bool with_thrust) const;
+  Vec9 propagate(const Vec9& x, double dt_s, bool with_thrust) const;
+  Mat9 jacobian(const Vec9& x, bool with_thrust) const;
+};
+
+// Ballistic mode: no thrust; a is held at zero with a tiny variance.
+struct BallisticModel {
+  static constexpr int N = 9;
+  BallisticDynamics dynamics;
+  double q_vel_m2ps3 = 1.0;
+
+  Gaussian<9> predict(const Gaussian<9>& g, double dt_s) const;
+  void initialise(Gaussian<9>& g) const;
+};
+
+// Manoeuvre/boost mode: thrust acceleration as a random walk driven by white jerk.
+struct BoostModel {
+  static constexpr int N = 9;
+  BallisticDynamics dynamics;
+  double q_vel_m2ps3 = 1.0;
+  double q_jerk_m2ps5 = 25.0;
+  double initial_accel_sigma_mps2 = 30.0;
+
+  Gaussian<9> predict(const Gaussian<9>& g, double dt_s) const;
+  void initialise(Gaussian<9>& g) const;
+};
+
+}  // namespace trilink::track

@@ -1,0 +1,49 @@
+#include "track/filters.hpp"
+
+namespace trilink::track {
+
+void Imm::combine(State& s) {
+  s.combined.x = s.mu[0] * s.mode[0].x + s.mu[1] * s.mode[1].x;
+  s.combined.P.setZero();
+  for (int j = 0; j < 2; ++j) {
+    const Vec<9> d = s.mode[j].x - s.combined.x;
+    s.combined.P += s.mu[j] * (s.mode[j].P + d * d.transpose());
+  }
+  symmetrize<9>(s.combined.P);
+}
+
+Imm::State Imm::predict(const State& s, double dt) const {
+  // Markov switching over dt, then mixing (interaction) and mode-matched prediction.
+  const double p01 = 1.0 - std::exp(-std::abs(dt) / boost_sojourn_s);
+  const double p10 = 1.0 - std::exp(-std::abs(dt) / ballistic_sojourn_s);
+  const double p[2][2] = {{1.0 - p01, p01}, {p10, 1.0 - p10}};
+  State out;
+  for (int j = 0; j < 2; ++j) {
+    const double c = p[0][j] * s.mu[0] + p[1][j] * s.mu[1];
+    out.mu[j] = c;
+    Gaussian<9> mixed;
+    mixed.x.setZero();
+    mixed.P.setZero();
+    for (int i = 0; i < 2; ++i) mixed.x += (p[i][j] * s.mu[i] / c) * s.mode[i].x;
+    for (int i = 0; i < 2; ++i) {
+      const Vec<9> d = s.mode[i].x - mixed.x;
+      mixed.P += (p[i][j] * s.mu[i] / c) * (s.mode[i].P + d * d.transpose());
+    }
+    out.mode[j] = j == 0 ? boost.predict(mixed, dt) : ballistic.predict(mixed, dt);
+  }
+  combine(out);
+  return out;
+}
+
+Imm::State Imm::initial(const Gaussian<9>& g) const {
+  State s;
+  s.mode[0] = g;
+  boost.initialise(s.mode[0]);
+  s.mode[1] = g;
+  ballistic.initialise(s.mode[1]);
+  s.mu = {initial_boost_probability, 1.0 - initial_boost_probability};
+  combine(s);
+  return s;
+}
+
+}  // namespace trilink::track

@@ -1,0 +1,91 @@
+// Filters: what a track's state is and how it is predicted and updated. The tracker gates on
+// the filter's combined Gaussian and hands it the measurement to update with.
+//
+//   Ekf<Motion>         one motion model, extended Kalman update (kalman.hpp)
+//   Imm<Boost, Ballistic>  interacting multiple model (Blom & Bar-Shalom, IEEE TAC 1988;
+//                       Bar-Shalom et al. 2001 §11.6.6): two mode-conditioned EKFs mixed by a
+//                       Markov chain whose switching probabilities follow from mean sojourn
+//                       times, p_switch(dt) = 1 - exp(-dt / T_sojourn).
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <numbers>
+
+#include "track/ballistic_model.hpp"
+#include "track/kalman.hpp"
+
+namespace trilink::track {
+
+template <typename Motion>
+struct Ekf {
+  static constexpr int N = Motion::N;
+  using State = Gaussian<N>;
+  Motion motion;
+
+  State predict(const State& s, double dt_s) const { return motion.predict(s, dt_s); }
+  const Gaussian<N>& combined(const State& s) const { return s; }
+  template <typename Sensor>
+  bool update(State& s, const Innovation<N>& in, const Sensor&, const Measurement& m) const {
+    return track::update<N>(s, in, m.R);
+  }
+  State initial(const Gaussian<N>& g) const {
+    State s = g;
+    motion.initialise(s);
+    return s;
+  }
+  // Probability that the target is manoeuvring/boosting (0 for a single model).
+  double manoeuvre_probability(const State&) const { return 0.0; }
+};
+
+struct ImmState {
+  std::array<Gaussian<9>, 2> mode;  // [0] boost/manoeuvre, [1] ballistic
+  std::array<double, 2> mu{0.5, 0.5};
+  Gaussian<9> combined;
+};
+
+struct Imm {
+  static constexpr int N = 9;
+  using State = ImmState;
+  BoostModel boost;
+  BallisticModel ballistic;
+  double boost_sojourn_s = 60.0;       // mean time in boost/manoeuvre before going ballistic
+  double ballistic_sojourn_s = 600.0;  // mean time ballistic before a manoeuvre
+  double initial_boost_probability = 0.8;
+
+  State predict(const State& s, double dt_s) const;
+  const Gaussian<9>& combined(const State& s) const { return s.combined; }
+  template <typename Sensor>
+  bool update(State& s, const Innovation<9>& in, const Sensor& sensor, const Measurement& m) const;
+  State initial(const Gaussian<9>& g) const;
+  double manoeuvre_probability(const State& s) const { return s.mu[0]; }
+
+  static void combine(State& s);
+};
+
+template <typename Sensor>
+bool Imm::update(State& s, const Innovation<9>&, const Sensor& sensor, const Measurement& m) const {
+  std::array<double, 2> likelihood{};
+  State out = s;
+  for (int j = 0; j < 2; ++j) {
+    const Innovation<9> in = innovate<9>(s.mode[j], sensor, m.z, m.R);
+    if (!in.ok || !track::update<9>(out.mode[j], in, m.R)) return false;
+    // N(nu; 0, S) = exp(-NIS/2) / sqrt((2 pi)^3 det S), det S from the Cholesky factor.
+    const double log_det = 2.0 * in.llt.matrixL().toDenseMatrix().diagonal().array().log().sum();
+    likelihood[j] =
+        std::exp(-0.5 * in.nis - 0.5 * log_det - 1.5 * std::log(2.0 * std::numbers::pi));
+  }
+  const double total = likelihood[0] * s.mu[0] + likelihood[1] * s.mu[1];
+  if (!(total > 0.0) || !std::isfinite(total)) {
+    // Both modes find the measurement impossibly far (underflow): keep the priors.
+    out.mu = s.mu;
+  } else {
+    out.mu = {likelihood[0] * s.mu[0] / total, likelihood[1] * s.mu[1] / total};
+  }
+  combine(out);
+  if (!out.combined.x.allFinite() || !out.combined.P.allFinite()) return false;
+  s = out;
+  return true;
+}
+
+}  // namespace trilink::track
