@@ -1,6 +1,7 @@
 #include "exercise/national_tracking.hpp"
 
 #include <limits>
+#include <map>
 
 namespace trilink::exercise {
 
@@ -21,7 +22,7 @@ track::TrackerConfig national_tracker_config() {
 track::Imm national_filter() {
   track::Imm imm;
   imm.boost.q_vel_m2ps3 = 1.0;
-  imm.boost.q_jerk_m2ps5 = 200.0;
+  imm.boost.q_jerk_m2ps5 = 50.0;
   imm.ballistic.q_vel_m2ps3 = 1.0;
   return imm;
 }
@@ -30,8 +31,34 @@ bool radar_selected(const sensor::RadarParams& r, const std::string& nation) {
   return nation == "ALL" || r.nation == nation;
 }
 
+namespace {
+
+// The IMM's boost probability dips during boost when the radars are far and noisy: burnout
+// is declared once it has stayed below 0.3 this long.
+constexpr double kBurnoutHold_s = 10.0;
+
+// East-north offset of `truth` from `estimate`, on the ground.
+Eigen::Vector2d ground_offset(const geo::Geodetic& estimate, const geo::Geodetic& truth) {
+  geo::Geodetic e = estimate, t = truth;
+  e.h_m = t.h_m = 0.0;
+  return geo::LocalFrame(e).to_enu(geo::to_ecef(t)).r_m.head<2>();
+}
+
+}  // namespace
+
 TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
-                                 const std::string& nation, double sample_interval_s) {
+                                 const std::string& nation, const TrackingOptions& options) {
+  const double sample_interval_s = options.sample_interval_s;
+  const track::ImpactPredictor impact_predictor;
+  const track::LaunchPointEstimator launch_estimator;
+  std::map<std::uint64_t, double> next_prediction;
+  // Per track: seen boosting, and past burnout (hysteresis on the IMM boost probability).
+  struct TrackPhase {
+    bool boost_seen = false;
+    bool burnt_out = false;
+    double low_since = -1e300;  // since when the boost probability has stayed below 0.3
+  };
+  std::map<std::uint64_t, TrackPhase> phases;
   TrackingRun run;
   run.nation = nation;
   NationalTracker tracker(national_filter(), national_tracker_config());
@@ -64,6 +91,48 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
         }
         ts.truth_distance_m = std::isfinite(best) ? best : 0.0;
         run.samples.push_back(ts);
+        if (ts.truth < 0 || options.prediction_interval_s <= 0.0) continue;
+        const Launch& truth_launch = s.launches[static_cast<std::size_t>(ts.truth)];
+        const auto& traj = truth_launch.shaped.flight.trajectory;
+        TrackPhase& phase = phases[tr.id];
+        if (ts.boost_probability >= 0.5) phase.boost_seen = true;
+        if (ts.boost_probability >= 0.3) phase.low_since = next_sample;
+        if (!phase.burnt_out && next_sample - phase.low_since >= kBurnoutHold_s &&
+            (phase.boost_seen || next_sample - tr.created_s >= 30.0))
+          phase.burnt_out = true;
+        const bool ballistic = phase.burnt_out;
+        if (!phase.burnt_out) {
+          LaunchSample ls;
+          ls.t_s = next_sample;
+          ls.track_id = tr.id;
+          ls.truth = ts.truth;
+          ls.estimate = launch_estimator.estimate(ts.estimate);
+          if (ls.estimate.valid) {
+            ls.error_m = ground_offset(ls.estimate.point, truth_launch.spec.request.site).norm();
+            ls.time_error_s = (next_sample - ls.estimate.time_before_s) -
+                              truth_launch.time.seconds_since(s.start);
+          }
+          run.launches.push_back(ls);
+          continue;
+        }
+        if (!ballistic) continue;
+        auto [it, fresh] = next_prediction.try_emplace(tr.id, next_sample);
+        if (next_sample + 1e-9 < it->second) continue;
+        it->second = next_sample + options.prediction_interval_s;
+        ImpactSample is;
+        is.t_s = next_sample;
+        is.track_id = tr.id;
+        is.truth = ts.truth;
+        is.prediction = impact_predictor.predict(ts.estimate);
+        if (is.prediction.valid) {
+          const Eigen::Vector2d d = ground_offset(is.prediction.point, traj.impact);
+          is.error_m = d.norm();
+          is.time_error_s = (next_sample + is.prediction.time_to_impact_s) -
+                            (truth_launch.time.seconds_since(s.start) + traj.impact_s);
+          Eigen::LLT<Eigen::Matrix2d> llt(is.prediction.ellipse.cov_en);
+          is.inside_95 = llt.info() == Eigen::Success && d.dot(llt.solve(d)) <= 5.991464547107979;
+        }
+        run.impacts.push_back(is);
       }
     }
   };

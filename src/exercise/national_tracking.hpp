@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "exercise/simulation.hpp"
+#include "track/prediction.hpp"
 #include "track/tracker.hpp"
 
 namespace trilink::exercise {
@@ -31,9 +32,40 @@ struct TrackSample {
   double truth_distance_m = 0.0;
 };
 
+// An impact prediction of a confirmed track past burnout: its IMM boost probability has
+// stayed below 0.3 for 10 s after having been above 0.5 (or the track is 30 s old and was
+// never seen boosting).
+// Scored against the true impact of the launch it is nearest to.
+struct ImpactSample {
+  double t_s = 0.0;
+  std::uint64_t track_id = 0;
+  std::int64_t truth = -1;
+  track::ImpactPrediction prediction;
+  double error_m = 0.0;       // predicted to true impact point, on the ground
+  double time_error_s = 0.0;  // predicted minus true time of impact
+  bool inside_95 = false;     // the true impact point is inside the 95 % ellipse
+};
+
+// A launch-point estimate of a confirmed track until its burnout.
+struct LaunchSample {
+  double t_s = 0.0;
+  std::uint64_t track_id = 0;
+  std::int64_t truth = -1;
+  track::LaunchEstimate estimate;
+  double error_m = 0.0;
+  double time_error_s = 0.0;  // estimated minus true launch time
+};
+
+struct TrackingOptions {
+  double sample_interval_s = 1.0;
+  double prediction_interval_s = 10.0;  // impact predictions per track (0: none)
+};
+
 struct TrackingRun {
   std::string nation;
   std::vector<TrackSample> samples;  // every `sample_interval_s`, confirmed and coasting tracks
+  std::vector<ImpactSample> impacts;
+  std::vector<LaunchSample> launches;
   track::TrackerCounters counters;
   std::vector<track::UpdateDiagnostic> diagnostics;  // every update
 };
@@ -41,6 +73,6 @@ struct TrackingRun {
 bool radar_selected(const sensor::RadarParams& r, const std::string& nation);
 
 TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
-                                 const std::string& nation, double sample_interval_s = 1.0);
+                                 const std::string& nation, const TrackingOptions& options = {});
 
 }  // namespace trilink::exercise

@@ -1,0 +1,179 @@
+#include "track/prediction.hpp"
+
+#include <cmath>
+#include <numbers>
+#include <vector>
+
+#include "geo/angles.hpp"
+
+namespace trilink::track {
+namespace {
+
+double height_m(const Vec3& p) {
+  return geo::to_geodetic(geo::Ecef{p}).h_m;
+}
+
+// Steps `x` with `step` until the height changes sign from `sign_before`; then bisects the
+// last step. Returns the elapsed time (signed like dt) or NaN if it never does.
+template <typename Step>
+double to_ground(Vec<9>& x, double dt, double max_time, Step&& step) {
+  double t = 0.0;
+  double h = height_m(x.template head<3>());
+  while (std::abs(t) < max_time) {
+    const double alt = std::max(h, 0.0);
+    // Coarse steps high up, fine near the ground (and in the atmosphere).
+    const double sz = std::copysign(alt > 150e3 ? 10.0 : (alt > 20e3 ? 2.0 : 0.5), dt);
+    const Vec<9> next = step(x, sz);
+    const double h_next = height_m(next.template head<3>());
+    if (h_next <= 0.0) {
+      double lo = 0.0, hi = sz;
+      for (int i = 0; i < 40; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        const Vec<9> probe = step(x, mid);
+        (height_m(probe.template head<3>()) > 0.0 ? lo : hi) = mid;
+      }
+      x = step(x, hi);
+      return t + hi;
+    }
+    x = next;
+    h = h_next;
+    t += sz;
+  }
+  return std::nan("");
+}
+
+// Symmetric sigma points of the first `n` components (the rest kept at the mean).
+template <int n>
+bool sigma_points(const Gaussian<9>& g, std::vector<Vec<9>>& pts) {
+  const Mat<n> Pn = g.P.topLeftCorner<n, n>();
+  Eigen::LLT<Mat<n>> llt(static_cast<double>(n) * Pn);
+  if (llt.info() != Eigen::Success) return false;
+  const Mat<n> L = llt.matrixL();
+  pts.clear();
+  for (int i = 0; i < n; ++i) {
+    Vec<9> plus = g.x, minus = g.x;
+    plus.head<n>() += L.col(i);
+    minus.head<n>() -= L.col(i);
+    pts.push_back(plus);
+    pts.push_back(minus);
+  }
+  return true;
+}
+
+// Mean point and east-north covariance of ground points.
+void ground_stats(const std::vector<Vec3>& pts, geo::Geodetic& mean_point, GroundEllipse& e) {
+  Vec3 mean = Vec3::Zero();
+  for (const auto& p : pts) mean += p;
+  mean /= static_cast<double>(pts.size());
+  mean_point = geo::to_geodetic(geo::Ecef{mean});
+  mean_point.h_m = 0.0;
+  const geo::LocalFrame frame(mean_point);
+  Eigen::Matrix2d cov = Eigen::Matrix2d::Zero();
+  for (const auto& p : pts) {
+    const Eigen::Vector2d en = frame.to_enu(geo::Ecef{p}).r_m.head<2>();
+    cov += en * en.transpose();
+  }
+  e = ellipse_95(cov / static_cast<double>(pts.size()));
+}
+
+}  // namespace
+
+GroundEllipse ellipse_95(const Eigen::Matrix2d& cov_en) {
+  GroundEllipse e;
+  e.cov_en = 0.5 * (cov_en + cov_en.transpose());
+  Eigen::SelfAdjointEigenSolver<Eigen::Matrix2d> es(e.cov_en);
+  const Eigen::Vector2d lambda = es.eigenvalues().cwiseMax(0.0);
+  constexpr double chi2_95_2dof = 5.991464547107979;
+  e.semi_major_m = std::sqrt(chi2_95_2dof * lambda[1]);
+  e.semi_minor_m = std::sqrt(chi2_95_2dof * lambda[0]);
+  const Eigen::Vector2d major = es.eigenvectors().col(1);
+  e.orientation_rad = geo::wrap_two_pi(std::atan2(major.x(), major.y()));
+  if (e.orientation_rad >= std::numbers::pi) e.orientation_rad -= std::numbers::pi;
+  return e;
+}
+
+ImpactPredictor::ImpactPredictor(double beta_kgpm2, double max_time_s) : max_time_s_(max_time_s) {
+  dynamics_.beta_kgpm2 = beta_kgpm2;
+}
+
+bool ImpactPredictor::fall(const Vec<9>& x0, double& t_s, Vec3& impact) const {
+  Vec<9> x = x0;
+  t_s = to_ground(x, 1.0, max_time_s_,
+                  [&](const Vec<9>& s, double dt) { return dynamics_.propagate(s, dt, false); });
+  impact = x.head<3>();
+  return std::isfinite(t_s);
+}
+
+ImpactPrediction ImpactPredictor::predict(const Gaussian<9>& g) const {
+  ImpactPrediction out;
+  std::vector<Vec<9>> pts;
+  if (!sigma_points<6>(g, pts)) {
+    out.reason = "covariance not positive definite";
+    return out;
+  }
+  std::vector<Vec3> ground;
+  double t_sum = 0.0, t_sq = 0.0;
+  for (const auto& x : pts) {
+    double t;
+    Vec3 p;
+    if (!fall(x, t, p)) {
+      out.reason = "does not come down (orbital or too slow)";
+      return out;
+    }
+    ground.push_back(p);
+    t_sum += t;
+    t_sq += t * t;
+  }
+  const double n = static_cast<double>(pts.size());
+  out.time_to_impact_s = t_sum / n;
+  out.time_sigma_s =
+      std::sqrt(std::max(0.0, t_sq / n - out.time_to_impact_s * out.time_to_impact_s));
+  ground_stats(ground, out.point, out.ellipse);
+  out.valid = true;
+  return out;
+}
+
+bool LaunchPointEstimator::back_to_launch(const Vec<9>& x, double& t_back, Vec3& launch) const {
+  geo::Geodetic here = geo::to_geodetic(geo::Ecef{x.head<3>()});
+  const double h = here.h_m;
+  here.h_m = 0.0;
+  const geo::LocalFrame frame(here);
+  const Vec3 v = frame.enu_vector(x.segment<3>(3));  // ECEF velocity is Earth-relative
+  if (!(v.z() > 1.0) || h <= 0.0) return false;
+  t_back = 2.0 * h / v.z();
+  const Eigen::Vector2d back = -v.head<2>() * t_back / 3.0;
+  const geo::Geodetic site =
+      geo::geodesic_direct(here, std::atan2(back.x(), back.y()), back.norm());
+  launch = geo::to_ecef(site).r_m;
+  return std::isfinite(t_back);
+}
+
+LaunchEstimate LaunchPointEstimator::estimate(const Gaussian<9>& g) const {
+  LaunchEstimate out;
+  std::vector<Vec<9>> pts;
+  if (!sigma_points<6>(g, pts)) {
+    out.reason = "covariance not positive definite";
+    return out;
+  }
+  std::vector<Vec3> ground;
+  double t_sum = 0.0, t_sq = 0.0;
+  for (const auto& x : pts) {
+    double t;
+    Vec3 p;
+    if (!back_to_launch(x, t, p)) {
+      out.reason = "not climbing";
+      return out;
+    }
+    ground.push_back(p);
+    t_sum += t;
+    t_sq += t * t;
+  }
+  const double n = static_cast<double>(pts.size());
+  out.time_before_s = t_sum / n;
+  out.time_sigma_s = std::sqrt(std::max(0.0, t_sq / n - out.time_before_s * out.time_before_s));
+  ground_stats(ground, out.point, out.ellipse);
+  out.valid = true;
+  return out;
+}
+
+}  // namespace trilink::track
