@@ -9,5 +9,7 @@ namespace trilink::app {
 
 void add_trajectory_command(CLI::App& app, int& exit_code);
 void add_simulate_command(CLI::App& app, int& exit_code);
+void add_bench_command(CLI::App& app, int& exit_code);
+void add_track_command(CLI::App& app, int& exit_code);
 
 }  // namespace trilink::app

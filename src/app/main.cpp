@@ -9,6 +9,8 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   trilink::app::add_trajectory_command(app, exit_code);
   trilink::app::add_simulate_command(app, exit_code);
+  trilink::app::add_track_command(app, exit_code);
+  trilink::app::add_bench_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

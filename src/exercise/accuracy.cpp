@@ -1,0 +1,203 @@
+#include "exercise/accuracy.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "metrics/errors.hpp"
+#include "metrics/pcrlb.hpp"
+#include "track/ballistic_model.hpp"
+#include "track/measurement_models.hpp"
+
+namespace trilink::exercise {
+namespace {
+
+using Dyn = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic>;
+
+// PCRLB position bound (m) at the requested times, for one launch.
+std::vector<double> pcrlb_bounds(const Scenario& s, const Simulation& sim, const TrackingRun& run,
+                                 std::size_t launch, const std::vector<double>& times) {
+  std::vector<double> out(times.size(), std::nan(""));
+  std::vector<int> bias_slot(s.radars.size(), -1);
+  int n_radars = 0;
+  for (std::size_t r = 0; r < s.radars.size(); ++r)
+    if (radar_selected(s.radars[r], run.nation)) bias_slot[r] = n_radars++;
+  const int n = 6 + 3 * n_radars;
+  const Launch& l = s.launches[launch];
+  const auto& traj = l.shaped.flight.trajectory;
+  const double t0 = l.time.seconds_since(s.start) + traj.burnout_s;
+
+  Dyn P0 = Dyn::Zero(n, n);
+  P0.diagonal().head<3>().setConstant(1e10);  // diffuse: (100 km)^2
+  P0.diagonal().segment<3>(3).setConstant(1e8);
+  for (std::size_t r = 0; r < s.radars.size(); ++r) {
+    if (bias_slot[r] < 0) continue;
+    const auto& p = s.radars[r];
+    const int b = 6 + 3 * bias_slot[r];
+    P0(b, b) = std::max(p.bias_sigma_range_m * p.bias_sigma_range_m, 1e-6);
+    P0(b + 1, b + 1) = std::max(p.bias_sigma_az_rad * p.bias_sigma_az_rad, 1e-14);
+    P0(b + 2, b + 2) = std::max(p.bias_sigma_el_rad * p.bias_sigma_el_rad, 1e-14);
+  }
+  auto bound = metrics::Pcrlb<Eigen::Dynamic>::from_covariance(P0);
+  track::BallisticDynamics dyn;
+  const double q_v = national_filter().ballistic.q_vel_m2ps3;
+  double t = t0;
+
+  const auto truth9 = [&](double at) {
+    const auto e = traj.ecef_at(at - l.time.seconds_since(s.start));
+    track::Vec<9> x;
+    x << e.r_m, e.v_mps, track::Vec3::Zero();
+    return x;
+  };
+  const auto predict = [&](metrics::Pcrlb<Eigen::Dynamic>& b, double from, double to) {
+    const double dt = to - from;
+    if (dt <= 0.0) return;
+    const track::Mat9 A = dyn.jacobian(truth9(0.5 * (from + to)), false);
+    const Eigen::Matrix<double, 6, 6> Adt = A.topLeftCorner<6, 6>() * dt;
+    Dyn F = Dyn::Identity(n, n);
+    F.topLeftCorner(6, 6) =
+        Eigen::Matrix<double, 6, 6>::Identity() + Adt + Adt * Adt / 2.0 + Adt * Adt * Adt / 6.0;
+    Dyn Q = Dyn::Zero(n, n);
+    for (int i = 0; i < 3; ++i) {
+      Q(i, i) = q_v * dt * dt * dt / 3.0;
+      Q(i, 3 + i) = Q(3 + i, i) = q_v * dt * dt / 2.0;
+      Q(3 + i, 3 + i) = q_v * dt;
+    }
+    b.predict(F, Q);
+  };
+
+  std::size_t next_time = 0;
+  const auto emit_until = [&](double until) {
+    for (; next_time < times.size() && times[next_time] <= until; ++next_time) {
+      if (times[next_time] < t0) continue;
+      auto copy = bound;
+      predict(copy, t, times[next_time]);
+      out[next_time] = copy.position_rmse_bound_m();
+    }
+  };
+  for (const auto& d : sim.detections) {
+    if (d.truth_id != static_cast<std::int64_t>(launch) || bias_slot[d.radar_index] < 0) continue;
+    const double td = d.t.seconds_since(s.start);
+    if (td < t0) continue;
+    emit_until(td);
+    predict(bound, t, td);
+    t = td;
+    const auto& p = s.radars[d.radar_index];
+    const track::RangeAzEl model(p.site,
+                                 track::Vec3(p.sigma_range_m, p.sigma_az_rad, p.sigma_el_rad));
+    const auto m = model.predict(truth9(td).head<3>());
+    Dyn H = Dyn::Zero(3, n);
+    H.leftCols(3) = m.H_pos;
+    H.block(0, 6 + 3 * bias_slot[d.radar_index], 3, 3) = Eigen::Matrix3d::Identity();
+    Eigen::Matrix3d R =
+        Eigen::Vector3d(d.sigma_range_m * d.sigma_range_m, d.sigma_az_rad * d.sigma_az_rad,
+                        d.sigma_el_rad * d.sigma_el_rad)
+            .asDiagonal();
+    bound.update(H, R);
+  }
+  emit_until(1e300);
+  return out;
+}
+
+}  // namespace
+
+std::vector<LaunchAccuracy> assess(const Scenario& s, const Simulation& sim,
+                                   const TrackingRun& run) {
+  std::vector<LaunchAccuracy> out;
+  for (std::size_t li = 0; li < s.launches.size(); ++li) {
+    const Launch& l = s.launches[li];
+    const auto& traj = l.shaped.flight.trajectory;
+    const double launch_t = l.time.seconds_since(s.start);
+    LaunchAccuracy a;
+    a.id = l.spec.id;
+
+    // Samples on this launch (nearest truth, within 20 km), the nearest track at each time.
+    std::vector<const TrackSample*> on;
+    std::map<double, const TrackSample*> best_at;
+    for (const auto& ts : run.samples) {
+      if (ts.truth != static_cast<std::int64_t>(li) || ts.truth_distance_m > 20e3) continue;
+      on.push_back(&ts);
+      auto [it, fresh] = best_at.try_emplace(ts.t_s, &ts);
+      if (!fresh && ts.truth_distance_m < it->second->truth_distance_m) it->second = &ts;
+    }
+    // A break: another track takes over the missile less than 30 s after the last sample of
+    // the previous one, i.e. while it stayed in coverage (samples come every second while
+    // some track is confirmed).
+    std::set<std::uint64_t> ids;
+    std::uint64_t last_id = 0;
+    double last_t = -1e300;
+    for (const auto& [t, ts] : best_at) {
+      if (!a.first_track_s) a.first_track_s = t - launch_t;
+      ids.insert(ts->track_id);
+      if (last_id != 0 && ts->track_id != last_id && t - last_t < 30.0) ++a.breaks_in_coverage;
+      last_id = ts->track_id;
+      last_t = t;
+    }
+    a.tracks_on_it = ids.size();
+
+    // Midcourse errors, NEES and the PCRLB at the same samples.
+    std::vector<double> times;
+    std::vector<const TrackSample*> mid;
+    for (const auto* ts : on) {
+      const double since = ts->t_s - launch_t;
+      if (since < traj.burnout_s + 30.0 || since > traj.impact_s) continue;
+      if (traj.geodetic_at(since).h_m < 100e3) continue;
+      mid.push_back(ts);
+      times.push_back(ts->t_s);
+    }
+    const auto bounds = pcrlb_bounds(s, sim, run, li, times);
+    metrics::RmseAccumulator pos, vel;
+    double bound_sq = 0.0;
+    std::size_t bound_n = 0;
+    metrics::NeesConsistency nees(metrics::nees_band(6, 1));
+    for (std::size_t i = 0; i < mid.size(); ++i) {
+      const auto* ts = mid[i];
+      const auto e = traj.ecef_at(ts->t_s - launch_t);
+      Eigen::Matrix<double, 6, 1> err;
+      err << ts->estimate.x.head<3>() - e.r_m, ts->estimate.x.segment<3>(3) - e.v_mps;
+      pos.add(err.head<3>());
+      vel.add(err.tail<3>());
+      nees.add(metrics::nees(err, ts->estimate.P.topLeftCorner<6, 6>()).value);
+      if (std::isfinite(bounds[i])) {
+        bound_sq += bounds[i] * bounds[i];
+        ++bound_n;
+      }
+    }
+    a.midcourse_samples = mid.size();
+    if (!mid.empty()) {
+      a.midcourse_position_rmse_m = pos.rmse();
+      a.midcourse_velocity_rmse_mps = vel.rmse();
+      a.nees_inside_fraction = nees.fraction_inside();
+      a.nees_mean = nees.mean();
+      a.nees_samples = nees.samples();
+    }
+    if (bound_n > 0) {
+      a.midcourse_pcrlb_position_m = std::sqrt(bound_sq / bound_n);
+      a.rmse_over_pcrlb = a.midcourse_position_rmse_m / a.midcourse_pcrlb_position_m;
+    }
+
+    for (const auto& ls : run.launches)
+      if (ls.truth == static_cast<std::int64_t>(li) && ls.estimate.valid) {
+        a.launch_point_error_m = ls.error_m;
+        a.launch_time_error_s = ls.time_error_s;
+        break;
+      }
+    std::size_t inside = 0;
+    for (const auto& is : run.impacts) {
+      if (is.truth != static_cast<std::int64_t>(li) || !is.prediction.valid) continue;
+      if (!a.first_impact_prediction_s) {
+        a.first_impact_prediction_s = is.t_s - launch_t;
+        a.first_impact_error_m = is.error_m;
+      }
+      ++a.impact_predictions;
+      inside += is.inside_95;
+    }
+    if (a.impact_predictions > 0)
+      a.impact_ellipse_coverage = static_cast<double>(inside) / a.impact_predictions;
+    out.push_back(a);
+  }
+  return out;
+}
+
+}  // namespace trilink::exercise

@@ -1,0 +1,48 @@
+// How well a nation's tracker did on each launch, against truth (simulation only):
+//   first confirmed track; midcourse position and velocity RMSE; the posterior Cramer-Rao
+//   lower bound for the same detections (the accuracy limit); NEES consistency; track
+//   breaks while the missile stays in coverage; launch-point and impact-point errors and
+//   the coverage of the 95 % impact ellipses.
+//
+// PCRLB here: the ballistic model of the tracker (J2, rotating Earth, velocity noise q_v) on
+// the true trajectory, state [p, v, b_1 .. b_n] with each radar's unknown bias b_i as a
+// constant with its prior variance (the tracker cannot average a bias away, and the bound
+// must not pretend it could); only this launch's detections by the nation's radars; started
+// at burnout from a diffuse prior, because the boost model is a different one. Midcourse:
+// from burnout + 30 s while the missile is above 100 km.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exercise/national_tracking.hpp"
+
+namespace trilink::exercise {
+
+struct LaunchAccuracy {
+  std::string id;
+  std::optional<double> first_track_s;  // after launch
+  std::size_t tracks_on_it = 0;         // distinct confirmed tracks
+  std::size_t breaks_in_coverage = 0;   // a track replaced by another while detections went on
+  std::size_t midcourse_samples = 0;
+  double midcourse_position_rmse_m = 0.0;
+  double midcourse_velocity_rmse_mps = 0.0;
+  double midcourse_pcrlb_position_m = 0.0;  // RMS of the bound over the same samples
+  double rmse_over_pcrlb = 0.0;
+  double nees_inside_fraction = 0.0;  // 6-dim NEES inside its 95 % band
+  double nees_mean = 0.0;
+  std::size_t nees_samples = 0;
+  std::optional<double> launch_point_error_m;  // first estimate
+  std::optional<double> launch_time_error_s;
+  std::optional<double> first_impact_prediction_s;  // after launch
+  std::optional<double> first_impact_error_m;
+  std::size_t impact_predictions = 0;
+  double impact_ellipse_coverage = 0.0;  // fraction containing the true impact
+};
+
+std::vector<LaunchAccuracy> assess(const Scenario& s, const Simulation& sim,
+                                   const TrackingRun& run);
+
+}  // namespace trilink::exercise
