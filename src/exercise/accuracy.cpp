@@ -1,6 +1,7 @@
 #include "exercise/accuracy.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <set>
@@ -15,30 +16,44 @@ namespace {
 
 using Dyn = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic>;
 
-// PCRLB position bound (m) at the requested times, for one launch.
+// PCRLB position bound (m) at the requested times, for one launch. The recursion runs on a
+// scaled state (position in km, velocity in 100 m/s, each bias in units of its own prior
+// sigma; radars without bias get no bias state) so that the information matrix stays well
+// conditioned: in metres and radians its entries span some 24 orders of magnitude and the
+// Cholesky solves lose everything.
 std::vector<double> pcrlb_bounds(const Scenario& s, const Simulation& sim, const TrackingRun& run,
                                  std::size_t launch, const std::vector<double>& times) {
   std::vector<double> out(times.size(), std::nan(""));
-  std::vector<int> bias_slot(s.radars.size(), -1);
-  int n_radars = 0;
-  for (std::size_t r = 0; r < s.radars.size(); ++r)
-    if (radar_selected(s.radars[r], run.nation)) bias_slot[r] = n_radars++;
-  const int n = 6 + 3 * n_radars;
+  constexpr double pos_unit = 1e3, vel_unit = 100.0;
+  // Bias states: (radar, component, sigma) for every selected radar with a bias.
+  std::vector<std::array<int, 3>> bias_index(s.radars.size(), {-1, -1, -1});
+  std::vector<double> bias_sigma;
+  for (std::size_t r = 0; r < s.radars.size(); ++r) {
+    if (!radar_selected(s.radars[r], run.nation)) continue;
+    const auto& p = s.radars[r];
+    const double sig[3] = {p.bias_sigma_range_m, p.bias_sigma_az_rad, p.bias_sigma_el_rad};
+    for (int c = 0; c < 3; ++c)
+      if (sig[c] > 0.0) {
+        bias_index[r][c] = 6 + static_cast<int>(bias_sigma.size());
+        bias_sigma.push_back(sig[c]);
+      }
+  }
+  const int n = 6 + static_cast<int>(bias_sigma.size());
   const Launch& l = s.launches[launch];
   const auto& traj = l.shaped.flight.trajectory;
-  const double t0 = l.time.seconds_since(s.start) + traj.burnout_s;
+  // From the launch's first detection by the nation, with a diffuse prior.
+  double t0 = 1e300;
+  for (const auto& d : sim.detections)
+    if (d.truth_id == static_cast<std::int64_t>(launch) &&
+        radar_selected(s.radars[d.radar_index], run.nation)) {
+      t0 = d.t.seconds_since(s.start);
+      break;
+    }
+  if (t0 == 1e300) return out;
 
-  Dyn P0 = Dyn::Zero(n, n);
-  P0.diagonal().head<3>().setConstant(1e10);  // diffuse: (100 km)^2
-  P0.diagonal().segment<3>(3).setConstant(1e8);
-  for (std::size_t r = 0; r < s.radars.size(); ++r) {
-    if (bias_slot[r] < 0) continue;
-    const auto& p = s.radars[r];
-    const int b = 6 + 3 * bias_slot[r];
-    P0(b, b) = std::max(p.bias_sigma_range_m * p.bias_sigma_range_m, 1e-6);
-    P0(b + 1, b + 1) = std::max(p.bias_sigma_az_rad * p.bias_sigma_az_rad, 1e-14);
-    P0(b + 2, b + 2) = std::max(p.bias_sigma_el_rad * p.bias_sigma_el_rad, 1e-14);
-  }
+  Dyn P0 = Dyn::Identity(n, n);
+  P0.diagonal().head<3>().setConstant(100.0 * 100.0);    // (100 km)^2
+  P0.diagonal().segment<3>(3).setConstant(30.0 * 30.0);  // (3 km/s)^2
   auto bound = metrics::Pcrlb<Eigen::Dynamic>::from_covariance(P0);
   track::BallisticDynamics dyn;
   const double q_v = national_filter().ballistic.q_vel_m2ps3;
@@ -50,19 +65,23 @@ std::vector<double> pcrlb_bounds(const Scenario& s, const Simulation& sim, const
     x << e.r_m, e.v_mps, track::Vec3::Zero();
     return x;
   };
+  // F and Q of the scaled state: x_s = T x, F_s = T F T^-1, Q_s = T Q T.
   const auto predict = [&](metrics::Pcrlb<Eigen::Dynamic>& b, double from, double to) {
     const double dt = to - from;
     if (dt <= 0.0) return;
     const track::Mat9 A = dyn.jacobian(truth9(0.5 * (from + to)), false);
     const Eigen::Matrix<double, 6, 6> Adt = A.topLeftCorner<6, 6>() * dt;
-    Dyn F = Dyn::Identity(n, n);
-    F.topLeftCorner(6, 6) =
+    Eigen::Matrix<double, 6, 6> F6 =
         Eigen::Matrix<double, 6, 6>::Identity() + Adt + Adt * Adt / 2.0 + Adt * Adt * Adt / 6.0;
+    F6.topRightCorner<3, 3>() *= vel_unit / pos_unit;
+    F6.bottomLeftCorner<3, 3>() *= pos_unit / vel_unit;
+    Dyn F = Dyn::Identity(n, n);
+    F.topLeftCorner(6, 6) = F6;
     Dyn Q = Dyn::Zero(n, n);
     for (int i = 0; i < 3; ++i) {
-      Q(i, i) = q_v * dt * dt * dt / 3.0;
-      Q(i, 3 + i) = Q(3 + i, i) = q_v * dt * dt / 2.0;
-      Q(3 + i, 3 + i) = q_v * dt;
+      Q(i, i) = q_v * dt * dt * dt / 3.0 / (pos_unit * pos_unit);
+      Q(i, 3 + i) = Q(3 + i, i) = q_v * dt * dt / 2.0 / (pos_unit * vel_unit);
+      Q(3 + i, 3 + i) = q_v * dt / (vel_unit * vel_unit);
     }
     b.predict(F, Q);
   };
@@ -73,11 +92,13 @@ std::vector<double> pcrlb_bounds(const Scenario& s, const Simulation& sim, const
       if (times[next_time] < t0) continue;
       auto copy = bound;
       predict(copy, t, times[next_time]);
-      out[next_time] = copy.position_rmse_bound_m();
+      out[next_time] = copy.position_rmse_bound_m() * pos_unit;
     }
   };
   for (const auto& d : sim.detections) {
-    if (d.truth_id != static_cast<std::int64_t>(launch) || bias_slot[d.radar_index] < 0) continue;
+    if (d.truth_id != static_cast<std::int64_t>(launch) ||
+        !radar_selected(s.radars[d.radar_index], run.nation))
+      continue;
     const double td = d.t.seconds_since(s.start);
     if (td < t0) continue;
     emit_until(td);
@@ -88,9 +109,12 @@ std::vector<double> pcrlb_bounds(const Scenario& s, const Simulation& sim, const
                                  track::Vec3(p.sigma_range_m, p.sigma_az_rad, p.sigma_el_rad));
     const auto m = model.predict(truth9(td).head<3>());
     Dyn H = Dyn::Zero(3, n);
-    H.leftCols(3) = m.H_pos;
-    H.block(0, 6 + 3 * bias_slot[d.radar_index], 3, 3) = Eigen::Matrix3d::Identity();
-    Eigen::Matrix3d R =
+    H.leftCols(3) = m.H_pos * pos_unit;
+    for (int c = 0; c < 3; ++c) {
+      const int k = bias_index[d.radar_index][c];
+      if (k >= 0) H(c, k) = bias_sigma[static_cast<std::size_t>(k - 6)];
+    }
+    const Eigen::Matrix3d R =
         Eigen::Vector3d(d.sigma_range_m * d.sigma_range_m, d.sigma_az_rad * d.sigma_az_rad,
                         d.sigma_el_rad * d.sigma_el_rad)
             .asDiagonal();

@@ -24,6 +24,9 @@ track::Imm national_filter() {
   imm.boost.q_vel_m2ps3 = 1.0;
   imm.boost.q_jerk_m2ps5 = 50.0;
   imm.ballistic.q_vel_m2ps3 = 1.0;
+  // Re-entry drag at a nominal ballistic coefficient (re-entry vehicles: 5 000-15 000 kg/m^2).
+  imm.boost.dynamics.beta_kgpm2 = 8000.0;
+  imm.ballistic.dynamics.beta_kgpm2 = 8000.0;
   return imm;
 }
 

@@ -8,6 +8,7 @@
 //                       times, p_switch(dt) = 1 - exp(-dt / T_sojourn).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <numbers>
@@ -25,6 +26,15 @@ struct Ekf {
 
   State predict(const State& s, double dt_s) const { return motion.predict(s, dt_s); }
   const Gaussian<N>& combined(const State& s) const { return s; }
+  // Gating: the innovation to test against the gate, and the radius (m) of a sphere around
+  // the combined position that holds every position the gate could accept.
+  template <typename Sensor>
+  Innovation<N> gate(const State& s, const Sensor& sensor, const Measurement& m) const {
+    return innovate<N>(s, sensor, m.z, m.R);
+  }
+  double gate_radius_m(const State& s, double meas_var_m2, double chi2) const {
+    return std::sqrt(chi2 * (s.P.template block<3, 3>(0, 0).trace() + meas_var_m2));
+  }
   template <typename Sensor>
   bool update(State& s, const Innovation<N>& in, const Sensor&, const Measurement& m) const {
     return track::update<N>(s, in, m.R);
@@ -55,6 +65,22 @@ struct Imm {
 
   State predict(const State& s, double dt_s) const;
   const Gaussian<9>& combined(const State& s) const { return s.combined; }
+  // Gates on every mode and keeps the closest: at burnout the boost mode runs ahead while
+  // still holding nearly all the probability, and the ballistic mode has the measurement.
+  template <typename Sensor>
+  Innovation<9> gate(const State& s, const Sensor& sensor, const Measurement& m) const {
+    Innovation<9> best = innovate<9>(s.mode[0], sensor, m.z, m.R);
+    Innovation<9> other = innovate<9>(s.mode[1], sensor, m.z, m.R);
+    if (!best.ok || (other.ok && other.nis < best.nis)) return other;
+    return best;
+  }
+  double gate_radius_m(const State& s, double meas_var_m2, double chi2) const {
+    double r = 0.0;
+    for (const auto& g : s.mode)
+      r = std::max(r, (g.x.head<3>() - s.combined.x.head<3>()).norm() +
+                          std::sqrt(chi2 * (g.P.block<3, 3>(0, 0).trace() + meas_var_m2)));
+    return r;
+  }
   template <typename Sensor>
   bool update(State& s, const Innovation<9>& in, const Sensor& sensor, const Measurement& m) const;
   State initial(const Gaussian<9>& g) const;

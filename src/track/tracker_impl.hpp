@@ -53,8 +53,8 @@ void Tracker<Filter, Sensor>::process(std::uint32_t sensor, double t,
     priors_[k] = filter_.predict(tracks_[k].state, t - tracks_[k].t_s);
     const Gaussian<N>& g = filter_.combined(priors_[k]);
     centres_[k] = g.x.template head<3>();
-    const double var = g.P.template block<3, 3>(0, 0).trace() + s.variance_bound_m2(centres_[k]);
-    radii_[k] = std::sqrt(config_.gate_chi2 * var);
+    radii_[k] =
+        filter_.gate_radius_m(priors_[k], s.variance_bound_m2(centres_[k]), config_.gate_chi2);
   }
   grid_.build(centres_, radii_);
 
@@ -64,7 +64,7 @@ void Tracker<Filter, Sensor>::process(std::uint32_t sensor, double t,
   for (std::uint32_t j = 0; j < valid_.size(); ++j) {
     const Measurement& m = scan[valid_[j]];
     grid_.for_each_candidate(s.position(m.z), [&](std::uint32_t k) {
-      Innovation<N> in = innovate<N>(filter_.combined(priors_[k]), s, m.z, m.R);
+      Innovation<N> in = filter_.gate(priors_[k], s, m);
       if (!in.ok) {
         ++counters_.numerical_failures;
         return;
