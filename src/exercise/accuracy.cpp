@@ -182,11 +182,18 @@ std::vector<LaunchAccuracy> assess(const Scenario& s, const Simulation& sim,
       err << ts->estimate.x.head<3>() - e.r_m, ts->estimate.x.segment<3>(3) - e.v_mps;
       pos.add(err.head<3>());
       vel.add(err.tail<3>());
-      nees.add(metrics::nees(err, ts->estimate.P.topLeftCorner<6, 6>()).value);
       if (std::isfinite(bounds[i])) {
         bound_sq += bounds[i] * bounds[i];
         ++bound_n;
       }
+    }
+    // NEES at every update of a track on this launch in midcourse.
+    for (const auto& ns : run.nees) {
+      if (ns.truth != static_cast<std::int64_t>(li)) continue;
+      const double since = ns.t_s - launch_t;
+      if (since < traj.burnout_s + 30.0 || since > traj.impact_s) continue;
+      if (traj.geodetic_at(since).h_m < 100e3) continue;
+      nees.add(ns.nees);
     }
     a.midcourse_samples = mid.size();
     if (!mid.empty()) {

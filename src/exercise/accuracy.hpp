@@ -32,7 +32,7 @@ struct LaunchAccuracy {
   double midcourse_velocity_rmse_mps = 0.0;
   double midcourse_pcrlb_position_m = 0.0;  // RMS of the bound over the same samples
   double rmse_over_pcrlb = 0.0;
-  double nees_inside_fraction = 0.0;  // 6-dim NEES inside its 95 % band
+  double nees_inside_fraction = 0.0;  // 6-dim NEES at midcourse updates inside its 95 % band
   double nees_mean = 0.0;
   std::size_t nees_samples = 0;
   std::optional<double> launch_point_error_m;  // first estimate

@@ -140,6 +140,26 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
     }
   };
 
+  const auto record_nees = [&](double t_s) {
+    const auto truths = airborne(s, s.start.plus_seconds(t_s));
+    for (const auto& tr : tracker.tracks()) {
+      if (tr.status == track::TrackStatus::tentative || tr.last_update_s != t_s) continue;
+      const auto& g = tracker.estimate(tr);
+      const sensor::Target* nearest = nullptr;
+      double best = 20e3;
+      for (const auto& x : truths) {
+        const double d = (x.position.r_m - g.x.head<3>()).norm();
+        if (d < best) best = d, nearest = &x;
+      }
+      if (!nearest) continue;
+      Eigen::Matrix<double, 6, 1> err;
+      err << g.x.head<3>() - nearest->position.r_m, g.x.segment<3>(3) - nearest->velocity_mps;
+      const Eigen::LLT<Eigen::Matrix<double, 6, 6>> llt(g.P.topLeftCorner<6, 6>());
+      if (llt.info() != Eigen::Success) continue;
+      run.nees.push_back(NeesSample{t_s, tr.id, nearest->object_id, err.dot(llt.solve(err))});
+    }
+  };
+
   std::vector<track::Measurement> scan;
   std::size_t i = 0;
   while (i < sim.detections.size()) {
@@ -165,6 +185,7 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
     const double t_s = first.t.seconds_since(s.start);
     sample_until(t_s - 1e-9);
     tracker.process(static_cast<std::uint32_t>(sensor_of[first.radar_index]), t_s, scan);
+    record_nees(t_s);
     run.diagnostics.insert(run.diagnostics.end(), tracker.diagnostics().begin(),
                            tracker.diagnostics().end());
     tracker.clear_diagnostics();

@@ -56,6 +56,15 @@ struct LaunchSample {
   double time_error_s = 0.0;  // estimated minus true launch time
 };
 
+// NEES of a confirmed track's posterior right after an update, against the truth it is
+// nearest to (6 states: position and velocity).
+struct NeesSample {
+  double t_s = 0.0;
+  std::uint64_t track_id = 0;
+  std::int64_t truth = -1;
+  double nees = 0.0;
+};
+
 struct TrackingOptions {
   double sample_interval_s = 1.0;
   double prediction_interval_s = 10.0;  // impact predictions per track (0: none)
@@ -66,6 +75,7 @@ struct TrackingRun {
   std::vector<TrackSample> samples;  // every `sample_interval_s`, confirmed and coasting tracks
   std::vector<ImpactSample> impacts;
   std::vector<LaunchSample> launches;
+  std::vector<NeesSample> nees;  // at every update of a confirmed track
   track::TrackerCounters counters;
   std::vector<track::UpdateDiagnostic> diagnostics;  // every update
 };
