@@ -107,7 +107,7 @@ void BallisticModel::initialise(Gaussian<9>& g) const {
   g.x.tail<3>().setZero();
   g.P.block<3, 6>(6, 0).setZero();
   g.P.block<6, 3>(0, 6).setZero();
-  g.P.block<3, 3>(6, 6) = Mat3::Identity() * 1e-6;
+  g.P.block<3, 3>(6, 6) = Mat3::Identity() * held_accel_var_m2ps4;
 }
 
 Gaussian<9> BoostModel::predict(const Gaussian<9>& g, double dt) const {
@@ -119,6 +119,29 @@ void BoostModel::initialise(Gaussian<9>& g) const {
   g.P.block<3, 6>(6, 0).setZero();
   g.P.block<6, 3>(0, 6).setZero();
   g.P.block<3, 3>(6, 6) = Mat3::Identity() * initial_accel_sigma_mps2 * initial_accel_sigma_mps2;
+}
+
+Vec9 BallisticModel::propagate(const Vec9& x, double dt) const {
+  Vec9 in = x;
+  in.tail<3>().setZero();
+  return dynamics.propagate(in, dt, false);
+}
+
+Mat9 BallisticModel::process_noise(double dt) const {
+  Mat9 Q = Mat9::Zero();
+  add_process_noise(Q, std::abs(dt), q_vel_m2ps3, 0.0);
+  Q.block<3, 3>(6, 6) = Mat3::Identity() * held_accel_var_m2ps4;
+  return Q;
+}
+
+Vec9 BoostModel::propagate(const Vec9& x, double dt) const {
+  return dynamics.propagate(x, dt, true);
+}
+
+Mat9 BoostModel::process_noise(double dt) const {
+  Mat9 Q = Mat9::Zero();
+  add_process_noise(Q, std::abs(dt), q_vel_m2ps3, q_jerk_m2ps5);
+  return Q;
 }
 
 }  // namespace trilink::track

@@ -38,16 +38,23 @@ struct BallisticDynamics {
 };
 
 // Ballistic mode: no thrust; a is held at zero with a tiny variance.
+// For sigma-point filters (ukf.hpp), predict() in two halves: propagate(x, dt) is the mean
+// dynamics with a zeroed; process_noise(dt) is the noise predict() adds, plus the held
+// variance of a (which propagate() collapses to zero), so that P stays positive definite.
 struct BallisticModel {
   static constexpr int N = 9;
+  static constexpr double held_accel_var_m2ps4 = 1e-6;
   BallisticDynamics dynamics;
   double q_vel_m2ps3 = 1.0;
 
   Gaussian<9> predict(const Gaussian<9>& g, double dt_s) const;
   void initialise(Gaussian<9>& g) const;
+  Vec9 propagate(const Vec9& x, double dt_s) const;
+  Mat9 process_noise(double dt_s) const;
 };
 
 // Manoeuvre/boost mode: thrust acceleration as a random walk driven by white jerk.
+// propagate(x, dt): the mean dynamics with thrust; process_noise(dt): what predict() adds.
 struct BoostModel {
   static constexpr int N = 9;
   BallisticDynamics dynamics;
@@ -57,6 +64,8 @@ struct BoostModel {
 
   Gaussian<9> predict(const Gaussian<9>& g, double dt_s) const;
   void initialise(Gaussian<9>& g) const;
+  Vec9 propagate(const Vec9& x, double dt_s) const;
+  Mat9 process_noise(double dt_s) const;
 };
 
 }  // namespace trilink::track

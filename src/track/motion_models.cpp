@@ -20,4 +20,20 @@ Gaussian<6> NearlyConstantVelocity::predict(const Gaussian<6>& g, double dt) con
   return out;
 }
 
+Vec<6> NearlyConstantVelocity::propagate(const Vec<6>& x, double dt) const {
+  Vec<6> out = x;
+  out.head<3>() += dt * x.tail<3>();
+  return out;
+}
+
+Mat<6> NearlyConstantVelocity::process_noise(double dt) const {
+  const double q3 = q_m2ps3 * dt * dt * dt / 3.0, q2 = q_m2ps3 * dt * dt / 2.0, q1 = q_m2ps3 * dt;
+  Mat<6> Q = Mat<6>::Zero();
+  Q.block<3, 3>(0, 0).diagonal().setConstant(q3);
+  Q.block<3, 3>(0, 3).diagonal().setConstant(q2);
+  Q.block<3, 3>(3, 0).diagonal().setConstant(q2);
+  Q.block<3, 3>(3, 3).diagonal().setConstant(q1);
+  return Q;
+}
+
 }  // namespace trilink::track
