@@ -36,6 +36,13 @@ bool radar_selected(const sensor::RadarParams& r, const std::string& nation) {
 
 namespace {
 
+// Sensors added so far (the next sensor's index and bias slot).
+int sensor_of_count(const std::vector<std::int64_t>& sensor_of) {
+  int n = 0;
+  for (auto v : sensor_of) n += v >= 0 ? 1 : 0;
+  return n;
+}
+
 // The IMM's boost probability dips during boost when the radars are far and noisy: burnout
 // is declared once it has stayed below 0.3 this long.
 constexpr double kBurnoutHold_s = 10.0;
@@ -64,15 +71,28 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
   std::map<std::uint64_t, TrackPhase> phases;
   TrackingRun run;
   run.nation = nation;
-  NationalTracker tracker(national_filter(), national_tracker_config());
+  int selected = 0;
+  for (const auto& p : s.radars) selected += radar_selected(p, nation) ? 1 : 0;
+  track::Imm filter = national_filter();
+  filter.bias_slots = options.consider_biases ? selected : 0;
+  NationalTracker tracker(filter, national_tracker_config());
   std::vector<std::int64_t> sensor_of(s.radars.size(), -1);
   for (std::size_t r = 0; r < s.radars.size(); ++r) {
     const auto& p = s.radars[r];
     if (!radar_selected(p, nation)) continue;
     track::Coverage cov{p.boresight_az_rad, p.half_sector_rad, p.min_el_rad - 0.02, p.max_el_rad,
                         p.max_range_m};
-    sensor_of[r] = tracker.add_sensor(track::RangeAzEl(
-        p.site, track::Vec3(p.sigma_range_m, p.sigma_az_rad, p.sigma_el_rad), cov));
+    track::RangeAzEl model(p.site, track::Vec3(p.sigma_range_m, p.sigma_az_rad, p.sigma_el_rad),
+                           cov);
+    if (options.consider_biases) {
+      const track::Vec3 b2(p.bias_sigma_range_m * p.bias_sigma_range_m,
+                           p.bias_sigma_az_rad * p.bias_sigma_az_rad,
+                           p.bias_sigma_el_rad * p.bias_sigma_el_rad);
+      model.with_bias(
+          static_cast<int>(tracker.filter().bias_slots > 0 ? sensor_of_count(sensor_of) : -1),
+          b2.asDiagonal());
+    }
+    sensor_of[r] = tracker.add_sensor(model);
   }
 
   double next_sample = 0.0;
@@ -156,7 +176,11 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
       err << g.x.head<3>() - nearest->position.r_m, g.x.segment<3>(3) - nearest->velocity_mps;
       const Eigen::LLT<Eigen::Matrix<double, 6, 6>> llt(g.P.topLeftCorner<6, 6>());
       if (llt.info() != Eigen::Success) continue;
-      run.nees.push_back(NeesSample{t_s, tr.id, nearest->object_id, err.dot(llt.solve(err))});
+      const Eigen::LLT<Eigen::Matrix3d> llt_p(g.P.topLeftCorner<3, 3>());
+      const Eigen::LLT<Eigen::Matrix3d> llt_v(g.P.block<3, 3>(3, 3));
+      const Eigen::Vector3d ep = err.head<3>(), ev = err.tail<3>();
+      run.nees.push_back(NeesSample{t_s, tr.id, nearest->object_id, err.dot(llt.solve(err)),
+                                    ep.dot(llt_p.solve(ep)), ev.dot(llt_v.solve(ev))});
     }
   };
 
@@ -173,11 +197,14 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
       const auto& p = s.radars[d.radar_index];
       track::Measurement m;
       m.z = track::Vec3(d.range_m, d.az_rad, d.el_rad);
-      m.R = track::Vec3(
-                d.sigma_range_m * d.sigma_range_m + p.bias_sigma_range_m * p.bias_sigma_range_m,
-                d.sigma_az_rad * d.sigma_az_rad + p.bias_sigma_az_rad * p.bias_sigma_az_rad,
-                d.sigma_el_rad * d.sigma_el_rad + p.bias_sigma_el_rad * p.bias_sigma_el_rad)
-                .asDiagonal();
+      // Without the consider filter the bias variance is added as if it were white noise.
+      const double kb = options.consider_biases ? 0.0 : 1.0;
+      m.R =
+          track::Vec3(
+              d.sigma_range_m * d.sigma_range_m + kb * p.bias_sigma_range_m * p.bias_sigma_range_m,
+              d.sigma_az_rad * d.sigma_az_rad + kb * p.bias_sigma_az_rad * p.bias_sigma_az_rad,
+              d.sigma_el_rad * d.sigma_el_rad + kb * p.bias_sigma_el_rad * p.bias_sigma_el_rad)
+              .asDiagonal();
       scan.push_back(m);
     }
     i = j;

@@ -1,8 +1,9 @@
 // A nation's tracker run over a simulated scenario: the detections of that nation's radars
 // (or of all radars, "ALL") in time order, one scan per radar look, into an IMM
 // (boost/ballistic) tracker with a range-azimuth-elevation model per radar. The unknown
-// radar biases are not estimated: their variance is added to the measurement noise so the
-// filter stays consistent.
+// radar biases are not estimated but considered (Schmidt-Kalman, filters.hpp): each track
+// carries its cross-covariance with every radar's bias, so the filter knows that repeated
+// looks of one radar share its bias and stays consistent.
 #pragma once
 
 #include <cstdint>
@@ -62,11 +63,16 @@ struct NeesSample {
   double t_s = 0.0;
   std::uint64_t track_id = 0;
   std::int64_t truth = -1;
-  double nees = 0.0;
+  double nees = 0.0;           // position and velocity (6 states)
+  double nees_position = 0.0;  // position alone (3)
+  double nees_velocity = 0.0;  // velocity alone (3)
 };
 
 struct TrackingOptions {
   double sample_interval_s = 1.0;
+  // Schmidt-Kalman consider filter for the radars' unknown biases; false: bias variance
+  // added to the measurement noise as if it were white.
+  bool consider_biases = true;
   double prediction_interval_s = 10.0;  // impact predictions per track (0: none)
 };
 

@@ -44,10 +44,7 @@ Gaussian<9> predict_with(const BallisticDynamics& dyn, const Gaussian<9>& g, dou
   Gaussian<9> out;
   if (dt == 0.0) return g;
   out.x = dyn.propagate(g.x, dt, with_thrust);
-  const Vec9 mid = dyn.propagate(g.x, 0.5 * dt, with_thrust);
-  const Mat9 A = dyn.jacobian(mid, with_thrust);
-  const Mat9 Adt = A * dt;
-  const Mat9 Phi = Mat9::Identity() + Adt + Adt * Adt / 2.0 + Adt * Adt * Adt / 6.0;
+  const Mat9 Phi = dyn.transition(g.x, dt, with_thrust);
   out.P = Phi * g.P * Phi.transpose();
   add_process_noise(out.P, std::abs(dt), q_v, q_j);
   symmetrize<9>(out.P);
@@ -95,6 +92,12 @@ Mat9 BallisticDynamics::jacobian(const Vec9& x, bool with_thrust) const {
   A.block<3, 3>(3, 3) = -2.0 * W;
   if (with_thrust) A.block<3, 3>(3, 6) = Mat3::Identity();
   return A;
+}
+
+Mat9 BallisticDynamics::transition(const Vec9& x, double dt, bool with_thrust) const {
+  const Mat9 A = jacobian(propagate(x, 0.5 * dt, with_thrust), with_thrust);
+  const Mat9 Adt = A * dt;
+  return Mat9::Identity() + Adt + Adt * Adt / 2.0 + Adt * Adt * Adt / 6.0;
 }
 
 Gaussian<9> BallisticModel::predict(const Gaussian<9>& g, double dt) const {

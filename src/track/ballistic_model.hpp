@@ -35,6 +35,9 @@ struct BallisticDynamics {
   Vec9 derivative(const Vec9& x, bool with_thrust) const;
   Vec9 propagate(const Vec9& x, double dt_s, bool with_thrust) const;
   Mat9 jacobian(const Vec9& x, bool with_thrust) const;
+  // State transition matrix over dt: Phi = I + A dt + A^2 dt^2/2 + A^3 dt^3/6 with A at the
+  // mid-interval state.
+  Mat9 transition(const Vec9& x, double dt_s, bool with_thrust) const;
 };
 
 // Ballistic mode: no thrust; a is held at zero with a tiny variance.

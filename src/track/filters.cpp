@@ -18,18 +18,28 @@ Imm::State Imm::predict(const State& s, double dt) const {
   const double p10 = 1.0 - std::exp(-std::abs(dt) / ballistic_sojourn_s);
   const double p[2][2] = {{1.0 - p01, p01}, {p10, 1.0 - p10}};
   State out;
+  const int nb = 3 * bias_slots;
   for (int j = 0; j < 2; ++j) {
     const double c = p[0][j] * s.mu[0] + p[1][j] * s.mu[1];
     out.mu[j] = c;
     Gaussian<9> mixed;
     mixed.x.setZero();
     mixed.P.setZero();
+    BiasCrossCov cross = BiasCrossCov::Zero(9, nb);
     for (int i = 0; i < 2; ++i) mixed.x += (p[i][j] * s.mu[i] / c) * s.mode[i].x;
     for (int i = 0; i < 2; ++i) {
+      const double w = p[i][j] * s.mu[i] / c;
       const Vec<9> d = s.mode[i].x - mixed.x;
-      mixed.P += (p[i][j] * s.mu[i] / c) * (s.mode[i].P + d * d.transpose());
+      mixed.P += w * (s.mode[i].P + d * d.transpose());
+      if (nb > 0) cross += w * s.bias_cross[i];  // the biases' mean is zero in every mode
     }
     out.mode[j] = j == 0 ? boost.predict(mixed, dt) : ballistic.predict(mixed, dt);
+    if (nb > 0) {
+      if (j == 1) cross.bottomRows<3>().setZero();  // no thrust in the ballistic mode
+      const Mat<9> phi = j == 0 ? boost.dynamics.transition(mixed.x, dt, true)
+                                : ballistic.dynamics.transition(mixed.x, dt, false);
+      out.bias_cross[j] = phi * cross;
+    }
   }
   combine(out);
   return out;
@@ -42,6 +52,8 @@ Imm::State Imm::initial(const Gaussian<9>& g) const {
   s.mode[1] = g;
   ballistic.initialise(s.mode[1]);
   s.mu = {initial_boost_probability, 1.0 - initial_boost_probability};
+  s.bias_cross[0] = BiasCrossCov::Zero(9, 3 * bias_slots);
+  s.bias_cross[1] = BiasCrossCov::Zero(9, 3 * bias_slots);
   combine(s);
   return s;
 }

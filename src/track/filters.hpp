@@ -2,10 +2,19 @@
 // the filter's combined Gaussian and hands it the measurement to update with.
 //
 //   Ekf<Motion>         one motion model, extended Kalman update (kalman.hpp)
-//   Imm<Boost, Ballistic>  interacting multiple model (Blom & Bar-Shalom, IEEE TAC 1988;
-//                       Bar-Shalom et al. 2001 §11.6.6): two mode-conditioned EKFs mixed by a
-//                       Markov chain whose switching probabilities follow from mean sojourn
-//                       times, p_switch(dt) = 1 - exp(-dt / T_sojourn).
+//   Imm                 interacting multiple model (Blom & Bar-Shalom, IEEE TAC 1988;
+//                       Bar-Shalom et al. 2001 §11.6.6): boost and ballistic mode-conditioned
+//                       EKFs mixed by a Markov chain whose switching probabilities follow from
+//                       mean sojourn times, p_switch(dt) = 1 - exp(-dt / T_sojourn).
+//                       With `bias_slots` > 0 each mode is a Schmidt-Kalman "consider" filter
+//                       (Schmidt 1966; Tapley, Schutz & Born, "Statistical Orbit Determination",
+//                       2004, §6.4): every radar's constant unknown bias b_k (range, azimuth,
+//                       elevation; prior covariance B_k from the sensor) is not estimated, but
+//                       the cross-covariance C = cov(x, b) is carried, so the filter knows that
+//                       repeated looks of one radar share its bias:
+//                         S = H P H' + H C_k + C_k' H' + B_k + R,   K = (P H' + C_k) S^-1
+//                         x += K nu,   P -= K S K',   C -= K (H C + [0 .. B_k .. 0])
+//                       and across a step C <- Phi C.
 #pragma once
 
 #include <algorithm>
@@ -48,8 +57,11 @@ struct Ekf {
   double manoeuvre_probability(const State&) const { return 0.0; }
 };
 
+using BiasCrossCov = Eigen::Matrix<double, 9, Eigen::Dynamic>;  // 9 x (3 x bias slots)
+
 struct ImmState {
-  std::array<Gaussian<9>, 2> mode;  // [0] boost/manoeuvre, [1] ballistic
+  std::array<Gaussian<9>, 2> mode;         // [0] boost/manoeuvre, [1] ballistic
+  std::array<BiasCrossCov, 2> bias_cross;  // cov(x_mode, biases); empty without bias slots
   std::array<double, 2> mu{0.5, 0.5};
   Gaussian<9> combined;
 };
@@ -62,6 +74,7 @@ struct Imm {
   double boost_sojourn_s = 60.0;       // mean time in boost/manoeuvre before going ballistic
   double ballistic_sojourn_s = 600.0;  // mean time ballistic before a manoeuvre
   double initial_boost_probability = 0.8;
+  int bias_slots = 0;  // radars whose biases are considered (sensor.bias_slot() < bias_slots)
 
   State predict(const State& s, double dt_s) const;
   const Gaussian<9>& combined(const State& s) const { return s.combined; }
@@ -69,10 +82,24 @@ struct Imm {
   // still holding nearly all the probability, and the ballistic mode has the measurement.
   template <typename Sensor>
   Innovation<9> gate(const State& s, const Sensor& sensor, const Measurement& m) const {
-    Innovation<9> best = innovate<9>(s.mode[0], sensor, m.z, m.R);
-    Innovation<9> other = innovate<9>(s.mode[1], sensor, m.z, m.R);
+    Innovation<9> best = innovate_mode(s, 0, sensor, m);
+    Innovation<9> other = innovate_mode(s, 1, sensor, m);
     if (!best.ok || (other.ok && other.nis < best.nis)) return other;
     return best;
+  }
+  // The innovation of one mode, with the consider terms of the sensor's bias.
+  template <typename Sensor>
+  Innovation<9> innovate_mode(const State& s, int j, const Sensor& sensor,
+                              const Measurement& m) const {
+    Innovation<9> in = innovate<9>(s.mode[j], sensor, m.z, m.R);
+    const int k = sensor.bias_slot();
+    if (k < 0 || k >= bias_slots || !in.ok) return in;
+    const Mat3 HC = in.H_pos * s.bias_cross[j].template block<3, 3>(0, 3 * k);
+    in.S += HC + HC.transpose() + sensor.bias_covariance();
+    in.llt.compute(in.S);
+    in.ok = in.llt.info() == Eigen::Success && in.S.allFinite();
+    if (in.ok) in.nis = in.nu.dot(in.llt.solve(in.nu));
+    return in;
   }
   double gate_radius_m(const State& s, double meas_var_m2, double chi2) const {
     double r = 0.0;
@@ -93,9 +120,27 @@ template <typename Sensor>
 bool Imm::update(State& s, const Innovation<9>&, const Sensor& sensor, const Measurement& m) const {
   std::array<double, 2> likelihood{};
   State out = s;
+  const int k = sensor.bias_slot();
+  const bool consider = k >= 0 && k < bias_slots;
   for (int j = 0; j < 2; ++j) {
-    const Innovation<9> in = innovate<9>(s.mode[j], sensor, m.z, m.R);
-    if (!in.ok || !track::update<9>(out.mode[j], in, m.R)) return false;
+    const Innovation<9> in = innovate_mode(s, j, sensor, m);
+    if (!in.ok) return false;
+    if (!consider) {
+      if (!track::update<9>(out.mode[j], in, m.R)) return false;
+    } else {
+      Gaussian<9>& g = out.mode[j];
+      BiasCrossCov& C = out.bias_cross[j];
+      const Eigen::Matrix<double, 9, 3> PHt =
+          g.P.leftCols<3>() * in.H_pos.transpose() + C.block<9, 3>(0, 3 * k);
+      const Eigen::Matrix<double, 9, 3> K = in.llt.solve(PHt.transpose()).transpose();
+      g.x += K * in.nu;
+      g.P -= K * in.S * K.transpose();
+      symmetrize<9>(g.P);
+      const Eigen::Matrix<double, 3, Eigen::Dynamic> HC = in.H_pos * C.topRows<3>();
+      C -= K * HC;
+      C.block<9, 3>(0, 3 * k) -= K * sensor.bias_covariance();
+      if (!g.x.allFinite() || !g.P.allFinite() || !C.allFinite()) return false;
+    }
     // N(nu; 0, S) = exp(-NIS/2) / sqrt((2 pi)^3 det S), det S from the Cholesky factor.
     const double log_det = 2.0 * in.llt.matrixL().toDenseMatrix().diagonal().array().log().sum();
     likelihood[j] =

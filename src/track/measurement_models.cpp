@@ -26,7 +26,9 @@ bool RangeAzEl::covers(const Vec3& p) const {
 
 double RangeAzEl::variance_bound_m2(const Vec3& p) const {
   const double r2 = (p - frame_.origin_ecef().r_m).squaredNorm();
-  return sigma_.x() * sigma_.x() + r2 * (sigma_.y() * sigma_.y() + sigma_.z() * sigma_.z());
+  return sigma_.x() * sigma_.x() + bias_cov_(0, 0) +
+         r2 * (sigma_.y() * sigma_.y() + sigma_.z() * sigma_.z() + bias_cov_(1, 1) +
+               bias_cov_(2, 2));
 }
 
 MeasurementPrediction RangeAzEl::predict(const Vec3& p_ecef) const {
@@ -53,9 +55,10 @@ void RangeAzEl::to_position(const Vec3& z, const Mat3& R, Vec3& p, Mat3& P) cons
   const geo::Enu enu = geo::to_enu(geo::RangeAzEl{z.x(), z.y(), z.z()});
   p = frame_.to_ecef(enu).r_m;
   const MeasurementPrediction m = predict(p);
-  // Linearised inverse: P = J^-1 R J^-T with J = dz/dp.
+  // Linearised inverse: P = J^-1 (R + B) J^-T with J = dz/dp and B the bias covariance
+  // (a new track inherits the bias of the radar that started it).
   const Mat3 Jinv = m.H_pos.inverse();  // 3x3 geometric Jacobian, well conditioned off-axis
-  P = Jinv * R * Jinv.transpose();
+  P = Jinv * (R + bias_cov_) * Jinv.transpose();
 }
 
 }  // namespace trilink::track

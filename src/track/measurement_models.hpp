@@ -41,6 +41,8 @@ class CartesianPosition {
   bool valid(const Vec3&) const { return true; }
   bool covers(const Vec3&) const { return true; }
   double variance_bound_m2(const Vec3&) const { return 3.0 * sigma_m_ * sigma_m_; }
+  int bias_slot() const { return -1; }
+  Mat3 bias_covariance() const { return Mat3::Zero(); }
   MeasurementPrediction predict(const Vec3& p) const { return {p, Mat3::Identity()}; }
   Vec3 innovation(const Vec3& z, const Vec3& z_hat) const { return z - z_hat; }
   // Position and its covariance from a measurement with covariance R.
@@ -66,6 +68,15 @@ class RangeAzEl {
  public:
   RangeAzEl(const geo::Geodetic& site, const Vec3& sigma_rae, Coverage coverage = {})
       : frame_(site), sigma_(sigma_rae), coverage_(coverage) {}
+  // The radar's unknown constant bias (range, azimuth, elevation): its prior covariance and
+  // its slot among the filter's consider parameters (-1: no bias modelled).
+  RangeAzEl& with_bias(int slot, const Mat3& covariance) {
+    bias_slot_ = slot;
+    bias_cov_ = covariance;
+    return *this;
+  }
+  int bias_slot() const { return bias_slot_; }
+  const Mat3& bias_covariance() const { return bias_cov_; }
   Vec3 position(const Vec3& z) const;
   bool valid(const Vec3& z) const;
   bool covers(const Vec3& p_ecef) const;
@@ -79,6 +90,8 @@ class RangeAzEl {
   geo::LocalFrame frame_;
   Vec3 sigma_;  // range (m), azimuth (rad), elevation (rad)
   Coverage coverage_;
+  int bias_slot_ = -1;
+  Mat3 bias_cov_ = Mat3::Zero();
 };
 
 }  // namespace trilink::track
