@@ -73,6 +73,7 @@ ordered_json metrics_json(const exercise::Scenario& s, const exercise::TrackingR
                              {"rmse_over_pcrlb", a.rmse_over_pcrlb},
                              {"nees_inside_fraction", a.nees_inside_fraction},
                              {"nees_mean", a.nees_mean},
+                             {"launch_report_s", opt(a.launch_report_s)},
                              {"launch_point_error_m", opt(a.launch_point_error_m)},
                              {"launch_time_error_s", opt(a.launch_time_error_s)},
                              {"first_impact_prediction_s", opt(a.first_impact_prediction_s)},

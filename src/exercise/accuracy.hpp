@@ -35,7 +35,10 @@ struct LaunchAccuracy {
   double nees_inside_fraction = 0.0;  // 6-dim NEES at midcourse updates inside its 95 % band
   double nees_mean = 0.0;
   std::size_t nees_samples = 0;
-  std::optional<double> launch_point_error_m;  // first estimate
+  // The launch report: the first estimate whose 95 % ellipse semi-major axis is within
+  // 5 km (else the tightest one), its time after launch and its errors.
+  std::optional<double> launch_report_s;
+  std::optional<double> launch_point_error_m;
   std::optional<double> launch_time_error_s;
   std::optional<double> first_impact_prediction_s;  // after launch
   std::optional<double> first_impact_error_m;
