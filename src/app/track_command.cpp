@@ -66,6 +66,7 @@ ordered_json metrics_json(const exercise::Scenario& s, const exercise::TrackingR
                              {"first_track_s", opt(a.first_track_s)},
                              {"tracks_on_it", a.tracks_on_it},
                              {"breaks_in_coverage", a.breaks_in_coverage},
+                             {"id_swaps", a.id_swaps},
                              {"midcourse_samples", a.midcourse_samples},
                              {"midcourse_position_rmse_m", a.midcourse_position_rmse_m},
                              {"midcourse_velocity_rmse_mps", a.midcourse_velocity_rmse_mps},

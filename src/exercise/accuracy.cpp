@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "metrics/continuity.hpp"
 #include "metrics/errors.hpp"
 #include "metrics/pcrlb.hpp"
 #include "track/ballistic_model.hpp"
@@ -131,6 +132,20 @@ std::vector<double> pcrlb_bounds(const Scenario& s, const Simulation& sim, const
 std::vector<LaunchAccuracy> assess(const Scenario& s, const Simulation& sim,
                                    const TrackingRun& run) {
   std::vector<LaunchAccuracy> out;
+  // Id swaps: the nearest track of every airborne truth, at every sample time, in time order.
+  metrics::ContinuityCounter continuity;
+  {
+    std::map<std::pair<double, std::int64_t>, const TrackSample*> nearest;
+    for (const auto& ts : run.samples) {
+      if (ts.truth < 0 || ts.truth_distance_m > 20e3) continue;
+      auto [it, fresh] = nearest.try_emplace({ts.t_s, ts.truth}, &ts);
+      if (!fresh && ts.truth_distance_m < it->second->truth_distance_m) it->second = &ts;
+    }
+    for (const auto& [key, ts] : nearest)
+      continuity.observe(s.start.plus_seconds(key.first), static_cast<std::uint64_t>(key.second),
+                         ts->track_id);
+  }
+  const auto per_truth = continuity.per_truth();
   for (std::size_t li = 0; li < s.launches.size(); ++li) {
     const Launch& l = s.launches[li];
     const auto& traj = l.shaped.flight.trajectory;
@@ -161,6 +176,8 @@ std::vector<LaunchAccuracy> assess(const Scenario& s, const Simulation& sim,
       last_t = t;
     }
     a.tracks_on_it = ids.size();
+    for (const auto& c : per_truth)
+      if (c.truth_id == li) a.id_swaps = c.id_swaps;
 
     // Midcourse errors, NEES and the PCRLB at the same samples.
     std::vector<double> times;
