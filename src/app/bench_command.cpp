@@ -1,5 +1,13 @@
-// trilink bench tracker: the standard comparison workload through the tracker, timed, with
-// OSPA and RMSE; prints one JSON object.
+// trilink bench tracker: a standard workload through the tracker, timed, with OSPA and RMSE;
+// prints one JSON object.
+//   --model ncv        the flat-box NCV comparison workload (exercise/ncv_workload.hpp),
+//                      a 6-state NCV EKF on 3-D position measurements
+//   --model ballistic  a midcourse salvo with debris seen by one radar
+//                      (exercise/ballistic_workload.hpp), a 9-state ballistic EKF in ECEF on
+//                      range/azimuth/elevation
+// Only Tracker::process() is timed. OSPA and GOSPA (cut-off 1 km, order 1) and the RMSE over
+// the OSPA pairs are taken from scan 5 on, confirmed and coasting tracks predicted to the scan
+// time, in the tracking frame (the box, or ECEF).
 #include <chrono>
 #include <cmath>
 #include <iostream>
@@ -7,8 +15,11 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
+#include "exercise/ballistic_workload.hpp"
 #include "exercise/ncv_workload.hpp"
 #include "metrics/ospa.hpp"
+#include "track/filters.hpp"
+#include "track/measurement_models.hpp"
 #include "track/motion_models.hpp"
 #include "track/tracker.hpp"
 
@@ -26,6 +37,7 @@ struct BenchOptions {
 
 using NcvTracker =
     track::Tracker<track::Ekf<track::NearlyConstantVelocity>, track::CartesianPosition>;
+using BallisticTracker = track::Tracker<track::Ekf<track::BallisticModel>, track::RangeAzEl>;
 
 track::TrackerConfig ncv_tracker_config() {
   track::TrackerConfig c;
@@ -37,6 +49,97 @@ track::TrackerConfig ncv_tracker_config() {
   c.delete_misses = 3;
   c.grid_cell_m = 1500.0;
   return c;
+}
+
+// One workload in the tracker's terms: per scan its time, measurements and truth positions
+// (in the tracking frame).
+struct BenchInput {
+  std::vector<double> t_s;
+  std::vector<std::vector<track::Measurement>> measurements;
+  std::vector<std::vector<Eigen::Vector3d>> truth;
+  std::size_t targets = 0;
+  std::size_t measurement_count() const {
+    std::size_t n = 0;
+    for (const auto& m : measurements) n += m.size();
+    return n;
+  }
+};
+
+struct BenchFigures {
+  double seconds = 0.0;
+  double ospa_m = 0.0;
+  double gospa_m = 0.0;
+  double rmse_m = 0.0;
+  std::uint64_t confirmed_tracks = 0;
+  std::size_t largest_cluster = 0;
+};
+
+template <typename TrackerT>
+BenchFigures run_tracker(TrackerT& tracker, std::uint32_t sensor, const BenchInput& in) {
+  metrics::SetMetricEvaluator evaluator;
+  const metrics::SetMetricParams ospa_params{1000.0, 1.0};
+  double seconds = 0.0, ospa_sum = 0.0, gospa_sum = 0.0, se = 0.0;
+  std::size_t ospa_n = 0, pairs = 0;
+  std::vector<Eigen::Vector3d> estimates;
+  for (std::size_t k = 0; k < in.measurements.size(); ++k) {
+    const auto t0 = std::chrono::steady_clock::now();
+    tracker.process(sensor, in.t_s[k], in.measurements[k]);
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (k < 5) continue;
+    const std::vector<Eigen::Vector3d>& truth = in.truth[k];
+    estimates.clear();
+    for (const auto& t : tracker.tracks())
+      if (t.status != track::TrackStatus::tentative)
+        estimates.push_back(tracker.predict(t, in.t_s[k]).x.template head<3>());
+    const auto ospa = evaluator.ospa(truth, estimates, ospa_params);
+    const auto match = evaluator.truth_to_estimate();
+    for (std::size_t i = 0; i < match.size(); ++i) {
+      if (match[i] < 0) continue;
+      se += (truth[i] - estimates[static_cast<std::size_t>(match[i])]).squaredNorm();
+      ++pairs;
+    }
+    const auto gospa = evaluator.gospa(truth, estimates, ospa_params);
+    ospa_sum += ospa.distance_m;
+    gospa_sum += gospa.distance_m;
+    ++ospa_n;
+  }
+  BenchFigures f;
+  f.seconds = seconds;
+  f.ospa_m = ospa_n ? ospa_sum / ospa_n : 0.0;
+  f.gospa_m = ospa_n ? gospa_sum / ospa_n : 0.0;
+  f.rmse_m = pairs ? std::sqrt(se / pairs) : 0.0;
+  f.confirmed_tracks = tracker.counters().tracks_confirmed;
+  f.largest_cluster = tracker.counters().largest_cluster;
+  return f;
+}
+
+void print(const BenchOptions& o, const BenchInput& in, const BenchFigures& f) {
+  const std::size_t measurements = in.measurement_count();
+  nlohmann::ordered_json j;
+  j["model"] = o.model;
+  j["targets"] = in.targets;
+  j["scans"] = in.measurements.size();
+  j["clutter_per_scan"] = o.clutter;
+  j["measurements"] = measurements;
+  j["seconds"] = f.seconds;
+  j["meas_per_s"] = f.seconds > 0.0 ? measurements / f.seconds : 0.0;
+  j["ospa_m"] = f.ospa_m;
+  j["gospa_m"] = f.gospa_m;
+  j["rmse_m"] = f.rmse_m;
+  j["confirmed_tracks"] = f.confirmed_tracks;
+  j["largest_cluster"] = f.largest_cluster;
+  std::cout << j.dump() << "\n";
+}
+
+template <typename Workload>
+int export_if_asked(const BenchOptions& o, const Workload& w,
+                    Expected<void> (*write)(const Workload&, const std::string&)) {
+  if (o.export_dir.empty()) return 0;
+  if (auto ok = write(w, o.export_dir); !ok) {
+    std::cerr << "trilink bench tracker: " << ok.error().message() << "\n";
+    return 2;
+  }
+  return 0;
 }
 
 int run_ncv(const BenchOptions& o) {
@@ -56,64 +159,60 @@ int run_ncv(const BenchOptions& o) {
     c.seed = o.seed;
     w = exercise::generate_ncv(c);
   }
-  if (!o.export_dir.empty()) {
-    if (auto ok = exercise::export_ncv(w, o.export_dir); !ok) {
-      std::cerr << "trilink bench tracker: " << ok.error().message() << "\n";
-      return 2;
-    }
-  }
+  if (const int rc = export_if_asked(o, w, &exercise::export_ncv); rc != 0) return rc;
   // Measurements prepared outside the timed region.
   const track::Mat3 R = track::Mat3::Identity() * w.sigma_m * w.sigma_m;
-  std::vector<std::vector<track::Measurement>> scans(w.scans.size());
-  for (std::size_t k = 0; k < w.scans.size(); ++k)
-    for (const auto& z : w.scans[k].detections) scans[k].push_back(track::Measurement{z, R});
-
+  BenchInput in;
+  in.targets = w.scans.empty() ? 0 : w.scans.front().truth.size();
+  for (const auto& s : w.scans) {
+    in.t_s.push_back(s.t_s);
+    auto& ms = in.measurements.emplace_back();
+    for (const auto& z : s.detections) ms.push_back(track::Measurement{z, R});
+    auto& truth = in.truth.emplace_back();
+    for (const auto& x : s.truth) truth.push_back(x.p);
+  }
   NcvTracker tracker({track::NearlyConstantVelocity{1.0}}, ncv_tracker_config());
   tracker.set_keep_diagnostics(false);
   const auto sensor = tracker.add_sensor(track::CartesianPosition(w.sigma_m));
-  metrics::SetMetricEvaluator evaluator;
-  const metrics::SetMetricParams ospa_params{1000.0, 1.0};
-  double seconds = 0.0, ospa_sum = 0.0, gospa_sum = 0.0, se = 0.0;
-  std::size_t ospa_n = 0, pairs = 0;
-  std::vector<Eigen::Vector3d> truth, estimates;
-  for (std::size_t k = 0; k < scans.size(); ++k) {
-    const auto t0 = std::chrono::steady_clock::now();
-    tracker.process(sensor, w.scans[k].t_s, scans[k]);
-    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (k < 5) continue;
-    truth.clear();
-    estimates.clear();
-    for (const auto& x : w.scans[k].truth) truth.push_back(x.p);
-    for (const auto& t : tracker.tracks())
-      if (t.status != track::TrackStatus::tentative)
-        estimates.push_back(tracker.predict(t, w.scans[k].t_s).x.head<3>());
-    const auto ospa = evaluator.ospa(truth, estimates, ospa_params);
-    const auto match = evaluator.truth_to_estimate();
-    for (std::size_t i = 0; i < match.size(); ++i) {
-      if (match[i] < 0) continue;
-      se += (truth[i] - estimates[static_cast<std::size_t>(match[i])]).squaredNorm();
-      ++pairs;
+  print(o, in, run_tracker(tracker, sensor, in));
+  return 0;
+}
+
+int run_ballistic(const BenchOptions& o) {
+  exercise::BallisticWorkload w;
+  if (!o.import_dir.empty()) {
+    auto imported = exercise::import_ballistic(o.import_dir, exercise::BallisticRadar{});
+    if (!imported) {
+      std::cerr << "trilink bench tracker: " << imported.error().message() << "\n";
+      return 2;
     }
-    const auto gospa = evaluator.gospa(truth, estimates, ospa_params);
-    ospa_sum += ospa.distance_m;
-    gospa_sum += gospa.distance_m;
-    ++ospa_n;
+    w = std::move(*imported);
+  } else {
+    exercise::BallisticWorkloadConfig c;
+    c.targets = o.targets;
+    c.scans = o.scans;
+    c.clutter_per_scan = o.clutter;
+    c.seed = o.seed;
+    w = exercise::generate_ballistic(c);
   }
-  const std::size_t measurements = w.measurements();
-  nlohmann::ordered_json j;
-  j["model"] = "ncv";
-  j["targets"] = w.scans.empty() ? 0 : w.scans.front().truth.size();
-  j["scans"] = w.scans.size();
-  j["clutter_per_scan"] = o.clutter;
-  j["measurements"] = measurements;
-  j["seconds"] = seconds;
-  j["meas_per_s"] = seconds > 0.0 ? measurements / seconds : 0.0;
-  j["ospa_m"] = ospa_n ? ospa_sum / ospa_n : 0.0;
-  j["gospa_m"] = ospa_n ? gospa_sum / ospa_n : 0.0;
-  j["rmse_m"] = pairs ? std::sqrt(se / pairs) : 0.0;
-  j["confirmed_tracks"] = tracker.counters().tracks_confirmed;
-  j["largest_cluster"] = tracker.counters().largest_cluster;
-  std::cout << j.dump() << "\n";
+  if (const int rc = export_if_asked(o, w, &exercise::export_ballistic); rc != 0) return rc;
+  const track::Vec3 sigma(w.radar.sigma_range_m, w.radar.sigma_az_rad, w.radar.sigma_el_rad);
+  const track::Mat3 R = sigma.cwiseProduct(sigma).asDiagonal();
+  BenchInput in;
+  in.targets = w.scans.empty() ? 0 : w.scans.front().truth.size();
+  for (const auto& s : w.scans) {
+    in.t_s.push_back(s.t_s);
+    auto& ms = in.measurements.emplace_back();
+    for (const auto& z : s.detections)
+      ms.push_back(track::Measurement{track::Vec3(z.range_m, z.az_rad, z.el_rad), R});
+    auto& truth = in.truth.emplace_back();
+    for (const auto& x : s.truth) truth.push_back(x.position.r_m);
+  }
+  BallisticTracker tracker(exercise::ballistic_workload_filter(),
+                           exercise::ballistic_workload_tracker_config());
+  tracker.set_keep_diagnostics(false);
+  const auto sensor = tracker.add_sensor(track::RangeAzEl(w.radar.site, sigma));
+  print(o, in, run_tracker(tracker, sensor, in));
   return 0;
 }
 
@@ -123,16 +222,23 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   auto* bench = app.add_subcommand("bench", "speed and accuracy benchmarks, printed as JSON");
   bench->require_subcommand(1);
   auto o = std::make_shared<BenchOptions>();
-  auto* cmd = bench->add_subcommand("tracker", "the standard NCV comparison workload");
+  auto* cmd = bench->add_subcommand(
+      "tracker", "a standard workload through the tracker: ncv (flat box) or ballistic (radar)");
   cmd->add_option("--targets", o->targets, "number of targets")->check(CLI::Range(1u, 1000000u));
   cmd->add_option("--scans", o->scans, "number of scans (1 s apart)")
       ->check(CLI::Range(1u, 100000u));
-  cmd->add_option("--clutter", o->clutter, "clutter detections per scan, uniform in the box")
+  cmd->add_option("--clutter", o->clutter,
+                  "clutter detections per scan (Poisson mean): ncv uniform in the box; ballistic "
+                  "uniform in range 200-1500 km, azimuth +-30 deg of the cloud, elevation 5-45 deg")
       ->check(CLI::Range(0.0, 1e7));
-  cmd->add_option("--model", o->model, "ncv")->check(CLI::IsMember({"ncv"}));
+  cmd->add_option("--model", o->model,
+                  "ncv: flat-box NCV targets, 3-D position sensor; ballistic: midcourse debris "
+                  "cloud, one range/azimuth/elevation radar, 9-state ballistic EKF")
+      ->check(CLI::IsMember({"ncv", "ballistic"}));
   cmd->add_option("--seed", o->seed, "random seed");
   auto* ex = cmd->add_option("--export", o->export_dir, "write truth.csv and detections.csv here");
-  auto* im = cmd->add_option("--import", o->import_dir, "track the detections.csv of this folder");
+  auto* im = cmd->add_option("--import", o->import_dir,
+                             "track the detections.csv of this folder (in --model's columns)");
   im->excludes(ex);
   cmd->callback([o, &exit_code, im] {
     if (o->targets == 0 && im->count() == 0) {
@@ -140,7 +246,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
       exit_code = 2;
       return;
     }
-    exit_code = run_ncv(*o);
+    exit_code = o->model == "ballistic" ? run_ballistic(*o) : run_ncv(*o);
   });
 }
 
