@@ -136,3 +136,56 @@ TEST(Cli, SimulateBadScenarioLeavesNothing) {
   EXPECT_FALSE(fs::exists(out));
   fs::remove_all(dir);
 }
+
+TEST(Cli, TrackWritesTracksAndMetrics) {
+  const fs::path out = fresh_dir("track");
+  const RunResult r = run("track " + scenario("f13.yaml") + " --nation KOR --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("first track"), std::string::npos);
+  ASSERT_TRUE(fs::exists(out / "tracks.csv"));
+  const auto j = nlohmann::json::parse(slurp(out / "metrics.json"));
+  EXPECT_EQ(j["nation"], "KOR");
+  ASSERT_EQ(j["launches"].size(), 1u);
+  EXPECT_FALSE(j["launches"][0]["first_track_s"].is_null());
+  EXPECT_GT(j["counters"]["updates"].get<int>(), 10);
+  EXPECT_NE(slurp(out / "tracks.csv").find(",KOR,"), std::string::npos);
+  fs::remove_all(out);
+}
+
+TEST(Cli, TrackBadInputExitsTwo) {
+  const fs::path out = fresh_dir("track_bad");
+  RunResult r = run("track " + scenario("f13.yaml") + " --nation FRA --out " + out.string());
+  EXPECT_EQ(r.code, 2);
+  r = run("track /nonexistent.yaml --out " + out.string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(Cli, BenchTrackerPrintsTheDocumentedKeysAndImportReproducesExport) {
+  const fs::path dir = fresh_dir("bench_export");
+  const RunResult a = run("bench tracker --targets 50 --scans 12 --export " + dir.string());
+  ASSERT_EQ(a.code, 0) << a.err;
+  const auto ja = nlohmann::json::parse(a.out);
+  for (auto key : {"targets", "measurements", "seconds", "meas_per_s", "ospa_m", "rmse_m"})
+    EXPECT_TRUE(ja.contains(key)) << key;
+  EXPECT_EQ(ja["targets"], 50);
+  EXPECT_LT(ja["ospa_m"].get<double>(), 200.0);
+  const RunResult b = run("bench tracker --import " + dir.string());
+  ASSERT_EQ(b.code, 0) << b.err;
+  const auto jb = nlohmann::json::parse(b.out);
+  EXPECT_EQ(jb["measurements"], ja["measurements"]);
+  EXPECT_DOUBLE_EQ(jb["ospa_m"].get<double>(), ja["ospa_m"].get<double>());
+  EXPECT_EQ(run("bench tracker --import /nonexistent").code, 2);
+  fs::remove_all(dir);
+}
+
+TEST(Cli, BenchAccuracyPrintsOneObjectPerLaunch) {
+  const RunResult r = run("bench accuracy " + scenario("f13.yaml") + " --runs 1 --nation KOR");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["launch"], "F13");
+  EXPECT_EQ(j["runs"], 1);
+  EXPECT_TRUE(j.contains("rmse_over_pcrlb"));
+  EXPECT_TRUE(j.contains("first_ellipse_held"));
+}
