@@ -85,14 +85,25 @@ TEST(Tracker, TracksTheNcvWorkload) {
   const auto sensor = tracker.add_sensor(CartesianPosition(w.sigma_m));
   double nis_sum = 0.0;
   std::size_t nis_n = 0;
+  std::uint64_t updates_before = 0;
   for (std::size_t k = 0; k < w.scans.size(); ++k) {
     const auto ms = measurements(w.scans[k], w.sigma_m);
     tracker.process(sensor, w.scans[k].t_s, ms);
+    std::size_t fused = 0;
     for (const auto& d : tracker.diagnostics()) {
-      EXPECT_EQ(d.outcome, track::UpdateOutcome::fused);
-      EXPECT_LE(d.nis, d.gate);
-      if (k >= 10) nis_sum += d.nis, ++nis_n;
+      EXPECT_FALSE(d.reason.empty());
+      if (d.outcome == track::UpdateOutcome::fused) {
+        ++fused;
+        EXPECT_LE(d.nis, d.gate);
+        if (k >= 10) nis_sum += d.nis, ++nis_n;
+      } else if (d.outcome == track::UpdateOutcome::outside_gate) {
+        EXPECT_GT(d.nis, d.gate);
+      } else {
+        EXPECT_EQ(d.outcome, track::UpdateOutcome::lost_assignment);
+      }
     }
+    EXPECT_EQ(fused, tracker.counters().updates - updates_before);
+    updates_before = tracker.counters().updates;
     tracker.clear_diagnostics();
     if (k >= 5) {
       const Score s = score(tracker, w.scans[k]);

@@ -12,9 +12,11 @@ track::TrackerConfig national_tracker_config() {
   c.max_init_gap_s = 10.0;
   c.confirm_hits = 4;
   c.confirm_window = 5;
-  c.delete_misses = 5;
+  // Several radars look every second and at long range each misses often: deletion goes by
+  // time without an update, not by misses in a row.
+  c.delete_misses = 30;
   c.max_position_sigma_m = 20e3;
-  c.max_coast_s = 60.0;
+  c.max_coast_s = 20.0;
   c.grid_cell_m = 20e3;
   return c;
 }

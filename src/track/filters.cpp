@@ -1,5 +1,7 @@
 #include "track/filters.hpp"
 
+#include "geo/wgs84.hpp"
+
 namespace trilink::track {
 
 void Imm::combine(State& s) {
@@ -51,7 +53,12 @@ Imm::State Imm::initial(const Gaussian<9>& g) const {
   boost.initialise(s.mode[0]);
   s.mode[1] = g;
   ballistic.initialise(s.mode[1]);
-  s.mu = {initial_boost_probability, 1.0 - initial_boost_probability};
+  // A track born low and slow is probably a missile in boost; one born high or fast (a
+  // re-acquisition in midcourse, a late first look) is probably ballistic.
+  const double height = g.x.head<3>().norm() - geo::wgs84::a_m();
+  const bool boosting = height < 150e3 && g.x.segment<3>(3).norm() < 2500.0;
+  const double p_boost = boosting ? initial_boost_probability : 1.0 - 0.9;
+  s.mu = {p_boost, 1.0 - p_boost};
   s.bias_cross[0] = BiasCrossCov::Zero(9, 3 * bias_slots);
   s.bias_cross[1] = BiasCrossCov::Zero(9, 3 * bias_slots);
   combine(s);

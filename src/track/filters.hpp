@@ -71,9 +71,9 @@ struct Imm {
   using State = ImmState;
   BoostModel boost;
   BallisticModel ballistic;
-  double boost_sojourn_s = 60.0;       // mean time in boost/manoeuvre before going ballistic
-  double ballistic_sojourn_s = 600.0;  // mean time ballistic before a manoeuvre
-  double initial_boost_probability = 0.8;
+  double boost_sojourn_s = 60.0;           // mean time in boost/manoeuvre before going ballistic
+  double ballistic_sojourn_s = 600.0;      // mean time ballistic before a manoeuvre
+  double initial_boost_probability = 0.8;  // for a track born below 150 km and 2.5 km/s (else 0.1)
   int bias_slots = 0;  // radars whose biases are considered (sensor.bias_slot() < bias_slots)
 
   State predict(const State& s, double dt_s) const;

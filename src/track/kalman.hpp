@@ -14,7 +14,7 @@
 
 namespace trilink::track {
 
-enum class UpdateOutcome : std::uint8_t { fused, outside_gate, numerical_failure };
+enum class UpdateOutcome : std::uint8_t { fused, outside_gate, lost_assignment, numerical_failure };
 std::string_view to_string(UpdateOutcome o);
 
 struct UpdateDiagnostic {

@@ -36,6 +36,8 @@ std::string_view to_string(UpdateOutcome o) {
       return "fused";
     case UpdateOutcome::outside_gate:
       return "outside gate";
+    case UpdateOutcome::lost_assignment:
+      return "lost assignment";
     case UpdateOutcome::numerical_failure:
       return "numerical failure";
   }

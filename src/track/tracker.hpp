@@ -8,6 +8,9 @@
 //   confirmer   M of N: tentative until M hits, dropped once M can no longer be reached
 //   deleter     a confirmed track is dropped after K misses in a row, when its position
 //               sigma grows past a limit, or when it has coasted too long
+//   stitcher    a newly confirmed track that matches an older one continues its identity
+//               (after a manoeuvre such as staging, or re-acquisition) or is dropped as
+//               its duplicate
 // The tracker owns no clock and no transport: the caller hands it one scan at a time
 // (sensor, time, measurements), in time order. It keeps no history: memory per track is
 // bounded. Bad measurements (non-finite values, impossible geometry, time running
@@ -18,6 +21,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -42,6 +46,10 @@ struct TrackerConfig {
   double max_position_sigma_m = 5000.0;
   double max_coast_s = 30.0;
   double grid_cell_m = 2000.0;
+  // A newly confirmed track that matches an older confirmed or coasting one (positions
+  // within the gate) continues it: it takes the older id if the older one missed this scan,
+  // and is dropped as a duplicate if the older one was updated too.
+  bool stitch = true;
 };
 
 template <typename State>
@@ -68,6 +76,7 @@ struct TrackerCounters {
   std::uint64_t tracks_started = 0;
   std::uint64_t tracks_confirmed = 0;
   std::uint64_t tracks_dropped = 0;
+  std::uint64_t tracks_stitched = 0;  // new tracks that continued or duplicated an older one
   std::uint64_t numerical_failures = 0;
   std::array<std::uint64_t, static_cast<int>(RejectReason::count)> rejected{};
   std::size_t largest_cluster = 0;
@@ -120,10 +129,16 @@ class Tracker {
     bool used;
   };
 
+  void stitch(double t_s);
   void initiate(std::uint32_t sensor, double t_s, const std::vector<std::uint32_t>& unused,
                 std::span<const Measurement> scan);
-  void note(const TrackT& t, double t_s, std::uint32_t sensor, const Innovation<N>& in,
-            UpdateOutcome o, std::string_view reason);
+  struct NearMiss {
+    double nis = std::numeric_limits<double>::infinity();
+    Vec3 nu = Vec3::Zero();
+    Mat3 S = Mat3::Identity();
+  };
+  void note(const TrackT& t, double t_s, std::uint32_t sensor, const Vec3& nu, const Mat3& S,
+            double nis, UpdateOutcome o, std::string_view reason);
 
   Filter filter_;
   TrackerConfig config_;
@@ -146,6 +161,9 @@ class Tracker {
   std::vector<Innovation<N>> innovations_;
   std::vector<std::uint32_t> pair_of_row_;
   std::vector<std::uint32_t> unused_;
+  std::vector<std::uint32_t> just_confirmed_;
+  std::vector<NearMiss> nearest_;  // per track: closest measurement outside its gate
+  std::vector<bool> gated_;        // per track: some measurement inside its gate
   std::vector<Vec3> pending_centres_;
   std::vector<double> pending_radii_;
   SpatialGrid grid_;

@@ -5,16 +5,16 @@ namespace trilink::track {
 
 template <typename Filter, typename Sensor>
 void Tracker<Filter, Sensor>::note(const TrackT& t, double t_s, std::uint32_t sensor,
-                                   const Innovation<N>& in, UpdateOutcome o,
+                                   const Vec3& nu, const Mat3& S, double nis, UpdateOutcome o,
                                    std::string_view reason) {
   if (!keep_diagnostics_) return;
   UpdateDiagnostic d;
   d.track_id = t.id;
   d.t_s = t_s;
   d.sensor = sensor;
-  d.innovation = in.nu;
-  d.innovation_sigma = in.S.diagonal().cwiseMax(0.0).cwiseSqrt();
-  d.nis = in.nis;
+  d.innovation = nu;
+  d.innovation_sigma = S.diagonal().cwiseMax(0.0).cwiseSqrt();
+  d.nis = nis;
   d.gate = config_.gate_chi2;
   d.outcome = o;
   d.reason = reason;
@@ -31,6 +31,7 @@ void Tracker<Filter, Sensor>::process(std::uint32_t sensor, double t,
   }
   last_scan_s_[sensor] = t;
   const Sensor& s = sensors_[sensor];
+  just_confirmed_.clear();
 
   valid_.clear();
   for (std::uint32_t i = 0; i < scan.size(); ++i) {
@@ -59,6 +60,7 @@ void Tracker<Filter, Sensor>::process(std::uint32_t sensor, double t,
   grid_.build(centres_, radii_);
 
   // Gate: candidates from the grid, then the exact Mahalanobis test.
+  if (keep_diagnostics_) nearest_.assign(n_tracks, NearMiss{});
   pairs_.clear();
   innovations_.clear();
   for (std::uint32_t j = 0; j < valid_.size(); ++j) {
@@ -69,7 +71,12 @@ void Tracker<Filter, Sensor>::process(std::uint32_t sensor, double t,
         ++counters_.numerical_failures;
         return;
       }
-      if (in.nis > config_.gate_chi2) return;
+      if (in.nis > config_.gate_chi2) {
+        // Remembered for the track's diagnostic if nothing else comes inside its gate.
+        if (keep_diagnostics_ && in.nis < nearest_[k].nis)
+          nearest_[k] = NearMiss{in.nis, in.nu, in.S};
+        return;
+      }
       pairs_.push_back(GatedPair{k, j, in.nis});
       innovations_.push_back(std::move(in));
     });
@@ -79,6 +86,8 @@ void Tracker<Filter, Sensor>::process(std::uint32_t sensor, double t,
   counters_.largest_cluster = std::max(counters_.largest_cluster, result.stats.largest_cluster);
 
   pair_of_row_.assign(n_tracks, UINT32_MAX);
+  gated_.assign(n_tracks, false);
+  for (const auto& p : pairs_) gated_[p.row] = true;
   for (std::uint32_t i = 0; i < pairs_.size(); ++i)
     if (result.row_to_col[pairs_[i].row] == static_cast<int>(pairs_[i].col))
       pair_of_row_[pairs_[i].row] = i;
@@ -93,7 +102,8 @@ void Tracker<Filter, Sensor>::process(std::uint32_t sensor, double t,
       const Measurement& m = scan[valid_[pairs_[pi].col]];
       if (!filter_.update(post, in, s, m)) {
         ++counters_.numerical_failures;
-        note(tr, t, sensor, in, UpdateOutcome::numerical_failure, "update not finite");
+        note(tr, t, sensor, in.nu, in.S, in.nis, UpdateOutcome::numerical_failure,
+             "update not finite");
         continue;
       }
       tr.state = post;
@@ -107,14 +117,23 @@ void Tracker<Filter, Sensor>::process(std::uint32_t sensor, double t,
       if (tr.status == TrackStatus::tentative && tr.hits >= config_.confirm_hits) {
         tr.status = TrackStatus::confirmed;
         ++counters_.tracks_confirmed;
+        if (config_.stitch) just_confirmed_.push_back(static_cast<std::uint32_t>(k));
       } else if (tr.status == TrackStatus::coasting) {
         tr.status = TrackStatus::confirmed;
       }
-      note(tr, t, sensor, in, UpdateOutcome::fused, "assigned");
+      note(tr, t, sensor, in.nu, in.S, in.nis, UpdateOutcome::fused, "assigned");
       continue;
     }
     const double sigma =
         std::sqrt(filter_.combined(priors_[k]).P.template block<3, 3>(0, 0).trace() / 3.0);
+    if (keep_diagnostics_) {
+      if (gated_[k])
+        note(tr, t, sensor, Vec3::Zero(), Mat3::Zero(), 0.0, UpdateOutcome::lost_assignment,
+             "its gated measurements went to other tracks");
+      else if (std::isfinite(nearest_[k].nis))
+        note(tr, t, sensor, nearest_[k].nu, nearest_[k].S, nearest_[k].nis,
+             UpdateOutcome::outside_gate, "nearest measurement outside the gate");
+    }
     if (s.covers(centres_[k])) {
       ++tr.looks;
       ++tr.misses;
@@ -129,6 +148,7 @@ void Tracker<Filter, Sensor>::process(std::uint32_t sensor, double t,
       tr.status = TrackStatus::coasting;
     }
   }
+  stitch(t);
   const auto before = tracks_.size();
   std::erase_if(tracks_, [](const TrackT& tr) { return tr.status == TrackStatus::dropped; });
   counters_.tracks_dropped += before - tracks_.size();
@@ -137,6 +157,45 @@ void Tracker<Filter, Sensor>::process(std::uint32_t sensor, double t,
   for (std::uint32_t j = 0; j < valid_.size(); ++j)
     if (result.col_to_row[j] < 0) unused_.push_back(valid_[j]);
   initiate(sensor, t, unused_, scan);
+}
+
+template <typename Filter, typename Sensor>
+void Tracker<Filter, Sensor>::stitch(double t) {
+  for (const std::uint32_t k : just_confirmed_) {
+    TrackT& fresh = tracks_[k];
+    const Gaussian<N>& g = filter_.combined(fresh.state);
+    const Vec3 p = g.x.template head<3>();
+    std::int64_t best = -1;
+    double best_d2 = config_.gate_chi2;
+    grid_.for_each_candidate(p, [&](std::uint32_t j) {
+      const TrackT& old = tracks_[j];
+      if (j == k || old.id > fresh.id || old.status == TrackStatus::tentative ||
+          old.status == TrackStatus::dropped)
+        return;
+      // Old track predicted to now (priors_) against the fresh one, positions only.
+      const Gaussian<N>& o = filter_.combined(priors_[j]);
+      const Vec3 d = p - o.x.template head<3>();
+      const Mat3 S = g.P.template block<3, 3>(0, 0) + o.P.template block<3, 3>(0, 0);
+      const Eigen::LLT<Mat3> llt(S);
+      if (llt.info() != Eigen::Success) return;
+      const double d2 = d.dot(llt.solve(d));
+      if (d2 < best_d2) best = j, best_d2 = d2;
+    });
+    if (best < 0) continue;
+    TrackT& old = tracks_[static_cast<std::size_t>(best)];
+    ++counters_.tracks_stitched;
+    if (old.last_update_s == t) {
+      // Both were updated now: the fresh one is a duplicate of the old.
+      fresh.status = TrackStatus::dropped;
+      continue;
+    }
+    // The old track lost its target and the fresh one found it: same target, same id.
+    fresh.id = old.id;
+    fresh.created_s = old.created_s;
+    fresh.hits += old.hits;
+    fresh.looks += old.looks;
+    old.status = TrackStatus::dropped;
+  }
 }
 
 template <typename Filter, typename Sensor>
