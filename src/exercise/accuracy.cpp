@@ -154,11 +154,9 @@ std::vector<LaunchAccuracy> assess(const Scenario& s, const Simulation& sim,
     a.id = l.spec.id;
 
     // Samples on this launch (nearest truth, within 20 km), the nearest track at each time.
-    std::vector<const TrackSample*> on;
     std::map<double, const TrackSample*> best_at;
     for (const auto& ts : run.samples) {
       if (ts.truth != static_cast<std::int64_t>(li) || ts.truth_distance_m > 20e3) continue;
-      on.push_back(&ts);
       auto [it, fresh] = best_at.try_emplace(ts.t_s, &ts);
       if (!fresh && ts.truth_distance_m < it->second->truth_distance_m) it->second = &ts;
     }
@@ -182,8 +180,10 @@ std::vector<LaunchAccuracy> assess(const Scenario& s, const Simulation& sim,
     // Midcourse errors, NEES and the PCRLB at the same samples.
     std::vector<double> times;
     std::vector<const TrackSample*> mid;
-    for (const auto* ts : on) {
-      const double since = ts->t_s - launch_t;
+    // The track assigned to the missile at each time (the nearest); other tracks near it
+    // are spurious and counted in tracks_on_it, not in its error.
+    for (const auto& [t_s, ts] : best_at) {
+      const double since = t_s - launch_t;
       if (since < traj.burnout_s + 30.0 || since > traj.impact_s) continue;
       if (traj.geodetic_at(since).h_m < 100e3) continue;
       mid.push_back(ts);
