@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "allocation_counter.hpp"
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -17,22 +19,6 @@
 using namespace trilink;
 using namespace trilink::metrics;
 using Eigen::Vector3d;
-
-// Counts heap allocations, to check that a warm evaluator allocates nothing.
-namespace {
-std::atomic<std::size_t> g_allocations{0};
-}  // namespace
-[[gnu::noinline]] void* operator new(std::size_t n) {
-  ++g_allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-[[gnu::noinline]] void operator delete(void* p) noexcept {
-  std::free(p);
-}
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace {
 
@@ -358,10 +344,10 @@ TEST(Ospa, WarmEvaluatorDoesNotAllocate) {
   const double d0 = ev.ospa(x, y, params).distance_m;
   ev.gospa(x, y, params);
   std::reverse(y.begin(), y.end());  // same pairs, new order
-  const std::size_t before = g_allocations.load();
+  const std::size_t before = test_alloc::allocations.load();
   const OspaResult o = ev.ospa(x, y, params);
   const GospaResult g = ev.gospa(x, y, params);
-  const std::size_t after = g_allocations.load();
+  const std::size_t after = test_alloc::allocations.load();
   EXPECT_EQ(after - before, 0u);
   EXPECT_NEAR(o.distance_m, d0, 1e-9 * params.cutoff_m);
   EXPECT_TRUE(g.ok());

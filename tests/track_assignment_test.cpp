@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "allocation_counter.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -14,23 +16,6 @@
 
 using namespace trilink;
 using namespace trilink::track;
-
-// Counts heap allocations, to check that a warm associator allocates nothing.
-namespace {
-std::atomic<std::size_t> g_allocations{0};
-}  // namespace
-// Out of line, so that the compiler does not pair an inlined malloc with an inlined free.
-[[gnu::noinline]] void* operator new(std::size_t n) {
-  ++g_allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-[[gnu::noinline]] void operator delete(void* p) noexcept {
-  std::free(p);
-}
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace {
 
@@ -508,9 +493,9 @@ TEST(GnnAssociator, WarmWorkspaceAllocatesNothing) {
   const double expected_cost = first.total_cost;
   EXPECT_GT(first.stats.clusters - first.stats.trivial_clusters, 10u);
 
-  const std::size_t before = g_allocations.load();
+  const std::size_t before = test_alloc::allocations.load();
   const Association again = gnn.associate(in.rows, in.cols, in.pairs, in.miss);
-  const std::size_t allocations = g_allocations.load() - before;
+  const std::size_t allocations = test_alloc::allocations.load() - before;
   EXPECT_EQ(allocations, 0u);
   EXPECT_EQ(again.total_cost, expected_cost);
   EXPECT_TRUE(std::equal(expected.begin(), expected.end(), again.row_to_col.begin()));

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "allocation_counter.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -15,23 +17,6 @@
 using namespace trilink;
 using namespace trilink::track;
 using Eigen::Vector3d;
-
-// Counts heap allocations, to check that a warm grid allocates nothing.
-namespace {
-std::atomic<std::size_t> g_allocations{0};
-}  // namespace
-// Out of line, so that the compiler does not pair an inlined malloc with an inlined free.
-[[gnu::noinline]] void* operator new(std::size_t n) {
-  ++g_allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-[[gnu::noinline]] void operator delete(void* p) noexcept {
-  std::free(p);
-}
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace {
 
@@ -218,11 +203,11 @@ TEST(SpatialGrid, WarmGridAllocatesNothing) {
   SpatialGrid grid(1000.0);
   grid.build(s.centres, s.radii);
 
-  const std::size_t before = g_allocations.load();
+  const std::size_t before = test_alloc::allocations.load();
   grid.build(s.centres, s.radii);
   std::size_t candidates = 0;
   for (const Vector3d& p : queries)
     grid.for_each_candidate(p, [&](std::uint32_t) { ++candidates; });
-  EXPECT_EQ(g_allocations.load() - before, 0u);
+  EXPECT_EQ(test_alloc::allocations.load() - before, 0u);
   EXPECT_GT(candidates, 0u);
 }

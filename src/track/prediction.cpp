@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <string_view>
 #include <vector>
 
 #include "geo/angles.hpp"
@@ -76,6 +77,37 @@ void ground_stats(const std::vector<Vec3>& pts, geo::Geodetic& mean_point, Groun
   e = ellipse_95(cov / static_cast<double>(pts.size()));
 }
 
+// The unscented transform of a state's position and velocity through `to_ground` (one
+// state -> time and ground point): mean time, its sigma, mean point and 95 % ellipse.
+struct GroundSpread {
+  double t_mean_s = 0.0;
+  double t_sigma_s = 0.0;
+  geo::Geodetic point;
+  GroundEllipse ellipse;
+};
+
+template <typename ToGround>
+std::string_view spread_to_ground(const Gaussian<9>& g, ToGround&& to_ground_fn,
+                                  std::string_view failure, GroundSpread& out) {
+  std::vector<Vec<9>> pts;
+  if (!sigma_points<6>(g, pts)) return "covariance not positive definite";
+  std::vector<Vec3> ground;
+  double t_sum = 0.0, t_sq = 0.0;
+  for (const auto& x : pts) {
+    double t;
+    Vec3 p;
+    if (!to_ground_fn(x, t, p)) return failure;
+    ground.push_back(p);
+    t_sum += t;
+    t_sq += t * t;
+  }
+  const double n = static_cast<double>(pts.size());
+  out.t_mean_s = t_sum / n;
+  out.t_sigma_s = std::sqrt(std::max(0.0, t_sq / n - out.t_mean_s * out.t_mean_s));
+  ground_stats(ground, out.point, out.ellipse);
+  return {};
+}
+
 }  // namespace
 
 GroundEllipse ellipse_95(const Eigen::Matrix2d& cov_en) {
@@ -106,29 +138,15 @@ bool ImpactPredictor::fall(const Vec<9>& x0, double& t_s, Vec3& impact) const {
 
 ImpactPrediction ImpactPredictor::predict(const Gaussian<9>& g) const {
   ImpactPrediction out;
-  std::vector<Vec<9>> pts;
-  if (!sigma_points<6>(g, pts)) {
-    out.reason = "covariance not positive definite";
-    return out;
-  }
-  std::vector<Vec3> ground;
-  double t_sum = 0.0, t_sq = 0.0;
-  for (const auto& x : pts) {
-    double t;
-    Vec3 p;
-    if (!fall(x, t, p)) {
-      out.reason = "does not come down (orbital or too slow)";
-      return out;
-    }
-    ground.push_back(p);
-    t_sum += t;
-    t_sq += t * t;
-  }
-  const double n = static_cast<double>(pts.size());
-  out.time_to_impact_s = t_sum / n;
-  out.time_sigma_s =
-      std::sqrt(std::max(0.0, t_sq / n - out.time_to_impact_s * out.time_to_impact_s));
-  ground_stats(ground, out.point, out.ellipse);
+  GroundSpread spread;
+  out.reason = spread_to_ground(
+      g, [&](const Vec<9>& x, double& t, Vec3& p) { return fall(x, t, p); },
+      "does not come down (orbital or too slow)", spread);
+  if (!out.reason.empty()) return out;
+  out.time_to_impact_s = spread.t_mean_s;
+  out.time_sigma_s = spread.t_sigma_s;
+  out.point = spread.point;
+  out.ellipse = spread.ellipse;
   out.valid = true;
   return out;
 }
@@ -150,28 +168,15 @@ bool LaunchPointEstimator::back_to_launch(const Vec<9>& x, double& t_back, Vec3&
 
 LaunchEstimate LaunchPointEstimator::estimate(const Gaussian<9>& g) const {
   LaunchEstimate out;
-  std::vector<Vec<9>> pts;
-  if (!sigma_points<6>(g, pts)) {
-    out.reason = "covariance not positive definite";
-    return out;
-  }
-  std::vector<Vec3> ground;
-  double t_sum = 0.0, t_sq = 0.0;
-  for (const auto& x : pts) {
-    double t;
-    Vec3 p;
-    if (!back_to_launch(x, t, p)) {
-      out.reason = "not climbing";
-      return out;
-    }
-    ground.push_back(p);
-    t_sum += t;
-    t_sq += t * t;
-  }
-  const double n = static_cast<double>(pts.size());
-  out.time_before_s = t_sum / n;
-  out.time_sigma_s = std::sqrt(std::max(0.0, t_sq / n - out.time_before_s * out.time_before_s));
-  ground_stats(ground, out.point, out.ellipse);
+  GroundSpread spread;
+  out.reason = spread_to_ground(
+      g, [&](const Vec<9>& x, double& t, Vec3& p) { return back_to_launch(x, t, p); },
+      "not climbing", spread);
+  if (!out.reason.empty()) return out;
+  out.time_before_s = spread.t_mean_s;
+  out.time_sigma_s = spread.t_sigma_s;
+  out.point = spread.point;
+  out.ellipse = spread.ellipse;
   out.valid = true;
   return out;
 }
