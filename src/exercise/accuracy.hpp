@@ -28,7 +28,7 @@ struct LaunchAccuracy {
   std::size_t tracks_on_it = 0;         // distinct confirmed tracks
   std::size_t breaks_in_coverage = 0;   // a track replaced by another while detections went on
   std::size_t id_swaps = 0;             // a track that was on another launch came onto this one
-  std::size_t midcourse_samples = 0;  // seconds with a track on it (the nearest one counts)
+  std::size_t midcourse_samples = 0;    // seconds with a track on it (the nearest one counts)
   double midcourse_position_rmse_m = 0.0;
   double midcourse_velocity_rmse_mps = 0.0;
   double midcourse_pcrlb_position_m = 0.0;  // RMS of the bound over the same samples
