@@ -1,0 +1,103 @@
+// Protected areas (DESIGN.md, warn/): a nation's land and territorial sea, as polygons on the
+// WGS84 ellipsoid, with the planar geometry the threat tests run on.
+//
+// Fill rule: `rings` are closed rings (the closing vertex not repeated) combined by the
+// even-odd rule — a point is in the rings if it is inside an odd number of them. Several outer
+// rings (islands) and holes (lakes) need no flag; rings must not cross each other.
+//
+// Buffer: an area is the set of points within `buffer_m` of its rings (Minkowski sum with a
+// disc), computed exactly on the area's plane as "inside the rings, or nearer than buffer_m to
+// their boundary". No offset polygon is built, so concave coasts and narrow straits need no
+// repair. A territorial sea is `buffer_km(land, 22.224)` (12 nmi); the real one is measured
+// from straight baselines, not from the coastline, so this is a close approximation only.
+//
+// Plane: each area is projected once into an azimuthal equidistant plane (east, north in m)
+// about the normalised mean of its vertices' ECEF directions, with geo::geodesic_inverse.
+// Distances from the origin are exact; across the plane the scale error is about
+// (d/R)^2/6 (0.4 % at d = 1000 km from the origin, 90 m on a 22 km buffer). Edges are straight
+// in the plane, not geodesics (metres for coastline data with km-long edges). Inside/outside is
+// exact up to that edge interpretation. The origin and the projection are well defined across
+// the ±180° meridian, but that case is untested; areas must span less than a hemisphere.
+#pragma once
+
+#include <Eigen/Core>
+
+#include <string>
+#include <vector>
+
+#include "base/error.hpp"
+#include "geo/frames.hpp"
+
+namespace trilink::warn {
+
+inline constexpr double nautical_mile_m = 1852.0;
+inline constexpr double territorial_sea_km = 12.0 * nautical_mile_m / 1000.0;  // 22.224 km
+
+struct ProtectedArea {
+  std::string name;                               // "Hokkaido", "Japan territorial sea"
+  std::string nation;                             // "JPN", "KOR", "USA" (share::parse_nation)
+  std::vector<std::vector<geo::Geodetic>> rings;  // even-odd rule, closing vertex not repeated
+  double buffer_m = 0.0;                          // grown by this distance (see above)
+};
+
+// A copy of `area` grown by `km` (added to any buffer it has), renamed if `name` is not empty.
+ProtectedArea buffer_km(const ProtectedArea& area, double km, std::string name = {});
+
+using Plane = Eigen::Vector2d;  // east, north (m) in an area's plane
+
+// Planar primitives (m).
+namespace planar {
+double point_segment_distance(const Plane& p, const Plane& a, const Plane& b);
+double segment_segment_distance(const Plane& a, const Plane& b, const Plane& c, const Plane& d);
+// Even-odd crossing test of one ring; points on the boundary may go either way.
+bool ring_contains(const std::vector<Plane>& ring, const Plane& p);
+}  // namespace planar
+
+// An area bound to its plane: projected once, then queried many times.
+class AreaGeometry {
+ public:
+  explicit AreaGeometry(ProtectedArea area);
+
+  const ProtectedArea& area() const { return area_; }
+  const geo::Geodetic& origin() const { return origin_; }
+  const std::vector<std::vector<Plane>>& rings() const { return rings_; }
+
+  Plane project(const geo::Geodetic& p) const;
+
+  // Signed distance (m) from the buffered area's boundary: negative inside, positive outside.
+  double signed_distance_m(const Plane& p) const;
+  double signed_distance_m(const geo::Geodetic& p) const { return signed_distance_m(project(p)); }
+  bool contains(const Plane& p) const { return signed_distance_m(p) <= 0.0; }
+  bool contains(const geo::Geodetic& p) const { return contains(project(p)); }
+  // Unsigned distance (m) to the buffered area's boundary.
+  double distance_to_boundary_m(const geo::Geodetic& p) const;
+
+  // Distance (m) from the rings (not the buffer) to a segment: 0 if it touches or enters them.
+  double rings_segment_distance_m(const Plane& a, const Plane& b) const;
+  bool rings_contain(const Plane& p) const;
+
+ private:
+  double rings_boundary_distance_m(const Plane& p) const;
+
+  ProtectedArea area_;
+  geo::Geodetic origin_;
+  std::vector<std::vector<Plane>> rings_;
+};
+
+// One-off queries (they project the area on every call; use AreaGeometry in loops).
+bool contains(const ProtectedArea& area, const geo::Geodetic& p);
+double distance_to_boundary_m(const ProtectedArea& area, const geo::Geodetic& p);
+
+// GeoJSON (RFC 7946): a FeatureCollection of Polygon/MultiPolygon features with properties
+// "name" (string), "nation" ("JPN"/"KOR"/"USA") and optional "buffer_m" (number >= 0).
+// Positions are [lon_deg, lat_deg(, h)]; rings must be closed and have >= 4 positions.
+// `source` names the input in errors: "<source>: features[3].geometry.coordinates[0]: ...".
+Expected<std::vector<ProtectedArea>> parse_areas_geojson(const std::string& text,
+                                                         const std::string& source);
+// Reads `path` and parses it (the only function of warn/ that touches a file).
+Expected<std::vector<ProtectedArea>> load_areas_geojson(const std::string& path);
+// Writes a FeatureCollection that parse_areas_geojson reads back; rings are grouped into
+// MultiPolygon polygons (outer ring then its holes) by nesting depth.
+std::string to_geojson(const std::vector<ProtectedArea>& areas);
+
+}  // namespace trilink::warn

@@ -1,0 +1,130 @@
+#include "warn/threat.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+namespace trilink::warn {
+
+ImpactEllipse ellipse_of(const share::ImpactPrediction& p) {
+  geo::Geodetic centre = geo::to_geodetic(geo::Ecef{p.impact_point_ecef_m});
+  centre.h_m = 0.0;
+  return ImpactEllipse{centre, p.semi_major_m, p.semi_minor_m, p.major_axis_azimuth_rad};
+}
+
+geo::Geodetic ellipse_point(const ImpactEllipse& e, double theta_rad) {
+  const double sa = std::sin(e.major_axis_azimuth_rad), ca = std::cos(e.major_axis_azimuth_rad);
+  const double u = e.semi_major_m * std::cos(theta_rad);  // along the major axis
+  const double v = e.semi_minor_m * std::sin(theta_rad);  // along the minor axis
+  const double east = u * sa + v * ca;
+  const double north = u * ca - v * sa;
+  const double distance = std::hypot(east, north);
+  if (distance == 0.0) return e.centre;
+  return geo::geodesic_direct(e.centre, std::atan2(east, north), distance);
+}
+
+namespace {
+
+struct Box {
+  Plane lo = Plane::Constant(std::numeric_limits<double>::infinity());
+  Plane hi = Plane::Constant(-std::numeric_limits<double>::infinity());
+  void add(const Plane& p) {
+    lo = lo.cwiseMin(p);
+    hi = hi.cwiseMax(p);
+  }
+  bool near(const Plane& a, const Plane& b, double margin) const {
+    return std::max(a.x(), b.x()) >= lo.x() - margin && std::min(a.x(), b.x()) <= hi.x() + margin &&
+           std::max(a.y(), b.y()) >= lo.y() - margin && std::min(a.y(), b.y()) <= hi.y() + margin;
+  }
+};
+
+int sample_count(const ImpactEllipse& e) {
+  const double a = e.semi_major_m, b = e.semi_minor_m;
+  // Ramanujan's perimeter approximation.
+  const double perimeter =
+      std::numbers::pi * (3.0 * (a + b) - std::sqrt((3.0 * a + b) * (a + 3.0 * b)));
+  return std::clamp(static_cast<int>(std::ceil(perimeter / 1000.0)), 72, 4096);
+}
+
+}  // namespace
+
+bool ellipse_meets(const AreaGeometry& area, const ImpactEllipse& e) {
+  assert(e.semi_major_m >= 0.0 && e.semi_minor_m >= 0.0);
+  if (area.contains(e.centre)) return true;  // (a)
+  if (e.semi_major_m <= 0.0 && e.semi_minor_m <= 0.0) return false;
+
+  const int n = sample_count(e);
+  std::vector<Plane> polygon;
+  polygon.reserve(static_cast<std::size_t>(n));
+  Box box;
+  for (int i = 0; i < n; ++i) {
+    polygon.push_back(area.project(ellipse_point(e, 2.0 * std::numbers::pi * i / n)));
+    box.add(polygon.back());
+  }
+  const double buffer = area.area().buffer_m;
+  for (const auto& ring : area.rings()) {
+    for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+      if (!box.near(ring[j], ring[i], buffer)) continue;
+      if (planar::ring_contains(polygon, ring[i])) return true;                     // (b)
+      for (std::size_t k = 0, m = polygon.size() - 1; k < polygon.size(); m = k++)  // (c)
+        if (planar::segment_segment_distance(ring[j], ring[i], polygon[m], polygon[k]) <= buffer)
+          return true;
+    }
+  }
+  return false;
+}
+
+std::optional<Overflight> corridor_overflight(const AreaGeometry& area,
+                                              const std::vector<GroundPoint>& track,
+                                              double half_width_m, double time_tolerance_s) {
+  assert(half_width_m >= 0.0 && time_tolerance_s > 0.0);
+  if (track.empty()) return std::nullopt;
+  const double reach = half_width_m + area.area().buffer_m;
+  std::vector<Plane> p;
+  p.reserve(track.size());
+  for (const auto& g : track) p.push_back(area.project(g.point));
+  if (track.size() == 1) {
+    if (area.signed_distance_m(p[0]) > half_width_m) return std::nullopt;
+    return Overflight{track[0].time, track[0].time};
+  }
+  auto meets = [&](const Plane& a, const Plane& b) {
+    return area.rings_segment_distance_m(a, b) <= reach;
+  };
+  std::optional<std::size_t> first, last;
+  for (std::size_t i = 0; i + 1 < p.size(); ++i) {
+    if (!meets(p[i], p[i + 1])) continue;
+    if (!first) first = i;
+    last = i;
+  }
+  if (!first) return std::nullopt;
+
+  auto at = [&](std::size_t i, double s) -> Plane { return p[i] + s * (p[i + 1] - p[i]); };
+  auto time_at = [&](std::size_t i, double s) {
+    return track[i].time.plus_seconds(s * track[i + 1].time.seconds_since(track[i].time));
+  };
+  auto tolerance = [&](std::size_t i) {
+    const double span_s = std::abs(track[i + 1].time.seconds_since(track[i].time));
+    return span_s > 0.0 ? time_tolerance_s / span_s : 1.0;
+  };
+  // Entry: the smallest s whose prefix [0, s] of segment `first` meets (monotone in s).
+  double lo = 0.0, hi = 1.0;
+  if (meets(p[*first], p[*first])) hi = 0.0;
+  while (hi - lo > tolerance(*first)) {
+    const double mid = 0.5 * (lo + hi);
+    (meets(p[*first], at(*first, mid)) ? hi : lo) = mid;
+  }
+  const geo::UtcTime entry = time_at(*first, hi);
+  // Exit: the largest s whose suffix [s, 1] of segment `last` meets.
+  lo = 0.0;
+  hi = 1.0;
+  if (meets(p[*last + 1], p[*last + 1])) lo = 1.0;
+  while (hi - lo > tolerance(*last)) {
+    const double mid = 0.5 * (lo + hi);
+    (meets(at(*last, mid), p[*last + 1]) ? lo : hi) = mid;
+  }
+  return Overflight{entry, time_at(*last, lo)};
+}
+
+}  // namespace trilink::warn

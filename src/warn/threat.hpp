@@ -1,0 +1,65 @@
+// Threat geometry (DESIGN.md, warn/): does a 95 % impact ellipse, or the corridor under a
+// predicted ground track, meet a protected area — and when is the overflight?
+//
+// Ellipse test, on the area's plane (areas.hpp): the ellipse boundary is sampled on the
+// ellipsoid with geo::geodesic_direct from its centre (at least 72 points, at most ~1 km
+// apart) and projected into the plane, giving an inscribed polygon (it falls short of the true
+// ellipse by the chord sagitta s^2/(8 rho), about 1 m for 1 km spacing on a 100 km curve). The
+// ellipse meets the (buffered) area iff
+//   (a) its centre is in the area (ellipse inside the area), or
+//   (b) a vertex of the area's rings is inside the ellipse polygon (area inside the ellipse), or
+//   (c) the distance between the ellipse polygon's edges and the rings' edges is <= buffer_m
+//       (the boundaries cross, or come within the buffer of each other).
+// (c) contains the "boundary sample inside the area" test and also catches a thin spike of an
+// area that passes between two samples.
+//
+// Corridor test: the ground track is a polyline of (point, time); each segment is a straight
+// line in the area's plane, and time is linear along it. The corridor is every point within
+// `half_width_m` of the polyline; it meets the area where the track comes within
+// half_width_m + buffer_m of the rings. Entry and exit times are found to `time_tolerance_s`
+// by bisection in the first and last segments that meet.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "geo/frames.hpp"
+#include "geo/time.hpp"
+#include "share/messages.hpp"
+#include "warn/areas.hpp"
+
+namespace trilink::warn {
+
+// A 95 % impact ellipse on the local horizontal plane at its centre (as share::ImpactPrediction
+// and track::GroundEllipse): semi-axes in m, major axis azimuth clockwise from north in rad.
+struct ImpactEllipse {
+  geo::Geodetic centre;
+  double semi_major_m = 0.0;
+  double semi_minor_m = 0.0;
+  double major_axis_azimuth_rad = 0.0;
+};
+
+ImpactEllipse ellipse_of(const share::ImpactPrediction& p);
+
+// The point of the ellipse boundary at parameter theta (rad): a cos(theta) along the major
+// axis, b sin(theta) along the minor axis (90 deg clockwise of the major), on the ellipsoid.
+geo::Geodetic ellipse_point(const ImpactEllipse& e, double theta_rad);
+
+bool ellipse_meets(const AreaGeometry& area, const ImpactEllipse& e);
+
+struct GroundPoint {
+  geo::Geodetic point;  // sub-missile point (height ignored)
+  geo::UtcTime time;
+};
+
+struct Overflight {
+  geo::UtcTime entry;  // first time the corridor meets the area
+  geo::UtcTime exit;   // last time it does
+};
+
+// nullopt if the corridor never meets the area (or the track has fewer than one point).
+std::optional<Overflight> corridor_overflight(const AreaGeometry& area,
+                                              const std::vector<GroundPoint>& track,
+                                              double half_width_m, double time_tolerance_s = 0.1);
+
+}  // namespace trilink::warn

@@ -1,0 +1,183 @@
+#include <gtest/gtest.h>
+
+#include "warn/alerts.hpp"
+
+using namespace trilink;
+using namespace trilink::warn;
+
+namespace {
+
+geo::Geodetic at_deg(double lat, double lon) {
+  return geo::Geodetic::from_deg(lat, lon);
+}
+
+const geo::UtcTime t0{1'665'000'000'000'000'000};
+geo::UtcTime at(double s) {
+  return t0.plus_seconds(s);
+}
+
+std::vector<ProtectedArea> areas() {
+  return {{"Hokkaido",
+           "JPN",
+           {{at_deg(43.0, 142.0), at_deg(43.0, 143.5), at_deg(44.0, 143.5), at_deg(44.0, 142.0)}}},
+          {"Aomori",
+           "JPN",
+           {{at_deg(40.5, 140.5), at_deg(40.5, 141.5), at_deg(41.2, 141.5), at_deg(41.2, 140.5)}}}};
+}
+
+TrackSituation track(std::uint64_t id, bool confirmed, bool valid, geo::Geodetic impact,
+                     double impact_s) {
+  TrackSituation t;
+  t.system_track_id = id;
+  t.confirmed = confirmed;
+  t.impact_valid = valid;
+  t.ellipse = ImpactEllipse{impact, 20e3, 8e3, 0.0};
+  t.time_of_impact = at(impact_s);
+  return t;
+}
+
+std::vector<AlertKind> kinds(const std::vector<IssuedAlert>& alerts) {
+  std::vector<AlertKind> k;
+  for (const auto& a : alerts) k.push_back(a.kind);
+  return k;
+}
+
+using K = AlertKind;
+
+}  // namespace
+
+TEST(WarnAlerts, LaunchThreatUpdateFell) {
+  AlertConfig config;
+  config.nation = share::Nation::JPN;
+  config.node = "JADGE";
+  AlertManager m(areas(), config);
+  EXPECT_TRUE(m.step(at(0), {track(7, false, false, {}, 0)}).empty());  // tentative
+  EXPECT_FALSE(m.state(7).has_value());
+
+  auto a = m.step(at(10), {track(7, true, false, {}, 0)});
+  ASSERT_EQ(kinds(a), std::vector{K::launch_detected});
+  EXPECT_EQ(a[0].alert.level, share::AlertLevel::launch_detected);
+  EXPECT_EQ(a[0].alert.system_track_id, 7u);
+  EXPECT_EQ(a[0].alert.header.originator.node, "JADGE");
+  EXPECT_TRUE(a[0].alert.header.releasability.contains(share::Nation::JPN));
+  EXPECT_EQ(m.state(7), TrackAlertState::detected);
+
+  a = m.step(at(20), {track(7, true, true, at_deg(43.5, 142.75), 400)});
+  ASSERT_EQ(kinds(a), std::vector{K::threat});
+  EXPECT_EQ(a[0].alert.level, share::AlertLevel::threat);
+  EXPECT_EQ(a[0].alert.areas, std::vector<std::string>{"Hokkaido"});
+  ASSERT_TRUE(a[0].alert.time_to_impact_s.has_value());
+  EXPECT_NEAR(*a[0].alert.time_to_impact_s, 380.0, 1e-6);
+  EXPECT_NE(a[0].alert.text.find("Hokkaido"), std::string::npos);
+  EXPECT_EQ(m.state(7), TrackAlertState::threatened);
+
+  // Time of impact moves by 5 s: not material.
+  EXPECT_TRUE(m.step(at(30), {track(7, true, true, at_deg(43.5, 142.75), 405)}).empty());
+
+  // The prediction moves to Aomori.
+  a = m.step(at(40), {track(7, true, true, at_deg(40.8, 141.0), 420)});
+  ASSERT_EQ(kinds(a), std::vector{K::update});
+  EXPECT_EQ(a[0].alert.areas, std::vector<std::string>{"Aomori"});
+  EXPECT_NEAR(*a[0].alert.time_to_impact_s, 380.0, 1e-6);
+
+  // Time moves by 60 s: material.
+  a = m.step(at(50), {track(7, true, true, at_deg(40.8, 141.0), 480)});
+  ASSERT_EQ(kinds(a), std::vector{K::update});
+
+  // Coasting near the end: nothing new, but the clock still runs.
+  EXPECT_TRUE(m.step(at(200), {track(7, false, false, {}, 0)}).empty());
+  a = m.step(at(480), {track(7, false, false, {}, 0)});
+  ASSERT_EQ(kinds(a), std::vector{K::fell});
+  EXPECT_EQ(a[0].alert.level, share::AlertLevel::all_clear);
+  EXPECT_EQ(a[0].alert.areas, std::vector<std::string>{"Aomori"});
+  EXPECT_EQ(a[0].alert.text.rfind("fell", 0), 0u);
+  EXPECT_EQ(m.state(7), TrackAlertState::closed);
+  EXPECT_EQ(m.record(7)->threats, 1u);
+  EXPECT_TRUE(m.step(at(500), {track(7, true, true, at_deg(43.5, 142.75), 900)}).empty());
+
+  // Alert ids and sequence numbers are consecutive from 1.
+  EXPECT_EQ(a[0].alert.alert_id, 5u);
+  EXPECT_EQ(a[0].alert.header.sequence, 5u);
+}
+
+TEST(WarnAlerts, CoastingTrackWithoutValidPredictionNeverThreatens) {
+  AlertManager m(areas());
+  EXPECT_EQ(kinds(m.step(at(0), {track(3, true, false, at_deg(43.5, 142.75), 300)})),
+            std::vector{K::launch_detected});
+  for (int s = 10; s < 200; s += 10) {
+    // Lost (coasting) with a prediction on the area; confirmed but prediction invalid.
+    EXPECT_TRUE(m.step(at(s), {track(3, false, true, at_deg(43.5, 142.75), 300)}).empty());
+    EXPECT_TRUE(m.step(at(s + 5), {track(3, true, false, at_deg(43.5, 142.75), 300)}).empty());
+  }
+  EXPECT_EQ(m.state(3), TrackAlertState::detected);
+  EXPECT_EQ(m.record(3)->threats, 0u);
+  // A track never confirmed is never even announced.
+  EXPECT_TRUE(m.step(at(300), {track(3, false, false, {}, 0),
+                               track(4, false, true, at_deg(43.5, 142.75), 400)})
+                  .empty());
+  EXPECT_EQ(m.record(4), nullptr);
+}
+
+TEST(WarnAlerts, AllClearWhenImpactOutsideAllAreas) {
+  AlertManager m(areas());
+  const geo::Geodetic sea = at_deg(40.0, 135.0);  // Sea of Japan, far from both areas
+  EXPECT_EQ(kinds(m.step(at(0), {track(1, true, true, sea, 300)})),
+            std::vector{K::launch_detected});
+  EXPECT_TRUE(m.step(at(100), {track(1, true, true, sea, 300)}).empty());
+  const auto a = m.step(at(300), {track(1, true, true, sea, 300)});
+  ASSERT_EQ(kinds(a), std::vector{K::all_clear});
+  EXPECT_EQ(a[0].alert.level, share::AlertLevel::all_clear);
+  EXPECT_TRUE(a[0].alert.areas.empty());
+  EXPECT_EQ(m.state(1), TrackAlertState::closed);
+}
+
+TEST(WarnAlerts, AllClearWhenTrackEndsWithoutThreat) {
+  AlertManager m(areas());
+  EXPECT_EQ(kinds(m.step(at(0), {track(2, true, false, {}, 0)})), std::vector{K::launch_detected});
+  EXPECT_EQ(kinds(m.step(at(10), {})), std::vector{K::all_clear});
+  EXPECT_EQ(m.state(2), TrackAlertState::closed);
+}
+
+TEST(WarnAlerts, OverflightThreatThenPassed) {
+  AlertConfig config;
+  config.corridor_half_width_m = 0.0;
+  AlertManager m(areas(), config);
+  // Over the Hokkaido square northbound (43 N at 200 s, 44 N at 300 s), falling at 50 N.
+  TrackSituation t = track(9, true, true, at_deg(50.0, 142.75), 900);
+  for (int i = 0; i <= 18; ++i)
+    t.ground_track.push_back({at_deg(41.0 + 0.5 * i, 142.75), at(50.0 * i)});
+  auto a = m.step(at(60), {t});
+  ASSERT_EQ(kinds(a), (std::vector{K::launch_detected, K::threat}));
+  EXPECT_EQ(a[1].alert.areas, std::vector<std::string>{"Hokkaido"});
+  EXPECT_NEAR(*a[1].alert.time_to_impact_s, 140.0, 1.0);  // time to the overflight
+  EXPECT_NE(a[1].alert.text.find("overfly"), std::string::npos);
+  // Over the area: the entry time stays put, so no update.
+  EXPECT_TRUE(m.step(at(250), {t}).empty());
+  a = m.step(at(310), {t});
+  ASSERT_EQ(kinds(a), std::vector{K::passed});
+  EXPECT_EQ(a[0].alert.level, share::AlertLevel::all_clear);
+  EXPECT_EQ(m.state(9), TrackAlertState::closed);
+}
+
+TEST(WarnAlerts, ThreatWithdrawnWhenPredictionMovesAway) {
+  AlertManager m(areas());
+  m.step(at(0), {track(5, true, true, at_deg(43.5, 142.75), 300)});
+  const auto a = m.step(at(10), {track(5, true, true, at_deg(40.0, 135.0), 300)});
+  ASSERT_EQ(kinds(a), std::vector{K::all_clear});
+  EXPECT_EQ(m.state(5), TrackAlertState::detected);
+}
+
+TEST(WarnAlerts, DeterministicOrderOverTracks) {
+  auto run = [] {
+    AlertManager m(areas());
+    std::vector<std::string> texts;
+    for (const auto& a : m.step(at(0), {track(8, true, true, at_deg(43.5, 142.75), 300),
+                                        track(2, true, true, at_deg(40.8, 141.0), 200)}))
+      texts.push_back(a.alert.text);
+    return texts;
+  };
+  const auto first = run();
+  ASSERT_EQ(first.size(), 4u);
+  EXPECT_NE(first[0].find("track 2"), std::string::npos);
+  EXPECT_EQ(first, run());
+}

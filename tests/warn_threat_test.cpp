@@ -1,0 +1,134 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+
+#include "geo/angles.hpp"
+#include "warn/threat.hpp"
+
+using namespace trilink;
+using namespace trilink::warn;
+
+namespace {
+
+constexpr double pi = std::numbers::pi;
+
+geo::Geodetic at_deg(double lat, double lon) {
+  return geo::Geodetic::from_deg(lat, lon);
+}
+
+// 43–44 N, 142–143.5 E.
+ProtectedArea square() {
+  return {"square",
+          "JPN",
+          {{at_deg(43.0, 142.0), at_deg(43.0, 143.5), at_deg(44.0, 143.5), at_deg(44.0, 142.0)}}};
+}
+
+// `km` due south of the middle of the southern edge.
+geo::Geodetic south_of_square(double km) {
+  return geo::geodesic_direct(at_deg(43.0, 142.75), pi, km * 1e3);
+}
+
+}  // namespace
+
+TEST(WarnThreat, EllipsePointsLieOnTheEllipse) {
+  const ImpactEllipse e{at_deg(40.0, 135.0), 50e3, 20e3, geo::deg_to_rad(30.0)};
+  const auto major = geo::geodesic_inverse(e.centre, ellipse_point(e, 0.0));
+  EXPECT_NEAR(major.distance_m, 50e3, 1e-3);
+  EXPECT_NEAR(major.azimuth_rad, geo::deg_to_rad(30.0), 1e-9);
+  const auto minor = geo::geodesic_inverse(e.centre, ellipse_point(e, pi / 2));
+  EXPECT_NEAR(minor.distance_m, 20e3, 1e-3);
+  EXPECT_NEAR(minor.azimuth_rad, geo::deg_to_rad(120.0), 1e-9);
+}
+
+TEST(WarnThreat, EllipseMeetsOrMissesAtKnownGeometry) {
+  const AreaGeometry g(square());
+  // Centre 50 km south of the area; the major axis (60 km) points north: reaches ~10 km in.
+  EXPECT_TRUE(ellipse_meets(g, {south_of_square(50), 60e3, 10e3, 0.0}));
+  // Same ellipse turned east-west: it reaches only 10 km north.
+  EXPECT_FALSE(ellipse_meets(g, {south_of_square(50), 60e3, 10e3, pi / 2}));
+  // 40 km north: stops ~10 km short.
+  EXPECT_FALSE(ellipse_meets(g, {south_of_square(50), 40e3, 10e3, 0.0}));
+  // Centre inside, tiny ellipse; and a zero ellipse outside.
+  EXPECT_TRUE(ellipse_meets(g, {at_deg(43.5, 142.75), 1e3, 1e3, 0.0}));
+  EXPECT_FALSE(ellipse_meets(g, {south_of_square(1), 0.0, 0.0, 0.0}));
+  // The whole area inside a big ellipse whose centre is outside it.
+  EXPECT_TRUE(ellipse_meets(g, {south_of_square(100), 400e3, 300e3, 0.0}));
+}
+
+TEST(WarnThreat, EllipseMeetsTheTerritorialSea) {
+  const AreaGeometry sea(buffer_km(square(), territorial_sea_km));
+  EXPECT_TRUE(ellipse_meets(sea, {south_of_square(50), 40e3, 10e3, 0.0}));   // 10 km short
+  EXPECT_FALSE(ellipse_meets(sea, {south_of_square(50), 25e3, 10e3, 0.0}));  // 25 km short
+}
+
+TEST(WarnThreat, EllipseMeetsAStripWithNoVertexInside) {
+  // A strip 200 km long and 200 m wide, 295 km north of the centre of a circle: its corners
+  // are all outside a 300 km circle, which still cuts across it.
+  const geo::Geodetic c = at_deg(40.0, 140.0);
+  auto local = [&](double x_m, double y_m) {
+    return geo::geodesic_direct(c, std::atan2(x_m, y_m), std::hypot(x_m, y_m));
+  };
+  const ProtectedArea strip{"strip",
+                            "JPN",
+                            {{local(-100e3, 294.9e3), local(100e3, 294.9e3), local(100e3, 295.1e3),
+                              local(-100e3, 295.1e3)}}};
+  const AreaGeometry g(strip);
+  EXPECT_TRUE(ellipse_meets(g, {c, 300e3, 300e3, 0.0}));
+  EXPECT_FALSE(ellipse_meets(g, {c, 290e3, 290e3, 0.0}));
+}
+
+namespace {
+
+// Straight north along 142.75 E from 41 N at t = 0 to 46 N at t = 500 s.
+std::vector<GroundPoint> northbound(double lon_deg = 142.75) {
+  std::vector<GroundPoint> track;
+  for (int i = 0; i <= 10; ++i)
+    track.push_back({at_deg(41.0 + 0.5 * i, lon_deg), geo::UtcTime::from_seconds(50.0 * i)});
+  return track;
+}
+
+}  // namespace
+
+TEST(WarnThreat, CorridorCrossingGivesEntryAndExitTimes) {
+  const AreaGeometry g(square());
+  const auto over = corridor_overflight(g, northbound(), 0.0);
+  ASSERT_TRUE(over.has_value());
+  // 43 N is reached at 200 s, 44 N at 300 s (edges are chords ~0.27 km poleward: +0.25 s).
+  EXPECT_NEAR(over->entry.seconds_since(geo::UtcTime{}), 200.0, 1.0);
+  EXPECT_NEAR(over->exit.seconds_since(geo::UtcTime{}), 300.0, 1.0);
+
+  // A 20 km half-width: entry ~18 s earlier and exit ~18 s later (speed ~1.11 km/s).
+  const double speed_mps =
+      geo::geodesic_inverse(at_deg(41, 142.75), at_deg(46, 142.75)).distance_m / 500.0;
+  const auto wide = corridor_overflight(g, northbound(), 20e3);
+  ASSERT_TRUE(wide.has_value());
+  EXPECT_NEAR(wide->entry.seconds_since(geo::UtcTime{}), 200.0 - 20e3 / speed_mps, 1.0);
+  EXPECT_NEAR(wide->exit.seconds_since(geo::UtcTime{}), 300.0 + 20e3 / speed_mps, 1.0);
+}
+
+TEST(WarnThreat, CorridorMissesOrGrazes) {
+  const AreaGeometry g(square());
+  // 145 E is ~120 km east of the square's eastern edge (143.5 E).
+  EXPECT_FALSE(corridor_overflight(g, northbound(145.0), 20e3).has_value());
+  EXPECT_TRUE(corridor_overflight(g, northbound(145.0), 130e3).has_value());
+  EXPECT_FALSE(corridor_overflight(g, {}, 20e3).has_value());
+  // One point inside.
+  const auto one = corridor_overflight(g, {{at_deg(43.5, 142.75), geo::UtcTime{7}}}, 0.0);
+  ASSERT_TRUE(one.has_value());
+  EXPECT_EQ(one->entry, geo::UtcTime{7});
+}
+
+TEST(WarnThreat, EllipseOfImpactPrediction) {
+  share::ImpactPrediction p;
+  p.impact_point_ecef_m = geo::to_ecef(at_deg(43.5, 142.75)).r_m;
+  p.semi_major_m = 30e3;
+  p.semi_minor_m = 5e3;
+  p.major_axis_azimuth_rad = 0.3;
+  const ImpactEllipse e = ellipse_of(p);
+  EXPECT_NEAR(e.centre.lat_deg(), 43.5, 1e-9);
+  EXPECT_NEAR(e.centre.lon_deg(), 142.75, 1e-9);
+  EXPECT_DOUBLE_EQ(e.semi_major_m, 30e3);
+  EXPECT_DOUBLE_EQ(e.major_axis_azimuth_rad, 0.3);
+  EXPECT_TRUE(ellipse_meets(AreaGeometry(square()), e));
+}
