@@ -1,0 +1,67 @@
+// The recorder (DESIGN.md, "record/"): every message on every link, with its label, sequence
+// number and times, and every release the hub makes, written to an SQLite file (layout in
+// record/schema.hpp; payloads are record/codec.hpp JSON). The file is in WAL mode with
+// synchronous=NORMAL, so a reader (replay, a live display) can follow it while it is written.
+// Rows are inserted in transactions of `commit_every` rows; flush() commits what is pending and
+// the destructor flushes. Recording is deterministic: the same events in the same order give
+// the same rows (ids included).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "base/error.hpp"
+#include "record/event.hpp"
+#include "record/sqlite.hpp"
+#include "share/policy.hpp"
+
+namespace trilink::record {
+
+class Recorder {
+ public:
+  struct Options {
+    std::size_t commit_every = 1000;  // rows per transaction
+  };
+
+  // Creates the recording, or opens an existing trilink recording to append to it; refuses any
+  // other file (with the reason).
+  static Expected<Recorder> open(const std::string& path, Options options);
+  static Expected<Recorder> open(const std::string& path) { return open(path, Options{}); }
+
+  Recorder(Recorder&&) noexcept = default;
+  Recorder& operator=(Recorder&&) = delete;
+  ~Recorder();
+
+  // Records one event; returns its row id in `messages`.
+  Expected<std::int64_t> record(const LinkEvent& e);
+  // Records one release, with the `messages` row of the released message when known.
+  Expected<std::int64_t> record(const share::ReleaseRecord& r,
+                                std::optional<std::int64_t> message_id = std::nullopt);
+  // Commits every pending row. Errors here are lost in the destructor: call it to see them.
+  Expected<void> flush();
+
+  const std::string& path() const { return db_.path(); }
+  // "wal" once opened (checked at open).
+  Expected<std::string> journal_mode();
+
+ private:
+  Recorder(sqlite::Database db, sqlite::Statement insert_message, sqlite::Statement insert_release,
+           Options options)
+      : db_(std::move(db)),
+        insert_message_(std::move(insert_message)),
+        insert_release_(std::move(insert_release)),
+        options_(options) {}
+  Expected<void> begin_row();
+  Expected<void> end_row();
+
+  sqlite::Database db_;  // declared first: closed after the statements are finalized
+  sqlite::Statement insert_message_;
+  sqlite::Statement insert_release_;
+  Options options_;
+  std::size_t pending_ = 0;  // rows in the open transaction
+  bool in_transaction_ = false;
+};
+
+}  // namespace trilink::record
