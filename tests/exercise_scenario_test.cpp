@@ -5,6 +5,7 @@
 
 #include "exercise/scenario.hpp"
 #include "geo/angles.hpp"
+#include "input_file.hpp"
 #include "test_paths.hpp"
 
 using namespace trilink;
@@ -12,24 +13,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A scenario file written into a fresh temporary folder next to a copy of the catalogue.
-class ScenarioFile {
- public:
-  explicit ScenarioFile(const std::string& text) {
-    dir_ =
-        fs::temp_directory_path() /
-        ("trilink_scenario_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-         "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-    fs::copy_file(test_paths::scenario("catalogue.yaml"), dir_ / "catalogue.yaml",
-                  fs::copy_options::overwrite_existing);
-    std::ofstream(dir_ / "s.yaml") << text;
-  }
-  ~ScenarioFile() { fs::remove_all(dir_); }
-  std::string path() const { return (dir_ / "s.yaml").string(); }
-
- private:
-  fs::path dir_;
+// A scenario file in a fresh temporary folder, next to a copy of the catalogue.
+struct ScenarioFile : test_paths::InputFile {
+  explicit ScenarioFile(const std::string& text)
+      : InputFile(text, "s.yaml", {test_paths::scenario("catalogue.yaml")}) {}
 };
 
 const std::string good = R"(name: t
@@ -57,23 +44,16 @@ radars:
     ref_snr_db: 20
 )";
 
-// Replaces the first occurrence of `from` in the good scenario.
+// The good scenario with the first `from` replaced by `to`.
 std::string with(const std::string& from, const std::string& to) {
-  std::string s = good;
-  const auto at = s.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  return s.replace(at, from.size(), to);
+  return test_paths::with(good, from, to);
 }
 
-// Loads `text`; expects an error whose message contains every part of `expected`.
+// Loads `text`; expects a one-line error naming the file and containing every part.
 void expect_error(const std::string& text, std::initializer_list<std::string> expected) {
-  ScenarioFile f(text);
-  const auto s = exercise::load_scenario(f.path());
-  ASSERT_FALSE(s.has_value()) << "loaded a bad scenario";
-  const std::string msg = s.error().message();
-  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
-  EXPECT_NE(msg.find(f.path()), std::string::npos) << msg;
-  for (const auto& part : expected) EXPECT_NE(msg.find(part), std::string::npos) << msg;
+  const ScenarioFile f(text);
+  test_paths::expect_load_error(
+      f, [](const std::string& path) { return exercise::load_scenario(path); }, expected);
 }
 
 }  // namespace

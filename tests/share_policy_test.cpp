@@ -1,9 +1,7 @@
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-
 #include "exercise/policy_file.hpp"
+#include "input_file.hpp"
 #include "share/validation.hpp"
 #include "test_paths.hpp"
 
@@ -13,22 +11,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A policy file written into a fresh temporary folder.
-class PolicyFile {
- public:
-  explicit PolicyFile(const std::string& text) {
-    dir_ = fs::temp_directory_path() /
-           ("trilink_policy_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-    std::ofstream(dir_ / "policy.yaml") << text;
-  }
-  ~PolicyFile() { fs::remove_all(dir_); }
-  std::string path() const { return (dir_ / "policy.yaml").string(); }
-
- private:
-  fs::path dir_;
-};
+using test_paths::InputFile;
 
 const std::string good = R"(version: 1
 nations:
@@ -46,21 +29,14 @@ shared:
 )";
 
 std::string with(const std::string& from, const std::string& to) {
-  std::string s = good;
-  const auto at = s.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  return s.replace(at, from.size(), to);
+  return test_paths::with(good, from, to);
 }
 
 // Loads `text`; expects a one-line error naming the file and containing every part.
 void expect_error(const std::string& text, std::initializer_list<std::string> expected) {
-  PolicyFile f(text);
-  const auto p = exercise::load_policy(f.path());
-  ASSERT_FALSE(p.has_value()) << "loaded a bad policy";
-  const std::string msg = p.error().message();
-  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
-  EXPECT_NE(msg.find(f.path()), std::string::npos) << msg;
-  for (const auto& part : expected) EXPECT_NE(msg.find(part), std::string::npos) << msg;
+  const InputFile f(text, "policy.yaml");
+  test_paths::expect_load_error(
+      f, [](const std::string& path) { return exercise::load_policy(path); }, expected);
 }
 
 }  // namespace
@@ -99,7 +75,7 @@ TEST(PolicyFile, BundledPolicyDrivesTheGatekeeper) {
 }
 
 TEST(PolicyFile, GoodFileLoads) {
-  PolicyFile f(good);
+  const InputFile f(good, "policy.yaml");
   const auto p = exercise::load_policy(f.path());
   ASSERT_TRUE(p.has_value()) << p.error().message();
   ASSERT_EQ(p->nations.size(), 2u);
