@@ -9,36 +9,16 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli_run.hpp"
 #include "test_paths.hpp"
 
 namespace fs = std::filesystem;
+using trilink::test_cli::run;
+using trilink::test_cli::RunResult;
 using trilink::test_paths::binary_dir;
 using trilink::test_paths::scenario;
 
 namespace {
-
-struct RunResult {
-  int code = -1;
-  std::string out, err;
-};
-
-RunResult run(const std::string& args) {
-  const fs::path err_file =
-      fs::temp_directory_path() /
-      ("trilink_cli_stderr_" +
-       std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".txt");
-  const std::string cmd = binary_dir() + "/trilink " + args + " 2>" + err_file.string();
-  RunResult r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  const int status = pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream e(err_file);
-  r.err.assign(std::istreambuf_iterator<char>(e), {});
-  return r;
-}
 
 std::string slurp(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);
