@@ -88,7 +88,7 @@ TEST(WarnAlerts, LaunchThreatUpdateFell) {
   EXPECT_TRUE(m.step(at(200), {track(7, false, false, {}, 0)}).empty());
   a = m.step(at(480), {track(7, false, false, {}, 0)});
   ASSERT_EQ(kinds(a), std::vector{K::fell});
-  EXPECT_EQ(a[0].alert.level, share::AlertLevel::all_clear);
+  EXPECT_EQ(a[0].alert.level, share::AlertLevel::fell);
   EXPECT_EQ(a[0].alert.areas, std::vector<std::string>{"Aomori"});
   EXPECT_EQ(a[0].alert.text.rfind("fell", 0), 0u);
   EXPECT_EQ(m.state(7), TrackAlertState::closed);
@@ -155,7 +155,7 @@ TEST(WarnAlerts, OverflightThreatThenPassed) {
   EXPECT_TRUE(m.step(at(250), {t}).empty());
   a = m.step(at(310), {t});
   ASSERT_EQ(kinds(a), std::vector{K::passed});
-  EXPECT_EQ(a[0].alert.level, share::AlertLevel::all_clear);
+  EXPECT_EQ(a[0].alert.level, share::AlertLevel::passed);
   EXPECT_EQ(m.state(9), TrackAlertState::closed);
 }
 

@@ -17,8 +17,9 @@ inline constexpr std::array<TrackStatus, 4> all_statuses{
     TrackStatus::tentative, TrackStatus::confirmed, TrackStatus::coasting, TrackStatus::dropped};
 inline constexpr std::array<FlightPhase, 3> all_phases{FlightPhase::boost, FlightPhase::midcourse,
                                                        FlightPhase::terminal};
-inline constexpr std::array<AlertLevel, 4> all_levels{
-    AlertLevel::launch_detected, AlertLevel::threat, AlertLevel::update, AlertLevel::all_clear};
+inline constexpr std::array<AlertLevel, 6> all_levels{
+    AlertLevel::launch_detected, AlertLevel::threat, AlertLevel::update,
+    AlertLevel::passed,          AlertLevel::fell,   AlertLevel::all_clear};
 inline constexpr std::array<LinkStatus, 3> all_link_statuses{LinkStatus::up, LinkStatus::degraded,
                                                              LinkStatus::down};
 

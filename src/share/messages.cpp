@@ -119,6 +119,10 @@ std::string_view to_string(AlertLevel a) {
       return "threat";
     case AlertLevel::update:
       return "update";
+    case AlertLevel::passed:
+      return "passed";
+    case AlertLevel::fell:
+      return "fell";
     case AlertLevel::all_clear:
       return "all_clear";
   }

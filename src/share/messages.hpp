@@ -161,7 +161,9 @@ struct ImpactPrediction {
   geo::UtcTime time_of_impact;
 };
 
-enum class AlertLevel : std::uint8_t { launch_detected, threat, update, all_clear };
+// The public life cycle: launch detected, threat (an area under the impact ellipse or the
+// overflight corridor), updates, then passed (overflown) or fell (impact), or all clear.
+enum class AlertLevel : std::uint8_t { launch_detected, threat, update, passed, fell, all_clear };
 
 struct Alert {
   Header header;

@@ -35,7 +35,9 @@ share::AlertLevel level_of(AlertKind k) {
     case AlertKind::update:
       return share::AlertLevel::update;
     case AlertKind::passed:
+      return share::AlertLevel::passed;
     case AlertKind::fell:
+      return share::AlertLevel::fell;
     case AlertKind::all_clear:
       return share::AlertLevel::all_clear;
   }

@@ -17,9 +17,6 @@
 // An update is sent when the set of areas changes or the event time moves by more than
 // `update_time_change_s`.
 //
-// share::AlertLevel has no passed/fell yet: both go out as all_clear, with the kind first in
-// the text ("fell: ...", "passed: ...") and in IssuedAlert::kind.
-//
 // Functional core: step() takes the time and the tracks and returns the alerts; no clock.
 #pragma once
 
