@@ -100,6 +100,7 @@ int run(const Options& o) {
     j["burnout_speed_mps"] = t.burnout_speed_mps;
     j["burnout_height_km"] = t.burnout_height_m / 1e3;
     j["impact_speed_mps"] = t.impact_speed_mps;
+    j["flights_flown"] = shaped->evaluations;  // by the shaping solver
     std::cout << j.dump(2) << "\n";
     return 0;
   }
