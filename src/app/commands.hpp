@@ -14,5 +14,6 @@ void add_track_command(CLI::App& app, int& exit_code);
 // Adds `bench accuracy` under the `bench` command (add_bench_command first).
 void add_accuracy_command(CLI::App& app, int& exit_code);
 void add_replay_command(CLI::App& app, int& exit_code);
+void add_exercise_command(CLI::App& app, int& exit_code);
 
 }  // namespace trilink::app

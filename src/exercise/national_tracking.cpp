@@ -5,33 +5,6 @@
 
 namespace trilink::exercise {
 
-track::TrackerConfig national_tracker_config() {
-  track::TrackerConfig c;
-  c.gate_chi2 = 16.27;
-  c.max_speed_mps = 9000.0;
-  c.max_init_gap_s = 10.0;
-  c.confirm_hits = 4;
-  c.confirm_window = 5;
-  // Several radars look every second and at long range each misses often: deletion goes by
-  // time without an update, not by misses in a row.
-  c.delete_misses = 30;
-  c.max_position_sigma_m = 20e3;
-  c.max_coast_s = 20.0;
-  c.grid_cell_m = 20e3;
-  return c;
-}
-
-track::Imm national_filter() {
-  track::Imm imm;
-  imm.boost.q_vel_m2ps3 = 1.0;
-  imm.boost.q_jerk_m2ps5 = 50.0;
-  imm.ballistic.q_vel_m2ps3 = 1.0;
-  // Re-entry drag at a nominal ballistic coefficient (re-entry vehicles: 5 000-15 000 kg/m^2).
-  imm.boost.dynamics.beta_kgpm2 = 8000.0;
-  imm.ballistic.dynamics.beta_kgpm2 = 8000.0;
-  return imm;
-}
-
 bool radar_selected(const sensor::RadarParams& r, const std::string& nation) {
   return nation == "ALL" || r.nation == nation;
 }

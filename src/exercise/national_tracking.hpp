@@ -11,15 +11,15 @@
 #include <vector>
 
 #include "exercise/simulation.hpp"
+#include "node/national_tracker.hpp"
 #include "track/prediction.hpp"
 #include "track/tracker.hpp"
 
 namespace trilink::exercise {
 
-using NationalTracker = track::Tracker<track::Imm, track::RangeAzEl>;
-
-track::TrackerConfig national_tracker_config();
-track::Imm national_filter();
+using node::national_filter;
+using node::national_tracker_config;
+using node::NationalTracker;
 
 // One confirmed track at one time, with the truth it is nearest to (for metrics only: the
 // tracker never sees truth).

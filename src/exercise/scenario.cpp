@@ -204,7 +204,7 @@ Scenario read_scenario(const std::string& path, const std::optional<std::string>
   const YAML::Node root = load_yaml_file(path);
   const Fields top(root, "", path);
   top.only({"name", "description", "start", "seed", "duration_s", "catalogue", "launches", "radars",
-            "truth_interval_s"});
+            "truth_interval_s", "network", "policy", "areas", "coastline"});
   Scenario s;
   s.file = path;
   s.name = top.text("name");
@@ -270,6 +270,24 @@ Scenario read_scenario(const std::string& path, const std::optional<std::string>
     s.radars.push_back(r);
   }
   s.duration_s = top.number_or("duration_s", last_impact_s + 30.0, 1.0, 7 * 86400.0);
+
+  const auto dir = std::filesystem::path(path).parent_path();
+  const auto beside = [&](const std::string& p) { return (dir / p).lexically_normal().string(); };
+  if (top.has("network")) {
+    if (!top.node("network").IsMap()) top.fail_at("network", "expected a mapping");
+    s.network = read_network(Fields(top.node("network"), top.field("network"), path));
+  }
+  s.policy_path = beside(top.optional_text("policy").value_or("../deploy/policy.yaml"));
+  if (top.has("areas")) {
+    if (!top.node("areas").IsSequence()) top.fail_at("areas", "expected a list of GeoJSON files");
+    for (const auto& item : top.node("areas")) {
+      if (!item.IsScalar()) top.fail_at("areas", "expected a list of GeoJSON files");
+      s.area_paths.push_back(beside(item.Scalar()));
+    }
+  } else {
+    s.area_paths = {beside("areas/japan.geojson"), beside("areas/korea.geojson")};
+  }
+  s.coastline_path = beside(top.optional_text("coastline").value_or("areas/region.geojson"));
   return s;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/error.hpp"
+#include "exercise/network.hpp"
 #include "flight/shaping.hpp"
 #include "geo/frames.hpp"
 #include "geo/time.hpp"
@@ -47,6 +48,12 @@ struct Scenario {
   double truth_interval_s = 1.0;
   std::vector<Launch> launches;
   std::vector<sensor::RadarParams> radars;
+  // For `trilink exercise` (docs/scenarios.md): the network, the releasability policy, the
+  // protected areas and the map's coastlines; paths resolved against the scenario's folder.
+  Network network = default_network();
+  std::string policy_path;              // default ../deploy/policy.yaml
+  std::vector<std::string> area_paths;  // default areas/japan.geojson, areas/korea.geojson
+  std::string coastline_path;           // default areas/region.geojson
 };
 
 Expected<Catalogue> load_catalogue(const std::string& path);

@@ -76,24 +76,44 @@ AlertManager::AlertManager(std::vector<ProtectedArea> areas, AlertConfig config)
   if (config_.releasability.empty()) config_.releasability = {config_.nation};
 }
 
-Assessment AlertManager::assess(geo::UtcTime now, const TrackSituation& t) const {
-  Assessment a;
+std::vector<AreaHit> AlertManager::hits(const TrackSituation& t) const {
+  std::vector<AreaHit> out;
+  out.reserve(areas_.size());
   for (const AreaGeometry& area : areas_) {
-    if (ellipse_meets(area, t.ellipse)) {
-      a.impact_areas.push_back(area.area().name);
+    AreaHit h;
+    h.impact = ellipse_meets(area, t.ellipse);
+    // The whole ground track, past included, so that the entry time stays put while the
+    // missile is over the area.
+    if (!h.impact)
+      h.overflight = corridor_overflight(area, t.ground_track, config_.corridor_half_width_m);
+    out.push_back(h);
+  }
+  return out;
+}
+
+Assessment AlertManager::assess(geo::UtcTime now, const TrackSituation& t,
+                                const std::vector<AreaHit>& hits) const {
+  Assessment a;
+  for (std::size_t i = 0; i < areas_.size(); ++i) {
+    const AreaHit& h = hits[i];
+    if (h.impact) {
+      a.impact_areas.push_back(areas_[i].area().name);
       a.time_of_impact = t.time_of_impact;
       continue;
     }
-    // The whole ground track, past included, so that the entry time stays put while the
-    // missile is over the area; only overflights not yet over count.
-    const auto over = corridor_overflight(area, t.ground_track, config_.corridor_half_width_m);
+    // Only overflights not yet over count.
+    const auto& over = h.overflight;
     if (!over || over->exit < now) continue;
-    a.overflown_areas.push_back(area.area().name);
+    a.overflown_areas.push_back(areas_[i].area().name);
     a.overflight_entry =
         a.overflight_entry ? std::min(*a.overflight_entry, over->entry) : over->entry;
     a.overflight_exit = a.overflight_exit ? std::max(*a.overflight_exit, over->exit) : over->exit;
   }
   return a;
+}
+
+Assessment AlertManager::assess(geo::UtcTime now, const TrackSituation& t) const {
+  return assess(now, t, hits(t));
 }
 
 namespace {
@@ -208,7 +228,18 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
     close_by_clock(now, id, r, out);
     if (!usable || r.state == TrackAlertState::closed) continue;
 
-    Assessment a = assess(now, *t);
+    const bool same =
+        r.hits_for && r.hits_for->first == t->time_of_impact &&
+        r.hits_for->second.centre.lat_rad == t->ellipse.centre.lat_rad &&
+        r.hits_for->second.centre.lon_rad == t->ellipse.centre.lon_rad &&
+        r.hits_for->second.semi_major_m == t->ellipse.semi_major_m &&
+        r.hits_for->second.semi_minor_m == t->ellipse.semi_minor_m &&
+        r.hits_for->second.major_axis_azimuth_rad == t->ellipse.major_axis_azimuth_rad;
+    if (!same) {
+      r.hits = hits(*t);
+      r.hits_for = std::make_pair(t->time_of_impact, t->ellipse);
+    }
+    Assessment a = assess(now, *t, r.hits);
     if (r.state == TrackAlertState::detected) {
       if (!a.threat()) continue;
       const double to_event = std::max(0.0, a.event_time()->seconds_since(now));

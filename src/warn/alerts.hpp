@@ -71,12 +71,22 @@ struct Assessment {
   std::vector<std::string> areas() const;  // impact then overflown
 };
 
+// What the geometry found for one area under one prediction (before the clock is applied).
+struct AreaHit {
+  bool impact = false;                   // the ellipse meets the area
+  std::optional<Overflight> overflight;  // the corridor meets it (whole ground track)
+};
+
 struct TrackAlertRecord {
   TrackAlertState state = TrackAlertState::unseen;
   std::optional<Assessment> assessment;        // the last one alerted on (threatened)
   std::optional<geo::UtcTime> time_of_impact;  // last valid prediction
   std::uint64_t threats = 0;                   // threat alerts raised for this track
   std::optional<AlertKind> last_kind;
+  // The geometry of the last prediction assessed, reused until the prediction changes (the
+  // area tests are the costly part of a step).
+  std::optional<std::pair<geo::UtcTime, ImpactEllipse>> hits_for;
+  std::vector<AreaHit> hits;
 };
 
 struct IssuedAlert {
@@ -93,6 +103,10 @@ class AlertManager {
   std::vector<IssuedAlert> step(geo::UtcTime now, const std::vector<TrackSituation>& tracks);
 
   Assessment assess(geo::UtcTime now, const TrackSituation& t) const;
+  // The two halves of assess: the geometry of a prediction, then the clock.
+  std::vector<AreaHit> hits(const TrackSituation& t) const;
+  Assessment assess(geo::UtcTime now, const TrackSituation& t,
+                    const std::vector<AreaHit>& hits) const;
 
   // The record of one track, or nullptr if it was never confirmed.
   const TrackAlertRecord* record(std::uint64_t system_track_id) const;

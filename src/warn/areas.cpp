@@ -88,8 +88,24 @@ AreaGeometry::AreaGeometry(ProtectedArea area) : area_(std::move(area)) {
     std::vector<Plane> r;
     r.reserve(ring.size());
     for (const auto& v : ring) r.push_back(project(v));
+    Box box{r.front(), r.front()};
+    for (const auto& v : r) {
+      box.lo = box.lo.cwiseMin(v);
+      box.hi = box.hi.cwiseMax(v);
+    }
+    boxes_.push_back(box);
     rings_.push_back(std::move(r));
   }
+}
+
+double AreaGeometry::Box::distance(const Plane& a, const Plane& b) const {
+  const Plane seg_lo = a.cwiseMin(b), seg_hi = a.cwiseMax(b);
+  const Plane gap = (seg_lo - hi).cwiseMax(lo - seg_hi).cwiseMax(Plane::Zero());
+  return gap.norm();
+}
+
+bool AreaGeometry::Box::contains(const Plane& p) const {
+  return p.x() >= lo.x() && p.x() <= hi.x() && p.y() >= lo.y() && p.y() <= hi.y();
 }
 
 Plane AreaGeometry::project(const geo::Geodetic& p) const {
@@ -100,16 +116,19 @@ Plane AreaGeometry::project(const geo::Geodetic& p) const {
 
 bool AreaGeometry::rings_contain(const Plane& p) const {
   bool inside = false;
-  for (const auto& ring : rings_)
-    if (planar::ring_contains(ring, p)) inside = !inside;
+  for (std::size_t k = 0; k < rings_.size(); ++k)
+    if (boxes_[k].contains(p) && planar::ring_contains(rings_[k], p)) inside = !inside;
   return inside;
 }
 
 double AreaGeometry::rings_boundary_distance_m(const Plane& p) const {
   double best = std::numeric_limits<double>::infinity();
-  for (const auto& ring : rings_)
+  for (std::size_t k = 0; k < rings_.size(); ++k) {
+    if (boxes_[k].distance(p, p) >= best) continue;
+    const auto& ring = rings_[k];
     for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++)
       best = std::min(best, planar::point_segment_distance(p, ring[j], ring[i]));
+  }
   return best;
 }
 
@@ -125,9 +144,12 @@ double AreaGeometry::distance_to_boundary_m(const geo::Geodetic& p) const {
 double AreaGeometry::rings_segment_distance_m(const Plane& a, const Plane& b) const {
   if (rings_contain(a) || rings_contain(b)) return 0.0;
   double best = std::numeric_limits<double>::infinity();
-  for (const auto& ring : rings_)
+  for (std::size_t k = 0; k < rings_.size(); ++k) {
+    if (boxes_[k].distance(a, b) >= best) continue;
+    const auto& ring = rings_[k];
     for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++)
       best = std::min(best, planar::segment_segment_distance(a, b, ring[j], ring[i]));
+  }
   return best;
 }
 

@@ -79,9 +79,18 @@ class AreaGeometry {
  private:
   double rings_boundary_distance_m(const Plane& p) const;
 
+  // Axis-aligned bounds of each ring in the plane: a ring whose box is farther than the best
+  // distance found so far is skipped (the box distance is a lower bound), and a point outside
+  // a ring's box is outside the ring.
+  struct Box {
+    Plane lo, hi;
+    double distance(const Plane& a, const Plane& b) const;  // to the box of segment a-b
+    bool contains(const Plane& p) const;
+  };
   ProtectedArea area_;
   geo::Geodetic origin_;
   std::vector<std::vector<Plane>> rings_;
+  std::vector<Box> boxes_;
 };
 
 // One-off queries (they project the area on every call; use AreaGeometry in loops).

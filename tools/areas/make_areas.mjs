@@ -8,6 +8,8 @@
 //   features[1]  "<Nation> territorial sea" the same rings with buffer_m = 22224 (12 nmi)
 // The territorial sea is the land grown by 12 nmi from the coastline (warn/areas.hpp explains
 // why this approximates the real sea, which is measured from straight baselines).
+// It also writes region.geojson, the land around Korea and Japan for the exercise report's map
+// (see the section at the end).
 //
 // Output is deterministic: fixed key order, coordinates rounded to 4 decimals (about 11 m),
 // consecutive duplicate positions removed after rounding, rings degenerate after rounding
@@ -106,6 +108,118 @@ for (const n of NATIONS) {
     "\n ]}\n";
   JSON.parse(text); // self-check
   const path = join(outDir, n.file);
+  writeFileSync(path, text);
+  const vertices = polygons.flat().reduce((s, r) => s + r.length - 1, 0);
+  console.log(`${path}: ${polygons.length} polygons, ${vertices} vertices, ${text.length} bytes`);
+}
+
+// ---- region.geojson: background land for maps (the exercise report) ----
+//
+// Natural Earth 1:50m land (world-atlas land-50m.json) around Korea and Japan: every polygon
+// whose bounding box meets REGION, clipped (Sutherland-Hodgman) to the larger CLIP box so that
+// the file stays small while a map of REGION still shows whole coasts, rounded to 3 decimals
+// (about 110 m). One MultiPolygon feature, one ring per line. Clipping adds straight edges
+// along CLIP's sides; a map drawn inside REGION never shows them.
+const REGION = { lon0: 115, lon1: 155, lat0: 22, lat1: 52 };
+const CLIP = { lon0: 105, lon1: 165, lat0: 15, lat1: 60 };
+const REGION_DECIMALS = 3;
+
+function roundTo(x, decimals) {
+  const r = Number(x.toFixed(decimals));
+  return Object.is(r, -0) ? 0 : r;
+}
+
+// Clips an open ring (no closing vertex) to lon/lat >= or <= a bound, one side at a time.
+function clipRing(ring, box) {
+  const sides = [
+    [(p) => p[0] >= box.lon0, (a, b) => cut(a, b, 0, box.lon0)],
+    [(p) => p[0] <= box.lon1, (a, b) => cut(a, b, 0, box.lon1)],
+    [(p) => p[1] >= box.lat0, (a, b) => cut(a, b, 1, box.lat0)],
+    [(p) => p[1] <= box.lat1, (a, b) => cut(a, b, 1, box.lat1)],
+  ];
+  function cut(a, b, axis, v) {
+    const s = (v - a[axis]) / (b[axis] - a[axis]);
+    const p = [a[0] + s * (b[0] - a[0]), a[1] + s * (b[1] - a[1])];
+    p[axis] = v;
+    return p;
+  }
+  let out = ring;
+  for (const [inside, intersect] of sides) {
+    const input = out;
+    out = [];
+    for (let i = 0; i < input.length; ++i) {
+      const cur = input[i];
+      const prev = input[(i + input.length - 1) % input.length];
+      if (inside(cur)) {
+        if (!inside(prev)) out.push(intersect(prev, cur));
+        out.push(cur);
+      } else if (inside(prev)) {
+        out.push(intersect(prev, cur));
+      }
+    }
+    if (out.length === 0) break;
+  }
+  return out;
+}
+
+function bboxMeets(ring, box) {
+  let lon0 = Infinity, lon1 = -Infinity, lat0 = Infinity, lat1 = -Infinity;
+  for (const [lon, lat] of ring) {
+    lon0 = Math.min(lon0, lon); lon1 = Math.max(lon1, lon);
+    lat0 = Math.min(lat0, lat); lat1 = Math.max(lat1, lat);
+  }
+  return lon0 <= box.lon1 && lon1 >= box.lon0 && lat0 <= box.lat1 && lat1 >= box.lat0;
+}
+
+// Clips, rounds, removes consecutive duplicates and closes a ring; null if degenerate.
+function regionRing(ring) {
+  const open = ring.slice(0, -1); // GeoJSON rings repeat their first vertex
+  const out = [];
+  for (const [lon, lat] of clipRing(open, CLIP)) {
+    const p = [roundTo(lon, REGION_DECIMALS), roundTo(lat, REGION_DECIMALS)];
+    const last = out[out.length - 1];
+    if (last && last[0] === p[0] && last[1] === p[1]) continue;
+    out.push(p);
+  }
+  while (out.length > 1 && out[0][0] === out[out.length - 1][0] && out[0][1] === out[out.length - 1][1])
+    out.pop();
+  if (out.length < 3) return null;
+  out.push([out[0][0], out[0][1]]);
+  return out;
+}
+
+{
+  const landTopology = JSON.parse(
+    readFileSync(join(here, "node_modules", "world-atlas", "land-50m.json"), "utf8"),
+  );
+  const land = feature(landTopology, landTopology.objects.land);
+  const geometries = land.type === "FeatureCollection" ? land.features.map((f) => f.geometry) : [land.geometry];
+  const polygons = [];
+  for (const geometry of geometries) {
+    for (const polygon of polygonsOf(geometry)) {
+      if (!bboxMeets(polygon[0], REGION)) continue;
+      const outer = regionRing(polygon[0]);
+      if (!outer) continue;
+      const holes = polygon.slice(1).map(regionRing).filter((r) => r !== null);
+      polygons.push([outer, ...holes]);
+    }
+  }
+  const rings = polygons
+    .map((poly) => "    [\n" + poly.map((r) => "     " + JSON.stringify(r)).join(",\n") + "\n    ]")
+    .join(",\n");
+  const text =
+    '{"type": "FeatureCollection",\n' +
+    ' "source": "Natural Earth 1:50m land (public domain) via world-atlas land-50m.json (ISC), ' +
+    `lon ${REGION.lon0}..${REGION.lon1} lat ${REGION.lat0}..${REGION.lat1} clipped to lon ` +
+    `${CLIP.lon0}..${CLIP.lon1} lat ${CLIP.lat0}..${CLIP.lat1}; regenerate with ` +
+    'tools/areas/make_areas.mjs",\n' +
+    ' "features": [\n' +
+    '  {"type": "Feature", "properties": {"name": "land"}, ' +
+    '"geometry": {"type": "MultiPolygon", "coordinates": [\n' +
+    rings +
+    "\n  ]}}\n ]}\n";
+  JSON.parse(text); // self-check
+  const path = join(outDir, "region.geojson");
   writeFileSync(path, text);
   const vertices = polygons.flat().reduce((s, r) => s + r.length - 1, 0);
   console.log(`${path}: ${polygons.length} polygons, ${vertices} vertices, ${text.length} bytes`);

@@ -1,0 +1,124 @@
+// trilink exercise: the main job. Runs a scenario twice on the exercise runtime (each nation
+// alone, then with trilateral sharing through the hub), prints the timeline per launch and
+// nation with the seconds sharing gained, and writes DIR/summary.json, DIR/recording.db and
+// DIR/report.html (docs/exercise.md). All-or-nothing: the files appear only once every one of
+// them is complete. Bad input (scenario, policy, areas, coastlines) exits 2 with one line.
+#include <unistd.h>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "app/commands.hpp"
+#include "app/output_files.hpp"
+#include "base/text.hpp"
+#include "exercise/exercise.hpp"
+#include "exercise/policy_file.hpp"
+#include "exercise/report.hpp"
+#include "record/recorder.hpp"
+
+namespace trilink::app {
+
+void add_exercise_command(CLI::App& app, int& exit_code) {
+  struct Options {
+    std::string scenario, out, catalogue, policy;
+    bool quiet = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand(
+      "exercise", "run a scenario alone and with trilateral sharing; timeline, summary, report");
+  cmd->add_option("scenario", o->scenario, "scenario YAML file")->required();
+  cmd->add_option("--out", o->out, "output directory")->required();
+  cmd->add_option("--catalogue", o->catalogue, "site catalogue (default: beside the scenario)");
+  cmd->add_option("--policy", o->policy, "releasability policy (default: the scenario's)");
+  cmd->add_flag("--quiet", o->quiet, "print nothing but errors");
+  cmd->callback([o, &exit_code] {
+    namespace fs = std::filesystem;
+    const auto started = std::chrono::steady_clock::now();
+    const auto bad = [&](const Error& e, int code) {
+      std::cerr << "trilink exercise: " << e.message() << "\n";
+      exit_code = code;
+    };
+    auto scenario = exercise::load_scenario(
+        o->scenario, o->catalogue.empty() ? std::nullopt : std::optional(o->catalogue));
+    if (!scenario) return bad(scenario.error(), 2);
+    const auto policy =
+        exercise::load_policy(o->policy.empty() ? scenario->policy_path : o->policy);
+    if (!policy) return bad(policy.error(), 2);
+    std::vector<warn::ProtectedArea> areas;
+    for (const auto& path : scenario->area_paths) {
+      auto a = warn::load_areas_geojson(path);
+      if (!a) return bad(a.error(), 2);
+      areas.insert(areas.end(), a->begin(), a->end());
+    }
+    auto coast = exercise::report::load_coastlines_geojson(scenario->coastline_path);
+    if (!coast) return bad(coast.error(), 2);
+
+    OutputSet out(o->out);
+    if (auto ok = out.open(); !ok) return bad(ok.error(), 2);
+    const fs::path db_final = fs::path(o->out) / "recording.db";
+    const fs::path db_partial = fs::path(o->out) / "recording.db.partial";
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db_partial.string() + suffix, ec);
+
+    const bool tty = !o->quiet && isatty(STDERR_FILENO);
+    const exercise::Simulation sim = exercise::simulate(*scenario);
+    exercise::RunInputs in;
+    in.scenario = &*scenario;
+    in.simulation = &sim;
+    in.policy = &*policy;
+    in.areas = areas;
+    std::optional<exercise::RunOutput> runs[2];
+    {
+      auto recorder = record::Recorder::open(db_partial.string());
+      if (!recorder) return bad(recorder.error(), 1);
+      in.recorder = &*recorder;
+      for (int i = 0; i < 2; ++i) {
+        const auto mode = i == 0 ? exercise::Mode::national : exercise::Mode::trilateral;
+        int last_pct = -100;
+        if (!o->quiet)
+          in.progress = [&, mode](double t_s) {
+            const int pct = static_cast<int>(100.0 * t_s / scenario->duration_s);
+            // On a terminal every simulated minute, in a log every quarter.
+            if (!tty && pct - last_pct < 25) return;
+            last_pct = pct;
+            std::cerr << (tty ? "\r" : "") << "  " << exercise::to_string(mode) << " run: T+"
+                      << fixed(t_s, 0) << " s of " << fixed(scenario->duration_s, 0) << " s ("
+                      << pct << " %)" << (tty ? "   " : "\n") << std::flush;
+          };
+        auto r = exercise::run_exercise(in, mode);
+        if (!r) return bad(r.error(), 1);
+        runs[i] = std::move(*r);
+      }
+      if (tty) std::cerr << "\n";
+      if (auto ok = recorder->flush(); !ok) return bad(ok.error(), 1);
+    }
+    const exercise::ExerciseResult result =
+        exercise::analyse(*scenario, sim, areas, *runs[0], *runs[1]);
+    out.file("report.html") << exercise::report::render_html(
+        exercise::report_data(*scenario, areas, std::move(*coast), result, *runs[0], *runs[1]));
+    const double wall_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    exercise::ExerciseResult with_speed = result;
+    const double factor = scenario->duration_s / wall_s;
+    with_speed.targets.push_back({"exercise runs >= 500x faster than real time",
+                                  fixed(factor, 0) + "x (" + fixed(scenario->duration_s, 0) +
+                                      " s simulated, both runs, in " + fixed(wall_s, 2) + " s)",
+                                  factor >= 500.0});
+    out.file("summary.json") << exercise::summary_json(*scenario, with_speed, *runs[0], *runs[1],
+                                                       wall_s);
+    if (auto ok = out.commit(); !ok) return bad(ok.error(), 1);
+    fs::rename(db_partial, db_final, ec);
+    if (ec) return bad(Error{db_final.string(), ec.message()}, 1);
+    if (!o->quiet) {
+      std::cout << "scenario " << scenario->name
+                << (scenario->description.empty() ? "" : ": " + scenario->description) << "\n"
+                << exercise::timeline_text(with_speed)
+                << "report: " << (fs::path(o->out) / "report.html").string()
+                << "\nsummary: " << (fs::path(o->out) / "summary.json").string()
+                << "\nrecording: " << db_final.string() << "\n";
+    }
+  });
+}
+
+}  // namespace trilink::app

@@ -1,0 +1,92 @@
+// The hub (DESIGN.md, "Nodes"; modelled on INDOPACOM): receives the nations' local tracks,
+// fuses them into system tracks (fusion/system_tracks.hpp), makes launch reports, impact
+// predictions and alerts for each nation's view, and releases to each nation only what the
+// policy allows. No transport, no clock: messages and ticks in, addressed releases out.
+//
+// Every incoming message passes the gatekeeper first (share/validation.hpp); a rejected one
+// is counted under its reason and goes no further. An admitted local track is fused at once
+// and its system track released to every nation whose view holds it: immediately when it is
+// new to that nation or its status changed, otherwise at most every `release_interval_s`.
+// The clock (tick) ages contributions, releases what is due, and runs the products and the
+// alert life cycle per nation: each nation is warned for its own protected areas (the USA for
+// every area), from the system tracks as fused for its view (share::view_for). Products are
+// computed once per system track when every nation's view holds all of its contributions
+// (the usual case), per view otherwise.
+//
+// Releases: the hub stamps each released message with itself as originator and a sequence
+// number of its own per recipient, keeps the label the policy gives (narrowed to the
+// recipient's view), and returns the release record with it (for the recorder).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fusion/system_tracks.hpp"
+#include "node/emitted.hpp"
+#include "node/products.hpp"
+#include "share/validation.hpp"
+#include "warn/alerts.hpp"
+
+namespace trilink::node {
+
+struct HubConfig {
+  std::string name = "INDOPACOM";
+  std::map<share::Nation, std::string> nation_nodes;  // recipients: nation -> its node
+  std::vector<warn::ProtectedArea> areas;  // every area; each nation is warned for its own
+  double release_interval_s = 1.0;
+  ProductConfig products;
+  fusion::SystemTrackConfig fusion;
+};
+
+struct HubCounters {
+  std::uint64_t received = 0;
+  std::uint64_t admitted = 0;
+  std::uint64_t rejected = 0;
+  std::uint64_t released = 0;
+  std::uint64_t local_tracks = 0;
+  std::uint64_t health = 0;
+};
+
+class Hub {
+ public:
+  // The policy must outlive the hub.
+  Hub(HubConfig config, const share::Policy& policy);
+
+  Outbox on_message(const share::Message& m, geo::UtcTime received);
+  Outbox tick(geo::UtcTime now);
+
+  const share::Gatekeeper& gatekeeper() const { return gatekeeper_; }
+  const HubCounters& counters() const { return counters_; }
+  const fusion::SystemTrackManager& fusion() const { return fusion_; }
+
+ private:
+  struct Recipient {
+    share::Nation nation;
+    std::string node;
+    std::uint64_t sequence = 0;
+    std::unique_ptr<ProductMaker> products;  // for views that differ from the whole track
+    std::unique_ptr<warn::AlertManager> alerts;
+    // Per system track: last release time and status.
+    std::map<std::uint64_t, std::pair<geo::UtcTime, share::TrackStatus>> released;
+  };
+  void release(Recipient& r, share::Message m, geo::UtcTime now, Outbox& out);
+  void release_tracks(geo::UtcTime now, bool only_due, std::optional<std::uint64_t> only_id,
+                      Outbox& out);
+  static TrackView view(const share::SystemTrack& s);
+
+  HubConfig config_;
+  const share::Policy& policy_;
+  share::Gatekeeper gatekeeper_;
+  fusion::SystemTrackManager fusion_;
+  ProductMaker products_;  // whole system tracks
+  std::vector<Recipient> recipients_;
+  std::vector<share::SystemTrack> picture_;  // of the last fusion update
+  std::optional<geo::UtcTime> last_update_;
+  HubCounters counters_;
+};
+
+}  // namespace trilink::node

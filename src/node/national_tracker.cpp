@@ -1,0 +1,85 @@
+#include "node/national_tracker.hpp"
+
+namespace trilink::node {
+
+track::TrackerConfig national_tracker_config() {
+  track::TrackerConfig c;
+  c.gate_chi2 = 16.27;
+  c.max_speed_mps = 9000.0;
+  c.max_init_gap_s = 10.0;
+  c.confirm_hits = 4;
+  c.confirm_window = 5;
+  // Several radars look every second and at long range each misses often: deletion goes by
+  // time without an update, not by misses in a row.
+  c.delete_misses = 30;
+  c.max_position_sigma_m = 20e3;
+  c.max_coast_s = 20.0;
+  c.grid_cell_m = 20e3;
+  return c;
+}
+
+track::Imm national_filter() {
+  track::Imm imm;
+  imm.boost.q_vel_m2ps3 = 1.0;
+  imm.boost.q_jerk_m2ps5 = 50.0;
+  imm.ballistic.q_vel_m2ps3 = 1.0;
+  // Re-entry drag at a nominal ballistic coefficient (re-entry vehicles: 5 000-15 000 kg/m^2).
+  imm.boost.dynamics.beta_kgpm2 = 8000.0;
+  imm.ballistic.dynamics.beta_kgpm2 = 8000.0;
+  return imm;
+}
+
+NationalTracker make_national_tracker(std::span<const sensor::RadarParams> radars,
+                                      bool consider_biases) {
+  track::Imm filter = national_filter();
+  filter.bias_slots = consider_biases ? static_cast<int>(radars.size()) : 0;
+  NationalTracker tracker(filter, national_tracker_config());
+  int slot = 0;
+  for (const auto& p : radars) {
+    track::Coverage cov{p.boresight_az_rad, p.half_sector_rad, p.min_el_rad - 0.02, p.max_el_rad,
+                        p.max_range_m};
+    track::RangeAzEl model(p.site, track::Vec3(p.sigma_range_m, p.sigma_az_rad, p.sigma_el_rad),
+                           cov);
+    if (consider_biases) {
+      const track::Vec3 b2(p.bias_sigma_range_m * p.bias_sigma_range_m,
+                           p.bias_sigma_az_rad * p.bias_sigma_az_rad,
+                           p.bias_sigma_el_rad * p.bias_sigma_el_rad);
+      model.with_bias(slot++, b2.asDiagonal());
+    }
+    tracker.add_sensor(model);
+  }
+  return tracker;
+}
+
+track::Measurement measurement_of(const sensor::RadarParams& p, double range_m, double az_rad,
+                                  double el_rad, double sigma_range_m, double sigma_az_rad,
+                                  double sigma_el_rad, bool consider_biases) {
+  track::Measurement m;
+  m.z = track::Vec3(range_m, az_rad, el_rad);
+  // Without the consider filter the bias variance is added as if it were white noise.
+  const double kb = consider_biases ? 0.0 : 1.0;
+  m.R =
+      track::Vec3(sigma_range_m * sigma_range_m + kb * p.bias_sigma_range_m * p.bias_sigma_range_m,
+                  sigma_az_rad * sigma_az_rad + kb * p.bias_sigma_az_rad * p.bias_sigma_az_rad,
+                  sigma_el_rad * sigma_el_rad + kb * p.bias_sigma_el_rad * p.bias_sigma_el_rad)
+          .asDiagonal();
+  return m;
+}
+
+bool BurnoutDetector::update(std::uint64_t track_id, double t_s, double created_s,
+                             double boost_probability) {
+  State& s = tracks_[track_id];
+  if (boost_probability >= 0.5) s.boost_seen = true;
+  if (boost_probability >= 0.3) s.low_since = t_s;
+  if (!s.burnt_out && t_s - s.low_since >= hold_s &&
+      (s.boost_seen || t_s - created_s >= late_pickup_s))
+    s.burnt_out = true;
+  return s.burnt_out;
+}
+
+bool BurnoutDetector::burnt_out(std::uint64_t track_id) const {
+  const auto it = tracks_.find(track_id);
+  return it != tracks_.end() && it->second.burnt_out;
+}
+
+}  // namespace trilink::node

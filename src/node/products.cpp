@@ -1,0 +1,119 @@
+#include "node/products.hpp"
+
+#include <cmath>
+
+#include "geo/frames.hpp"
+
+namespace trilink::node {
+
+track::Gaussian<9> with_zero_thrust(const track::Vec<6>& x, const track::Mat<6>& P) {
+  track::Gaussian<9> g;
+  g.x.setZero();
+  g.x.head<6>() = x;
+  g.P.setZero();
+  g.P.topLeftCorner<6, 6>() = P;
+  g.P.bottomRightCorner<3, 3>().diagonal().setConstant(track::BallisticModel::held_accel_var_m2ps4);
+  return g;
+}
+
+ProductMaker::ProductMaker(ProductConfig config, share::Originator originator,
+                           share::Releasability label)
+    : config_(config),
+      originator_(std::move(originator)),
+      label_(label),
+      impact_(config.beta_kgpm2) {
+  dynamics_.beta_kgpm2 = config.beta_kgpm2;
+  dynamics_.max_step_s = 5.0;
+}
+
+namespace {
+
+// An east-north covariance at a point as an ECEF 3x3 covariance (the vertical variance is
+// that of the ground: zero, plus a small floor that keeps it positive definite).
+share::Matrix3 ecef_covariance(const geo::Geodetic& at, const Eigen::Matrix2d& cov_en) {
+  const geo::LocalFrame frame(at);
+  Eigen::Matrix3d enu = Eigen::Matrix3d::Zero();
+  enu.topLeftCorner<2, 2>() = cov_en;
+  enu(2, 2) = 1.0;  // 1 m^2: the point is on the ground
+  const Eigen::Matrix3d R = frame.ecef_from_enu();
+  Eigen::Matrix3d c = R * enu * R.transpose();
+  return 0.5 * (c + c.transpose());
+}
+
+}  // namespace
+
+std::vector<warn::GroundPoint> ProductMaker::ground_track(const track::Gaussian<9>& g,
+                                                          geo::UtcTime t) const {
+  std::vector<warn::GroundPoint> out;
+  track::Vec<9> x = g.x;
+  x.tail<3>().setZero();
+  const double step = config_.ground_track_step_s;
+  for (double dt = 0.0; dt < 3.0 * 3600.0; dt += step) {
+    geo::Geodetic p = geo::to_geodetic(geo::Ecef{x.head<3>()});
+    if (p.h_m <= 0.0) break;
+    p.h_m = 0.0;
+    out.push_back({p, t.plus_seconds(dt)});
+    x = dynamics_.propagate(x, step, false);
+  }
+  return out;
+}
+
+Products ProductMaker::update(const TrackView& t) {
+  Products out;
+  PerTrack& pt = tracks_[t.id];
+  if (!t.confirmed) return out;
+  if (t.boosting) {
+    if (pt.next_launch_report && t.time < *pt.next_launch_report) return out;
+    const track::LaunchEstimate e = launch_.estimate(t.state);
+    if (!e.valid) return out;
+    pt.next_launch_report = t.time.plus_seconds(config_.launch_report_interval_s);
+    share::LaunchReport r;
+    r.header.originator = originator_;
+    r.header.time_of_validity = t.time;
+    r.header.releasability = label_;
+    r.system_track_id = t.id;
+    r.launch_point_ecef_m = geo::to_ecef(e.point).r_m;
+    r.launch_point_covariance_m2 = ecef_covariance(e.point, e.ellipse.cov_en);
+    r.launch_time = t.time.plus_seconds(-e.time_before_s);
+    r.launch_time_sigma_s = e.time_sigma_s;
+    out.launch = r;
+    return out;
+  }
+  if (pt.next_prediction && t.time < *pt.next_prediction) return out;
+  pt.next_prediction = t.time.plus_seconds(config_.prediction_interval_s);
+  const track::ImpactPrediction p = impact_.predict(t.state);
+  if (!p.valid) {
+    ++prediction_failures_;
+    return out;
+  }
+  share::ImpactPrediction m;
+  m.header.originator = originator_;
+  m.header.time_of_validity = t.time;
+  m.header.releasability = label_;
+  m.system_track_id = t.id;
+  m.impact_point_ecef_m = geo::to_ecef(p.point).r_m;
+  m.semi_major_m = p.ellipse.semi_major_m;
+  m.semi_minor_m = p.ellipse.semi_minor_m;
+  m.major_axis_azimuth_rad = p.ellipse.orientation_rad;
+  m.time_of_impact = t.time.plus_seconds(p.time_to_impact_s);
+  pt.last = m;
+  pt.ground_track = ground_track(t.state, t.time);
+  out.impact = m;
+  return out;
+}
+
+warn::TrackSituation ProductMaker::situation(const TrackView& t) const {
+  warn::TrackSituation s;
+  s.system_track_id = t.id;
+  s.confirmed = t.confirmed;
+  const auto it = tracks_.find(t.id);
+  if (it == tracks_.end() || !it->second.last || t.boosting) return s;
+  const share::ImpactPrediction& p = *it->second.last;
+  s.impact_valid = true;
+  s.ellipse = warn::ellipse_of(p);
+  s.time_of_impact = p.time_of_impact;
+  s.ground_track = it->second.ground_track;
+  return s;
+}
+
+}  // namespace trilink::node

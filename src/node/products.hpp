@@ -1,0 +1,85 @@
+// What a node makes of a track for its picture (DESIGN.md, "Nodes"): launch reports while
+// the missile boosts, impact predictions once it is past burnout, and the situation the alert
+// manager judges (warn/alerts.hpp). A national node runs it over its own local tracks, the hub
+// over each nation's view of the system tracks; the maths is track/prediction.hpp.
+//
+//  - launch report: LaunchPointEstimator on the track's position and velocity, every
+//    `launch_report_interval_s` while boosting (the first at once);
+//  - impact prediction: ImpactPredictor (unscented transform to the ground, 95 % ellipse) at
+//    the first update past burnout and then every `prediction_interval_s`; never while
+//    boosting (the thrust still to come is unknown);
+//  - ground track: the mean state propagated ballistically to the ground in steps of
+//    `ground_track_step_s`, for the overflight corridor.
+// Functional core: timestamped track states in, messages out; no clock.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "share/messages.hpp"
+#include "track/gaussian.hpp"
+#include "track/prediction.hpp"
+#include "warn/alerts.hpp"
+
+namespace trilink::node {
+
+struct ProductConfig {
+  double launch_report_interval_s = 5.0;
+  double prediction_interval_s = 5.0;
+  double ground_track_step_s = 10.0;
+  double beta_kgpm2 = 8000.0;  // nominal ballistic coefficient of the prediction
+};
+
+// One track as a node sees it at one time.
+struct TrackView {
+  std::uint64_t id = 0;
+  geo::UtcTime time;  // of validity of `state`
+  track::Gaussian<9> state;
+  bool confirmed = false;  // confirmed (not tentative, not coasting)
+  bool boosting = true;    // not yet past burnout
+};
+
+struct Products {
+  std::optional<share::LaunchReport> launch;
+  std::optional<share::ImpactPrediction> impact;
+};
+
+// A 6-state (position, velocity) estimate as the 9-state of the track models, thrust
+// acceleration zero with a small held variance.
+track::Gaussian<9> with_zero_thrust(const track::Vec<6>& x, const track::Mat<6>& P);
+
+class ProductMaker {
+ public:
+  // Messages are stamped with `originator` and `label`; sequence numbers are left 0 for the
+  // node to set.
+  ProductMaker(ProductConfig config, share::Originator originator, share::Releasability label);
+
+  // The products due for this track now (none when nothing is due or the maths failed).
+  Products update(const TrackView& t);
+  // The alert manager's input for a track: the last valid prediction, or none yet.
+  warn::TrackSituation situation(const TrackView& t) const;
+  void forget(std::uint64_t id) { tracks_.erase(id); }
+  std::uint64_t prediction_failures() const { return prediction_failures_; }
+
+ private:
+  struct PerTrack {
+    std::optional<geo::UtcTime> next_launch_report;
+    std::optional<geo::UtcTime> next_prediction;
+    std::optional<share::ImpactPrediction> last;
+    std::vector<warn::GroundPoint> ground_track;
+  };
+  std::vector<warn::GroundPoint> ground_track(const track::Gaussian<9>& g, geo::UtcTime t) const;
+
+  ProductConfig config_;
+  share::Originator originator_;
+  share::Releasability label_;
+  track::ImpactPredictor impact_;
+  track::LaunchPointEstimator launch_;
+  track::BallisticDynamics dynamics_;
+  std::map<std::uint64_t, PerTrack> tracks_;
+  std::uint64_t prediction_failures_ = 0;
+};
+
+}  // namespace trilink::node
