@@ -169,3 +169,87 @@ TEST(Cli, BenchAccuracyPrintsOneObjectPerLaunch) {
   EXPECT_TRUE(j.contains("rmse_over_pcrlb"));
   EXPECT_TRUE(j.contains("first_ellipse_held"));
 }
+
+namespace {
+
+// summary.json without what depends on the machine: the wall time, the speed and its target.
+nlohmann::json without_wall_time(nlohmann::json j) {
+  j.erase("wall_s");
+  j.erase("realtime_factor");
+  auto& targets = j["targets"];
+  for (auto it = targets.begin(); it != targets.end();)
+    it = (*it)["name"].get<std::string>().starts_with("exercise runs") ? targets.erase(it)
+                                                                       : std::next(it);
+  return j;
+}
+
+}  // namespace
+
+TEST(Cli, ExerciseWritesTheThreeFilesIdenticallyForTheSameSeed) {
+  const fs::path a = fresh_dir("exercise_a"), b = fresh_dir("exercise_b");
+  const RunResult ra =
+      run("exercise " + scenario("f12.yaml") + " --out " + a.string() + " --quiet");
+  ASSERT_EQ(ra.code, 0) << ra.err;
+  EXPECT_TRUE(ra.out.empty()) << ra.out;
+  ASSERT_EQ(run("exercise " + scenario("f12.yaml") + " --out " + b.string() + " --quiet").code, 0);
+  for (auto f : {"summary.json", "recording.db", "report.html"}) {
+    ASSERT_TRUE(fs::exists(a / f)) << f;
+    EXPECT_GT(fs::file_size(a / f), 0u) << f;
+  }
+  for (const auto& e : fs::directory_iterator(a))
+    EXPECT_EQ(e.path().filename().string().find(".partial"), std::string::npos) << e.path();
+  EXPECT_TRUE(slurp(a / "recording.db") == slurp(b / "recording.db"));
+  EXPECT_TRUE(slurp(a / "report.html") == slurp(b / "report.html"));
+
+  const auto j = nlohmann::json::parse(slurp(a / "summary.json"));
+  ASSERT_TRUE(j.contains("realtime_factor"));
+  EXPECT_TRUE(j["realtime_factor"].is_number());
+  EXPECT_EQ(j["false_threat_alerts"], 0);
+  const auto& launch = j["launches"][0];
+  EXPECT_EQ(launch["id"], "F12");
+  for (auto mode : {"national", "trilateral"}) {
+    ASSERT_TRUE(launch["timeline"][mode].contains("JPN")) << mode;
+    const auto& jpn = launch["timeline"][mode]["JPN"];
+    for (auto key : {"first_detection_s", "first_track_s", "launch_alert_s",
+                     "first_impact_prediction_s", "threat_alert_s"}) {
+      ASSERT_TRUE(jpn.contains(key)) << mode << " " << key;
+      EXPECT_TRUE(jpn[key].is_number() || jpn[key].is_null()) << mode << " " << key;
+    }
+  }
+  ASSERT_TRUE(launch["sharing_gain_s"]["JPN"].is_number());
+  EXPECT_GT(launch["sharing_gain_s"]["JPN"].get<double>(), 0.0);
+  EXPECT_EQ(without_wall_time(j),
+            without_wall_time(nlohmann::json::parse(slurp(b / "summary.json"))));
+
+  const RunResult replay = run("replay " + (a / "recording.db").string());
+  ASSERT_EQ(replay.code, 0) << replay.err;
+  EXPECT_NE(replay.out.find("INDOPACOM"), std::string::npos);
+  fs::remove_all(a);
+  fs::remove_all(b);
+}
+
+TEST(Cli, ExerciseBadInputExitsTwoAndWritesNoSummary) {
+  const fs::path dir = fresh_dir("exercise_bad");
+  fs::create_directories(dir);
+  std::string text = slurp(scenario("f12.yaml"));
+  const auto at = text.find("seed:");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 5, "seeed:");
+  std::ofstream(dir / "typo.yaml") << text << "catalogue: " << scenario("catalogue.yaml") << "\n";
+  const fs::path out = dir / "out";
+  RunResult r = run("exercise " + (dir / "typo.yaml").string() + " --out " + out.string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("typo.yaml"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("seeed"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out / "summary.json"));
+
+  std::ofstream(dir / "policy.yaml") << "version: 1\nnations:\n  - nation: USA\n    nodes: [\n";
+  r = run("exercise " + scenario("f12.yaml") + " --policy " + (dir / "policy.yaml").string() +
+          " --out " + out.string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("policy.yaml"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out / "summary.json"));
+  fs::remove_all(dir);
+}

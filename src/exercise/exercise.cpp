@@ -192,8 +192,11 @@ RunScore score(const Scenario& s, const RunOutput& run,
       const auto truth =
           L.shaped.flight.trajectory.ecef_at(h.time_of_validity.seconds_since(L.time));
       // Score the picture each run stands for: own tracks alone, or the hub's fused tracks.
-      if (from_hub || run.mode == Mode::national) {
-        acc.sq += (truth.r_m - *position).squaredNorm();
+      // (Reports farther than 50 km from the missile count as lost, not as error.)
+      const double e2 = (truth.r_m - *position).squaredNorm();
+      if ((from_hub || run.mode == Mode::national) && e2 <= kAboutLaunch_m * kAboutLaunch_m &&
+          h.time_of_validity.seconds_since(L.time) <= L.shaped.flight.trajectory.impact_s) {
+        acc.sq += e2;
         ++acc.n;
       }
     }
@@ -205,7 +208,9 @@ RunScore score(const Scenario& s, const RunOutput& run,
                                                L.spec.request.site);
     } else if (const auto* m = std::get_if<share::ImpactPrediction>(&o.message)) {
       earliest(ev[kImpact], after);
-      if (scored) {
+      // Predictions made before the impact are scored (not those of a track after it).
+      if (scored &&
+          h.time_of_validity.seconds_since(L.time) < L.shaped.flight.trajectory.impact_s) {
         const auto& impact = L.shaped.flight.trajectory.impact;
         const double e =
             ground_distance_m(geo::to_geodetic(geo::Ecef{m->impact_point_ecef_m}), impact);

@@ -69,17 +69,25 @@ void Hub::release(Recipient& r, share::Message m, geo::UtcTime now, Outbox& out)
   out.push_back({r.node, std::move(m), rec});
 }
 
+const std::vector<share::SystemTrack>& Hub::view_of(Recipient& r) {
+  if (r.view_version != version_) {
+    r.view = fusion_.release_view(r.nation, policy_);
+    r.view_version = version_;
+  }
+  return r.view;
+}
+
 void Hub::release_tracks(geo::UtcTime now, bool only_due, std::optional<std::uint64_t> only_id,
                          Outbox& out) {
   for (Recipient& r : recipients_) {
-    for (auto& s : fusion_.release_view(r.nation, policy_)) {
+    for (const auto& s : view_of(r)) {
       if (only_id && s.system_track_id != *only_id) continue;
       auto it = r.released.find(s.system_track_id);
       const bool due = it == r.released.end() || it->second.second != s.status ||
                        now.seconds_since(it->second.first) >= config_.release_interval_s - 1e-9;
       if (only_due && !due) continue;
       r.released[s.system_track_id] = {now, s.status};
-      release(r, std::move(s), now, out);
+      release(r, s, now, out);
     }
   }
 }
@@ -97,6 +105,7 @@ Outbox Hub::on_message(const share::Message& m, geo::UtcTime received) {
     const geo::UtcTime at = last_update_ ? std::max(*last_update_, received) : received;
     last_update_ = at;
     picture_ = fusion_.update(at, std::span<const share::LocalTrack>(t, 1));
+    ++version_;
     const auto id =
         fusion_.system_id_of(share::Contribution{t->header.originator.nation, t->track_id});
     if (id) release_tracks(at, true, id, out);
@@ -111,6 +120,7 @@ Outbox Hub::tick(geo::UtcTime now) {
   const geo::UtcTime at = last_update_ ? std::max(*last_update_, now) : now;
   last_update_ = at;
   picture_ = fusion_.update(at, {});
+  ++version_;
   release_tracks(at, true, std::nullopt, out);
 
   // Products of the whole system tracks, computed once.
@@ -122,7 +132,7 @@ Outbox Hub::tick(geo::UtcTime now) {
   }
   for (Recipient& r : recipients_) {
     std::vector<warn::TrackSituation> situations;
-    for (const auto& v : fusion_.release_view(r.nation, policy_)) {
+    for (const auto& v : view_of(r)) {
       const auto full = by_id.find(v.system_track_id);
       const bool same = full != by_id.end() && full->second->contributions == v.contributions;
       Products p;

@@ -72,7 +72,11 @@ class Hub {
     std::unique_ptr<warn::AlertManager> alerts;
     // Per system track: last release time and status.
     std::map<std::uint64_t, std::pair<geo::UtcTime, share::TrackStatus>> released;
+    // The nation's view of the last fusion update (fused once per update: CI is the cost).
+    std::vector<share::SystemTrack> view;
+    std::uint64_t view_version = 0;
   };
+  const std::vector<share::SystemTrack>& view_of(Recipient& r);
   void release(Recipient& r, share::Message m, geo::UtcTime now, Outbox& out);
   void release_tracks(geo::UtcTime now, bool only_due, std::optional<std::uint64_t> only_id,
                       Outbox& out);
@@ -86,6 +90,7 @@ class Hub {
   std::vector<Recipient> recipients_;
   std::vector<share::SystemTrack> picture_;  // of the last fusion update
   std::optional<geo::UtcTime> last_update_;
+  std::uint64_t version_ = 0;  // of the fusion picture
   HubCounters counters_;
 };
 

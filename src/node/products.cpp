@@ -96,6 +96,11 @@ Products ProductMaker::update(const TrackView& t) {
   m.semi_minor_m = p.ellipse.semi_minor_m;
   m.major_axis_azimuth_rad = p.ellipse.orientation_rad;
   m.time_of_impact = t.time.plus_seconds(p.time_to_impact_s);
+  pt.consistent = false;
+  if (pt.last) {
+    const double moved = (pt.last->impact_point_ecef_m - m.impact_point_ecef_m).norm();
+    pt.consistent = moved <= pt.last->semi_major_m + m.semi_major_m;
+  }
   pt.last = m;
   pt.ground_track = ground_track(t.state, t.time);
   out.impact = m;
@@ -107,7 +112,9 @@ warn::TrackSituation ProductMaker::situation(const TrackView& t) const {
   s.system_track_id = t.id;
   s.confirmed = t.confirmed;
   const auto it = tracks_.find(t.id);
-  if (it == tracks_.end() || !it->second.last || t.boosting) return s;
+  if (it == tracks_.end() || !it->second.last || !it->second.consistent || t.boosting ||
+      it->second.last->semi_major_m > config_.max_warning_semi_major_m)
+    return s;
   const share::ImpactPrediction& p = *it->second.last;
   s.impact_valid = true;
   s.ellipse = warn::ellipse_of(p);

@@ -9,7 +9,15 @@
 //    the first update past burnout and then every `prediction_interval_s`; never while
 //    boosting (the thrust still to come is unknown);
 //  - ground track: the mean state propagated ballistically to the ground in steps of
-//    `ground_track_step_s`, for the overflight corridor.
+//    `ground_track_step_s`, for the overflight corridor;
+//  - a prediction is valid for warning only when it agrees with the one before it: their
+//    impact points lie within the sum of their 95 % semi-major axes. A true ballistic
+//    prediction stays inside its own uncertainty from one update to the next; one made while
+//    the missile is still thrusting (burnout declared too early) marches downrange by
+//    hundreds of km in seconds and never raises a threat. Nor does one whose 95 % ellipse is
+//    longer than `max_warning_semi_major_m` (a semi-major axis of 50 km: public warnings name
+//    prefectures, and an ellipse wider than that, from a poor track early in flight, would
+//    warn areas the missile is nowhere near).
 // Functional core: timestamped track states in, messages out; no clock.
 #pragma once
 
@@ -30,6 +38,7 @@ struct ProductConfig {
   double prediction_interval_s = 5.0;
   double ground_track_step_s = 10.0;
   double beta_kgpm2 = 8000.0;  // nominal ballistic coefficient of the prediction
+  double max_warning_semi_major_m = 50e3;
 };
 
 // One track as a node sees it at one time.
@@ -68,6 +77,7 @@ class ProductMaker {
     std::optional<geo::UtcTime> next_launch_report;
     std::optional<geo::UtcTime> next_prediction;
     std::optional<share::ImpactPrediction> last;
+    bool consistent = false;  // `last` agrees with the prediction before it
     std::vector<warn::GroundPoint> ground_track;
   };
   std::vector<warn::GroundPoint> ground_track(const track::Gaussian<9>& g, geo::UtcTime t) const;
