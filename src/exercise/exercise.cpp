@@ -186,21 +186,21 @@ RunScore score(const Scenario& s, const RunOutput& run,
     const double after = o.t_s - L.spec.time_s;
     Accum& acc = r.per_launch[*launch][o.nation];
     EventTimes& ev = from_hub ? acc.hub : acc.own;
+    // Score the picture each run stands for: own tracks alone, or the hub's fused tracks.
+    const bool scored = from_hub || run.mode == Mode::national;
     earliest(ev[kDetection], after);
     if (position && confirmed) {
       earliest(ev[kTrack], after);
       const auto truth =
           L.shaped.flight.trajectory.ecef_at(h.time_of_validity.seconds_since(L.time));
-      // Score the picture each run stands for: own tracks alone, or the hub's fused tracks.
       // (Reports farther than 50 km from the missile count as lost, not as error.)
       const double e2 = (truth.r_m - *position).squaredNorm();
-      if ((from_hub || run.mode == Mode::national) && e2 <= kAboutLaunch_m * kAboutLaunch_m &&
+      if (scored && e2 <= kAboutLaunch_m * kAboutLaunch_m &&
           h.time_of_validity.seconds_since(L.time) <= L.shaped.flight.trajectory.impact_s) {
         acc.sq += e2;
         ++acc.n;
       }
     }
-    const bool scored = from_hub || run.mode == Mode::national;
     if (const auto* m = std::get_if<share::LaunchReport>(&o.message)) {
       earliest(ev[kLaunchReport], after);
       if (scored && !acc.launch_error_m)
@@ -229,8 +229,7 @@ RunScore score(const Scenario& s, const RunOutput& run,
 
 std::string describe(const Launch& l) {
   const auto& traj = l.shaped.flight.trajectory;
-  std::string d = std::string(
-      flight::to_string(l.spec.request.missile_class.value_or(flight::MissileClass::irbm)));
+  std::string d(flight::to_string(l.shaped.plan.vehicle.missile_class));
   if (!l.spec.profile_label.empty()) d += " " + l.spec.profile_label;
   d += l.spec.area.empty() ? "" : " from " + l.spec.area;
   d += ", apogee " + fixed(traj.apogee_height_m / 1e3, 0) + " km, range " +
@@ -660,10 +659,12 @@ report::ReportData report_data(const Scenario& s, const std::vector<warn::Protec
   d.figures.push_back({"hub: admitted / rejected", std::to_string(trilateral.hub.admitted) + " / " +
                                                        std::to_string(trilateral.hub.rejected)});
   d.figures.push_back({"hub releases", std::to_string(trilateral.hub.released)});
+  // Node-to-node links (not radar feeds, not displays).
+  const auto is_node = [&](const std::string& name) { return s.network.node(name) != nullptr; };
   for (const auto& l : trilateral.links)
-    if (l.link.find('>') != std::string::npos && l.delivered > 0 &&
-        (l.link.rfind("KAMD>", 0) == 0 || l.link.rfind("JADGE>", 0) == 0 ||
-         l.link.rfind("C2BMC>", 0) == 0 || l.link.rfind("INDOPACOM>", 0) == 0))
+    if (const auto gt = l.link.find('>'); l.delivered > 0 && gt != std::string::npos &&
+                                          is_node(l.link.substr(0, gt)) &&
+                                          is_node(l.link.substr(gt + 1)))
       d.figures.push_back(
           {"latency " + l.link, fixed(1e3 * l.latency_sum_s / static_cast<double>(l.delivered), 1) +
                                     " ms mean, " + fixed(1e3 * l.latency_max_s, 1) + " ms max"});

@@ -11,17 +11,6 @@ bool radar_selected(const sensor::RadarParams& r, const std::string& nation) {
 
 namespace {
 
-// Sensors added so far (the next sensor's index and bias slot).
-int sensor_of_count(const std::vector<std::int64_t>& sensor_of) {
-  int n = 0;
-  for (auto v : sensor_of) n += v >= 0 ? 1 : 0;
-  return n;
-}
-
-// The IMM's boost probability dips during boost when the radars are far and noisy: burnout
-// is declared once it has stayed below 0.3 this long.
-constexpr double kBurnoutHold_s = 10.0;
-
 // East-north offset of `truth` from `estimate`, on the ground.
 Eigen::Vector2d ground_offset(const geo::Geodetic& estimate, const geo::Geodetic& truth) {
   geo::Geodetic e = estimate, t = truth;
@@ -37,38 +26,18 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
   const track::ImpactPredictor impact_predictor;
   const track::LaunchPointEstimator launch_estimator;
   std::map<std::uint64_t, double> next_prediction;
-  // Per track: seen boosting, and past burnout (hysteresis on the IMM boost probability).
-  struct TrackPhase {
-    bool boost_seen = false;
-    bool burnt_out = false;
-    double low_since = -1e300;  // since when the boost probability has stayed below 0.3
-  };
-  std::map<std::uint64_t, TrackPhase> phases;
+  node::BurnoutDetector burnout;
   TrackingRun run;
   run.nation = nation;
-  int selected = 0;
-  for (const auto& p : s.radars) selected += radar_selected(p, nation) ? 1 : 0;
-  track::Imm filter = national_filter();
-  filter.bias_slots = options.consider_biases ? selected : 0;
-  NationalTracker tracker(filter, national_tracker_config());
+  // The nation's radars, in scenario order; sensor_of[r]: radar r's sensor index, or -1.
+  std::vector<sensor::RadarParams> selected;
   std::vector<std::int64_t> sensor_of(s.radars.size(), -1);
   for (std::size_t r = 0; r < s.radars.size(); ++r) {
-    const auto& p = s.radars[r];
-    if (!radar_selected(p, nation)) continue;
-    track::Coverage cov{p.boresight_az_rad, p.half_sector_rad, p.min_el_rad - 0.02, p.max_el_rad,
-                        p.max_range_m};
-    track::RangeAzEl model(p.site, track::Vec3(p.sigma_range_m, p.sigma_az_rad, p.sigma_el_rad),
-                           cov);
-    if (options.consider_biases) {
-      const track::Vec3 b2(p.bias_sigma_range_m * p.bias_sigma_range_m,
-                           p.bias_sigma_az_rad * p.bias_sigma_az_rad,
-                           p.bias_sigma_el_rad * p.bias_sigma_el_rad);
-      model.with_bias(
-          static_cast<int>(tracker.filter().bias_slots > 0 ? sensor_of_count(sensor_of) : -1),
-          b2.asDiagonal());
-    }
-    sensor_of[r] = tracker.add_sensor(model);
+    if (!radar_selected(s.radars[r], nation)) continue;
+    sensor_of[r] = static_cast<std::int64_t>(selected.size());
+    selected.push_back(s.radars[r]);
   }
+  NationalTracker tracker = node::make_national_tracker(selected, options.consider_biases);
 
   double next_sample = 0.0;
   const auto sample_until = [&](double t_s) {
@@ -92,14 +61,9 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
         if (ts.truth < 0 || options.prediction_interval_s <= 0.0) continue;
         const Launch& truth_launch = s.launches[static_cast<std::size_t>(ts.truth)];
         const auto& traj = truth_launch.shaped.flight.trajectory;
-        TrackPhase& phase = phases[tr.id];
-        if (ts.boost_probability >= 0.5) phase.boost_seen = true;
-        if (ts.boost_probability >= 0.3) phase.low_since = next_sample;
-        if (!phase.burnt_out && next_sample - phase.low_since >= kBurnoutHold_s &&
-            (phase.boost_seen || next_sample - tr.created_s >= 30.0))
-          phase.burnt_out = true;
-        const bool ballistic = phase.burnt_out;
-        if (!phase.burnt_out) {
+        const bool ballistic =
+            burnout.update(tr.id, next_sample, tr.created_s, ts.boost_probability);
+        if (!ballistic) {
           LaunchSample ls;
           ls.t_s = next_sample;
           ls.track_id = tr.id;
@@ -113,7 +77,6 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
           run.launches.push_back(ls);
           continue;
         }
-        if (!ballistic) continue;
         auto [it, fresh] = next_prediction.try_emplace(tr.id, next_sample);
         if (next_sample + 1e-9 < it->second) continue;
         it->second = next_sample + options.prediction_interval_s;
@@ -169,17 +132,9 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
            sim.detections[j].radar_index == first.radar_index;
          ++j) {
       const auto& d = sim.detections[j];
-      const auto& p = s.radars[d.radar_index];
-      track::Measurement m;
-      m.z = track::Vec3(d.range_m, d.az_rad, d.el_rad);
-      // Without the consider filter the bias variance is added as if it were white noise.
-      const double kb = options.consider_biases ? 0.0 : 1.0;
-      m.R =
-          track::Vec3(
-              d.sigma_range_m * d.sigma_range_m + kb * p.bias_sigma_range_m * p.bias_sigma_range_m,
-              d.sigma_az_rad * d.sigma_az_rad + kb * p.bias_sigma_az_rad * p.bias_sigma_az_rad,
-              d.sigma_el_rad * d.sigma_el_rad + kb * p.bias_sigma_el_rad * p.bias_sigma_el_rad)
-              .asDiagonal();
+      const track::Measurement m = node::measurement_of(
+          s.radars[d.radar_index], d.range_m, d.az_rad, d.el_rad, d.sigma_range_m, d.sigma_az_rad,
+          d.sigma_el_rad, options.consider_biases);
       scan.push_back(m);
     }
     i = j;

@@ -1,19 +1,16 @@
 #include "exercise/report.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <fstream>
 #include <limits>
 #include <numbers>
 #include <optional>
-#include <sstream>
 #include <string_view>
 #include <utility>
 
 #include "base/text.hpp"
+#include "warn/areas.hpp"
 
 namespace trilink::exercise::report {
 
@@ -1159,103 +1156,29 @@ std::string render_html(const ReportData& data) {
 
 namespace {
 
-using json = nlohmann::json;
-
-Expected<Ring> parse_coast_ring(const json& j, const std::string& where) {
-  if (!j.is_array())
-    return fail(where, "ring must be an array of positions, got " + std::string(j.type_name()));
-  if (j.size() < 4)
-    return fail(where, "ring needs at least 4 positions (closed), got " + std::to_string(j.size()));
-  Ring ring;
-  ring.reserve(j.size());
-  for (std::size_t i = 0; i < j.size(); ++i) {
-    const json& pos = j[i];
-    const std::string at = where + "[" + std::to_string(i) + "]";
-    if (!pos.is_array() || pos.size() < 2 || pos.size() > 3)
-      return fail(at, "position must be [lon, lat] or [lon, lat, h]");
-    for (const auto& c : pos)
-      if (!c.is_number()) return fail(at, "position coordinates must be numbers");
-    const double lon = pos[0].get<double>();
-    const double lat = pos[1].get<double>();
-    if (!std::isfinite(lon) || lon < -180.0 || lon > 180.0)
-      return fail(at, "longitude must be in [-180, 180] deg, got " + pos[0].dump());
-    if (!std::isfinite(lat) || lat < -90.0 || lat > 90.0)
-      return fail(at, "latitude must be in [-90, 90] deg, got " + pos[1].dump());
-    ring.push_back(LatLon{lat, lon});
+// The rings as the report's lat/lon rings.
+Expected<std::vector<Ring>> as_rings(Expected<std::vector<std::vector<geo::Geodetic>>> rings) {
+  if (!rings) return std::unexpected(rings.error());
+  std::vector<Ring> out;
+  out.reserve(rings->size());
+  for (const auto& ring : *rings) {
+    Ring r;
+    r.reserve(ring.size());
+    for (const auto& p : ring) r.push_back(LatLon{p.lat_deg(), p.lon_deg()});
+    out.push_back(std::move(r));
   }
-  const json& first = j.front();
-  const json& last = j.back();
-  if (first[0] != last[0] || first[1] != last[1])
-    return fail(where,
-                "ring is not closed: first position " + first.dump() + " != last " + last.dump());
-  ring.pop_back();
-  return ring;
-}
-
-Expected<void> parse_coast_feature(const json& f, const std::string& where,
-                                   std::vector<Ring>& out) {
-  if (!f.is_object())
-    return fail(where, "feature must be an object, got " + std::string(f.type_name()));
-  if (f.value("type", json()) != "Feature") return fail(where + ".type", "must be \"Feature\"");
-  const auto geometry = f.find("geometry");
-  if (geometry == f.end() || !geometry->is_object())
-    return fail(where + ".geometry", "missing or not an object");
-  const std::string gtype = geometry->value("type", std::string());
-  if (gtype != "Polygon" && gtype != "MultiPolygon")
-    return fail(where + ".geometry.type", "must be \"Polygon\" or \"MultiPolygon\", got " +
-                                              geometry->value("type", json()).dump());
-  const auto coords = geometry->find("coordinates");
-  const std::string cwhere = where + ".geometry.coordinates";
-  if (coords == geometry->end()) return fail(cwhere, "missing");
-  if (!coords->is_array()) return fail(cwhere, "must be an array");
-
-  auto add_polygon = [&](const json& poly, const std::string& pwhere) -> Expected<void> {
-    if (!poly.is_array() || poly.empty())
-      return fail(pwhere, "polygon must be a non-empty array of rings");
-    for (std::size_t r = 0; r < poly.size(); ++r) {
-      auto ring = parse_coast_ring(poly[r], pwhere + "[" + std::to_string(r) + "]");
-      if (!ring) return std::unexpected(ring.error());
-      out.push_back(std::move(*ring));
-    }
-    return {};
-  };
-  if (gtype == "Polygon") return add_polygon(*coords, cwhere);
-  for (std::size_t p = 0; p < coords->size(); ++p)
-    if (auto ok = add_polygon((*coords)[p], cwhere + "[" + std::to_string(p) + "]"); !ok)
-      return std::unexpected(ok.error());
-  return {};
+  return out;
 }
 
 }  // namespace
 
 Expected<std::vector<Ring>> parse_coastlines_geojson(const std::string& text,
                                                      const std::string& source) {
-  json root;
-  try {
-    root = json::parse(text);
-  } catch (const json::parse_error& e) {
-    return fail(source, std::string("not valid JSON: ") + e.what());
-  }
-  if (!root.is_object() || root.value("type", json()) != "FeatureCollection")
-    return fail(source + ": type", "must be \"FeatureCollection\"");
-  const auto features = root.find("features");
-  if (features == root.end() || !features->is_array())
-    return fail(source + ": features", "missing or not an array");
-  std::vector<Ring> rings;
-  for (std::size_t i = 0; i < features->size(); ++i)
-    if (auto ok = parse_coast_feature((*features)[i],
-                                      source + ": features[" + std::to_string(i) + "]", rings);
-        !ok)
-      return std::unexpected(ok.error());
-  return rings;
+  return as_rings(warn::parse_geojson_rings(text, source));
 }
 
 Expected<std::vector<Ring>> load_coastlines_geojson(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return fail(path, "cannot open");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_coastlines_geojson(text.str(), path);
+  return as_rings(warn::load_geojson_rings(path));
 }
 
 }  // namespace trilink::exercise::report

@@ -51,9 +51,9 @@ struct PathSample {
 
 // A trajectory: a launch's truth, or a track (national or system).
 struct Path {
-  std::string label;  // "F06 truth", "JPN track 3", "system track 1"
-  std::string kind;   // "truth", "national", "system"
-  std::string nation; // for national tracks: "JPN", "KOR", "USA"; "" otherwise
+  std::string label;   // "F06 truth", "JPN track 3", "system track 1"
+  std::string kind;    // "truth", "national", "system"
+  std::string nation;  // for national tracks: "JPN", "KOR", "USA"; "" otherwise
   std::vector<PathSample> samples;
 };
 
@@ -75,8 +75,8 @@ struct PointMark {
 
 // One event of one nation in one run.
 struct TimelineEvent {
-  std::string name;                // "first_detection", "first_track", "launch_alert", ...
-  std::optional<double> t_s;       // seconds after that launch's lift-off; nullopt: never
+  std::string name;           // "first_detection", "first_track", "launch_alert", ...
+  std::optional<double> t_s;  // seconds after that launch's lift-off; nullopt: never
 };
 
 struct NationTimeline {

@@ -23,6 +23,7 @@ struct Geodetic {
   static Geodetic from_deg(double lat_deg, double lon_deg, double h_m = 0.0);
   double lat_deg() const;
   double lon_deg() const;
+  bool operator==(const Geodetic&) const = default;
 };
 
 struct Ecef {

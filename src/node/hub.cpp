@@ -52,7 +52,7 @@ TrackView Hub::view(const share::SystemTrack& s) {
   return v;
 }
 
-void Hub::release(Recipient& r, share::Message m, geo::UtcTime now, Outbox& out) {
+void Hub::release(Recipient& r, share::Message m, Outbox& out) {
   share::Header& h = share::header(m);
   if (!h.releasability.contains(r.nation)) return;  // the policy does not release it to r
   h.originator = share::Originator{share::Nation::USA, config_.name, std::nullopt};
@@ -64,7 +64,6 @@ void Hub::release(Recipient& r, share::Message m, geo::UtcTime now, Outbox& out)
   rec.sequence = h.sequence;
   rec.time_of_validity = h.time_of_validity;
   rec.label = h.releasability;
-  (void)now;
   ++counters_.released;
   out.push_back({r.node, std::move(m), rec});
 }
@@ -87,7 +86,7 @@ void Hub::release_tracks(geo::UtcTime now, bool only_due, std::optional<std::uin
                        now.seconds_since(it->second.first) >= config_.release_interval_s - 1e-9;
       if (only_due && !due) continue;
       r.released[s.system_track_id] = {now, s.status};
-      release(r, s, now, out);
+      release(r, s, out);
     }
   }
 }
@@ -145,14 +144,14 @@ Outbox Hub::tick(geo::UtcTime now) {
       }
       if (p.launch) {
         p.launch->header.releasability = v.header.releasability;
-        release(r, *p.launch, at, out);
+        release(r, *p.launch, out);
       }
       if (p.impact) {
         p.impact->header.releasability = v.header.releasability;
-        release(r, *p.impact, at, out);
+        release(r, *p.impact, out);
       }
     }
-    for (auto& a : r.alerts->step(at, situations)) release(r, std::move(a.alert), at, out);
+    for (auto& a : r.alerts->step(at, situations)) release(r, std::move(a.alert), out);
   }
   return out;
 }

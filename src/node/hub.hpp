@@ -77,7 +77,7 @@ class Hub {
     std::uint64_t view_version = 0;
   };
   const std::vector<share::SystemTrack>& view_of(Recipient& r);
-  void release(Recipient& r, share::Message m, geo::UtcTime now, Outbox& out);
+  void release(Recipient& r, share::Message m, Outbox& out);
   void release_tracks(geo::UtcTime now, bool only_due, std::optional<std::uint64_t> only_id,
                       Outbox& out);
   static TrackView view(const share::SystemTrack& s);

@@ -1,6 +1,7 @@
 #include "node/national_node.hpp"
 
 #include <cmath>
+#include <set>
 
 #include "flight/trajectory.hpp"
 #include "share/boundary.hpp"
@@ -80,10 +81,9 @@ share::LocalTrack NationalNode::local_track(const NationalTracker::TrackT& t) {
   m.covariance = g.P.topLeftCorner<6, 6>();
   m.covariance = 0.5 * (m.covariance + m.covariance.transpose()).eval();
   m.status = share_status(t.status);
-  for (std::uint32_t i = 0; i < config_.radars.size(); ++i)
-    if (i == t.last_sensor)
-      m.sensors.push_back(
-          share::SensorInfo{i, config_.radars[i].name, geo::to_ecef(config_.radars[i].site).r_m});
+  // The radar that last updated it (known inside the nation only).
+  const auto& radar = config_.radars[t.last_sensor];
+  m.sensors.push_back(share::SensorInfo{t.last_sensor, radar.name, geo::to_ecef(radar.site).r_m});
   return m;
 }
 
@@ -92,11 +92,14 @@ void NationalNode::report(const NationalTracker::TrackT& t, double now_s, Outbox
   r.last_report_s = now_s;
   r.last = local_track(t);
   ++counters_.tracks_reported;
-  out.push_back({display_peer, r.last, std::nullopt});
-  if (!config_.hub.empty()) {
-    auto shared = share::cross_boundary(r.last);
-    if (shared) out.push_back({config_.hub, std::move(*shared), std::nullopt});
-  }
+  publish(r.last, out);
+}
+
+void NationalNode::publish(const share::LocalTrack& t, Outbox& out) const {
+  out.push_back({display_peer, t, std::nullopt});
+  if (config_.hub.empty()) return;
+  if (auto shared = share::cross_boundary(t))
+    out.push_back({config_.hub, std::move(*shared), std::nullopt});
 }
 
 Outbox NationalNode::on_look(std::uint32_t sensor_id, geo::UtcTime t,
@@ -150,22 +153,18 @@ Outbox NationalNode::tick(geo::UtcTime now) {
   Outbox out;
   const double now_s = now.seconds_since(config_.epoch);
   // Tracks that ended since the last tick: reported once more as dropped.
+  std::set<std::uint64_t> alive;
+  for (const auto& tr : tracker_.tracks())
+    if (tr.status != track::TrackStatus::dropped) alive.insert(tr.id);
   for (auto it = reported_.begin(); it != reported_.end();) {
-    bool alive = false;
-    for (const auto& tr : tracker_.tracks())
-      if (tr.id == it->first && tr.status != track::TrackStatus::dropped) alive = true;
-    if (alive) {
+    if (alive.contains(it->first)) {
       ++it;
       continue;
     }
     share::LocalTrack last = it->second.last;
     stamp(last.header, last.header.time_of_validity);
     last.status = share::TrackStatus::dropped;
-    out.push_back({display_peer, last, std::nullopt});
-    if (!config_.hub.empty()) {
-      auto shared = share::cross_boundary(last);
-      if (shared) out.push_back({config_.hub, std::move(*shared), std::nullopt});
-    }
+    publish(last, out);
     products_.forget(it->first);
     burnout_.forget(it->first);
     it = reported_.erase(it);

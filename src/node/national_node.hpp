@@ -73,6 +73,8 @@ class NationalNode {
   };
   share::LocalTrack local_track(const NationalTracker::TrackT& t);
   void report(const NationalTracker::TrackT& t, double now_s, Outbox& out);
+  // To the display, and (sensor identity removed) to the hub when sharing.
+  void publish(const share::LocalTrack& t, Outbox& out) const;
   void stamp(share::Header& h, geo::UtcTime t);
   TrackView view(const NationalTracker::TrackT& t) const;
 

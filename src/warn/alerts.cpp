@@ -228,16 +228,11 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
     close_by_clock(now, id, r, out);
     if (!usable || r.state == TrackAlertState::closed) continue;
 
-    const bool same =
-        r.hits_for && r.hits_for->first == t->time_of_impact &&
-        r.hits_for->second.centre.lat_rad == t->ellipse.centre.lat_rad &&
-        r.hits_for->second.centre.lon_rad == t->ellipse.centre.lon_rad &&
-        r.hits_for->second.semi_major_m == t->ellipse.semi_major_m &&
-        r.hits_for->second.semi_minor_m == t->ellipse.semi_minor_m &&
-        r.hits_for->second.major_axis_azimuth_rad == t->ellipse.major_axis_azimuth_rad;
+    const auto key = std::make_pair(t->time_of_impact, t->ellipse);
+    const bool same = r.hits_for == key;
     if (!same) {
       r.hits = hits(*t);
-      r.hits_for = std::make_pair(t->time_of_impact, t->ellipse);
+      r.hits_for = key;
     }
     Assessment a = assess(now, *t, r.hits);
     if (r.state == TrackAlertState::detected) {

@@ -201,9 +201,46 @@ Expected<std::vector<geo::Geodetic>> parse_ring(const json& j, const std::string
   return ring;
 }
 
-Expected<ProtectedArea> parse_feature(const json& f, const std::string& where) {
+Expected<void> check_feature(const json& f, const std::string& where) {
   if (!f.is_object()) return fail(where, "feature must be an object, got " + type_name(f));
   if (f.value("type", json()) != "Feature") return fail(where + ".type", "must be \"Feature\"");
+  return {};
+}
+
+// The rings of a feature's Polygon or MultiPolygon geometry, appended to `rings`.
+Expected<void> parse_geometry(const json& f, const std::string& where,
+                              std::vector<std::vector<geo::Geodetic>>& rings) {
+  const auto geometry = f.find("geometry");
+  if (geometry == f.end() || !geometry->is_object())
+    return fail(where + ".geometry", "missing or not an object");
+  const std::string gtype = geometry->value("type", std::string());
+  if (gtype != "Polygon" && gtype != "MultiPolygon")
+    return fail(where + ".geometry.type", "must be \"Polygon\" or \"MultiPolygon\", got " +
+                                              geometry->value("type", json()).dump());
+  const auto coords = geometry->find("coordinates");
+  const std::string cwhere = where + ".geometry.coordinates";
+  if (coords == geometry->end()) return fail(cwhere, "missing");
+  if (!coords->is_array() || coords->empty()) return fail(cwhere, "must be a non-empty array");
+
+  auto add_polygon = [&](const json& poly, const std::string& pwhere) -> Expected<void> {
+    if (!poly.is_array() || poly.empty())
+      return fail(pwhere, "polygon must be a non-empty array of rings");
+    for (std::size_t r = 0; r < poly.size(); ++r) {
+      auto ring = parse_ring(poly[r], pwhere + "[" + std::to_string(r) + "]");
+      if (!ring) return std::unexpected(ring.error());
+      rings.push_back(std::move(*ring));
+    }
+    return {};
+  };
+  if (gtype == "Polygon") return add_polygon(*coords, cwhere);
+  for (std::size_t p = 0; p < coords->size(); ++p)
+    if (auto ok = add_polygon((*coords)[p], cwhere + "[" + std::to_string(p) + "]"); !ok)
+      return std::unexpected(ok.error());
+  return {};
+}
+
+Expected<ProtectedArea> parse_feature(const json& f, const std::string& where) {
+  if (auto ok = check_feature(f, where); !ok) return std::unexpected(ok.error());
   ProtectedArea area;
   const auto props = f.find("properties");
   if (props == f.end() || !props->is_object())
@@ -223,43 +260,12 @@ Expected<ProtectedArea> parse_feature(const json& f, const std::string& where) {
       return fail(where + ".properties.buffer_m", "must be a number >= 0, got " + buffer->dump());
     area.buffer_m = buffer->get<double>();
   }
-
-  const auto geometry = f.find("geometry");
-  if (geometry == f.end() || !geometry->is_object())
-    return fail(where + ".geometry", "missing or not an object");
-  const std::string gtype = geometry->value("type", std::string());
-  if (gtype != "Polygon" && gtype != "MultiPolygon")
-    return fail(where + ".geometry.type", "must be \"Polygon\" or \"MultiPolygon\", got " +
-                                              geometry->value("type", json()).dump());
-  const auto coords = geometry->find("coordinates");
-  const std::string cwhere = where + ".geometry.coordinates";
-  if (coords == geometry->end()) return fail(cwhere, "missing");
-  if (!coords->is_array() || coords->empty()) return fail(cwhere, "must be a non-empty array");
-
-  auto add_polygon = [&](const json& poly, const std::string& pwhere) -> Expected<void> {
-    if (!poly.is_array() || poly.empty())
-      return fail(pwhere, "polygon must be a non-empty array of rings");
-    for (std::size_t r = 0; r < poly.size(); ++r) {
-      auto ring = parse_ring(poly[r], pwhere + "[" + std::to_string(r) + "]");
-      if (!ring) return std::unexpected(ring.error());
-      area.rings.push_back(std::move(*ring));
-    }
-    return {};
-  };
-  if (gtype == "Polygon") {
-    if (auto ok = add_polygon(*coords, cwhere); !ok) return std::unexpected(ok.error());
-  } else {
-    for (std::size_t p = 0; p < coords->size(); ++p)
-      if (auto ok = add_polygon((*coords)[p], cwhere + "[" + std::to_string(p) + "]"); !ok)
-        return std::unexpected(ok.error());
-  }
+  if (auto ok = parse_geometry(f, where, area.rings); !ok) return std::unexpected(ok.error());
   return area;
 }
 
-}  // namespace
-
-Expected<std::vector<ProtectedArea>> parse_areas_geojson(const std::string& text,
-                                                         const std::string& source) {
+// The features array of a FeatureCollection.
+Expected<json> parse_collection(const std::string& text, const std::string& source) {
   json root;
   try {
     root = json::parse(text);
@@ -271,6 +277,23 @@ Expected<std::vector<ProtectedArea>> parse_areas_geojson(const std::string& text
   const auto features = root.find("features");
   if (features == root.end() || !features->is_array())
     return fail(source + ": features", "missing or not an array");
+  return std::move(*features);
+}
+
+Expected<std::string> read_text(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return fail(path, "cannot open");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+Expected<std::vector<ProtectedArea>> parse_areas_geojson(const std::string& text,
+                                                         const std::string& source) {
+  const auto features = parse_collection(text, source);
+  if (!features) return std::unexpected(features.error());
   std::vector<ProtectedArea> areas;
   areas.reserve(features->size());
   for (std::size_t i = 0; i < features->size(); ++i) {
@@ -282,11 +305,29 @@ Expected<std::vector<ProtectedArea>> parse_areas_geojson(const std::string& text
 }
 
 Expected<std::vector<ProtectedArea>> load_areas_geojson(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return fail(path, "cannot open");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_areas_geojson(text.str(), path);
+  const auto text = read_text(path);
+  if (!text) return std::unexpected(text.error());
+  return parse_areas_geojson(*text, path);
+}
+
+Expected<std::vector<std::vector<geo::Geodetic>>> parse_geojson_rings(const std::string& text,
+                                                                      const std::string& source) {
+  const auto features = parse_collection(text, source);
+  if (!features) return std::unexpected(features.error());
+  std::vector<std::vector<geo::Geodetic>> rings;
+  for (std::size_t i = 0; i < features->size(); ++i) {
+    const std::string where = source + ": features[" + std::to_string(i) + "]";
+    if (auto ok = check_feature((*features)[i], where); !ok) return std::unexpected(ok.error());
+    if (auto ok = parse_geometry((*features)[i], where, rings); !ok)
+      return std::unexpected(ok.error());
+  }
+  return rings;
+}
+
+Expected<std::vector<std::vector<geo::Geodetic>>> load_geojson_rings(const std::string& path) {
+  const auto text = read_text(path);
+  if (!text) return std::unexpected(text.error());
+  return parse_geojson_rings(*text, path);
 }
 
 std::string to_geojson(const std::vector<ProtectedArea>& areas) {

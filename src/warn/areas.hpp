@@ -105,6 +105,11 @@ Expected<std::vector<ProtectedArea>> parse_areas_geojson(const std::string& text
                                                          const std::string& source);
 // Reads `path` and parses it (the only function of warn/ that touches a file).
 Expected<std::vector<ProtectedArea>> load_areas_geojson(const std::string& path);
+// Every ring of every feature of a FeatureCollection of Polygon/MultiPolygon features, whatever
+// their properties (outlines for a map), with the same checks and error paths as above.
+Expected<std::vector<std::vector<geo::Geodetic>>> parse_geojson_rings(const std::string& text,
+                                                                      const std::string& source);
+Expected<std::vector<std::vector<geo::Geodetic>>> load_geojson_rings(const std::string& path);
 // Writes a FeatureCollection that parse_areas_geojson reads back; rings are grouped into
 // MultiPolygon polygons (outer ring then its holes) by nesting depth.
 std::string to_geojson(const std::vector<ProtectedArea>& areas);

@@ -37,6 +37,7 @@ struct ImpactEllipse {
   double semi_major_m = 0.0;
   double semi_minor_m = 0.0;
   double major_axis_azimuth_rad = 0.0;
+  bool operator==(const ImpactEllipse&) const = default;
 };
 
 ImpactEllipse ellipse_of(const share::ImpactPrediction& p);
