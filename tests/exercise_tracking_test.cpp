@@ -116,9 +116,9 @@ TEST(NationalTracking, LoftedIcbmMonteCarlo) {
   const MonteCarlo mc = monte_carlo("f06.yaml", 10);
   ASSERT_EQ(mc.runs_with_prediction, 10);
   EXPECT_GE(mc.first_ellipse_held, 9);
-  // Measured 1.31: the 1.3 is not met on the lofted ICBMs yet (the bound estimates
-  // the radar biases jointly; the tracker only considers them). A guard against regression.
-  EXPECT_LE(mc.rmse_over_pcrlb(), 1.5);
+  // Measured 1.02 (seeds 1-10): past burnout the track estimates the radar biases and
+  // coasts through the half hour out of coverage instead of starting afresh.
+  EXPECT_LE(mc.rmse_over_pcrlb(), 1.3);
   EXPECT_EQ(mc.breaks, 0u);
   EXPECT_GE(static_cast<double>(mc.position_nees_inside) / mc.nees_updates, 0.90);
   EXPECT_FALSE(mc.prediction_during_boost);

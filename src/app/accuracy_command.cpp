@@ -20,6 +20,7 @@ struct LaunchTally {
   double se_position = 0.0, bound_sq = 0.0;
   int predictions = 0, first_ellipse_held = 0;
   std::size_t breaks = 0, id_swaps = 0, nees = 0, nees_position_in = 0, nees_in = 0;
+  double nees_sum = 0.0, nees_position_sum = 0.0, nees_velocity_sum = 0.0;
   std::vector<double> launch_errors_m;
   std::vector<double> first_track_s;
 };
@@ -77,6 +78,9 @@ void add_accuracy_command(CLI::App& app, int& exit_code) {
           ++t.nees;
           t.nees_position_in += n.nees_position >= kChi2Lo3 && n.nees_position <= kChi2Hi3;
           t.nees_in += n.nees >= kChi2Lo6 && n.nees <= kChi2Hi6;
+          t.nees_sum += n.nees;
+          t.nees_position_sum += n.nees_position;
+          t.nees_velocity_sum += n.nees_velocity;
         }
       }
     }
@@ -105,6 +109,9 @@ void add_accuracy_command(CLI::App& app, int& exit_code) {
       j["nees_updates"] = t.nees;
       j["position_nees_in_band"] = t.nees ? double(t.nees_position_in) / t.nees : 0.0;
       j["nees_in_band"] = t.nees ? double(t.nees_in) / t.nees : 0.0;
+      j["nees_mean"] = t.nees ? t.nees_sum / t.nees : 0.0;                    // 6 when consistent
+      j["position_nees_mean"] = t.nees ? t.nees_position_sum / t.nees : 0.0;  // 3
+      j["velocity_nees_mean"] = t.nees ? t.nees_velocity_sum / t.nees : 0.0;  // 3
       j["launch_reports_within_10km"] = std::count_if(
           t.launch_errors_m.begin(), t.launch_errors_m.end(), [](double e) { return e <= 10e3; });
       j["median_launch_error_km"] = median(t.launch_errors_m) / 1e3;

@@ -18,16 +18,24 @@ namespace {
 using Dyn = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic>;
 
 constexpr double kLaunchReportAxis_m = 5e3;
+// Midcourse errors count while the missile is tracked: the track's last measurement at most
+// this long ago. Past burnout a track coasts through gaps in coverage, where its error is
+// that of a prediction, not of tracking.
+constexpr double kTrackedWithin_s = 20.0;
 
-// PCRLB position bound (m) at the requested times, for one launch. The recursion runs on a
-// scaled state (position in km, velocity in 100 m/s, each bias in units of its own prior
-// sigma; radars without bias get no bias state) so that the information matrix stays well
-// conditioned: in metres and radians its entries span some 24 orders of magnitude and the
-// Cholesky solves lose everything.
+// PCRLB position bound (m) at the requested times, for one launch, under the tracker's own
+// models: during the true boost the thrust acceleration is an unknown random walk (the boost
+// mode's jerk noise), after burnout it is gone (the mode sequence is known to the bound:
+// Hernandez, Ristic et al. use the same conditioning for manoeuvring targets) and the
+// ballistic mode's velocity noise drives the state. The recursion runs on a scaled state
+// [p, v, a, biases] (position in km, velocity in 100 m/s, acceleration in 10 m/s^2, each bias
+// in units of its own prior sigma; radars without bias get no bias state) so that the
+// information matrix stays well conditioned: in metres and radians its entries span some 24
+// orders of magnitude and the Cholesky solves lose everything.
 std::vector<double> pcrlb_bounds(const Scenario& s, const Simulation& sim, const TrackingRun& run,
                                  std::size_t launch, const std::vector<double>& times) {
   std::vector<double> out(times.size(), std::nan(""));
-  constexpr double pos_unit = 1e3, vel_unit = 100.0;
+  constexpr double pos_unit = 1e3, vel_unit = 100.0, acc_unit = 10.0;
   // Bias states: (radar, component, sigma) for every selected radar with a bias.
   std::vector<std::array<int, 3>> bias_index(s.radars.size(), {-1, -1, -1});
   std::vector<double> bias_sigma;
@@ -37,13 +45,14 @@ std::vector<double> pcrlb_bounds(const Scenario& s, const Simulation& sim, const
     const double sig[3] = {p.bias_sigma_range_m, p.bias_sigma_az_rad, p.bias_sigma_el_rad};
     for (int c = 0; c < 3; ++c)
       if (sig[c] > 0.0) {
-        bias_index[r][c] = 6 + static_cast<int>(bias_sigma.size());
+        bias_index[r][c] = 9 + static_cast<int>(bias_sigma.size());
         bias_sigma.push_back(sig[c]);
       }
   }
-  const int n = 6 + static_cast<int>(bias_sigma.size());
+  const int n = 9 + static_cast<int>(bias_sigma.size());
   const Launch& l = s.launches[launch];
   const auto& traj = l.shaped.flight.trajectory;
+  const double launch_t = l.time.seconds_since(s.start);
   // From the launch's first detection by the nation, with a diffuse prior.
   double t0 = 1e300;
   for (const auto& d : sim.detections)
@@ -54,16 +63,22 @@ std::vector<double> pcrlb_bounds(const Scenario& s, const Simulation& sim, const
     }
   if (t0 == 1e300) return out;
 
+  const track::Imm filter = national_filter();
   Dyn P0 = Dyn::Identity(n, n);
   P0.diagonal().head<3>().setConstant(100.0 * 100.0);    // (100 km)^2
   P0.diagonal().segment<3>(3).setConstant(30.0 * 30.0);  // (3 km/s)^2
+  const double a0 = filter.boost.initial_accel_sigma_mps2 / acc_unit;
+  P0.diagonal().segment<3>(6).setConstant(a0 * a0);
   auto bound = metrics::Pcrlb<Eigen::Dynamic>::from_covariance(P0);
-  track::BallisticDynamics dyn;
-  const double q_v = national_filter().ballistic.q_vel_m2ps3;
+  const track::BallisticDynamics& dyn = filter.ballistic.dynamics;
   double t = t0;
+  Eigen::VectorXd unit = Eigen::VectorXd::Ones(n);  // scaled = physical / unit
+  unit.head<3>().setConstant(pos_unit);
+  unit.segment<3>(3).setConstant(vel_unit);
+  unit.segment<3>(6).setConstant(acc_unit);
 
   const auto truth9 = [&](double at) {
-    const auto e = traj.ecef_at(at - l.time.seconds_since(s.start));
+    const auto e = traj.ecef_at(at - launch_t);
     track::Vec<9> x;
     x << e.r_m, e.v_mps, track::Vec3::Zero();
     return x;
@@ -72,21 +87,25 @@ std::vector<double> pcrlb_bounds(const Scenario& s, const Simulation& sim, const
   const auto predict = [&](metrics::Pcrlb<Eigen::Dynamic>& b, double from, double to) {
     const double dt = to - from;
     if (dt <= 0.0) return;
-    const track::Mat9 A = dyn.jacobian(truth9(0.5 * (from + to)), false);
-    const Eigen::Matrix<double, 6, 6> Adt = A.topLeftCorner<6, 6>() * dt;
-    Eigen::Matrix<double, 6, 6> F6 =
-        Eigen::Matrix<double, 6, 6>::Identity() + Adt + Adt * Adt / 2.0 + Adt * Adt * Adt / 6.0;
-    F6.topRightCorner<3, 3>() *= vel_unit / pos_unit;
-    F6.bottomLeftCorner<3, 3>() *= pos_unit / vel_unit;
+    const double mid = 0.5 * (from + to);
+    const bool boosting = mid - launch_t < traj.burnout_s;
+    const track::Mat9 Adt = dyn.jacobian(truth9(mid), boosting) * dt;
+    const track::Mat9 F9 = track::Mat9::Identity() + Adt + Adt * Adt / 2.0 + Adt * Adt * Adt / 6.0;
+    const track::Mat9 Q9 =
+        boosting ? filter.boost.process_noise(dt) : filter.ballistic.process_noise(dt);
     Dyn F = Dyn::Identity(n, n);
-    F.topLeftCorner(6, 6) = F6;
     Dyn Q = Dyn::Zero(n, n);
-    for (int i = 0; i < 3; ++i) {
-      Q(i, i) = q_v * dt * dt * dt / 3.0 / (pos_unit * pos_unit);
-      Q(i, 3 + i) = Q(3 + i, i) = q_v * dt * dt / 2.0 / (pos_unit * vel_unit);
-      Q(3 + i, 3 + i) = q_v * dt / (vel_unit * vel_unit);
-    }
+    for (int i = 0; i < 9; ++i)
+      for (int j = 0; j < 9; ++j) {
+        F(i, j) = F9(i, j) * unit(j) / unit(i);
+        Q(i, j) = Q9(i, j) / (unit(i) * unit(j));
+      }
     b.predict(F, Q);
+  };
+  // In steps of at most 10 s (F's Taylor series), as the tracker predicts.
+  const auto advance = [&](metrics::Pcrlb<Eigen::Dynamic>& b, double from, double to) {
+    for (; to - from > 10.0; from += 10.0) predict(b, from, from + 10.0);
+    predict(b, from, to);
   };
 
   std::size_t next_time = 0;
@@ -94,7 +113,7 @@ std::vector<double> pcrlb_bounds(const Scenario& s, const Simulation& sim, const
     for (; next_time < times.size() && times[next_time] <= until; ++next_time) {
       if (times[next_time] < t0) continue;
       auto copy = bound;
-      predict(copy, t, times[next_time]);
+      advance(copy, t, times[next_time]);
       out[next_time] = copy.position_rmse_bound_m() * pos_unit;
     }
   };
@@ -105,7 +124,7 @@ std::vector<double> pcrlb_bounds(const Scenario& s, const Simulation& sim, const
     const double td = d.t.seconds_since(s.start);
     if (td < t0) continue;
     emit_until(td);
-    predict(bound, t, td);
+    advance(bound, t, td);
     t = td;
     const auto& p = s.radars[d.radar_index];
     const track::RangeAzEl model(p.site,
@@ -185,6 +204,7 @@ std::vector<LaunchAccuracy> assess(const Scenario& s, const Simulation& sim,
     for (const auto& [t_s, ts] : best_at) {
       const double since = t_s - launch_t;
       if (since < traj.burnout_s + 30.0 || since > traj.impact_s) continue;
+      if (ts->since_update_s > kTrackedWithin_s) continue;  // coasting out of coverage
       if (traj.geodetic_at(since).h_m < 100e3) continue;
       mid.push_back(ts);
       times.push_back(ts->t_s);

@@ -40,15 +40,28 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
   NationalTracker tracker = node::make_national_tracker(selected, options.consider_biases);
 
   double next_sample = 0.0;
+  std::vector<std::uint64_t> burnt_out;
   const auto sample_until = [&](double t_s) {
     for (; next_sample <= t_s; next_sample += sample_interval_s) {
       const auto truths = airborne(s, s.start.plus_seconds(next_sample));
+      // Burnout (judged from the tracker alone): past it a track is ballistic for good.
+      burnt_out.clear();
+      for (const auto& tr : tracker.tracks()) {
+        if (tr.status == track::TrackStatus::tentative) continue;
+        const bool before = burnout.burnt_out(tr.id);
+        if (burnout.update(tr.id, next_sample, tr.created_s,
+                           tracker.filter().manoeuvre_probability(tr.state)) &&
+            !before)
+          burnt_out.push_back(tr.id);
+      }
+      for (const auto id : burnt_out) tracker.end_manoeuvres(id);
       for (const auto& tr : tracker.tracks()) {
         if (tr.status == track::TrackStatus::tentative) continue;
         TrackSample ts;
         ts.t_s = next_sample;
         ts.track_id = tr.id;
         ts.status = tr.status;
+        ts.since_update_s = next_sample - tr.last_update_s;
         ts.estimate = tracker.predict(tr, next_sample);
         ts.boost_probability = tracker.filter().manoeuvre_probability(tr.state);
         double best = std::numeric_limits<double>::infinity();
@@ -61,9 +74,7 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
         if (ts.truth < 0 || options.prediction_interval_s <= 0.0) continue;
         const Launch& truth_launch = s.launches[static_cast<std::size_t>(ts.truth)];
         const auto& traj = truth_launch.shaped.flight.trajectory;
-        const bool ballistic =
-            burnout.update(tr.id, next_sample, tr.created_s, ts.boost_probability);
-        if (!ballistic) {
+        if (!burnout.burnt_out(tr.id)) {
           LaunchSample ls;
           ls.t_s = next_sample;
           ls.track_id = tr.id;

@@ -27,6 +27,7 @@ struct TrackSample {
   double t_s = 0.0;  // since scenario start
   std::uint64_t track_id = 0;
   track::TrackStatus status = track::TrackStatus::confirmed;
+  double since_update_s = 0.0;  // time since its last measurement
   track::Gaussian<9> estimate;
   double boost_probability = 0.0;
   std::int64_t truth = -1;  // launch index, or -1

@@ -127,13 +127,20 @@ Outbox NationalNode::on_look(std::uint32_t sensor_id, geo::UtcTime t,
   }
   const double t_s = t.seconds_since(config_.epoch);
   tracker_.process(sensor_id, t_s, scan);
+  std::vector<std::uint64_t> burnt_out;
   for (const auto& tr : tracker_.tracks()) {
     if (tr.status != track::TrackStatus::confirmed || tr.last_update_s != t_s) continue;
-    burnout_.update(tr.id, t_s, tr.created_s, tracker_.filter().manoeuvre_probability(tr.state));
+    const bool before = burnout_.burnt_out(tr.id);
+    if (burnout_.update(tr.id, t_s, tr.created_s,
+                        tracker_.filter().manoeuvre_probability(tr.state)) &&
+        !before)
+      burnt_out.push_back(tr.id);
     const auto it = reported_.find(tr.id);
     if (it == reported_.end() || t_s - it->second.last_report_s >= config_.report_interval_s - 1e-9)
       report(tr, t_s, out);
   }
+  // Past burnout a track is ballistic for good (it may then coast through coverage gaps).
+  for (const auto id : burnt_out) tracker_.end_manoeuvres(id);
   return out;
 }
 

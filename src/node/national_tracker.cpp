@@ -14,6 +14,10 @@ track::TrackerConfig national_tracker_config() {
   c.delete_misses = 30;
   c.max_position_sigma_m = 20e3;
   c.max_coast_s = 20.0;
+  // Past burnout a track is predictable: it coasts through the gaps in coverage (a lofted
+  // ICBM climbs out of every radar's range for half an hour) until its sigma outgrows
+  // max_position_sigma_m or it comes down.
+  c.max_coast_predictable_s = 3600.0;
   c.grid_cell_m = 20e3;
   return c;
 }
@@ -22,7 +26,7 @@ track::Imm national_filter() {
   track::Imm imm;
   imm.boost.q_vel_m2ps3 = 1.0;
   imm.boost.q_jerk_m2ps5 = 50.0;
-  imm.ballistic.q_vel_m2ps3 = 1.0;
+  imm.ballistic.q_vel_m2ps3 = 1e-6;
   // Re-entry drag at a nominal ballistic coefficient (re-entry vehicles: 5 000-15 000 kg/m^2).
   imm.boost.dynamics.beta_kgpm2 = 8000.0;
   imm.ballistic.dynamics.beta_kgpm2 = 8000.0;
@@ -33,7 +37,7 @@ NationalTracker make_national_tracker(std::span<const sensor::RadarParams> radar
                                       bool consider_biases) {
   track::Imm filter = national_filter();
   filter.bias_slots = consider_biases ? static_cast<int>(radars.size()) : 0;
-  NationalTracker tracker(filter, national_tracker_config());
+  std::vector<track::RangeAzEl> models;
   int slot = 0;
   for (const auto& p : radars) {
     track::Coverage cov{p.boresight_az_rad, p.half_sector_rad, p.min_el_rad - 0.02, p.max_el_rad,
@@ -45,9 +49,12 @@ NationalTracker make_national_tracker(std::span<const sensor::RadarParams> radar
                            p.bias_sigma_az_rad * p.bias_sigma_az_rad,
                            p.bias_sigma_el_rad * p.bias_sigma_el_rad);
       model.with_bias(slot++, b2.asDiagonal());
+      filter.bias_prior.push_back(b2.asDiagonal());
     }
-    tracker.add_sensor(model);
+    models.push_back(model);
   }
+  NationalTracker tracker(filter, national_tracker_config());
+  for (auto& m : models) tracker.add_sensor(std::move(m));
   return tracker;
 }
 

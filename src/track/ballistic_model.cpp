@@ -39,14 +39,21 @@ void add_process_noise(Mat9& P, double dt, double q_v, double q_j) {
   }
 }
 
+// In steps of at most max_covariance_step_s: Phi's Taylor series holds over seconds, not
+// over the tens of minutes a ballistic track may coast.
 Gaussian<9> predict_with(const BallisticDynamics& dyn, const Gaussian<9>& g, double dt,
                          bool with_thrust, double q_v, double q_j) {
-  Gaussian<9> out;
   if (dt == 0.0) return g;
-  out.x = dyn.propagate(g.x, dt, with_thrust);
-  const Mat9 Phi = dyn.transition(g.x, dt, with_thrust);
-  out.P = Phi * g.P * Phi.transpose();
-  add_process_noise(out.P, std::abs(dt), q_v, q_j);
+  const int steps =
+      std::max(1, static_cast<int>(std::ceil(std::abs(dt) / dyn.max_covariance_step_s)));
+  const double h = dt / steps;
+  Gaussian<9> out = g;
+  for (int i = 0; i < steps; ++i) {
+    const Mat9 Phi = dyn.transition(out.x, h, with_thrust);
+    out.x = dyn.propagate(out.x, h, with_thrust);
+    out.P = Phi * out.P * Phi.transpose();
+    add_process_noise(out.P, std::abs(h), q_v, q_j);
+  }
   symmetrize<9>(out.P);
   return out;
 }

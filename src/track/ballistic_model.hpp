@@ -11,7 +11,7 @@
 // is propagated with RK4 in steps of at most `max_step_s`; the covariance with
 // Phi = I + A dt + A^2 dt^2/2 + A^3 dt^3/6, A the Jacobian at the mid-interval state
 // (gravity gradient mu/r^3 (3 r^ r^' - I), Coriolis, centrifugal; drag's dependence left
-// to process noise).
+// to process noise), in steps of at most 10 s (a ballistic track may coast for minutes).
 //
 // Process noise (per axis, discretised white noise, Bar-Shalom et al. 2001 §6.2):
 //   velocity noise q_v (m^2/s^3): [dt^3/3 dt^2/2; dt^2/2 dt] on (p, v) - unmodelled forces;
@@ -30,6 +30,7 @@ using Mat9 = Mat<9>;
 struct BallisticDynamics {
   double beta_kgpm2 = 0.0;  // nominal ballistic coefficient for drag; 0 = no drag
   double max_step_s = 2.0;
+  double max_covariance_step_s = 10.0;  // longer predictions are made in steps of this
 
   // x' = f(x) for the given mode (with_thrust: a is integrated as constant).
   Vec9 derivative(const Vec9& x, bool with_thrust) const;

@@ -14,13 +14,60 @@ void Imm::combine(State& s) {
   symmetrize<9>(s.combined.P);
 }
 
+void Imm::prune(State& s) const {
+  if (!s.boost_ended || s.mu[0] >= prune_below) return;
+  s.mu = {0.0, 1.0};
+  s.mode[0] = s.mode[1];
+  s.bias_cross[0] = s.bias_cross[1];
+  // From now on the biases are estimated, starting from their prior: the consider filter
+  // has kept cov(x, b) exact while b's own covariance stayed the prior.
+  if (s.bias.size() == 0 && !bias_prior.empty() &&
+      static_cast<int>(bias_prior.size()) == bias_slots) {
+    s.bias = Eigen::VectorXd::Zero(3 * bias_slots);
+    s.bias_cov = Eigen::MatrixXd::Zero(3 * bias_slots, 3 * bias_slots);
+    for (int k = 0; k < bias_slots; ++k)
+      s.bias_cov.block<3, 3>(3 * k, 3 * k) = bias_prior[static_cast<std::size_t>(k)];
+  }
+}
+
+bool Imm::plausible(const State& s) const {
+  const Vec3 r = s.combined.x.head<3>();
+  const double sin_lat = r.z() / r.norm();
+  const double height_m =
+      r.norm() - geo::wgs84::a_m() * (1.0 - geo::wgs84::f() * sin_lat * sin_lat);
+  return height_m > -1e3;
+}
+
 Imm::State Imm::predict(const State& s, double dt) const {
+  // Long predictions (a coasting track) in steps: the switching, mixing and transition
+  // matrices hold over seconds.
+  const int steps = std::max(
+      1, static_cast<int>(std::ceil(std::abs(dt) / ballistic.dynamics.max_covariance_step_s)));
+  if (steps == 1) return predict_step(s, dt);
+  State out = s;
+  for (int i = 0; i < steps; ++i) out = predict_step(out, dt / steps);
+  return out;
+}
+
+Imm::State Imm::predict_step(const State& s, double dt) const {
+  const int nb = 3 * bias_slots;
+  if (s.boost_ended && s.mu[0] == 0.0) {
+    // Pruned: the ballistic mode alone.
+    State out = s;
+    out.mode[1] = ballistic.predict(s.mode[1], dt);
+    if (nb > 0)
+      out.bias_cross[1] = ballistic.dynamics.transition(s.mode[1].x, dt, false) * s.bias_cross[1];
+    out.mode[0] = out.mode[1];
+    out.bias_cross[0] = out.bias_cross[1];
+    out.combined = out.mode[1];
+    return out;
+  }
   // Markov switching over dt, then mixing (interaction) and mode-matched prediction.
   const double p01 = 1.0 - std::exp(-std::abs(dt) / boost_sojourn_s);
-  const double p10 = 1.0 - std::exp(-std::abs(dt) / ballistic_sojourn_s);
+  const double p10 = s.boost_ended ? 0.0 : 1.0 - std::exp(-std::abs(dt) / ballistic_sojourn_s);
   const double p[2][2] = {{1.0 - p01, p01}, {p10, 1.0 - p10}};
   State out;
-  const int nb = 3 * bias_slots;
+  out.boost_ended = s.boost_ended;
   for (int j = 0; j < 2; ++j) {
     const double c = p[0][j] * s.mu[0] + p[1][j] * s.mu[1];
     out.mu[j] = c;
@@ -43,6 +90,7 @@ Imm::State Imm::predict(const State& s, double dt) const {
       out.bias_cross[j] = phi * cross;
     }
   }
+  prune(out);
   combine(out);
   return out;
 }
@@ -62,6 +110,16 @@ Imm::State Imm::initial(const Gaussian<9>& g) const {
   s.bias_cross[0] = BiasCrossCov::Zero(9, 3 * bias_slots);
   s.bias_cross[1] = BiasCrossCov::Zero(9, 3 * bias_slots);
   combine(s);
+  return s;
+}
+
+Imm::State Imm::initial(const Gaussian<9>& g, const BiasCrossCov& cross) const {
+  State s = initial(g);
+  if (cross.cols() != 3 * bias_slots) return s;
+  for (int j = 0; j < 2; ++j) {
+    s.bias_cross[j] = cross;
+    s.bias_cross[j].bottomRows<3>().setZero();  // the thrust starts independent of the biases
+  }
   return s;
 }
 

@@ -15,12 +15,21 @@
 //                         S = H P H' + H C_k + C_k' H' + B_k + R,   K = (P H' + C_k) S^-1
 //                         x += K nu,   P -= K S K',   C -= K (H C + [0 .. B_k .. 0])
 //                       and across a step C <- Phi C.
+//                       End of boost: the user of the tracker (who judges burnout with
+//                       hysteresis) may declare a track's boost over. From then on nothing
+//                       switches into the boost mode (missiles do not re-ignite), though the
+//                       boost mode keeps its probability while the data favour it (a
+//                       declaration made too early costs no track); once that probability
+//                       falls below `prune_below` the mode is pruned and the track is purely
+//                       ballistic: predictable far ahead, so it may coast through gaps in
+//                       coverage (the tracker's max_coast_predictable_s).
 #pragma once
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <numbers>
+#include <vector>
 
 #include "track/ballistic_model.hpp"
 #include "track/kalman.hpp"
@@ -64,6 +73,11 @@ struct ImmState {
   std::array<BiasCrossCov, 2> bias_cross;  // cov(x_mode, biases); empty without bias slots
   std::array<double, 2> mu{0.5, 0.5};
   Gaussian<9> combined;
+  bool boost_ended = false;  // declared by the tracker's user; see end_boost
+  // Once the track is purely ballistic the biases are estimated with the state: their mean
+  // and covariance (3 x bias slots; empty until then, when they are only considered).
+  Eigen::VectorXd bias;
+  Eigen::MatrixXd bias_cov;
 };
 
 struct Imm {
@@ -75,6 +89,10 @@ struct Imm {
   double ballistic_sojourn_s = 600.0;      // mean time ballistic before a manoeuvre
   double initial_boost_probability = 0.8;  // for a track born below 150 km and 2.5 km/s (else 0.1)
   int bias_slots = 0;  // radars whose biases are considered (sensor.bias_slot() < bias_slots)
+  // The biases' prior covariance per slot: given, they are estimated once the track is
+  // purely ballistic (the trajectory's dynamics make them observable); else only considered.
+  std::vector<Mat3> bias_prior;
+  double prune_below = 1e-6;  // boost probability pruned to zero once the boost has ended
 
   State predict(const State& s, double dt_s) const;
   const Gaussian<9>& combined(const State& s) const { return s.combined; }
@@ -95,7 +113,12 @@ struct Imm {
     const int k = sensor.bias_slot();
     if (k < 0 || k >= bias_slots || !in.ok) return in;
     const Mat3 HC = in.H_pos * s.bias_cross[j].template block<3, 3>(0, 3 * k);
-    in.S += HC + HC.transpose() + sensor.bias_covariance();
+    if (s.bias.size() > 0) {
+      in.nu -= s.bias.segment<3>(3 * k);
+      in.S += HC + HC.transpose() + s.bias_cov.block<3, 3>(3 * k, 3 * k);
+    } else {
+      in.S += HC + HC.transpose() + sensor.bias_covariance();
+    }
     in.llt.compute(in.S);
     in.ok = in.llt.info() == Eigen::Success && in.S.allFinite();
     if (in.ok) in.nis = in.nu.dot(in.llt.solve(in.nu));
@@ -111,9 +134,22 @@ struct Imm {
   template <typename Sensor>
   bool update(State& s, const Innovation<9>& in, const Sensor& sensor, const Measurement& m) const;
   State initial(const Gaussian<9>& g) const;
+  // With the initial error's cross-covariance with the sensors' biases (rows: state).
+  State initial(const Gaussian<9>& g, const BiasCrossCov& cross) const;
   double manoeuvre_probability(const State& s) const { return s.mu[0]; }
+  void end_boost(State& s) const { s.boost_ended = true; }
+  // Purely ballistic: the boost has ended and its mode is pruned.
+  bool predictable(const State& s) const { return s.boost_ended && s.mu[0] == 0.0; }
+  // False once the track's position is more than 1 km under the ellipsoid (it has come down).
+  bool plausible(const State& s) const;
 
   static void combine(State& s);
+  // After the end of boost: a negligible boost mode becomes a copy of the ballistic one
+  // with probability zero.
+  void prune(State& s) const;
+
+ private:
+  State predict_step(const State& s, double dt_s) const;
 };
 
 template <typename Sensor>
@@ -121,24 +157,38 @@ bool Imm::update(State& s, const Innovation<9>&, const Sensor& sensor, const Mea
   std::array<double, 2> likelihood{};
   State out = s;
   const int k = sensor.bias_slot();
-  const bool consider = k >= 0 && k < bias_slots;
-  for (int j = 0; j < 2; ++j) {
+  const bool own_bias = k >= 0 && k < bias_slots;  // the sensor's bias is one of the slots
+  const bool pruned = s.mu[0] == 0.0;
+  for (int j = pruned ? 1 : 0; j < 2; ++j) {
     const Innovation<9> in = innovate_mode(s, j, sensor, m);
     if (!in.ok) return false;
-    if (!consider) {
+    if (bias_slots == 0) {
       if (!track::update<9>(out.mode[j], in, m.R)) return false;
     } else {
+      // Every update moves cov(x, b), also one by a sensor without a bias slot.
       Gaussian<9>& g = out.mode[j];
       BiasCrossCov& C = out.bias_cross[j];
-      const Eigen::Matrix<double, 9, 3> PHt =
-          g.P.leftCols<3>() * in.H_pos.transpose() + C.block<9, 3>(0, 3 * k);
+      Eigen::Matrix<double, 9, 3> PHt = g.P.leftCols<3>() * in.H_pos.transpose();
+      if (own_bias) PHt += C.block<9, 3>(0, 3 * k);
       const Eigen::Matrix<double, 9, 3> K = in.llt.solve(PHt.transpose()).transpose();
+      // cov(innovation, biases): H C + the measured sensor's row of the bias covariance.
+      Eigen::Matrix<double, 3, Eigen::Dynamic> HCb = in.H_pos * C.topRows<3>();
+      const bool estimating = s.bias.size() > 0;
+      if (own_bias && estimating)
+        HCb += s.bias_cov.middleRows(3 * k, 3);
+      else if (own_bias)
+        HCb.middleCols<3>(3 * k) += sensor.bias_covariance();
       g.x += K * in.nu;
       g.P -= K * in.S * K.transpose();
       symmetrize<9>(g.P);
-      const Eigen::Matrix<double, 3, Eigen::Dynamic> HC = in.H_pos * C.topRows<3>();
-      C -= K * HC;
-      C.block<9, 3>(0, 3 * k) -= K * sensor.bias_covariance();
+      C -= K * HCb;
+      if (estimating) {
+        const Eigen::Matrix<double, Eigen::Dynamic, 3> Kb = in.llt.solve(HCb).transpose();
+        out.bias += Kb * in.nu;
+        out.bias_cov -= Kb * in.S * Kb.transpose();
+        out.bias_cov = 0.5 * (out.bias_cov + out.bias_cov.transpose()).eval();
+        if (!out.bias.allFinite() || !out.bias_cov.allFinite()) return false;
+      }
       if (!g.x.allFinite() || !g.P.allFinite() || !C.allFinite()) return false;
     }
     // N(nu; 0, S) = exp(-NIS/2) / sqrt((2 pi)^3 det S), det S from the Cholesky factor.
@@ -153,6 +203,7 @@ bool Imm::update(State& s, const Innovation<9>&, const Sensor& sensor, const Mea
   } else {
     out.mu = {likelihood[0] * s.mu[0] / total, likelihood[1] * s.mu[1] / total};
   }
+  prune(out);
   combine(out);
   if (!out.combined.x.allFinite() || !out.combined.P.allFinite()) return false;
   s = out;

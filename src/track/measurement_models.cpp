@@ -51,14 +51,15 @@ Vec3 RangeAzEl::innovation(const Vec3& z, const Vec3& z_hat) const {
   return Vec3(z.x() - z_hat.x(), geo::wrap_pi(z.y() - z_hat.y()), z.z() - z_hat.z());
 }
 
-void RangeAzEl::to_position(const Vec3& z, const Mat3& R, Vec3& p, Mat3& P) const {
+PositionFix RangeAzEl::to_position(const Vec3& z, const Mat3& R) const {
+  PositionFix f;
   const geo::Enu enu = geo::to_enu(geo::RangeAzEl{z.x(), z.y(), z.z()});
-  p = frame_.to_ecef(enu).r_m;
-  const MeasurementPrediction m = predict(p);
-  // Linearised inverse: P = J^-1 (R + B) J^-T with J = dz/dp and B the bias covariance
-  // (a new track inherits the bias of the radar that started it).
-  const Mat3 Jinv = m.H_pos.inverse();  // 3x3 geometric Jacobian, well conditioned off-axis
-  P = Jinv * (R + bias_cov_) * Jinv.transpose();
+  f.p = frame_.to_ecef(enu).r_m;
+  // Linearised inverse: A = (dz/dp)^-1, P = A (R + B) A' with B the bias covariance (a new
+  // track inherits the bias of the radar that started it).
+  f.A = predict(f.p).H_pos.inverse();  // 3x3 geometric Jacobian, well conditioned off-axis
+  f.P = f.A * (R + bias_cov_) * f.A.transpose();
+  return f;
 }
 
 }  // namespace trilink::track

@@ -34,6 +34,15 @@ struct MeasurementPrediction {
   Mat3 H_pos = Mat3::Identity();  // dz/dp
 };
 
+// A measurement turned into a position: p, its covariance P = A (R + B) A' (noise and the
+// sensor's bias) and A = dp/dz, which initiation needs to know how the new state's error
+// depends on the sensor's bias.
+struct PositionFix {
+  Vec3 p = Vec3::Zero();
+  Mat3 P = Mat3::Identity();
+  Mat3 A = Mat3::Identity();
+};
+
 class CartesianPosition {
  public:
   explicit CartesianPosition(double sigma_m = 1.0) : sigma_m_(sigma_m) {}
@@ -46,10 +55,7 @@ class CartesianPosition {
   MeasurementPrediction predict(const Vec3& p) const { return {p, Mat3::Identity()}; }
   Vec3 innovation(const Vec3& z, const Vec3& z_hat) const { return z - z_hat; }
   // Position and its covariance from a measurement with covariance R.
-  void to_position(const Vec3& z, const Mat3& R, Vec3& p, Mat3& P) const {
-    p = z;
-    P = R;
-  }
+  PositionFix to_position(const Vec3& z, const Mat3& R) const { return {z, R, Mat3::Identity()}; }
 
  private:
   double sigma_m_;
@@ -83,7 +89,7 @@ class RangeAzEl {
   double variance_bound_m2(const Vec3& p_ecef) const;
   MeasurementPrediction predict(const Vec3& p_ecef) const;
   Vec3 innovation(const Vec3& z, const Vec3& z_hat) const;
-  void to_position(const Vec3& z, const Mat3& R, Vec3& p_ecef, Mat3& P) const;
+  PositionFix to_position(const Vec3& z, const Mat3& R) const;
   const geo::LocalFrame& frame() const { return frame_; }
 
  private:

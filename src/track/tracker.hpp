@@ -7,7 +7,10 @@
 //               lies within max speed x dt; velocity by differencing
 //   confirmer   M of N: tentative until M hits, dropped once M can no longer be reached
 //   deleter     a confirmed track is dropped after K misses in a row, when its position
-//               sigma grows past a limit, or when it has coasted too long
+//               sigma grows past a limit, or when it has coasted too long; a track the
+//               filter calls predictable (a missile past burnout, purely ballistic) may
+//               coast much longer, through gaps in coverage, until its sigma grows too
+//               large or the filter finds it implausible (come down)
 //   stitcher    a newly confirmed track that matches an older one continues its identity
 //               (after a manoeuvre such as staging, or re-acquisition) or is dropped as
 //               its duplicate
@@ -45,6 +48,7 @@ struct TrackerConfig {
   int delete_misses = 3;                 // K
   double max_position_sigma_m = 5000.0;
   double max_coast_s = 30.0;
+  double max_coast_predictable_s = 30.0;  // for tracks the filter calls predictable
   double grid_cell_m = 2000.0;
   // A newly confirmed track that matches an older confirmed or coasting one (positions
   // within the gate) continues it: it takes the older id if the older one missed this scan,
@@ -112,6 +116,9 @@ class Tracker {
   void clear_diagnostics() { diagnostics_.clear(); }
   void set_keep_diagnostics(bool keep) { keep_diagnostics_ = keep; }
   const Filter& filter() const { return filter_; }
+  // The caller's judgement that a track's target will not manoeuvre again (a missile past
+  // burnout): filters that know of it stop switching into their manoeuvre mode.
+  void end_manoeuvres(std::uint64_t track_id);
   const Sensor& sensor(std::uint32_t i) const { return sensors_[i]; }
 
   // The combined state of a track predicted to t (no change to the track).
@@ -124,14 +131,30 @@ class Tracker {
   struct Pending {
     Vec3 p;
     Mat3 P;
+    Mat3 A;  // dp/dz
+    Mat3 R;  // the measurement's noise
     double t_s;
     std::uint32_t sensor;
     bool used;
   };
 
   void stitch(double t_s);
+  bool predictable(const State& s) const {
+    if constexpr (requires { filter_.predictable(s); })
+      return filter_.predictable(s);
+    else
+      return false;
+  }
+  bool plausible(const State& s) const {
+    if constexpr (requires { filter_.plausible(s); })
+      return filter_.plausible(s);
+    else
+      return true;
+  }
   void initiate(std::uint32_t sensor, double t_s, const std::vector<std::uint32_t>& unused,
                 std::span<const Measurement> scan);
+  State initial_state(const Pending& first, std::uint32_t sensor, const PositionFix& second,
+                      const Mat3& R, double dt_s) const;
   struct NearMiss {
     double nis = std::numeric_limits<double>::infinity();
     Vec3 nu = Vec3::Zero();

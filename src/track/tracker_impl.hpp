@@ -138,9 +138,21 @@ void Tracker<Filter, Sensor>::process(std::uint32_t sensor, double t,
       ++tr.looks;
       ++tr.misses;
     }
+    const bool predictable = this->predictable(priors_[k]);
+    if (predictable) {
+      // Coasted forward: the next prediction starts here, not from the last update.
+      tr.state = priors_[k];
+      tr.t_s = t;
+    }
     if (tr.status == TrackStatus::tentative) {
       if (tr.looks - tr.hits > config_.confirm_window - config_.confirm_hits)
         tr.status = TrackStatus::dropped;
+    } else if (predictable) {
+      if (sigma > config_.max_position_sigma_m ||
+          t - tr.last_update_s > config_.max_coast_predictable_s || !plausible(priors_[k]))
+        tr.status = TrackStatus::dropped;
+      else if (tr.misses > 0 || t - tr.last_update_s > config_.max_coast_s)
+        tr.status = TrackStatus::coasting;
     } else if (tr.misses >= config_.delete_misses || sigma > config_.max_position_sigma_m ||
                t - tr.last_update_s > config_.max_coast_s) {
       tr.status = TrackStatus::dropped;
@@ -157,6 +169,14 @@ void Tracker<Filter, Sensor>::process(std::uint32_t sensor, double t,
   for (std::uint32_t j = 0; j < valid_.size(); ++j)
     if (result.col_to_row[j] < 0) unused_.push_back(valid_[j]);
   initiate(sensor, t, unused_, scan);
+}
+
+template <typename Filter, typename Sensor>
+void Tracker<Filter, Sensor>::end_manoeuvres(std::uint64_t track_id) {
+  if constexpr (requires(State & s) { filter_.end_boost(s); }) {
+    for (auto& tr : tracks_)
+      if (tr.id == track_id) filter_.end_boost(tr.state);
+  }
 }
 
 template <typename Filter, typename Sensor>
@@ -216,9 +236,9 @@ void Tracker<Filter, Sensor>::initiate(std::uint32_t sensor, double t,
   const std::size_t old_pending = pending_.size();
   for (std::uint32_t idx : unused) {
     const Measurement& m = scan[idx];
-    Vec3 p;
-    Mat3 P;
-    s.to_position(m.z, m.R, p, P);
+    const PositionFix fix = s.to_position(m.z, m.R);
+    const Vec3& p = fix.p;
+    const Mat3& P = fix.P;
     std::int64_t best = -1;
     double best_d = 0.0;
     pending_grid_.for_each_candidate(p, [&](std::uint32_t i) {
@@ -230,22 +250,11 @@ void Tracker<Filter, Sensor>::initiate(std::uint32_t sensor, double t,
       if (best < 0 || d < best_d) best = i, best_d = d;
     });
     if (best < 0) {
-      pending_.push_back(Pending{p, P, t, sensor, false});
+      pending_.push_back(Pending{p, P, fix.A, m.R, t, sensor, false});
       continue;
     }
     Pending& q = pending_[static_cast<std::size_t>(best)];
     q.used = true;
-    const double dt = t - q.t_s;
-    Gaussian<N> g;
-    g.x.setZero();
-    g.P.setZero();
-    g.x.template head<3>() = p;
-    g.x.template segment<3>(3) = (p - q.p) / dt;
-    g.P.template block<3, 3>(0, 0) = P;
-    g.P.template block<3, 3>(0, 3) = P / dt;
-    g.P.template block<3, 3>(3, 0) = P / dt;
-    g.P.template block<3, 3>(3, 3) = (P + q.P) / (dt * dt);
-    g.P.template block<3, 3>(3, 3).diagonal().array() += config_.init_velocity_var_floor;
     TrackT tr;
     tr.id = next_id_++;
     tr.status = TrackStatus::tentative;
@@ -255,11 +264,55 @@ void Tracker<Filter, Sensor>::initiate(std::uint32_t sensor, double t,
     tr.last_sensor = sensor;
     tr.hits = 2;
     tr.looks = 2;
-    tr.state = filter_.initial(g);
+    tr.state = initial_state(q, sensor, fix, m.R, t - q.t_s);
     tracks_.push_back(tr);
     ++counters_.tracks_started;
   }
   (void)old_pending;
+}
+
+// Two-point initiation: position from the newer fix, velocity by differencing. With
+// A_i = dp/dz of fix i, w_i = b_i + n_i its sensor's bias plus noise, the state's error
+// (truth minus estimate) is e_p = -A2 w2, e_v = -(A2 w2 - A1 w1) / dt. Two fixes of one
+// sensor share its bias, which largely cancels in the velocity; filters that carry the
+// cross-covariance with the sensors' biases (Imm) get cov(e, b) too.
+template <typename Filter, typename Sensor>
+auto Tracker<Filter, Sensor>::initial_state(const Pending& first, std::uint32_t sensor,
+                                            const PositionFix& second, const Mat3& R,
+                                            double dt) const -> State {
+  const Sensor& s1 = sensors_[first.sensor];
+  const Sensor& s2 = sensors_[sensor];
+  const Mat3 &A1 = first.A, &A2 = second.A;
+  const Mat3 W1 = A1 * (first.R + s1.bias_covariance()) * A1.transpose();
+  const Mat3 W2 = A2 * (R + s2.bias_covariance()) * A2.transpose();
+  const bool shared = s1.bias_slot() >= 0 && s1.bias_slot() == s2.bias_slot();
+  const Mat3 X = shared ? Mat3(A2 * s2.bias_covariance() * A1.transpose()) : Mat3::Zero();
+  Gaussian<N> g;
+  g.x.setZero();
+  g.P.setZero();
+  g.x.template head<3>() = second.p;
+  g.x.template segment<3>(3) = (second.p - first.p) / dt;
+  g.P.template block<3, 3>(0, 0) = W2;
+  g.P.template block<3, 3>(0, 3) = (W2 - X) / dt;
+  g.P.template block<3, 3>(3, 0) = (W2 - X).transpose() / dt;
+  g.P.template block<3, 3>(3, 3) = (W2 + W1 - X - X.transpose()) / (dt * dt);
+  g.P.template block<3, 3>(3, 3).diagonal().array() += config_.init_velocity_var_floor;
+  symmetrize<N>(g.P);
+  if constexpr (requires { filter_.initial(g, BiasCrossCov{}); }) {
+    BiasCrossCov cross = BiasCrossCov::Zero(N, 3 * filter_.bias_slots);
+    const auto add = [&](const Sensor& sn, const Mat3& A, double sign_p, double sign_v) {
+      const int k = sn.bias_slot();
+      if (k < 0 || k >= filter_.bias_slots) return;
+      const Mat3 G = A * sn.bias_covariance();
+      cross.template block<3, 3>(0, 3 * k) += sign_p * G;
+      cross.template block<3, 3>(3, 3 * k) += sign_v * G / dt;
+    };
+    add(s2, A2, -1.0, -1.0);
+    add(s1, A1, 0.0, 1.0);
+    return filter_.initial(g, cross);
+  } else {
+    return filter_.initial(g);
+  }
 }
 
 }  // namespace trilink::track
