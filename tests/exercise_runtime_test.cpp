@@ -207,3 +207,39 @@ TEST(Runtime, TrilateralRunGoesThroughTheHubWithLatencyFromGeography) {
   EXPECT_LE(mean, expected + jitter);
   EXPECT_LE(l->latency_max_s, expected + jitter + 1e-9);
 }
+
+// The lofted ICBM climbs out of every Japanese radar's range for half an hour: Japan's node
+// keeps its track, coasting, reports it at the coast rate (every 10 s, not every second) and
+// still has it when the missile comes back into view.
+TEST(Runtime, ABallisticTrackCoastsThroughTheGapAtTheCoastRate) {
+  static Case c(scenario("f06.yaml"));
+  const RunOutput& r = c.national();
+  const double launch_t = c.scenario.launches[0].time.seconds_since(c.scenario.start);
+  // Japan's own reports of each of its tracks: (time after launch, status), in order.
+  std::map<std::uint64_t, std::vector<std::pair<double, share::TrackStatus>>> by_id;
+  for (const auto& o : r.display) {
+    const auto* t = std::get_if<share::LocalTrack>(&o.message);
+    if (o.nation != Nation::JPN || !t || t->header.originator.nation != Nation::JPN) continue;
+    by_id[t->track_id].emplace_back(o.t_s - launch_t, t->status);
+  }
+  std::size_t in_gap = 0;
+  bool through = false;
+  for (const auto& [id, reports] : by_id) {
+    bool before = false, after = false;
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+      const auto [s, status] = reports[i];
+      before |= s < 600.0;
+      after |= s > 2900.0 && status == share::TrackStatus::confirmed;
+      if (s < 1200.0 || s > 2400.0) continue;
+      ++in_gap;
+      EXPECT_EQ(status, share::TrackStatus::coasting) << "T+" << s;
+      if (i > 0 && reports[i - 1].first >= 1200.0) {
+        EXPECT_GE(s - reports[i - 1].first, 10.0 - 1e-6) << "T+" << s;
+      }
+    }
+    through |= before && after;
+  }
+  EXPECT_GT(in_gap, 50u);  // 1 200 s at one report per 10 s
+  EXPECT_LT(in_gap, 200u);
+  EXPECT_TRUE(through);
+}

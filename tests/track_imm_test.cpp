@@ -1,7 +1,8 @@
 // The IMM past burnout (filters.hpp): once the boost is declared over and its mode pruned,
 // the track is purely ballistic and estimates the radars' biases with its state; it stays
-// plausible while in flight and not once it has come down. And the tracker lets such a
-// track coast through a long gap in coverage, then picks it up again with the same id.
+// plausible while in flight and not once it has come down. The national tracker lets such a
+// track coast through a long gap in coverage, then picks it up again with the same id; the
+// burnout detector says when a track's boost is over, once.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,6 +10,7 @@
 
 #include "base/rng.hpp"
 #include "geo/frames.hpp"
+#include "node/national_tracker.hpp"
 #include "track/ballistic_model.hpp"
 #include "track/filters.hpp"
 #include "track/tracker.hpp"
@@ -108,21 +110,10 @@ TEST(Imm, PastBurnoutTheBoostModeIsPrunedAndTheBiasIsEstimated) {
   EXPECT_FALSE(imm.plausible(down));
 }
 
-TEST(Tracker, APredictableTrackCoastsThroughAGapAndKeepsItsId) {
-  Imm imm = imm_with_bias_slot();
-  imm.initial_boost_probability = 0.1;
-  track::TrackerConfig c;
-  c.gate_chi2 = 16.27;
-  c.max_speed_mps = 9000.0;
-  c.max_init_gap_s = 10.0;
-  c.confirm_hits = 4;
-  c.confirm_window = 5;
-  c.delete_misses = 30;
-  c.max_position_sigma_m = 20e3;
-  c.max_coast_s = 20.0;
-  c.max_coast_predictable_s = 3600.0;
-  c.grid_cell_m = 20e3;
-  track::Tracker<Imm, RangeAzEl> tracker(imm, c);
+TEST(NationalTracker, APredictableTrackCoastsThroughAGapAndKeepsItsId) {
+  const Imm imm = imm_with_bias_slot();
+  // The national node's configuration: a predictable track may coast for an hour.
+  node::NationalTracker tracker(imm, node::national_tracker_config());
   const RangeAzEl radar(geo::Geodetic::from_deg(38.1, 138.4, 100.0), kSigma);
   tracker.add_sensor(radar);
   Rng rng(3);
@@ -163,4 +154,21 @@ TEST(Tracker, APredictableTrackCoastsThroughAGapAndKeepsItsId) {
   EXPECT_EQ(tracker.tracks()[0].id, id);
   EXPECT_EQ(tracker.tracks()[0].status, track::TrackStatus::confirmed);
   EXPECT_LT((tracker.estimate(tracker.tracks()[0]).x.head<3>() - x.head<3>()).norm(), 500.0);
+}
+
+TEST(BurnoutDetector, DeclaresBurnoutOnceAfterTheHold) {
+  node::BurnoutDetector d;
+  // Boosting, then the boost probability drops at t = 20 s.
+  for (double t = 0.0; t < 20.0; t += 1.0) EXPECT_FALSE(d.update(1, t, 0.0, 0.9));
+  int declared = 0;
+  double when = -1.0;
+  for (double t = 20.0; t < 60.0; t += 1.0)
+    if (d.update(1, t, 0.0, 0.05)) ++declared, when = t;
+  EXPECT_EQ(declared, 1);
+  EXPECT_DOUBLE_EQ(when, 19.0 + node::BurnoutDetector::hold_s);
+  EXPECT_TRUE(d.burnt_out(1));
+  // Never seen boosting: only once the track is old enough to be a late pick-up.
+  for (double t = 0.0; t < node::BurnoutDetector::late_pickup_s; t += 1.0)
+    EXPECT_FALSE(d.update(2, t, 0.0, 0.05));
+  EXPECT_TRUE(d.update(2, node::BurnoutDetector::late_pickup_s, 0.0, 0.05));
 }

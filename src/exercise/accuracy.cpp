@@ -18,10 +18,6 @@ namespace {
 using Dyn = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic>;
 
 constexpr double kLaunchReportAxis_m = 5e3;
-// Midcourse errors count while the missile is tracked: the track's last measurement at most
-// this long ago. Past burnout a track coasts through gaps in coverage, where its error is
-// that of a prediction, not of tracking.
-constexpr double kTrackedWithin_s = 20.0;
 
 // PCRLB position bound (m) at the requested times, for one launch, under the tracker's own
 // models: during the true boost the thrust acceleration is an unknown random walk (the boost
@@ -89,8 +85,8 @@ std::vector<double> pcrlb_bounds(const Scenario& s, const Simulation& sim, const
     if (dt <= 0.0) return;
     const double mid = 0.5 * (from + to);
     const bool boosting = mid - launch_t < traj.burnout_s;
-    const track::Mat9 Adt = dyn.jacobian(truth9(mid), boosting) * dt;
-    const track::Mat9 F9 = track::Mat9::Identity() + Adt + Adt * Adt / 2.0 + Adt * Adt * Adt / 6.0;
+    const track::Mat9 F9 =
+        track::BallisticDynamics::taylor_transition(dyn.jacobian(truth9(mid), boosting), dt);
     const track::Mat9 Q9 =
         boosting ? filter.boost.process_noise(dt) : filter.ballistic.process_noise(dt);
     Dyn F = Dyn::Identity(n, n);
@@ -102,9 +98,10 @@ std::vector<double> pcrlb_bounds(const Scenario& s, const Simulation& sim, const
       }
     b.predict(F, Q);
   };
-  // In steps of at most 10 s (F's Taylor series), as the tracker predicts.
+  // In steps as long as the tracker's (F's Taylor series holds over seconds).
+  const double step_s = dyn.max_covariance_step_s;
   const auto advance = [&](metrics::Pcrlb<Eigen::Dynamic>& b, double from, double to) {
-    for (; to - from > 10.0; from += 10.0) predict(b, from, from + 10.0);
+    for (; to - from > step_s; from += step_s) predict(b, from, from + step_s);
     predict(b, from, to);
   };
 
@@ -200,11 +197,14 @@ std::vector<LaunchAccuracy> assess(const Scenario& s, const Simulation& sim,
     std::vector<double> times;
     std::vector<const TrackSample*> mid;
     // The track assigned to the missile at each time (the nearest); other tracks near it
-    // are spurious and counted in tracks_on_it, not in its error.
+    // are spurious and counted in tracks_on_it, not in its error. Only while the missile is
+    // tracked (a measurement within the tracker's ordinary coast time): past burnout a track
+    // coasts through gaps in coverage, where its error is that of a prediction.
+    const double tracked_within_s = national_tracker_config().max_coast_s;
     for (const auto& [t_s, ts] : best_at) {
       const double since = t_s - launch_t;
       if (since < traj.burnout_s + 30.0 || since > traj.impact_s) continue;
-      if (ts->since_update_s > kTrackedWithin_s) continue;  // coasting out of coverage
+      if (ts->since_update_s > tracked_within_s) continue;
       if (traj.geodetic_at(since).h_m < 100e3) continue;
       mid.push_back(ts);
       times.push_back(ts->t_s);

@@ -48,10 +48,8 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
       burnt_out.clear();
       for (const auto& tr : tracker.tracks()) {
         if (tr.status == track::TrackStatus::tentative) continue;
-        const bool before = burnout.burnt_out(tr.id);
         if (burnout.update(tr.id, next_sample, tr.created_s,
-                           tracker.filter().manoeuvre_probability(tr.state)) &&
-            !before)
+                           tracker.filter().manoeuvre_probability(tr.state)))
           burnt_out.push_back(tr.id);
       }
       for (const auto id : burnt_out) tracker.end_manoeuvres(id);

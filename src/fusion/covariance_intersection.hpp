@@ -10,7 +10,7 @@
 //    tr(X^-1) is convex on positive definite X and P^-1 is affine in w);
 //  - n > 2: cyclic coordinate descent on the simplex: for each i in turn, a golden-section
 //    line search along w + t (e_i - w), t in [-w_i / (1 - w_i), 1] (keeps every w_j >= 0),
-//    until a sweep lowers the trace by less than 1e-12 relative (at most 50 sweeps). The
+//    until a sweep lowers the trace by less than 1e-9 relative (at most 50 sweeps). The
 //    objective is convex, so this converges to the minimum (to the line search's
 //    tolerance); the result is never worse than the best single estimate, which is checked.
 // All inverses are LLT solves; P is symmetrised; a non-finite or non-positive-definite

@@ -130,10 +130,8 @@ Outbox NationalNode::on_look(std::uint32_t sensor_id, geo::UtcTime t,
   std::vector<std::uint64_t> burnt_out;
   for (const auto& tr : tracker_.tracks()) {
     if (tr.status != track::TrackStatus::confirmed || tr.last_update_s != t_s) continue;
-    const bool before = burnout_.burnt_out(tr.id);
     if (burnout_.update(tr.id, t_s, tr.created_s,
-                        tracker_.filter().manoeuvre_probability(tr.state)) &&
-        !before)
+                        tracker_.filter().manoeuvre_probability(tr.state)))
       burnt_out.push_back(tr.id);
     const auto it = reported_.find(tr.id);
     if (it == reported_.end() || t_s - it->second.last_report_s >= config_.report_interval_s - 1e-9)
@@ -176,16 +174,16 @@ Outbox NationalNode::tick(geo::UtcTime now) {
     burnout_.forget(it->first);
     it = reported_.erase(it);
   }
-  // Coasting tracks, and confirmed ones not updated for a report interval.
+  // Tracks whose status changed, and coasting ones.
   for (const auto& tr : tracker_.tracks()) {
     if (tr.status != track::TrackStatus::confirmed && tr.status != track::TrackStatus::coasting)
       continue;
     const auto it = reported_.find(tr.id);
-    if (it != reported_.end() &&
-        now_s - it->second.last_report_s >= config_.report_interval_s - 1e-9 &&
-        (tr.status == track::TrackStatus::coasting ||
-         it->second.last.status != share_status(tr.status)))
-      report(tr, now_s, out);
+    if (it == reported_.end()) continue;
+    const bool changed = it->second.last.status != share_status(tr.status);
+    if (!changed && tr.status != track::TrackStatus::coasting) continue;
+    const double interval = changed ? config_.report_interval_s : config_.coast_report_interval_s;
+    if (now_s - it->second.last_report_s >= interval - 1e-9) report(tr, now_s, out);
   }
   // Products and alerts of the nation's own picture.
   std::vector<warn::TrackSituation> situations;

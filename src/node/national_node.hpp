@@ -6,10 +6,12 @@
 // messages out.
 //
 // Reporting. A confirmed track is reported at once when it is confirmed and then at most
-// every `report_interval_s` (at its updates, or from the clock while it coasts); a track that
-// ends is reported once more with status `dropped`. Tentative tracks stay inside the node.
-// Phase: boost until the burnout detector (national_tracker.hpp) says otherwise, terminal once
-// below 100 km and descending, midcourse between.
+// every `report_interval_s` (at its updates, or from the clock when its status changes); a
+// coasting track, whose state is a prediction the hub can make itself, every
+// `coast_report_interval_s` (a ballistic track may coast for half an hour out of coverage);
+// a track that ends is reported once more with status `dropped`. Tentative tracks stay inside the
+// node. Phase: boost until the burnout detector (national_tracker.hpp) says otherwise, terminal
+// once below 100 km and descending, midcourse between.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +37,7 @@ struct NationalNodeConfig {
   geo::UtcTime epoch;                       // tracker time zero
   std::vector<warn::ProtectedArea> areas;   // what the nation's own alerts protect
   double report_interval_s = 1.0;
+  double coast_report_interval_s = 10.0;  // within the hub's stale_after_s (20 s)
   double health_interval_s = 10.0;
   ProductConfig products;
   bool consider_biases = true;

@@ -78,10 +78,11 @@ bool BurnoutDetector::update(std::uint64_t track_id, double t_s, double created_
   State& s = tracks_[track_id];
   if (boost_probability >= 0.5) s.boost_seen = true;
   if (boost_probability >= 0.3) s.low_since = t_s;
-  if (!s.burnt_out && t_s - s.low_since >= hold_s &&
-      (s.boost_seen || t_s - created_s >= late_pickup_s))
-    s.burnt_out = true;
-  return s.burnt_out;
+  if (s.burnt_out || t_s - s.low_since < hold_s ||
+      (!s.boost_seen && t_s - created_s < late_pickup_s))
+    return false;
+  s.burnt_out = true;
+  return true;
 }
 
 bool BurnoutDetector::burnt_out(std::uint64_t track_id) const {

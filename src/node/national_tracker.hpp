@@ -43,7 +43,7 @@ class BurnoutDetector {
   static constexpr double late_pickup_s = 30.0;
 
   // Feeds one sample of a track (time, its creation time, boost probability); returns true
-  // once the track is past burnout (and stays true).
+  // at the sample that takes it past burnout (burnt_out() stays true from then on).
   bool update(std::uint64_t track_id, double t_s, double created_s, double boost_probability);
   bool burnt_out(std::uint64_t track_id) const;
   void forget(std::uint64_t track_id) { tracks_.erase(track_id); }

@@ -15,12 +15,6 @@ Mat3 skew(const Vec3& w) {
   return m;
 }
 
-double approx_height_m(const Vec3& r) {
-  const double rn = r.norm();
-  const double s = r.z() / rn;
-  return rn - geo::wgs84::a_m() * (1.0 - geo::wgs84::f() * s * s);
-}
-
 void add_process_noise(Mat9& P, double dt, double q_v, double q_j) {
   const double d2 = dt * dt, d3 = d2 * dt, d4 = d3 * dt, d5 = d4 * dt;
   for (int i = 0; i < 3; ++i) {
@@ -40,9 +34,11 @@ void add_process_noise(Mat9& P, double dt, double q_v, double q_j) {
 }
 
 // In steps of at most max_covariance_step_s: Phi's Taylor series holds over seconds, not
-// over the tens of minutes a ballistic track may coast.
+// over the tens of minutes a ballistic track may coast. `phi`, if given, receives the
+// transition over the whole of dt.
 Gaussian<9> predict_with(const BallisticDynamics& dyn, const Gaussian<9>& g, double dt,
-                         bool with_thrust, double q_v, double q_j) {
+                         bool with_thrust, double q_v, double q_j, Mat9* phi) {
+  if (phi) phi->setIdentity();
   if (dt == 0.0) return g;
   const int steps =
       std::max(1, static_cast<int>(std::ceil(std::abs(dt) / dyn.max_covariance_step_s)));
@@ -53,12 +49,19 @@ Gaussian<9> predict_with(const BallisticDynamics& dyn, const Gaussian<9>& g, dou
     out.x = dyn.propagate(out.x, h, with_thrust);
     out.P = Phi * out.P * Phi.transpose();
     add_process_noise(out.P, std::abs(h), q_v, q_j);
+    if (phi) *phi = Phi * *phi;
   }
   symmetrize<9>(out.P);
   return out;
 }
 
 }  // namespace
+
+double approx_height_m(const Vec3& r) {
+  const double rn = r.norm();
+  const double s = r.z() / rn;
+  return rn - geo::wgs84::a_m() * (1.0 - geo::wgs84::f() * s * s);
+}
 
 Vec9 BallisticDynamics::derivative(const Vec9& x, bool with_thrust) const {
   const Vec3 p = x.head<3>(), v = x.segment<3>(3), a = x.tail<3>();
@@ -102,15 +105,18 @@ Mat9 BallisticDynamics::jacobian(const Vec9& x, bool with_thrust) const {
 }
 
 Mat9 BallisticDynamics::transition(const Vec9& x, double dt, bool with_thrust) const {
-  const Mat9 A = jacobian(propagate(x, 0.5 * dt, with_thrust), with_thrust);
+  return taylor_transition(jacobian(propagate(x, 0.5 * dt, with_thrust), with_thrust), dt);
+}
+
+Mat9 BallisticDynamics::taylor_transition(const Mat9& A, double dt) {
   const Mat9 Adt = A * dt;
   return Mat9::Identity() + Adt + Adt * Adt / 2.0 + Adt * Adt * Adt / 6.0;
 }
 
-Gaussian<9> BallisticModel::predict(const Gaussian<9>& g, double dt) const {
+Gaussian<9> BallisticModel::predict(const Gaussian<9>& g, double dt, Mat9* phi) const {
   Gaussian<9> in = g;
   initialise(in);
-  return predict_with(dynamics, in, dt, false, q_vel_m2ps3, 0.0);
+  return predict_with(dynamics, in, dt, false, q_vel_m2ps3, 0.0, phi);
 }
 
 void BallisticModel::initialise(Gaussian<9>& g) const {
@@ -120,8 +126,8 @@ void BallisticModel::initialise(Gaussian<9>& g) const {
   g.P.block<3, 3>(6, 6) = Mat3::Identity() * held_accel_var_m2ps4;
 }
 
-Gaussian<9> BoostModel::predict(const Gaussian<9>& g, double dt) const {
-  return predict_with(dynamics, g, dt, true, q_vel_m2ps3, q_jerk_m2ps5);
+Gaussian<9> BoostModel::predict(const Gaussian<9>& g, double dt, Mat9* phi) const {
+  return predict_with(dynamics, g, dt, true, q_vel_m2ps3, q_jerk_m2ps5, phi);
 }
 
 void BoostModel::initialise(Gaussian<9>& g) const {

@@ -27,6 +27,10 @@ namespace trilink::track {
 using Vec9 = Vec<9>;
 using Mat9 = Mat<9>;
 
+// Height (m) above the WGS84 ellipsoid of an ECEF position, to within ~20 m (the
+// ellipsoid's radius at the geocentric latitude): for air density and "has it come down".
+double approx_height_m(const Vec3& r_ecef);
+
 struct BallisticDynamics {
   double beta_kgpm2 = 0.0;  // nominal ballistic coefficient for drag; 0 = no drag
   double max_step_s = 2.0;
@@ -39,6 +43,8 @@ struct BallisticDynamics {
   // State transition matrix over dt: Phi = I + A dt + A^2 dt^2/2 + A^3 dt^3/6 with A at the
   // mid-interval state.
   Mat9 transition(const Vec9& x, double dt_s, bool with_thrust) const;
+  // The same series for a given Jacobian A.
+  static Mat9 taylor_transition(const Mat9& A, double dt_s);
 };
 
 // Ballistic mode: no thrust; a is held at zero with a tiny variance.
@@ -51,7 +57,8 @@ struct BallisticModel {
   BallisticDynamics dynamics;
   double q_vel_m2ps3 = 1.0;
 
-  Gaussian<9> predict(const Gaussian<9>& g, double dt_s) const;
+  // `phi`, if given, receives the state transition matrix used over dt.
+  Gaussian<9> predict(const Gaussian<9>& g, double dt_s, Mat9* phi = nullptr) const;
   void initialise(Gaussian<9>& g) const;
   Vec9 propagate(const Vec9& x, double dt_s) const;
   Mat9 process_noise(double dt_s) const;
@@ -66,7 +73,7 @@ struct BoostModel {
   double q_jerk_m2ps5 = 25.0;
   double initial_accel_sigma_mps2 = 30.0;
 
-  Gaussian<9> predict(const Gaussian<9>& g, double dt_s) const;
+  Gaussian<9> predict(const Gaussian<9>& g, double dt_s, Mat9* phi = nullptr) const;
   void initialise(Gaussian<9>& g) const;
   Vec9 propagate(const Vec9& x, double dt_s) const;
   Mat9 process_noise(double dt_s) const;

@@ -1,5 +1,7 @@
 #include "track/filters.hpp"
 
+#include <cassert>
+
 #include "geo/wgs84.hpp"
 
 namespace trilink::track {
@@ -31,11 +33,7 @@ void Imm::prune(State& s) const {
 }
 
 bool Imm::plausible(const State& s) const {
-  const Vec3 r = s.combined.x.head<3>();
-  const double sin_lat = r.z() / r.norm();
-  const double height_m =
-      r.norm() - geo::wgs84::a_m() * (1.0 - geo::wgs84::f() * sin_lat * sin_lat);
-  return height_m > -1e3;
+  return approx_height_m(s.combined.x.head<3>()) > -1e3;
 }
 
 Imm::State Imm::predict(const State& s, double dt) const {
@@ -54,9 +52,9 @@ Imm::State Imm::predict_step(const State& s, double dt) const {
   if (s.boost_ended && s.mu[0] == 0.0) {
     // Pruned: the ballistic mode alone.
     State out = s;
-    out.mode[1] = ballistic.predict(s.mode[1], dt);
-    if (nb > 0)
-      out.bias_cross[1] = ballistic.dynamics.transition(s.mode[1].x, dt, false) * s.bias_cross[1];
+    Mat<9> phi;
+    out.mode[1] = ballistic.predict(s.mode[1], dt, &phi);
+    if (nb > 0) out.bias_cross[1] = phi * s.bias_cross[1];
     out.mode[0] = out.mode[1];
     out.bias_cross[0] = out.bias_cross[1];
     out.combined = out.mode[1];
@@ -82,11 +80,10 @@ Imm::State Imm::predict_step(const State& s, double dt) const {
       mixed.P += w * (s.mode[i].P + d * d.transpose());
       if (nb > 0) cross += w * s.bias_cross[i];  // the biases' mean is zero in every mode
     }
-    out.mode[j] = j == 0 ? boost.predict(mixed, dt) : ballistic.predict(mixed, dt);
+    Mat<9> phi;
+    out.mode[j] = j == 0 ? boost.predict(mixed, dt, &phi) : ballistic.predict(mixed, dt, &phi);
     if (nb > 0) {
       if (j == 1) cross.bottomRows<3>().setZero();  // no thrust in the ballistic mode
-      const Mat<9> phi = j == 0 ? boost.dynamics.transition(mixed.x, dt, true)
-                                : ballistic.dynamics.transition(mixed.x, dt, false);
       out.bias_cross[j] = phi * cross;
     }
   }
@@ -114,8 +111,8 @@ Imm::State Imm::initial(const Gaussian<9>& g) const {
 }
 
 Imm::State Imm::initial(const Gaussian<9>& g, const BiasCrossCov& cross) const {
+  assert(cross.cols() == 3 * bias_slots);
   State s = initial(g);
-  if (cross.cols() != 3 * bias_slots) return s;
   for (int j = 0; j < 2; ++j) {
     s.bias_cross[j] = cross;
     s.bias_cross[j].bottomRows<3>().setZero();  // the thrust starts independent of the biases

@@ -132,7 +132,6 @@ class Tracker {
     Vec3 p;
     Mat3 P;
     Mat3 A;  // dp/dz
-    Mat3 R;  // the measurement's noise
     double t_s;
     std::uint32_t sensor;
     bool used;
@@ -154,7 +153,7 @@ class Tracker {
   void initiate(std::uint32_t sensor, double t_s, const std::vector<std::uint32_t>& unused,
                 std::span<const Measurement> scan);
   State initial_state(const Pending& first, std::uint32_t sensor, const PositionFix& second,
-                      const Mat3& R, double dt_s) const;
+                      double dt_s) const;
   struct NearMiss {
     double nis = std::numeric_limits<double>::infinity();
     Vec3 nu = Vec3::Zero();

@@ -250,7 +250,7 @@ void Tracker<Filter, Sensor>::initiate(std::uint32_t sensor, double t,
       if (best < 0 || d < best_d) best = i, best_d = d;
     });
     if (best < 0) {
-      pending_.push_back(Pending{p, P, fix.A, m.R, t, sensor, false});
+      pending_.push_back(Pending{p, P, fix.A, t, sensor, false});
       continue;
     }
     Pending& q = pending_[static_cast<std::size_t>(best)];
@@ -264,7 +264,7 @@ void Tracker<Filter, Sensor>::initiate(std::uint32_t sensor, double t,
     tr.last_sensor = sensor;
     tr.hits = 2;
     tr.looks = 2;
-    tr.state = initial_state(q, sensor, fix, m.R, t - q.t_s);
+    tr.state = initial_state(q, sensor, fix, t - q.t_s);
     tracks_.push_back(tr);
     ++counters_.tracks_started;
   }
@@ -275,16 +275,15 @@ void Tracker<Filter, Sensor>::initiate(std::uint32_t sensor, double t,
 // A_i = dp/dz of fix i, w_i = b_i + n_i its sensor's bias plus noise, the state's error
 // (truth minus estimate) is e_p = -A2 w2, e_v = -(A2 w2 - A1 w1) / dt. Two fixes of one
 // sensor share its bias, which largely cancels in the velocity; filters that carry the
-// cross-covariance with the sensors' biases (Imm) get cov(e, b) too.
+// cross-covariance with the sensors' biases (Imm) get cov(e, b) too. Each fix's P is
+// already cov(A w) = A (R + B) A'.
 template <typename Filter, typename Sensor>
 auto Tracker<Filter, Sensor>::initial_state(const Pending& first, std::uint32_t sensor,
-                                            const PositionFix& second, const Mat3& R,
-                                            double dt) const -> State {
+                                            const PositionFix& second, double dt) const -> State {
   const Sensor& s1 = sensors_[first.sensor];
   const Sensor& s2 = sensors_[sensor];
   const Mat3 &A1 = first.A, &A2 = second.A;
-  const Mat3 W1 = A1 * (first.R + s1.bias_covariance()) * A1.transpose();
-  const Mat3 W2 = A2 * (R + s2.bias_covariance()) * A2.transpose();
+  const Mat3 &W1 = first.P, &W2 = second.P;
   const bool shared = s1.bias_slot() >= 0 && s1.bias_slot() == s2.bias_slot();
   const Mat3 X = shared ? Mat3(A2 * s2.bias_covariance() * A1.transpose()) : Mat3::Zero();
   Gaussian<N> g;
