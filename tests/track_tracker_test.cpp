@@ -191,6 +191,60 @@ TEST(Tracker, ConfirmsAfterMOfNAndDropsAfterKMisses) {
   EXPECT_EQ(tracker.counters().tracks_dropped, 1u);
 }
 
+TEST(Tracker, PairsNoFixesCloserInTimeThanTheMinimumGap) {
+  const track::Mat3 R = track::Mat3::Identity() * 2500.0;
+  const track::Vec3 p(0, 0, 5000), v(150, 0, 0);
+  for (const double gap : {0.0, 1.0}) {
+    auto config = ncv_config();
+    config.min_init_gap_s = gap;
+    NcvTracker tracker({NearlyConstantVelocity{1.0}}, config);
+    const auto sensor = tracker.add_sensor(CartesianPosition(50.0));
+    tracker.process(sensor, 0.0, std::vector<Measurement>{{p, R}});
+    tracker.process(sensor, 0.2, std::vector<Measurement>{{p + 0.2 * v, R}});
+    EXPECT_EQ(tracker.tracks().size(), gap > 0.0 ? 0u : 1u) << "gap " << gap;
+    if (gap == 0.0) continue;
+    tracker.process(sensor, 1.2, std::vector<Measurement>{{p + 1.2 * v, R}});
+    ASSERT_EQ(tracker.tracks().size(), 1u);
+    EXPECT_NEAR(tracker.estimate(tracker.tracks()[0]).x(3), 150.0, 1e-6);
+  }
+}
+
+// A target that accelerates without warning (a missile's staging) runs out of its track's
+// gate; the track that its detections start is confirmed a few scans later. With the manoeuvre
+// allowance it continues the old id; without it, it is a new track (a break).
+TEST(Tracker, AStagingTargetKeepsItsIdWithTheManoeuvreAllowance) {
+  const track::Mat3 R = track::Mat3::Identity() * 2500.0;
+  for (const double allowance : {100.0, 0.0}) {
+    auto config = ncv_config();
+    config.max_speed_mps = 3000.0;
+    config.delete_misses = 6;
+    config.stitch_manoeuvre_mps2 = allowance;
+    NcvTracker tracker({NearlyConstantVelocity{1.0}}, config);
+    const auto sensor = tracker.add_sensor(CartesianPosition(50.0));
+    // Thrust 80 m/s^2 from t = 10 to 13 s, then coasting again.
+    const track::Vec3 p0(0, 0, 50e3), v0(1000, 0, 500), a(0, 0, 80);
+    std::uint64_t first_id = 0;
+    for (int k = 0; k <= 25; ++k) {
+      const double t = k, burn = std::clamp(t - 10.0, 0.0, 3.0);
+      const track::Vec3 p = p0 + v0 * t + a * burn * (0.5 * burn + (t - 10.0 - burn));
+      tracker.process(sensor, t, std::vector<Measurement>{{p, R}});
+      if (k == 9) {
+        ASSERT_EQ(tracker.tracks().size(), 1u);
+        first_id = tracker.tracks()[0].id;
+      }
+    }
+    ASSERT_EQ(tracker.tracks().size(), 1u) << "allowance " << allowance;
+    const auto& tr = tracker.tracks()[0];
+    EXPECT_EQ(tr.status, track::TrackStatus::confirmed);
+    if (allowance > 0.0) {
+      EXPECT_EQ(tr.id, first_id);
+      EXPECT_EQ(tracker.counters().tracks_stitched, 1u);
+    } else {
+      EXPECT_NE(tr.id, first_id);
+    }
+  }
+}
+
 TEST(NcvWorkload, ExportImportRoundTripAndBadFiles) {
   exercise::NcvWorkloadConfig wc;
   wc.targets = 20;

@@ -31,12 +31,16 @@ void add_accuracy_command(CLI::App& app, int& exit_code) {
   struct Options {
     std::string scenario, nation = "ALL";
     int runs = 20;
+    int first_seed = 1;
   };
   auto o = std::make_shared<Options>();
   auto* bench = app.get_subcommand("bench");
   auto* cmd = bench->add_subcommand("accuracy", "Monte Carlo accuracy of a nation's tracker");
   cmd->add_option("scenario", o->scenario, "scenario YAML file")->required();
-  cmd->add_option("--runs", o->runs, "Monte Carlo runs (seeds 1..N)")->check(CLI::Range(1, 10000));
+  cmd->add_option("--runs", o->runs, "Monte Carlo runs (seeds K..K+N-1)")
+      ->check(CLI::Range(1, 10000));
+  cmd->add_option("--first-seed", o->first_seed, "first seed K (default 1)")
+      ->check(CLI::Range(1, 1000000));
   cmd->add_option("--nation", o->nation, "JPN, KOR, USA or ALL")
       ->check(CLI::IsMember({"JPN", "KOR", "USA", "ALL"}));
   cmd->callback([o, &exit_code] {
@@ -48,7 +52,7 @@ void add_accuracy_command(CLI::App& app, int& exit_code) {
     }
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<LaunchTally> tally(s->launches.size());
-    for (int seed = 1; seed <= o->runs; ++seed) {
+    for (int seed = o->first_seed; seed < o->first_seed + o->runs; ++seed) {
       s->seed = static_cast<std::uint64_t>(seed);
       const auto sim = exercise::simulate(*s);
       const auto run = exercise::run_national_tracker(*s, sim, o->nation);
@@ -98,6 +102,7 @@ void add_accuracy_command(CLI::App& app, int& exit_code) {
       j["launch"] = s->launches[li].spec.id;
       j["nation"] = o->nation;
       j["runs"] = o->runs;
+      j["first_seed"] = o->first_seed;
       j["median_first_track_s"] = median(t.first_track_s);
       j["midcourse_rmse_m"] = std::sqrt(t.se_position / o->runs);
       j["pcrlb_m"] = std::sqrt(t.bound_sq / o->runs);

@@ -4,13 +4,13 @@
 //   breaks while the missile stays in coverage; launch-point and impact-point errors and
 //   the coverage of the 95 % impact ellipses.
 //
-// PCRLB here: the tracker's ballistic model (J2, rotating Earth, velocity noise q_v) on the
-// true trajectory, state [p, v, b_1 .. b_n] with each radar's unknown bias b_i as a constant
-// with its prior variance (the tracker cannot average a bias away, and the bound must not
-// pretend it could); only this launch's detections by the nation's radars, from the first
-// one, with a diffuse prior. The boost thrust counts as known to the bound (it only enters
-// the mean, not F), which can only lower it: a valid lower bound for a tracker that must
-// estimate the thrust. Midcourse: from burnout + 30 s while the missile is above 100 km.
+// PCRLB here: the tracker's own models on the true trajectory, state [p, v, a, b_1 .. b_n]
+// with each radar's unknown bias b_i as a constant with its prior variance (the tracker
+// cannot average a bias away, and the bound must not pretend it could). Until the true
+// burnout the thrust acceleration is an unknown random walk (the boost model's noise); after
+// it, the ballistic model (J2, rotating Earth, drag, velocity noise q_v). Only this launch's
+// detections by the nation's radars count, from the first one, with a diffuse prior.
+// Midcourse: from burnout + 30 s while the missile is above 100 km.
 #pragma once
 
 #include <cstdint>

@@ -7,6 +7,9 @@ track::TrackerConfig national_tracker_config() {
   c.gate_chi2 = 16.27;
   c.max_speed_mps = 9000.0;
   c.max_init_gap_s = 10.0;
+  c.min_init_gap_s = 1.0;
+  // Staging: an ICBM's acceleration drops from about 100 to 30 m/s^2 in an instant.
+  c.stitch_manoeuvre_mps2 = 100.0;
   c.confirm_hits = 4;
   c.confirm_window = 5;
   // Several radars look every second and at long range each misses often: deletion goes by
@@ -40,7 +43,9 @@ NationalTracker make_national_tracker(std::span<const sensor::RadarParams> radar
   std::vector<track::RangeAzEl> models;
   int slot = 0;
   for (const auto& p : radars) {
-    track::Coverage cov{p.boresight_az_rad, p.half_sector_rad, p.min_el_rad - 0.02, p.max_el_rad,
+    // A look counts (a miss if nothing came) only where the radar surely sees: its limit is
+    // on the refracted elevation, which lies above the geometric one.
+    track::Coverage cov{p.boresight_az_rad, p.half_sector_rad, p.min_el_rad + 0.005, p.max_el_rad,
                         p.max_range_m};
     track::RangeAzEl model(p.site, track::Vec3(p.sigma_range_m, p.sigma_az_rad, p.sigma_el_rad),
                            cov);

@@ -39,9 +39,13 @@ enum class TrackStatus : std::uint8_t { tentative, confirmed, coasting, dropped 
 std::string_view to_string(TrackStatus s);
 
 struct TrackerConfig {
-  double gate_chi2 = 16.27;              // chi-square, 3 dof, P = 0.999
-  double max_speed_mps = 1000.0;         // two-point initiation
-  double max_init_gap_s = 5.0;           // oldest earlier measurement a new one may pair with
+  double gate_chi2 = 16.27;       // chi-square, 3 dof, P = 0.999
+  double max_speed_mps = 1000.0;  // two-point initiation
+  double max_init_gap_s = 5.0;    // oldest earlier measurement a new one may pair with
+  // Newest: two fixes closer in time than this give a velocity too poor to start a track on
+  // (with different sensors, their biases over a short dt), and a filter started that far
+  // from the truth may not converge.
+  double min_init_gap_s = 0.0;
   double init_velocity_var_floor = 0.0;  // added to the differenced velocity variance
   int confirm_hits = 3;                  // M
   int confirm_window = 4;                // N
@@ -54,6 +58,15 @@ struct TrackerConfig {
   // within the gate) continues it: it takes the older id if the older one missed this scan,
   // and is dropped as a duplicate if the older one was updated too.
   bool stitch = true;
+  // A target the filter does not call predictable may change its acceleration by up to
+  // stitch_manoeuvre_mps2 without warning (staging). Its track absorbs detections for a
+  // while (up to stitch_manoeuvre_lead_s) before they fall out of its gate and start a fresh
+  // track. An older track that missed this scan continues into the fresh one if their
+  // positions agree within the error such a change would have caused: a/2 tau^2 as a sigma,
+  // tau from lead seconds before the earlier of the old track's last update and the fresh
+  // track's first detection.
+  double stitch_manoeuvre_mps2 = 0.0;
+  double stitch_manoeuvre_lead_s = 1.0;
 };
 
 template <typename State>
@@ -63,6 +76,7 @@ struct Track {
   State state;
   double t_s = 0.0;  // time of `state`
   double created_s = 0.0;
+  double first_seen_s = 0.0;  // its first detection (the earlier fix of its initiation)
   double last_update_s = 0.0;
   int hits = 0;
   int misses = 0;  // in a row

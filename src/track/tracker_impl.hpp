@@ -192,10 +192,17 @@ void Tracker<Filter, Sensor>::stitch(double t) {
       if (j == k || old.id > fresh.id || old.status == TrackStatus::tentative ||
           old.status == TrackStatus::dropped)
         return;
-      // Old track predicted to now (priors_) against the fresh one, positions only.
+      // Old track predicted to now (priors_) against the fresh one, positions only; if the
+      // old one missed this scan and may manoeuvre, with the manoeuvre's allowance.
       const Gaussian<N>& o = filter_.combined(priors_[j]);
       const Vec3 d = p - o.x.template head<3>();
-      const Mat3 S = g.P.template block<3, 3>(0, 0) + o.P.template block<3, 3>(0, 0);
+      Mat3 S = g.P.template block<3, 3>(0, 0) + o.P.template block<3, 3>(0, 0);
+      if (old.last_update_s < t && !predictable(priors_[j])) {
+        const double tau =
+            t - std::min(old.last_update_s, fresh.first_seen_s) + config_.stitch_manoeuvre_lead_s;
+        const double m = 0.5 * config_.stitch_manoeuvre_mps2 * tau * tau;
+        S.diagonal().array() += m * m;
+      }
       const Eigen::LLT<Mat3> llt(S);
       if (llt.info() != Eigen::Success) return;
       const double d2 = d.dot(llt.solve(d));
@@ -212,6 +219,7 @@ void Tracker<Filter, Sensor>::stitch(double t) {
     // The old track lost its target and the fresh one found it: same target, same id.
     fresh.id = old.id;
     fresh.created_s = old.created_s;
+    fresh.first_seen_s = old.first_seen_s;
     fresh.hits += old.hits;
     fresh.looks += old.looks;
     old.status = TrackStatus::dropped;
@@ -244,7 +252,7 @@ void Tracker<Filter, Sensor>::initiate(std::uint32_t sensor, double t,
     pending_grid_.for_each_candidate(p, [&](std::uint32_t i) {
       const Pending& q = pending_[i];
       const double dt = t - q.t_s;
-      if (q.used || dt <= 0.0) return;
+      if (q.used || dt <= 0.0 || dt < config_.min_init_gap_s) return;
       const double d = (p - q.p).norm();
       if (d > config_.max_speed_mps * dt + 3.0 * std::sqrt(P.trace() + q.P.trace())) return;
       if (best < 0 || d < best_d) best = i, best_d = d;
@@ -260,6 +268,7 @@ void Tracker<Filter, Sensor>::initiate(std::uint32_t sensor, double t,
     tr.status = TrackStatus::tentative;
     tr.t_s = t;
     tr.created_s = t;
+    tr.first_seen_s = q.t_s;
     tr.last_update_s = t;
     tr.last_sensor = sensor;
     tr.hits = 2;
