@@ -117,7 +117,7 @@ TEST(Cli, SimulateBadScenarioLeavesNothing) {
   fs::remove_all(dir);
 }
 
-TEST(Cli, TrackWritesTracksAndMetrics) {
+TEST(Cli, TrackWritesTracksImpactsAndMetrics) {
   const fs::path out = fresh_dir("track");
   const RunResult r = run("track " + scenario("f13.yaml") + " --nation KOR --out " + out.string());
   ASSERT_EQ(r.code, 0) << r.err;
@@ -129,6 +129,11 @@ TEST(Cli, TrackWritesTracksAndMetrics) {
   EXPECT_FALSE(j["launches"][0]["first_track_s"].is_null());
   EXPECT_GT(j["counters"]["updates"].get<int>(), 10);
   EXPECT_NE(slurp(out / "tracks.csv").find(",KOR,"), std::string::npos);
+  // Every impact prediction past burnout, with the track's beta once it estimates it.
+  const std::string impacts = slurp(out / "impacts.csv");
+  EXPECT_EQ(impacts.rfind("t_s,track,truth,valid,time_to_impact_s,", 0), 0u);
+  EXPECT_NE(impacts.find("inside_95,beta_kgpm2,beta_sigma_kgpm2\n"), std::string::npos);
+  EXPECT_NE(impacts.find(",F13,1,"), std::string::npos) << impacts.substr(0, 400);
   fs::remove_all(out);
 }
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <vector>
 
 #include "base/rng.hpp"
@@ -13,6 +14,7 @@
 #include "node/national_tracker.hpp"
 #include "track/ballistic_model.hpp"
 #include "track/filters.hpp"
+#include "track/prediction.hpp"
 #include "track/tracker.hpp"
 
 using namespace trilink;
@@ -92,12 +94,12 @@ TEST(Imm, PastBurnoutTheBoostModeIsPrunedAndTheBiasIsEstimated) {
   // The boost mode went away once the data made it negligible: a pure ballistic filter.
   ASSERT_TRUE(imm.predictable(s));
   EXPECT_EQ(s.mu[0], 0.0);
-  ASSERT_EQ(s.bias.size(), 3);
+  ASSERT_EQ(s.param.size(), 3);
   for (int c = 0; c < 3; ++c) {
-    const double sigma = std::sqrt(s.bias_cov(c, c));
+    const double sigma = std::sqrt(s.param_cov(c, c));
     // Learned: well inside the prior, and consistent with the truth.
     EXPECT_LT(sigma, 0.5 * kBiasSigma(c)) << c;
-    EXPECT_LT(std::abs(s.bias(c) - true_bias(c)), 3.0 * sigma) << c;
+    EXPECT_LT(std::abs(s.param(c) - true_bias(c)), 3.0 * sigma) << c;
   }
   const Vec3 err = s.combined.x.head<3>() - x.head<3>();
   const Eigen::LLT<Mat3> llt(s.combined.P.topLeftCorner<3, 3>());
@@ -108,6 +110,71 @@ TEST(Imm, PastBurnoutTheBoostModeIsPrunedAndTheBiasIsEstimated) {
   auto down = s;
   for (int k = 0; k < 200 && imm.plausible(down); ++k) down = imm.predict(down, 10.0);
   EXPECT_FALSE(imm.plausible(down));
+}
+
+// A re-entry vehicle whose ballistic coefficient is half the nominal one, tracked by one
+// radar near where it comes down from 150 km to 15 km: the filter that estimates kappa =
+// 1 / beta learns it, and predicts the impact better than the one that keeps the nominal.
+TEST(Imm, InReEntryTheBallisticCoefficientIsEstimated) {
+  constexpr double beta_true = 4000.0;
+  const geo::Geodetic start = geo::Geodetic::from_deg(36.0, 136.0, 150e3);
+  const geo::LocalFrame frame(start);
+  Vec<9> x = Vec<9>::Zero();
+  x.head<3>() = geo::to_ecef(start).r_m;
+  x.segment<3>(3) = frame.ecef_from_enu() * Vec3(4000.0, 0.0, -2500.0);
+  track::BallisticDynamics truth;
+  truth.beta_kgpm2 = beta_true;
+  const RangeAzEl radar(geo::Geodetic::from_deg(36.0, 139.0, 100.0), kSigma);
+
+  Imm estimating;
+  estimating.ballistic.q_vel_m2ps3 = 1e-6;
+  estimating.ballistic.dynamics.beta_kgpm2 = 8000.0;
+  estimating.estimate_drag = true;
+  Imm nominal = estimating;
+  nominal.estimate_drag = false;
+
+  Rng rng(11);
+  Gaussian<9> g;
+  g.x = x;
+  g.x.head<3>() += Vec3(100.0, -80.0, 50.0);
+  g.x.segment<3>(3) += Vec3(3.0, -2.0, 2.0);
+  g.P = Vec<9>((Vec<9>() << 4e4, 4e4, 4e4, 25, 25, 25, 1, 1, 1).finished()).asDiagonal();
+  auto se = estimating.initial(g);
+  auto sn = nominal.initial(g);
+  estimating.end_boost(se);
+  nominal.end_boost(sn);
+  while (geo::to_geodetic(geo::Ecef{x.head<3>()}).h_m > 15e3) {
+    x = truth.propagate(x, 0.5, false);
+    se = estimating.predict(se, 0.5);
+    sn = nominal.predict(sn, 0.5);
+    const Measurement m = measure(radar, x, Vec3::Zero(), rng);
+    ASSERT_TRUE(estimating.update(se, estimating.gate(se, radar, m), radar, m));
+    ASSERT_TRUE(nominal.update(sn, nominal.gate(sn, radar, m), radar, m));
+  }
+  ASSERT_TRUE(estimating.predictable(se));
+  const auto drag = estimating.drag(se);
+  ASSERT_TRUE(drag.has_value());
+  EXPECT_FALSE(nominal.drag(sn).has_value());
+  const double beta = drag->beta_kgpm2();
+  const double beta_sigma = std::sqrt(drag->kappa_var) * beta * beta;
+  EXPECT_LT(std::abs(beta - beta_true), 3.0 * beta_sigma) << beta << " +- " << beta_sigma;
+  EXPECT_LT(beta_sigma, 0.1 * beta_true);
+
+  // Where it comes down: the truth's own fall, and each filter's prediction.
+  const track::ImpactPredictor truth_fall(beta_true);
+  double t_true = 0.0;
+  Vec3 impact_true;
+  ASSERT_TRUE(truth_fall.fall(x, t_true, impact_true));
+  const track::ImpactPredictor predictor(8000.0);
+  const auto with = predictor.predict(se.combined, drag);
+  const auto without = predictor.predict(sn.combined);
+  ASSERT_TRUE(with.valid && without.valid);
+  const double err_with = (geo::to_ecef(with.point).r_m - impact_true).norm();
+  const double err_without = (geo::to_ecef(without.point).r_m - impact_true).norm();
+  std::printf("beta %.0f +- %.0f, impact error %.0f m (estimated) vs %.0f m (nominal)\n", beta,
+              beta_sigma, err_with, err_without);
+  EXPECT_LT(err_with, 0.5 * err_without);
+  EXPECT_LT(err_with, with.ellipse.semi_major_m);
 }
 
 TEST(NationalTracker, APredictableTrackCoastsThroughAGapAndKeepsItsId) {

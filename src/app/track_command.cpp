@@ -1,5 +1,5 @@
-// trilink track: a nation's tracker over a simulated scenario; writes tracks.csv and
-// metrics.json and prints a short account per launch.
+// trilink track: a nation's tracker over a simulated scenario; writes tracks.csv,
+// impacts.csv and metrics.json and prints a short account per launch.
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -39,6 +39,33 @@ void write_tracks(std::ostream& os, const exercise::Scenario& s, const exercise:
        << num(ts.boost_probability) << ','
        << (ts.truth >= 0 ? s.launches[static_cast<std::size_t>(ts.truth)].spec.id : "") << ','
        << num(ts.truth_distance_m) << '\n';
+  }
+}
+
+// Every impact prediction past burnout, scored against the launch it is nearest to; beta
+// is the track's estimate (empty while it uses the nominal value).
+void write_impacts(std::ostream& os, const exercise::Scenario& s,
+                   const exercise::TrackingRun& run) {
+  os << "t_s,track,truth,valid,time_to_impact_s,lat_deg,lon_deg,semi_major_m,semi_minor_m,"
+        "orientation_deg,error_m,time_error_s,inside_95,beta_kgpm2,beta_sigma_kgpm2\n";
+  for (const auto& is : run.impacts) {
+    const auto& p = is.prediction;
+    os << num(is.t_s) << ',' << is.track_id << ','
+       << (is.truth >= 0 ? s.launches[static_cast<std::size_t>(is.truth)].spec.id : "") << ','
+       << (p.valid ? 1 : 0);
+    if (p.valid)
+      os << ',' << num(p.time_to_impact_s) << ',' << num(p.point.lat_deg()) << ','
+         << num(p.point.lon_deg()) << ',' << num(p.ellipse.semi_major_m) << ','
+         << num(p.ellipse.semi_minor_m) << ',' << num(geo::rad_to_deg(p.ellipse.orientation_rad))
+         << ',' << num(is.error_m) << ',' << num(is.time_error_s) << ',' << (is.inside_95 ? 1 : 0);
+    else
+      os << ",,,,,,,,,";
+    if (is.drag)  // sigma of beta = sigma of kappa / kappa^2
+      os << ',' << num(is.drag->beta_kgpm2()) << ','
+         << num(std::sqrt(is.drag->kappa_var) * is.drag->beta_kgpm2() * is.drag->beta_kgpm2());
+    else
+      os << ",,";
+    os << '\n';
   }
 }
 
@@ -114,6 +141,7 @@ void add_track_command(CLI::App& app, int& exit_code) {
       return;
     }
     write_tracks(out.file("tracks.csv"), *scenario, run);
+    write_impacts(out.file("impacts.csv"), *scenario, run);
     out.file("metrics.json") << metrics_json(*scenario, run, acc).dump(2) << "\n";
     if (auto ok = out.commit(); !ok) {
       std::cerr << "trilink track: " << ok.error().message() << "\n";
@@ -137,6 +165,7 @@ void add_track_command(CLI::App& app, int& exit_code) {
       std::cout << "\n";
     }
     std::cout << "wrote " << o->out << "/tracks.csv (" << run.samples.size() << " rows), " << o->out
+              << "/impacts.csv (" << run.impacts.size() << " rows), " << o->out
               << "/metrics.json\n";
   });
 }

@@ -60,7 +60,8 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
         ts.track_id = tr.id;
         ts.status = tr.status;
         ts.since_update_s = next_sample - tr.last_update_s;
-        ts.estimate = tracker.predict(tr, next_sample);
+        const auto state = tracker.predict_state(tr, next_sample);
+        ts.estimate = tracker.filter().combined(state);
         ts.boost_probability = tracker.filter().manoeuvre_probability(tr.state);
         double best = std::numeric_limits<double>::infinity();
         for (const auto& x : truths) {
@@ -93,7 +94,8 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
         is.t_s = next_sample;
         is.track_id = tr.id;
         is.truth = ts.truth;
-        is.prediction = impact_predictor.predict(ts.estimate);
+        is.drag = tracker.filter().drag(state);
+        is.prediction = impact_predictor.predict(ts.estimate, is.drag);
         if (is.prediction.valid) {
           const Eigen::Vector2d d = ground_offset(is.prediction.point, traj.impact);
           is.error_m = d.norm();

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,9 +44,10 @@ struct ImpactSample {
   std::uint64_t track_id = 0;
   std::int64_t truth = -1;
   track::ImpactPrediction prediction;
-  double error_m = 0.0;       // predicted to true impact point, on the ground
-  double time_error_s = 0.0;  // predicted minus true time of impact
-  bool inside_95 = false;     // the true impact point is inside the 95 % ellipse
+  double error_m = 0.0;                     // predicted to true impact point, on the ground
+  double time_error_s = 0.0;                // predicted minus true time of impact
+  bool inside_95 = false;                   // the true impact point is inside the 95 % ellipse
+  std::optional<track::DragEstimate> drag;  // the track's estimated drag, if any
 };
 
 // A launch-point estimate of a confirmed track until its burnout.

@@ -58,6 +58,7 @@ TrackView NationalNode::view(const NationalTracker::TrackT& t) const {
   v.state = tracker_.estimate(t);
   v.confirmed = t.status == track::TrackStatus::confirmed;
   v.boosting = !burnout_.burnt_out(t.id);
+  v.drag = tracker_.filter().drag(t.state);
   return v;
 }
 

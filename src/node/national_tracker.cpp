@@ -33,6 +33,8 @@ track::Imm national_filter() {
   // Re-entry drag at a nominal ballistic coefficient (re-entry vehicles: 5 000-15 000 kg/m^2).
   imm.boost.dynamics.beta_kgpm2 = 8000.0;
   imm.ballistic.dynamics.beta_kgpm2 = 8000.0;
+  // Past burnout beta is estimated (kappa = 1 / beta with 40 % sigma); it shows in re-entry.
+  imm.estimate_drag = true;
   return imm;
 }
 

@@ -81,7 +81,7 @@ Products ProductMaker::update(const TrackView& t) {
   }
   if (pt.next_prediction && t.time < *pt.next_prediction) return out;
   pt.next_prediction = t.time.plus_seconds(config_.prediction_interval_s);
-  const track::ImpactPrediction p = impact_.predict(t.state);
+  const track::ImpactPrediction p = impact_.predict(t.state, t.drag);
   if (!p.valid) {
     ++prediction_failures_;
     return out;

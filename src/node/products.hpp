@@ -46,8 +46,9 @@ struct TrackView {
   std::uint64_t id = 0;
   geo::UtcTime time;  // of validity of `state`
   track::Gaussian<9> state;
-  bool confirmed = false;  // confirmed (not tentative, not coasting)
-  bool boosting = true;    // not yet past burnout
+  bool confirmed = false;                   // confirmed (not tentative, not coasting)
+  bool boosting = true;                     // not yet past burnout
+  std::optional<track::DragEstimate> drag;  // the track's estimated drag, if any
 };
 
 struct Products {

@@ -7,7 +7,8 @@
 //   v' = g_J2(p) - 2 w x v - w x (w x p) + a + a_drag(p, v)
 //   a' = white jerk (manoeuvre/boost mode) | a = 0 (ballistic mode)
 //
-// a_drag = -rho(h) |v| v / (2 beta) with a nominal ballistic coefficient (0: none). The mean
+// a_drag = -rho(h) |v| v / (2 beta) with a nominal ballistic coefficient (0: none), or the
+// track's estimate once the IMM estimates it (filters.hpp, DragEstimate). The mean
 // is propagated with RK4 in steps of at most `max_step_s`; the covariance with
 // Phi = I + A dt + A^2 dt^2/2 + A^3 dt^3/6, A the Jacobian at the mid-interval state
 // (gravity gradient mu/r^3 (3 r^ r^' - I), Coriolis, centrifugal; drag's dependence left
@@ -19,6 +20,8 @@
 // Boost thrust per unit mass changes as propellant burns (~0.5 m/s^3), turns with the pitch
 // programme, and drops at staging: q_j = 25 m^2/s^5 covers that for revisits of 1-5 s.
 #pragma once
+
+#include <algorithm>
 
 #include "track/gaussian.hpp"
 
@@ -45,6 +48,22 @@ struct BallisticDynamics {
   Mat9 transition(const Vec9& x, double dt_s, bool with_thrust) const;
   // The same series for a given Jacobian A.
   static Mat9 taylor_transition(const Mat9& A, double dt_s);
+};
+
+// The drag parameter of a ballistic track, estimated: kappa = 1 / beta (m^2/kg), its
+// variance and its cross-covariance with the 9-state. Dynamics use it within the limits of
+// re-entry bodies and debris (beta 1 000 - 50 000 kg/m^2); an estimate, even a sigma point,
+// may stray outside them.
+struct DragEstimate {
+  static constexpr double beta_min_kgpm2 = 1000.0, beta_max_kgpm2 = 50000.0;
+  double kappa_m2pkg = 0.0;
+  double kappa_var = 0.0;
+  Vec9 cross = Vec9::Zero();
+
+  static double usable(double kappa) {
+    return std::clamp(kappa, 1.0 / beta_max_kgpm2, 1.0 / beta_min_kgpm2);
+  }
+  double beta_kgpm2() const { return 1.0 / usable(kappa_m2pkg); }
 };
 
 // Ballistic mode: no thrust; a is held at zero with a tiny variance.

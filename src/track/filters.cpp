@@ -20,16 +20,44 @@ void Imm::prune(State& s) const {
   if (!s.boost_ended || s.mu[0] >= prune_below) return;
   s.mu = {0.0, 1.0};
   s.mode[0] = s.mode[1];
-  s.bias_cross[0] = s.bias_cross[1];
+  s.param_cross[0] = s.param_cross[1];
   // From now on the biases are estimated, starting from their prior: the consider filter
   // has kept cov(x, b) exact while b's own covariance stayed the prior.
-  if (s.bias.size() == 0 && !bias_prior.empty() &&
+  if (s.param.size() == 0 && !bias_prior.empty() &&
       static_cast<int>(bias_prior.size()) == bias_slots) {
-    s.bias = Eigen::VectorXd::Zero(3 * bias_slots);
-    s.bias_cov = Eigen::MatrixXd::Zero(3 * bias_slots, 3 * bias_slots);
+    s.param = Eigen::VectorXd::Zero(3 * bias_slots);
+    s.param_cov = Eigen::MatrixXd::Zero(3 * bias_slots, 3 * bias_slots);
     for (int k = 0; k < bias_slots; ++k)
-      s.bias_cov.block<3, 3>(3 * k, 3 * k) = bias_prior[static_cast<std::size_t>(k)];
+      s.param_cov.block<3, 3>(3 * k, 3 * k) = bias_prior[static_cast<std::size_t>(k)];
   }
+  // Drag: kappa appended, independent of the state so far (the track was predicted with the
+  // nominal value, and above the atmosphere drag has not acted on it).
+  if (estimate_drag && !s.has_drag && ballistic.dynamics.beta_kgpm2 > 0.0 &&
+      s.param.size() == 3 * bias_slots) {
+    const auto n = s.param.size();
+    const double kappa = 1.0 / ballistic.dynamics.beta_kgpm2;
+    s.param.conservativeResize(n + 1);
+    s.param[n] = kappa;
+    s.param_cov.conservativeResize(n + 1, n + 1);
+    s.param_cov.row(n).setZero();
+    s.param_cov.col(n).setZero();
+    s.param_cov(n, n) = (kappa_rel_sigma * kappa) * (kappa_rel_sigma * kappa);
+    for (auto& C : s.param_cross) {
+      C.conservativeResize(Eigen::NoChange, n + 1);
+      C.col(n).setZero();
+    }
+    s.has_drag = true;
+  }
+}
+
+std::optional<DragEstimate> Imm::drag(const State& s) const {
+  if (!s.has_drag) return std::nullopt;
+  const auto n = s.param.size() - 1;
+  DragEstimate d;
+  d.kappa_m2pkg = s.param[n];
+  d.kappa_var = s.param_cov(n, n);
+  d.cross = s.param_cross[1].col(n);
+  return d;
 }
 
 bool Imm::plausible(const State& s) const {
@@ -53,10 +81,14 @@ Imm::State Imm::predict_step(const State& s, double dt) const {
     // Pruned: the ballistic mode alone.
     State out = s;
     Mat<9> phi;
-    out.mode[1] = ballistic.predict(s.mode[1], dt, &phi);
-    if (nb > 0) out.bias_cross[1] = phi * s.bias_cross[1];
+    if (!s.has_drag) {
+      out.mode[1] = ballistic.predict(s.mode[1], dt, &phi);
+      if (nb > 0) out.param_cross[1] = phi * s.param_cross[1];
+    } else {
+      predict_with_drag(s, out, dt);
+    }
     out.mode[0] = out.mode[1];
-    out.bias_cross[0] = out.bias_cross[1];
+    out.param_cross[0] = out.param_cross[1];
     out.combined = out.mode[1];
     return out;
   }
@@ -78,18 +110,45 @@ Imm::State Imm::predict_step(const State& s, double dt) const {
       const double w = p[i][j] * s.mu[i] / c;
       const Vec<9> d = s.mode[i].x - mixed.x;
       mixed.P += w * (s.mode[i].P + d * d.transpose());
-      if (nb > 0) cross += w * s.bias_cross[i];  // the biases' mean is zero in every mode
+      if (nb > 0) cross += w * s.param_cross[i];  // the biases' mean is zero in every mode
     }
     Mat<9> phi;
     out.mode[j] = j == 0 ? boost.predict(mixed, dt, &phi) : ballistic.predict(mixed, dt, &phi);
     if (nb > 0) {
       if (j == 1) cross.bottomRows<3>().setZero();  // no thrust in the ballistic mode
-      out.bias_cross[j] = phi * cross;
+      out.param_cross[j] = phi * cross;
     }
   }
   prune(out);
   combine(out);
   return out;
+}
+
+// x' = f(x, kappa): with G = df/dkappa (finite difference of the mean propagation) and c =
+// cov(x, kappa), P' = Phi P Phi' + Q + Phi c G' + G c' Phi' + var(kappa) G G' and
+// cov(x', parameters) = Phi C + G cov(kappa, parameters).
+void Imm::predict_with_drag(const State& s, State& out, double dt) const {
+  const auto n = s.param.size() - 1;
+  const double kappa = DragEstimate::usable(s.param[n]);
+  BallisticModel model = ballistic;
+  model.dynamics.beta_kgpm2 = 1.0 / kappa;
+  Mat<9> phi;
+  out.mode[1] = model.predict(s.mode[1], dt, &phi);
+  Vec<9> G = Vec<9>::Zero();
+  Vec<9> x0 = s.mode[1].x;
+  x0.tail<3>().setZero();
+  if (approx_height_m(x0.head<3>()) < drag_height_m) {
+    const double dk = 1e-3 * kappa;
+    BallisticDynamics perturbed = model.dynamics;
+    perturbed.beta_kgpm2 = 1.0 / (kappa + dk);
+    G = (perturbed.propagate(x0, dt, false) - model.dynamics.propagate(x0, dt, false)) / dk;
+  }
+  const Vec<9> c = s.param_cross[1].col(n);
+  const Vec<9> phic = phi * c;
+  out.mode[1].P +=
+      phic * G.transpose() + G * phic.transpose() + s.param_cov(n, n) * G * G.transpose();
+  symmetrize<9>(out.mode[1].P);
+  out.param_cross[1] = phi * s.param_cross[1] + G * s.param_cov.row(n);
 }
 
 Imm::State Imm::initial(const Gaussian<9>& g) const {
@@ -104,8 +163,8 @@ Imm::State Imm::initial(const Gaussian<9>& g) const {
   const bool boosting = height < 150e3 && g.x.segment<3>(3).norm() < 2500.0;
   const double p_boost = boosting ? initial_boost_probability : 1.0 - 0.9;
   s.mu = {p_boost, 1.0 - p_boost};
-  s.bias_cross[0] = BiasCrossCov::Zero(9, 3 * bias_slots);
-  s.bias_cross[1] = BiasCrossCov::Zero(9, 3 * bias_slots);
+  s.param_cross[0] = BiasCrossCov::Zero(9, 3 * bias_slots);
+  s.param_cross[1] = BiasCrossCov::Zero(9, 3 * bias_slots);
   combine(s);
   return s;
 }
@@ -114,8 +173,8 @@ Imm::State Imm::initial(const Gaussian<9>& g, const BiasCrossCov& cross) const {
   assert(cross.cols() == 3 * bias_slots);
   State s = initial(g);
   for (int j = 0; j < 2; ++j) {
-    s.bias_cross[j] = cross;
-    s.bias_cross[j].bottomRows<3>().setZero();  // the thrust starts independent of the biases
+    s.param_cross[j] = cross;
+    s.param_cross[j].bottomRows<3>().setZero();  // the thrust starts independent of the biases
   }
   return s;
 }

@@ -22,13 +22,21 @@
 //                       declaration made too early costs no track); once that probability
 //                       falls below `prune_below` the mode is pruned and the track is purely
 //                       ballistic: predictable far ahead, so it may coast through gaps in
-//                       coverage (the tracker's max_coast_predictable_s).
+//                       coverage (the tracker's max_coast_predictable_s). It then estimates
+//                       its parameters with its state: the biases (from their prior, C as
+//                       carried) and, with `estimate_drag`, kappa = 1 / beta (from the
+//                       nominal, independent of x). A parameter theta enters the prediction
+//                       through G = dx'/dkappa (finite difference of the mean propagation):
+//                         P <- Phi P Phi' + Q + Phi c G' + G c' Phi' + var(kappa) G G'
+//                         C <- Phi C + G cov(kappa, theta),   c = cov(x, kappa)
+//                       and the update as above, with the biases' mean subtracted from nu.
 #pragma once
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <numbers>
+#include <optional>
 #include <vector>
 
 #include "track/ballistic_model.hpp"
@@ -66,18 +74,22 @@ struct Ekf {
   double manoeuvre_probability(const State&) const { return 0.0; }
 };
 
-using BiasCrossCov = Eigen::Matrix<double, 9, Eigen::Dynamic>;  // 9 x (3 x bias slots)
+// 9 x parameters: cov(state, biases) at initiation (3 per bias slot).
+using BiasCrossCov = Eigen::Matrix<double, 9, Eigen::Dynamic>;
 
+// Parameters: the radars' biases (3 per slot: range, azimuth, elevation), then, once the
+// track is purely ballistic and the filter estimates drag, kappa = 1 / beta.
 struct ImmState {
-  std::array<Gaussian<9>, 2> mode;         // [0] boost/manoeuvre, [1] ballistic
-  std::array<BiasCrossCov, 2> bias_cross;  // cov(x_mode, biases); empty without bias slots
+  std::array<Gaussian<9>, 2> mode;          // [0] boost/manoeuvre, [1] ballistic
+  std::array<BiasCrossCov, 2> param_cross;  // cov(x_mode, parameters); empty without any
   std::array<double, 2> mu{0.5, 0.5};
   Gaussian<9> combined;
   bool boost_ended = false;  // declared by the tracker's user; see end_boost
-  // Once the track is purely ballistic the biases are estimated with the state: their mean
-  // and covariance (3 x bias slots; empty until then, when they are only considered).
-  Eigen::VectorXd bias;
-  Eigen::MatrixXd bias_cov;
+  // Once the track is purely ballistic the parameters are estimated with the state: their
+  // mean and covariance (empty until then, when the biases are only considered).
+  Eigen::VectorXd param;
+  Eigen::MatrixXd param_cov;
+  bool has_drag = false;  // param's last entry is kappa
 };
 
 struct Imm {
@@ -93,6 +105,13 @@ struct Imm {
   // purely ballistic (the trajectory's dynamics make them observable); else only considered.
   std::vector<Mat3> bias_prior;
   double prune_below = 1e-6;  // boost probability pruned to zero once the boost has ended
+  // Drag estimation once purely ballistic (after the biases, if they are estimated): kappa =
+  // 1 / beta starts at the ballistic model's nominal value with this relative sigma and is
+  // used within DragEstimate's limits. The sensitivity of the predicted state to kappa is
+  // taken by finite difference, below `drag_height_m` (higher, drag is nil).
+  bool estimate_drag = false;
+  double kappa_rel_sigma = 0.4;
+  double drag_height_m = 200e3;
 
   State predict(const State& s, double dt_s) const;
   const Gaussian<9>& combined(const State& s) const { return s.combined; }
@@ -112,10 +131,10 @@ struct Imm {
     Innovation<9> in = innovate<9>(s.mode[j], sensor, m.z, m.R);
     const int k = sensor.bias_slot();
     if (k < 0 || k >= bias_slots || !in.ok) return in;
-    const Mat3 HC = in.H_pos * s.bias_cross[j].template block<3, 3>(0, 3 * k);
-    if (s.bias.size() > 0) {
-      in.nu -= s.bias.segment<3>(3 * k);
-      in.S += HC + HC.transpose() + s.bias_cov.block<3, 3>(3 * k, 3 * k);
+    const Mat3 HC = in.H_pos * s.param_cross[j].template block<3, 3>(0, 3 * k);
+    if (s.param.size() > 0) {
+      in.nu -= s.param.segment<3>(3 * k);
+      in.S += HC + HC.transpose() + s.param_cov.block<3, 3>(3 * k, 3 * k);
     } else {
       in.S += HC + HC.transpose() + sensor.bias_covariance();
     }
@@ -137,6 +156,8 @@ struct Imm {
   // With the initial error's cross-covariance with the sensors' biases (rows: state).
   State initial(const Gaussian<9>& g, const BiasCrossCov& cross) const;
   double manoeuvre_probability(const State& s) const { return s.mu[0]; }
+  // The drag parameter, once estimated.
+  std::optional<DragEstimate> drag(const State& s) const;
   void end_boost(State& s) const { s.boost_ended = true; }
   // Purely ballistic: the boost has ended and its mode is pruned.
   bool predictable(const State& s) const { return s.boost_ended && s.mu[0] == 0.0; }
@@ -150,6 +171,7 @@ struct Imm {
 
  private:
   State predict_step(const State& s, double dt_s) const;
+  void predict_with_drag(const State& s, State& out, double dt_s) const;
 };
 
 template <typename Sensor>
@@ -162,20 +184,20 @@ bool Imm::update(State& s, const Innovation<9>&, const Sensor& sensor, const Mea
   for (int j = pruned ? 1 : 0; j < 2; ++j) {
     const Innovation<9> in = innovate_mode(s, j, sensor, m);
     if (!in.ok) return false;
-    if (bias_slots == 0) {
+    if (bias_slots == 0 && s.param.size() == 0) {
       if (!track::update<9>(out.mode[j], in, m.R)) return false;
     } else {
-      // Every update moves cov(x, b), also one by a sensor without a bias slot.
+      // Every update moves cov(x, parameters), also one by a sensor without a bias slot.
       Gaussian<9>& g = out.mode[j];
-      BiasCrossCov& C = out.bias_cross[j];
+      BiasCrossCov& C = out.param_cross[j];
       Eigen::Matrix<double, 9, 3> PHt = g.P.leftCols<3>() * in.H_pos.transpose();
       if (own_bias) PHt += C.block<9, 3>(0, 3 * k);
       const Eigen::Matrix<double, 9, 3> K = in.llt.solve(PHt.transpose()).transpose();
       // cov(innovation, biases): H C + the measured sensor's row of the bias covariance.
       Eigen::Matrix<double, 3, Eigen::Dynamic> HCb = in.H_pos * C.topRows<3>();
-      const bool estimating = s.bias.size() > 0;
+      const bool estimating = s.param.size() > 0;
       if (own_bias && estimating)
-        HCb += s.bias_cov.middleRows(3 * k, 3);
+        HCb += s.param_cov.middleRows(3 * k, 3);
       else if (own_bias)
         HCb.middleCols<3>(3 * k) += sensor.bias_covariance();
       g.x += K * in.nu;
@@ -184,10 +206,10 @@ bool Imm::update(State& s, const Innovation<9>&, const Sensor& sensor, const Mea
       C -= K * HCb;
       if (estimating) {
         const Eigen::Matrix<double, Eigen::Dynamic, 3> Kb = in.llt.solve(HCb).transpose();
-        out.bias += Kb * in.nu;
-        out.bias_cov -= Kb * in.S * Kb.transpose();
-        out.bias_cov = 0.5 * (out.bias_cov + out.bias_cov.transpose()).eval();
-        if (!out.bias.allFinite() || !out.bias_cov.allFinite()) return false;
+        out.param += Kb * in.nu;
+        out.param_cov -= Kb * in.S * Kb.transpose();
+        out.param_cov = 0.5 * (out.param_cov + out.param_cov.transpose()).eval();
+        if (!out.param.allFinite() || !out.param_cov.allFinite()) return false;
       }
       if (!g.x.allFinite() || !g.P.allFinite() || !C.allFinite()) return false;
     }

@@ -43,21 +43,34 @@ double to_ground(Vec<9>& x, double dt, double max_time, Step&& step) {
   return std::nan("");
 }
 
-// Symmetric sigma points of the first `n` components (the rest kept at the mean).
-template <int n>
-bool sigma_points(const Gaussian<9>& g, std::vector<Vec<9>>& pts) {
-  const Mat<n> Pn = g.P.topLeftCorner<n, n>();
-  Eigen::LLT<Mat<n>> llt(static_cast<double>(n) * Pn);
-  if (llt.info() != Eigen::Success) return false;
-  const Mat<n> L = llt.matrixL();
-  pts.clear();
-  for (int i = 0; i < n; ++i) {
-    Vec<9> plus = g.x, minus = g.x;
-    plus.head<n>() += L.col(i);
-    minus.head<n>() -= L.col(i);
-    pts.push_back(plus);
-    pts.push_back(minus);
+struct SigmaPoint {
+  Vec<9> x;
+  double kappa = 0.0;  // 1 / beta; 0: the nominal
+};
+
+// Symmetric sigma points of position and velocity (n = 6), and of kappa with them when
+// there is a drag estimate (n = 7); the thrust acceleration is kept at its mean.
+bool sigma_points(const Gaussian<9>& g, const std::optional<DragEstimate>& drag,
+                  std::vector<SigmaPoint>& pts) {
+  const int n = drag ? 7 : 6;
+  Eigen::MatrixXd P(n, n);
+  P.topLeftCorner<6, 6>() = g.P.topLeftCorner<6, 6>();
+  if (drag) {
+    P.block<6, 1>(0, 6) = drag->cross.head<6>();
+    P.block<1, 6>(6, 0) = drag->cross.head<6>().transpose();
+    P(6, 6) = drag->kappa_var;
   }
+  const Eigen::LLT<Eigen::MatrixXd> llt(static_cast<double>(n) * P);
+  if (llt.info() != Eigen::Success) return false;
+  const Eigen::MatrixXd L = llt.matrixL();
+  pts.clear();
+  for (int i = 0; i < n; ++i)
+    for (const double sign : {1.0, -1.0}) {
+      SigmaPoint sp{g.x, drag ? drag->kappa_m2pkg : 0.0};
+      sp.x.head<6>() += sign * L.col(i).head<6>();
+      if (drag) sp.kappa += sign * L(6, i);
+      pts.push_back(sp);
+    }
   return true;
 }
 
@@ -77,8 +90,9 @@ void ground_stats(const std::vector<Vec3>& pts, geo::Geodetic& mean_point, Groun
   e = ellipse_95(cov / static_cast<double>(pts.size()));
 }
 
-// The unscented transform of a state's position and velocity through `to_ground` (one
-// state -> time and ground point): mean time, its sigma, mean point and 95 % ellipse.
+// The unscented transform of a state's position and velocity (and kappa) through
+// `to_ground` (one sigma point -> time and ground point): mean time, its sigma, mean point and 95 %
+// ellipse.
 struct GroundSpread {
   double t_mean_s = 0.0;
   double t_sigma_s = 0.0;
@@ -87,16 +101,17 @@ struct GroundSpread {
 };
 
 template <typename ToGround>
-std::string_view spread_to_ground(const Gaussian<9>& g, ToGround&& to_ground_fn,
-                                  std::string_view failure, GroundSpread& out) {
-  std::vector<Vec<9>> pts;
-  if (!sigma_points<6>(g, pts)) return "covariance not positive definite";
+std::string_view spread_to_ground(const Gaussian<9>& g, const std::optional<DragEstimate>& drag,
+                                  ToGround&& to_ground_fn, std::string_view failure,
+                                  GroundSpread& out) {
+  std::vector<SigmaPoint> pts;
+  if (!sigma_points(g, drag, pts)) return "covariance not positive definite";
   std::vector<Vec3> ground;
   double t_sum = 0.0, t_sq = 0.0;
-  for (const auto& x : pts) {
+  for (const auto& sp : pts) {
     double t;
     Vec3 p;
-    if (!to_ground_fn(x, t, p)) return failure;
+    if (!to_ground_fn(sp, t, p)) return failure;
     ground.push_back(p);
     t_sum += t;
     t_sq += t * t;
@@ -128,19 +143,22 @@ ImpactPredictor::ImpactPredictor(double beta_kgpm2, double max_time_s) : max_tim
   dynamics_.beta_kgpm2 = beta_kgpm2;
 }
 
-bool ImpactPredictor::fall(const Vec<9>& x0, double& t_s, Vec3& impact) const {
+bool ImpactPredictor::fall(const Vec<9>& x0, double& t_s, Vec3& impact, double kappa) const {
+  BallisticDynamics dynamics = dynamics_;
+  if (kappa != 0.0) dynamics.beta_kgpm2 = 1.0 / DragEstimate::usable(kappa);
   Vec<9> x = x0;
   t_s = to_ground(x, 1.0, max_time_s_,
-                  [&](const Vec<9>& s, double dt) { return dynamics_.propagate(s, dt, false); });
+                  [&](const Vec<9>& s, double dt) { return dynamics.propagate(s, dt, false); });
   impact = x.head<3>();
   return std::isfinite(t_s);
 }
 
-ImpactPrediction ImpactPredictor::predict(const Gaussian<9>& g) const {
+ImpactPrediction ImpactPredictor::predict(const Gaussian<9>& g,
+                                          const std::optional<DragEstimate>& drag) const {
   ImpactPrediction out;
   GroundSpread spread;
   out.reason = spread_to_ground(
-      g, [&](const Vec<9>& x, double& t, Vec3& p) { return fall(x, t, p); },
+      g, drag, [&](const SigmaPoint& sp, double& t, Vec3& p) { return fall(sp.x, t, p, sp.kappa); },
       "does not come down (orbital or too slow)", spread);
   if (!out.reason.empty()) return out;
   out.time_to_impact_s = spread.t_mean_s;
@@ -170,7 +188,8 @@ LaunchEstimate LaunchPointEstimator::estimate(const Gaussian<9>& g) const {
   LaunchEstimate out;
   GroundSpread spread;
   out.reason = spread_to_ground(
-      g, [&](const Vec<9>& x, double& t, Vec3& p) { return back_to_launch(x, t, p); },
+      g, std::nullopt,
+      [&](const SigmaPoint& sp, double& t, Vec3& p) { return back_to_launch(sp.x, t, p); },
       "not climbing", spread);
   if (!out.reason.empty()) return out;
   out.time_before_s = spread.t_mean_s;

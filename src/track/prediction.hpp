@@ -2,21 +2,21 @@
 //
 // Impact: the unscented transform (Julier & Uhlmann, Proc. IEEE 2004; symmetric set of 2n
 // points x +- columns of sqrt(n P), n = 6, position and velocity) propagated with the
-// ballistic dynamics (J2, rotating Earth, drag with a nominal ballistic coefficient) down
-// to the ellipsoid; the impact points, expressed in the local east-north frame of their
-// mean, give the mean impact point, its covariance and the 95 % ellipse
-// (semi-axes sqrt(chi2_2(0.95) lambda_i) = sqrt(5.991 lambda_i)); time to impact is the
-// mean over the points.
-// Launch: a boost from rest with roughly constant acceleration and a pitch programme linear
-// in time gives, with tau the time since launch, height h = v_up tau / 2 and ground
-// distance v_h tau / 3 (the horizontal speed grows as tau^2). So tau = 2 h / v_up and the
-// launch point lies v_h tau / 3 back along the ground track, from position and Earth-relative
-// velocity alone (the filter's thrust-acceleration estimate lags too much early in the
-// track to integrate back with). The same unscented transform over position and velocity
-// gives its covariance. The model is best early in the boost; the metrics report its error.
+// ballistic dynamics (J2, rotating Earth, drag with a nominal ballistic coefficient, or with
+// the track's estimate: then n = 7, kappa = 1 / beta the seventh) down to the ellipsoid; the impact
+// points, expressed in the local east-north frame of their mean, give the mean impact point, its
+// covariance and the 95 % ellipse (semi-axes sqrt(chi2_2(0.95) lambda_i) = sqrt(5.991 lambda_i));
+// time to impact is the mean over the points. Launch: a boost from rest with roughly constant
+// acceleration and a pitch programme linear in time gives, with tau the time since launch, height h
+// = v_up tau / 2 and ground distance v_h tau / 3 (the horizontal speed grows as tau^2). So tau = 2
+// h / v_up and the launch point lies v_h tau / 3 back along the ground track, from position and
+// Earth-relative velocity alone (the filter's thrust-acceleration estimate lags too much early in
+// the track to integrate back with). The same unscented transform over position and velocity gives
+// its covariance. The model is best early in the boost; the metrics report its error.
 #pragma once
 
 #include <Eigen/Dense>
+#include <optional>
 #include <string_view>
 
 #include "geo/frames.hpp"
@@ -55,10 +55,13 @@ GroundEllipse ellipse_95(const Eigen::Matrix2d& cov_en);
 class ImpactPredictor {
  public:
   explicit ImpactPredictor(double beta_kgpm2 = 8000.0, double max_time_s = 3.0 * 3600.0);
-  ImpactPrediction predict(const Gaussian<9>& state) const;
+  // With the track's drag estimate, if it has one: the transform then runs over position,
+  // velocity and kappa (n = 7); else the nominal ballistic coefficient.
+  ImpactPrediction predict(const Gaussian<9>& state,
+                           const std::optional<DragEstimate>& drag = std::nullopt) const;
   // Time to the ground and the impact point of one state (no uncertainty); false if the
-  // state does not come down within max_time_s.
-  bool fall(const Vec<9>& x, double& t_s, Vec3& impact_ecef) const;
+  // state does not come down within max_time_s. kappa = 1 / beta, 0: the nominal.
+  bool fall(const Vec<9>& x, double& t_s, Vec3& impact_ecef, double kappa_m2pkg = 0.0) const;
 
  private:
   BallisticDynamics dynamics_;

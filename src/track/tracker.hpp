@@ -135,9 +135,12 @@ class Tracker {
   void end_manoeuvres(std::uint64_t track_id);
   const Sensor& sensor(std::uint32_t i) const { return sensors_[i]; }
 
-  // The combined state of a track predicted to t (no change to the track).
+  // A track's filter state, and its combined state, predicted to t (no change to the track).
+  State predict_state(const TrackT& track, double t_s) const {
+    return filter_.predict(track.state, t_s - track.t_s);
+  }
   Gaussian<N> predict(const TrackT& track, double t_s) const {
-    return filter_.combined(filter_.predict(track.state, t_s - track.t_s));
+    return filter_.combined(predict_state(track, t_s));
   }
   const Gaussian<N>& estimate(const TrackT& track) const { return filter_.combined(track.state); }
 
