@@ -18,9 +18,9 @@ track::TrackerConfig national_tracker_config() {
   c.max_position_sigma_m = 20e3;
   c.max_coast_s = 20.0;
   // Past burnout a track is predictable: it coasts through the gaps in coverage (a lofted
-  // ICBM climbs out of every radar's range for half an hour) until its sigma outgrows
-  // max_position_sigma_m or it comes down.
-  c.max_coast_predictable_s = 3600.0;
+  // ICBM climbs out of every radar's range for half an hour, F11's for 75 minutes) until its
+  // sigma outgrows max_position_sigma_m or it comes down.
+  c.max_coast_predictable_s = 7200.0;
   c.grid_cell_m = 20e3;
   return c;
 }
