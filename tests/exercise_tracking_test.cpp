@@ -106,7 +106,7 @@ TEST(NationalTracking, IrbmMonteCarlo) {
   // Position NEES inside its 95 % band at >= 90 % of midcourse updates.
   ASSERT_GT(mc.nees_updates, 1000u);
   EXPECT_GE(static_cast<double>(mc.position_nees_inside) / mc.nees_updates, 0.90);
-  // The 6-state (position and velocity) NEES too: measured 0.95.
+  // The 6-state (position and velocity) NEES too: measured 0.96.
   EXPECT_GE(static_cast<double>(mc.nees_inside) / mc.nees_updates, 0.90);
   // No track break while in coverage (1 in 50 runs before tracks stopped starting from fixes
   // a fraction of a second apart).
@@ -121,11 +121,15 @@ TEST(NationalTracking, LoftedIcbmMonteCarlo) {
   const MonteCarlo mc = monte_carlo("f06.yaml", 10);
   ASSERT_EQ(mc.runs_with_prediction, 10);
   EXPECT_GE(mc.first_ellipse_held, 9);
-  // Measured 1.02 (seeds 1-10): past burnout the track estimates the radar biases and
-  // coasts through the half hour out of coverage instead of starting afresh.
+  // Measured 0.98 (seeds 1-10; 1.03 over 50): the track estimates the radar biases from its
+  // start and coasts through the half hour out of coverage instead of starting afresh.
   EXPECT_LE(mc.rmse_over_pcrlb(), 1.3);
   EXPECT_EQ(mc.breaks, 0u);
+  EXPECT_EQ(mc.id_swaps, 0u);
+  ASSERT_GT(mc.nees_updates, 1000u);
   EXPECT_GE(static_cast<double>(mc.position_nees_inside) / mc.nees_updates, 0.90);
+  // The 6-state NEES: measured 0.91 (0.93 over 50 runs).
+  EXPECT_GE(static_cast<double>(mc.nees_inside) / mc.nees_updates, 0.90);
   EXPECT_FALSE(mc.prediction_during_boost);
   EXPECT_GE(mc.launch_within(10e3), 0.9);
 }

@@ -94,12 +94,12 @@ TEST(Imm, PastBurnoutTheBoostModeIsPrunedAndTheBiasIsEstimated) {
   // The boost mode went away once the data made it negligible: a pure ballistic filter.
   ASSERT_TRUE(imm.predictable(s));
   EXPECT_EQ(s.mu[0], 0.0);
-  ASSERT_EQ(s.param.size(), 3);
+  ASSERT_EQ(s.param[1].size(), 3);
   for (int c = 0; c < 3; ++c) {
-    const double sigma = std::sqrt(s.param_cov(c, c));
+    const double sigma = std::sqrt(s.param_cov[1](c, c));
     // Learned: well inside the prior, and consistent with the truth.
     EXPECT_LT(sigma, 0.5 * kBiasSigma(c)) << c;
-    EXPECT_LT(std::abs(s.param(c) - true_bias(c)), 3.0 * sigma) << c;
+    EXPECT_LT(std::abs(s.param[1](c) - true_bias(c)), 3.0 * sigma) << c;
   }
   const Vec3 err = s.combined.x.head<3>() - x.head<3>();
   const Eigen::LLT<Mat3> llt(s.combined.P.topLeftCorner<3, 3>());
@@ -110,6 +110,54 @@ TEST(Imm, PastBurnoutTheBoostModeIsPrunedAndTheBiasIsEstimated) {
   auto down = s;
   for (int k = 0; k < 200 && imm.plausible(down); ++k) down = imm.predict(down, 10.0);
   EXPECT_FALSE(imm.plausible(down));
+}
+
+// With estimate_biases_in_boost the biases are estimated from the start, in both modes: a
+// missile under thrust, seen by a biased radar and an unbiased one, teaches the filter the
+// biased radar's bias before burnout; the consider filter (the default) learns nothing.
+TEST(Imm, InBoostTheBiasIsEstimatedWhenAskedTo) {
+  RangeAzEl a(geo::Geodetic::from_deg(38.1, 138.4, 100.0), kSigma);
+  a.with_bias(0, Mat3(kBiasSigma.cwiseProduct(kBiasSigma).asDiagonal()));
+  const RangeAzEl b(geo::Geodetic::from_deg(35.77, 135.22, 150.0), kSigma);
+  const Vec3 true_bias = 2.0 * kBiasSigma;
+  for (const bool in_boost : {true, false}) {
+    Imm imm = imm_with_bias_slot();
+    imm.estimate_biases_in_boost = in_boost;
+    Rng rng(5);
+    Vec<9> x = midcourse_truth();
+    const geo::LocalFrame frame(geo::to_geodetic(geo::Ecef{x.head<3>()}));
+    x.tail<3>() = frame.ecef_from_enu() * Vec3(15.0, 0.0, 10.0);  // thrust, m/s^2
+    Gaussian<9> g;
+    g.x = x;
+    g.x.head<3>() += Vec3(300.0, -200.0, 100.0);
+    g.x.segment<3>(3) += Vec3(5.0, -5.0, 3.0);
+    g.x.tail<3>().setZero();
+    g.P = Vec<9>((Vec<9>() << 4e5, 4e5, 4e5, 100, 100, 100, 1, 1, 1).finished()).asDiagonal();
+    auto s = imm.initial(g, track::BiasCrossCov::Zero(9, 3));
+    ASSERT_EQ(s.param[0].size(), in_boost ? 3 : 0);
+    const track::BallisticDynamics dyn = imm.boost.dynamics;
+    for (int k = 0; k < 120; ++k) {
+      x = dyn.propagate(x, 1.0, true);
+      s = imm.predict(s, 1.0);
+      for (const RangeAzEl* radar : {static_cast<const RangeAzEl*>(&a), &b}) {
+        const Measurement m = measure(*radar, x, radar == &a ? true_bias : Vec3::Zero(), rng);
+        ASSERT_TRUE(imm.update(s, imm.gate(s, *radar, m), *radar, m));
+      }
+    }
+    EXPECT_GT(s.mu[0], 0.5);  // still boosting
+    if (!in_boost) {
+      EXPECT_EQ(s.param[1].size(), 0);
+      continue;
+    }
+    for (int c = 0; c < 3; ++c) {
+      const double sigma = std::sqrt(s.param_cov[0](c, c));
+      EXPECT_LT(sigma, 0.5 * kBiasSigma(c)) << c;
+      EXPECT_LT(std::abs(s.param[0](c) - true_bias(c)), 3.0 * sigma) << c;
+    }
+    const Vec3 err = s.combined.x.head<3>() - x.head<3>();
+    const Eigen::LLT<Mat3> llt(s.combined.P.topLeftCorner<3, 3>());
+    EXPECT_LT(err.dot(llt.solve(err)), 16.27);
+  }
 }
 
 // A re-entry vehicle whose ballistic coefficient is half the nominal one, tracked by one

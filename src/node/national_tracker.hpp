@@ -1,8 +1,8 @@
 // The national tracker a national node runs (DESIGN.md, "Nodes"): an IMM (boost/ballistic)
-// tracker over the nation's own radars, with a range-azimuth-elevation model per radar. The
-// radars' unknown biases are not estimated but considered (Schmidt-Kalman, track/filters.hpp):
-// each track carries its cross-covariance with every radar's bias, so the filter knows that
-// repeated looks of one radar share its bias and stays consistent.
+// tracker over the nation's own radars, with a range-azimuth-elevation model per radar. Each
+// track estimates every radar's unknown constant bias with its state, from the track's start
+// (track/filters.hpp): the filter knows that repeated looks of one radar share its bias and
+// stays consistent; past burnout it also estimates the ballistic coefficient.
 //
 // Burnout. The IMM's boost probability dips during boost when the radars are far and noisy,
 // so burnout is declared with hysteresis: once the boost probability has stayed below 0.3
@@ -25,8 +25,9 @@ using NationalTracker = track::Tracker<track::Imm, track::RangeAzEl>;
 track::TrackerConfig national_tracker_config();
 track::Imm national_filter();
 
-// The tracker over `radars`, sensor i = radars[i]. With `consider_biases` false the bias
-// variance must be added to each measurement's noise instead (measurement_of does that).
+// The tracker over `radars`, sensor i = radars[i]. With `consider_biases` false the biases
+// are not modelled: their variance must be added to each measurement's noise instead
+// (measurement_of does that).
 NationalTracker make_national_tracker(std::span<const sensor::RadarParams> radars,
                                       bool consider_biases = true);
 

@@ -19,43 +19,47 @@ void Imm::combine(State& s) {
 void Imm::prune(State& s) const {
   if (!s.boost_ended || s.mu[0] >= prune_below) return;
   s.mu = {0.0, 1.0};
-  s.mode[0] = s.mode[1];
-  s.param_cross[0] = s.param_cross[1];
-  // From now on the biases are estimated, starting from their prior: the consider filter
-  // has kept cov(x, b) exact while b's own covariance stayed the prior.
-  if (s.param.size() == 0 && !bias_prior.empty() &&
-      static_cast<int>(bias_prior.size()) == bias_slots) {
-    s.param = Eigen::VectorXd::Zero(3 * bias_slots);
-    s.param_cov = Eigen::MatrixXd::Zero(3 * bias_slots, 3 * bias_slots);
-    for (int k = 0; k < bias_slots; ++k)
-      s.param_cov.block<3, 3>(3 * k, 3 * k) = bias_prior[static_cast<std::size_t>(k)];
-  }
+  // From now on the biases are estimated, starting from their prior if they were only
+  // considered so far: the consider filter has kept cov(x, b) exact while b's own
+  // covariance stayed the prior.
+  if (s.param[1].size() == 0) start_bias_estimation(s.param[1], s.param_cov[1]);
   // Drag: kappa appended, independent of the state so far (the track was predicted with the
   // nominal value, and above the atmosphere drag has not acted on it).
   if (estimate_drag && !s.has_drag && ballistic.dynamics.beta_kgpm2 > 0.0 &&
-      s.param.size() == 3 * bias_slots) {
-    const auto n = s.param.size();
+      s.param[1].size() == 3 * bias_slots) {
+    const auto n = s.param[1].size();
     const double kappa = 1.0 / ballistic.dynamics.beta_kgpm2;
-    s.param.conservativeResize(n + 1);
-    s.param[n] = kappa;
-    s.param_cov.conservativeResize(n + 1, n + 1);
-    s.param_cov.row(n).setZero();
-    s.param_cov.col(n).setZero();
-    s.param_cov(n, n) = (kappa_rel_sigma * kappa) * (kappa_rel_sigma * kappa);
-    for (auto& C : s.param_cross) {
-      C.conservativeResize(Eigen::NoChange, n + 1);
-      C.col(n).setZero();
-    }
+    s.param[1].conservativeResize(n + 1);
+    s.param[1][n] = kappa;
+    auto& cov = s.param_cov[1];
+    cov.conservativeResize(n + 1, n + 1);
+    cov.row(n).setZero();
+    cov.col(n).setZero();
+    cov(n, n) = (kappa_rel_sigma * kappa) * (kappa_rel_sigma * kappa);
+    s.param_cross[1].conservativeResize(Eigen::NoChange, n + 1);
+    s.param_cross[1].col(n).setZero();
     s.has_drag = true;
   }
+  s.mode[0] = s.mode[1];
+  s.param_cross[0] = s.param_cross[1];
+  s.param[0] = s.param[1];
+  s.param_cov[0] = s.param_cov[1];
+}
+
+void Imm::start_bias_estimation(Eigen::VectorXd& param, Eigen::MatrixXd& cov) const {
+  if (bias_prior.empty() || static_cast<int>(bias_prior.size()) != bias_slots) return;
+  param = Eigen::VectorXd::Zero(3 * bias_slots);
+  cov = Eigen::MatrixXd::Zero(3 * bias_slots, 3 * bias_slots);
+  for (int k = 0; k < bias_slots; ++k)
+    cov.block<3, 3>(3 * k, 3 * k) = bias_prior[static_cast<std::size_t>(k)];
 }
 
 std::optional<DragEstimate> Imm::drag(const State& s) const {
   if (!s.has_drag) return std::nullopt;
-  const auto n = s.param.size() - 1;
+  const auto n = s.param[1].size() - 1;
   DragEstimate d;
-  d.kappa_m2pkg = s.param[n];
-  d.kappa_var = s.param_cov(n, n);
+  d.kappa_m2pkg = s.param[1][n];
+  d.kappa_var = s.param_cov[1](n, n);
   d.cross = s.param_cross[1].col(n);
   return d;
 }
@@ -89,6 +93,8 @@ Imm::State Imm::predict_step(const State& s, double dt) const {
     }
     out.mode[0] = out.mode[1];
     out.param_cross[0] = out.param_cross[1];
+    out.param[0] = out.param[1];
+    out.param_cov[0] = out.param_cov[1];
     out.combined = out.mode[1];
     return out;
   }
@@ -105,12 +111,34 @@ Imm::State Imm::predict_step(const State& s, double dt) const {
     mixed.x.setZero();
     mixed.P.setZero();
     BiasCrossCov cross = BiasCrossCov::Zero(9, nb);
-    for (int i = 0; i < 2; ++i) mixed.x += (p[i][j] * s.mu[i] / c) * s.mode[i].x;
+    // Estimated parameters are mixed like the state: means, then covariances with the
+    // spread of the means (considered ones have mean zero in every mode).
+    const bool estimated = s.param[0].size() > 0;
+    Eigen::VectorXd theta;
+    Eigen::MatrixXd theta_cov;
+    if (estimated) {
+      theta = Eigen::VectorXd::Zero(s.param[0].size());
+      theta_cov = Eigen::MatrixXd::Zero(theta.size(), theta.size());
+    }
+    for (int i = 0; i < 2; ++i) {
+      const double w = p[i][j] * s.mu[i] / c;
+      mixed.x += w * s.mode[i].x;
+      if (estimated) theta += w * s.param[i];
+    }
     for (int i = 0; i < 2; ++i) {
       const double w = p[i][j] * s.mu[i] / c;
       const Vec<9> d = s.mode[i].x - mixed.x;
       mixed.P += w * (s.mode[i].P + d * d.transpose());
-      if (nb > 0) cross += w * s.param_cross[i];  // the biases' mean is zero in every mode
+      if (nb > 0) cross += w * s.param_cross[i];
+      if (estimated) {
+        const Eigen::VectorXd dt_ = s.param[i] - theta;
+        cross += w * d * dt_.transpose();
+        theta_cov += w * (s.param_cov[i] + dt_ * dt_.transpose());
+      }
+    }
+    if (estimated) {
+      out.param[j] = theta;
+      out.param_cov[j] = 0.5 * (theta_cov + theta_cov.transpose());
     }
     Mat<9> phi;
     out.mode[j] = j == 0 ? boost.predict(mixed, dt, &phi) : ballistic.predict(mixed, dt, &phi);
@@ -128,8 +156,8 @@ Imm::State Imm::predict_step(const State& s, double dt) const {
 // cov(x, kappa), P' = Phi P Phi' + Q + Phi c G' + G c' Phi' + var(kappa) G G' and
 // cov(x', parameters) = Phi C + G cov(kappa, parameters).
 void Imm::predict_with_drag(const State& s, State& out, double dt) const {
-  const auto n = s.param.size() - 1;
-  const double kappa = DragEstimate::usable(s.param[n]);
+  const auto n = s.param[1].size() - 1;
+  const double kappa = DragEstimate::usable(s.param[1][n]);
   BallisticModel model = ballistic;
   model.dynamics.beta_kgpm2 = 1.0 / kappa;
   Mat<9> phi;
@@ -146,9 +174,9 @@ void Imm::predict_with_drag(const State& s, State& out, double dt) const {
   const Vec<9> c = s.param_cross[1].col(n);
   const Vec<9> phic = phi * c;
   out.mode[1].P +=
-      phic * G.transpose() + G * phic.transpose() + s.param_cov(n, n) * G * G.transpose();
+      phic * G.transpose() + G * phic.transpose() + s.param_cov[1](n, n) * G * G.transpose();
   symmetrize<9>(out.mode[1].P);
-  out.param_cross[1] = phi * s.param_cross[1] + G * s.param_cov.row(n);
+  out.param_cross[1] = phi * s.param_cross[1] + G * s.param_cov[1].row(n);
 }
 
 Imm::State Imm::initial(const Gaussian<9>& g) const {
@@ -165,6 +193,11 @@ Imm::State Imm::initial(const Gaussian<9>& g) const {
   s.mu = {p_boost, 1.0 - p_boost};
   s.param_cross[0] = BiasCrossCov::Zero(9, 3 * bias_slots);
   s.param_cross[1] = BiasCrossCov::Zero(9, 3 * bias_slots);
+  if (estimate_biases_in_boost) {
+    start_bias_estimation(s.param[1], s.param_cov[1]);
+    s.param[0] = s.param[1];
+    s.param_cov[0] = s.param_cov[1];
+  }
   combine(s);
   return s;
 }

@@ -24,9 +24,16 @@
 //                       ballistic: predictable far ahead, so it may coast through gaps in
 //                       coverage (the tracker's max_coast_predictable_s). It then estimates
 //                       its parameters with its state: the biases (from their prior, C as
-//                       carried) and, with `estimate_drag`, kappa = 1 / beta (from the
-//                       nominal, independent of x). A parameter theta enters the prediction
-//                       through G = dx'/dkappa (finite difference of the mean propagation):
+//                       carried, unless already estimated) and, with `estimate_drag`, kappa =
+//                       1 / beta (from the nominal, independent of x).
+//                       With `estimate_biases_in_boost` the biases are estimated from the
+//                       track's start instead, in each mode (mean b_j, covariance, C_j), and
+//                       mixed like the state: b = sum w_ij b_i, cov = sum w_ij (cov_i +
+//                       (b_i - b)(b_i - b)'), C = sum w_ij (C_i + (x_i - x)(b_i - b)'). What
+//                       the boost phase's measurements say of the biases (two radars on one
+//                       missile see their relative bias) is then kept rather than discarded. A
+//                       parameter theta enters the prediction through G = dx'/dkappa (finite
+//                       difference of the mean propagation):
 //                         P <- Phi P Phi' + Q + Phi c G' + G c' Phi' + var(kappa) G G'
 //                         C <- Phi C + G cov(kappa, theta),   c = cov(x, kappa)
 //                       and the update as above, with the biases' mean subtracted from nu.
@@ -85,10 +92,11 @@ struct ImmState {
   std::array<double, 2> mu{0.5, 0.5};
   Gaussian<9> combined;
   bool boost_ended = false;  // declared by the tracker's user; see end_boost
-  // Once the track is purely ballistic the parameters are estimated with the state: their
-  // mean and covariance (empty until then, when the biases are only considered).
-  Eigen::VectorXd param;
-  Eigen::MatrixXd param_cov;
+  // Estimated parameters per mode, mean and covariance: from the start with
+  // `estimate_biases_in_boost`, else once the track is purely ballistic (empty until then,
+  // when the biases are only considered).
+  std::array<Eigen::VectorXd, 2> param;
+  std::array<Eigen::MatrixXd, 2> param_cov;
   bool has_drag = false;  // param's last entry is kappa
 };
 
@@ -105,6 +113,9 @@ struct Imm {
   // purely ballistic (the trajectory's dynamics make them observable); else only considered.
   std::vector<Mat3> bias_prior;
   double prune_below = 1e-6;  // boost probability pruned to zero once the boost has ended
+  // With bias_prior given: estimate the biases from the track's start in both modes (the
+  // IMM mixes them like the state), not only once it is purely ballistic.
+  bool estimate_biases_in_boost = false;
   // Drag estimation once purely ballistic (after the biases, if they are estimated): kappa =
   // 1 / beta starts at the ballistic model's nominal value with this relative sigma and is
   // used within DragEstimate's limits. The sensitivity of the predicted state to kappa is
@@ -132,9 +143,9 @@ struct Imm {
     const int k = sensor.bias_slot();
     if (k < 0 || k >= bias_slots || !in.ok) return in;
     const Mat3 HC = in.H_pos * s.param_cross[j].template block<3, 3>(0, 3 * k);
-    if (s.param.size() > 0) {
-      in.nu -= s.param.segment<3>(3 * k);
-      in.S += HC + HC.transpose() + s.param_cov.block<3, 3>(3 * k, 3 * k);
+    if (s.param[j].size() > 0) {
+      in.nu -= s.param[j].segment<3>(3 * k);
+      in.S += HC + HC.transpose() + s.param_cov[j].block<3, 3>(3 * k, 3 * k);
     } else {
       in.S += HC + HC.transpose() + sensor.bias_covariance();
     }
@@ -172,6 +183,8 @@ struct Imm {
  private:
   State predict_step(const State& s, double dt_s) const;
   void predict_with_drag(const State& s, State& out, double dt_s) const;
+  // The biases' prior as an estimate (nothing if there is no prior for every slot).
+  void start_bias_estimation(Eigen::VectorXd& param, Eigen::MatrixXd& cov) const;
 };
 
 template <typename Sensor>
@@ -184,7 +197,7 @@ bool Imm::update(State& s, const Innovation<9>&, const Sensor& sensor, const Mea
   for (int j = pruned ? 1 : 0; j < 2; ++j) {
     const Innovation<9> in = innovate_mode(s, j, sensor, m);
     if (!in.ok) return false;
-    if (bias_slots == 0 && s.param.size() == 0) {
+    if (bias_slots == 0 && s.param[j].size() == 0) {
       if (!track::update<9>(out.mode[j], in, m.R)) return false;
     } else {
       // Every update moves cov(x, parameters), also one by a sensor without a bias slot.
@@ -195,9 +208,9 @@ bool Imm::update(State& s, const Innovation<9>&, const Sensor& sensor, const Mea
       const Eigen::Matrix<double, 9, 3> K = in.llt.solve(PHt.transpose()).transpose();
       // cov(innovation, biases): H C + the measured sensor's row of the bias covariance.
       Eigen::Matrix<double, 3, Eigen::Dynamic> HCb = in.H_pos * C.topRows<3>();
-      const bool estimating = s.param.size() > 0;
+      const bool estimating = s.param[j].size() > 0;
       if (own_bias && estimating)
-        HCb += s.param_cov.middleRows(3 * k, 3);
+        HCb += s.param_cov[j].middleRows(3 * k, 3);
       else if (own_bias)
         HCb.middleCols<3>(3 * k) += sensor.bias_covariance();
       g.x += K * in.nu;
@@ -206,10 +219,10 @@ bool Imm::update(State& s, const Innovation<9>&, const Sensor& sensor, const Mea
       C -= K * HCb;
       if (estimating) {
         const Eigen::Matrix<double, Eigen::Dynamic, 3> Kb = in.llt.solve(HCb).transpose();
-        out.param += Kb * in.nu;
-        out.param_cov -= Kb * in.S * Kb.transpose();
-        out.param_cov = 0.5 * (out.param_cov + out.param_cov.transpose()).eval();
-        if (!out.param.allFinite() || !out.param_cov.allFinite()) return false;
+        out.param[j] += Kb * in.nu;
+        out.param_cov[j] -= Kb * in.S * Kb.transpose();
+        out.param_cov[j] = 0.5 * (out.param_cov[j] + out.param_cov[j].transpose()).eval();
+        if (!out.param[j].allFinite() || !out.param_cov[j].allFinite()) return false;
       }
       if (!g.x.allFinite() || !g.P.allFinite() || !C.allFinite()) return false;
     }
