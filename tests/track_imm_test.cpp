@@ -57,6 +57,19 @@ Imm imm_with_bias_slot() {
   return imm;
 }
 
+// Mode j's estimate of the one bias slot is learned: well inside the prior and consistent
+// with the truth; the combined position is consistent with the truth x.
+void expect_bias_learned(const track::ImmState& s, int j, const Vec3& true_bias, const Vec<9>& x) {
+  for (int c = 0; c < 3; ++c) {
+    const double sigma = std::sqrt(s.param_cov[j](c, c));
+    EXPECT_LT(sigma, 0.5 * kBiasSigma(c)) << c;
+    EXPECT_LT(std::abs(s.param[j](c) - true_bias(c)), 3.0 * sigma) << c;
+  }
+  const Vec3 err = s.combined.x.head<3>() - x.head<3>();
+  const Eigen::LLT<Mat3> llt(s.combined.P.topLeftCorner<3, 3>());
+  EXPECT_LT(err.dot(llt.solve(err)), 16.27);  // chi-square 3 dof, 0.999
+}
+
 }  // namespace
 
 TEST(Imm, PastBurnoutTheBoostModeIsPrunedAndTheBiasIsEstimated) {
@@ -95,15 +108,7 @@ TEST(Imm, PastBurnoutTheBoostModeIsPrunedAndTheBiasIsEstimated) {
   ASSERT_TRUE(imm.predictable(s));
   EXPECT_EQ(s.mu[0], 0.0);
   ASSERT_EQ(s.param[1].size(), 3);
-  for (int c = 0; c < 3; ++c) {
-    const double sigma = std::sqrt(s.param_cov[1](c, c));
-    // Learned: well inside the prior, and consistent with the truth.
-    EXPECT_LT(sigma, 0.5 * kBiasSigma(c)) << c;
-    EXPECT_LT(std::abs(s.param[1](c) - true_bias(c)), 3.0 * sigma) << c;
-  }
-  const Vec3 err = s.combined.x.head<3>() - x.head<3>();
-  const Eigen::LLT<Mat3> llt(s.combined.P.topLeftCorner<3, 3>());
-  EXPECT_LT(err.dot(llt.solve(err)), 16.27);  // chi-square 3 dof, 0.999
+  expect_bias_learned(s, 1, true_bias, x);
 
   // Coasting on: plausible while it flies, not once it is under the ground.
   EXPECT_TRUE(imm.plausible(s));
@@ -149,14 +154,7 @@ TEST(Imm, InBoostTheBiasIsEstimatedWhenAskedTo) {
       EXPECT_EQ(s.param[1].size(), 0);
       continue;
     }
-    for (int c = 0; c < 3; ++c) {
-      const double sigma = std::sqrt(s.param_cov[0](c, c));
-      EXPECT_LT(sigma, 0.5 * kBiasSigma(c)) << c;
-      EXPECT_LT(std::abs(s.param[0](c) - true_bias(c)), 3.0 * sigma) << c;
-    }
-    const Vec3 err = s.combined.x.head<3>() - x.head<3>();
-    const Eigen::LLT<Mat3> llt(s.combined.P.topLeftCorner<3, 3>());
-    EXPECT_LT(err.dot(llt.solve(err)), 16.27);
+    expect_bias_learned(s, 0, true_bias, x);
   }
 }
 

@@ -131,9 +131,9 @@ Imm::State Imm::predict_step(const State& s, double dt) const {
       mixed.P += w * (s.mode[i].P + d * d.transpose());
       if (nb > 0) cross += w * s.param_cross[i];
       if (estimated) {
-        const Eigen::VectorXd dt_ = s.param[i] - theta;
-        cross += w * d * dt_.transpose();
-        theta_cov += w * (s.param_cov[i] + dt_ * dt_.transpose());
+        const Eigen::VectorXd db = s.param[i] - theta;
+        cross += w * d * db.transpose();
+        theta_cov += w * (s.param_cov[i] + db * db.transpose());
       }
     }
     if (estimated) {
