@@ -3,6 +3,7 @@
 // this density (mean spacing ~7 km) to judge coverage, accuracy and false tracks.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -241,6 +242,40 @@ TEST(Tracker, AStagingTargetKeepsItsIdWithTheManoeuvreAllowance) {
       EXPECT_EQ(tracker.counters().tracks_stitched, 1u);
     } else {
       EXPECT_NE(tr.id, first_id);
+    }
+  }
+}
+
+// One target, two sensors: the second one's detections start 800 m off and drift to 120 m
+// off (a bias) over 10 s, so they make a track of their own that ends up beside the first
+// one's. Both stay alive, each fed by its sensor. The merger drops the younger; without it
+// two remain.
+TEST(Tracker, TwoTracksOnOneTargetAreMerged) {
+  const track::Mat3 R = track::Mat3::Identity() * 2500.0;
+  const track::Vec3 p0(0, 0, 5000), v(150, 0, 0);
+  for (const double merge : {22.46, 0.0}) {
+    auto config = ncv_config();
+    config.merge_chi2 = merge;
+    NcvTracker tracker({NearlyConstantVelocity{1.0}}, config);
+    const auto a = tracker.add_sensor(CartesianPosition(50.0));
+    const auto b = tracker.add_sensor(CartesianPosition(50.0));
+    for (int k = 0; k < 60; ++k) {
+      const double ta = k, tb = k + 0.5;
+      const double offset = 60.0 + 240.0 * std::clamp(1.0 - (tb - 10.0) / 30.0, 0.0, 1.0);
+      tracker.process(a, ta, std::vector<Measurement>{{p0 + v * ta, R}});
+      if (k < 10) continue;
+      tracker.process(b, tb,
+                      std::vector<Measurement>{{p0 + v * tb + track::Vec3(offset, 0, 0), R}});
+    }
+    std::vector<std::uint64_t> ids;
+    for (const auto& tr : tracker.tracks())
+      if (tr.status != track::TrackStatus::tentative) ids.push_back(tr.id);
+    if (merge > 0.0) {
+      ASSERT_EQ(ids.size(), 1u);
+      EXPECT_EQ(ids[0], 1u);  // the older one kept
+      EXPECT_GE(tracker.counters().tracks_merged, 1u);
+    } else {
+      EXPECT_EQ(ids.size(), 2u);
     }
   }
 }

@@ -81,6 +81,8 @@ ordered_json metrics_json(const exercise::Scenario& s, const exercise::TrackingR
                    {"tracks_started", c.tracks_started},
                    {"tracks_confirmed", c.tracks_confirmed},
                    {"tracks_dropped", c.tracks_dropped},
+                   {"tracks_stitched", c.tracks_stitched},
+                   {"tracks_merged", c.tracks_merged},
                    {"numerical_failures", c.numerical_failures},
                    {"largest_cluster", c.largest_cluster}};
   ordered_json rejected;

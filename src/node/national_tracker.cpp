@@ -10,6 +10,9 @@ track::TrackerConfig national_tracker_config() {
   c.min_init_gap_s = 1.0;
   // Staging: an ICBM's acceleration drops from about 100 to 30 m/s^2 in an instant.
   c.stitch_manoeuvre_mps2 = 100.0;
+  // A missile seen twice (a manoeuvring SRBM keeps two tracks alive, each fed by other
+  // radars): chi-square 6 dof at 0.999.
+  c.merge_chi2 = 22.46;
   c.confirm_hits = 4;
   c.confirm_window = 5;
   // Several radars look every second and at long range each misses often: deletion goes by

@@ -31,12 +31,12 @@
 //                       mixed like the state: b = sum w_ij b_i, cov = sum w_ij (cov_i +
 //                       (b_i - b)(b_i - b)'), C = sum w_ij (C_i + (x_i - x)(b_i - b)'). What
 //                       the boost phase's measurements say of the biases (two radars on one
-//                       missile see their relative bias) is then kept rather than discarded. A
-//                       parameter theta enters the prediction through G = dx'/dkappa (finite
-//                       difference of the mean propagation):
+//                       missile see their relative bias) is then kept rather than discarded.
+//                       Estimated biases' means are subtracted from nu in the update above.
+//                       Kappa enters the prediction through G = dx'/dkappa (finite difference
+//                       of the mean propagation); with theta all parameters:
 //                         P <- Phi P Phi' + Q + Phi c G' + G c' Phi' + var(kappa) G G'
 //                         C <- Phi C + G cov(kappa, theta),   c = cov(x, kappa)
-//                       and the update as above, with the biases' mean subtracted from nu.
 #pragma once
 
 #include <algorithm>

@@ -91,8 +91,8 @@ void ground_stats(const std::vector<Vec3>& pts, geo::Geodetic& mean_point, Groun
 }
 
 // The unscented transform of a state's position and velocity (and kappa) through
-// `to_ground` (one sigma point -> time and ground point): mean time, its sigma, mean point and 95 %
-// ellipse.
+// `to_ground` (one sigma point -> time and ground point): mean time, its sigma, mean point
+// and 95 % ellipse.
 struct GroundSpread {
   double t_mean_s = 0.0;
   double t_sigma_s = 0.0;

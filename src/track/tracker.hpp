@@ -14,6 +14,8 @@
 //   stitcher    a newly confirmed track that matches an older one continues its identity
 //               (after a manoeuvre such as staging, or re-acquisition) or is dropped as
 //               its duplicate
+//   merger      of two confirmed tracks on one target (both kept alive by different
+//               radars' detections), the younger is dropped
 // The tracker owns no clock and no transport: the caller hands it one scan at a time
 // (sensor, time, measurements), in time order. It keeps no history: memory per track is
 // bounded. Bad measurements (non-finite values, impossible geometry, time running
@@ -67,6 +69,11 @@ struct TrackerConfig {
   // track's first detection.
   double stitch_manoeuvre_mps2 = 0.0;
   double stitch_manoeuvre_lead_s = 1.0;
+  // Two confirmed tracks whose position and velocity agree within chi-square (6 dof) this
+  // value, both updated within the last merge_within_s, are one target seen twice (each
+  // radar's detection went to whichever was nearer): the younger is dropped. 0: never.
+  double merge_chi2 = 0.0;
+  double merge_within_s = 2.0;
 };
 
 template <typename State>
@@ -95,6 +102,7 @@ struct TrackerCounters {
   std::uint64_t tracks_confirmed = 0;
   std::uint64_t tracks_dropped = 0;
   std::uint64_t tracks_stitched = 0;  // new tracks that continued or duplicated an older one
+  std::uint64_t tracks_merged = 0;    // confirmed tracks dropped as another's duplicate
   std::uint64_t numerical_failures = 0;
   std::array<std::uint64_t, static_cast<int>(RejectReason::count)> rejected{};
   std::size_t largest_cluster = 0;
@@ -155,6 +163,7 @@ class Tracker {
   };
 
   void stitch(double t_s);
+  void merge_duplicates(double t_s);
   bool predictable(const State& s) const {
     if constexpr (requires { filter_.predictable(s); })
       return filter_.predictable(s);

@@ -161,6 +161,7 @@ void Tracker<Filter, Sensor>::process(std::uint32_t sensor, double t,
     }
   }
   stitch(t);
+  if (config_.merge_chi2 > 0.0) merge_duplicates(t);
   const auto before = tracks_.size();
   std::erase_if(tracks_, [](const TrackT& tr) { return tr.status == TrackStatus::dropped; });
   counters_.tracks_dropped += before - tracks_.size();
@@ -223,6 +224,34 @@ void Tracker<Filter, Sensor>::stitch(double t) {
     fresh.hits += old.hits;
     fresh.looks += old.looks;
     old.status = TrackStatus::dropped;
+  }
+}
+
+// Pairs come from the gate grid (a track's gate sphere holds the other's predicted
+// position); states are compared at t (priors_ for a track not updated now).
+template <typename Filter, typename Sensor>
+void Tracker<Filter, Sensor>::merge_duplicates(double t) {
+  const auto now = [&](std::size_t k) -> const Gaussian<N>& {
+    return filter_.combined(tracks_[k].t_s == t ? tracks_[k].state : priors_[k]);
+  };
+  const auto live = [&](const TrackT& tr) {
+    return (tr.status == TrackStatus::confirmed || tr.status == TrackStatus::coasting) &&
+           t - tr.last_update_s <= config_.merge_within_s;
+  };
+  for (std::uint32_t k = 0; k < tracks_.size(); ++k) {
+    if (!live(tracks_[k])) continue;
+    const Gaussian<N>& a = now(k);
+    grid_.for_each_candidate(a.x.template head<3>(), [&](std::uint32_t j) {
+      TrackT &older = tracks_[k], &younger = tracks_[j];
+      if (j == k || younger.id < older.id || !live(younger) || !live(older)) return;
+      const Gaussian<N>& b = now(j);
+      const Vec<6> d = a.x.template head<6>() - b.x.template head<6>();
+      const Eigen::LLT<Mat<6>> llt(a.P.template topLeftCorner<6, 6>() +
+                                   b.P.template topLeftCorner<6, 6>());
+      if (llt.info() != Eigen::Success || d.dot(llt.solve(d)) > config_.merge_chi2) return;
+      younger.status = TrackStatus::dropped;
+      ++counters_.tracks_merged;
+    });
   }
 }
 
