@@ -246,10 +246,10 @@ TEST(Tracker, AStagingTargetKeepsItsIdWithTheManoeuvreAllowance) {
   }
 }
 
-// One target, two sensors: the second one's detections start 800 m off and drift to 120 m
-// off (a bias) over 10 s, so they make a track of their own that ends up beside the first
-// one's. Both stay alive, each fed by its sensor. The merger drops the younger; without it
-// two remain.
+// One target, two sensors: the second one's detections (from t = 10 s) start 300 m off,
+// outside the first track's gate, and drift to 60 m off (a bias) over 30 s, so they make a
+// track of their own that ends up beside the first one. Both stay alive, each fed by its
+// sensor. The merger drops the younger; without it two remain.
 TEST(Tracker, TwoTracksOnOneTargetAreMerged) {
   const track::Mat3 R = track::Mat3::Identity() * 2500.0;
   const track::Vec3 p0(0, 0, 5000), v(150, 0, 0);
