@@ -32,6 +32,11 @@ track::Imm national_filter() {
   track::Imm imm;
   imm.boost.q_vel_m2ps3 = 1.0;
   imm.boost.q_jerk_m2ps5 = 50.0;
+  // A track may start late in a boost: an SRBM accelerates at ~100 m/s^2 twelve seconds
+  // after lift-off (notional KN-23 class), an IRBM at ~200 m/s^2 by burnout. At 30 m/s^2 the
+  // first tracks of a salvo's SRBMs failed their gates for 12 s (KOR: detected T+11.6 s,
+  // tracked T+24.1 s; now T+16 s).
+  imm.boost.initial_accel_sigma_mps2 = 60.0;
   // The simulated truth has no process noise above the atmosphere (J2 gravity, rotating
   // Earth and drag are the filter's own models): q only covers integration error. Larger q
   // (1e-6) kept the velocity covariance 2-4 times too large after long coasts (F06's
