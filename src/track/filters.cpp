@@ -7,6 +7,10 @@
 namespace trilink::track {
 
 void Imm::combine(State& s) {
+  if (s.pruned) {
+    s.combined = s.mode[1];
+    return;
+  }
   s.combined.x = s.mu[0] * s.mode[0].x + s.mu[1] * s.mode[1].x;
   s.combined.P.setZero();
   for (int j = 0; j < 2; ++j) {
@@ -17,7 +21,8 @@ void Imm::combine(State& s) {
 }
 
 void Imm::prune(State& s) const {
-  if (!s.boost_ended || s.mu[0] >= prune_below) return;
+  if (s.pruned || !s.boost_ended || s.mu[0] >= prune_below) return;
+  s.pruned = true;
   s.mu = {0.0, 1.0};
   // From now on the biases are estimated, starting from their prior if they were only
   // considered so far: the consider filter has kept cov(x, b) exact while b's own
@@ -40,10 +45,6 @@ void Imm::prune(State& s) const {
     s.param_cross[1].col(n).setZero();
     s.has_drag = true;
   }
-  s.mode[0] = s.mode[1];
-  s.param_cross[0] = s.param_cross[1];
-  s.param[0] = s.param[1];
-  s.param_cov[0] = s.param_cov[1];
 }
 
 void Imm::start_bias_estimation(Eigen::VectorXd& param, Eigen::MatrixXd& cov) const {
@@ -81,8 +82,8 @@ Imm::State Imm::predict(const State& s, double dt) const {
 
 Imm::State Imm::predict_step(const State& s, double dt) const {
   const int nb = 3 * bias_slots;
-  if (s.boost_ended && s.mu[0] == 0.0) {
-    // Pruned: the ballistic mode alone.
+  if (s.pruned) {
+    // The ballistic mode alone.
     State out = s;
     Mat<9> phi;
     if (!s.has_drag) {
@@ -91,10 +92,6 @@ Imm::State Imm::predict_step(const State& s, double dt) const {
     } else {
       predict_with_drag(s, out, dt);
     }
-    out.mode[0] = out.mode[1];
-    out.param_cross[0] = out.param_cross[1];
-    out.param[0] = out.param[1];
-    out.param_cov[0] = out.param_cov[1];
     out.combined = out.mode[1];
     return out;
   }

@@ -92,6 +92,9 @@ struct ImmState {
   std::array<double, 2> mu{0.5, 0.5};
   Gaussian<9> combined;
   bool boost_ended = false;  // declared by the tracker's user; see end_boost
+  // The boost mode is pruned: mode[1] alone is the track (mode[0] and its parameters are no
+  // longer kept up to date, mu = {0, 1}).
+  bool pruned = false;
   // Estimated parameters per mode, mean and covariance: from the start with
   // `estimate_biases_in_boost`, else once the track is purely ballistic (empty until then,
   // when the biases are only considered).
@@ -130,6 +133,7 @@ struct Imm {
   // still holding nearly all the probability, and the ballistic mode has the measurement.
   template <typename Sensor>
   Innovation<9> gate(const State& s, const Sensor& sensor, const Measurement& m) const {
+    if (s.pruned) return innovate_mode(s, 1, sensor, m);
     Innovation<9> best = innovate_mode(s, 0, sensor, m);
     Innovation<9> other = innovate_mode(s, 1, sensor, m);
     if (!best.ok || (other.ok && other.nis < best.nis)) return other;
@@ -171,13 +175,13 @@ struct Imm {
   std::optional<DragEstimate> drag(const State& s) const;
   void end_boost(State& s) const { s.boost_ended = true; }
   // Purely ballistic: the boost has ended and its mode is pruned.
-  bool predictable(const State& s) const { return s.boost_ended && s.mu[0] == 0.0; }
+  bool predictable(const State& s) const { return s.pruned; }
   // False once the track's position is more than 1 km under the ellipsoid (it has come down).
   bool plausible(const State& s) const;
 
   static void combine(State& s);
-  // After the end of boost: a negligible boost mode becomes a copy of the ballistic one
-  // with probability zero.
+  // After the end of boost: a negligible boost mode is dropped (probability zero, no longer
+  // predicted or updated) and the parameters' estimation starts where it has not yet.
   void prune(State& s) const;
 
  private:
@@ -193,8 +197,7 @@ bool Imm::update(State& s, const Innovation<9>&, const Sensor& sensor, const Mea
   State out = s;
   const int k = sensor.bias_slot();
   const bool own_bias = k >= 0 && k < bias_slots;  // the sensor's bias is one of the slots
-  const bool pruned = s.mu[0] == 0.0;
-  for (int j = pruned ? 1 : 0; j < 2; ++j) {
+  for (int j = s.pruned ? 1 : 0; j < 2; ++j) {
     const Innovation<9> in = innovate_mode(s, j, sensor, m);
     if (!in.ok) return false;
     if (bias_slots == 0 && s.param[j].size() == 0) {
