@@ -16,7 +16,7 @@ namespace {
 
 LinkEvent track_event(int i) {
   share::LocalTrack t;
-  t.header.originator = share::Originator{share::Nation::JPN, "JADGE", std::nullopt};
+  t.header.originator = share::Originator{Nation::JPN, "JADGE", std::nullopt};
   t.header.sequence = static_cast<std::uint64_t>(i);
   t.header.time_of_validity = geo::UtcTime{1'700'000'000'000'000'000 + i * 100'000'000ll};
   t.header.releasability = share::Releasability::all();

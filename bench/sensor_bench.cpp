@@ -17,7 +17,7 @@ namespace {
 sensor::RadarParams bench_params() {
   sensor::RadarParams p;
   p.name = "bench";
-  p.nation = "JPN";
+  p.nation = Nation::JPN;
   p.site = Geodetic::from_deg(38.1, 138.4, 50.0);
   p.half_sector_rad = std::numbers::pi;
   p.min_el_rad = deg_to_rad(1.0);

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <limits>
 
-#include "exercise/simulation.hpp"
+#include "io/scenario_file.hpp"
+#include "scenario/simulation.hpp"
 #include "geo/line_of_sight.hpp"
 #include "test_paths.hpp"
 
@@ -11,8 +12,8 @@ using namespace trilink;
 
 namespace {
 
-exercise::Scenario load(const std::string& name) {
-  auto s = exercise::load_scenario(test_paths::scenario(name));
+scenario::Scenario load(const std::string& name) {
+  auto s = io::load_scenario(test_paths::scenario(name));
   EXPECT_TRUE(s.has_value()) << (s ? "" : s.error().message());
   return std::move(*s);
 }
@@ -23,8 +24,8 @@ bool same(const sensor::Detection& a, const sensor::Detection& b) {
          a.range_rate_mps == b.range_rate_mps;
 }
 
-double first_by_nation(const exercise::Scenario& s, const exercise::Simulation& sim,
-                       const std::string& nation, std::size_t launch) {
+double first_by_nation(const scenario::Scenario& s, const scenario::Simulation& sim,
+                       Nation nation, std::size_t launch) {
   double first = std::numeric_limits<double>::infinity();
   for (std::size_t r = 0; r < s.radars.size(); ++r)
     if (s.radars[r].nation == nation && sim.stats[r][launch].first_detection_s)
@@ -36,14 +37,14 @@ double first_by_nation(const exercise::Scenario& s, const exercise::Simulation& 
 
 TEST(Simulation, SameSeedSameDetectionsOtherSeedOthers) {
   auto s = load("f13.yaml");
-  const auto a = exercise::simulate(s);
-  const auto b = exercise::simulate(s);
+  const auto a = scenario::simulate(s);
+  const auto b = scenario::simulate(s);
   ASSERT_EQ(a.detections.size(), b.detections.size());
   ASSERT_GT(a.detections.size(), 100u);
   for (std::size_t i = 0; i < a.detections.size(); ++i)
     ASSERT_TRUE(same(a.detections[i], b.detections[i])) << i;
   s.seed += 1;
-  const auto c = exercise::simulate(s);
+  const auto c = scenario::simulate(s);
   std::size_t differing = 0;
   for (std::size_t i = 0; i < std::min(a.detections.size(), c.detections.size()); ++i)
     differing += !same(a.detections[i], c.detections[i]);
@@ -52,12 +53,12 @@ TEST(Simulation, SameSeedSameDetectionsOtherSeedOthers) {
 
 TEST(Simulation, EveryTargetDetectionIsGeometricallyVisible) {
   const auto s = load("f06.yaml");
-  const auto sim = exercise::simulate(s);
+  const auto sim = scenario::simulate(s);
   std::size_t checked = 0;
   for (const auto& d : sim.detections) {
     if (d.truth_id < 0) continue;
     const auto& radar = s.radars[d.radar_index];
-    const auto targets = exercise::airborne(s, d.t);
+    const auto targets = scenario::airborne(s, d.t);
     const auto it = std::find_if(targets.begin(), targets.end(), [&](const sensor::Target& t) {
       return static_cast<std::int64_t>(t.object_id) == d.truth_id;
     });
@@ -79,9 +80,9 @@ TEST(Simulation, KoreaSeesAPyongyangLaunchBeforeJapan) {
   // while Japan's still wait for it to rise above their horizon.
   for (auto name : {"f06.yaml", "f09.yaml", "f13.yaml"}) {
     const auto s = load(name);
-    const auto sim = exercise::simulate(s);
-    const double kor = first_by_nation(s, sim, "KOR", 0);
-    const double jpn = first_by_nation(s, sim, "JPN", 0);
+    const auto sim = scenario::simulate(s);
+    const double kor = first_by_nation(s, sim, Nation::KOR, 0);
+    const double jpn = first_by_nation(s, sim, Nation::JPN, 0);
     EXPECT_LT(kor, 60.0) << name;
     EXPECT_GT(jpn - kor, 15.0) << name << " KOR " << kor << " JPN " << jpn;
   }
@@ -89,7 +90,7 @@ TEST(Simulation, KoreaSeesAPyongyangLaunchBeforeJapan) {
 
 TEST(Simulation, TruthRunsFromLiftOffToImpactThroughThePhases) {
   const auto s = load("f08.yaml");
-  const auto sim = exercise::simulate(s);
+  const auto sim = scenario::simulate(s);
   ASSERT_GT(sim.truth.size(), 100u);
   EXPECT_NEAR(sim.truth.front().geodetic.h_m, 0.0, 1.0);
   EXPECT_NEAR(sim.truth.back().geodetic.h_m, 0.0, 1.0);
@@ -106,9 +107,9 @@ TEST(Simulation, TruthRunsFromLiftOffToImpactThroughThePhases) {
 TEST(Simulation, SalvoKeepsEveryLaunch) {
   const auto s = load("salvo.yaml");
   ASSERT_EQ(s.launches.size(), 4u);
-  const auto sim = exercise::simulate(s);
+  const auto sim = scenario::simulate(s);
   for (std::size_t l = 0; l < s.launches.size(); ++l) {
-    EXPECT_LT(first_by_nation(s, sim, "KOR", l), 60.0) << s.launches[l].spec.id;
-    EXPECT_TRUE(std::isfinite(first_by_nation(s, sim, "JPN", l))) << s.launches[l].spec.id;
+    EXPECT_LT(first_by_nation(s, sim, Nation::KOR, l), 60.0) << s.launches[l].spec.id;
+    EXPECT_TRUE(std::isfinite(first_by_nation(s, sim, Nation::JPN, l))) << s.launches[l].spec.id;
   }
 }

@@ -7,7 +7,7 @@
 
 using namespace trilink;
 using namespace trilink::fusion;
-using share::Nation;
+using trilink::Nation;
 
 namespace {
 

@@ -17,7 +17,7 @@ namespace {
 RadarParams base_params() {
   RadarParams p;
   p.name = "test";
-  p.nation = "JPN";
+  p.nation = trilink::Nation::JPN;
   p.site = Geodetic::from_deg(38.1, 138.4, 50.0);
   p.boresight_az_rad = deg_to_rad(270.0);
   p.half_sector_rad = deg_to_rad(60.0);
@@ -413,7 +413,6 @@ TEST(RadarValidate, RejectsBadValuesNamingTheField) {
   };
   const Case cases[] = {
       {"name", [](RadarParams& p, double, double) { p.name.clear(); }},
-      {"nation", [](RadarParams& p, double, double) { p.nation.clear(); }},
       {"site.lat_rad", [](RadarParams& p, double, double) { p.site.lat_rad = 2.0; }},
       {"site.lon_rad", [](RadarParams& p, double nan, double) { p.site.lon_rad = nan; }},
       {"site.h_m", [](RadarParams& p, double, double inf) { p.site.h_m = inf; }},

@@ -11,7 +11,7 @@
 
 #include "base/rng.hpp"
 #include "geo/frames.hpp"
-#include "node/national_tracker.hpp"
+#include "midcourse_fixture.hpp"
 #include "track/ballistic_model.hpp"
 #include "track/filters.hpp"
 #include "track/prediction.hpp"
@@ -26,36 +26,9 @@ using track::RangeAzEl;
 using track::Vec;
 using track::Vec3;
 
+using namespace trilink::test_fixtures;
+
 namespace {
-
-const Vec3 kSigma(20.0, 3e-4, 3e-4);  // range (m), azimuth, elevation (rad)
-const Vec3 kBiasSigma(20.0, 2e-4, 2e-4);
-
-// A missile in midcourse over the Sea of Japan: 300 km up, 3 km/s east, 1 km/s up.
-Vec<9> midcourse_truth() {
-  const geo::Geodetic g = geo::Geodetic::from_deg(39.5, 133.0, 300e3);
-  const geo::LocalFrame frame(g);
-  Vec<9> x = Vec<9>::Zero();
-  x.head<3>() = geo::to_ecef(g).r_m;
-  x.segment<3>(3) = frame.ecef_from_enu() * Vec3(3000.0, 0.0, 1000.0);
-  return x;
-}
-
-Measurement measure(const RangeAzEl& radar, const Vec<9>& x, const Vec3& bias, Rng& rng) {
-  Measurement m;
-  m.z = radar.predict(x.head<3>()).z + bias +
-        Vec3(rng.normal(0.0, kSigma.x()), rng.normal(0.0, kSigma.y()), rng.normal(0.0, kSigma.z()));
-  m.R = kSigma.cwiseProduct(kSigma).asDiagonal();
-  return m;
-}
-
-Imm imm_with_bias_slot() {
-  Imm imm;
-  imm.ballistic.q_vel_m2ps3 = 1e-6;
-  imm.bias_slots = 1;
-  imm.bias_prior = {Mat3(kBiasSigma.cwiseProduct(kBiasSigma).asDiagonal())};
-  return imm;
-}
 
 // Mode j's estimate of the one bias slot is learned: well inside the prior and consistent
 // with the truth; the combined position is consistent with the truth x.
@@ -221,67 +194,4 @@ TEST(Imm, InReEntryTheBallisticCoefficientIsEstimated) {
               beta_sigma, err_with, err_without);
   EXPECT_LT(err_with, 0.5 * err_without);
   EXPECT_LT(err_with, with.ellipse.semi_major_m);
-}
-
-TEST(NationalTracker, APredictableTrackCoastsThroughAGapAndKeepsItsId) {
-  const Imm imm = imm_with_bias_slot();
-  // The national node's configuration: a predictable track may coast for an hour.
-  node::NationalTracker tracker(imm, node::national_tracker_config());
-  const RangeAzEl radar(geo::Geodetic::from_deg(38.1, 138.4, 100.0), kSigma);
-  tracker.add_sensor(radar);
-  Rng rng(3);
-  const track::BallisticDynamics dyn = imm.ballistic.dynamics;
-  Vec<9> x = midcourse_truth();
-  std::uint64_t id = 0;
-  double t = 0.0;
-  const auto look = [&] {
-    const std::vector<Measurement> scan{measure(radar, x, Vec3::Zero(), rng)};
-    tracker.process(0, t, scan);
-  };
-  for (; t < 60.0; t += 1.0, x = dyn.propagate(x, 1.0, false)) {
-    look();
-    for (const auto& tr : tracker.tracks())
-      if (tr.status == track::TrackStatus::confirmed && id == 0) {
-        id = tr.id;
-        tracker.end_manoeuvres(id);
-      }
-  }
-  ASSERT_NE(id, 0u);
-  ASSERT_EQ(tracker.tracks().size(), 1u);
-  ASSERT_TRUE(tracker.filter().predictable(tracker.tracks()[0].state));
-  // Five minutes without a detection (an empty scan every 10 s): far beyond max_coast_s.
-  for (int k = 0; k < 30; ++k) {
-    t += 10.0;
-    x = dyn.propagate(x, 10.0, false);
-    tracker.process(0, t, {});
-    ASSERT_EQ(tracker.tracks().size(), 1u) << "t = " << t;
-    EXPECT_EQ(tracker.tracks()[0].status, track::TrackStatus::coasting);
-  }
-  // Seen again: the same track takes the detections.
-  for (int k = 0; k < 5; ++k) {
-    t += 1.0;
-    x = dyn.propagate(x, 1.0, false);
-    look();
-  }
-  ASSERT_EQ(tracker.tracks().size(), 1u);
-  EXPECT_EQ(tracker.tracks()[0].id, id);
-  EXPECT_EQ(tracker.tracks()[0].status, track::TrackStatus::confirmed);
-  EXPECT_LT((tracker.estimate(tracker.tracks()[0]).x.head<3>() - x.head<3>()).norm(), 500.0);
-}
-
-TEST(BurnoutDetector, DeclaresBurnoutOnceAfterTheHold) {
-  node::BurnoutDetector d;
-  // Boosting, then the boost probability drops at t = 20 s.
-  for (double t = 0.0; t < 20.0; t += 1.0) EXPECT_FALSE(d.update(1, t, 0.0, 0.9));
-  int declared = 0;
-  double when = -1.0;
-  for (double t = 20.0; t < 60.0; t += 1.0)
-    if (d.update(1, t, 0.0, 0.05)) ++declared, when = t;
-  EXPECT_EQ(declared, 1);
-  EXPECT_DOUBLE_EQ(when, 19.0 + node::BurnoutDetector::hold_s);
-  EXPECT_TRUE(d.burnt_out(1));
-  // Never seen boosting: only once the track is old enough to be a late pick-up.
-  for (double t = 0.0; t < node::BurnoutDetector::late_pickup_s; t += 1.0)
-    EXPECT_FALSE(d.update(2, t, 0.0, 0.05));
-  EXPECT_TRUE(d.update(2, node::BurnoutDetector::late_pickup_s, 0.0, 0.05));
 }

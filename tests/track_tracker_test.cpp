@@ -8,7 +8,7 @@
 #include <fstream>
 #include <limits>
 
-#include "exercise/ncv_workload.hpp"
+#include "scenario/ncv_workload.hpp"
 #include "track/motion_models.hpp"
 #include "track/tracker.hpp"
 
@@ -44,7 +44,7 @@ std::vector<track::Vec3> estimates(const NcvTracker& tracker, double t_s) {
   return out;
 }
 
-Score score(const NcvTracker& tracker, const exercise::NcvScan& scan) {
+Score score(const NcvTracker& tracker, const scenario::NcvScan& scan) {
   Score s;
   double se = 0.0;
   std::size_t matched = 0;
@@ -68,7 +68,7 @@ Score score(const NcvTracker& tracker, const exercise::NcvScan& scan) {
   return s;
 }
 
-std::vector<Measurement> measurements(const exercise::NcvScan& scan, double sigma) {
+std::vector<Measurement> measurements(const scenario::NcvScan& scan, double sigma) {
   std::vector<Measurement> ms;
   for (const auto& z : scan.detections)
     ms.push_back(Measurement{z, track::Mat3::Identity() * sigma * sigma});
@@ -78,10 +78,10 @@ std::vector<Measurement> measurements(const exercise::NcvScan& scan, double sigm
 }  // namespace
 
 TEST(Tracker, TracksTheNcvWorkload) {
-  exercise::NcvWorkloadConfig wc;
+  scenario::NcvWorkloadConfig wc;
   wc.targets = 300;
   wc.seed = 11;
-  const auto w = exercise::generate_ncv(wc);
+  const auto w = scenario::generate_ncv(wc);
   NcvTracker tracker({NearlyConstantVelocity{1.0}}, ncv_config());
   const auto sensor = tracker.add_sensor(CartesianPosition(w.sigma_m));
   double nis_sum = 0.0;
@@ -125,11 +125,11 @@ TEST(Tracker, TracksTheNcvWorkload) {
 }
 
 TEST(Tracker, FewFalseTracksInHeavyClutter) {
-  exercise::NcvWorkloadConfig wc;
+  scenario::NcvWorkloadConfig wc;
   wc.targets = 100;
   wc.clutter_per_scan = 10.0 * wc.targets;
   wc.seed = 12;
-  const auto w = exercise::generate_ncv(wc);
+  const auto w = scenario::generate_ncv(wc);
   NcvTracker tracker({NearlyConstantVelocity{1.0}}, ncv_config());
   const auto sensor = tracker.add_sensor(CartesianPosition(w.sigma_m));
   for (std::size_t k = 0; k < w.scans.size(); ++k) {
@@ -278,28 +278,4 @@ TEST(Tracker, TwoTracksOnOneTargetAreMerged) {
       EXPECT_EQ(ids.size(), 2u);
     }
   }
-}
-
-TEST(NcvWorkload, ExportImportRoundTripAndBadFiles) {
-  exercise::NcvWorkloadConfig wc;
-  wc.targets = 20;
-  wc.scans = 4;
-  wc.clutter_per_scan = 5;
-  const auto w = exercise::generate_ncv(wc);
-  const std::string dir = ::testing::TempDir() + "/ncv_roundtrip";
-  ASSERT_TRUE(exercise::export_ncv(w, dir).has_value());
-  const auto back = exercise::import_ncv(dir, w.sigma_m);
-  ASSERT_TRUE(back.has_value()) << back.error().message();
-  ASSERT_EQ(back->scans.size(), w.scans.size());
-  for (std::size_t k = 0; k < w.scans.size(); ++k) {
-    ASSERT_EQ(back->scans[k].detections.size(), w.scans[k].detections.size());
-    for (std::size_t i = 0; i < w.scans[k].detections.size(); ++i)
-      EXPECT_EQ(back->scans[k].detections[i], w.scans[k].detections[i]);
-    EXPECT_EQ(back->scans[k].truth[7].p, w.scans[k].truth[7].p);
-  }
-  std::ofstream(dir + "/detections.csv", std::ios::app) << "1,1,2,oops,4\n";
-  const auto bad = exercise::import_ncv(dir, w.sigma_m);
-  ASSERT_FALSE(bad.has_value());
-  EXPECT_NE(bad.error().message().find("detections.csv:"), std::string::npos);
-  EXPECT_NE(bad.error().message().find("oops"), std::string::npos);
 }

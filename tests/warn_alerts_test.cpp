@@ -18,10 +18,10 @@ geo::UtcTime at(double s) {
 
 std::vector<ProtectedArea> areas() {
   return {{"Hokkaido",
-           "JPN",
+           Nation::JPN,
            {{at_deg(43.0, 142.0), at_deg(43.0, 143.5), at_deg(44.0, 143.5), at_deg(44.0, 142.0)}}},
           {"Aomori",
-           "JPN",
+           Nation::JPN,
            {{at_deg(40.5, 140.5), at_deg(40.5, 141.5), at_deg(41.2, 141.5), at_deg(41.2, 140.5)}}}};
 }
 
@@ -48,7 +48,7 @@ using K = AlertKind;
 
 TEST(WarnAlerts, LaunchThreatUpdateFell) {
   AlertConfig config;
-  config.nation = share::Nation::JPN;
+  config.nation = Nation::JPN;
   config.node = "JADGE";
   AlertManager m(areas(), config);
   EXPECT_TRUE(m.step(at(0), {track(7, false, false, {}, 0)}).empty());  // tentative
@@ -59,7 +59,7 @@ TEST(WarnAlerts, LaunchThreatUpdateFell) {
   EXPECT_EQ(a[0].alert.level, share::AlertLevel::launch_detected);
   EXPECT_EQ(a[0].alert.system_track_id, 7u);
   EXPECT_EQ(a[0].alert.header.originator.node, "JADGE");
-  EXPECT_TRUE(a[0].alert.header.releasability.contains(share::Nation::JPN));
+  EXPECT_TRUE(a[0].alert.header.releasability.contains(Nation::JPN));
   EXPECT_EQ(m.state(7), TrackAlertState::detected);
 
   a = m.step(at(20), {track(7, true, true, at_deg(43.5, 142.75), 400)});

@@ -20,7 +20,7 @@ geo::Geodetic at_deg(double lat, double lon) {
 // 43–44 N, 142–143.5 E.
 ProtectedArea square() {
   return {"square",
-          "JPN",
+          Nation::JPN,
           {{at_deg(43.0, 142.0), at_deg(43.0, 143.5), at_deg(44.0, 143.5), at_deg(44.0, 142.0)}}};
 }
 
@@ -70,7 +70,7 @@ TEST(WarnThreat, EllipseMeetsAStripWithNoVertexInside) {
     return geo::geodesic_direct(c, std::atan2(x_m, y_m), std::hypot(x_m, y_m));
   };
   const ProtectedArea strip{"strip",
-                            "JPN",
+                            Nation::JPN,
                             {{local(-100e3, 294.9e3), local(100e3, 294.9e3), local(100e3, 295.1e3),
                               local(-100e3, 295.1e3)}}};
   const AreaGeometry g(strip);

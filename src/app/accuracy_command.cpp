@@ -8,7 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
-#include "exercise/accuracy.hpp"
+#include "eval/accuracy.hpp"
+#include "io/scenario_file.hpp"
 
 namespace trilink::app {
 namespace {
@@ -44,7 +45,7 @@ void add_accuracy_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--nation", o->nation, "JPN, KOR, USA or ALL")
       ->check(CLI::IsMember({"JPN", "KOR", "USA", "ALL"}));
   cmd->callback([o, &exit_code] {
-    auto s = exercise::load_scenario(o->scenario);
+    auto s = io::load_scenario(o->scenario);
     if (!s) {
       std::cerr << "trilink bench accuracy: " << s.error().message() << "\n";
       exit_code = 2;
@@ -54,9 +55,9 @@ void add_accuracy_command(CLI::App& app, int& exit_code) {
     std::vector<LaunchTally> tally(s->launches.size());
     for (int seed = o->first_seed; seed < o->first_seed + o->runs; ++seed) {
       s->seed = static_cast<std::uint64_t>(seed);
-      const auto sim = exercise::simulate(*s);
-      const auto run = exercise::run_national_tracker(*s, sim, o->nation);
-      const auto acc = exercise::assess(*s, sim, run);
+      const auto sim = scenario::simulate(*s);
+      const auto run = eval::run_national_tracker(*s, sim, parse_nation(o->nation));
+      const auto acc = eval::assess(*s, sim, run);
       for (std::size_t li = 0; li < acc.size(); ++li) {
         const auto& a = acc[li];
         auto& t = tally[li];

@@ -15,9 +15,11 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
-#include "exercise/ballistic_workload.hpp"
-#include "exercise/ncv_workload.hpp"
+#include "eval/workload_trackers.hpp"
+#include "io/workload_csv.hpp"
 #include "metrics/ospa.hpp"
+#include "scenario/ballistic_workload.hpp"
+#include "scenario/ncv_workload.hpp"
 #include "track/filters.hpp"
 #include "track/measurement_models.hpp"
 #include "track/motion_models.hpp"
@@ -143,23 +145,23 @@ int export_if_asked(const BenchOptions& o, const Workload& w,
 }
 
 int run_ncv(const BenchOptions& o) {
-  exercise::NcvWorkload w;
+  scenario::NcvWorkload w;
   if (!o.import_dir.empty()) {
-    auto imported = exercise::import_ncv(o.import_dir, 50.0);
+    auto imported = io::import_ncv(o.import_dir, 50.0);
     if (!imported) {
       std::cerr << "trilink bench tracker: " << imported.error().message() << "\n";
       return 2;
     }
     w = std::move(*imported);
   } else {
-    exercise::NcvWorkloadConfig c;
+    scenario::NcvWorkloadConfig c;
     c.targets = o.targets;
     c.scans = o.scans;
     c.clutter_per_scan = o.clutter;
     c.seed = o.seed;
-    w = exercise::generate_ncv(c);
+    w = scenario::generate_ncv(c);
   }
-  if (const int rc = export_if_asked(o, w, &exercise::export_ncv); rc != 0) return rc;
+  if (const int rc = export_if_asked(o, w, &io::export_ncv); rc != 0) return rc;
   // Measurements prepared outside the timed region.
   const track::Mat3 R = track::Mat3::Identity() * w.sigma_m * w.sigma_m;
   BenchInput in;
@@ -179,23 +181,23 @@ int run_ncv(const BenchOptions& o) {
 }
 
 int run_ballistic(const BenchOptions& o) {
-  exercise::BallisticWorkload w;
+  scenario::BallisticWorkload w;
   if (!o.import_dir.empty()) {
-    auto imported = exercise::import_ballistic(o.import_dir, exercise::BallisticRadar{});
+    auto imported = io::import_ballistic(o.import_dir, scenario::BallisticRadar{});
     if (!imported) {
       std::cerr << "trilink bench tracker: " << imported.error().message() << "\n";
       return 2;
     }
     w = std::move(*imported);
   } else {
-    exercise::BallisticWorkloadConfig c;
+    scenario::BallisticWorkloadConfig c;
     c.targets = o.targets;
     c.scans = o.scans;
     c.clutter_per_scan = o.clutter;
     c.seed = o.seed;
-    w = exercise::generate_ballistic(c);
+    w = eval::generate_ballistic(c);
   }
-  if (const int rc = export_if_asked(o, w, &exercise::export_ballistic); rc != 0) return rc;
+  if (const int rc = export_if_asked(o, w, &io::export_ballistic); rc != 0) return rc;
   const track::Vec3 sigma(w.radar.sigma_range_m, w.radar.sigma_az_rad, w.radar.sigma_el_rad);
   const track::Mat3 R = sigma.cwiseProduct(sigma).asDiagonal();
   BenchInput in;
@@ -208,8 +210,8 @@ int run_ballistic(const BenchOptions& o) {
     auto& truth = in.truth.emplace_back();
     for (const auto& x : s.truth) truth.push_back(x.position.r_m);
   }
-  BallisticTracker tracker(exercise::ballistic_workload_filter(),
-                           exercise::ballistic_workload_tracker_config());
+  BallisticTracker tracker(eval::ballistic_workload_filter(),
+                           eval::ballistic_workload_tracker_config());
   tracker.set_keep_diagnostics(false);
   const auto sensor = tracker.add_sensor(track::RangeAzEl(w.radar.site, sigma));
   print(o, in, run_tracker(tracker, sensor, in));

@@ -12,9 +12,13 @@
 #include "app/commands.hpp"
 #include "app/output_files.hpp"
 #include "base/text.hpp"
-#include "exercise/exercise.hpp"
-#include "exercise/policy_file.hpp"
-#include "exercise/report.hpp"
+#include "eval/analysis.hpp"
+#include "export/report.hpp"
+#include "export/report_data.hpp"
+#include "export/summary.hpp"
+#include "io/areas_file.hpp"
+#include "io/policy_file.hpp"
+#include "io/scenario_file.hpp"
 #include "record/recorder.hpp"
 
 namespace trilink::app {
@@ -39,19 +43,19 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
       std::cerr << "trilink exercise: " << e.message() << "\n";
       exit_code = code;
     };
-    auto scenario = exercise::load_scenario(
+    auto scenario = io::load_scenario(
         o->scenario, o->catalogue.empty() ? std::nullopt : std::optional(o->catalogue));
     if (!scenario) return bad(scenario.error(), 2);
     const auto policy =
-        exercise::load_policy(o->policy.empty() ? scenario->policy_path : o->policy);
+        io::load_policy(o->policy.empty() ? scenario->policy_path : o->policy);
     if (!policy) return bad(policy.error(), 2);
     std::vector<warn::ProtectedArea> areas;
     for (const auto& path : scenario->area_paths) {
-      auto a = warn::load_areas_geojson(path);
+      auto a = io::load_areas_geojson(path);
       if (!a) return bad(a.error(), 2);
       areas.insert(areas.end(), a->begin(), a->end());
     }
-    auto coast = exercise::report::load_coastlines_geojson(scenario->coastline_path);
+    auto coast = io::load_geojson_rings(scenario->coastline_path);
     if (!coast) return bad(coast.error(), 2);
 
     OutputSet out(o->out);
@@ -62,7 +66,7 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db_partial.string() + suffix, ec);
 
     const bool tty = !o->quiet && isatty(STDERR_FILENO);
-    const exercise::Simulation sim = exercise::simulate(*scenario);
+    const scenario::Simulation sim = scenario::simulate(*scenario);
     exercise::RunInputs in;
     in.scenario = &*scenario;
     in.simulation = &sim;
@@ -93,19 +97,19 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
       if (tty) std::cerr << "\n";
       if (auto ok = recorder->flush(); !ok) return bad(ok.error(), 1);
     }
-    const exercise::ExerciseResult result =
-        exercise::analyse(*scenario, sim, areas, *runs[0], *runs[1]);
-    out.file("report.html") << exercise::report::render_html(
-        exercise::report_data(*scenario, areas, std::move(*coast), result, *runs[0], *runs[1]));
+    const eval::ExerciseResult result =
+        eval::analyse(*scenario, sim, areas, *runs[0], *runs[1]);
+    out.file("report.html") << exports::report::render_html(
+        exports::report_data(*scenario, areas, *coast, result, *runs[0], *runs[1]));
     const double wall_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    exercise::ExerciseResult with_speed = result;
+    eval::ExerciseResult with_speed = result;
     const double factor = scenario->duration_s / wall_s;
     with_speed.targets.push_back({"exercise runs >= 500x faster than real time",
                                   fixed(factor, 0) + "x (" + fixed(scenario->duration_s, 0) +
                                       " s simulated, both runs, in " + fixed(wall_s, 2) + " s)",
                                   factor >= 500.0});
-    out.file("summary.json") << exercise::summary_json(*scenario, with_speed, *runs[0], *runs[1],
+    out.file("summary.json") << exports::summary_json(*scenario, with_speed, *runs[0], *runs[1],
                                                        wall_s);
     if (auto ok = out.commit(); !ok) return bad(ok.error(), 1);
     fs::rename(db_partial, db_final, ec);
@@ -113,7 +117,7 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
     if (!o->quiet) {
       std::cout << "scenario " << scenario->name
                 << (scenario->description.empty() ? "" : ": " + scenario->description) << "\n"
-                << exercise::timeline_text(with_speed)
+                << exports::timeline_text(with_speed)
                 << "report: " << (fs::path(o->out) / "report.html").string()
                 << "\nsummary: " << (fs::path(o->out) / "summary.json").string()
                 << "\nrecording: " << db_final.string() << "\n";

@@ -51,7 +51,7 @@ std::string summary(const share::LocalTrack& t) {
 std::string summary(const share::SystemTrack& t) {
   std::string from;
   for (const auto& c : t.contributions)
-    from += (from.empty() ? "" : " ") + std::string(share::to_string(c.nation)) + ":" +
+    from += (from.empty() ? "" : " ") + std::string(to_string(c.nation)) + ":" +
             std::to_string(c.track_id);
   return "system track " + std::to_string(t.system_track_id) + " " +
          std::string(share::to_string(t.status)) + " " + std::string(share::to_string(t.phase)) +
@@ -94,7 +94,7 @@ std::string timeline_line(const record::LinkEvent& e, geo::UtcTime first) {
   const std::string summary_text = std::visit([](const auto& m) { return summary(m); }, e.message);
   return geo::format_utc(e.time()) + "  +" + fixed(e.time().seconds_since(first), 3) + " s  " +
          e.link + "  " + std::string(record::to_string(e.direction)) + "  " +
-         std::string(share::to_string(h.originator.nation)) + "/" + h.originator.node + "  " +
+         std::string(to_string(h.originator.nation)) + "/" + h.originator.node + "  " +
          std::string(share::to_string(share::type_of(e.message))) + "  #" +
          std::to_string(h.sequence) + "  [" + share::to_string(h.releasability) + "]  " +
          summary_text;
@@ -135,11 +135,11 @@ void print_summary(std::ostream& os, const std::vector<record::RecordedEvent>& e
     for (const auto& [link, n] : by_link) os << "  " << link << " " << n << "\n";
   }
   if (releases.empty()) return;
-  std::map<share::Nation, std::size_t> by_recipient;
+  std::map<Nation, std::size_t> by_recipient;
   for (const auto& r : releases) ++by_recipient[r.release.recipient];
   os << releases.size() << " releases by recipient:\n";
   for (const auto& [nation, n] : by_recipient)
-    os << "  " << share::to_string(nation) << " " << n << "\n";
+    os << "  " << to_string(nation) << " " << n << "\n";
 }
 
 }  // namespace

@@ -10,8 +10,9 @@
 #include "app/commands.hpp"
 #include "app/output_files.hpp"
 #include "base/text.hpp"
-#include "exercise/simulation.hpp"
 #include "geo/angles.hpp"
+#include "io/scenario_file.hpp"
+#include "scenario/simulation.hpp"
 
 namespace trilink::app {
 namespace {
@@ -29,7 +30,7 @@ ordered_json nullable(const std::optional<double>& v) {
   return v ? ordered_json(*v) : ordered_json();
 }
 
-ordered_json launch_json(const exercise::Launch& l) {
+ordered_json launch_json(const scenario::Launch& l) {
   const auto& t = l.shaped.flight.trajectory;
   ordered_json j;
   j["id"] = l.spec.id;
@@ -50,7 +51,7 @@ ordered_json launch_json(const exercise::Launch& l) {
   return j;
 }
 
-void write_truth(std::ostream& os, const exercise::Scenario& s, const exercise::Simulation& sim) {
+void write_truth(std::ostream& os, const scenario::Scenario& s, const scenario::Simulation& sim) {
   os << "t_s,utc,launch,x_m,y_m,z_m,vx_mps,vy_mps,vz_mps,lat_deg,lon_deg,alt_m,phase\n";
   for (const auto& r : sim.truth) {
     const auto& p = r.state.r_m;
@@ -63,14 +64,14 @@ void write_truth(std::ostream& os, const exercise::Scenario& s, const exercise::
   }
 }
 
-void write_detections(std::ostream& os, const exercise::Scenario& s,
-                      const exercise::Simulation& sim) {
+void write_detections(std::ostream& os, const scenario::Scenario& s,
+                      const scenario::Simulation& sim) {
   os << "t_s,utc,radar,nation,truth,range_m,az_deg,el_deg,range_rate_mps,sigma_range_m,"
         "sigma_az_deg,sigma_el_deg,sigma_range_rate_mps,snr_db\n";
   for (const auto& d : sim.detections) {
     const auto& radar = s.radars[d.radar_index];
     os << num(d.t.seconds_since(s.start)) << ',' << geo::format_utc(d.t) << ',' << radar.name << ','
-       << radar.nation << ','
+       << to_string(radar.nation) << ','
        << (d.truth_id < 0 ? std::string("clutter") : s.launches[d.truth_id].spec.id) << ','
        << num(d.range_m) << ',' << num(geo::rad_to_deg(d.az_rad)) << ','
        << num(geo::rad_to_deg(d.el_rad)) << ',' << (d.has_range_rate ? num(d.range_rate_mps) : "")
@@ -80,7 +81,7 @@ void write_detections(std::ostream& os, const exercise::Scenario& s,
   }
 }
 
-ordered_json summary_json(const exercise::Scenario& s, const exercise::Simulation& sim) {
+ordered_json summary_json(const scenario::Scenario& s, const scenario::Simulation& sim) {
   ordered_json j;
   j["scenario"] = s.name;
   j["seed"] = s.seed;
@@ -92,7 +93,7 @@ ordered_json summary_json(const exercise::Scenario& s, const exercise::Simulatio
     l["radars"] = ordered_json::array();
     for (std::size_t r = 0; r < s.radars.size(); ++r)
       l["radars"].push_back({{"radar", s.radars[r].name},
-                             {"nation", s.radars[r].nation},
+                             {"nation", to_string(s.radars[r].nation)},
                              {"first_detection_s", nullable(sim.stats[r][li].first_detection_s)},
                              {"detections", sim.stats[r][li].detections}});
     j["launches"].push_back(l);
@@ -101,7 +102,7 @@ ordered_json summary_json(const exercise::Scenario& s, const exercise::Simulatio
   for (std::size_t r = 0; r < s.radars.size(); ++r) {
     ordered_json rj;
     rj["name"] = s.radars[r].name;
-    rj["nation"] = s.radars[r].nation;
+    rj["nation"] = to_string(s.radars[r].nation);
     rj["false_alarms"] = sim.false_alarms[r];
     rj["launches"] = ordered_json::array();
     for (std::size_t li = 0; li < s.launches.size(); ++li)
@@ -121,8 +122,8 @@ std::string clock(double seconds) {
   return buf;
 }
 
-void print_timeline(std::ostream& os, const exercise::Scenario& s,
-                    const exercise::Simulation& sim) {
+void print_timeline(std::ostream& os, const scenario::Scenario& s,
+                    const scenario::Simulation& sim) {
   os << "scenario " << s.name << (s.description.empty() ? "" : ": " + s.description) << "\n";
   for (std::size_t li = 0; li < s.launches.size(); ++li) {
     const auto& l = s.launches[li];
@@ -143,7 +144,7 @@ void print_timeline(std::ostream& os, const exercise::Scenario& s,
       if (!st.first_detection_s) continue;
       const double h = l.shaped.flight.trajectory.geodetic_at(*st.first_detection_s).h_m;
       events.emplace(*st.first_detection_s, "first detection by " + s.radars[r].name + " (" +
-                                                s.radars[r].nation + ") at " + fixed(h / 1e3, 1) +
+                                                std::string(to_string(s.radars[r].nation)) + ") at " + fixed(h / 1e3, 1) +
                                                 " km altitude");
     }
     os << "\nlaunch " << l.spec.id << " (" << flight::to_string(l.shaped.plan.vehicle.missile_class)
@@ -179,10 +180,10 @@ void add_simulate_command(CLI::App& app, int& exit_code) {
       std::cerr << "trilink simulate: " << e.message() << "\n";
       exit_code = code;
     };
-    auto scenario = exercise::load_scenario(
+    auto scenario = io::load_scenario(
         o->scenario, o->catalogue.empty() ? std::nullopt : std::optional(o->catalogue));
     if (!scenario) return bad(scenario.error(), 2);
-    const exercise::Simulation sim = exercise::simulate(*scenario);
+    const scenario::Simulation sim = scenario::simulate(*scenario);
     OutputSet out(o->out);
     if (auto ok = out.open(); !ok) return bad(ok.error(), 2);
     write_truth(out.file("truth.csv"), *scenario, sim);

@@ -7,8 +7,9 @@
 #include "app/commands.hpp"
 #include "app/output_files.hpp"
 #include "base/text.hpp"
-#include "exercise/accuracy.hpp"
+#include "eval/accuracy.hpp"
 #include "geo/angles.hpp"
+#include "io/scenario_file.hpp"
 
 namespace trilink::app {
 namespace {
@@ -25,13 +26,13 @@ std::string num(double v) {
   return buf;
 }
 
-void write_tracks(std::ostream& os, const exercise::Scenario& s, const exercise::TrackingRun& run) {
+void write_tracks(std::ostream& os, const scenario::Scenario& s, const eval::TrackingRun& run) {
   os << "t_s,utc,nation,track,status,x_m,y_m,z_m,vx_mps,vy_mps,vz_mps,lat_deg,lon_deg,alt_m,"
         "sigma_pos_m,boost_probability,truth,truth_distance_m\n";
   for (const auto& ts : run.samples) {
     const auto& x = ts.estimate.x;
     const geo::Geodetic g = geo::to_geodetic(geo::Ecef{x.head<3>()});
-    os << num(ts.t_s) << ',' << geo::format_utc(s.start.plus_seconds(ts.t_s)) << ',' << run.nation
+    os << num(ts.t_s) << ',' << geo::format_utc(s.start.plus_seconds(ts.t_s)) << ',' << eval::selection_name(run.nation)
        << ',' << ts.track_id << ',' << track::to_string(ts.status) << ',' << num(x[0]) << ','
        << num(x[1]) << ',' << num(x[2]) << ',' << num(x[3]) << ',' << num(x[4]) << ',' << num(x[5])
        << ',' << num(g.lat_deg()) << ',' << num(g.lon_deg()) << ',' << num(g.h_m) << ','
@@ -44,8 +45,8 @@ void write_tracks(std::ostream& os, const exercise::Scenario& s, const exercise:
 
 // Every impact prediction past burnout, scored against the launch it is nearest to; beta
 // is the track's estimate (empty while it uses the nominal value).
-void write_impacts(std::ostream& os, const exercise::Scenario& s,
-                   const exercise::TrackingRun& run) {
+void write_impacts(std::ostream& os, const scenario::Scenario& s,
+                   const eval::TrackingRun& run) {
   os << "t_s,track,truth,valid,time_to_impact_s,lat_deg,lon_deg,semi_major_m,semi_minor_m,"
         "orientation_deg,error_m,time_error_s,inside_95,beta_kgpm2,beta_sigma_kgpm2\n";
   for (const auto& is : run.impacts) {
@@ -69,11 +70,11 @@ void write_impacts(std::ostream& os, const exercise::Scenario& s,
   }
 }
 
-ordered_json metrics_json(const exercise::Scenario& s, const exercise::TrackingRun& run,
-                          const std::vector<exercise::LaunchAccuracy>& acc) {
+ordered_json metrics_json(const scenario::Scenario& s, const eval::TrackingRun& run,
+                          const std::vector<eval::LaunchAccuracy>& acc) {
   ordered_json j;
   j["scenario"] = s.name;
-  j["nation"] = run.nation;
+  j["nation"] = eval::selection_name(run.nation);
   const auto& c = run.counters;
   j["counters"] = {{"scans", c.scans},
                    {"measurements", c.measurements},
@@ -127,15 +128,15 @@ void add_track_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"JPN", "KOR", "USA", "ALL"}));
   cmd->add_option("--out", o->out, "output directory")->required();
   cmd->callback([o, &exit_code] {
-    auto scenario = exercise::load_scenario(o->scenario);
+    auto scenario = io::load_scenario(o->scenario);
     if (!scenario) {
       std::cerr << "trilink track: " << scenario.error().message() << "\n";
       exit_code = 2;
       return;
     }
-    const auto sim = exercise::simulate(*scenario);
-    const auto run = exercise::run_national_tracker(*scenario, sim, o->nation);
-    const auto acc = exercise::assess(*scenario, sim, run);
+    const auto sim = scenario::simulate(*scenario);
+    const auto run = eval::run_national_tracker(*scenario, sim, parse_nation(o->nation));
+    const auto acc = eval::assess(*scenario, sim, run);
     OutputSet out(o->out);
     if (auto ok = out.open(); !ok) {
       std::cerr << "trilink track: " << ok.error().message() << "\n";

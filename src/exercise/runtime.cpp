@@ -12,6 +12,13 @@
 
 namespace trilink::exercise {
 
+using scenario::Launch;
+using scenario::LinkParams;
+using scenario::Network;
+using scenario::NodeSite;
+using scenario::Scenario;
+using scenario::Simulation;
+
 std::string_view to_string(Mode m) {
   return m == Mode::national ? "national" : "trilateral";
 }
@@ -61,10 +68,10 @@ class Runtime {
     out_.mode = mode;
     const Network& net = s_.network;
     // National nodes: the nations that have radars, in Nation order.
-    for (share::Nation n : share::all_nations) {
+    for (Nation n : all_nations) {
       std::vector<sensor::RadarParams> radars;
       for (std::size_t r = 0; r < s_.radars.size(); ++r)
-        if (s_.radars[r].nation == share::to_string(n)) {
+        if (s_.radars[r].nation == n) {
           radar_node_[r] = n;
           radar_sensor_[r] = static_cast<std::uint32_t>(radars.size());
           feeds_.emplace(
@@ -80,7 +87,7 @@ class Runtime {
       c.radars = radars;
       c.epoch = s_.start;
       for (const auto& a : in.areas)
-        if (a.nation == share::to_string(n)) c.areas.push_back(a);
+        if (a.nation == n) c.areas.push_back(a);
       nodes_.emplace(n, std::make_unique<node::NationalNode>(c, *in.policy));
       node_names_.emplace(site->name, n);
     }
@@ -160,7 +167,7 @@ class Runtime {
            Rng::stream(s_.seed, kLinkStreamBase + links_.size()),
            {}};
     l.stats.link = name;
-    l.fibre_s = s_.network.fibre_m(from_site, to_site, l.params) / fibre_speed_mps;
+    l.fibre_s = s_.network.fibre_m(from_site, to_site, l.params) / scenario::fibre_speed_mps;
     links_.push_back(std::move(l));
     link_of_.emplace(name, links_.size() - 1);
     return links_.size() - 1;
@@ -234,7 +241,7 @@ class Runtime {
   }
 
   void on_look(const Look& l) {
-    const share::Nation n = radar_node_.at(l.radar);
+    const Nation n = radar_node_.at(l.radar);
     auto& node = *nodes_.at(n);
     const auto& d = in_.simulation->detections;
     const auto plots = feeds_.at(l.radar).look(
@@ -279,10 +286,10 @@ class Runtime {
   const Scenario& s_;
   Mode mode_;
   RunOutput out_;
-  std::map<share::Nation, std::unique_ptr<node::NationalNode>> nodes_;
-  std::map<std::string, share::Nation> node_names_;
+  std::map<Nation, std::unique_ptr<node::NationalNode>> nodes_;
+  std::map<std::string, Nation> node_names_;
   std::unique_ptr<node::Hub> hub_;
-  std::map<std::size_t, share::Nation> radar_node_;
+  std::map<std::size_t, Nation> radar_node_;
   std::map<std::size_t, std::uint32_t> radar_sensor_;
   std::map<std::size_t, node::RadarFeed> feeds_;
   std::vector<Look> looks_;

@@ -18,8 +18,8 @@
 #include <string_view>
 #include <vector>
 
-#include "exercise/scenario.hpp"
-#include "exercise/simulation.hpp"
+#include "scenario/scenario.hpp"
+#include "scenario/simulation.hpp"
 #include "node/hub.hpp"
 #include "node/national_node.hpp"
 #include "record/recorder.hpp"
@@ -34,7 +34,7 @@ std::string_view to_string(Mode m);
 // A message that reached a nation's own picture (its display), when it did.
 struct Observation {
   double t_s = 0.0;  // since scenario start
-  share::Nation nation = share::Nation::USA;
+  Nation nation = Nation::USA;
   share::Message message;
 };
 
@@ -53,14 +53,14 @@ struct RunOutput {
   std::vector<LinkStats> links;      // by link name
   node::HubCounters hub;
   std::array<std::uint64_t, share::rejection_count> hub_rejected{};
-  std::map<share::Nation, node::NationalNodeCounters> nodes;
+  std::map<Nation, node::NationalNodeCounters> nodes;
   std::uint64_t events = 0;
   std::uint64_t messages = 0;  // sent on links (display included)
 };
 
 struct RunInputs {
-  const Scenario* scenario = nullptr;
-  const Simulation* simulation = nullptr;
+  const scenario::Scenario* scenario = nullptr;
+  const scenario::Simulation* simulation = nullptr;
   const share::Policy* policy = nullptr;
   std::vector<warn::ProtectedArea> areas;
   record::Recorder* recorder = nullptr;      // optional; links are recorded as "<mode>:<from>><to>"

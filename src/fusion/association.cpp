@@ -44,7 +44,7 @@ Grouping TrackAssociator::associate(std::span<const Group> groups,
   std::vector<std::uint32_t> cols;  // candidate index per column
   std::vector<track::GatedPair> pairs;
   std::vector<double> miss;
-  for (share::Nation n : share::all_nations) {
+  for (Nation n : all_nations) {
     rows.clear();
     cols.clear();
     pairs.clear();

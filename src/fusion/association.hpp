@@ -46,7 +46,7 @@ FusionResult<double> distance_squared(const Estimate& a, const Estimate& b,
 
 // A national track, time-aligned.
 struct Candidate {
-  share::Nation nation = share::Nation::USA;
+  Nation nation = Nation::USA;
   Estimate estimate;
 };
 

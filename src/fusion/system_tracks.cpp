@@ -204,7 +204,7 @@ std::vector<share::SystemTrack> SystemTrackManager::update(
 }
 
 std::vector<share::SystemTrack> SystemTrackManager::release_view(
-    share::Nation recipient, const share::Policy& policy) const {
+    Nation recipient, const share::Policy& policy) const {
   const auto label_of = [&](std::span<const share::Header> headers) {
     share::Releasability label = share::Releasability::all();
     for (const auto& h : headers)

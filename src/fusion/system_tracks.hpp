@@ -46,7 +46,7 @@ struct SystemTrackConfig {
   track::BallisticModel model;
   double stale_after_s = 20.0;    // a contribution not refreshed for this long ends
   double coast_timeout_s = 30.0;  // a system track with no contribution ends after this
-  share::Originator hub{share::Nation::USA, "INDOPACOM", std::nullopt};
+  share::Originator hub{Nation::USA, "INDOPACOM", std::nullopt};
 };
 
 struct RejectedTrack {
@@ -73,7 +73,7 @@ class SystemTrackManager {
 
   // The picture of the last update as released to `recipient`: each system track fused from
   // the contributions releasable to it only.
-  std::vector<share::SystemTrack> release_view(share::Nation recipient,
+  std::vector<share::SystemTrack> release_view(Nation recipient,
                                                const share::Policy& policy) const;
 
   std::optional<std::uint64_t> system_id_of(share::Contribution c) const;
@@ -81,7 +81,7 @@ class SystemTrackManager {
 
  private:
   struct Key {
-    share::Nation nation;
+    Nation nation;
     std::uint64_t track_id;
     auto operator<=>(const Key&) const = default;
   };

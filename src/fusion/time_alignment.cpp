@@ -8,7 +8,7 @@ namespace trilink::fusion {
 namespace {
 
 std::string describe(const share::LocalTrack& t) {
-  return std::string(share::to_string(t.header.originator.nation)) + " track " +
+  return std::string(to_string(t.header.originator.nation)) + " track " +
          std::to_string(t.track_id);
 }
 

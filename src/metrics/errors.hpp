@@ -13,13 +13,7 @@
 // (Bar-Shalom, Li & Kirubarajan, "Estimation with Applications to Tracking and Navigation",
 // Wiley 2001, sec. 5.4.2; e.g. N = 50, n = 2, 95 %: [1.48, 2.59]).
 //
-// Chi-square quantiles: chi2 CDF F(x; k) = P(k/2, x/2), the regularised lower incomplete
-// gamma function, evaluated by its power series for x < a + 1 and by the continued fraction
-// of Q = 1 - P (modified Lentz) otherwise (Press et al., "Numerical Recipes", 3rd ed.,
-// sec. 6.2). The quantile starts from the Wilson-Hilferty approximation
-//   x0 = k (1 - 2/(9k) + z sqrt(2/(9k)))^3,  z the normal quantile of p
-// (Wilson & Hilferty, PNAS 17, 1931) and is refined by safeguarded Newton steps on F (on Q in
-// the upper half, so that tail probabilities keep their relative precision) to ~1e-14.
+// Chi-square quantiles: base/chi2.hpp (Boost.Math).
 //
 // Failures (STYLE 9): a covariance that is not positive definite, or a non-finite error or
 // covariance, gives NaN with a status. Mismatched sizes, p outside [0, 1] and k < 1 are
@@ -32,6 +26,8 @@
 #include <cstdint>
 #include <limits>
 #include <string_view>
+
+#include "base/chi2.hpp"
 
 namespace trilink::metrics {
 
@@ -95,10 +91,6 @@ struct Nees {
 // e has n entries, P is n x n symmetric (only its lower triangle is read).
 Nees nees(const Eigen::VectorXd& err, const Eigen::MatrixXd& P);
 
-// Chi-square distribution with `dof` >= 1 degrees of freedom: P(X <= x), and its inverse
-// (p in [0, 1]; 0 -> 0, 1 -> +inf).
-double chi2_cdf(double x, int dof);
-double chi2_quantile(double p, int dof);
 
 // The band that the N-run average NEES of an n-dimensional state falls in with probability
 // `confidence` when the estimator is consistent (dimensionless).

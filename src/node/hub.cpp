@@ -7,11 +7,11 @@ namespace trilink::node {
 namespace {
 
 std::vector<warn::ProtectedArea> areas_of(const std::vector<warn::ProtectedArea>& all,
-                                          share::Nation n) {
-  if (n == share::Nation::USA) return all;
+                                          Nation n) {
+  if (n == Nation::USA) return all;
   std::vector<warn::ProtectedArea> out;
   for (const auto& a : all)
-    if (a.nation == share::to_string(n)) out.push_back(a);
+    if (a.nation == n) out.push_back(a);
   return out;
 }
 
@@ -22,19 +22,19 @@ Hub::Hub(HubConfig config, const share::Policy& policy)
       policy_(policy),
       gatekeeper_(policy),
       fusion_(config_.fusion),
-      products_(config_.products, share::Originator{share::Nation::USA, config_.name, std::nullopt},
-                policy.label_for(share::MessageType::impact_prediction, share::Nation::USA)) {
+      products_(config_.products, share::Originator{Nation::USA, config_.name, std::nullopt},
+                policy.label_for(share::MessageType::impact_prediction, Nation::USA)) {
   for (const auto& [nation, node] : config_.nation_nodes) {
     Recipient r;
     r.nation = nation;
     r.node = node;
     r.products = std::make_unique<ProductMaker>(
-        config_.products, share::Originator{share::Nation::USA, config_.name, std::nullopt},
-        share::Releasability{share::Nation::USA, nation});
+        config_.products, share::Originator{Nation::USA, config_.name, std::nullopt},
+        share::Releasability{Nation::USA, nation});
     warn::AlertConfig ac;
-    ac.nation = share::Nation::USA;
+    ac.nation = Nation::USA;
     ac.node = config_.name;
-    ac.releasability = {share::Nation::USA, nation};
+    ac.releasability = {Nation::USA, nation};
     r.alerts = std::make_unique<warn::AlertManager>(areas_of(config_.areas, nation), ac);
     recipients_.push_back(std::move(r));
   }
@@ -55,7 +55,7 @@ TrackView Hub::view(const share::SystemTrack& s) {
 void Hub::release(Recipient& r, share::Message m, Outbox& out) {
   share::Header& h = share::header(m);
   if (!h.releasability.contains(r.nation)) return;  // the policy does not release it to r
-  h.originator = share::Originator{share::Nation::USA, config_.name, std::nullopt};
+  h.originator = share::Originator{Nation::USA, config_.name, std::nullopt};
   h.sequence = ++r.sequence;
   share::ReleaseRecord rec;
   rec.recipient = r.nation;

@@ -35,7 +35,7 @@ namespace trilink::node {
 
 struct HubConfig {
   std::string name = "INDOPACOM";
-  std::map<share::Nation, std::string> nation_nodes;  // recipients: nation -> its node
+  std::map<Nation, std::string> nation_nodes;  // recipients: nation -> its node
   std::vector<warn::ProtectedArea> areas;  // every area; each nation is warned for its own
   double release_interval_s = 1.0;
   ProductConfig products;
@@ -65,7 +65,7 @@ class Hub {
 
  private:
   struct Recipient {
-    share::Nation nation;
+    Nation nation;
     std::string node;
     std::uint64_t sequence = 0;
     std::unique_ptr<ProductMaker> products;  // for views that differ from the whole track

@@ -30,7 +30,7 @@
 namespace trilink::node {
 
 struct NationalNodeConfig {
-  share::Nation nation = share::Nation::JPN;
+  Nation nation = Nation::JPN;
   std::string name;                         // "JADGE"
   std::string hub;                          // "INDOPACOM"; empty: the nation alone, nothing is sent
   std::vector<sensor::RadarParams> radars;  // sensor id = index

@@ -17,7 +17,7 @@ namespace trilink::node {
 class RadarFeed {
  public:
   // `sensor_id` is the radar's number inside its nation (its national node's sensor index).
-  RadarFeed(share::Nation nation, std::string name, std::uint32_t sensor_id)
+  RadarFeed(Nation nation, std::string name, std::uint32_t sensor_id)
       : nation_(nation), name_(std::move(name)), sensor_id_(sensor_id) {}
 
   // One look's plots, in order, each with the next sequence number.
@@ -27,7 +27,7 @@ class RadarFeed {
   std::uint32_t sensor_id() const { return sensor_id_; }
 
  private:
-  share::Nation nation_;
+  Nation nation_;
   std::string name_;
   std::uint32_t sensor_id_;
   std::uint64_t sequence_ = 0;

@@ -8,7 +8,7 @@ namespace {
 
 using share::to_string;
 
-std::string_view to_text(share::Nation n) {
+std::string_view to_text(Nation n) {
   return to_string(n);
 }
 

@@ -58,9 +58,9 @@ Expected<std::optional<RecordedEvent>> Replay::next() {
   const share::Header& h = share::header(r.event.message);
   const auto type = share::to_string(share::type_of(r.event.message));
   if (s.text(5) != type) return mismatch(db_.path(), r.id, "type", s.text(5), type);
-  if (s.text(6) != share::to_string(h.originator.nation))
+  if (s.text(6) != to_string(h.originator.nation))
     return mismatch(db_.path(), r.id, "origin_nation", s.text(6),
-                    share::to_string(h.originator.nation));
+                    to_string(h.originator.nation));
   if (s.text(7) != h.originator.node)
     return mismatch(db_.path(), r.id, "origin_node", s.text(7), h.originator.node);
   if (static_cast<std::uint64_t>(s.int64(8)) != h.sequence)
@@ -86,13 +86,13 @@ Expected<std::vector<RecordedRelease>> Replay::releases() {
     RecordedRelease r;
     r.id = s->int64(0);
     const std::string where = row_where(db_.path(), "releases", r.id);
-    const auto recipient = share::parse_nation(s->text(1));
+    const auto recipient = parse_nation(s->text(1));
     if (!recipient) return fail(where + ": recipient", "unknown nation \"" + s->text(1) + "\"");
     r.release.recipient = *recipient;
     const auto type = share::parse_message_type(s->text(2));
     if (!type) return fail(where + ": type", "unknown message type \"" + s->text(2) + "\"");
     r.release.type = *type;
-    const auto nation = share::parse_nation(s->text(3));
+    const auto nation = parse_nation(s->text(3));
     if (!nation) return fail(where + ": origin_nation", "unknown nation \"" + s->text(3) + "\"");
     r.release.originator.nation = *nation;
     r.release.originator.node = s->text(4);

@@ -45,7 +45,6 @@ double swerling1_pd(double pfa, double snr_linear) {
 Expected<void> validate(const RadarParams& p) {
   constexpr double half_pi = std::numbers::pi / 2;
   if (p.name.empty()) return fail("name", "must not be empty");
-  if (p.nation.empty()) return fail("nation", "must not be empty");
   const std::optional<Error> checks[] = {
       within("site.lat_rad", p.site.lat_rad, -half_pi, half_pi),
       finite("site.lon_rad", p.site.lon_rad),

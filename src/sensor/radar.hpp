@@ -47,6 +47,7 @@
 #include <string>
 #include <vector>
 
+#include "base/nation.hpp"
 #include "base/error.hpp"
 #include "base/rng.hpp"
 #include "geo/frames.hpp"
@@ -65,7 +66,7 @@ struct MeasurementBias {
 // make validate() fail, so a forgotten field is caught rather than defaulted.
 struct RadarParams {
   std::string name;
-  std::string nation;  // "JPN", "KOR", "USA"
+  Nation nation = Nation::USA;
   geo::Geodetic site;
 
   double boresight_az_rad = 0.0;              // clockwise from north

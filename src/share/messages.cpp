@@ -11,24 +11,6 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
-std::string_view to_string(Nation n) {
-  switch (n) {
-    case Nation::USA:
-      return "USA";
-    case Nation::JPN:
-      return "JPN";
-    case Nation::KOR:
-      return "KOR";
-  }
-  return "?";
-}
-
-std::optional<Nation> parse_nation(std::string_view text) {
-  for (Nation n : all_nations)
-    if (to_string(n) == text) return n;
-  return std::nullopt;
-}
-
 std::string to_string(Releasability r) {
   std::string s;
   for (Nation n : all_nations) {

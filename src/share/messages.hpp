@@ -16,19 +16,13 @@
 #include <variant>
 #include <vector>
 
+#include "base/nation.hpp"
 #include "geo/time.hpp"
 
 namespace trilink::share {
 
 // The schema version this build writes and accepts.
 inline constexpr std::uint16_t schema_version = 1;
-
-enum class Nation : std::uint8_t { USA, JPN, KOR };
-inline constexpr std::array<Nation, 3> all_nations{Nation::USA, Nation::JPN, Nation::KOR};
-
-std::string_view to_string(Nation n);
-// "USA", "JPN", "KOR" (exact, upper case); nullopt for anything else.
-std::optional<Nation> parse_nation(std::string_view text);
 
 // The set of nations a message may be released to: a bitset over Nation.
 class Releasability {

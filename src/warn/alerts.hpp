@@ -51,7 +51,7 @@ enum class TrackAlertState : std::uint8_t { unseen, detected, threatened, closed
 std::string_view to_string(TrackAlertState s);
 
 struct AlertConfig {
-  share::Nation nation = share::Nation::JPN;
+  Nation nation = Nation::JPN;
   std::string node = "warn";
   share::Releasability releasability;   // empty: {nation}
   double corridor_half_width_m = 20e3;  // notional cross-track uncertainty of the ground track

@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-#include "base/error.hpp"
+#include "base/nation.hpp"
 #include "geo/frames.hpp"
 
 namespace trilink::warn {
@@ -35,7 +35,7 @@ inline constexpr double territorial_sea_km = 12.0 * nautical_mile_m / 1000.0;  /
 
 struct ProtectedArea {
   std::string name;                               // "Hokkaido", "Japan territorial sea"
-  std::string nation;                             // "JPN", "KOR", "USA" (share::parse_nation)
+  Nation nation = Nation::USA;
   std::vector<std::vector<geo::Geodetic>> rings;  // even-odd rule, closing vertex not repeated
   double buffer_m = 0.0;                          // grown by this distance (see above)
 };
@@ -96,22 +96,5 @@ class AreaGeometry {
 // One-off queries (they project the area on every call; use AreaGeometry in loops).
 bool contains(const ProtectedArea& area, const geo::Geodetic& p);
 double distance_to_boundary_m(const ProtectedArea& area, const geo::Geodetic& p);
-
-// GeoJSON (RFC 7946): a FeatureCollection of Polygon/MultiPolygon features with properties
-// "name" (string), "nation" ("JPN"/"KOR"/"USA") and optional "buffer_m" (number >= 0).
-// Positions are [lon_deg, lat_deg(, h)]; rings must be closed and have >= 4 positions.
-// `source` names the input in errors: "<source>: features[3].geometry.coordinates[0]: ...".
-Expected<std::vector<ProtectedArea>> parse_areas_geojson(const std::string& text,
-                                                         const std::string& source);
-// Reads `path` and parses it (the only function of warn/ that touches a file).
-Expected<std::vector<ProtectedArea>> load_areas_geojson(const std::string& path);
-// Every ring of every feature of a FeatureCollection of Polygon/MultiPolygon features, whatever
-// their properties (outlines for a map), with the same checks and error paths as above.
-Expected<std::vector<std::vector<geo::Geodetic>>> parse_geojson_rings(const std::string& text,
-                                                                      const std::string& source);
-Expected<std::vector<std::vector<geo::Geodetic>>> load_geojson_rings(const std::string& path);
-// Writes a FeatureCollection that parse_areas_geojson reads back; rings are grouped into
-// MultiPolygon polygons (outer ring then its holes) by nesting depth.
-std::string to_geojson(const std::vector<ProtectedArea>& areas);
 
 }  // namespace trilink::warn

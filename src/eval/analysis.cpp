@@ -1,0 +1,370 @@
+#include "eval/analysis.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <tuple>
+
+#include "base/text.hpp"
+#include "geo/angles.hpp"
+#include "warn/threat.hpp"
+
+namespace trilink::eval {
+
+using exercise::Mode;
+using exercise::RunOutput;
+using scenario::Launch;
+using scenario::NodeSite;
+using scenario::Scenario;
+using scenario::Simulation;
+
+namespace {
+
+using nlohmann::ordered_json;
+
+constexpr double kAboutLaunch_m = 50e3;  // a track this close to a missile is about it
+
+enum Ev : std::size_t { kDetection, kTrack, kLaunchReport, kLaunchAlert, kImpact, kThreat };
+
+void earliest(std::optional<double>& slot, double t) {
+  if (!slot || t < *slot) slot = t;
+}
+
+std::optional<double> min_opt(std::optional<double> a, std::optional<double> b) {
+  if (!a) return b;
+  if (!b) return a;
+  return std::min(*a, *b);
+}
+
+EventTimes combine(const EventTimes& a, const EventTimes& b) {
+  EventTimes c;
+  for (std::size_t i = 0; i < timeline_events.size(); ++i) c[i] = min_opt(a[i], b[i]);
+  return c;
+}
+
+// The launch a track position is about at time t: the nearest airborne missile within 50 km.
+std::optional<std::size_t> launch_near(const Scenario& s, geo::UtcTime t,
+                                       const Eigen::Vector3d& p) {
+  std::optional<std::size_t> best;
+  double best_d = kAboutLaunch_m;
+  for (const auto& x : airborne(s, t)) {
+    const double d = (x.position.r_m - p).norm();
+    if (d < best_d) best_d = d, best = x.object_id;
+  }
+  return best;
+}
+
+std::vector<warn::GroundPoint> true_ground_track(const Launch& l) {
+  const auto& traj = l.shaped.flight.trajectory;
+  std::vector<warn::GroundPoint> out;
+  for (double t = 0.0;; t += truth_step_s) {
+    const double tt = std::min(t, traj.impact_s);
+    geo::Geodetic g = traj.geodetic_at(tt);
+    g.h_m = 0.0;
+    out.push_back({g, l.time.plus_seconds(tt)});
+    if (tt >= traj.impact_s) break;
+  }
+  return out;
+}
+
+// Is the area under the true impact point or the true ground track? Entry time if overflown.
+struct TruthOverArea {
+  bool impact = false;
+  std::optional<geo::UtcTime> entry;
+  bool threatened() const { return impact || entry.has_value(); }
+};
+
+TruthOverArea truth_over(const warn::AreaGeometry& a, const Launch& l,
+                         const std::vector<warn::GroundPoint>& track) {
+  TruthOverArea r;
+  r.impact = a.contains(l.shaped.flight.trajectory.impact);
+  if (const auto o = warn::corridor_overflight(a, track, 0.0)) r.entry = o->entry;
+  return r;
+}
+
+double ground_distance_m(const geo::Geodetic& a, const geo::Geodetic& b) {
+  return geo::geodesic_inverse(a, b).distance_m;
+}
+
+bool inside_ellipse(const share::ImpactPrediction& p, const geo::Geodetic& truth) {
+  const geo::Geodetic c = geo::to_geodetic(geo::Ecef{p.impact_point_ecef_m});
+  const auto path = geo::geodesic_inverse(c, truth);
+  const double da = path.azimuth_rad - p.major_axis_azimuth_rad;
+  const double x = path.distance_m * std::cos(da), y = path.distance_m * std::sin(da);
+  if (p.semi_major_m <= 0.0 || p.semi_minor_m <= 0.0) return false;
+  return (x * x) / (p.semi_major_m * p.semi_major_m) +
+             (y * y) / (p.semi_minor_m * p.semi_minor_m) <=
+         1.0;
+}
+
+struct Accum {
+  EventTimes own, hub;
+  double sq = 0.0;
+  std::size_t n = 0;
+  std::optional<double> launch_error_m;
+  std::optional<double> first_impact_m, last_impact_m;
+  std::size_t impacts = 0, inside = 0;
+  PictureMetrics metrics() const {
+    PictureMetrics m;
+    m.track_reports = n;
+    if (n) m.track_rmse_m = std::sqrt(sq / static_cast<double>(n));
+    m.launch_point_error_m = launch_error_m;
+    m.first_impact_error_m = first_impact_m;
+    m.last_impact_error_m = last_impact_m;
+    if (impacts) m.impact_inside_95 = static_cast<double>(inside) / static_cast<double>(impacts);
+    return m;
+  }
+};
+
+// Per run: [launch][nation] accumulators; own = the nation's node, hub = released by the hub.
+struct RunScore {
+  std::vector<std::map<Nation, Accum>> per_launch;
+  std::vector<ThreatAlertRecord> threats;
+};
+
+RunScore score(const Scenario& s, const RunOutput& run,
+               const std::vector<warn::AreaGeometry>& geometry,
+               const std::vector<std::vector<warn::GroundPoint>>& truth_tracks,
+               const std::string& hub_name) {
+  RunScore r;
+  r.per_launch.resize(s.launches.size());
+  // (nation, originator node, track id) -> launch
+  std::map<std::tuple<Nation, std::string, std::uint64_t>, std::size_t> about;
+  auto map_track = [&](Nation n, const std::string& node, std::uint64_t id, geo::UtcTime t,
+                       const Eigen::Vector3d& p) -> std::optional<std::size_t> {
+    const auto key = std::make_tuple(n, node, id);
+    if (auto it = about.find(key); it != about.end()) return it->second;
+    const auto l = launch_near(s, t, p);
+    if (l) about.emplace(key, *l);
+    return l;
+  };
+  auto lookup = [&](Nation n, const std::string& node,
+                    std::uint64_t id) -> std::optional<std::size_t> {
+    const auto it = about.find(std::make_tuple(n, node, id));
+    if (it == about.end()) return std::nullopt;
+    return it->second;
+  };
+  for (const auto& o : run.display) {
+    const share::Header& h = share::header(o.message);
+    const bool from_hub = h.originator.node == hub_name;
+    const std::string& node = h.originator.node;
+    std::optional<std::size_t> launch;
+    std::optional<Eigen::Vector3d> position;
+    bool confirmed = false;
+    if (const auto* t = std::get_if<share::LocalTrack>(&o.message)) {
+      launch = map_track(o.nation, node, t->track_id, h.time_of_validity, t->position_ecef_m);
+      position = t->position_ecef_m;
+      confirmed = t->status == share::TrackStatus::confirmed;
+    } else if (const auto* t = std::get_if<share::SystemTrack>(&o.message)) {
+      launch =
+          map_track(o.nation, node, t->system_track_id, h.time_of_validity, t->position_ecef_m);
+      position = t->position_ecef_m;
+      confirmed = t->status == share::TrackStatus::confirmed;
+    } else if (const auto* m = std::get_if<share::LaunchReport>(&o.message)) {
+      launch = lookup(o.nation, node, m->system_track_id);
+    } else if (const auto* m = std::get_if<share::ImpactPrediction>(&o.message)) {
+      launch = lookup(o.nation, node, m->system_track_id);
+    } else if (const auto* m = std::get_if<share::Alert>(&o.message)) {
+      launch = lookup(o.nation, node, m->system_track_id);
+      if (m->level == share::AlertLevel::threat) {
+        ThreatAlertRecord tr;
+        tr.mode = run.mode;
+        tr.nation = o.nation;
+        tr.source = node;
+        tr.t_s = o.t_s;
+        tr.areas = m->areas;
+        bool real = false;
+        if (launch) {
+          tr.launch = s.launches[*launch].spec.id;
+          for (const auto& g : geometry)
+            if (std::ranges::find(m->areas, g.area().name) != m->areas.end() &&
+                truth_over(g, s.launches[*launch], truth_tracks[*launch]).threatened())
+              real = true;
+        }
+        tr.false_alert = !real;
+        r.threats.push_back(tr);
+      }
+    }
+    if (!launch) continue;
+    const Launch& L = s.launches[*launch];
+    const double after = o.t_s - L.spec.time_s;
+    Accum& acc = r.per_launch[*launch][o.nation];
+    EventTimes& ev = from_hub ? acc.hub : acc.own;
+    // Score the picture each run stands for: own tracks alone, or the hub's fused tracks.
+    const bool scored = from_hub || run.mode == Mode::national;
+    earliest(ev[kDetection], after);
+    if (position && confirmed) {
+      earliest(ev[kTrack], after);
+      const auto truth =
+          L.shaped.flight.trajectory.ecef_at(h.time_of_validity.seconds_since(L.time));
+      // (Reports farther than 50 km from the missile count as lost, not as error.)
+      const double e2 = (truth.r_m - *position).squaredNorm();
+      if (scored && e2 <= kAboutLaunch_m * kAboutLaunch_m &&
+          h.time_of_validity.seconds_since(L.time) <= L.shaped.flight.trajectory.impact_s) {
+        acc.sq += e2;
+        ++acc.n;
+      }
+    }
+    if (const auto* m = std::get_if<share::LaunchReport>(&o.message)) {
+      earliest(ev[kLaunchReport], after);
+      if (scored && !acc.launch_error_m)
+        acc.launch_error_m = ground_distance_m(geo::to_geodetic(geo::Ecef{m->launch_point_ecef_m}),
+                                               L.spec.request.site);
+    } else if (const auto* m = std::get_if<share::ImpactPrediction>(&o.message)) {
+      earliest(ev[kImpact], after);
+      // Predictions made before the impact are scored (not those of a track after it).
+      if (scored &&
+          h.time_of_validity.seconds_since(L.time) < L.shaped.flight.trajectory.impact_s) {
+        const auto& impact = L.shaped.flight.trajectory.impact;
+        const double e =
+            ground_distance_m(geo::to_geodetic(geo::Ecef{m->impact_point_ecef_m}), impact);
+        if (!acc.first_impact_m) acc.first_impact_m = e;
+        acc.last_impact_m = e;
+        ++acc.impacts;
+        acc.inside += inside_ellipse(*m, impact) ? 1 : 0;
+      }
+    } else if (const auto* m = std::get_if<share::Alert>(&o.message)) {
+      if (m->level == share::AlertLevel::launch_detected) earliest(ev[kLaunchAlert], after);
+      if (m->level == share::AlertLevel::threat) earliest(ev[kThreat], after);
+    }
+  }
+  return r;
+}
+
+std::string describe(const Launch& l) {
+  const auto& traj = l.shaped.flight.trajectory;
+  std::string d(flight::to_string(l.shaped.plan.vehicle.missile_class));
+  if (!l.spec.profile_label.empty()) d += " " + l.spec.profile_label;
+  d += l.spec.area.empty() ? "" : " from " + l.spec.area;
+  d += ", apogee " + fixed(traj.apogee_height_m / 1e3, 0) + " km, range " +
+       fixed(traj.ground_range_m / 1e3, 0) + " km";
+  return d;
+}
+
+}  // namespace
+
+ExerciseResult analyse(const Scenario& s, const Simulation& sim,
+                       const std::vector<warn::ProtectedArea>& areas, const RunOutput& national,
+                       const RunOutput& trilateral) {
+  ExerciseResult out;
+  std::vector<warn::AreaGeometry> geometry;
+  for (const auto& a : areas) geometry.emplace_back(a);
+  std::vector<std::vector<warn::GroundPoint>> tracks;
+  for (const auto& l : s.launches) tracks.push_back(true_ground_track(l));
+  const std::string hub = s.network.hub() ? s.network.hub()->name : "";
+  const RunScore alone = score(s, national, geometry, tracks, hub);
+  const RunScore shared = score(s, trilateral, geometry, tracks, hub);
+  out.threat_alerts = alone.threats;
+  out.threat_alerts.insert(out.threat_alerts.end(), shared.threats.begin(), shared.threats.end());
+  for (const auto& t : out.threat_alerts) out.false_threat_alerts += t.false_alert ? 1 : 0;
+
+  // Nations present: those with a national node (radars and a site).
+  std::vector<Nation> nations;
+  for (Nation n : all_nations) {
+    bool has = false;
+    for (const auto& r : s.radars) has = has || r.nation == n;
+    if (has && s.network.node_of(n)) nations.push_back(n);
+  }
+  const auto hop_s = [&](const std::string& a, const std::string& b) {
+    return s.network.latency_s(a, b) + s.network.params(a, b).jitter_s;
+  };
+
+  for (std::size_t li = 0; li < s.launches.size(); ++li) {
+    const Launch& L = s.launches[li];
+    const auto& traj = L.shaped.flight.trajectory;
+    LaunchOutcome lo;
+    lo.id = L.spec.id;
+    lo.description = describe(L);
+    lo.launch_s = L.spec.time_s;
+    lo.burnout_s = traj.burnout_s;
+    lo.impact_s = traj.impact_s;
+    // First plot of each nation's radars.
+    std::map<Nation, std::optional<double>> first_plot;
+    for (std::size_t r = 0; r < s.radars.size(); ++r) {
+      const auto& st = sim.stats[r][li];
+      if (!st.first_detection_s) continue;
+      if (*st.first_detection_s < traj.burnout_s) lo.boost_seen = true;
+      const Nation n = s.radars[r].nation;
+      first_plot[n] = min_opt(first_plot[n], st.first_detection_s);
+    }
+    // Own first confirmations in the trilateral run (for the sharing bound).
+    std::map<Nation, std::optional<double>> own_confirm;
+    for (Nation n : nations) {
+      const auto it = shared.per_launch[li].find(n);
+      if (it != shared.per_launch[li].end()) own_confirm[n] = it->second.own[kTrack];
+    }
+    for (Nation n : nations) {
+      NationOutcome no;
+      no.nation = n;
+      const Accum empty;
+      const auto a_it = alone.per_launch[li].find(n);
+      const auto s_it = shared.per_launch[li].find(n);
+      const Accum& a = a_it == alone.per_launch[li].end() ? empty : a_it->second;
+      const Accum& t = s_it == shared.per_launch[li].end() ? empty : s_it->second;
+      no.national = a.own;
+      no.national[kDetection] = min_opt(first_plot[n], a.own[kDetection]);
+      no.trilateral = combine(t.own, t.hub);
+      no.trilateral[kDetection] = min_opt(first_plot[n], no.trilateral[kDetection]);
+      no.national_metrics = a.metrics();
+      no.trilateral_metrics = t.metrics();
+      if (no.national[kTrack] && no.trilateral[kTrack])
+        no.sharing_gain_s = *no.national[kTrack] - *no.trilateral[kTrack];
+      for (const auto& g : geometry) {
+        if (g.area().nation != n && n != Nation::USA) continue;
+        const TruthOverArea over = truth_over(g, L, tracks[li]);
+        no.truly_threatened = no.truly_threatened || over.threatened();
+        if (over.entry && g.area().nation == n)
+          no.overflight_s = min_opt(no.overflight_s, over.entry->seconds_since(L.time));
+      }
+      const NodeSite* me = s.network.node_of(n);
+      for (Nation m : nations) {
+        if (!own_confirm[m]) continue;
+        const NodeSite* them = s.network.node_of(m);
+        double via = 0.0;
+        if (m != n && s.network.hub())
+          via = hop_s(them->name, s.network.hub()->name) + hop_s(s.network.hub()->name, me->name);
+        no.first_track_bound_s = min_opt(no.first_track_bound_s, *own_confirm[m] + via + 1.0);
+      }
+      lo.nations.push_back(no);
+    }
+    out.launches.push_back(std::move(lo));
+  }
+
+  // Targets.
+  auto add = [&](std::string name, std::string measured, bool pass) {
+    out.targets.push_back(TargetResult{std::move(name), std::move(measured), pass});
+  };
+  for (const auto& lo : out.launches) {
+    for (const auto& no : lo.nations) {
+      const std::string who = lo.id + " " + std::string(to_string(no.nation));
+      if (no.nation == Nation::JPN && no.first_track_bound_s) {
+        const auto& t = no.trilateral[kTrack];
+        add(who + ": first confirmed track with sharing <= first confirmation + latency + 1 s",
+            t ? "T+" + fixed(*t, 2) + " s (bound T+" + fixed(*no.first_track_bound_s, 2) + " s)"
+              : "never",
+            t && *t <= *no.first_track_bound_s + 1e-9);
+      }
+      if (lo.boost_seen) {
+        const auto& t = no.trilateral[kLaunchAlert];
+        add(who + ": launch alert within 30 s of launch (boost seen)",
+            t ? "T+" + fixed(*t, 1) + " s" : "never", t && *t <= 30.0);
+      }
+      if (no.truly_threatened) {
+        const auto& t = no.trilateral[kThreat];
+        add(who + ": threat alert within 20 s after burnout (T+" + fixed(lo.burnout_s, 1) + " s)",
+            t ? "T+" + fixed(*t, 1) + " s (" + fixed(*t - lo.burnout_s, 1) + " s after burnout)"
+              : "never",
+            t && *t - lo.burnout_s <= 20.0);
+      }
+    }
+  }
+  add("no false threat alert (both runs)",
+      std::to_string(out.false_threat_alerts) + " false of " +
+          std::to_string(out.threat_alerts.size()),
+      out.false_threat_alerts == 0);
+  return out;
+}
+
+}  // namespace trilink::eval

@@ -1,0 +1,195 @@
+#include "export/summary.hpp"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "base/text.hpp"
+
+namespace trilink::exports {
+
+using exercise::Mode;
+using exercise::RunOutput;
+using scenario::Launch;
+using scenario::Scenario;
+
+using namespace eval;
+using nlohmann::ordered_json;
+
+namespace {
+
+ordered_json opt(const std::optional<double>& v, int decimals = 3) {
+  if (!v) return nullptr;
+  return std::round(*v * std::pow(10.0, decimals)) / std::pow(10.0, decimals);
+}
+
+ordered_json times_json(const EventTimes& e) {
+  ordered_json j = ordered_json::object();
+  for (std::size_t i = 0; i < timeline_events.size(); ++i)
+    j[std::string(timeline_events[i]) + "_s"] = opt(e[i]);
+  return j;
+}
+
+ordered_json metrics_json(const PictureMetrics& m) {
+  ordered_json j;
+  j["track_reports"] = m.track_reports;
+  j["track_rmse_m"] = opt(m.track_rmse_m, 1);
+  j["launch_point_error_m"] = opt(m.launch_point_error_m, 1);
+  j["first_impact_error_m"] = opt(m.first_impact_error_m, 1);
+  j["last_impact_error_m"] = opt(m.last_impact_error_m, 1);
+  j["impact_inside_95"] = opt(m.impact_inside_95, 4);
+  return j;
+}
+
+ordered_json run_json(const RunOutput& r) {
+  ordered_json j;
+  j["events"] = r.events;
+  j["messages"] = r.messages;
+  j["display_messages"] = r.display.size();
+  ordered_json links = ordered_json::array();
+  for (const auto& l : r.links) {
+    ordered_json lj;
+    lj["link"] = l.link;
+    lj["sent"] = l.sent;
+    lj["delivered"] = l.delivered;
+    lj["lost"] = l.lost;
+    lj["mean_latency_ms"] =
+        l.delivered ? opt(1e3 * l.latency_sum_s / static_cast<double>(l.delivered)) : nullptr;
+    lj["max_latency_ms"] = opt(1e3 * l.latency_max_s);
+    links.push_back(lj);
+  }
+  j["links"] = links;
+  if (r.mode == Mode::trilateral) {
+    ordered_json hub;
+    hub["received"] = r.hub.received;
+    hub["admitted"] = r.hub.admitted;
+    hub["rejected"] = r.hub.rejected;
+    hub["released"] = r.hub.released;
+    ordered_json rej = ordered_json::object();
+    for (std::size_t i = 0; i < share::rejection_count; ++i)
+      rej[std::string(share::to_string(share::all_rejections[i]))] = r.hub_rejected[i];
+    hub["rejected_by_reason"] = rej;
+    j["hub"] = hub;
+  }
+  ordered_json nodes = ordered_json::object();
+  for (const auto& [n, c] : r.nodes) {
+    ordered_json nj;
+    nj["looks"] = c.looks;
+    nj["plots"] = c.plots;
+    nj["plots_rejected"] = c.plots_rejected;
+    nj["tracks_reported"] = c.tracks_reported;
+    nj["hub_admitted"] = c.hub_admitted;
+    nj["hub_rejected"] = c.hub_rejected;
+    nodes[std::string(to_string(n))] = nj;
+  }
+  j["nodes"] = nodes;
+  return j;
+}
+
+}  // namespace
+
+std::string summary_json(const Scenario& s, const ExerciseResult& r, const RunOutput& national,
+                         const RunOutput& trilateral, double wall_s) {
+  ordered_json j;
+  j["scenario"] = s.name;
+  j["description"] = s.description;
+  j["start"] = geo::format_utc(s.start);
+  j["seed"] = s.seed;
+  j["duration_s"] = s.duration_s;
+  j["wall_s"] = opt(wall_s);
+  j["realtime_factor"] = wall_s > 0.0 ? opt(s.duration_s / wall_s, 1) : nullptr;
+  j["false_threat_alerts"] = r.false_threat_alerts;
+  ordered_json launches = ordered_json::array();
+  for (const auto& lo : r.launches) {
+    ordered_json l;
+    l["id"] = lo.id;
+    l["description"] = lo.description;
+    l["launch_s"] = lo.launch_s;
+    l["burnout_s"] = opt(lo.burnout_s);
+    l["impact_s"] = opt(lo.impact_s);
+    l["boost_seen"] = lo.boost_seen;
+    ordered_json tn = ordered_json::object(), tt = ordered_json::object();
+    ordered_json gain = ordered_json::object(), gains = ordered_json::object();
+    ordered_json over = ordered_json::object(), threatened = ordered_json::object();
+    ordered_json bound = ordered_json::object();
+    ordered_json mn = ordered_json::object(), mt = ordered_json::object();
+    for (const auto& no : lo.nations) {
+      const std::string n(to_string(no.nation));
+      tn[n] = times_json(no.national);
+      tt[n] = times_json(no.trilateral);
+      gain[n] = opt(no.sharing_gain_s);
+      ordered_json g = ordered_json::object();
+      for (std::size_t i = 0; i < timeline_events.size(); ++i) {
+        const auto& a = no.national[i];
+        const auto& b = no.trilateral[i];
+        g[std::string(timeline_events[i]) + "_s"] = a && b ? opt(*a - *b) : ordered_json(nullptr);
+      }
+      gains[n] = g;
+      over[n] = opt(no.overflight_s);
+      threatened[n] = no.truly_threatened;
+      bound[n] = opt(no.first_track_bound_s);
+      mn[n] = metrics_json(no.national_metrics);
+      mt[n] = metrics_json(no.trilateral_metrics);
+    }
+    l["timeline"] = {{"national", tn}, {"trilateral", tt}};
+    l["sharing_gain_s"] = gain;
+    l["gains_s"] = gains;
+    l["first_track_bound_s"] = bound;
+    l["truth_overflight_s"] = over;
+    l["truly_threatened"] = threatened;
+    l["metrics"] = {{"national", mn}, {"trilateral", mt}};
+    launches.push_back(l);
+  }
+  j["launches"] = launches;
+  ordered_json threats = ordered_json::array();
+  for (const auto& t : r.threat_alerts) {
+    ordered_json a;
+    a["run"] = std::string(to_string(t.mode));
+    a["nation"] = std::string(to_string(t.nation));
+    a["source"] = t.source;
+    a["t_s"] = opt(t.t_s);
+    a["launch"] = t.launch ? ordered_json(*t.launch) : ordered_json(nullptr);
+    a["areas"] = t.areas;
+    a["false"] = t.false_alert;
+    threats.push_back(a);
+  }
+  j["threat_alerts"] = threats;
+  ordered_json targets = ordered_json::array();
+  for (const auto& t : r.targets)
+    targets.push_back({{"name", t.name}, {"measured", t.measured}, {"pass", t.pass}});
+  j["targets"] = targets;
+  j["runs"] = {{"national", run_json(national)}, {"trilateral", run_json(trilateral)}};
+  return j.dump(2) + "\n";
+}
+
+std::string timeline_text(const ExerciseResult& r) {
+  std::string out;
+  const auto cell = [](const std::optional<double>& v) {
+    return v ? "T+" + fixed(*v, 1) : std::string("never");
+  };
+  for (const auto& lo : r.launches) {
+    out += lo.id + " (" + lo.description + "): burnout T+" + fixed(lo.burnout_s, 1) +
+           " s, impact T+" + fixed(lo.impact_s, 1) + " s\n";
+    for (const auto& no : lo.nations) {
+      out += "  " + std::string(to_string(no.nation)) + "  alone -> shared\n";
+      for (std::size_t i = 0; i < timeline_events.size(); ++i) {
+        std::string line = "    " + std::string(timeline_events[i]);
+        line.resize(30, ' ');
+        out += line + cell(no.national[i]) + " -> " + cell(no.trilateral[i]);
+        if (no.national[i] && no.trilateral[i] && *no.national[i] - *no.trilateral[i] > 0.05)
+          out += "  (" + fixed(*no.national[i] - *no.trilateral[i], 1) + " s earlier)";
+        else if (!no.national[i] && no.trilateral[i])
+          out += "  (only with sharing)";
+        out += "\n";
+      }
+      if (no.overflight_s)
+        out += "    overflight (truth)        T+" + fixed(*no.overflight_s, 1) + "\n";
+    }
+  }
+  out += "threat alerts: " + std::to_string(r.threat_alerts.size()) +
+         ", false: " + std::to_string(r.false_threat_alerts) + "\n";
+  for (const auto& t : r.targets)
+    out += std::string(t.pass ? "  PASS  " : "  FAIL  ") + t.name + ": " + t.measured + "\n";
+  return out;
+}
+
+}  // namespace trilink::exports

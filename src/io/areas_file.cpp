@@ -1,0 +1,220 @@
+#include "io/areas_file.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "geo/angles.hpp"
+
+namespace trilink::io {
+
+using warn::AreaGeometry;
+using warn::ProtectedArea;
+namespace planar = warn::planar;
+
+namespace {
+
+using json = nlohmann::json;
+
+std::string type_name(const json& j) {
+  return j.type_name();
+}
+
+Expected<std::vector<geo::Geodetic>> parse_ring(const json& j, const std::string& where) {
+  if (!j.is_array()) return fail(where, "ring must be an array of positions, got " + type_name(j));
+  if (j.size() < 4)
+    return fail(where, "ring needs at least 4 positions (closed), got " + std::to_string(j.size()));
+  std::vector<geo::Geodetic> ring;
+  ring.reserve(j.size());
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const json& pos = j[i];
+    const std::string at = where + "[" + std::to_string(i) + "]";
+    if (!pos.is_array() || pos.size() < 2 || pos.size() > 3)
+      return fail(at, "position must be [lon, lat] or [lon, lat, h]");
+    for (const auto& c : pos)
+      if (!c.is_number()) return fail(at, "position coordinates must be numbers");
+    const double lon = pos[0].get<double>();
+    const double lat = pos[1].get<double>();
+    if (!std::isfinite(lon) || lon < -180.0 || lon > 180.0)
+      return fail(at, "longitude must be in [-180, 180] deg, got " + pos[0].dump());
+    if (!std::isfinite(lat) || lat < -90.0 || lat > 90.0)
+      return fail(at, "latitude must be in [-90, 90] deg, got " + pos[1].dump());
+    ring.push_back(geo::Geodetic::from_deg(lat, lon, 0.0));
+  }
+  const json& first = j.front();
+  const json& last = j.back();
+  if (first[0] != last[0] || first[1] != last[1])
+    return fail(where,
+                "ring is not closed: first position " + first.dump() + " != last " + last.dump());
+  ring.pop_back();
+  return ring;
+}
+
+Expected<void> check_feature(const json& f, const std::string& where) {
+  if (!f.is_object()) return fail(where, "feature must be an object, got " + type_name(f));
+  if (f.value("type", json()) != "Feature") return fail(where + ".type", "must be \"Feature\"");
+  return {};
+}
+
+// The rings of a feature's Polygon or MultiPolygon geometry, appended to `rings`.
+Expected<void> parse_geometry(const json& f, const std::string& where,
+                              std::vector<std::vector<geo::Geodetic>>& rings) {
+  const auto geometry = f.find("geometry");
+  if (geometry == f.end() || !geometry->is_object())
+    return fail(where + ".geometry", "missing or not an object");
+  const std::string gtype = geometry->value("type", std::string());
+  if (gtype != "Polygon" && gtype != "MultiPolygon")
+    return fail(where + ".geometry.type", "must be \"Polygon\" or \"MultiPolygon\", got " +
+                                              geometry->value("type", json()).dump());
+  const auto coords = geometry->find("coordinates");
+  const std::string cwhere = where + ".geometry.coordinates";
+  if (coords == geometry->end()) return fail(cwhere, "missing");
+  if (!coords->is_array() || coords->empty()) return fail(cwhere, "must be a non-empty array");
+
+  auto add_polygon = [&](const json& poly, const std::string& pwhere) -> Expected<void> {
+    if (!poly.is_array() || poly.empty())
+      return fail(pwhere, "polygon must be a non-empty array of rings");
+    for (std::size_t r = 0; r < poly.size(); ++r) {
+      auto ring = parse_ring(poly[r], pwhere + "[" + std::to_string(r) + "]");
+      if (!ring) return std::unexpected(ring.error());
+      rings.push_back(std::move(*ring));
+    }
+    return {};
+  };
+  if (gtype == "Polygon") return add_polygon(*coords, cwhere);
+  for (std::size_t p = 0; p < coords->size(); ++p)
+    if (auto ok = add_polygon((*coords)[p], cwhere + "[" + std::to_string(p) + "]"); !ok)
+      return std::unexpected(ok.error());
+  return {};
+}
+
+Expected<ProtectedArea> parse_feature(const json& f, const std::string& where) {
+  if (auto ok = check_feature(f, where); !ok) return std::unexpected(ok.error());
+  ProtectedArea area;
+  const auto props = f.find("properties");
+  if (props == f.end() || !props->is_object())
+    return fail(where + ".properties", "missing or not an object");
+  const auto name = props->find("name");
+  if (name == props->end() || !name->is_string() || name->get<std::string>().empty())
+    return fail(where + ".properties.name", "missing or not a non-empty string");
+  area.name = name->get<std::string>();
+  const auto nation = props->find("nation");
+  const auto parsed = nation != props->end() && nation->is_string()
+                          ? parse_nation(nation->get<std::string>())
+                          : std::nullopt;
+  if (!parsed) return fail(where + ".properties.nation", "missing or not one of USA, JPN, KOR");
+  area.nation = *parsed;
+  if (const auto buffer = props->find("buffer_m"); buffer != props->end()) {
+    if (!buffer->is_number() || !(buffer->get<double>() >= 0.0) ||
+        !std::isfinite(buffer->get<double>()))
+      return fail(where + ".properties.buffer_m", "must be a number >= 0, got " + buffer->dump());
+    area.buffer_m = buffer->get<double>();
+  }
+  if (auto ok = parse_geometry(f, where, area.rings); !ok) return std::unexpected(ok.error());
+  return area;
+}
+
+// The features array of a FeatureCollection.
+Expected<json> parse_collection(const std::string& text, const std::string& source) {
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return fail(source, std::string("not valid JSON: ") + e.what());
+  }
+  if (!root.is_object() || root.value("type", json()) != "FeatureCollection")
+    return fail(source + ": type", "must be \"FeatureCollection\"");
+  const auto features = root.find("features");
+  if (features == root.end() || !features->is_array())
+    return fail(source + ": features", "missing or not an array");
+  return std::move(*features);
+}
+
+Expected<std::string> read_text(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return fail(path, "cannot open");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+Expected<std::vector<ProtectedArea>> parse_areas_geojson(const std::string& text,
+                                                         const std::string& source) {
+  const auto features = parse_collection(text, source);
+  if (!features) return std::unexpected(features.error());
+  std::vector<ProtectedArea> areas;
+  areas.reserve(features->size());
+  for (std::size_t i = 0; i < features->size(); ++i) {
+    auto area = parse_feature((*features)[i], source + ": features[" + std::to_string(i) + "]");
+    if (!area) return std::unexpected(area.error());
+    areas.push_back(std::move(*area));
+  }
+  return areas;
+}
+
+Expected<std::vector<ProtectedArea>> load_areas_geojson(const std::string& path) {
+  const auto text = read_text(path);
+  if (!text) return std::unexpected(text.error());
+  return parse_areas_geojson(*text, path);
+}
+
+Expected<std::vector<std::vector<geo::Geodetic>>> parse_geojson_rings(const std::string& text,
+                                                                      const std::string& source) {
+  const auto features = parse_collection(text, source);
+  if (!features) return std::unexpected(features.error());
+  std::vector<std::vector<geo::Geodetic>> rings;
+  for (std::size_t i = 0; i < features->size(); ++i) {
+    const std::string where = source + ": features[" + std::to_string(i) + "]";
+    if (auto ok = check_feature((*features)[i], where); !ok) return std::unexpected(ok.error());
+    if (auto ok = parse_geometry((*features)[i], where, rings); !ok)
+      return std::unexpected(ok.error());
+  }
+  return rings;
+}
+
+Expected<std::vector<std::vector<geo::Geodetic>>> load_geojson_rings(const std::string& path) {
+  const auto text = read_text(path);
+  if (!text) return std::unexpected(text.error());
+  return parse_geojson_rings(*text, path);
+}
+
+std::string to_geojson(const std::vector<ProtectedArea>& areas) {
+  json features = json::array();
+  for (const ProtectedArea& area : areas) {
+    // Nesting depth of each ring = how many other rings contain its first vertex; even depth
+    // is an outer ring, odd a hole of the deepest containing ring one level up.
+    const AreaGeometry g(area);
+    const auto& rings = g.rings();
+    std::vector<int> depth(rings.size(), 0);
+    for (std::size_t i = 0; i < rings.size(); ++i)
+      for (std::size_t k = 0; k < rings.size(); ++k)
+        if (k != i && planar::ring_contains(rings[k], rings[i].front())) ++depth[i];
+    auto ring_json = [&](std::size_t i) {
+      json r = json::array();
+      for (const auto& v : area.rings[i]) r.push_back({v.lon_deg(), v.lat_deg()});
+      r.push_back({area.rings[i].front().lon_deg(), area.rings[i].front().lat_deg()});
+      return r;
+    };
+    json polygons = json::array();
+    for (std::size_t i = 0; i < rings.size(); ++i) {
+      if (depth[i] % 2 != 0) continue;
+      json poly = json::array({ring_json(i)});
+      for (std::size_t k = 0; k < rings.size(); ++k)
+        if (depth[k] == depth[i] + 1 && planar::ring_contains(rings[i], rings[k].front()))
+          poly.push_back(ring_json(k));
+      polygons.push_back(std::move(poly));
+    }
+    json props = {{"name", area.name}, {"nation", to_string(area.nation)}};
+    if (area.buffer_m > 0.0) props["buffer_m"] = area.buffer_m;
+    features.push_back({{"type", "Feature"},
+                        {"properties", std::move(props)},
+                        {"geometry", {{"type", "MultiPolygon"}, {"coordinates", polygons}}}});
+  }
+  return json{{"type", "FeatureCollection"}, {"features", std::move(features)}}.dump(1);
+}
+
+}  // namespace trilink::io

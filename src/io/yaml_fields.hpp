@@ -1,0 +1,65 @@
+// Reading YAML input strictly: every key must be known, every value in range, and an error
+// names the file, the line and the field ("f06.yaml:14: launches[0].apogee_km: must be
+// positive, got -3"). Inside the loaders a bad value throws InputError; the public loaders
+// catch it and return Expected, so nothing outside sees the exception.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "base/error.hpp"
+
+namespace trilink::io {
+
+struct InputError : std::runtime_error {
+  explicit InputError(Error e) : std::runtime_error(e.message()), error(std::move(e)) {}
+  Error error;
+};
+
+// Loads a YAML file; throws InputError for a missing file or a syntax error (with line).
+YAML::Node load_yaml_file(const std::string& path);
+
+// One YAML mapping with the path that leads to it ("launches[2]").
+class Fields {
+ public:
+  Fields(const YAML::Node& map, std::string path, std::string file);
+
+  // Throws for any key not in `allowed`.
+  void only(std::span<const std::string_view> allowed) const;
+  void only(std::initializer_list<std::string_view> allowed) const {
+    only(std::span<const std::string_view>(allowed.begin(), allowed.size()));
+  }
+  bool has(std::string_view key) const;
+
+  double number(std::string_view key, double lo, double hi) const;
+  std::optional<double> optional_number(std::string_view key, double lo, double hi) const;
+  double number_or(std::string_view key, double fallback, double lo, double hi) const;
+  std::uint64_t integer(std::string_view key, std::uint64_t fallback) const;
+  std::string text(std::string_view key) const;
+  std::optional<std::string> optional_text(std::string_view key) const;
+  YAML::Node node(std::string_view key) const;
+
+  std::string field(std::string_view key) const;  // "launches[2].apogee_km"
+  [[noreturn]] void fail_at(std::string_view key, const std::string& what) const;
+  [[noreturn]] void fail_here(const std::string& what) const;
+  const std::string& file() const { return file_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  int line_of(std::string_view key) const;
+  YAML::Node map_;
+  std::string path_;
+  std::string file_;
+};
+
+// A sequence under `key`, each element a mapping: Fields for element i is "key[i]".
+Fields element(const Fields& parent, std::string_view key, const YAML::Node& item, std::size_t i);
+
+}  // namespace trilink::io

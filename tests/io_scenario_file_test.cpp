@@ -1,0 +1,143 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "io/scenario_file.hpp"
+#include "geo/angles.hpp"
+#include "input_file.hpp"
+#include "test_paths.hpp"
+
+using namespace trilink;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A scenario file in a fresh temporary folder, next to a copy of the catalogue.
+struct ScenarioFile : test_paths::InputFile {
+  explicit ScenarioFile(const std::string& text)
+      : InputFile(text, "s.yaml", {test_paths::scenario("catalogue.yaml")}) {}
+};
+
+const std::string good = R"(name: t
+start: 2017-11-28T18:17:00Z
+seed: 3
+launches:
+  - id: A
+    area: Pyongsong
+    azimuth_deg: 85
+    class: irbm
+    apogee_km: 1000
+    range_km: 1200
+radars:
+  - site: Sado
+  - name: Ship
+    nation: JPN
+    lat_deg: 39
+    lon_deg: 134
+    max_range_km: 900
+    revisit_s: 2
+    sigma_range_m: 10
+    sigma_az_deg: 0.05
+    sigma_el_deg: 0.05
+    ref_range_km: 800
+    ref_snr_db: 20
+)";
+
+// The good scenario with the first `from` replaced by `to`.
+std::string with(const std::string& from, const std::string& to) {
+  return test_paths::with(good, from, to);
+}
+
+// Loads `text`; expects a one-line error naming the file and containing every part.
+void expect_error(const std::string& text, std::initializer_list<std::string> expected) {
+  const ScenarioFile f(text);
+  test_paths::expect_load_error(
+      f, [](const std::string& path) { return io::load_scenario(path); }, expected);
+}
+
+}  // namespace
+
+TEST(Scenario, LoadsAGoodOne) {
+  ScenarioFile f(good);
+  const auto s = io::load_scenario(f.path());
+  ASSERT_TRUE(s.has_value()) << s.error().message();
+  EXPECT_EQ(s->name, "t");
+  EXPECT_EQ(s->seed, 3u);
+  ASSERT_EQ(s->launches.size(), 1u);
+  EXPECT_NEAR(s->launches[0].shaped.flight.trajectory.apogee_height_m, 1000e3, 20e3);
+  ASSERT_EQ(s->radars.size(), 2u);
+  EXPECT_EQ(s->radars[0].name, "Sado");
+  EXPECT_EQ(s->radars[0].nation, Nation::JPN);
+  EXPECT_NEAR(geo::rad_to_deg(s->radars[1].site.lat_rad), 39.0, 1e-12);
+  EXPECT_NEAR(s->radars[1].max_range_m, 900e3, 1e-6);
+  // Duration covers the impact.
+  EXPECT_GT(s->duration_s, s->launches[0].shaped.flight.trajectory.impact_s);
+}
+
+TEST(Scenario, CatalogueOverridesApply) {
+  ScenarioFile f(
+      with("  - site: Sado\n", "  - site: Sado\n    revisit_s: 7\n    sector_deg: 60\n"));
+  const auto s = io::load_scenario(f.path());
+  ASSERT_TRUE(s.has_value()) << s.error().message();
+  EXPECT_DOUBLE_EQ(s->radars[0].revisit_s, 7.0);
+  EXPECT_NEAR(s->radars[0].half_sector_rad, geo::deg_to_rad(30.0), 1e-12);
+}
+
+TEST(Scenario, BadInputNamesFileLineAndField) {
+  expect_error(with("apogee_km: 1000", "apogee_km: -3"), {":9: launches[0].apogee_km", "-3"});
+  expect_error(with("apogee_km: 1000", "apogee_km: lots"), {"launches[0].apogee_km", "number"});
+  expect_error(with("    class: irbm\n", "    class: irbm\n    colour: red\n"),
+               {":9: launches[0].colour", "unknown key"});
+  expect_error(with("    lat_deg: 39\n", "    lat_deg: 91\n"), {"radars[1].lat_deg", "[-90, 90]"});
+  expect_error(with("area: Pyongsong", "area: Atlantis"), {"launches[0].area", "Atlantis"});
+  expect_error(with("start: 2017-11-28T18:17:00Z", "start: yesterday"), {":2: start", "UTC"});
+  expect_error(with("  - site: Sado", "  - site: Nowhere"), {"radars[0].site", "Nowhere"});
+  expect_error(with("    revisit_s: 2\n", "    revisit_s: 0\n"), {"radars[1].revisit_s"});
+  expect_error(with("    nation: JPN", "    nation: FRA"), {"radars[1].nation", "FRA"});
+  expect_error(with("seed: 3", "seed: -1"), {":3: seed"});
+  expect_error(with("launches:", "launches: []\nx:"), {"unknown key"});
+  expect_error(with("    azimuth_deg: 85\n", ""), {"launches[0].azimuth_deg", "exactly one"});
+  expect_error(with("radars:\n",
+                    "  - id: A\n    area: Sunan\n    azimuth_deg: 80\n"
+                    "    apogee_km: 900\n    range_km: 1100\n    class: irbm\n"
+                    "radars:\n"),
+               {":11: launches[1].id", "duplicate"});
+  expect_error(with("    area: Pyongsong\n", ""), {"launches[0].lat_deg", "required"});
+}
+
+TEST(Scenario, UnflyableLaunchIsAnError) {
+  // An IRBM cannot lob to 20 000 km; an SRBM cannot reach 3 000 km.
+  expect_error(with("apogee_km: 1000", "apogee_km: 20000"), {"launches[0].apogee_km", "irbm"});
+  std::string srbm = with("class: irbm", "class: srbm");
+  srbm.replace(srbm.find("apogee_km: 1000"), 15, "apogee_km: 50");
+  srbm.replace(srbm.find("range_km: 1200"), 14, "range_km: 3000");
+  expect_error(srbm, {":10: launches[0].range_km", "srbm"});
+}
+
+TEST(Scenario, SyntaxErrorAndMissingFile) {
+  expect_error("name: [unclosed\n", {"YAML syntax"});
+  const auto missing = io::load_scenario("/nonexistent/s.yaml");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_NE(missing.error().message().find("/nonexistent/s.yaml"), std::string::npos);
+}
+
+TEST(Scenario, EveryBundledScenarioLoads) {
+  for (const auto& entry : fs::directory_iterator(test_paths::source_dir() + "/scenarios")) {
+    const auto name = entry.path().filename().string();
+    if (entry.path().extension() != ".yaml" || name == "catalogue.yaml") continue;
+    const auto s = io::load_scenario(entry.path().string());
+    EXPECT_TRUE(s.has_value()) << name << ": " << (s ? "" : s.error().message());
+  }
+}
+
+TEST(Catalogue, HoldsThePublicSites) {
+  const auto c = io::load_catalogue(test_paths::scenario("catalogue.yaml"));
+  ASSERT_TRUE(c.has_value()) << c.error().message();
+  for (auto name : {"Shariki", "Kyogamisaki", "Seongju", "Shimokoshiki", "Sado", "Ominato",
+                    "Yozadake", "Aegis-JPN", "Aegis-KOR", "GreenPine-B", "GreenPine-C"})
+    EXPECT_TRUE(c->radars.contains(name)) << name;
+  EXPECT_NEAR(geo::rad_to_deg(c->radars.at("Seongju").site.lat_rad), 36.0, 1e-9);
+  EXPECT_NEAR(c->radars.at("Seongju").site.h_m, 680.0, 1e-9);
+  EXPECT_NEAR(geo::rad_to_deg(c->launch_areas.at("Sohae").lon_rad), 124.705, 1e-9);
+}
