@@ -1,5 +1,7 @@
 #include "eval/accuracy.hpp"
 
+#include <limits>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -54,14 +56,15 @@ std::vector<double> pcrlb_bounds(const Scenario& s, const Simulation& sim, const
   const auto& traj = l.shaped.flight.trajectory;
   const double launch_t = l.time.seconds_since(s.start);
   // From the launch's first detection by the nation, with a diffuse prior.
-  double t0 = 1e300;
+  std::optional<double> first_s;
   for (const auto& d : sim.detections)
     if (d.truth_id == static_cast<std::int64_t>(launch) &&
         radar_selected(s.radars[d.radar_index], run.nation)) {
-      t0 = d.t.seconds_since(s.start);
+      first_s = d.t.seconds_since(s.start);
       break;
     }
-  if (t0 == 1e300) return out;
+  if (!first_s) return out;
+  const double t0 = *first_s;
 
   const track::Imm filter = national_filter();
   Dyn P0 = Dyn::Identity(n, n);
@@ -143,7 +146,7 @@ std::vector<double> pcrlb_bounds(const Scenario& s, const Simulation& sim, const
             .asDiagonal();
     bound.update(H, R);
   }
-  emit_until(1e300);
+  emit_until(std::numeric_limits<double>::infinity());
   return out;
 }
 
@@ -185,7 +188,7 @@ std::vector<LaunchAccuracy> assess(const Scenario& s, const Simulation& sim,
     // some track is confirmed).
     std::set<std::uint64_t> ids;
     std::uint64_t last_id = 0;
-    double last_t = -1e300;
+    double last_t = 0.0;  // read only once last_id is set
     for (const auto& [t, ts] : best_at) {
       if (!a.first_track_s) a.first_track_s = t - launch_t;
       ids.insert(ts->track_id);

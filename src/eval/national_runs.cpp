@@ -1,7 +1,9 @@
 #include "eval/national_runs.hpp"
 
 #include <limits>
-#include <map>
+#include <utility>
+
+#include "base/chi2.hpp"
 
 namespace trilink::eval {
 
@@ -31,90 +33,81 @@ Eigen::Vector2d ground_offset(const geo::Geodetic& estimate, const geo::Geodetic
 
 TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
                                  std::optional<Nation> nation, const TrackingOptions& options) {
-  const double sample_interval_s = options.sample_interval_s;
-  const track::ImpactPredictor impact_predictor;
-  const track::LaunchPointEstimator launch_estimator;
-  std::map<std::uint64_t, double> next_prediction;
-  node::BurnoutDetector burnout;
   TrackingRun run;
   run.nation = nation;
   // The nation's radars, in scenario order; sensor_of[r]: radar r's sensor index, or -1.
-  std::vector<sensor::RadarParams> selected;
+  node::NationalPipelineConfig config;
+  config.nation = nation.value_or(Nation::USA);  // "ALL": the products' originator only
+  config.epoch = s.start;
+  config.consider_biases = options.consider_biases;
+  config.keep_diagnostics = true;
   std::vector<std::int64_t> sensor_of(s.radars.size(), -1);
   for (std::size_t r = 0; r < s.radars.size(); ++r) {
     if (!radar_selected(s.radars[r], nation)) continue;
-    sensor_of[r] = static_cast<std::int64_t>(selected.size());
-    selected.push_back(s.radars[r]);
+    sensor_of[r] = static_cast<std::int64_t>(config.radars.size());
+    config.radars.push_back(s.radars[r]);
   }
-  NationalTracker tracker = node::make_national_tracker(selected, options.consider_biases);
+  node::NationalPipeline pipeline(std::move(config));
+  const NationalTracker& tracker = pipeline.tracker();
 
-  double next_sample = 0.0;
-  std::vector<std::uint64_t> burnt_out;
-  const auto sample_until = [&](double t_s) {
-    for (; next_sample <= t_s; next_sample += sample_interval_s) {
-      const auto truths = airborne(s, s.start.plus_seconds(next_sample));
-      // Burnout (judged from the tracker alone): past it a track is ballistic for good.
-      burnt_out.clear();
-      for (const auto& tr : tracker.tracks()) {
-        if (tr.status == track::TrackStatus::tentative) continue;
-        if (burnout.update(tr.id, next_sample, tr.created_s,
-                           tracker.filter().manoeuvre_probability(tr.state)))
-          burnt_out.push_back(tr.id);
-      }
-      for (const auto id : burnt_out) tracker.end_manoeuvres(id);
+  // The launch nearest to an estimated position at a time, and its distance; -1 when none is
+  // airborne.
+  const auto nearest_truth = [&](const Eigen::Vector3d& p, double t_s) {
+    std::pair<std::int64_t, double> best{-1, std::numeric_limits<double>::infinity()};
+    for (const auto& x : airborne(s, s.start.plus_seconds(t_s))) {
+      const double d = (x.position.r_m - p).norm();
+      if (d < best.second) best = {x.object_id, d};
+    }
+    return best;
+  };
+  // What the pipeline made at a tick, scored.
+  const auto score_products = [&](const node::TrackProducts& tp) {
+    const double t_s = tp.view.time.seconds_since(s.start);
+    const std::int64_t truth = nearest_truth(tp.view.state.x.head<3>(), t_s).first;
+    if (truth < 0) return;
+    const Launch& truth_launch = s.launches[static_cast<std::size_t>(truth)];
+    const double launch_s = truth_launch.time.seconds_since(s.start);
+    if (const auto& e = tp.products.launch_estimate) {
+      LaunchSample ls{t_s, tp.view.id, truth, *e, 0.0, 0.0};
+      ls.error_m = ground_offset(e->point, truth_launch.spec.request.site).norm();
+      ls.time_error_s = (t_s - e->time_before_s) - launch_s;
+      run.launches.push_back(ls);
+    }
+    if (const auto& p = tp.products.impact_estimate) {
+      const auto& traj = truth_launch.shaped.flight.trajectory;
+      ImpactSample& is = run.impacts.emplace_back();
+      is.t_s = t_s;
+      is.track_id = tp.view.id;
+      is.truth = truth;
+      is.prediction = *p;
+      if (tp.view.drag) is.drag.emplace(*tp.view.drag);
+      const Eigen::Vector2d d = ground_offset(p->point, traj.impact);
+      is.error_m = d.norm();
+      is.time_error_s = (t_s + p->time_to_impact_s) - (launch_s + traj.impact_s);
+      const Eigen::LLT<Eigen::Matrix2d> llt(p->ellipse.cov_en);
+      is.inside_95 = llt.info() == Eigen::Success && d.dot(llt.solve(d)) <= chi2_quantile(0.95, 2);
+    }
+  };
+
+  double next_tick = 0.0;
+  const auto tick_until = [&](double t_s) {
+    for (; next_tick <= t_s; next_tick += options.sample_interval_s) {
+      const node::TickOutput out = pipeline.tick(next_tick);
       for (const auto& tr : tracker.tracks()) {
         if (tr.status == track::TrackStatus::tentative) continue;
         TrackSample ts;
-        ts.t_s = next_sample;
+        ts.t_s = next_tick;
         ts.track_id = tr.id;
         ts.status = tr.status;
-        ts.since_update_s = next_sample - tr.last_update_s;
-        const auto state = tracker.predict_state(tr, next_sample);
-        ts.estimate = tracker.filter().combined(state);
+        ts.since_update_s = next_tick - tr.last_update_s;
+        ts.estimate = tracker.predict(tr, next_tick);
         ts.boost_probability = tracker.filter().manoeuvre_probability(tr.state);
-        double best = std::numeric_limits<double>::infinity();
-        for (const auto& x : truths) {
-          const double d = (x.position.r_m - ts.estimate.x.head<3>()).norm();
-          if (d < best) best = d, ts.truth = x.object_id;
-        }
-        ts.truth_distance_m = std::isfinite(best) ? best : 0.0;
+        const auto [truth, distance] = nearest_truth(ts.estimate.x.head<3>(), next_tick);
+        ts.truth = truth;
+        ts.truth_distance_m = truth >= 0 ? distance : 0.0;
         run.samples.push_back(ts);
-        if (ts.truth < 0 || options.prediction_interval_s <= 0.0) continue;
-        const Launch& truth_launch = s.launches[static_cast<std::size_t>(ts.truth)];
-        const auto& traj = truth_launch.shaped.flight.trajectory;
-        if (!burnout.burnt_out(tr.id)) {
-          LaunchSample ls;
-          ls.t_s = next_sample;
-          ls.track_id = tr.id;
-          ls.truth = ts.truth;
-          ls.estimate = launch_estimator.estimate(ts.estimate);
-          if (ls.estimate.valid) {
-            ls.error_m = ground_offset(ls.estimate.point, truth_launch.spec.request.site).norm();
-            ls.time_error_s = (next_sample - ls.estimate.time_before_s) -
-                              truth_launch.time.seconds_since(s.start);
-          }
-          run.launches.push_back(ls);
-          continue;
-        }
-        auto [it, fresh] = next_prediction.try_emplace(tr.id, next_sample);
-        if (next_sample + 1e-9 < it->second) continue;
-        it->second = next_sample + options.prediction_interval_s;
-        ImpactSample is;
-        is.t_s = next_sample;
-        is.track_id = tr.id;
-        is.truth = ts.truth;
-        is.drag = tracker.filter().drag(state);
-        is.prediction = impact_predictor.predict(ts.estimate, is.drag);
-        if (is.prediction.valid) {
-          const Eigen::Vector2d d = ground_offset(is.prediction.point, traj.impact);
-          is.error_m = d.norm();
-          is.time_error_s = (next_sample + is.prediction.time_to_impact_s) -
-                            (truth_launch.time.seconds_since(s.start) + traj.impact_s);
-          Eigen::LLT<Eigen::Matrix2d> llt(is.prediction.ellipse.cov_en);
-          is.inside_95 = llt.info() == Eigen::Success && d.dot(llt.solve(d)) <= 5.991464547107979;
-        }
-        run.impacts.push_back(is);
       }
+      for (const auto& tp : out.products) score_products(tp);
     }
   };
 
@@ -152,22 +145,20 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
            sim.detections[j].radar_index == first.radar_index;
          ++j) {
       const auto& d = sim.detections[j];
-      const track::Measurement m = node::measurement_of(
-          s.radars[d.radar_index], d.range_m, d.az_rad, d.el_rad, d.sigma_range_m, d.sigma_az_rad,
-          d.sigma_el_rad, options.consider_biases);
-      scan.push_back(m);
+      scan.push_back(node::measurement_of(s.radars[d.radar_index], {d.range_m, d.az_rad, d.el_rad},
+                                          {d.sigma_range_m, d.sigma_az_rad, d.sigma_el_rad},
+                                          options.consider_biases));
     }
     i = j;
     if (sensor_of[first.radar_index] < 0) continue;
     const double t_s = first.t.seconds_since(s.start);
-    sample_until(t_s - 1e-9);
-    tracker.process(static_cast<std::uint32_t>(sensor_of[first.radar_index]), t_s, scan);
+    tick_until(t_s - 1e-9);
+    pipeline.on_look(static_cast<std::uint32_t>(sensor_of[first.radar_index]), t_s, scan);
     record_nees(t_s);
-    run.diagnostics.insert(run.diagnostics.end(), tracker.diagnostics().begin(),
-                           tracker.diagnostics().end());
-    tracker.clear_diagnostics();
+    const auto diagnostics = pipeline.take_diagnostics();
+    run.diagnostics.insert(run.diagnostics.end(), diagnostics.begin(), diagnostics.end());
   }
-  sample_until(s.duration_s);
+  tick_until(s.duration_s);
   run.counters = tracker.counters();
   return run;
 }

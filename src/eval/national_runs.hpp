@@ -1,9 +1,10 @@
-// A nation's tracker run over a simulated scenario: the detections of that nation's radars
-// (or of all radars, "ALL") in time order, one scan per radar look, into an IMM
-// (boost/ballistic) tracker with a range-azimuth-elevation model per radar. The unknown
-// radar biases are not estimated but considered (Schmidt-Kalman, filters.hpp): each track
-// carries its cross-covariance with every radar's bias, so the filter knows that repeated
-// looks of one radar share its bias and stays consistent.
+// A nation's processing run over a simulated scenario: the detections of that nation's radars
+// (or of all radars, "ALL") in time order, one scan per radar look, into the national
+// pipeline the national node runs (node/national_pipeline.hpp: the IMM tracker with the
+// radars' biases estimated per track, burnout detection, reporting, launch reports and
+// impact predictions), its clock ticking every `sample_interval_s` as the exercise runtime
+// ticks the node. What the pipeline produces is scored against truth; `trilink track` and
+// `trilink bench accuracy` therefore measure what the node does.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +13,7 @@
 #include <vector>
 
 #include "scenario/simulation.hpp"
-#include "node/national_tracker.hpp"
+#include "node/national_pipeline.hpp"
 #include "track/prediction.hpp"
 #include "track/tracker.hpp"
 
@@ -35,10 +36,9 @@ struct TrackSample {
   double truth_distance_m = 0.0;
 };
 
-// An impact prediction of a confirmed track past burnout: its IMM boost probability has
-// stayed below 0.3 for 10 s after having been above 0.5 (or the track is 30 s old and was
-// never seen boosting).
-// Scored against the true impact of the launch it is nearest to.
+// An impact prediction the pipeline made (a confirmed track past burnout, every
+// ProductConfig::prediction_interval_s), at its time of validity, scored against the true
+// impact of the launch nearest to the track then.
 struct ImpactSample {
   double t_s = 0.0;
   std::uint64_t track_id = 0;
@@ -50,7 +50,8 @@ struct ImpactSample {
   std::optional<track::DragEstimate> drag;  // the track's estimated drag, if any
 };
 
-// A launch-point estimate of a confirmed track until its burnout.
+// A launch report the pipeline made (a confirmed track until its burnout, every
+// ProductConfig::launch_report_interval_s), at its time of validity.
 struct LaunchSample {
   double t_s = 0.0;
   std::uint64_t track_id = 0;
@@ -72,11 +73,10 @@ struct NeesSample {
 };
 
 struct TrackingOptions {
-  double sample_interval_s = 1.0;
-  // Schmidt-Kalman consider filter for the radars' unknown biases; false: bias variance
+  double sample_interval_s = 1.0;  // the clock's tick, and the track samples'
+  // The radars' unknown biases estimated with each track's state; false: their variance
   // added to the measurement noise as if it were white.
   bool consider_biases = true;
-  double prediction_interval_s = 10.0;  // impact predictions per track (0: none)
 };
 
 struct TrackingRun {

@@ -57,7 +57,7 @@ struct Link {
   geo::Geodetic from_site, to_site;
   LinkParams params;
   double fibre_s = 0.0;
-  double last_delivery_s = -1e300;
+  std::optional<double> last_delivery_s;  // a link keeps its messages in order
   Rng rng;
   LinkStats stats;
 };
@@ -163,7 +163,7 @@ class Runtime {
            to_site,
            s_.network.params(from, to),
            0.0,
-           -1e300,
+           std::nullopt,
            Rng::stream(s_.seed, kLinkStreamBase + links_.size()),
            {}};
     l.stats.link = name;
@@ -231,9 +231,8 @@ class Runtime {
         record(l.stats.link, record::Direction::lost, now_s_, std::nullopt, e.message, e.release);
         continue;
       }
-      const double arrive =
-          std::max(now_s_ + l.fibre_s + l.params.processing_s + u_jitter * l.params.jitter_s,
-                   l.last_delivery_s);
+      const double own = now_s_ + l.fibre_s + l.params.processing_s + u_jitter * l.params.jitter_s;
+      const double arrive = l.last_delivery_s ? std::max(own, *l.last_delivery_s) : own;
       l.last_delivery_s = arrive;
       deliveries_.push_back(Delivery{li, e.to, std::move(e.message), now_s_, std::move(e.release)});
       push(arrive, Kind::delivery, deliveries_.size() - 1);

@@ -306,7 +306,8 @@ void add_visible(PathData& d, const std::vector<Pt>& line) {
 }
 
 bool ring_in_view(const std::vector<Pt>& ring) {
-  double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  double x0 = inf, x1 = -inf, y0 = inf, y1 = -inf;
   for (const auto& p : ring) {
     x0 = std::min(x0, p.x);
     x1 = std::max(x1, p.x);

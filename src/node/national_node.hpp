@@ -5,25 +5,19 @@
 // gatekeeper has admitted it. No transport, no clock: plots, messages and ticks in, addressed
 // messages out.
 //
-// Reporting. A confirmed track is reported at once when it is confirmed and then at most
-// every `report_interval_s` (at its updates, or from the clock when its status changes); a
-// coasting track, whose state is a prediction the hub can make itself, every
-// `coast_report_interval_s` (a ballistic track may coast for half an hour out of coverage);
-// a track that ends is reported once more with status `dropped`. Tentative tracks stay inside the
-// node. Phase: boost until the burnout detector (national_tracker.hpp) says otherwise, terminal
-// once below 100 km and descending, midcourse between.
+// The tracking, burnout, reporting rules and products are the national pipeline's
+// (national_pipeline.hpp); the node stamps what it makes, sends it, and raises the nation's
+// own alerts.
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "node/emitted.hpp"
-#include "node/national_tracker.hpp"
-#include "node/products.hpp"
+#include "node/national_pipeline.hpp"
 #include "share/validation.hpp"
 #include "warn/alerts.hpp"
 
@@ -67,28 +61,20 @@ class NationalNode {
   const NationalNodeConfig& config() const { return config_; }
   const NationalNodeCounters& counters() const { return counters_; }
   const share::Gatekeeper& gatekeeper() const { return gatekeeper_; }
-  const NationalTracker& tracker() const { return tracker_; }
+  const NationalTracker& tracker() const { return pipeline_.tracker(); }
 
  private:
-  struct Reported {
-    double last_report_s = -1e300;
-    share::LocalTrack last;
-  };
-  share::LocalTrack local_track(const NationalTracker::TrackT& t);
-  void report(const NationalTracker::TrackT& t, double now_s, Outbox& out);
-  // To the display, and (sensor identity removed) to the hub when sharing.
-  void publish(const share::LocalTrack& t, Outbox& out) const;
-  void stamp(share::Header& h, geo::UtcTime t);
-  TrackView view(const NationalTracker::TrackT& t) const;
+  // Stamped (originator, sequence), to the display, and (sensor identity removed) to the hub
+  // when sharing.
+  void publish(share::LocalTrack t, Outbox& out);
+  // Originator and sequence number; the time of validity is the message's own.
+  void stamp(share::Header& h);
 
   NationalNodeConfig config_;
   const share::Policy& policy_;
-  NationalTracker tracker_;
-  BurnoutDetector burnout_;
-  ProductMaker products_;
+  NationalPipeline pipeline_;
   warn::AlertManager alerts_;
   share::Gatekeeper gatekeeper_;
-  std::map<std::uint64_t, Reported> reported_;
   std::uint64_t sequence_ = 0;
   std::uint64_t heartbeat_ = 0;
   std::optional<geo::UtcTime> next_health_;

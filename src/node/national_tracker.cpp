@@ -4,43 +4,61 @@ namespace trilink::node {
 
 track::TrackerConfig national_tracker_config() {
   track::TrackerConfig c;
+  // Gate: chi-square, 3 dof (range, azimuth, elevation), P = 0.999.
   c.gate_chi2 = 16.27;
+  // Two-point initiation pairs two fixes only if the speed between them (m/s) is below this,
+  // which lies above an ICBM's highest speed (about 8 km/s).
   c.max_speed_mps = 9000.0;
+  // ... and only if they lie at most this far apart (s): 2.5 revisits of the slowest bundled
+  // radar (4 s), so one missed look does not stop an initiation.
   c.max_init_gap_s = 10.0;
+  // ... and at least this far apart (s). The velocity differenced from two radars' fixes is off
+  // by their relative bias over dt: a 0.02 deg angular bias is 350 m cross-range at 1000 km,
+  // 3.5 km/s over 0.1 s, a start the filter may never recover from.
   c.min_init_gap_s = 1.0;
-  // Staging: an ICBM's acceleration drops from about 100 to 30 m/s^2 in an instant.
+  // Stitching allowance for a track not yet predictable (m/s^2): a sudden acceleration change
+  // of up to this much. Staging: an ICBM's acceleration drops from about 100 to 30 m/s^2 in an
+  // instant.
   c.stitch_manoeuvre_mps2 = 100.0;
   // A missile seen twice (a manoeuvring SRBM keeps two tracks alive, each fed by other
   // radars): chi-square 6 dof at 0.999.
   c.merge_chi2 = 22.46;
+  // M of N confirmation: 4 hits within a track's first 5 looks.
   c.confirm_hits = 4;
   c.confirm_window = 5;
   // Several radars look every second and at long range each misses often: deletion goes by
-  // time without an update, not by misses in a row.
+  // time without an update (max_coast_s), not by misses in a row.
   c.delete_misses = 30;
+  // A track is dropped once its RMS position sigma per axis (m) passes this.
   c.max_position_sigma_m = 20e3;
+  // Time without an update (s) before a track not yet predictable is dropped: while the
+  // missile may still be thrusting, its thrust to come is unknown and it cannot coast far.
   c.max_coast_s = 20.0;
   // Past burnout a track is predictable: it coasts through the gaps in coverage (a lofted
   // ICBM climbs out of every radar's range for half an hour, F11's for 75 minutes) until its
-  // sigma outgrows max_position_sigma_m or it comes down.
+  // sigma outgrows max_position_sigma_m or it comes down. Limit in s: 2 h.
   c.max_coast_predictable_s = 7200.0;
+  // Edge of the gating grid's cubic cells (m), of the order of a gate's diameter for a track
+  // 1000-2000 km from its radars (track/spatial_grid.hpp: 1 to 8 cells per gate).
   c.grid_cell_m = 20e3;
   return c;
 }
 
 track::Imm national_filter() {
   track::Imm imm;
+  // Boost mode: white velocity noise q_v (m^2/s^3) for unmodelled forces, and white jerk noise
+  // q_j (m^2/s^5) driving the thrust acceleration's random walk (burn, pitch programme,
+  // staging; track/ballistic_model.hpp).
   imm.boost.q_vel_m2ps3 = 1.0;
   imm.boost.q_jerk_m2ps5 = 50.0;
-  // A track may start late in a boost: an SRBM accelerates at ~100 m/s^2 twelve seconds
-  // after lift-off (notional KN-23 class), an IRBM at ~200 m/s^2 by burnout. At 30 m/s^2 the
-  // first tracks of a salvo's SRBMs failed their gates for 12 s (KOR: detected T+11.6 s,
-  // tracked T+24.1 s; now T+16 s).
+  // Prior sigma of a new track's thrust acceleration (m/s^2, per axis). A track may start
+  // late in a boost: an SRBM accelerates at ~100 m/s^2 twelve seconds after lift-off
+  // (notional KN-23 class), an IRBM at ~200 m/s^2 by burnout; the prior must let such a track
+  // pass its gates from its first updates.
   imm.boost.initial_accel_sigma_mps2 = 60.0;
-  // The simulated truth has no process noise above the atmosphere (J2 gravity, rotating
-  // Earth and drag are the filter's own models): q only covers integration error. Larger q
-  // (1e-6) kept the velocity covariance 2-4 times too large after long coasts (F06's
-  // 6-state NEES in band 0.85, 0.93 at 1e-10).
+  // Ballistic mode q_v (m^2/s^3). The simulated truth has no process noise above the
+  // atmosphere (J2 gravity, rotating Earth and drag are the filter's own models): q only
+  // covers integration error. A larger q inflates the velocity covariance over long coasts.
   imm.ballistic.q_vel_m2ps3 = 1e-10;
   // Re-entry drag at a nominal ballistic coefficient (re-entry vehicles: 5 000-15 000 kg/m^2).
   imm.boost.dynamics.beta_kgpm2 = 8000.0;
@@ -48,8 +66,7 @@ track::Imm national_filter() {
   // Past burnout beta is estimated (kappa = 1 / beta with 40 % sigma); it shows in re-entry.
   imm.estimate_drag = true;
   // The radars' biases are estimated from a track's start: two radars on one boosting
-  // missile see their relative bias, which the consider filter alone would discard (F06
-  // midcourse RMSE 33.6 m -> 21.8 m).
+  // missile see their relative bias, which the consider filter alone would discard.
   imm.estimate_biases_in_boost = true;
   return imm;
 }
@@ -81,11 +98,12 @@ NationalTracker make_national_tracker(std::span<const sensor::RadarParams> radar
   return tracker;
 }
 
-track::Measurement measurement_of(const sensor::RadarParams& p, double range_m, double az_rad,
-                                  double el_rad, double sigma_range_m, double sigma_az_rad,
-                                  double sigma_el_rad, bool consider_biases) {
+track::Measurement measurement_of(const sensor::RadarParams& p, const geo::RangeAzEl& plot,
+                                  const geo::RangeAzEl& sigma, bool consider_biases) {
   track::Measurement m;
-  m.z = track::Vec3(range_m, az_rad, el_rad);
+  m.z = track::Vec3(plot.range_m, plot.az_rad, plot.el_rad);
+  const double sigma_range_m = sigma.range_m, sigma_az_rad = sigma.az_rad,
+               sigma_el_rad = sigma.el_rad;
   // Without the consider filter the bias variance is added as if it were white noise.
   const double kb = consider_biases ? 0.0 : 1.0;
   m.R =
@@ -100,8 +118,8 @@ bool BurnoutDetector::update(std::uint64_t track_id, double t_s, double created_
                              double boost_probability) {
   State& s = tracks_[track_id];
   if (boost_probability >= 0.5) s.boost_seen = true;
-  if (boost_probability >= 0.3) s.low_since = t_s;
-  if (s.burnt_out || t_s - s.low_since < hold_s ||
+  if (boost_probability >= 0.3) s.last_high_s = t_s;
+  if (s.burnt_out || (s.last_high_s && t_s - *s.last_high_s < hold_s) ||
       (!s.boost_seen && t_s - created_s < late_pickup_s))
     return false;
   s.burnt_out = true;

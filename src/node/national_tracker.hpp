@@ -12,9 +12,11 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <vector>
 
+#include "geo/frames.hpp"
 #include "sensor/radar.hpp"
 #include "track/tracker.hpp"
 
@@ -33,9 +35,9 @@ NationalTracker make_national_tracker(std::span<const sensor::RadarParams> radar
 
 // A detection as the tracker's measurement (range, az, el), with the bias variance added as
 // white noise when biases are not considered.
-track::Measurement measurement_of(const sensor::RadarParams& radar, double range_m, double az_rad,
-                                  double el_rad, double sigma_range_m, double sigma_az_rad,
-                                  double sigma_el_rad, bool consider_biases = true);
+// `sigma` holds the plot's standard deviations in the same order (m, rad, rad).
+track::Measurement measurement_of(const sensor::RadarParams& radar, const geo::RangeAzEl& plot,
+                                  const geo::RangeAzEl& sigma, bool consider_biases = true);
 
 // Per-track burnout hysteresis on the IMM boost probability (see above).
 class BurnoutDetector {
@@ -53,7 +55,7 @@ class BurnoutDetector {
   struct State {
     bool boost_seen = false;
     bool burnt_out = false;
-    double low_since = -1e300;  // last time the boost probability was >= 0.3
+    std::optional<double> last_high_s;  // last time the boost probability was >= 0.3
   };
   std::map<std::uint64_t, State> tracks_;
 };

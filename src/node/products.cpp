@@ -77,6 +77,7 @@ Products ProductMaker::update(const TrackView& t) {
     r.launch_time = t.time.plus_seconds(-e.time_before_s);
     r.launch_time_sigma_s = e.time_sigma_s;
     out.launch = r;
+    out.launch_estimate = e;
     return out;
   }
   if (pt.next_prediction && t.time < *pt.next_prediction) return out;
@@ -104,6 +105,7 @@ Products ProductMaker::update(const TrackView& t) {
   pt.last = m;
   pt.ground_track = ground_track(t.state, t.time);
   out.impact = m;
+  out.impact_estimate = p;
   return out;
 }
 

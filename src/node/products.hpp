@@ -54,6 +54,9 @@ struct TrackView {
 struct Products {
   std::optional<share::LaunchReport> launch;
   std::optional<share::ImpactPrediction> impact;
+  // The estimates the messages were made from (for scoring against truth).
+  std::optional<track::LaunchEstimate> launch_estimate;
+  std::optional<track::ImpactPrediction> impact_estimate;
 };
 
 // A 6-state (position, velocity) estimate as the 9-state of the track models, thrust
