@@ -1,0 +1,389 @@
+// A node's products (node/products.hpp): launch reports while boosting, impact predictions past
+// burnout, the consistency rule and the warning limit on the ellipse, the ground track.
+// References: a vacuum trajectory integrated independently in the inertial frame
+// (tests/inertial_reference.hpp) for the impact point and time, the sub-missile points of the
+// ground track, and, by central finite differences of that propagation, the linearised impact
+// covariance J P J' whose 95 % ellipse the unscented transform must reproduce for a small P;
+// the closed form of the launch-point model (tau = 2 h / v_up, distance v_h tau / 3 back along
+// the ground track) for a hand-made state; and the rates and rules of the header, counted by
+// hand.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+#include <vector>
+
+#include "geo/angles.hpp"
+#include "geo/frames.hpp"
+#include "geo/wgs84.hpp"
+#include "inertial_reference.hpp"
+#include "node/products.hpp"
+
+using namespace trilink;
+using share::Nation;
+using track::Vec;
+
+namespace {
+
+constexpr double pi = std::numbers::pi;
+const geo::UtcTime t0{1'700'000'000'000'000'000};
+using Vec6 = Vec<6>;
+using Mat6 = track::Mat<6>;
+
+// An SRBM just past burnout over North Korea: 120 km up, 1.5 km/s east, 0.8 km/s up; in
+// vacuum it comes down about 260 s later, ~400 km east.
+Vec6 srbm_state() {
+  const geo::Geodetic g = geo::Geodetic::from_deg(39.0, 127.0, 120e3);
+  const geo::LocalFrame f(g);
+  Vec6 x;
+  x << geo::to_ecef(g).r_m, f.ecef_vector(geo::Vec3(1500.0, 500.0, 800.0));
+  return x;
+}
+
+// The reference trajectory at t seconds after srbm_state().
+Vec6 srbm_at(double t_s) {
+  const Vec6 x = srbm_state();
+  const geo::EcefState s = test_reference::propagate_ecef(x.head<3>(), x.tail<3>(), t_s);
+  Vec6 out;
+  out << s.r_m, s.v_mps;
+  return out;
+}
+
+Mat6 diag_cov(double sigma_p_m, double sigma_v_mps) {
+  Vec6 d;
+  d << Eigen::Vector3d::Constant(sigma_p_m * sigma_p_m),
+      Eigen::Vector3d::Constant(sigma_v_mps * sigma_v_mps);
+  return d.asDiagonal();
+}
+
+node::TrackView view(double t_s, const Vec6& x, const Mat6& P, bool boosting, bool confirmed = true,
+                     std::uint64_t id = 42) {
+  node::TrackView v;
+  v.id = id;
+  v.time = t0.plus_seconds(t_s);
+  v.state = node::with_zero_thrust(x, P);
+  v.confirmed = confirmed;
+  v.boosting = boosting;
+  return v;
+}
+
+node::ProductConfig vacuum_config() {
+  node::ProductConfig c;
+  c.beta_kgpm2 = 0.0;  // no drag: the reference is a vacuum trajectory
+  return c;
+}
+
+node::ProductMaker maker(const node::ProductConfig& c) {
+  return node::ProductMaker(c, share::Originator{Nation::JPN, "JADGE", std::nullopt},
+                            {Nation::JPN, Nation::USA});
+}
+
+// The east-north offset (m) of `p` from `origin`, on the plane of the origin's frame.
+Eigen::Vector2d en_offset(const geo::LocalFrame& f, const geo::Vec3& p) {
+  return f.to_enu(geo::Ecef{p}).r_m.head<2>();
+}
+
+}  // namespace
+
+TEST(Products, LaunchReportsOnlyWhileBoostingAndImpactPredictionsOnlyAfter) {
+  node::ProductConfig c = vacuum_config();
+  c.launch_report_interval_s = 5.0;
+  c.prediction_interval_s = 4.0;
+  node::ProductMaker pm = maker(c);
+  std::vector<double> launches, impacts;
+  for (int k = 0; k <= 30; ++k) {
+    const bool boosting = k < 13;
+    const auto p = pm.update(view(k, srbm_at(k), diag_cov(50.0, 1.0), boosting));
+    if (p.launch) {
+      EXPECT_EQ(p.launch->header.time_of_validity, t0.plus_seconds(k));
+      launches.push_back(k);
+    }
+    if (p.impact) {
+      EXPECT_EQ(p.impact->header.time_of_validity, t0.plus_seconds(k));
+      impacts.push_back(k);
+    }
+    if (boosting) {
+      EXPECT_FALSE(p.impact.has_value()) << k;
+    } else {
+      EXPECT_FALSE(p.launch.has_value()) << k;
+    }
+  }
+  // The first launch report at once, then every 5 s while boosting (0..12 s).
+  EXPECT_EQ(launches, (std::vector<double>{0.0, 5.0, 10.0}));
+  // The first prediction at the first update past burnout (13 s), then every 4 s.
+  EXPECT_EQ(impacts, (std::vector<double>{13.0, 17.0, 21.0, 25.0, 29.0}));
+  EXPECT_EQ(pm.prediction_failures(), 0u);
+}
+
+TEST(Products, UnconfirmedTracksGetNothingAndForgetStartsAfresh) {
+  node::ProductMaker pm = maker(vacuum_config());
+  EXPECT_FALSE(pm.update(view(0, srbm_at(0), diag_cov(50.0, 1.0), true, false)).launch);
+  EXPECT_FALSE(pm.update(view(1, srbm_at(1), diag_cov(50.0, 1.0), false, false)).impact);
+  EXPECT_TRUE(pm.update(view(2, srbm_at(2), diag_cov(50.0, 1.0), true)).launch);
+  EXPECT_FALSE(pm.update(view(3, srbm_at(3), diag_cov(50.0, 1.0), true)).launch);  // 5 s rule
+  pm.forget(42);
+  EXPECT_TRUE(pm.update(view(4, srbm_at(4), diag_cov(50.0, 1.0), true)).launch);
+  // A boosting track that is not climbing has no launch point (the model needs v_up > 0).
+  Vec6 falling = srbm_at(200.0);
+  ASSERT_LT(falling.tail<3>().dot(falling.head<3>()), 0.0);
+  EXPECT_FALSE(pm.update(view(5, falling, diag_cov(50.0, 1.0), true, true, 7)).launch);
+}
+
+// The launch-point model for a hand-made state: 30 km up, climbing at 1 km/s and moving east
+// at 300 m/s over the ground. tau = 2 h / v_up = 60 s; the launch point lies v_h tau / 3 =
+// 6 km due west of the sub-missile point.
+TEST(Products, LaunchReportFollowsTheClosedFormLaunchModel) {
+  const geo::Geodetic sub = geo::Geodetic::from_deg(40.0, 127.0, 0.0);
+  geo::Geodetic here = sub;
+  here.h_m = 30e3;
+  const geo::LocalFrame f(sub);
+  Vec6 x;
+  x << geo::to_ecef(here).r_m, f.ecef_vector(geo::Vec3(300.0, 0.0, 1000.0));
+  node::ProductMaker pm = maker(vacuum_config());
+  const auto p = pm.update(view(100.0, x, diag_cov(1.0, 0.01), true));
+  ASSERT_TRUE(p.launch.has_value());
+  const share::LaunchReport& r = *p.launch;
+  EXPECT_NEAR(r.launch_time.seconds_since(t0), 100.0 - 60.0, 1e-3);
+  EXPECT_LT(r.launch_time_sigma_s, 0.01);
+  const geo::Geodetic lp = geo::to_geodetic(geo::Ecef{r.launch_point_ecef_m});
+  EXPECT_NEAR(lp.h_m, 0.0, 1e-3);
+  const geo::SurfacePath back = geo::geodesic_inverse(sub, lp);
+  EXPECT_NEAR(back.distance_m, 6000.0, 1.0);
+  EXPECT_NEAR(geo::wrap_pi(back.azimuth_rad - 1.5 * pi), 0.0, 1e-3);
+  // Stamped for the node, with the maker's label; the sequence is the node's to set.
+  EXPECT_EQ(r.header.originator, (share::Originator{Nation::JPN, "JADGE", std::nullopt}));
+  EXPECT_EQ(r.header.releasability, (share::Releasability{Nation::JPN, Nation::USA}));
+  EXPECT_EQ(r.header.sequence, 0u);
+  EXPECT_EQ(r.header.time_of_validity, t0.plus_seconds(100.0));
+  EXPECT_EQ(r.system_track_id, 42u);
+  // The covariance is on the ground: east-north from the transform, 1 m^2 vertical.
+  const geo::LocalFrame at_lp(lp);
+  const Eigen::Matrix3d enu =
+      at_lp.enu_from_ecef() * r.launch_point_covariance_m2 * at_lp.ecef_from_enu();
+  EXPECT_NEAR(enu(2, 2), 1.0, 1e-6);
+  EXPECT_LT((enu.topLeftCorner<2, 2>().trace()), 100.0);
+}
+
+TEST(Products, VacuumImpactPredictionAgreesWithAnIndependentPropagation) {
+  node::ProductMaker pm = maker(vacuum_config());
+  const Vec6 x = srbm_state();
+  const auto p = pm.update(view(0.0, x, diag_cov(1.0, 0.01), false));
+  ASSERT_TRUE(p.impact.has_value());
+  const test_reference::Impact ref = test_reference::fall(x.head<3>(), x.tail<3>());
+  ASSERT_TRUE(ref.found);
+  EXPECT_GT(ref.t_s, 200.0);
+  EXPECT_LT((p.impact->impact_point_ecef_m - ref.point_ecef).norm(), 5.0);
+  EXPECT_NEAR(p.impact->time_of_impact.seconds_since(t0), ref.t_s, 0.01);
+  EXPECT_NEAR(test_reference::height_m(p.impact->impact_point_ecef_m), 0.0, 1.0);
+  EXPECT_EQ(p.impact->system_track_id, 42u);
+  EXPECT_EQ(p.impact->header.time_of_validity, t0);
+}
+
+// For a small covariance the unscented transform's 95 % ellipse is that of the linearised
+// impact covariance J P J' (J by central differences of the reference propagation), semi-axes
+// sqrt(chi2_2(0.95) lambda) with chi2_2(0.95) = -2 ln 0.05.
+TEST(Products, ImpactEllipseMatchesTheLinearisedCovariance) {
+  const Vec6 x = srbm_state();
+  Mat6 P = diag_cov(150.0, 1.5);
+  P(0, 4) = P(4, 0) = 0.3 * 150.0 * 1.5;  // some correlation
+  const test_reference::Impact ref = test_reference::fall(x.head<3>(), x.tail<3>());
+  ASSERT_TRUE(ref.found);
+  geo::Geodetic centre = geo::to_geodetic(geo::Ecef{ref.point_ecef});
+  centre.h_m = 0.0;
+  const geo::LocalFrame f(centre);
+  Eigen::Matrix<double, 2, 6> J;
+  for (int j = 0; j < 6; ++j) {
+    const double h = j < 3 ? 10.0 : 0.1;
+    Vec6 d = Vec6::Zero();
+    d[j] = h;
+    const auto hi = test_reference::fall((x + d).head<3>(), (x + d).tail<3>());
+    const auto lo = test_reference::fall((x - d).head<3>(), (x - d).tail<3>());
+    J.col(j) = (en_offset(f, hi.point_ecef) - en_offset(f, lo.point_ecef)) / (2.0 * h);
+  }
+  const Eigen::Matrix2d C = J * P * J.transpose();
+  const Eigen::SelfAdjointEigenSolver<Eigen::Matrix2d> es(C);
+  const double k = -2.0 * std::log(0.05);
+  const double major = std::sqrt(k * es.eigenvalues()[1]);
+  const double minor = std::sqrt(k * es.eigenvalues()[0]);
+  const Eigen::Vector2d axis = es.eigenvectors().col(1);
+  double azimuth = std::atan2(axis.x(), axis.y());  // clockwise from north
+  if (azimuth < 0.0) azimuth += pi;
+
+  node::ProductMaker pm = maker(vacuum_config());
+  const auto p = pm.update(view(0.0, x, P, false));
+  ASSERT_TRUE(p.impact.has_value());
+  EXPECT_GT(major, 1000.0);  // a real ellipse, km-sized
+  EXPECT_NEAR(p.impact->semi_major_m, major, 0.02 * major);
+  EXPECT_NEAR(p.impact->semi_minor_m, minor, 0.02 * minor + 1.0);
+  EXPECT_NEAR(geo::wrap_pi(2.0 * (p.impact->major_axis_azimuth_rad - azimuth)) / 2.0, 0.0,
+              geo::deg_to_rad(1.0));
+  EXPECT_GE(p.impact->major_axis_azimuth_rad, 0.0);
+  EXPECT_LT(p.impact->major_axis_azimuth_rad, pi);
+  // The mean moves by second-order terms only.
+  EXPECT_LT((p.impact->impact_point_ecef_m - ref.point_ecef).norm(), 0.02 * major);
+}
+
+namespace {
+
+struct Pair {
+  share::ImpactPrediction first, second;
+  bool valid = false;  // situation() after the second
+};
+
+// Two predictions 1 s apart: `a` at t = 0, `b` at t = 1.
+Pair two_predictions(const Vec6& a, const Mat6& Pa, const Vec6& b, const Mat6& Pb,
+                     double max_semi_major_m = 50e3) {
+  node::ProductConfig c = vacuum_config();
+  c.prediction_interval_s = 1.0;
+  c.max_warning_semi_major_m = max_semi_major_m;
+  node::ProductMaker pm = maker(c);
+  Pair out;
+  const auto p1 = pm.update(view(0.0, a, Pa, false));
+  EXPECT_FALSE(pm.situation(view(0.0, a, Pa, false)).impact_valid);  // nothing to agree with
+  const auto p2 = pm.update(view(1.0, b, Pb, false));
+  EXPECT_TRUE(p1.impact && p2.impact);
+  if (!p1.impact || !p2.impact) return out;
+  out.first = *p1.impact;
+  out.second = *p2.impact;
+  out.valid = pm.situation(view(1.0, b, Pb, false)).impact_valid;
+  return out;
+}
+
+double moved_m(const Pair& p) {
+  return (p.first.impact_point_ecef_m - p.second.impact_point_ecef_m).norm();
+}
+double allowed_m(const Pair& p) {
+  return p.first.semi_major_m + p.second.semi_major_m;
+}
+
+}  // namespace
+
+TEST(Products, PredictionsAlongOneTrajectoryAgreeAndAreValidForWarning) {
+  const Pair p =
+      two_predictions(srbm_at(0.0), diag_cov(100.0, 1.0), srbm_at(1.0), diag_cov(100.0, 1.0));
+  EXPECT_LT(moved_m(p), 0.05 * allowed_m(p));
+  EXPECT_TRUE(p.valid);
+}
+
+// The rule at its edge: a second prediction whose impact point lies a distance d from the
+// first's, with its covariance scaled so that the semi-major axes add up to 1.1 d (agree) or
+// 0.9 d (disagree).
+TEST(Products, ConsistencyRuleIsTheSumOfTheSemiMajorAxes) {
+  const Vec6 a = srbm_at(0.0);
+  const Mat6 Pa = diag_cov(10.0, 0.1);
+  Vec6 b = srbm_at(1.0);
+  const geo::LocalFrame f(geo::to_geodetic(geo::Ecef{b.head<3>()}));
+  b.tail<3>() += f.ecef_vector(geo::Vec3(5.0, 0.0, 0.0));  // 5 m/s more eastward
+  // Calibration with a unit covariance.
+  const Pair unit = two_predictions(a, Pa, b, diag_cov(100.0, 1.0));
+  const double d = moved_m(unit);
+  const double a1 = unit.first.semi_major_m, b1 = unit.second.semi_major_m;
+  ASSERT_GT(d, 3.0 * a1);  // room for b's ellipse on either side of the edge
+  for (const double ratio : {1.1, 0.9}) {
+    const double scale = (ratio * d - a1) / b1;
+    const Pair p = two_predictions(a, Pa, b, scale * scale * diag_cov(100.0, 1.0));
+    const double r = allowed_m(p) / moved_m(p);
+    EXPECT_NEAR(r, ratio, 0.03) << "calibration";
+    EXPECT_EQ(p.valid, ratio > 1.0) << "moved " << moved_m(p) << " m, allowed " << allowed_m(p);
+  }
+}
+
+// A prediction made too early (impact point marching downrange) never becomes valid.
+TEST(Products, APredictionThatJumpsIsNotValidForWarning) {
+  Vec6 b = srbm_at(1.0);
+  const geo::LocalFrame f(geo::to_geodetic(geo::Ecef{b.head<3>()}));
+  b.tail<3>() += f.ecef_vector(geo::Vec3(100.0, 0.0, 0.0));
+  const Pair p = two_predictions(srbm_at(0.0), diag_cov(100.0, 1.0), b, diag_cov(100.0, 1.0));
+  EXPECT_GT(moved_m(p), 5.0 * allowed_m(p));
+  EXPECT_FALSE(p.valid);
+}
+
+TEST(Products, AnEllipseLongerThanTheWarningLimitIsNotValidForWarning) {
+  const Mat6 P = diag_cov(2000.0, 60.0);
+  const Pair strict = two_predictions(srbm_at(0.0), P, srbm_at(1.0), P, 50e3);
+  ASSERT_GT(strict.second.semi_major_m, 50e3);
+  ASSERT_LT(strict.second.semi_major_m, 100e3);
+  EXPECT_LT(moved_m(strict), allowed_m(strict));  // they agree...
+  EXPECT_FALSE(strict.valid);                     // ...but the ellipse is too long
+  const Pair lenient = two_predictions(srbm_at(0.0), P, srbm_at(1.0), P, 100e3);
+  EXPECT_TRUE(lenient.valid);
+}
+
+TEST(Products, SituationCarriesTheLastValidPredictionAndNothingWhileBoosting) {
+  node::ProductConfig c = vacuum_config();
+  c.prediction_interval_s = 1.0;
+  node::ProductMaker pm = maker(c);
+  pm.update(view(0.0, srbm_at(0.0), diag_cov(100.0, 1.0), false));
+  const auto p = pm.update(view(1.0, srbm_at(1.0), diag_cov(100.0, 1.0), false));
+  ASSERT_TRUE(p.impact.has_value());
+  const warn::TrackSituation s = pm.situation(view(1.0, srbm_at(1.0), diag_cov(100.0, 1.0), false));
+  EXPECT_EQ(s.system_track_id, 42u);
+  EXPECT_TRUE(s.confirmed);
+  ASSERT_TRUE(s.impact_valid);
+  EXPECT_EQ(s.time_of_impact, p.impact->time_of_impact);
+  EXPECT_EQ(s.ellipse, warn::ellipse_of(*p.impact));
+  // The same track seen as boosting (burnout not yet declared) has no valid prediction.
+  EXPECT_FALSE(pm.situation(view(1.0, srbm_at(1.0), diag_cov(100.0, 1.0), true)).impact_valid);
+  // Unknown tracks have none either.
+  EXPECT_FALSE(
+      pm.situation(view(1.0, srbm_at(1.0), diag_cov(100.0, 1.0), false, true, 99)).impact_valid);
+}
+
+TEST(Products, AStateThatDoesNotComeDownIsAPredictionFailure) {
+  // A circular orbit 500 km up.
+  const double r = geo::wgs84::a_m() + 500e3;
+  Vec6 x;
+  x << r, 0.0, 0.0, 0.0, std::sqrt(geo::wgs84::gm_m3ps2() / r) - geo::wgs84::omega_radps() * r, 0.0;
+  node::ProductMaker pm = maker(vacuum_config());
+  EXPECT_FALSE(pm.update(view(0.0, x, diag_cov(10.0, 0.1), false)).impact.has_value());
+  EXPECT_EQ(pm.prediction_failures(), 1u);
+}
+
+// The ground track: the sub-missile points of the mean state's ballistic flight every
+// ground_track_step_s from the state's time, on the ground (height 0), ending within one step
+// of the predicted impact.
+TEST(Products, GroundTrackFollowsTheTrajectoryAndEndsOnTheGround) {
+  node::ProductConfig c = vacuum_config();
+  c.prediction_interval_s = 1.0;
+  c.ground_track_step_s = 10.0;
+  node::ProductMaker pm = maker(c);
+  pm.update(view(0.0, srbm_at(0.0), diag_cov(10.0, 0.1), false));
+  const auto p = pm.update(view(1.0, srbm_at(1.0), diag_cov(10.0, 0.1), false));
+  ASSERT_TRUE(p.impact.has_value());
+  const warn::TrackSituation s = pm.situation(view(1.0, srbm_at(1.0), diag_cov(10.0, 0.1), false));
+  ASSERT_TRUE(s.impact_valid);
+  const auto& g = s.ground_track;
+  ASSERT_GT(g.size(), 20u);
+  for (std::size_t k = 0; k < g.size(); ++k) {
+    const double t = 1.0 + 10.0 * static_cast<double>(k);
+    EXPECT_EQ(g[k].time, t0.plus_seconds(t)) << k;
+    EXPECT_EQ(g[k].point.h_m, 0.0) << k;
+    geo::Geodetic truth = geo::to_geodetic(geo::Ecef{srbm_at(t).head<3>()});
+    EXPECT_GT(truth.h_m, 0.0) << k;  // only points while still in flight
+    const geo::SurfacePath err = geo::geodesic_inverse(truth, g[k].point);
+    EXPECT_LT(err.distance_m, 1.0) << k;
+  }
+  const double last_s = g.back().time.seconds_since(t0);
+  const double impact_s = p.impact->time_of_impact.seconds_since(t0);
+  EXPECT_GT(impact_s, last_s);
+  EXPECT_LE(impact_s - last_s, 10.0);
+}
+
+// The corridor the alerts test stops up to one step (here 12 km) short of the impact point:
+// an area overflown in the last seconds of flight, outside the impact ellipse, is not seen
+// as overflown. The truth ground track of the exercise (exercise.cpp, true_ground_track) ends
+// at the impact point. Reported as a finding; disabled until decided.
+TEST(Products, DISABLED_GroundTrackEndsAtTheImpactPoint) {
+  node::ProductConfig c = vacuum_config();
+  c.prediction_interval_s = 1.0;
+  node::ProductMaker pm = maker(c);
+  pm.update(view(0.0, srbm_at(0.0), diag_cov(10.0, 0.1), false));
+  const auto p = pm.update(view(1.0, srbm_at(1.0), diag_cov(10.0, 0.1), false));
+  ASSERT_TRUE(p.impact.has_value());
+  const auto g = pm.situation(view(1.0, srbm_at(1.0), diag_cov(10.0, 0.1), false)).ground_track;
+  ASSERT_FALSE(g.empty());
+  geo::Geodetic impact = geo::to_geodetic(geo::Ecef{p.impact->impact_point_ecef_m});
+  impact.h_m = 0.0;
+  EXPECT_LT(geo::geodesic_inverse(g.back().point, impact).distance_m, 100.0);
+  EXPECT_EQ(g.back().time, p.impact->time_of_impact);
+}
