@@ -70,4 +70,3 @@ TEST(Chi2, QuantileRoundTrip) {
   const double wh = k * std::pow(1.0 - h + z * std::sqrt(h), 3);
   EXPECT_NEAR(chi2_quantile(0.975, 6000), wh, 1e-4 * wh);
 }
-

@@ -1,6 +1,6 @@
-// The exercise runtime and its analysis on F12 (a short SRBM flight, ~680 s): deterministic runs, no hub in the
-// national mode, what sharing gains Japan, what an outage of Korea's link to the hub costs it,
-// link latency from geography, and no false threat alert.
+// The exercise runtime and its analysis on F12 (a short SRBM flight, ~680 s): deterministic runs,
+// no hub in the national mode, what sharing gains Japan, what an outage of Korea's link to the hub
+// costs it, link latency from geography, and no false threat alert.
 //
 // ctest runs every test in a process of its own, so each test computes only the runs it needs
 // (lazily, once per process).
@@ -24,10 +24,10 @@ using namespace trilink;
 using namespace trilink::eval;
 using namespace trilink::exercise;
 using namespace trilink::io;
-using trilink::scenario::Scenario;
-using trilink::scenario::Simulation;
-using trilink::scenario::simulate;
 using trilink::Nation;
+using trilink::scenario::Scenario;
+using trilink::scenario::simulate;
+using trilink::scenario::Simulation;
 using trilink::test_paths::source_dir;
 
 namespace {

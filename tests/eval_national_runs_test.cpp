@@ -136,8 +136,7 @@ TEST(NationalTracking, LoftedIcbmMonteCarlo) {
 }
 
 TEST(NationalTracking, BadRadarMeasurementsAreRejectedWithAReason) {
-  node::NationalTracker tracker(node::national_filter(),
-                                    node::national_tracker_config());
+  node::NationalTracker tracker(node::national_filter(), node::national_tracker_config());
   const auto sensor = tracker.add_sensor(
       track::RangeAzEl(geo::Geodetic::from_deg(38.1, 138.4, 100.0), track::Vec3(20, 1e-3, 1e-3)));
   const track::Mat3 R = track::Vec3(400, 1e-6, 1e-6).asDiagonal();

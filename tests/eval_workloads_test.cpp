@@ -1,6 +1,7 @@
-// The midcourse debris workload (exercise/ballistic_workload.hpp): deterministic in the seed,
-// geometry and noise as documented, CSV round trip and bad rows named by file:line and field,
-// and the 9-state ballistic EKF tracker of `trilink bench tracker --model ballistic` on it.
+// The midcourse debris workload (scenario/ballistic_workload.hpp, eval/workload_trackers.hpp):
+// deterministic in the seed, geometry and noise as documented, CSV round trip and bad rows named by
+// file:line and field, and the 9-state ballistic EKF tracker of `trilink bench tracker --model
+// ballistic` on it.
 #include "eval/workload_trackers.hpp"
 
 #include <gtest/gtest.h>

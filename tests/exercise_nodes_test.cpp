@@ -17,7 +17,6 @@ using trilink::test_paths::source_dir;
 
 namespace {
 
-
 share::Policy bundled_policy() {
   auto p = io::load_policy(source_dir() + "/deploy/policy.yaml");
   EXPECT_TRUE(p.has_value()) << p.error().message();

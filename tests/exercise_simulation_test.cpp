@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <limits>
 
+#include "geo/line_of_sight.hpp"
 #include "io/scenario_file.hpp"
 #include "scenario/simulation.hpp"
-#include "geo/line_of_sight.hpp"
 #include "test_paths.hpp"
 
 using namespace trilink;
@@ -24,8 +24,8 @@ bool same(const sensor::Detection& a, const sensor::Detection& b) {
          a.range_rate_mps == b.range_rate_mps;
 }
 
-double first_by_nation(const scenario::Scenario& s, const scenario::Simulation& sim,
-                       Nation nation, std::size_t launch) {
+double first_by_nation(const scenario::Scenario& s, const scenario::Simulation& sim, Nation nation,
+                       std::size_t launch) {
   double first = std::numeric_limits<double>::infinity();
   for (std::size_t r = 0; r < s.radars.size(); ++r)
     if (s.radars[r].nation == nation && sim.stats[r][launch].first_detection_s)

@@ -1,4 +1,4 @@
-// The exercise report page (exercise/report.hpp): a self-contained, escaped, deterministic
+// The exercise report page (export/report.hpp): a self-contained, escaped, deterministic
 // HTML page, and the coastline GeoJSON loader with the bundled scenarios/areas/region.geojson.
 // One test also writes a sample page to <build>/report_sample/report.html for
 // tests/browser_report_test.sh (headless Chromium).
@@ -94,27 +94,27 @@ ReportData sample() {
   d.areas.push_back({"Korea territorial sea", Nation::KOR,
                      std::vector<Ring>(korea.begin(), korea.begin() + korea.size() / 2), 22224.0});
 
-  d.radars.push_back(
-      {"JPN FPS-5 Sado", Nation::JPN, at_deg(38.0, 138.4, 100.0), 280.0 * kDeg, 60.0 * kDeg, 1500e3});
-  d.radars.push_back(
-      {"KOR Green Pine", Nation::KOR, at_deg(36.6, 127.4, 150.0), 340.0 * kDeg, 50.0 * kDeg, 800e3});
-  d.radars.push_back({"USA TPY-2 Kyogamisaki", Nation::USA, at_deg(35.77, 135.2, 50.0), 290.0 * kDeg,
-                      60.0 * kDeg, 1800e3});
-  d.radars.push_back(
-      {"JPN FPS-3 (all round)", Nation::JPN, at_deg(33.5, 130.3, 30.0), 0.0, std::numbers::pi, 450e3});
+  d.radars.push_back({"JPN FPS-5 Sado", Nation::JPN, at_deg(38.0, 138.4, 100.0), 280.0 * kDeg,
+                      60.0 * kDeg, 1500e3});
+  d.radars.push_back({"KOR Green Pine", Nation::KOR, at_deg(36.6, 127.4, 150.0), 340.0 * kDeg,
+                      50.0 * kDeg, 800e3});
+  d.radars.push_back({"USA TPY-2 Kyogamisaki", Nation::USA, at_deg(35.77, 135.2, 50.0),
+                      290.0 * kDeg, 60.0 * kDeg, 1800e3});
+  d.radars.push_back({"JPN FPS-3 (all round)", Nation::JPN, at_deg(33.5, 130.3, 30.0), 0.0,
+                      std::numbers::pi, 450e3});
 
-  d.paths.push_back(
-      trajectory("F01 truth", "truth", std::nullopt, 600.0, 620.0, 39.7, 125.3, 40.6, 137.8, 1200.0));
-  d.paths.push_back(
-      trajectory("F02 truth", "truth", std::nullopt, 1500.0, 1100.0, 38.9, 127.5, 31.0, 146.0, 2400.0));
-  d.paths.push_back(trajectory("KOR track 1", "national", Nation::KOR, 600.0, 620.0, 39.7, 125.3, 40.6,
-                               137.8, 1200.0, 0.08, 0.55, 0.04));
-  d.paths.push_back(trajectory("JPN track 4", "national", Nation::JPN, 600.0, 620.0, 39.7, 125.3, 40.6,
-                               137.8, 1200.0, 0.25, 0.97, -0.05));
-  d.paths.push_back(trajectory("system track 1", "system", std::nullopt, 600.0, 620.0, 39.7, 125.3, 40.6,
-                               137.8, 1200.0, 0.09, 0.98, 0.02));
-  d.paths.push_back(trajectory("system track 2", "system", std::nullopt, 1500.0, 1100.0, 38.9, 127.5, 31.0,
-                               146.0, 2400.0, 0.1, 0.97, -0.03));
+  d.paths.push_back(trajectory("F01 truth", "truth", std::nullopt, 600.0, 620.0, 39.7, 125.3, 40.6,
+                               137.8, 1200.0));
+  d.paths.push_back(trajectory("F02 truth", "truth", std::nullopt, 1500.0, 1100.0, 38.9, 127.5,
+                               31.0, 146.0, 2400.0));
+  d.paths.push_back(trajectory("KOR track 1", "national", Nation::KOR, 600.0, 620.0, 39.7, 125.3,
+                               40.6, 137.8, 1200.0, 0.08, 0.55, 0.04));
+  d.paths.push_back(trajectory("JPN track 4", "national", Nation::JPN, 600.0, 620.0, 39.7, 125.3,
+                               40.6, 137.8, 1200.0, 0.25, 0.97, -0.05));
+  d.paths.push_back(trajectory("system track 1", "system", std::nullopt, 600.0, 620.0, 39.7, 125.3,
+                               40.6, 137.8, 1200.0, 0.09, 0.98, 0.02));
+  d.paths.push_back(trajectory("system track 2", "system", std::nullopt, 1500.0, 1100.0, 38.9,
+                               127.5, 31.0, 146.0, 2400.0, 0.1, 0.97, -0.03));
 
   d.points.push_back({"F01 launch (true)", "launch_true", at_deg(39.7, 125.3)});
   d.points.push_back({"F01 launch (estimated)", "launch_estimated", at_deg(39.62, 125.45)});
@@ -143,8 +143,8 @@ ReportData sample() {
   LaunchTimeline f02{"F02", "icbm lofted from Sunan, apogee 2400 km", 1500.0, 300.0, 1100.0, {}};
   f02.nations.push_back(
       nation_timeline(Nation::JPN, {140.0, 170.0, 185.0, 330.0}, {62.0, 70.0, 85.0, 300.0}, 100.0));
-  f02.nations.push_back(
-      nation_timeline(Nation::KOR, {50.0, 60.0, 75.0, std::nullopt}, {50.0, 60.0, 75.0, 300.0}, 0.0));
+  f02.nations.push_back(nation_timeline(Nation::KOR, {50.0, 60.0, 75.0, std::nullopt},
+                                        {50.0, 60.0, 75.0, 300.0}, 0.0));
   f02.nations.push_back(nation_timeline(Nation::USA,
                                         {std::nullopt, std::nullopt, std::nullopt, std::nullopt},
                                         {70.0, 70.0, 85.0, 300.0}, std::nullopt));

@@ -19,7 +19,7 @@ using namespace trilink;
 using fusion::Covariance;
 using fusion::Estimate;
 using fusion::State;
-using share::Nation;
+using trilink::Nation;
 
 namespace {
 

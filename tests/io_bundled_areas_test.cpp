@@ -6,8 +6,8 @@
 #include <tuple>
 #include <vector>
 
-#include "test_paths.hpp"
 #include "io/areas_file.hpp"
+#include "test_paths.hpp"
 
 using namespace trilink;
 using namespace trilink::warn;
@@ -35,8 +35,10 @@ NationAreas nation(const std::string& file) {
   const auto areas = load(file);
   if (areas.size() != 2) {
     ADD_FAILURE() << file << ": expected 2 features, got " << areas.size();
-    return {AreaGeometry({"empty", trilink::Nation::JPN, {{at_deg(0, 0), at_deg(0, 1), at_deg(1, 0)}}}),
-            AreaGeometry({"empty", trilink::Nation::JPN, {{at_deg(0, 0), at_deg(0, 1), at_deg(1, 0)}}})};
+    return {
+        AreaGeometry({"empty", trilink::Nation::JPN, {{at_deg(0, 0), at_deg(0, 1), at_deg(1, 0)}}}),
+        AreaGeometry(
+            {"empty", trilink::Nation::JPN, {{at_deg(0, 0), at_deg(0, 1), at_deg(1, 0)}}})};
   }
   return {AreaGeometry(areas[0]), AreaGeometry(areas[1])};
 }

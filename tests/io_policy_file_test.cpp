@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "io/policy_file.hpp"
 #include "input_file.hpp"
+#include "io/policy_file.hpp"
 #include "share/validation.hpp"
 #include "test_paths.hpp"
 

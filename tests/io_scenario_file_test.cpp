@@ -3,9 +3,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "io/scenario_file.hpp"
 #include "geo/angles.hpp"
 #include "input_file.hpp"
+#include "io/scenario_file.hpp"
 #include "test_paths.hpp"
 
 using namespace trilink;

@@ -29,9 +29,9 @@ share::Policy bundled_policy() {
   p.nations = {{Nation::USA, {"INDOPACOM", "C2BMC"}, all},
                {Nation::JPN, {"JADGE"}, all},
                {Nation::KOR, {"KAMD"}, all}};
-  p.shared = {{MessageType::local_track, all},       {MessageType::system_track, all},
-              {MessageType::launch_report, all},     {MessageType::impact_prediction, all},
-              {MessageType::alert, all},             {MessageType::node_health, {Nation::USA}}};
+  p.shared = {{MessageType::local_track, all},   {MessageType::system_track, all},
+              {MessageType::launch_report, all}, {MessageType::impact_prediction, all},
+              {MessageType::alert, all},         {MessageType::node_health, {Nation::USA}}};
   EXPECT_FALSE(p.check().has_value()) << *p.check();
   return p;
 }

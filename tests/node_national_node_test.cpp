@@ -34,7 +34,7 @@
 #include "share/validation.hpp"
 
 using namespace trilink;
-using share::Nation;
+using trilink::Nation;
 
 namespace {
 
@@ -57,7 +57,7 @@ share::Policy test_policy() {
 sensor::RadarParams korean_radar() {
   sensor::RadarParams p;
   p.name = "Ridge-1";
-  p.nation = "KOR";
+  p.nation = Nation::KOR;
   p.site = geo::Geodetic::from_deg(37.0, 128.0, 300.0);
   p.max_range_m = 2000e3;
   p.revisit_s = 1.0;

@@ -20,8 +20,8 @@
 #include "node/products.hpp"
 
 using namespace trilink;
-using share::Nation;
 using track::Vec;
+using trilink::Nation;
 
 namespace {
 

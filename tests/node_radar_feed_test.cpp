@@ -20,7 +20,7 @@
 #include "share/validation.hpp"
 
 using namespace trilink;
-using share::Nation;
+using trilink::Nation;
 
 namespace {
 
@@ -46,7 +46,7 @@ sensor::Detection plot(double t_s, double range_m, double az_rad, double el_rad)
 sensor::RadarParams exact_radar() {
   sensor::RadarParams p;
   p.name = "GreenPine-C";
-  p.nation = "KOR";
+  p.nation = Nation::KOR;
   p.site = geo::Geodetic::from_deg(36.8, 127.9, 250.0);
   p.max_range_m = 1500e3;
   p.revisit_s = 1.0;
@@ -168,7 +168,7 @@ TEST(RadarFeed, PublishesTheGeometryOfAHandPlacedTarget) {
     EXPECT_NEAR(*d.range_rate_mps, los.dot(geo::Vec3(1500.0, -700.0, 300.0)), 1e-6);
 
     const track::Measurement m = node::measurement_of(
-        params, d.range_m, d.az_rad, d.el_rad, d.sigma_range_m, d.sigma_az_rad, d.sigma_el_rad);
+        params, {d.range_m, d.az_rad, d.el_rad}, {d.sigma_range_m, d.sigma_az_rad, d.sigma_el_rad});
     const track::RangeAzEl model(params.site, track::Vec3(1.0, 1e-4, 1e-4));
     EXPECT_LT((model.position(m.z) - target.position.r_m).norm(), 1e-3);
   }

@@ -12,11 +12,11 @@
 #include <numbers>
 #include <vector>
 
+#include "base/chi2.hpp"
 #include "base/rng.hpp"
-#include "scenario/ncv_workload.hpp"
 #include "geo/angles.hpp"
 #include "geo/frames.hpp"
-#include "base/chi2.hpp"
+#include "scenario/ncv_workload.hpp"
 #include "track/ballistic_model.hpp"
 #include "track/filters.hpp"
 #include "track/motion_models.hpp"

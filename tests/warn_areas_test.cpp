@@ -20,8 +20,9 @@ std::vector<geo::Geodetic> ring_deg(std::initializer_list<std::pair<double, doub
 
 // 43–44 N, 142–143.5 E: a square near Hokkaido.
 ProtectedArea hokkaido_square() {
-  return {
-      "square", Nation::JPN, {ring_deg({{142.0, 43.0}, {143.5, 43.0}, {143.5, 44.0}, {142.0, 44.0}})}};
+  return {"square",
+          Nation::JPN,
+          {ring_deg({{142.0, 43.0}, {143.5, 43.0}, {143.5, 44.0}, {142.0, 44.0}})}};
 }
 
 // A U open to the north: the notch 140.3–140.7 E, 40.3–41 N is outside.

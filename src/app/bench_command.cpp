@@ -1,9 +1,9 @@
 // trilink bench tracker: a standard workload through the tracker, timed, with OSPA and RMSE;
 // prints one JSON object.
-//   --model ncv        the flat-box NCV comparison workload (exercise/ncv_workload.hpp),
+//   --model ncv        the flat-box NCV comparison workload (scenario/ncv_workload.hpp),
 //                      a 6-state NCV EKF on 3-D position measurements
 //   --model ballistic  a midcourse salvo with debris seen by one radar
-//                      (exercise/ballistic_workload.hpp), a 9-state ballistic EKF in ECEF on
+//                      (scenario/ballistic_workload.hpp), a 9-state ballistic EKF in ECEF on
 //                      range/azimuth/elevation
 // Only Tracker::process() is timed. OSPA and GOSPA (cut-off 1 km, order 1) and the RMSE over
 // the OSPA pairs are taken from scan 5 on, confirmed and coasting tracks predicted to the scan

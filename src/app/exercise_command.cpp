@@ -46,8 +46,7 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
     auto scenario = io::load_scenario(
         o->scenario, o->catalogue.empty() ? std::nullopt : std::optional(o->catalogue));
     if (!scenario) return bad(scenario.error(), 2);
-    const auto policy =
-        io::load_policy(o->policy.empty() ? scenario->policy_path : o->policy);
+    const auto policy = io::load_policy(o->policy.empty() ? scenario->policy_path : o->policy);
     if (!policy) return bad(policy.error(), 2);
     std::vector<warn::ProtectedArea> areas;
     for (const auto& path : scenario->area_paths) {
@@ -97,8 +96,7 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
       if (tty) std::cerr << "\n";
       if (auto ok = recorder->flush(); !ok) return bad(ok.error(), 1);
     }
-    const eval::ExerciseResult result =
-        eval::analyse(*scenario, sim, areas, *runs[0], *runs[1]);
+    const eval::ExerciseResult result = eval::analyse(*scenario, sim, areas, *runs[0], *runs[1]);
     out.file("report.html") << exports::report::render_html(
         exports::report_data(*scenario, areas, *coast, result, *runs[0], *runs[1]));
     const double wall_s =
@@ -110,7 +108,7 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
                                       " s simulated, both runs, in " + fixed(wall_s, 2) + " s)",
                                   factor >= 500.0});
     out.file("summary.json") << exports::summary_json(*scenario, with_speed, *runs[0], *runs[1],
-                                                       wall_s);
+                                                      wall_s);
     if (auto ok = out.commit(); !ok) return bad(ok.error(), 1);
     fs::rename(db_partial, db_final, ec);
     if (ec) return bad(Error{db_final.string(), ec.message()}, 1);

@@ -138,8 +138,7 @@ void print_summary(std::ostream& os, const std::vector<record::RecordedEvent>& e
   std::map<Nation, std::size_t> by_recipient;
   for (const auto& r : releases) ++by_recipient[r.release.recipient];
   os << releases.size() << " releases by recipient:\n";
-  for (const auto& [nation, n] : by_recipient)
-    os << "  " << to_string(nation) << " " << n << "\n";
+  for (const auto& [nation, n] : by_recipient) os << "  " << to_string(nation) << " " << n << "\n";
 }
 
 }  // namespace

@@ -144,8 +144,8 @@ void print_timeline(std::ostream& os, const scenario::Scenario& s,
       if (!st.first_detection_s) continue;
       const double h = l.shaped.flight.trajectory.geodetic_at(*st.first_detection_s).h_m;
       events.emplace(*st.first_detection_s, "first detection by " + s.radars[r].name + " (" +
-                                                std::string(to_string(s.radars[r].nation)) + ") at " + fixed(h / 1e3, 1) +
-                                                " km altitude");
+                                                std::string(to_string(s.radars[r].nation)) +
+                                                ") at " + fixed(h / 1e3, 1) + " km altitude");
     }
     os << "\nlaunch " << l.spec.id << " (" << flight::to_string(l.shaped.plan.vehicle.missile_class)
        << (l.spec.profile_label.empty() ? "" : ", " + l.spec.profile_label) << ") at "

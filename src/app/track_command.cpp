@@ -32,10 +32,11 @@ void write_tracks(std::ostream& os, const scenario::Scenario& s, const eval::Tra
   for (const auto& ts : run.samples) {
     const auto& x = ts.estimate.x;
     const geo::Geodetic g = geo::to_geodetic(geo::Ecef{x.head<3>()});
-    os << num(ts.t_s) << ',' << geo::format_utc(s.start.plus_seconds(ts.t_s)) << ',' << eval::selection_name(run.nation)
-       << ',' << ts.track_id << ',' << track::to_string(ts.status) << ',' << num(x[0]) << ','
-       << num(x[1]) << ',' << num(x[2]) << ',' << num(x[3]) << ',' << num(x[4]) << ',' << num(x[5])
-       << ',' << num(g.lat_deg()) << ',' << num(g.lon_deg()) << ',' << num(g.h_m) << ','
+    os << num(ts.t_s) << ',' << geo::format_utc(s.start.plus_seconds(ts.t_s)) << ','
+       << eval::selection_name(run.nation) << ',' << ts.track_id << ','
+       << track::to_string(ts.status) << ',' << num(x[0]) << ',' << num(x[1]) << ',' << num(x[2])
+       << ',' << num(x[3]) << ',' << num(x[4]) << ',' << num(x[5]) << ',' << num(g.lat_deg()) << ','
+       << num(g.lon_deg()) << ',' << num(g.h_m) << ','
        << num(std::sqrt(ts.estimate.P.topLeftCorner<3, 3>().trace())) << ','
        << num(ts.boost_probability) << ','
        << (ts.truth >= 0 ? s.launches[static_cast<std::size_t>(ts.truth)].spec.id : "") << ','
@@ -45,8 +46,7 @@ void write_tracks(std::ostream& os, const scenario::Scenario& s, const eval::Tra
 
 // Every impact prediction past burnout, scored against the launch it is nearest to; beta
 // is the track's estimate (empty while it uses the nominal value).
-void write_impacts(std::ostream& os, const scenario::Scenario& s,
-                   const eval::TrackingRun& run) {
+void write_impacts(std::ostream& os, const scenario::Scenario& s, const eval::TrackingRun& run) {
   os << "t_s,track,truth,valid,time_to_impact_s,lat_deg,lon_deg,semi_major_m,semi_minor_m,"
         "orientation_deg,error_m,time_error_s,inside_95,beta_kgpm2,beta_sigma_kgpm2\n";
   for (const auto& is : run.impacts) {

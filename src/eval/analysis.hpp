@@ -96,7 +96,7 @@ struct ExerciseResult {
 };
 
 ExerciseResult analyse(const scenario::Scenario& s, const scenario::Simulation& sim,
-                       const std::vector<warn::ProtectedArea>& areas, const exercise::RunOutput& national,
-                       const exercise::RunOutput& trilateral);
+                       const std::vector<warn::ProtectedArea>& areas,
+                       const exercise::RunOutput& national, const exercise::RunOutput& trilateral);
 
 }  // namespace trilink::eval

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "scenario/simulation.hpp"
 #include "node/national_pipeline.hpp"
+#include "scenario/simulation.hpp"
 #include "track/prediction.hpp"
 #include "track/tracker.hpp"
 
@@ -80,7 +80,7 @@ struct TrackingOptions {
 };
 
 struct TrackingRun {
-  std::optional<Nation> nation;  // nullopt: every radar ("ALL")
+  std::optional<Nation> nation;      // nullopt: every radar ("ALL")
   std::vector<TrackSample> samples;  // every `sample_interval_s`, confirmed and coasting tracks
   std::vector<ImpactSample> impacts;
   std::vector<LaunchSample> launches;

@@ -5,12 +5,12 @@
 namespace trilink::eval {
 
 scenario::Propagator ballistic_workload_propagator() {
-  return [dynamics = track::BallisticDynamics{}](const Eigen::Matrix<double, 6, 1>& x6,
-                                                  double dt_s) {
-    track::Vec9 x;
-    x << x6, Eigen::Vector3d::Zero();
-    return Eigen::Matrix<double, 6, 1>(dynamics.propagate(x, dt_s, false).head<6>());
-  };
+  return
+      [dynamics = track::BallisticDynamics{}](const Eigen::Matrix<double, 6, 1>& x6, double dt_s) {
+        track::Vec9 x;
+        x << x6, Eigen::Vector3d::Zero();
+        return Eigen::Matrix<double, 6, 1>(dynamics.propagate(x, dt_s, false).head<6>());
+      };
 }
 
 scenario::BallisticWorkload generate_ballistic(const scenario::BallisticWorkloadConfig& c) {

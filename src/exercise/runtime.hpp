@@ -18,11 +18,11 @@
 #include <string_view>
 #include <vector>
 
-#include "scenario/scenario.hpp"
-#include "scenario/simulation.hpp"
 #include "node/hub.hpp"
 #include "node/national_node.hpp"
 #include "record/recorder.hpp"
+#include "scenario/scenario.hpp"
+#include "scenario/simulation.hpp"
 #include "share/policy.hpp"
 #include "warn/areas.hpp"
 

@@ -590,8 +590,8 @@ std::string render_map(const ReportData& data, const MapView& v) {
            num(q->y, 1) + " " + num(q->x, 1) + " " + num(q->y + k, 1) + " " + num(q->x - k, 1) +
            " " + num(q->y, 1) + "Z\" fill=\"" + c + "\" stroke=\"#fff\" stroke-width=\"1.3\"/>" +
            text_halo(Pt{q->x + 8, q->y + 4}, r.name, " font-size=\"11\"") + "<title>" +
-           esc(r.name) + " (" + esc(nation_text(r.nation)) + "), " + num(r.site.lat_deg(), 3) + "°, " +
-           num(r.site.lon_deg(), 3) + "°</title></g>\n";
+           esc(r.name) + " (" + esc(nation_text(r.nation)) + "), " + num(r.site.lat_deg(), 3) +
+           "°, " + num(r.site.lon_deg(), 3) + "°</title></g>\n";
     }
     s += "</g>\n";
   }
@@ -714,8 +714,8 @@ std::string render_legend(const ReportData& data, const MapView& v) {
   if (!nations.empty()) {
     s += "<h3>Nations</h3><div class=\"nations\">";
     for (const auto& n : nations)
-      s += "<span class=\"chip\" style=\"background:" + nation_colour(n) + "\">" + esc(nation_text(n)) +
-           "</span>";
+      s += "<span class=\"chip\" style=\"background:" + nation_colour(n) + "\">" +
+           esc(nation_text(n)) + "</span>";
     s += "</div>\n";
   }
   s += "<p class=\"note\">Azimuthal equidistant projection centred on " +
@@ -937,9 +937,9 @@ std::string timeline_chart(const LaunchTimeline& lt, const std::vector<std::stri
       const std::optional<double> ta = a ? a->t_s : std::nullopt;
       const std::optional<double> tb = b ? b->t_s : std::nullopt;
       const double xa = ta ? X(*ta) : never_x, xb = tb ? X(*tb) : never_x;
-      s += "<g><title>" + esc(nation_text(nt.nation)) + " " + esc(event_title(name)) + ": national " +
-           event_time_text(ta) + (ta ? " s" : "") + ", trilateral " + event_time_text(tb) +
-           (tb ? " s" : "") + "</title>";
+      s += "<g><title>" + esc(nation_text(nt.nation)) + " " + esc(event_title(name)) +
+           ": national " + event_time_text(ta) + (ta ? " s" : "") + ", trilateral " +
+           event_time_text(tb) + (tb ? " s" : "") + "</title>";
       s += "<text class=\"ev\" x=\"" + num(ml - 10, 1) + "\" y=\"" + num(cy + 4, 1) +
            "\" text-anchor=\"end\">" + esc(event_title(name)) + "</text>";
       s += "<path class=\"row\" d=\"M" + num(ml, 1) + " " + num(cy, 1) + "H" + num(W - 8, 1) +

@@ -18,7 +18,6 @@
 #include "base/nation.hpp"
 #include "geo/frames.hpp"
 
-
 namespace trilink::exports::report {
 
 struct LatLon {
@@ -30,7 +29,7 @@ struct LatLon {
 using Ring = std::vector<LatLon>;
 
 struct MapArea {
-  std::string name;    // "Japan territorial sea"
+  std::string name;  // "Japan territorial sea"
   Nation nation = Nation::USA;
   std::vector<Ring> rings;
   double buffer_m = 0.0;  // drawn as the rings grown by this much (or its outline)
@@ -52,8 +51,8 @@ struct PathSample {
 
 // A trajectory: a launch's truth, or a track (national or system).
 struct Path {
-  std::string label;   // "F06 truth", "JPN track 3", "system track 1"
-  std::string kind;    // "truth", "national", "system"
+  std::string label;             // "F06 truth", "JPN track 3", "system track 1"
+  std::string kind;              // "truth", "national", "system"
   std::optional<Nation> nation;  // for national tracks
   std::vector<PathSample> samples;
 };

@@ -29,10 +29,11 @@ std::vector<report::Ring> rings_of(const std::vector<std::vector<geo::Geodetic>>
   return out;
 }
 
-report::ReportData report_data(const scenario::Scenario& s, const std::vector<warn::ProtectedArea>& areas,
+report::ReportData report_data(const scenario::Scenario& s,
+                               const std::vector<warn::ProtectedArea>& areas,
                                const std::vector<std::vector<geo::Geodetic>>& coastlines,
-                               const ExerciseResult& r,
-                               const RunOutput& national, const RunOutput& trilateral) {
+                               const ExerciseResult& r, const RunOutput& national,
+                               const RunOutput& trilateral) {
   report::ReportData d;
   d.title = s.name;
   d.description = s.description;

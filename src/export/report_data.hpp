@@ -15,8 +15,10 @@ namespace trilink::exports {
 std::vector<report::Ring> rings_of(const std::vector<std::vector<geo::Geodetic>>& rings);
 
 // The report's data: map layers from the scenario and both runs, the timeline, the targets.
-report::ReportData report_data(const scenario::Scenario& s, const std::vector<warn::ProtectedArea>& areas,
-                               const std::vector<std::vector<geo::Geodetic>>& coastlines, const eval::ExerciseResult& r,
-                               const exercise::RunOutput& national, const exercise::RunOutput& trilateral);
+report::ReportData report_data(const scenario::Scenario& s,
+                               const std::vector<warn::ProtectedArea>& areas,
+                               const std::vector<std::vector<geo::Geodetic>>& coastlines,
+                               const eval::ExerciseResult& r, const exercise::RunOutput& national,
+                               const exercise::RunOutput& trilateral);
 
 }  // namespace trilink::exports

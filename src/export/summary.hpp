@@ -10,8 +10,9 @@ namespace trilink::exports {
 
 // summary.json (docs/exercise.md): the timeline, metrics and targets of both runs.
 // `wall_s` is the only field that depends on the machine (with realtime_factor from it).
-std::string summary_json(const scenario::Scenario& s, const eval::ExerciseResult& r, const exercise::RunOutput& national,
-                         const exercise::RunOutput& trilateral, double wall_s);
+std::string summary_json(const scenario::Scenario& s, const eval::ExerciseResult& r,
+                         const exercise::RunOutput& national, const exercise::RunOutput& trilateral,
+                         double wall_s);
 
 // The timeline as text, one block per launch (what `trilink exercise` prints).
 std::string timeline_text(const eval::ExerciseResult& r);

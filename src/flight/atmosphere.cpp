@@ -11,7 +11,7 @@ namespace {
 // Constants of the standard itself (not geodesy): its effective Earth radius for
 // geopotential height, sea-level state and gas constant R* / M0.
 constexpr double r0_m = 6356766.0;
-constexpr double g0 = geo::wgs84::g0_mps2;  // standard gravity, the same in both
+constexpr double g0 = geo::wgs84::g0_mps2;             // standard gravity, the same in both
 constexpr double gas_constant = 8.31432 / 28.9644e-3;  // J/(kg K)
 
 struct Layer {

@@ -73,8 +73,7 @@ class SystemTrackManager {
 
   // The picture of the last update as released to `recipient`: each system track fused from
   // the contributions releasable to it only.
-  std::vector<share::SystemTrack> release_view(Nation recipient,
-                                               const share::Policy& policy) const;
+  std::vector<share::SystemTrack> release_view(Nation recipient, const share::Policy& policy) const;
 
   std::optional<std::uint64_t> system_id_of(share::Contribution c) const;
   const UpdateDiagnostics& diagnostics() const { return diagnostics_; }

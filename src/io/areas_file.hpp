@@ -16,7 +16,7 @@ namespace trilink::io {
 // Positions are [lon_deg, lat_deg(, h)]; rings must be closed and have >= 4 positions.
 // `source` names the input in errors: "<source>: features[3].geometry.coordinates[0]: ...".
 Expected<std::vector<warn::ProtectedArea>> parse_areas_geojson(const std::string& text,
-                                                         const std::string& source);
+                                                               const std::string& source);
 // Reads `path` and parses it.
 Expected<std::vector<warn::ProtectedArea>> load_areas_geojson(const std::string& path);
 // Every ring of every feature of a FeatureCollection of Polygon/MultiPolygon features, whatever

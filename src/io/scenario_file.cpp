@@ -6,8 +6,8 @@
 #include <numbers>
 #include <string_view>
 
-#include "io/yaml_fields.hpp"
 #include "geo/angles.hpp"
+#include "io/yaml_fields.hpp"
 
 namespace trilink::io {
 namespace {
@@ -126,7 +126,8 @@ scenario::LinkParams read_params(const Fields& f, scenario::LinkParams p) {
     for (const auto& item : f.node("outages")) {
       const Fields o = element(f, "outages", item, i++);
       o.only({"start_s", "end_s"});
-      scenario::Outage w{o.number("start_s", 0.0, 7 * 86400.0), o.number("end_s", 0.0, 7 * 86400.0)};
+      scenario::Outage w{o.number("start_s", 0.0, 7 * 86400.0),
+                         o.number("end_s", 0.0, 7 * 86400.0)};
       if (w.end_s <= w.start_s) o.fail_at("end_s", "must be after start_s");
       p.outages.push_back(w);
     }

@@ -91,7 +91,6 @@ struct Nees {
 // e has n entries, P is n x n symmetric (only its lower triangle is read).
 Nees nees(const Eigen::VectorXd& err, const Eigen::MatrixXd& P);
 
-
 // The band that the N-run average NEES of an n-dimensional state falls in with probability
 // `confidence` when the estimator is consistent (dimensionless).
 struct NeesBand {

@@ -6,8 +6,7 @@ namespace trilink::node {
 
 namespace {
 
-std::vector<warn::ProtectedArea> areas_of(const std::vector<warn::ProtectedArea>& all,
-                                          Nation n) {
+std::vector<warn::ProtectedArea> areas_of(const std::vector<warn::ProtectedArea>& all, Nation n) {
   if (n == Nation::USA) return all;
   std::vector<warn::ProtectedArea> out;
   for (const auto& a : all)

@@ -36,7 +36,7 @@ namespace trilink::node {
 struct HubConfig {
   std::string name = "INDOPACOM";
   std::map<Nation, std::string> nation_nodes;  // recipients: nation -> its node
-  std::vector<warn::ProtectedArea> areas;  // every area; each nation is warned for its own
+  std::vector<warn::ProtectedArea> areas;      // every area; each nation is warned for its own
   double release_interval_s = 1.0;
   ProductConfig products;
   fusion::SystemTrackConfig fusion;

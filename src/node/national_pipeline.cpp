@@ -6,23 +6,6 @@
 
 namespace trilink::node {
 
-namespace {
-
-share::TrackStatus share_status(track::TrackStatus s) {
-  switch (s) {
-    case track::TrackStatus::tentative:
-      return share::TrackStatus::tentative;
-    case track::TrackStatus::confirmed:
-      return share::TrackStatus::confirmed;
-    case track::TrackStatus::coasting:
-      return share::TrackStatus::coasting;
-    case track::TrackStatus::dropped:
-      return share::TrackStatus::dropped;
-  }
-  return share::TrackStatus::dropped;
-}
-
-}  // namespace
 
 NationalPipeline::NationalPipeline(NationalPipelineConfig config)
     : config_(std::move(config)),
@@ -68,15 +51,14 @@ share::LocalTrack NationalPipeline::local_track(const TrackT& t) const {
   }
   m.covariance = g.P.topLeftCorner<6, 6>();
   m.covariance = 0.5 * (m.covariance + m.covariance.transpose()).eval();
-  m.status = share_status(t.status);
+  m.status = t.status;
   // The radar that last updated it (known inside the nation only).
   const auto& radar = config_.radars[t.last_sensor];
   m.sensors.push_back(share::SensorInfo{t.last_sensor, radar.name, geo::to_ecef(radar.site).r_m});
   return m;
 }
 
-void NationalPipeline::report(const TrackT& t, double now_s,
-                              std::vector<share::LocalTrack>& out) {
+void NationalPipeline::report(const TrackT& t, double now_s, std::vector<share::LocalTrack>& out) {
   Reported& r = reported_[t.id];
   r.last_report_s = now_s;
   r.last = local_track(t);
@@ -126,7 +108,7 @@ TickOutput NationalPipeline::tick(double now_s) {
       continue;
     const auto it = reported_.find(tr.id);
     if (it == reported_.end()) continue;
-    const bool changed = it->second.last.status != share_status(tr.status);
+    const bool changed = it->second.last.status != tr.status;
     if (!changed && tr.status != track::TrackStatus::coasting) continue;
     const double interval = changed ? config_.report_interval_s : config_.coast_report_interval_s;
     if (now_s - it->second.last_report_s >= interval - 1e-9) report(tr, now_s, out.reports);

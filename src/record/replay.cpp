@@ -59,8 +59,7 @@ Expected<std::optional<RecordedEvent>> Replay::next() {
   const auto type = share::to_string(share::type_of(r.event.message));
   if (s.text(5) != type) return mismatch(db_.path(), r.id, "type", s.text(5), type);
   if (s.text(6) != to_string(h.originator.nation))
-    return mismatch(db_.path(), r.id, "origin_nation", s.text(6),
-                    to_string(h.originator.nation));
+    return mismatch(db_.path(), r.id, "origin_nation", s.text(6), to_string(h.originator.nation));
   if (s.text(7) != h.originator.node)
     return mismatch(db_.path(), r.id, "origin_node", s.text(7), h.originator.node);
   if (static_cast<std::uint64_t>(s.int64(8)) != h.sequence)

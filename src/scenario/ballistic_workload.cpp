@@ -12,7 +12,8 @@ std::size_t BallisticWorkload::measurements() const {
   return n;
 }
 
-BallisticWorkload generate_ballistic(const BallisticWorkloadConfig& c, const Propagator& propagate) {
+BallisticWorkload generate_ballistic(const BallisticWorkloadConfig& c,
+                                     const Propagator& propagate) {
   Rng truth_rng = Rng::stream(c.seed, 1);
   Rng sensor_rng = Rng::stream(c.seed, 2);
   BallisticWorkload w;

@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <vector>
 
-
 namespace trilink::scenario {
 
 struct NcvWorkloadConfig {

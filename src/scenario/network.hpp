@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "geo/frames.hpp"
 #include "base/nation.hpp"
+#include "geo/frames.hpp"
 
 namespace trilink::scenario {
 

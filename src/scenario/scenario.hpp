@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "scenario/network.hpp"
 #include "flight/shaping.hpp"
 #include "geo/frames.hpp"
 #include "geo/time.hpp"
+#include "scenario/network.hpp"
 #include "sensor/radar.hpp"
 
 namespace trilink::scenario {

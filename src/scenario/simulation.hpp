@@ -7,8 +7,8 @@
 #include <optional>
 #include <vector>
 
-#include "scenario/scenario.hpp"
 #include "flight/trajectory.hpp"
+#include "scenario/scenario.hpp"
 #include "sensor/radar.hpp"
 
 namespace trilink::scenario {

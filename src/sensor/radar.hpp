@@ -47,8 +47,8 @@
 #include <string>
 #include <vector>
 
-#include "base/nation.hpp"
 #include "base/error.hpp"
+#include "base/nation.hpp"
 #include "base/rng.hpp"
 #include "geo/frames.hpp"
 #include "geo/line_of_sight.hpp"

@@ -67,20 +67,6 @@ std::optional<MessageType> parse_message_type(std::string_view text) {
   return std::nullopt;
 }
 
-std::string_view to_string(TrackStatus s) {
-  switch (s) {
-    case TrackStatus::tentative:
-      return "tentative";
-    case TrackStatus::confirmed:
-      return "confirmed";
-    case TrackStatus::coasting:
-      return "coasting";
-    case TrackStatus::dropped:
-      return "dropped";
-  }
-  return "?";
-}
-
 std::string_view to_string(FlightPhase p) {
   switch (p) {
     case FlightPhase::boost:

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/nation.hpp"
+#include "base/track_status.hpp"
 #include "geo/time.hpp"
 
 namespace trilink::share {
@@ -94,7 +95,8 @@ struct Detection {
   std::optional<double> sigma_range_rate_mps;
 };
 
-enum class TrackStatus : std::uint8_t { tentative, confirmed, coasting, dropped };
+using trilink::TrackStatus;
+using trilink::to_string;
 enum class FlightPhase : std::uint8_t { boost, midcourse, terminal };
 
 // A sensor that contributed to a national track: known inside the nation only.
@@ -207,7 +209,6 @@ MessageType type_of(const Message& m);
 std::string_view to_string(MessageType t);  // "local_track", as in the policy file
 std::optional<MessageType> parse_message_type(std::string_view text);
 
-std::string_view to_string(TrackStatus s);
 std::string_view to_string(FlightPhase p);
 std::string_view to_string(AlertLevel a);
 std::string_view to_string(LinkStatus s);

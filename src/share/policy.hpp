@@ -1,5 +1,5 @@
 // The releasability policy (DESIGN.md, "Message model"; the file is deploy/policy.yaml, read
-// by exercise/policy_file.hpp). Decided once and enforced at the hub:
+// by io/policy_file.hpp). Decided once and enforced at the hub:
 //  - which nodes each nation runs (a message from any other node is rejected);
 //  - the widest label a node of each nation may grant (a wider label is rejected);
 //  - which message types may be shared at all, and the label the hub gives its own messages

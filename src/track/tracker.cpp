@@ -2,20 +2,6 @@
 
 namespace trilink::track {
 
-std::string_view to_string(TrackStatus s) {
-  switch (s) {
-    case TrackStatus::tentative:
-      return "tentative";
-    case TrackStatus::confirmed:
-      return "confirmed";
-    case TrackStatus::coasting:
-      return "coasting";
-    case TrackStatus::dropped:
-      return "dropped";
-  }
-  return "?";
-}
-
 std::string_view to_string(RejectReason r) {
   switch (r) {
     case RejectReason::non_finite:

@@ -31,14 +31,15 @@
 #include <string_view>
 #include <vector>
 
+#include "base/track_status.hpp"
 #include "track/assignment.hpp"
 #include "track/filters.hpp"
 #include "track/spatial_grid.hpp"
 
 namespace trilink::track {
 
-enum class TrackStatus : std::uint8_t { tentative, confirmed, coasting, dropped };
-std::string_view to_string(TrackStatus s);
+using trilink::TrackStatus;
+using trilink::to_string;
 
 struct TrackerConfig {
   double gate_chi2 = 16.27;       // chi-square, 3 dof, P = 0.999

@@ -34,7 +34,7 @@ inline constexpr double nautical_mile_m = 1852.0;
 inline constexpr double territorial_sea_km = 12.0 * nautical_mile_m / 1000.0;  // 22.224 km
 
 struct ProtectedArea {
-  std::string name;                               // "Hokkaido", "Japan territorial sea"
+  std::string name;  // "Hokkaido", "Japan territorial sea"
   Nation nation = Nation::USA;
   std::vector<std::vector<geo::Geodetic>> rings;  // even-odd rule, closing vertex not repeated
   double buffer_m = 0.0;                          // grown by this distance (see above)

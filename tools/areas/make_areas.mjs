@@ -3,7 +3,7 @@
 //
 //   cd tools/areas && npm ci && node make_areas.mjs
 //
-// Each output is a FeatureCollection that warn::parse_areas_geojson reads:
+// Each output is a FeatureCollection that io::parse_areas_geojson reads:
 //   features[0]  "<Nation> land"            MultiPolygon, no buffer
 //   features[1]  "<Nation> territorial sea" the same rings with buffer_m = 22224 (12 nmi)
 // The territorial sea is the land grown by 12 nmi from the coastline (warn/areas.hpp explains
