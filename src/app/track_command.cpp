@@ -83,7 +83,7 @@ ordered_json metrics_json(const exercise::Scenario& s, const exercise::TrackingR
                    {"tracks_dropped", c.tracks_dropped},
                    {"tracks_stitched", c.tracks_stitched},
                    {"tracks_merged", c.tracks_merged},
-                   {"numerical_failures", c.numerical_failures},
+                   {"numerical_failures", c.numerical_failures()},
                    {"largest_cluster", c.largest_cluster}};
   ordered_json rejected;
   for (int r = 0; r < static_cast<int>(track::RejectReason::count); ++r)

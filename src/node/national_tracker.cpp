@@ -4,27 +4,28 @@ namespace trilink::node {
 
 track::TrackerConfig national_tracker_config() {
   track::TrackerConfig c;
-  c.gate_chi2 = 16.27;
-  c.max_speed_mps = 9000.0;
-  c.max_init_gap_s = 10.0;
-  c.min_init_gap_s = 1.0;
+  c.gate.chi2 = 16.27;
+  c.gate.grid_cell_m = 20e3;
+  c.initiator.max_speed_mps = 9000.0;
+  c.initiator.max_gap_s = 10.0;
+  c.initiator.min_gap_s = 1.0;
+  c.initiator.grid_cell_m = 20e3;
   // Staging: an ICBM's acceleration drops from about 100 to 30 m/s^2 in an instant.
-  c.stitch_manoeuvre_mps2 = 100.0;
+  c.stitcher.manoeuvre_mps2 = 100.0;
   // A missile seen twice (a manoeuvring SRBM keeps two tracks alive, each fed by other
   // radars): chi-square 6 dof at 0.999.
-  c.merge_chi2 = 22.46;
-  c.confirm_hits = 4;
-  c.confirm_window = 5;
+  c.merger.chi2 = 22.46;
+  c.confirmer.hits = 4;
+  c.confirmer.window = 5;
   // Several radars look every second and at long range each misses often: deletion goes by
   // time without an update, not by misses in a row.
-  c.delete_misses = 30;
-  c.max_position_sigma_m = 20e3;
-  c.max_coast_s = 20.0;
+  c.deleter.misses = 30;
+  c.deleter.max_position_sigma_m = 20e3;
+  c.deleter.max_coast_s = 20.0;
   // Past burnout a track is predictable: it coasts through the gaps in coverage (a lofted
   // ICBM climbs out of every radar's range for half an hour, F11's for 75 minutes) until its
   // sigma outgrows max_position_sigma_m or it comes down.
-  c.max_coast_predictable_s = 7200.0;
-  c.grid_cell_m = 20e3;
+  c.deleter.max_coast_predictable_s = 7200.0;
   return c;
 }
 
