@@ -312,7 +312,7 @@ TEST(BallisticWorkload, TrackerFollowsTheCloud) {
   }
   ASSERT_GT(nis_n, 1000u);
   EXPECT_NEAR(nis_sum / nis_n, 3.0, 0.3);
-  EXPECT_EQ(tracker.counters().numerical_failures, 0u);
+  EXPECT_EQ(tracker.counters().numerical_failures(), 0u);
   RecordProperty("worst_cover", std::to_string(worst_cover));
   RecordProperty("worst_false", std::to_string(worst_false));
   std::cout << "worst cover " << worst_cover << ", most false tracks " << worst_false

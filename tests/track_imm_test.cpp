@@ -73,8 +73,8 @@ TEST(Imm, PastBurnoutTheBoostModeIsPrunedAndTheBiasIsEstimated) {
     for (const RangeAzEl* radar : {static_cast<const RangeAzEl*>(&a), &b}) {
       const Measurement m = measure(*radar, x, radar == &a ? true_bias : Vec3::Zero(), rng);
       const auto in = imm.gate(s, *radar, m);
-      ASSERT_TRUE(in.ok);
-      ASSERT_TRUE(imm.update(s, in, *radar, m));
+      ASSERT_TRUE(in.ok());
+      ASSERT_TRUE(imm.update(s, in, *radar, m).fused());
     }
   }
   // The boost mode went away once the data made it negligible: a pure ballistic filter.
@@ -119,7 +119,7 @@ TEST(Imm, InBoostTheBiasIsEstimatedWhenAskedTo) {
       s = imm.predict(s, 1.0);
       for (const RangeAzEl* radar : {static_cast<const RangeAzEl*>(&a), &b}) {
         const Measurement m = measure(*radar, x, radar == &a ? true_bias : Vec3::Zero(), rng);
-        ASSERT_TRUE(imm.update(s, imm.gate(s, *radar, m), *radar, m));
+        ASSERT_TRUE(imm.update(s, imm.gate(s, *radar, m), *radar, m).fused());
       }
     }
     EXPECT_GT(s.mu[0], 0.5);  // still boosting
@@ -167,8 +167,8 @@ TEST(Imm, InReEntryTheBallisticCoefficientIsEstimated) {
     se = estimating.predict(se, 0.5);
     sn = nominal.predict(sn, 0.5);
     const Measurement m = measure(radar, x, Vec3::Zero(), rng);
-    ASSERT_TRUE(estimating.update(se, estimating.gate(se, radar, m), radar, m));
-    ASSERT_TRUE(nominal.update(sn, nominal.gate(sn, radar, m), radar, m));
+    ASSERT_TRUE(estimating.update(se, estimating.gate(se, radar, m), radar, m).fused());
+    ASSERT_TRUE(nominal.update(sn, nominal.gate(sn, radar, m), radar, m).fused());
   }
   ASSERT_TRUE(estimating.predictable(se));
   const auto drag = estimating.drag(se);

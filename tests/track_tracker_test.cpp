@@ -22,9 +22,10 @@ namespace {
 
 track::TrackerConfig ncv_config() {
   track::TrackerConfig c;
-  c.max_speed_mps = 1000.0;
-  c.max_init_gap_s = 2.5;
-  c.grid_cell_m = 1500.0;
+  c.gate.grid_cell_m = 1500.0;
+  c.initiator.max_speed_mps = 1000.0;
+  c.initiator.max_gap_s = 2.5;
+  c.initiator.grid_cell_m = 1500.0;
   return c;
 }
 
@@ -121,7 +122,7 @@ TEST(Tracker, TracksTheNcvWorkload) {
   // the tail a little.
   ASSERT_GT(nis_n, 1000u);
   EXPECT_NEAR(nis_sum / nis_n, 3.0, 0.3);
-  EXPECT_EQ(tracker.counters().numerical_failures, 0u);
+  EXPECT_EQ(tracker.counters().numerical_failures(), 0u);
 }
 
 TEST(Tracker, FewFalseTracksInHeavyClutter) {
@@ -197,7 +198,7 @@ TEST(Tracker, PairsNoFixesCloserInTimeThanTheMinimumGap) {
   const track::Vec3 p(0, 0, 5000), v(150, 0, 0);
   for (const double gap : {0.0, 1.0}) {
     auto config = ncv_config();
-    config.min_init_gap_s = gap;
+    config.initiator.min_gap_s = gap;
     NcvTracker tracker({NearlyConstantVelocity{1.0}}, config);
     const auto sensor = tracker.add_sensor(CartesianPosition(50.0));
     tracker.process(sensor, 0.0, std::vector<Measurement>{{p, R}});
@@ -217,9 +218,9 @@ TEST(Tracker, AStagingTargetKeepsItsIdWithTheManoeuvreAllowance) {
   const track::Mat3 R = track::Mat3::Identity() * 2500.0;
   for (const double allowance : {100.0, 0.0}) {
     auto config = ncv_config();
-    config.max_speed_mps = 3000.0;
-    config.delete_misses = 6;
-    config.stitch_manoeuvre_mps2 = allowance;
+    config.initiator.max_speed_mps = 3000.0;
+    config.deleter.misses = 6;
+    config.stitcher.manoeuvre_mps2 = allowance;
     NcvTracker tracker({NearlyConstantVelocity{1.0}}, config);
     const auto sensor = tracker.add_sensor(CartesianPosition(50.0));
     // Thrust 80 m/s^2 from t = 10 to 13 s, then coasting again.
@@ -255,7 +256,7 @@ TEST(Tracker, TwoTracksOnOneTargetAreMerged) {
   const track::Vec3 p0(0, 0, 5000), v(150, 0, 0);
   for (const double merge : {22.46, 0.0}) {
     auto config = ncv_config();
-    config.merge_chi2 = merge;
+    config.merger.chi2 = merge;
     NcvTracker tracker({NearlyConstantVelocity{1.0}}, config);
     const auto a = tracker.add_sensor(CartesianPosition(50.0));
     const auto b = tracker.add_sensor(CartesianPosition(50.0));

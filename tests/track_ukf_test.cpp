@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <limits>
 #include <numbers>
+#include <utility>
 #include <vector>
 
 #include "base/chi2.hpp"
@@ -169,14 +170,14 @@ TEST(Ukf, EqualsTheEkfOnTheLinearModel) {
                           random_spd<3>(rng, 20.0, 100.0)};
       const auto ie = ekf.gate(pe, sensor, m);
       const auto iu = ukf.gate(pu, sensor, m);
-      ASSERT_TRUE(ie.ok);
-      ASSERT_TRUE(iu.ok);
+      ASSERT_TRUE(ie.ok());
+      ASSERT_TRUE(iu.ok());
       EXPECT_LT(rel_diff(iu.nu, ie.nu), 1e-9);
       EXPECT_LT(rel_diff(iu.S, ie.S), 1e-10);
       EXPECT_NEAR(iu.nis, ie.nis, 1e-9 * ie.nis);
       Gaussian<6> ue = pe, uu = pu;
-      ASSERT_TRUE(ekf.update(ue, ie, sensor, m));
-      ASSERT_TRUE(ukf.update(uu, iu, sensor, m));
+      ASSERT_TRUE(ekf.update(ue, ie, sensor, m).fused());
+      ASSERT_TRUE(ukf.update(uu, iu, sensor, m).fused());
       EXPECT_LT(rel_diff(uu.x, ue.x), 1e-12);
       EXPECT_LT(rel_diff(uu.P, ue.P), 1e-9);
       EXPECT_EQ(uu.P, uu.P.transpose());
@@ -261,13 +262,13 @@ TEST(Ukf, AgreesWithTheEkfOnADistantRadarTarget) {
     const Measurement m{z, diag_cov(kRadarSigma)};
     const auto ie = ekf.gate(g, radar, m);
     const auto iu = ukf.gate(g, radar, m);
-    ASSERT_TRUE(ie.ok);
-    ASSERT_TRUE(iu.ok);
+    ASSERT_TRUE(ie.ok());
+    ASSERT_TRUE(iu.ok());
     EXPECT_LT(rel_diff(iu.S, ie.S), 1e-2);
     EXPECT_NEAR(iu.nis, ie.nis, 0.05 + 0.02 * ie.nis);
     Gaussian<6> ue = g, uu = g;
-    ASSERT_TRUE(ekf.update(ue, ie, radar, m));
-    ASSERT_TRUE(ukf.update(uu, iu, radar, m));
+    ASSERT_TRUE(ekf.update(ue, ie, radar, m).fused());
+    ASSERT_TRUE(ukf.update(uu, iu, radar, m).fused());
     worst_x = std::max(worst_x, mahalanobis<6>(uu.x, ue));
     worst_p = std::max(worst_p, rel_diff(uu.P, ue.P));
   }
@@ -292,7 +293,7 @@ TEST(Ukf, WrapsAzimuthAtNorth) {
     const Measurement m{Vec3(range + 5.0, geo::deg_to_rad(359.9), el), diag_cov(kRadarSigma)};
     const auto ie = ekf.gate(g, radar, m);
     const auto iu = ukf.gate(g, radar, m);
-    ASSERT_TRUE(iu.ok);
+    ASSERT_TRUE(iu.ok());
     const double expected = geo::deg_to_rad(-0.1 - az_deg);
     EXPECT_NEAR(iu.nu.y(), expected, 2e-5) << az_deg;
     EXPECT_NEAR(iu.nu.y(), ie.nu.y(), 2e-5) << az_deg;
@@ -301,8 +302,8 @@ TEST(Ukf, WrapsAzimuthAtNorth) {
     // sigma_az^2 of S: about (0.5 mrad)^2 + (300 m / 800 km)^2, not of order pi^2.
     EXPECT_LT(iu.S(1, 1), 1e-6) << az_deg;
     Gaussian<6> ue = g, uu = g;
-    ASSERT_TRUE(ekf.update(ue, ie, radar, m));
-    ASSERT_TRUE(ukf.update(uu, iu, radar, m));
+    ASSERT_TRUE(ekf.update(ue, ie, radar, m).fused());
+    ASSERT_TRUE(ukf.update(uu, iu, radar, m).fused());
     EXPECT_LT(mahalanobis<6>(uu.x, ue), 0.05) << az_deg;
     // The posterior moved west, towards the measurement, by a fraction of the 0.2 deg.
     const double az_post = geo::wrap_pi(radar.predict(uu.x.head<3>()).z.y());
@@ -311,29 +312,40 @@ TEST(Ukf, WrapsAzimuthAtNorth) {
   }
 }
 
-// Numerical failure leaves the state untouched and says so (false).
-TEST(Ukf, FailedUpdateLeavesTheStateUntouched) {
+// Numerical failure leaves the state untouched and says why: a NaN in R makes the
+// predicted measurement's S not finite, a negative R makes S indefinite, a prior with a
+// negative variance has no square root (no sigma points).
+TEST(Ukf, FailedUpdateLeavesTheStateUntouchedAndSaysWhy) {
+  using track::UpdateStatus;
   const RangeAzEl radar(kSite, kRadarSigma);
   const Ukf<NearlyConstantVelocity> ukf{NearlyConstantVelocity{1.0}};
   const Gaussian<6> g = prior_at(radar, 500e3, 1.0, 0.3, 300.0);
   const Vec3 z = radar.predict(g.x.head<3>()).z;
-  for (const Mat3& R : {Mat3(Mat3::Identity() * std::numeric_limits<double>::quiet_NaN()),
-                        Mat3(Mat3::Identity() * -1e9)}) {
+  const std::pair<Mat3, UpdateStatus> cases[] = {
+      {Mat3::Identity() * std::numeric_limits<double>::quiet_NaN(), UpdateStatus::non_finite},
+      {Mat3::Identity() * -1e9, UpdateStatus::innovation_not_positive_definite}};
+  for (const auto& [R, status] : cases) {
     const Measurement m{z, R};
     const auto in = ukf.gate(g, radar, m);
-    EXPECT_FALSE(in.ok);
+    EXPECT_FALSE(in.ok());
+    EXPECT_EQ(in.status, status);
     Gaussian<6> s = g;
-    EXPECT_FALSE(ukf.update(s, in, radar, m));
+    const track::UpdateResult r = ukf.update(s, in, radar, m);
+    EXPECT_FALSE(r.fused());
+    EXPECT_EQ(r.status, status) << r.reason;
+    EXPECT_FALSE(r.reason.empty());
     EXPECT_EQ(s.x, g.x);
     EXPECT_EQ(s.P, g.P);
   }
   Gaussian<6> bad = g;
   bad.P(0, 0) = -1.0;
   const Measurement m{z, diag_cov(kRadarSigma)};
-  EXPECT_FALSE(ukf.gate(bad, radar, m).ok);
+  EXPECT_EQ(ukf.gate(bad, radar, m).status, UpdateStatus::prior_not_positive_definite);
   Gaussian<6> s = bad;
-  EXPECT_FALSE(ukf.update(s, {}, radar, m));
+  EXPECT_EQ(ukf.update(s, {}, radar, m).status, UpdateStatus::prior_not_positive_definite);
   EXPECT_EQ(s.P, bad.P);
+  bad.x(0) = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(ukf.gate(bad, radar, m).status, UpdateStatus::non_finite);
 }
 
 // A ballistic coast of 300 s seen by one radar (38N 135E; 10 m, 0.5 mrad, 0.5 mrad; every
@@ -396,13 +408,13 @@ TEST(Ukf, BallisticCoastMatchesTheEkf) {
         const auto t0 = std::chrono::steady_clock::now();
         se = ekf.predict(se, dt);
         const auto ie = ekf.gate(se, radar, m);
-        ASSERT_TRUE(ie.ok);
-        ASSERT_TRUE(ekf.update(se, ie, radar, m));
+        ASSERT_TRUE(ie.ok());
+        ASSERT_TRUE(ekf.update(se, ie, radar, m).fused());
         const auto t1 = std::chrono::steady_clock::now();
         su = ukf.predict(su, dt);
         const auto iu = ukf.gate(su, radar, m);
-        ASSERT_TRUE(iu.ok);
-        ASSERT_TRUE(ukf.update(su, iu, radar, m));
+        ASSERT_TRUE(iu.ok());
+        ASSERT_TRUE(ukf.update(su, iu, radar, m).fused());
         const auto t2 = std::chrono::steady_clock::now();
         time_ekf_s += std::chrono::duration<double>(t1 - t0).count();
         time_ukf_s += std::chrono::duration<double>(t2 - t1).count();
@@ -474,9 +486,10 @@ TEST(Ukf, TrackerRunsOnTheUkf) {
   wc.seed = 13;
   const auto w = scenario::generate_ncv(wc);
   track::TrackerConfig c;
-  c.max_speed_mps = 1000.0;
-  c.max_init_gap_s = 2.5;
-  c.grid_cell_m = 1500.0;
+  c.gate.grid_cell_m = 1500.0;
+  c.initiator.max_speed_mps = 1000.0;
+  c.initiator.max_gap_s = 2.5;
+  c.initiator.grid_cell_m = 1500.0;
   UkfTracker tracker({NearlyConstantVelocity{1.0}}, c);
   const auto sensor = tracker.add_sensor(CartesianPosition(w.sigma_m));
   double nis_sum = 0.0;
@@ -502,5 +515,5 @@ TEST(Ukf, TrackerRunsOnTheUkf) {
   }
   ASSERT_GT(nis_n, 1000u);
   EXPECT_NEAR(nis_sum / nis_n, 3.0, 0.3);
-  EXPECT_EQ(tracker.counters().numerical_failures, 0u);
+  EXPECT_EQ(tracker.counters().numerical_failures(), 0u);
 }

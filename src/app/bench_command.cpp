@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
+#include "base/chi2.hpp"
 #include "eval/workload_trackers.hpp"
 #include "io/workload_csv.hpp"
 #include "metrics/ospa.hpp"
@@ -43,13 +44,14 @@ using BallisticTracker = track::Tracker<track::Ekf<track::BallisticModel>, track
 
 track::TrackerConfig ncv_tracker_config() {
   track::TrackerConfig c;
-  c.gate_chi2 = 16.27;
-  c.max_speed_mps = 1000.0;
-  c.max_init_gap_s = 2.5;
-  c.confirm_hits = 4;
-  c.confirm_window = 5;
-  c.delete_misses = 3;
-  c.grid_cell_m = 1500.0;
+  c.gate.chi2 = chi2_quantile(0.999, 3);
+  c.gate.grid_cell_m = 1500.0;
+  c.initiator.max_speed_mps = 1000.0;
+  c.initiator.max_gap_s = 2.5;
+  c.initiator.grid_cell_m = 1500.0;
+  c.confirmer.hits = 4;
+  c.confirmer.window = 5;
+  c.deleter.misses = 3;
   return c;
 }
 

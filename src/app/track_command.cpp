@@ -84,7 +84,7 @@ ordered_json metrics_json(const scenario::Scenario& s, const eval::TrackingRun& 
                    {"tracks_dropped", c.tracks_dropped},
                    {"tracks_stitched", c.tracks_stitched},
                    {"tracks_merged", c.tracks_merged},
-                   {"numerical_failures", c.numerical_failures},
+                   {"numerical_failures", c.numerical_failures()},
                    {"largest_cluster", c.largest_cluster}};
   ordered_json rejected;
   for (int r = 0; r < static_cast<int>(track::RejectReason::count); ++r)

@@ -207,7 +207,7 @@ std::vector<LaunchAccuracy> assess(const Scenario& s, const Simulation& sim,
     // are spurious and counted in tracks_on_it, not in its error. Only while the missile is
     // tracked (a measurement within the tracker's ordinary coast time): past burnout a track
     // coasts through gaps in coverage, where its error is that of a prediction.
-    const double tracked_within_s = national_tracker_config().max_coast_s;
+    const double tracked_within_s = national_tracker_config().deleter.max_coast_s;
     for (const auto& [t_s, ts] : best_at) {
       const double since = t_s - launch_t;
       if (since < traj.burnout_s + 30.0 || since > traj.impact_s) continue;

@@ -1,5 +1,6 @@
 #include "eval/workload_trackers.hpp"
 
+#include "base/chi2.hpp"
 #include "track/ballistic_model.hpp"
 
 namespace trilink::eval {
@@ -25,13 +26,14 @@ track::Ekf<track::BallisticModel> ballistic_workload_filter() {
 
 track::TrackerConfig ballistic_workload_tracker_config() {
   track::TrackerConfig c;
-  c.gate_chi2 = 16.27;
-  c.max_speed_mps = 9000.0;
-  c.max_init_gap_s = 2.5;
-  c.confirm_hits = 4;
-  c.confirm_window = 5;
-  c.delete_misses = 3;
-  c.grid_cell_m = 5000.0;
+  c.gate.chi2 = chi2_quantile(0.999, 3);
+  c.gate.grid_cell_m = 5000.0;
+  c.initiator.max_speed_mps = 9000.0;
+  c.initiator.max_gap_s = 2.5;
+  c.initiator.grid_cell_m = 5000.0;
+  c.confirmer.hits = 4;
+  c.confirmer.window = 5;
+  c.deleter.misses = 3;
   return c;
 }
 

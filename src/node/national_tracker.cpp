@@ -1,46 +1,49 @@
 #include "node/national_tracker.hpp"
 
+#include "base/chi2.hpp"
+
 namespace trilink::node {
 
 track::TrackerConfig national_tracker_config() {
   track::TrackerConfig c;
   // Gate: chi-square, 3 dof (range, azimuth, elevation), P = 0.999.
-  c.gate_chi2 = 16.27;
+  c.gate.chi2 = chi2_quantile(0.999, 3);
+  // Edge of the gating grid's cubic cells (m), of the order of a gate's diameter for a track
+  // 1000-2000 km from its radars (track/spatial_grid.hpp: 1 to 8 cells per gate).
+  c.gate.grid_cell_m = 20e3;
   // Two-point initiation pairs two fixes only if the speed between them (m/s) is below this,
   // which lies above an ICBM's highest speed (about 8 km/s).
-  c.max_speed_mps = 9000.0;
+  c.initiator.max_speed_mps = 9000.0;
   // ... and only if they lie at most this far apart (s): 2.5 revisits of the slowest bundled
   // radar (4 s), so one missed look does not stop an initiation.
-  c.max_init_gap_s = 10.0;
+  c.initiator.max_gap_s = 10.0;
   // ... and at least this far apart (s). The velocity differenced from two radars' fixes is off
   // by their relative bias over dt: a 0.02 deg angular bias is 350 m cross-range at 1000 km,
   // 3.5 km/s over 0.1 s, a start the filter may never recover from.
-  c.min_init_gap_s = 1.0;
+  c.initiator.min_gap_s = 1.0;
+  c.initiator.grid_cell_m = 20e3;
   // Stitching allowance for a track not yet predictable (m/s^2): a sudden acceleration change
   // of up to this much. Staging: an ICBM's acceleration drops from about 100 to 30 m/s^2 in an
   // instant.
-  c.stitch_manoeuvre_mps2 = 100.0;
+  c.stitcher.manoeuvre_mps2 = 100.0;
   // A missile seen twice (a manoeuvring SRBM keeps two tracks alive, each fed by other
-  // radars): chi-square 6 dof at 0.999.
-  c.merge_chi2 = 22.46;
+  // radars): chi-square 6 dof (position and velocity) at 0.999.
+  c.merger.chi2 = chi2_quantile(0.999, 6);
   // M of N confirmation: 4 hits within a track's first 5 looks.
-  c.confirm_hits = 4;
-  c.confirm_window = 5;
+  c.confirmer.hits = 4;
+  c.confirmer.window = 5;
   // Several radars look every second and at long range each misses often: deletion goes by
   // time without an update (max_coast_s), not by misses in a row.
-  c.delete_misses = 30;
+  c.deleter.misses = 30;
   // A track is dropped once its RMS position sigma per axis (m) passes this.
-  c.max_position_sigma_m = 20e3;
+  c.deleter.max_position_sigma_m = 20e3;
   // Time without an update (s) before a track not yet predictable is dropped: while the
   // missile may still be thrusting, its thrust to come is unknown and it cannot coast far.
-  c.max_coast_s = 20.0;
+  c.deleter.max_coast_s = 20.0;
   // Past burnout a track is predictable: it coasts through the gaps in coverage (a lofted
   // ICBM climbs out of every radar's range for half an hour, F11's for 75 minutes) until its
   // sigma outgrows max_position_sigma_m or it comes down. Limit in s: 2 h.
-  c.max_coast_predictable_s = 7200.0;
-  // Edge of the gating grid's cubic cells (m), of the order of a gate's diameter for a track
-  // 1000-2000 km from its radars (track/spatial_grid.hpp: 1 to 8 cells per gate).
-  c.grid_cell_m = 20e3;
+  c.deleter.max_coast_predictable_s = 7200.0;
   return c;
 }
 

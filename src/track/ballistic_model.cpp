@@ -64,7 +64,7 @@ double approx_height_m(const Vec3& r) {
 }
 
 Vec9 BallisticDynamics::derivative(const Vec9& x, bool with_thrust) const {
-  const Vec3 p = x.head<3>(), v = x.segment<3>(3), a = x.tail<3>();
+  const Vec3 p = pos(x), v = vel(x), a = acc(x);
   Vec3 acc = flight::gravity_j2(p) - 2.0 * omega.cross(v) - omega.cross(omega.cross(p));
   if (with_thrust) acc += a;
   if (beta_kgpm2 > 0.0) {
@@ -91,16 +91,16 @@ Vec9 BallisticDynamics::propagate(const Vec9& x0, double dt, bool with_thrust) c
 }
 
 Mat9 BallisticDynamics::jacobian(const Vec9& x, bool with_thrust) const {
-  const Vec3 p = x.head<3>();
+  const Vec3 p = pos(x);
   const double r = p.norm();
   const Vec3 u = p / r;
   const double mu_r3 = geo::wgs84::gm_m3ps2() / (r * r * r);
   const Mat3 W = skew(omega);
   Mat9 A = Mat9::Zero();
-  A.block<3, 3>(0, 3) = Mat3::Identity();
-  A.block<3, 3>(3, 0) = mu_r3 * (3.0 * u * u.transpose() - Mat3::Identity()) - W * W;
-  A.block<3, 3>(3, 3) = -2.0 * W;
-  if (with_thrust) A.block<3, 3>(3, 6) = Mat3::Identity();
+  block_of<Pos, Vel>(A) = Mat3::Identity();
+  block_of<Vel, Pos>(A) = mu_r3 * (3.0 * u * u.transpose() - Mat3::Identity()) - W * W;
+  block_of<Vel, Vel>(A) = -2.0 * W;
+  if (with_thrust) block_of<Vel, Acc>(A) = Mat3::Identity();
   return A;
 }
 
@@ -120,10 +120,10 @@ Gaussian<9> BallisticModel::predict(const Gaussian<9>& g, double dt, Mat9* phi) 
 }
 
 void BallisticModel::initialise(Gaussian<9>& g) const {
-  g.x.tail<3>().setZero();
-  g.P.block<3, 6>(6, 0).setZero();
-  g.P.block<6, 3>(0, 6).setZero();
-  g.P.block<3, 3>(6, 6) = Mat3::Identity() * held_accel_var_m2ps4;
+  acc(g.x).setZero();
+  block_of<Acc, Kinematic>(g.P).setZero();
+  block_of<Kinematic, Acc>(g.P).setZero();
+  acc_cov(g.P) = Mat3::Identity() * held_accel_var_m2ps4;
 }
 
 Gaussian<9> BoostModel::predict(const Gaussian<9>& g, double dt, Mat9* phi) const {
@@ -131,22 +131,22 @@ Gaussian<9> BoostModel::predict(const Gaussian<9>& g, double dt, Mat9* phi) cons
 }
 
 void BoostModel::initialise(Gaussian<9>& g) const {
-  g.x.tail<3>().setZero();
-  g.P.block<3, 6>(6, 0).setZero();
-  g.P.block<6, 3>(0, 6).setZero();
-  g.P.block<3, 3>(6, 6) = Mat3::Identity() * initial_accel_sigma_mps2 * initial_accel_sigma_mps2;
+  acc(g.x).setZero();
+  block_of<Acc, Kinematic>(g.P).setZero();
+  block_of<Kinematic, Acc>(g.P).setZero();
+  acc_cov(g.P) = Mat3::Identity() * initial_accel_sigma_mps2 * initial_accel_sigma_mps2;
 }
 
 Vec9 BallisticModel::propagate(const Vec9& x, double dt) const {
   Vec9 in = x;
-  in.tail<3>().setZero();
+  acc(in).setZero();
   return dynamics.propagate(in, dt, false);
 }
 
 Mat9 BallisticModel::process_noise(double dt) const {
   Mat9 Q = Mat9::Zero();
   add_process_noise(Q, std::abs(dt), q_vel_m2ps3, 0.0);
-  Q.block<3, 3>(6, 6) = Mat3::Identity() * held_accel_var_m2ps4;
+  acc_cov(Q) = Mat3::Identity() * held_accel_var_m2ps4;
   return Q;
 }
 

@@ -51,8 +51,7 @@ void Imm::start_bias_estimation(Eigen::VectorXd& param, Eigen::MatrixXd& cov) co
   if (bias_prior.empty() || static_cast<int>(bias_prior.size()) != bias_slots) return;
   param = Eigen::VectorXd::Zero(3 * bias_slots);
   cov = Eigen::MatrixXd::Zero(3 * bias_slots, 3 * bias_slots);
-  for (int k = 0; k < bias_slots; ++k)
-    cov.block<3, 3>(3 * k, 3 * k) = bias_prior[static_cast<std::size_t>(k)];
+  for (int k = 0; k < bias_slots; ++k) bias_cov(cov, k) = bias_prior[static_cast<std::size_t>(k)];
 }
 
 std::optional<DragEstimate> Imm::drag(const State& s) const {
@@ -66,7 +65,7 @@ std::optional<DragEstimate> Imm::drag(const State& s) const {
 }
 
 bool Imm::plausible(const State& s) const {
-  return approx_height_m(s.combined.x.head<3>()) > -1e3;
+  return approx_height_m(pos(s.combined.x)) > -1e3;
 }
 
 Imm::State Imm::predict(const State& s, double dt) const {
@@ -140,7 +139,7 @@ Imm::State Imm::predict_step(const State& s, double dt) const {
     Mat<9> phi;
     out.mode[j] = j == 0 ? boost.predict(mixed, dt, &phi) : ballistic.predict(mixed, dt, &phi);
     if (nb > 0) {
-      if (j == 1) cross.bottomRows<3>().setZero();  // no thrust in the ballistic mode
+      if (j == 1) rows_of<Acc>(cross).setZero();  // no thrust in the ballistic mode
       out.param_cross[j] = phi * cross;
     }
   }
@@ -161,8 +160,8 @@ void Imm::predict_with_drag(const State& s, State& out, double dt) const {
   out.mode[1] = model.predict(s.mode[1], dt, &phi);
   Vec<9> G = Vec<9>::Zero();
   Vec<9> x0 = s.mode[1].x;
-  x0.tail<3>().setZero();
-  if (approx_height_m(x0.head<3>()) < drag_height_m) {
+  acc(x0).setZero();
+  if (approx_height_m(pos(x0)) < drag_height_m) {
     const double dk = 1e-3 * kappa;
     BallisticDynamics perturbed = model.dynamics;
     perturbed.beta_kgpm2 = 1.0 / (kappa + dk);
@@ -184,8 +183,8 @@ Imm::State Imm::initial(const Gaussian<9>& g) const {
   ballistic.initialise(s.mode[1]);
   // A track born low and slow is probably a missile in boost; one born high or fast (a
   // re-acquisition in midcourse, a late first look) is probably ballistic.
-  const double height = g.x.head<3>().norm() - geo::wgs84::a_m();
-  const bool boosting = height < 150e3 && g.x.segment<3>(3).norm() < 2500.0;
+  const double height = pos(g.x).norm() - geo::wgs84::a_m();
+  const bool boosting = height < 150e3 && vel(g.x).norm() < 2500.0;
   const double p_boost = boosting ? initial_boost_probability : 1.0 - 0.9;
   s.mu = {p_boost, 1.0 - p_boost};
   s.param_cross[0] = BiasCrossCov::Zero(9, 3 * bias_slots);
@@ -204,7 +203,7 @@ Imm::State Imm::initial(const Gaussian<9>& g, const BiasCrossCov& cross) const {
   State s = initial(g);
   for (int j = 0; j < 2; ++j) {
     s.param_cross[j] = cross;
-    s.param_cross[j].bottomRows<3>().setZero();  // the thrust starts independent of the biases
+    rows_of<Acc>(s.param_cross[j]).setZero();  // the thrust starts independent of the biases
   }
   return s;
 }

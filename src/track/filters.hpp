@@ -22,7 +22,7 @@
 //                       declaration made too early costs no track); once that probability
 //                       falls below `prune_below` the mode is pruned and the track is purely
 //                       ballistic: predictable far ahead, so it may coast through gaps in
-//                       coverage (the tracker's max_coast_predictable_s). It then estimates
+//                       coverage (the deleter's max_coast_predictable_s). It then estimates
 //                       its parameters with its state: the biases (from their prior, C as
 //                       carried, unless already estimated) and, with `estimate_drag`, kappa =
 //                       1 / beta (from the nominal, independent of x).
@@ -66,10 +66,12 @@ struct Ekf {
     return innovate<N>(s, sensor, m.z, m.R);
   }
   double gate_radius_m(const State& s, double meas_var_m2, double chi2) const {
-    return std::sqrt(chi2 * (s.P.template block<3, 3>(0, 0).trace() + meas_var_m2));
+    return std::sqrt(chi2 * (pos_cov(s.P).trace() + meas_var_m2));
   }
+  // On failure (a status and its reason) s is untouched.
   template <typename Sensor>
-  bool update(State& s, const Innovation<N>& in, const Sensor&, const Measurement& m) const {
+  UpdateResult update(State& s, const Innovation<N>& in, const Sensor&,
+                      const Measurement& m) const {
     return track::update<N>(s, in, m.R);
   }
   State initial(const Gaussian<N>& g) const {
@@ -81,8 +83,54 @@ struct Ekf {
   double manoeuvre_probability(const State&) const { return 0.0; }
 };
 
+// Optional judgements of a filter on a state, with the defaults for filters that make none:
+// predictable, the target will not manoeuvre again (a missile past burnout), so its track
+// may coast long; plausible, the state could still be a target (not come down).
+template <typename Filter>
+bool predictable(const Filter& filter, const typename Filter::State& s) {
+  if constexpr (requires { filter.predictable(s); })
+    return filter.predictable(s);
+  else
+    return false;
+}
+template <typename Filter>
+bool plausible(const Filter& filter, const typename Filter::State& s) {
+  if constexpr (requires { filter.plausible(s); })
+    return filter.plausible(s);
+  else
+    return true;
+}
+
 // 9 x parameters: cov(state, biases) at initiation (3 per bias slot).
 using BiasCrossCov = Eigen::Matrix<double, 9, Eigen::Dynamic>;
+
+// Named slices of the parameters theta = [b_0 .. b_K-1 (kappa)]: bias k of the vector, its
+// block of cov(theta), its rows or columns of a matrix indexed by theta, and cov(p, b_k) and
+// cov(v, b_k) of a cross-covariance cov(x, theta).
+template <EigenMatrix M>
+auto bias(M&& theta, int k) {
+  return theta.template segment<3>(3 * k);
+}
+template <EigenMatrix M>
+auto bias_cov(M&& cov, int k) {
+  return cov.template block<3, 3>(3 * k, 3 * k);
+}
+template <EigenMatrix M>
+auto bias_rows(M&& m, int k) {
+  return m.middleRows(3 * k, 3);
+}
+template <EigenMatrix M>
+auto bias_cols(M&& m, int k) {
+  return m.template middleCols<3>(3 * k);
+}
+template <EigenMatrix M>
+auto pos_bias_block(M&& C, int k) {
+  return C.template block<3, 3>(Pos::start, 3 * k);
+}
+template <EigenMatrix M>
+auto vel_bias_block(M&& C, int k) {
+  return C.template block<3, 3>(Vel::start, 3 * k);
+}
 
 // Parameters: the radars' biases (3 per slot: range, azimuth, elevation), then, once the
 // track is purely ballistic and the filter estimates drag, kappa = 1 / beta.
@@ -136,7 +184,7 @@ struct Imm {
     if (s.pruned) return innovate_mode(s, 1, sensor, m);
     Innovation<9> best = innovate_mode(s, 0, sensor, m);
     Innovation<9> other = innovate_mode(s, 1, sensor, m);
-    if (!best.ok || (other.ok && other.nis < best.nis)) return other;
+    if (!best.ok() || (other.ok() && other.nis < best.nis)) return other;
     return best;
   }
   // The innovation of one mode, with the consider terms of the sensor's bias.
@@ -145,28 +193,29 @@ struct Imm {
                               const Measurement& m) const {
     Innovation<9> in = innovate<9>(s.mode[j], sensor, m.z, m.R);
     const int k = sensor.bias_slot();
-    if (k < 0 || k >= bias_slots || !in.ok) return in;
-    const Mat3 HC = in.H_pos * s.param_cross[j].template block<3, 3>(0, 3 * k);
+    if (k < 0 || k >= bias_slots || !in.ok()) return in;
+    const Mat3 HC = in.H_pos * pos_bias_block(s.param_cross[j], k);
     if (s.param[j].size() > 0) {
-      in.nu -= s.param[j].segment<3>(3 * k);
-      in.S += HC + HC.transpose() + s.param_cov[j].block<3, 3>(3 * k, 3 * k);
+      in.nu -= bias(s.param[j], k);
+      in.S += HC + HC.transpose() + bias_cov(s.param_cov[j], k);
     } else {
       in.S += HC + HC.transpose() + sensor.bias_covariance();
     }
     in.llt.compute(in.S);
-    in.ok = in.llt.info() == Eigen::Success && in.S.allFinite();
-    if (in.ok) in.nis = in.nu.dot(in.llt.solve(in.nu));
+    assess(in);
     return in;
   }
   double gate_radius_m(const State& s, double meas_var_m2, double chi2) const {
     double r = 0.0;
     for (const auto& g : s.mode)
-      r = std::max(r, (g.x.head<3>() - s.combined.x.head<3>()).norm() +
-                          std::sqrt(chi2 * (g.P.block<3, 3>(0, 0).trace() + meas_var_m2)));
+      r = std::max(r, (pos(g.x) - pos(s.combined.x)).norm() +
+                          std::sqrt(chi2 * (pos_cov(g.P).trace() + meas_var_m2)));
     return r;
   }
+  // Every mode updated, then the mode probabilities; on failure s is untouched.
   template <typename Sensor>
-  bool update(State& s, const Innovation<9>& in, const Sensor& sensor, const Measurement& m) const;
+  UpdateResult update(State& s, const Innovation<9>& in, const Sensor& sensor,
+                      const Measurement& m) const;
   State initial(const Gaussian<9>& g) const;
   // With the initial error's cross-covariance with the sensors' biases (rows: state).
   State initial(const Gaussian<9>& g, const BiasCrossCov& cross) const;
@@ -192,30 +241,31 @@ struct Imm {
 };
 
 template <typename Sensor>
-bool Imm::update(State& s, const Innovation<9>&, const Sensor& sensor, const Measurement& m) const {
+UpdateResult Imm::update(State& s, const Innovation<9>&, const Sensor& sensor,
+                         const Measurement& m) const {
   std::array<double, 2> likelihood{};
   State out = s;
   const int k = sensor.bias_slot();
   const bool own_bias = k >= 0 && k < bias_slots;  // the sensor's bias is one of the slots
   for (int j = s.pruned ? 1 : 0; j < 2; ++j) {
     const Innovation<9> in = innovate_mode(s, j, sensor, m);
-    if (!in.ok) return false;
+    if (!in.ok()) return UpdateResult::failure(in.status);
     if (bias_slots == 0 && s.param[j].size() == 0) {
-      if (!track::update<9>(out.mode[j], in, m.R)) return false;
+      if (const UpdateResult r = track::update<9>(out.mode[j], in, m.R); !r.fused()) return r;
     } else {
       // Every update moves cov(x, parameters), also one by a sensor without a bias slot.
       Gaussian<9>& g = out.mode[j];
       BiasCrossCov& C = out.param_cross[j];
-      Eigen::Matrix<double, 9, 3> PHt = g.P.leftCols<3>() * in.H_pos.transpose();
-      if (own_bias) PHt += C.block<9, 3>(0, 3 * k);
+      Eigen::Matrix<double, 9, 3> PHt = cols_of<Pos>(g.P) * in.H_pos.transpose();
+      if (own_bias) PHt += bias_cols(C, k);
       const Eigen::Matrix<double, 9, 3> K = in.llt.solve(PHt.transpose()).transpose();
       // cov(innovation, biases): H C + the measured sensor's row of the bias covariance.
-      Eigen::Matrix<double, 3, Eigen::Dynamic> HCb = in.H_pos * C.topRows<3>();
+      Eigen::Matrix<double, 3, Eigen::Dynamic> HCb = in.H_pos * rows_of<Pos>(C);
       const bool estimating = s.param[j].size() > 0;
       if (own_bias && estimating)
-        HCb += s.param_cov[j].middleRows(3 * k, 3);
+        HCb += bias_rows(s.param_cov[j], k);
       else if (own_bias)
-        HCb.middleCols<3>(3 * k) += sensor.bias_covariance();
+        bias_cols(HCb, k) += sensor.bias_covariance();
       g.x += K * in.nu;
       g.P -= K * in.S * K.transpose();
       symmetrize<9>(g.P);
@@ -225,9 +275,12 @@ bool Imm::update(State& s, const Innovation<9>&, const Sensor& sensor, const Mea
         out.param[j] += Kb * in.nu;
         out.param_cov[j] -= Kb * in.S * Kb.transpose();
         out.param_cov[j] = 0.5 * (out.param_cov[j] + out.param_cov[j].transpose()).eval();
-        if (!out.param[j].allFinite() || !out.param_cov[j].allFinite()) return false;
+        if (!out.param[j].allFinite() || !out.param_cov[j].allFinite())
+          return UpdateResult::failure(UpdateStatus::non_finite, "parameters not finite");
       }
-      if (!g.x.allFinite() || !g.P.allFinite() || !C.allFinite()) return false;
+      if (!g.x.allFinite() || !g.P.allFinite() || !C.allFinite())
+        return UpdateResult::failure(UpdateStatus::non_finite,
+                                     "mode state, covariance or cross-covariance not finite");
     }
     // N(nu; 0, S) = exp(-NIS/2) / sqrt((2 pi)^3 det S), det S from the Cholesky factor.
     const double log_det = 2.0 * in.llt.matrixL().toDenseMatrix().diagonal().array().log().sum();
@@ -243,9 +296,10 @@ bool Imm::update(State& s, const Innovation<9>&, const Sensor& sensor, const Mea
   }
   prune(out);
   combine(out);
-  if (!out.combined.x.allFinite() || !out.combined.P.allFinite()) return false;
+  if (!out.combined.x.allFinite() || !out.combined.P.allFinite())
+    return UpdateResult::failure(UpdateStatus::non_finite, "combined state not finite");
   s = out;
-  return true;
+  return {};
 }
 
 }  // namespace trilink::track

@@ -5,6 +5,7 @@
 
 #include <Eigen/Dense>
 #include <cstdint>
+#include <type_traits>
 
 namespace trilink::track {
 
@@ -21,25 +22,77 @@ struct Gaussian {
   Mat<N> P = Mat<N>::Identity();
 };
 
-template <typename Derived>
-auto pos(Eigen::MatrixBase<Derived>& x) {
-  return x.template segment<3>(0);
+// Named slices (STYLE 4) of a state x = [p v a]: position, velocity and, in 9-state models,
+// thrust acceleration; `kinematic` is [p v]. Matrices indexed by the state take the same
+// names: a covariance P (pos_cov(P) = cov(p), block_of<Pos, Vel>(P) = cov(p, v)), a Jacobian
+// (block_of<Vel, Acc>(A) = dv'/da), a cross-covariance with parameters cov(x, theta)
+// (rows_of<Acc>(C)), P H' (cols_of<Pos>(P)). Each returns the Eigen view of the raw block it
+// names (writable when its argument is); the argument must have the slice's indices.
+struct Pos {
+  static constexpr int start = 0, size = 3;
+};
+struct Vel {
+  static constexpr int start = 3, size = 3;
+};
+struct Acc {
+  static constexpr int start = 6, size = 3;
+};
+struct Kinematic {
+  static constexpr int start = 0, size = 6;
+};
+
+template <typename M>
+concept EigenMatrix =
+    std::is_base_of_v<Eigen::MatrixBase<std::remove_cvref_t<M>>, std::remove_cvref_t<M>>;
+
+template <typename Slice, EigenMatrix M>
+auto slice_of(M&& x) {
+  return x.template segment<Slice::size>(Slice::start);
 }
-template <typename Derived>
-auto pos(const Eigen::MatrixBase<Derived>& x) {
-  return x.template segment<3>(0);
+template <EigenMatrix M>
+auto pos(M&& x) {
+  return slice_of<Pos>(x);
 }
-template <typename Derived>
-auto vel(Eigen::MatrixBase<Derived>& x) {
-  return x.template segment<3>(3);
+template <EigenMatrix M>
+auto vel(M&& x) {
+  return slice_of<Vel>(x);
 }
-template <typename Derived>
-auto vel(const Eigen::MatrixBase<Derived>& x) {
-  return x.template segment<3>(3);
+template <EigenMatrix M>
+auto acc(M&& x) {
+  return slice_of<Acc>(x);
 }
-template <int N>
-auto pos_cov(const Mat<N>& P) {
-  return P.template block<3, 3>(0, 0);
+template <EigenMatrix M>
+auto kinematic(M&& x) {
+  return slice_of<Kinematic>(x);
+}
+
+template <typename Row, typename Col, EigenMatrix M>
+auto block_of(M&& m) {
+  return m.template block<Row::size, Col::size>(Row::start, Col::start);
+}
+template <typename Slice, EigenMatrix M>
+auto rows_of(M&& m) {
+  return m.template middleRows<Slice::size>(Slice::start);
+}
+template <typename Slice, EigenMatrix M>
+auto cols_of(M&& m) {
+  return m.template middleCols<Slice::size>(Slice::start);
+}
+template <EigenMatrix M>
+auto pos_cov(M&& P) {
+  return block_of<Pos, Pos>(P);
+}
+template <EigenMatrix M>
+auto vel_cov(M&& P) {
+  return block_of<Vel, Vel>(P);
+}
+template <EigenMatrix M>
+auto acc_cov(M&& P) {
+  return block_of<Acc, Acc>(P);
+}
+template <EigenMatrix M>
+auto kinematic_cov(M&& P) {
+  return block_of<Kinematic, Kinematic>(P);
 }
 
 // Prediction of a state to a time: the prior of an update.

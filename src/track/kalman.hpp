@@ -6,6 +6,9 @@
 //   K = P H' S^-1,  x+ = x + K nu,  P+ = (I - K H) P (I - K H)' + K R K'
 #pragma once
 
+#include <array>
+#include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -14,6 +17,35 @@
 
 namespace trilink::track {
 
+// What a filter's update did with a measurement (STYLE 9: numerical trouble is a status with
+// a reason, counted by the tracker). An innovation carries the status an update with it
+// would start from: fused when it is usable.
+enum class UpdateStatus : std::uint8_t {
+  fused,
+  prior_not_positive_definite,       // the prior's P has no square root (UKF sigma points)
+  innovation_not_positive_definite,  // S has no Cholesky factor
+  posterior_not_positive_definite,   // P+ has no Cholesky factor (UKF)
+  non_finite,                        // an innovation, state, covariance or parameter
+  count
+};
+std::string_view to_string(UpdateStatus s);
+inline constexpr std::size_t kUpdateStatuses = static_cast<std::size_t>(UpdateStatus::count);
+// Failures counted by status.
+using FailureCounts = std::array<std::uint64_t, kUpdateStatuses>;
+
+// A filter update's outcome: on failure the state is untouched.
+struct UpdateResult {
+  UpdateStatus status = UpdateStatus::fused;
+  std::string_view reason = "fused";  // static text, more precise than the status
+
+  bool fused() const { return status == UpdateStatus::fused; }
+  static UpdateResult failure(UpdateStatus status, std::string_view reason) {
+    return {status, reason};
+  }
+  static UpdateResult failure(UpdateStatus status) { return {status, to_string(status)}; }
+};
+
+// What became of a track's chance of an update in one scan (the tracker's record).
 enum class UpdateOutcome : std::uint8_t { fused, outside_gate, lost_assignment, numerical_failure };
 std::string_view to_string(UpdateOutcome o);
 
@@ -36,40 +68,55 @@ struct Innovation {
   Mat3 H_pos = Mat3::Identity();
   Eigen::LLT<Mat3> llt;
   double nis = 0.0;
-  bool ok = false;
+  UpdateStatus status = UpdateStatus::non_finite;  // fused: usable
+
+  bool ok() const { return status == UpdateStatus::fused; }
 };
 
-// Innovation of measurement z (covariance R) against a prior; ok = false when S is not
-// positive definite or not finite.
+// The status of an innovation whose S has been factorised: S not finite, S not positive
+// definite, or NIS not finite (computed here, as nu' S^-1 nu).
+template <int N>
+void assess(Innovation<N>& in) {
+  if (!in.S.allFinite()) {
+    in.status = UpdateStatus::non_finite;
+  } else if (in.llt.info() != Eigen::Success) {
+    in.status = UpdateStatus::innovation_not_positive_definite;
+  } else {
+    in.nis = in.nu.dot(in.llt.solve(in.nu));
+    in.status = std::isfinite(in.nis) ? UpdateStatus::fused : UpdateStatus::non_finite;
+  }
+}
+
+// Innovation of measurement z (covariance R) against a prior; not ok when S is not positive
+// definite or something is not finite.
 template <int N, typename Model>
 Innovation<N> innovate(const Gaussian<N>& prior, const Model& model, const Vec3& z, const Mat3& R) {
   Innovation<N> in;
-  const MeasurementPrediction m = model.predict(prior.x.template head<3>());
+  const MeasurementPrediction m = model.predict(pos(prior.x));
   in.H_pos = m.H_pos;
   in.nu = model.innovation(z, m.z);
-  in.S = m.H_pos * prior.P.template block<3, 3>(0, 0) * m.H_pos.transpose() + R;
+  in.S = m.H_pos * pos_cov(prior.P) * m.H_pos.transpose() + R;
   in.llt.compute(in.S);
-  if (in.llt.info() != Eigen::Success || !in.S.allFinite()) return in;
-  in.nis = in.nu.dot(in.llt.solve(in.nu));
-  in.ok = std::isfinite(in.nis);
+  assess(in);
   return in;
 }
 
-// Joseph-form update. Returns false (state untouched) when the result is not finite.
+// Joseph-form update with an innovation that is ok(). On failure the state is untouched.
 template <int N>
-bool update(Gaussian<N>& g, const Innovation<N>& in, const Mat3& R) {
-  // P H' with H = [H_pos 0]: only the first three columns of P take part.
-  const Eigen::Matrix<double, N, 3> PHt = g.P.template leftCols<3>() * in.H_pos.transpose();
+UpdateResult update(Gaussian<N>& g, const Innovation<N>& in, const Mat3& R) {
+  // P H' with H = [H_pos 0]: only the position columns of P take part.
+  const Eigen::Matrix<double, N, 3> PHt = cols_of<Pos>(g.P) * in.H_pos.transpose();
   const Eigen::Matrix<double, N, 3> K = in.llt.solve(PHt.transpose()).transpose();
   Mat<N> IKH = Mat<N>::Identity();
-  IKH.template leftCols<3>() -= K * in.H_pos;
+  cols_of<Pos>(IKH) -= K * in.H_pos;
   Gaussian<N> out;
   out.x = g.x + K * in.nu;
   out.P = IKH * g.P * IKH.transpose() + K * R * K.transpose();
   symmetrize<N>(out.P);
-  if (!out.x.allFinite() || !out.P.allFinite()) return false;
+  if (!out.x.allFinite() || !out.P.allFinite())
+    return UpdateResult::failure(UpdateStatus::non_finite, "posterior not finite");
   g = out;
-  return true;
+  return {};
 }
 
 }  // namespace trilink::track

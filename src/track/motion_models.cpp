@@ -4,35 +4,35 @@ namespace trilink::track {
 
 Gaussian<6> NearlyConstantVelocity::predict(const Gaussian<6>& g, double dt) const {
   Gaussian<6> out;
-  out.x.head<3>() = g.x.head<3>() + dt * g.x.tail<3>();
-  out.x.tail<3>() = g.x.tail<3>();
+  pos(out.x) = pos(g.x) + dt * vel(g.x);
+  vel(out.x) = vel(g.x);
   // F P F' by blocks: P = [A B; B' C] -> [A + dt(B + B') + dt^2 C, B + dt C; ., C].
-  const Mat3 A = g.P.block<3, 3>(0, 0), B = g.P.block<3, 3>(0, 3), C = g.P.block<3, 3>(3, 3);
+  const Mat3 A = pos_cov(g.P), B = block_of<Pos, Vel>(g.P), C = vel_cov(g.P);
   const double q3 = q_m2ps3 * dt * dt * dt / 3.0, q2 = q_m2ps3 * dt * dt / 2.0, q1 = q_m2ps3 * dt;
-  out.P.block<3, 3>(0, 0) = A + dt * (B + B.transpose()) + dt * dt * C;
-  out.P.block<3, 3>(0, 3) = B + dt * C;
-  out.P.block<3, 3>(3, 0) = out.P.block<3, 3>(0, 3).transpose();
-  out.P.block<3, 3>(3, 3) = C;
-  out.P.block<3, 3>(0, 0).diagonal().array() += q3;
-  out.P.block<3, 3>(0, 3).diagonal().array() += q2;
-  out.P.block<3, 3>(3, 0).diagonal().array() += q2;
-  out.P.block<3, 3>(3, 3).diagonal().array() += q1;
+  pos_cov(out.P) = A + dt * (B + B.transpose()) + dt * dt * C;
+  block_of<Pos, Vel>(out.P) = B + dt * C;
+  block_of<Vel, Pos>(out.P) = block_of<Pos, Vel>(out.P).transpose();
+  vel_cov(out.P) = C;
+  pos_cov(out.P).diagonal().array() += q3;
+  block_of<Pos, Vel>(out.P).diagonal().array() += q2;
+  block_of<Vel, Pos>(out.P).diagonal().array() += q2;
+  vel_cov(out.P).diagonal().array() += q1;
   return out;
 }
 
 Vec<6> NearlyConstantVelocity::propagate(const Vec<6>& x, double dt) const {
   Vec<6> out = x;
-  out.head<3>() += dt * x.tail<3>();
+  pos(out) += dt * vel(x);
   return out;
 }
 
 Mat<6> NearlyConstantVelocity::process_noise(double dt) const {
   const double q3 = q_m2ps3 * dt * dt * dt / 3.0, q2 = q_m2ps3 * dt * dt / 2.0, q1 = q_m2ps3 * dt;
   Mat<6> Q = Mat<6>::Zero();
-  Q.block<3, 3>(0, 0).diagonal().setConstant(q3);
-  Q.block<3, 3>(0, 3).diagonal().setConstant(q2);
-  Q.block<3, 3>(3, 0).diagonal().setConstant(q2);
-  Q.block<3, 3>(3, 3).diagonal().setConstant(q1);
+  pos_cov(Q).diagonal().setConstant(q3);
+  block_of<Pos, Vel>(Q).diagonal().setConstant(q2);
+  block_of<Vel, Pos>(Q).diagonal().setConstant(q2);
+  vel_cov(Q).diagonal().setConstant(q1);
   return Q;
 }
 

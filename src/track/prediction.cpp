@@ -1,5 +1,7 @@
 #include "track/prediction.hpp"
 
+#include "base/chi2.hpp"
+
 #include <cmath>
 #include <numbers>
 #include <string_view>
@@ -19,19 +21,19 @@ double height_m(const Vec3& p) {
 template <typename Step>
 double to_ground(Vec<9>& x, double dt, double max_time, Step&& step) {
   double t = 0.0;
-  double h = height_m(x.template head<3>());
+  double h = height_m(pos(x));
   while (std::abs(t) < max_time) {
     const double alt = std::max(h, 0.0);
     // Coarse steps high up, fine near the ground (and in the atmosphere).
     const double sz = std::copysign(alt > 150e3 ? 10.0 : (alt > 20e3 ? 2.0 : 0.5), dt);
     const Vec<9> next = step(x, sz);
-    const double h_next = height_m(next.template head<3>());
+    const double h_next = height_m(pos(next));
     if (h_next <= 0.0) {
       double lo = 0.0, hi = sz;
       for (int i = 0; i < 40; ++i) {
         const double mid = 0.5 * (lo + hi);
         const Vec<9> probe = step(x, mid);
-        (height_m(probe.template head<3>()) > 0.0 ? lo : hi) = mid;
+        (height_m(pos(probe)) > 0.0 ? lo : hi) = mid;
       }
       x = step(x, hi);
       return t + hi;
@@ -52,13 +54,14 @@ struct SigmaPoint {
 // there is a drag estimate (n = 7); the thrust acceleration is kept at its mean.
 bool sigma_points(const Gaussian<9>& g, const std::optional<DragEstimate>& drag,
                   std::vector<SigmaPoint>& pts) {
+  constexpr int kappa = 6;  // index of kappa in the transformed vector [p v kappa]
   const int n = drag ? 7 : 6;
   Eigen::MatrixXd P(n, n);
-  P.topLeftCorner<6, 6>() = g.P.topLeftCorner<6, 6>();
+  kinematic_cov(P) = kinematic_cov(g.P);
   if (drag) {
-    P.block<6, 1>(0, 6) = drag->cross.head<6>();
-    P.block<1, 6>(6, 0) = drag->cross.head<6>().transpose();
-    P(6, 6) = drag->kappa_var;
+    kinematic(P.col(kappa)) = kinematic(drag->cross);
+    kinematic(P.row(kappa)) = kinematic(drag->cross).transpose();
+    P(kappa, kappa) = drag->kappa_var;
   }
   const Eigen::LLT<Eigen::MatrixXd> llt(static_cast<double>(n) * P);
   if (llt.info() != Eigen::Success) return false;
@@ -67,8 +70,8 @@ bool sigma_points(const Gaussian<9>& g, const std::optional<DragEstimate>& drag,
   for (int i = 0; i < n; ++i)
     for (const double sign : {1.0, -1.0}) {
       SigmaPoint sp{g.x, drag ? drag->kappa_m2pkg : 0.0};
-      sp.x.head<6>() += sign * L.col(i).head<6>();
-      if (drag) sp.kappa += sign * L(6, i);
+      kinematic(sp.x) += sign * kinematic(L.col(i));
+      if (drag) sp.kappa += sign * L(kappa, i);
       pts.push_back(sp);
     }
   return true;
@@ -130,7 +133,7 @@ GroundEllipse ellipse_95(const Eigen::Matrix2d& cov_en) {
   e.cov_en = 0.5 * (cov_en + cov_en.transpose());
   Eigen::SelfAdjointEigenSolver<Eigen::Matrix2d> es(e.cov_en);
   const Eigen::Vector2d lambda = es.eigenvalues().cwiseMax(0.0);
-  constexpr double chi2_95_2dof = 5.991464547107979;
+  const double chi2_95_2dof = chi2_quantile(0.95, 2);
   e.semi_major_m = std::sqrt(chi2_95_2dof * lambda[1]);
   e.semi_minor_m = std::sqrt(chi2_95_2dof * lambda[0]);
   const Eigen::Vector2d major = es.eigenvectors().col(1);
@@ -149,7 +152,7 @@ bool ImpactPredictor::fall(const Vec<9>& x0, double& t_s, Vec3& impact, double k
   Vec<9> x = x0;
   t_s = to_ground(x, 1.0, max_time_s_,
                   [&](const Vec<9>& s, double dt) { return dynamics.propagate(s, dt, false); });
-  impact = x.head<3>();
+  impact = pos(x);
   return std::isfinite(t_s);
 }
 
@@ -170,11 +173,11 @@ ImpactPrediction ImpactPredictor::predict(const Gaussian<9>& g,
 }
 
 bool LaunchPointEstimator::back_to_launch(const Vec<9>& x, double& t_back, Vec3& launch) const {
-  geo::Geodetic here = geo::to_geodetic(geo::Ecef{x.head<3>()});
+  geo::Geodetic here = geo::to_geodetic(geo::Ecef{pos(x)});
   const double h = here.h_m;
   here.h_m = 0.0;
   const geo::LocalFrame frame(here);
-  const Vec3 v = frame.enu_vector(x.segment<3>(3));  // ECEF velocity is Earth-relative
+  const Vec3 v = frame.enu_vector(vel(x));  // ECEF velocity is Earth-relative
   if (!(v.z() > 1.0) || h <= 0.0) return false;
   t_back = 2.0 * h / v.z();
   const Eigen::Vector2d back = -v.head<2>() * t_back / 3.0;

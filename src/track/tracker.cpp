@@ -16,18 +16,10 @@ std::string_view to_string(RejectReason r) {
   return "?";
 }
 
-std::string_view to_string(UpdateOutcome o) {
-  switch (o) {
-    case UpdateOutcome::fused:
-      return "fused";
-    case UpdateOutcome::outside_gate:
-      return "outside gate";
-    case UpdateOutcome::lost_assignment:
-      return "lost assignment";
-    case UpdateOutcome::numerical_failure:
-      return "numerical failure";
-  }
-  return "?";
+std::uint64_t TrackerCounters::numerical_failures() const {
+  std::uint64_t n = 0;
+  for (std::size_t i = 0; i < kUpdateStatuses; ++i) n += gate_failures[i] + update_failures[i];
+  return n;
 }
 
 }  // namespace trilink::track

@@ -160,42 +160,48 @@ struct Ukf {
     Innovation<N> in;
     const UnscentedWeights w = weights();
     SigmaPoints<N> X;
-    if (!sigma_points<N>(s, w, X)) return in;
+    if (!sigma_points<N>(s, w, X)) {
+      in.status = prior_failure(s);
+      return in;
+    }
     const UnscentedMeasurement<N> um = unscented_measurement<N>(X, w, sensor, m.R);
-    if (!um.ok) return in;
+    if (!um.ok) return in;  // non_finite
     in.H_pos = sensor.predict(pos(s.x)).H_pos;
     in.nu = sensor.innovation(m.z, um.z_hat);
     in.S = um.S;
     in.llt.compute(in.S);
-    if (in.llt.info() != Eigen::Success) return in;
-    in.nis = in.nu.dot(in.llt.solve(in.nu));
-    in.ok = std::isfinite(in.nis);
+    assess(in);
     return in;
   }
   double gate_radius_m(const State& s, double meas_var_m2, double chi2) const {
-    return std::sqrt(chi2 * (s.P.template block<3, 3>(0, 0).trace() + meas_var_m2));
+    return std::sqrt(chi2 * (pos_cov(s.P).trace() + meas_var_m2));
   }
 
-  // False (s untouched) when the prior has no square root, S is not positive definite, or
+  // Fails (s untouched) when the prior has no square root, S is not positive definite, or
   // the posterior is not finite or not positive definite.
   template <typename Sensor>
-  bool update(State& s, const Innovation<N>&, const Sensor& sensor, const Measurement& m) const {
+  UpdateResult update(State& s, const Innovation<N>&, const Sensor& sensor,
+                      const Measurement& m) const {
     const UnscentedWeights w = weights();
     SigmaPoints<N> X;
-    if (!sigma_points<N>(s, w, X)) return false;
+    if (!sigma_points<N>(s, w, X)) return UpdateResult::failure(prior_failure(s));
     const UnscentedMeasurement<N> um = unscented_measurement<N>(X, w, sensor, m.R);
-    if (!um.ok) return false;
+    if (!um.ok)
+      return UpdateResult::failure(UpdateStatus::non_finite, "predicted measurement not finite");
     const Eigen::LLT<Mat3> llt(um.S);
-    if (llt.info() != Eigen::Success) return false;
+    if (llt.info() != Eigen::Success)
+      return UpdateResult::failure(UpdateStatus::innovation_not_positive_definite);
     const Eigen::Matrix<double, N, 3> K = llt.solve(um.C.transpose()).transpose();
     State out;
     out.x = s.x + K * sensor.innovation(m.z, um.z_hat);
     out.P = s.P - K * um.S * K.transpose();
     symmetrize<N>(out.P);
-    if (!out.x.allFinite() || !out.P.allFinite()) return false;
-    if (Eigen::LLT<Mat<N>>(out.P).info() != Eigen::Success) return false;
+    if (!out.x.allFinite() || !out.P.allFinite())
+      return UpdateResult::failure(UpdateStatus::non_finite, "posterior not finite");
+    if (Eigen::LLT<Mat<N>>(out.P).info() != Eigen::Success)
+      return UpdateResult::failure(UpdateStatus::posterior_not_positive_definite);
     s = out;
-    return true;
+    return {};
   }
 
   State initial(const Gaussian<N>& g) const {
@@ -204,6 +210,13 @@ struct Ukf {
     return s;
   }
   double manoeuvre_probability(const State&) const { return 0.0; }
+
+ private:
+  // Why sigma_points failed for s.
+  static UpdateStatus prior_failure(const State& s) {
+    return s.x.allFinite() && s.P.allFinite() ? UpdateStatus::prior_not_positive_definite
+                                              : UpdateStatus::non_finite;
+  }
 };
 
 }  // namespace trilink::track
