@@ -25,6 +25,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -42,8 +43,8 @@
 
 namespace trilink::track {
 
-using trilink::TrackStatus;
 using trilink::to_string;
+using trilink::TrackStatus;
 
 // The components' own configurations (see each header). The stitcher matches within the
 // gate's chi2.
@@ -118,7 +119,7 @@ class Tracker {
 
   std::uint32_t add_sensor(Sensor s) {
     sensors_.push_back(std::move(s));
-    last_scan_s_.push_back(-1e300);
+    last_scan_s_.push_back(std::nullopt);
     return static_cast<std::uint32_t>(sensors_.size() - 1);
   }
 
@@ -173,7 +174,7 @@ class Tracker {
   DuplicateMerger merger_;
 
   std::vector<Sensor> sensors_;
-  std::vector<double> last_scan_s_;
+  std::vector<std::optional<double>> last_scan_s_;  // each sensor's last scan, if any
   std::vector<TrackT> tracks_;
   std::uint64_t next_id_ = 1;
   TrackerCounters counters_;

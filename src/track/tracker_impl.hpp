@@ -7,7 +7,7 @@ template <typename Filter, typename Sensor>
 void Tracker<Filter, Sensor>::process(std::uint32_t sensor, double t,
                                       std::span<const Measurement> scan) {
   ++counters_.scans;
-  if (t < last_scan_s_[sensor]) {
+  if (last_scan_s_[sensor] && t < *last_scan_s_[sensor]) {
     counters_.rejected[static_cast<int>(RejectReason::time_backwards)] += scan.size();
     return;
   }
