@@ -11,6 +11,7 @@
 #include "node/hub.hpp"
 #include "node/national_node.hpp"
 #include "node/radar_feed.hpp"
+#include "policy_fixture.hpp"
 #include "warn/areas.hpp"
 
 using namespace trilink;
@@ -20,18 +21,8 @@ namespace {
 
 const geo::UtcTime t0{1'700'000'000'000'000'000};
 
-// The bundled policy (deploy/policy.yaml): every node registered, every nation may grant
-// every label, every shared type released to all but node health (USA only).
 share::Policy bundled_policy() {
-  using share::MessageType;
-  const share::Releasability all = share::Releasability::all();
-  share::Policy p;
-  p.nations = {{Nation::USA, {"INDOPACOM", "C2BMC"}, all},
-               {Nation::JPN, {"JADGE"}, all},
-               {Nation::KOR, {"KAMD"}, all}};
-  p.shared = {{MessageType::local_track, all},   {MessageType::system_track, all},
-              {MessageType::launch_report, all}, {MessageType::impact_prediction, all},
-              {MessageType::alert, all},         {MessageType::node_health, {Nation::USA}}};
+  share::Policy p = test_fixtures::bundled_policy();
   EXPECT_FALSE(p.check().has_value()) << *p.check();
   return p;
 }

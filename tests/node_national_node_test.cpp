@@ -30,6 +30,7 @@
 #include "inertial_reference.hpp"
 #include "node/national_node.hpp"
 #include "node/radar_feed.hpp"
+#include "policy_fixture.hpp"
 #include "share/boundary.hpp"
 #include "share/validation.hpp"
 
@@ -39,19 +40,6 @@ using trilink::Nation;
 namespace {
 
 const geo::UtcTime t0{1'700'000'000'000'000'000};
-
-share::Policy test_policy() {
-  share::Policy p;
-  p.nations = {share::NationPolicy{Nation::USA, {"INDOPACOM"}, share::Releasability::all()},
-               share::NationPolicy{Nation::JPN, {"JADGE"}, share::Releasability::all()},
-               share::NationPolicy{Nation::KOR, {"KAMD"}, share::Releasability::all()}};
-  for (auto t : {share::MessageType::local_track, share::MessageType::system_track,
-                 share::MessageType::launch_report, share::MessageType::impact_prediction,
-                 share::MessageType::alert})
-    p.shared.push_back(share::SharedType{t, share::Releasability::all()});
-  p.shared.push_back(share::SharedType{share::MessageType::node_health, {Nation::USA}});
-  return p;
-}
 
 // A Korean radar, all round, 0.1 mrad angles and 15 m range.
 sensor::RadarParams korean_radar() {
@@ -196,7 +184,7 @@ double chi2_position(const share::LocalTrack& t, const geo::Vec3& truth) {
 }  // namespace
 
 TEST(NationalNode, ReportsAConfirmedTrackAtOnceThenAtMostEveryReportInterval) {
-  const share::Policy policy = test_policy();
+  const share::Policy policy = test_fixtures::bundled_policy();
   node::NationalNodeConfig c = korean_config();
   c.report_interval_s = 3.0;
   Driver run(c, policy);
@@ -224,7 +212,7 @@ TEST(NationalNode, ReportsAConfirmedTrackAtOnceThenAtMostEveryReportInterval) {
 }
 
 TEST(NationalNode, ACoastingTrackIsReportedEveryCoastIntervalAndADroppedOneOnce) {
-  const share::Policy policy = test_policy();
+  const share::Policy policy = test_fixtures::bundled_policy();
   node::NationalNodeConfig c = korean_config();
   c.report_interval_s = 1.0;
   c.coast_report_interval_s = 4.0;
@@ -274,7 +262,7 @@ TEST(NationalNode, ACoastingTrackIsReportedEveryCoastIntervalAndADroppedOneOnce)
 // last report: confirmed reports at 3, 6, 9 s; unseen from 11 s, coasting at once, but the
 // change is reported at 12 s (3 s after 9 s); then every coast_report_interval_s (10 s).
 TEST(NationalNode, AStatusChangeWaitsForTheReportInterval) {
-  const share::Policy policy = test_policy();
+  const share::Policy policy = test_fixtures::bundled_policy();
   node::NationalNodeConfig c = korean_config();
   c.report_interval_s = 3.0;
   Driver run(c, policy);
@@ -294,7 +282,7 @@ TEST(NationalNode, AStatusChangeWaitsForTheReportInterval) {
 // UtcTime::seconds_since multiplies by 1e-9 (inexact) instead of dividing by 1e9, so whole
 // seconds come out as 30.000000000000004 and 30 - 10 > 20. Found here; geo/time.hpp's to fix.
 TEST(NationalNode, DISABLED_ACoastingTrackIsDroppedOnlyAfterMaxCoastS) {
-  const share::Policy policy = test_policy();
+  const share::Policy policy = test_fixtures::bundled_policy();
   Driver run(korean_config(), policy);
   run.until(35.0, [](double t) { return t <= 10.0; });
   EXPECT_EQ(run.tracks_after_look(30.0), 1u);
@@ -306,7 +294,7 @@ TEST(NationalNode, DISABLED_ACoastingTrackIsDroppedOnlyAfterMaxCoastS) {
 }
 
 TEST(NationalNode, TentativeTracksNeverLeaveTheNode) {
-  const share::Policy policy = test_policy();
+  const share::Policy policy = test_fixtures::bundled_policy();
   Driver run(korean_config(), policy);
   run.until(40.0, [](double t) { return t <= 2.0; });  // three plots: never confirmed
   EXPECT_TRUE(run.local_tracks(node::display_peer).empty());
@@ -317,7 +305,7 @@ TEST(NationalNode, TentativeTracksNeverLeaveTheNode) {
 }
 
 TEST(NationalNode, RejectsAndCountsPlotsOfAnotherRadarNationOrTime) {
-  const share::Policy policy = test_policy();
+  const share::Policy policy = test_fixtures::bundled_policy();
   node::NationalNodeConfig c = korean_config();
   node::NationalNode node(c, policy);
   const geo::UtcTime t = t0.plus_seconds(5.0);
@@ -352,7 +340,7 @@ TEST(NationalNode, RejectsAndCountsPlotsOfAnotherRadarNationOrTime) {
 }
 
 TEST(NationalNode, TheHubCopyCarriesNoSensorIdentityTheDisplayCopyNamesTheRadar) {
-  const share::Policy policy = test_policy();
+  const share::Policy policy = test_fixtures::bundled_policy();
   node::NationalNodeConfig c = korean_config();
   Driver run(c, policy);
   run.until(12.0, always);
@@ -392,7 +380,7 @@ TEST(NationalNode, TheHubCopyCarriesNoSensorIdentityTheDisplayCopyNamesTheRadar)
 // Everything the node sends to the hub, fed in order to the hub's gatekeeper: all admitted
 // (no sensor, a label the nation may grant, sequence numbers strictly increasing).
 TEST(NationalNode, EverythingSentToTheHubIsAdmittedInOrder) {
-  const share::Policy policy = test_policy();
+  const share::Policy policy = test_fixtures::bundled_policy();
   node::NationalNodeConfig c = korean_config();
   c.coast_report_interval_s = 3.0;
   Driver run(c, policy);
@@ -410,7 +398,7 @@ TEST(NationalNode, EverythingSentToTheHubIsAdmittedInOrder) {
 }
 
 TEST(NationalNode, SendsHealthToTheHubEveryHealthInterval) {
-  const share::Policy policy = test_policy();
+  const share::Policy policy = test_fixtures::bundled_policy();
   node::NationalNodeConfig c = korean_config();
   c.health_interval_s = 7.0;
   Driver run(c, policy);
@@ -435,7 +423,7 @@ TEST(NationalNode, SendsHealthToTheHubEveryHealthInterval) {
 }
 
 TEST(NationalNode, WithoutAHubEverythingStaysOnTheDisplay) {
-  const share::Policy policy = test_policy();
+  const share::Policy policy = test_fixtures::bundled_policy();
   Driver run(korean_config(""), policy);
   run.until(40.0, [](double t) { return t <= 20.0; });
   EXPECT_FALSE(run.local_tracks(node::display_peer).empty());
@@ -446,7 +434,7 @@ TEST(NationalNode, WithoutAHubEverythingStaysOnTheDisplay) {
 }
 
 TEST(NationalNode, PassesOnWhatTheHubReleasesOnceAdmitted) {
-  const share::Policy policy = test_policy();
+  const share::Policy policy = test_fixtures::bundled_policy();
   node::NationalNode node(korean_config(), policy);
   share::SystemTrack s;
   s.header.originator = {Nation::USA, "INDOPACOM", std::nullopt};
@@ -475,7 +463,7 @@ TEST(NationalNode, PassesOnWhatTheHubReleasesOnceAdmitted) {
 // Phase: boost until burnout, midcourse after, terminal once below 100 km and descending. Impact
 // predictions once past burnout, for the nation's display only.
 TEST(NationalNode, PhaseFollowsBurnoutAndHeightAndProductsFollowThePhase) {
-  const share::Policy policy = test_policy();
+  const share::Policy policy = test_fixtures::bundled_policy();
   Driver run(korean_config(), policy);
   run.until(50.0, always);
   // When the truth passes 100 km going down (bisection).

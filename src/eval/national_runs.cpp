@@ -50,20 +50,23 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
   node::NationalPipeline pipeline(std::move(config));
   const NationalTracker& tracker = pipeline.tracker();
 
-  // The launch nearest to an estimated position at a time, and its distance; -1 when none is
-  // airborne.
-  const auto nearest_truth = [&](const Eigen::Vector3d& p, double t_s) {
+  // The launch nearest to an estimated position among the missiles airborne then, and its
+  // distance; -1 when none is airborne.
+  const auto nearest_truth = [](const std::vector<sensor::Target>& truths,
+                                const Eigen::Vector3d& p) {
     std::pair<std::int64_t, double> best{-1, std::numeric_limits<double>::infinity()};
-    for (const auto& x : airborne(s, s.start.plus_seconds(t_s))) {
+    for (const auto& x : truths) {
       const double d = (x.position.r_m - p).norm();
       if (d < best.second) best = {x.object_id, d};
     }
     return best;
   };
+  const double chi2_95_2dof = chi2_quantile(0.95, 2);
   // What the pipeline made at a tick, scored.
   const auto score_products = [&](const node::TrackProducts& tp) {
     const double t_s = tp.view.time.seconds_since(s.start);
-    const std::int64_t truth = nearest_truth(tp.view.state.x.head<3>(), t_s).first;
+    const std::int64_t truth =
+        nearest_truth(airborne(s, tp.view.time), tp.view.state.x.head<3>()).first;
     if (truth < 0) return;
     const Launch& truth_launch = s.launches[static_cast<std::size_t>(truth)];
     const double launch_s = truth_launch.time.seconds_since(s.start);
@@ -85,7 +88,7 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
       is.error_m = d.norm();
       is.time_error_s = (t_s + p->time_to_impact_s) - (launch_s + traj.impact_s);
       const Eigen::LLT<Eigen::Matrix2d> llt(p->ellipse.cov_en);
-      is.inside_95 = llt.info() == Eigen::Success && d.dot(llt.solve(d)) <= chi2_quantile(0.95, 2);
+      is.inside_95 = llt.info() == Eigen::Success && d.dot(llt.solve(d)) <= chi2_95_2dof;
     }
   };
 
@@ -93,6 +96,7 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
   const auto tick_until = [&](double t_s) {
     for (; next_tick <= t_s; next_tick += options.sample_interval_s) {
       const node::TickOutput out = pipeline.tick(next_tick);
+      const auto truths = airborne(s, s.start.plus_seconds(next_tick));
       for (const auto& tr : tracker.tracks()) {
         if (tr.status == track::TrackStatus::tentative) continue;
         TrackSample ts;
@@ -102,7 +106,7 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
         ts.since_update_s = next_tick - tr.last_update_s;
         ts.estimate = tracker.predict(tr, next_tick);
         ts.boost_probability = tracker.filter().manoeuvre_probability(tr.state);
-        const auto [truth, distance] = nearest_truth(ts.estimate.x.head<3>(), next_tick);
+        const auto [truth, distance] = nearest_truth(truths, ts.estimate.x.head<3>());
         ts.truth = truth;
         ts.truth_distance_m = truth >= 0 ? distance : 0.0;
         run.samples.push_back(ts);

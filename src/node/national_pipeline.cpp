@@ -6,7 +6,6 @@
 
 namespace trilink::node {
 
-
 NationalPipeline::NationalPipeline(NationalPipelineConfig config)
     : config_(std::move(config)),
       tracker_(make_national_tracker(config_.radars, config_.consider_biases)),

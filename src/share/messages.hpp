@@ -95,8 +95,8 @@ struct Detection {
   std::optional<double> sigma_range_rate_mps;
 };
 
-using trilink::TrackStatus;
 using trilink::to_string;
+using trilink::TrackStatus;
 enum class FlightPhase : std::uint8_t { boost, midcourse, terminal };
 
 // A sensor that contributed to a national track: known inside the nation only.

@@ -32,7 +32,7 @@ namespace trilink::track {
 
 struct GateConfig {
   double chi2 = chi2_quantile(0.999, 3);  // chi-square, 3 dof, P = 0.999
-  double grid_cell_m = 2000.0;  // spatial grid cell: about a typical gate's diameter
+  double grid_cell_m = 2000.0;            // spatial grid cell: about a typical gate's diameter
 };
 
 template <int N>

@@ -133,7 +133,7 @@ GroundEllipse ellipse_95(const Eigen::Matrix2d& cov_en) {
   e.cov_en = 0.5 * (cov_en + cov_en.transpose());
   Eigen::SelfAdjointEigenSolver<Eigen::Matrix2d> es(e.cov_en);
   const Eigen::Vector2d lambda = es.eigenvalues().cwiseMax(0.0);
-  const double chi2_95_2dof = chi2_quantile(0.95, 2);
+  static const double chi2_95_2dof = chi2_quantile(0.95, 2);  // computed once
   e.semi_major_m = std::sqrt(chi2_95_2dof * lambda[1]);
   e.semi_minor_m = std::sqrt(chi2_95_2dof * lambda[0]);
   const Eigen::Vector2d major = es.eigenvectors().col(1);
