@@ -227,10 +227,8 @@ TEST(NationalNode, ACoastingTrackIsReportedEveryCoastIntervalAndADroppedOneOnce)
     }
   ASSERT_TRUE(dropped_at.has_value());
   // Last updated at 10 s: coasting from 11 s, dropped at the first look more than 20 s
-  // (max_coast_s) after its last update: 31 s, but 30 s in fact (round-off in
-  // geo::UtcTime::seconds_since, see DISABLED_ACoastingTrackIsDroppedOnlyAfterMaxCoastS).
-  EXPECT_GE(*dropped_at, 30.0);
-  EXPECT_LE(*dropped_at, 31.0);
+  // (max_coast_s) after its last update: 31 s.
+  EXPECT_EQ(*dropped_at, 31.0);
 
   std::vector<double> confirmed, coasting, dropped;
   for (const auto& [t, m] : run.local_tracks(node::display_peer)) {
@@ -281,7 +279,7 @@ TEST(NationalNode, AStatusChangeWaitsForTheReportInterval) {
 // last update: last updated at 10 s, it should go at the look at 31 s. It goes at 30 s:
 // UtcTime::seconds_since multiplies by 1e-9 (inexact) instead of dividing by 1e9, so whole
 // seconds come out as 30.000000000000004 and 30 - 10 > 20. Found here; geo/time.hpp's to fix.
-TEST(NationalNode, DISABLED_ACoastingTrackIsDroppedOnlyAfterMaxCoastS) {
+TEST(NationalNode, ACoastingTrackIsDroppedOnlyAfterMaxCoastS) {
   const share::Policy policy = test_fixtures::bundled_policy();
   Driver run(korean_config(), policy);
   run.until(35.0, [](double t) { return t <= 10.0; });

@@ -2,6 +2,11 @@
 
 #include "warn/alerts.hpp"
 
+#include <cmath>
+
+#include "geo/frames.hpp"
+#include "geo/wgs84.hpp"
+
 using namespace trilink;
 using namespace trilink::warn;
 
@@ -84,9 +89,11 @@ TEST(WarnAlerts, LaunchThreatUpdateFell) {
   a = m.step(at(50), {track(7, true, true, at_deg(40.8, 141.0), 480)});
   ASSERT_EQ(kinds(a), std::vector{K::update});
 
-  // Coasting near the end: nothing new, but the clock still runs.
+  // Coasting near the end: nothing new, and no "fell" while a track of the missile is left,
+  // even past the predicted impact time.
   EXPECT_TRUE(m.step(at(200), {track(7, false, false, {}, 0)}).empty());
-  a = m.step(at(480), {track(7, false, false, {}, 0)});
+  EXPECT_TRUE(m.step(at(480), {track(7, false, false, {}, 0)}).empty());
+  a = m.step(at(481), {});
   ASSERT_EQ(kinds(a), std::vector{K::fell});
   EXPECT_EQ(a[0].alert.level, share::AlertLevel::fell);
   EXPECT_EQ(a[0].alert.areas, std::vector<std::string>{"Aomori"});
@@ -124,17 +131,24 @@ TEST(WarnAlerts, AllClearWhenImpactOutsideAllAreas) {
   EXPECT_EQ(kinds(m.step(at(0), {track(1, true, true, sea, 300)})),
             std::vector{K::launch_detected});
   EXPECT_TRUE(m.step(at(100), {track(1, true, true, sea, 300)}).empty());
-  const auto a = m.step(at(300), {track(1, true, true, sea, 300)});
+  // Past the impact time with the track still there: not yet.
+  EXPECT_TRUE(m.step(at(300), {track(1, true, true, sea, 300)}).empty());
+  const auto a = m.step(at(301), {});
   ASSERT_EQ(kinds(a), std::vector{K::all_clear});
   EXPECT_EQ(a[0].alert.level, share::AlertLevel::all_clear);
   EXPECT_TRUE(a[0].alert.areas.empty());
   EXPECT_EQ(m.state(1), TrackAlertState::closed);
 }
 
-TEST(WarnAlerts, AllClearWhenTrackEndsWithoutThreat) {
-  AlertManager m(areas());
+TEST(WarnAlerts, AllClearWhenTrackIsLostWithoutPrediction) {
+  AlertConfig config;
+  config.max_join_gap_s = 60.0;
+  AlertManager m(areas(), config);
   EXPECT_EQ(kinds(m.step(at(0), {track(2, true, false, {}, 0)})), std::vector{K::launch_detected});
-  EXPECT_EQ(kinds(m.step(at(10), {})), std::vector{K::all_clear});
+  // Lost: another track may still take the missile up, for max_join_gap_s.
+  EXPECT_TRUE(m.step(at(10), {}).empty());
+  EXPECT_TRUE(m.step(at(59), {}).empty());
+  EXPECT_EQ(kinds(m.step(at(60), {})), std::vector{K::all_clear});
   EXPECT_EQ(m.state(2), TrackAlertState::closed);
 }
 
@@ -156,12 +170,45 @@ TEST(WarnAlerts, OverflightThreatThenPassed) {
   a = m.step(at(310), {t});
   ASSERT_EQ(kinds(a), std::vector{K::passed});
   EXPECT_EQ(a[0].alert.level, share::AlertLevel::passed);
-  EXPECT_EQ(m.state(9), TrackAlertState::closed);
+  // Watched on after "passed": the missile still flies.
+  EXPECT_EQ(m.state(9), TrackAlertState::detected);
+}
+
+TEST(WarnAlerts, PassedNotBeforeTheGroundTrackLeavesTheArea) {
+  AlertConfig config;
+  config.corridor_half_width_m = 0.0;
+  AlertManager m(areas(), config);
+  TrackSituation t = track(9, true, true, at_deg(50.0, 142.75), 900);
+  for (int i = 0; i <= 18; ++i)
+    t.ground_track.push_back({at_deg(41.0 + 0.5 * i, 142.75), at(50.0 * i)});
+  ASSERT_EQ(kinds(m.step(at(60), {t})), (std::vector{K::launch_detected, K::threat}));
+  // The track is lost over the area: nothing is said until the predicted exit (300 s).
+  EXPECT_TRUE(m.step(at(250), {}).empty());
+  EXPECT_TRUE(m.step(at(299), {}).empty());
+  EXPECT_EQ(kinds(m.step(at(301), {})), std::vector{K::passed});
+}
+
+TEST(WarnAlerts, ThreatRaisedAgainAfterPassedWhenANewPredictionMeetsAnArea) {
+  AlertConfig config;
+  config.corridor_half_width_m = 0.0;
+  AlertManager m(areas(), config);
+  TrackSituation t = track(9, true, true, at_deg(50.0, 142.75), 900);
+  for (int i = 0; i <= 18; ++i)
+    t.ground_track.push_back({at_deg(41.0 + 0.5 * i, 142.75), at(50.0 * i)});
+  m.step(at(60), {t});
+  ASSERT_EQ(kinds(m.step(at(310), {t})), std::vector{K::passed});
+  // A later prediction falls in Aomori: a threat again, the second for this missile.
+  const auto a = m.step(at(320), {track(9, true, true, at_deg(40.8, 141.0), 700)});
+  ASSERT_EQ(kinds(a), std::vector{K::threat});
+  EXPECT_EQ(a[0].alert.areas, std::vector<std::string>{"Aomori"});
+  EXPECT_EQ(m.record(9)->threats, 2u);
 }
 
 TEST(WarnAlerts, ThreatWithdrawnWhenPredictionMovesAway) {
   AlertManager m(areas());
   m.step(at(0), {track(5, true, true, at_deg(43.5, 142.75), 300)});
+  // One prediction off the area is not enough (withdraw_after_s, 10 s).
+  EXPECT_TRUE(m.step(at(5), {track(5, true, true, at_deg(40.0, 135.0), 300)}).empty());
   const auto a = m.step(at(10), {track(5, true, true, at_deg(40.0, 135.0), 300)});
   ASSERT_EQ(kinds(a), std::vector{K::all_clear});
   EXPECT_EQ(m.state(5), TrackAlertState::detected);
@@ -180,4 +227,88 @@ TEST(WarnAlerts, DeterministicOrderOverTracks) {
   ASSERT_EQ(first.size(), 4u);
   EXPECT_NE(first[0].find("track 2"), std::string::npos);
   EXPECT_EQ(first, run());
+}
+
+namespace {
+
+// A track at `p` (ECEF) moving with `v`, at time s.
+TrackSituation moving(std::uint64_t id, double s, const Eigen::Vector3d& p,
+                      const Eigen::Vector3d& v) {
+  TrackSituation t = track(id, true, false, {}, 0);
+  t.kinematics = TrackKinematics{at(s), p, v, false};
+  return t;
+}
+
+Eigen::Vector3d ecef_of(double lat, double lon, double h_m) {
+  geo::Geodetic g = at_deg(lat, lon);
+  g.h_m = h_m;
+  return geo::to_ecef(g).r_m;
+}
+
+// Position at time s of a body thrown from p0 with v0 at time 0 (point-mass gravity, small
+// steps), as the truth a broken track's successor picks up.
+std::pair<Eigen::Vector3d, Eigen::Vector3d> fly(Eigen::Vector3d p, Eigen::Vector3d v, double s) {
+  const double dt = 0.01;
+  for (double t = 0.0; t < s - 1e-9; t += dt) {
+    const Eigen::Vector3d g = -geo::wgs84::gm_m3ps2() / std::pow(p.norm(), 3) * p;
+    v += g * dt;
+    p += v * dt;
+  }
+  return {p, v};
+}
+
+}  // namespace
+
+TEST(WarnAlerts, ABrokenTrackIsOneMissile) {
+  AlertManager m(areas());
+  const Eigen::Vector3d p0 = ecef_of(40.0, 132.0, 300e3);
+  const geo::LocalFrame frame(at_deg(40.0, 132.0));
+  const Eigen::Vector3d v0 = frame.ecef_from_enu() * Eigen::Vector3d(2500.0, 1000.0, 500.0);
+  ASSERT_EQ(kinds(m.step(at(0), {moving(1, 0.0, p0, v0)})), std::vector{K::launch_detected});
+  TrackSituation threat = moving(1, 10.0, fly(p0, v0, 10.0).first, fly(p0, v0, 10.0).second);
+  threat.impact_valid = true;
+  threat.ellipse = ImpactEllipse{at_deg(43.5, 142.75), 20e3, 8e3, 0.0};
+  threat.time_of_impact = at(400);
+  ASSERT_EQ(kinds(m.step(at(10), {threat})), std::vector{K::threat});
+  // Lost for 40 s, then a new track where the missile is: the same missile, no new launch.
+  EXPECT_TRUE(m.step(at(30), {}).empty());
+  const auto [p, v] = fly(p0, v0, 50.0);
+  TrackSituation again = moving(2, 50.0, p, v);
+  const auto a = m.step(at(50), {again});
+  EXPECT_TRUE(a.empty());
+  EXPECT_EQ(m.record(2), m.record(1));
+  EXPECT_EQ(m.record(2)->joins, 1u);
+  EXPECT_EQ(m.state(2), TrackAlertState::threatened);
+  EXPECT_EQ(m.missiles(), 1u);
+  // Alerts now carry the new track.
+  EXPECT_EQ(kinds(m.step(at(401), {})), std::vector{K::fell});
+  // (fell: the last prediction's impact time is over and no track is left)
+}
+
+TEST(WarnAlerts, ANewTrackFarFromEveryMissileIsANewLaunch) {
+  AlertManager m(areas());
+  const Eigen::Vector3d p0 = ecef_of(40.0, 132.0, 300e3);
+  const geo::LocalFrame frame(at_deg(40.0, 132.0));
+  const Eigen::Vector3d v0 = frame.ecef_from_enu() * Eigen::Vector3d(2500.0, 1000.0, 500.0);
+  m.step(at(0), {moving(1, 0.0, p0, v0)});
+  m.step(at(10), {});
+  // 200 km off where the first missile would be.
+  const auto [p, v] = fly(p0, v0, 20.0);
+  const Eigen::Vector3d off = p + frame.ecef_from_enu() * Eigen::Vector3d(0.0, 200e3, 0.0);
+  const auto a = m.step(at(20), {moving(2, 20.0, off, v)});
+  ASSERT_EQ(kinds(a), std::vector{K::launch_detected});
+  EXPECT_EQ(m.missiles(), 2u);
+}
+
+TEST(WarnAlerts, TwoTracksConfirmedTogetherAreTwoMissiles) {
+  AlertManager m(areas());
+  const Eigen::Vector3d p0 = ecef_of(40.0, 132.0, 300e3);
+  const geo::LocalFrame frame(at_deg(40.0, 132.0));
+  const Eigen::Vector3d v0 = frame.ecef_from_enu() * Eigen::Vector3d(2500.0, 1000.0, 500.0);
+  // A salvo: the second 2 km behind the first, both tracked at once.
+  const Eigen::Vector3d p1 = p0 - 2e3 * v0.normalized();
+  m.step(at(0), {moving(1, 0.0, p0, v0)});
+  const auto a = m.step(at(1), {moving(1, 1.0, p0 + v0, v0), moving(2, 1.0, p1 + v0, v0)});
+  ASSERT_EQ(kinds(a), std::vector{K::launch_detected});
+  EXPECT_EQ(m.missiles(), 2u);
 }

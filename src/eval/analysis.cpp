@@ -9,6 +9,7 @@
 
 #include "base/text.hpp"
 #include "geo/angles.hpp"
+#include "eval/truth.hpp"
 #include "warn/threat.hpp"
 
 namespace trilink::eval {
@@ -23,8 +24,6 @@ using scenario::Simulation;
 namespace {
 
 using nlohmann::ordered_json;
-
-constexpr double kAboutLaunch_m = 50e3;  // a track this close to a missile is about it
 
 enum Ev : std::size_t { kDetection, kTrack, kLaunchReport, kLaunchAlert, kImpact, kThreat };
 
@@ -42,46 +41,6 @@ EventTimes combine(const EventTimes& a, const EventTimes& b) {
   EventTimes c;
   for (std::size_t i = 0; i < timeline_events.size(); ++i) c[i] = min_opt(a[i], b[i]);
   return c;
-}
-
-// The launch a track position is about at time t: the nearest airborne missile within 50 km.
-std::optional<std::size_t> launch_near(const Scenario& s, geo::UtcTime t,
-                                       const Eigen::Vector3d& p) {
-  std::optional<std::size_t> best;
-  double best_d = kAboutLaunch_m;
-  for (const auto& x : airborne(s, t)) {
-    const double d = (x.position.r_m - p).norm();
-    if (d < best_d) best_d = d, best = x.object_id;
-  }
-  return best;
-}
-
-std::vector<warn::GroundPoint> true_ground_track(const Launch& l) {
-  const auto& traj = l.shaped.flight.trajectory;
-  std::vector<warn::GroundPoint> out;
-  for (double t = 0.0;; t += truth_step_s) {
-    const double tt = std::min(t, traj.impact_s);
-    geo::Geodetic g = traj.geodetic_at(tt);
-    g.h_m = 0.0;
-    out.push_back({g, l.time.plus_seconds(tt)});
-    if (tt >= traj.impact_s) break;
-  }
-  return out;
-}
-
-// Is the area under the true impact point or the true ground track? Entry time if overflown.
-struct TruthOverArea {
-  bool impact = false;
-  std::optional<geo::UtcTime> entry;
-  bool threatened() const { return impact || entry.has_value(); }
-};
-
-TruthOverArea truth_over(const warn::AreaGeometry& a, const Launch& l,
-                         const std::vector<warn::GroundPoint>& track) {
-  TruthOverArea r;
-  r.impact = a.contains(l.shaped.flight.trajectory.impact);
-  if (const auto o = warn::corridor_overflight(a, track, 0.0)) r.entry = o->entry;
-  return r;
 }
 
 double ground_distance_m(const geo::Geodetic& a, const geo::Geodetic& b) {
@@ -130,21 +89,11 @@ RunScore score(const Scenario& s, const RunOutput& run,
                const std::string& hub_name) {
   RunScore r;
   r.per_launch.resize(s.launches.size());
-  // (nation, originator node, track id) -> launch
-  std::map<std::tuple<Nation, std::string, std::uint64_t>, std::size_t> about;
+  TrackLaunches about(s);
   auto map_track = [&](Nation n, const std::string& node, std::uint64_t id, geo::UtcTime t,
-                       const Eigen::Vector3d& p) -> std::optional<std::size_t> {
-    const auto key = std::make_tuple(n, node, id);
-    if (auto it = about.find(key); it != about.end()) return it->second;
-    const auto l = launch_near(s, t, p);
-    if (l) about.emplace(key, *l);
-    return l;
-  };
-  auto lookup = [&](Nation n, const std::string& node,
-                    std::uint64_t id) -> std::optional<std::size_t> {
-    const auto it = about.find(std::make_tuple(n, node, id));
-    if (it == about.end()) return std::nullopt;
-    return it->second;
+                       const Eigen::Vector3d& p) { return about.map(n, node, id, t, p); };
+  auto lookup = [&](Nation n, const std::string& node, std::uint64_t id) {
+    return about.lookup(n, node, id);
   };
   for (const auto& o : run.display) {
     const share::Header& h = share::header(o.message);
@@ -201,7 +150,7 @@ RunScore score(const Scenario& s, const RunOutput& run,
           L.shaped.flight.trajectory.ecef_at(h.time_of_validity.seconds_since(L.time));
       // (Reports farther than 50 km from the missile count as lost, not as error.)
       const double e2 = (truth.r_m - *position).squaredNorm();
-      if (scored && e2 <= kAboutLaunch_m * kAboutLaunch_m &&
+      if (scored && e2 <= about_launch_m * about_launch_m &&
           h.time_of_validity.seconds_since(L.time) <= L.shaped.flight.trajectory.impact_s) {
         acc.sq += e2;
         ++acc.n;
@@ -360,6 +309,30 @@ ExerciseResult analyse(const Scenario& s, const Simulation& sim,
       }
     }
   }
+  out.national_warning = score_warnings(s, areas, national);
+  out.trilateral_warning = score_warnings(s, areas, trilateral);
+  std::size_t missed = 0, repeated = 0, early = 0, below = 0, premature = 0;
+  double gap_s = 0.0;
+  for (const WarningScore* w : {&out.national_warning, &out.trilateral_warning})
+    for (const auto& n : w->nations) {
+      repeated += n.repeated_launch_alerts;
+      early += n.early_predictions;
+      below += n.below_ground;
+      if (w->mode != Mode::trilateral) continue;
+      missed += n.missed;
+      gap_s += n.gap_s;
+      premature += n.premature_ends;
+    }
+  add("no missed threat (trilateral)", std::to_string(missed) + " missed", missed == 0);
+  add("no alert gap while a missile threatens an area (trilateral)",
+      fixed(gap_s, 1) + " s, " + std::to_string(premature) + " premature passed/fell/all clear",
+      gap_s <= 0.0 && premature == 0);
+  add("one launch alert per launch and source (both runs)",
+      std::to_string(repeated) + " repeated", repeated == 0);
+  add("no impact prediction before burnout (both runs)", std::to_string(early) + " before burnout",
+      early == 0);
+  add("no track below the ground (both runs)", std::to_string(below) + " below the ground",
+      below == 0);
   add("no false threat alert (both runs)",
       std::to_string(out.false_threat_alerts) + " false of " +
           std::to_string(out.threat_alerts.size()),

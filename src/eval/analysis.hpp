@@ -22,12 +22,10 @@
 #include <string>
 #include <vector>
 
+#include "eval/warning.hpp"
 #include "exercise/runtime.hpp"
 
 namespace trilink::eval {
-
-// True ground tracks and trajectories are sampled this often (s).
-inline constexpr double truth_step_s = 5.0;
 
 inline constexpr std::array<const char*, 6> timeline_events{
     "first_detection",         "first_track", "launch_report", "launch_alert",
@@ -92,6 +90,7 @@ struct ExerciseResult {
   std::vector<LaunchOutcome> launches;
   std::vector<ThreatAlertRecord> threat_alerts;
   std::size_t false_threat_alerts = 0;
+  WarningScore national_warning, trilateral_warning;  // eval/warning.hpp
   std::vector<TargetResult> targets;  // realtime target added by the caller
 };
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "base/text.hpp"
+#include "eval/truth.hpp"
 #include "geo/angles.hpp"
 
 namespace trilink::exports {

@@ -40,6 +40,25 @@ ordered_json metrics_json(const PictureMetrics& m) {
   return j;
 }
 
+ordered_json warning_json(const eval::WarningScore& w) {
+  ordered_json j = ordered_json::object();
+  for (const auto& n : w.nations) {
+    ordered_json nj;
+    nj["threatened"] = n.threatened;
+    nj["missed"] = n.missed;
+    nj["false_threats"] = n.false_threats;
+    nj["threat_messages"] = n.threat_messages;
+    nj["gap_s"] = opt(n.gap_s, 1);
+    nj["premature_ends"] = n.premature_ends;
+    nj["launch_alerts"] = n.launch_alerts;
+    nj["repeated_launch_alerts"] = n.repeated_launch_alerts;
+    nj["predictions_before_burnout"] = n.early_predictions;
+    nj["tracks_below_ground"] = n.below_ground;
+    j[std::string(to_string(n.nation))] = nj;
+  }
+  return j;
+}
+
 ordered_json run_json(const RunOutput& r) {
   ordered_json j;
   j["events"] = r.events;
@@ -157,6 +176,8 @@ std::string summary_json(const Scenario& s, const ExerciseResult& r, const RunOu
   for (const auto& t : r.targets)
     targets.push_back({{"name", t.name}, {"measured", t.measured}, {"pass", t.pass}});
   j["targets"] = targets;
+  j["warning"] = {{"national", warning_json(r.national_warning)},
+                  {"trilateral", warning_json(r.trilateral_warning)}};
   j["runs"] = {{"national", run_json(national)}, {"trilateral", run_json(trilateral)}};
   return j.dump(2) + "\n";
 }

@@ -2,9 +2,16 @@
 
 #include <algorithm>
 
+#include "geo/frames.hpp"
+
 namespace trilink::fusion {
 
 namespace {
+
+// A missile below the ground has fallen: its track ends there (nothing is released below).
+bool below_ground(const Estimate& e) {
+  return geo::to_geodetic(geo::Ecef{e.x.head<3>()}).h_m < 0.0;
+}
 
 share::Releasability intersection_of(std::span<const share::Header> headers) {
   share::Releasability label = share::Releasability::all();
@@ -98,6 +105,10 @@ std::vector<share::SystemTrack> SystemTrackManager::update(
       it = end_contribution(it);
       continue;
     }
+    if (below_ground(*aligned)) {
+      it = end_contribution(it);
+      continue;
+    }
     it->second.aligned = *aligned;
     ++it;
   }
@@ -115,6 +126,10 @@ std::vector<share::SystemTrack> SystemTrackManager::update(
       auto coast = predict(s.fused, s.fused_at, t, config_.model);
       if (!coast) {
         ++diagnostics_.fusion_failures_total;
+        it = systems_.erase(it);
+        continue;
+      }
+      if (below_ground(*coast)) {
         it = systems_.erase(it);
         continue;
       }
@@ -192,6 +207,7 @@ std::vector<share::SystemTrack> SystemTrackManager::update(
       ++diagnostics_.fusion_failures_total;
       continue;
     }
+    if (below_ground(fused->fused)) continue;
     s.fused = fused->fused;
     s.fused_at = t;
     s.fused_from = headers;
@@ -235,7 +251,7 @@ std::vector<share::SystemTrack> SystemTrackManager::release_view(
       contributions.push_back({k.nation, k.track_id});
     }
     auto fused = covariance_intersection(estimates);
-    if (!fused) continue;
+    if (!fused || below_ground(fused->fused)) continue;
     out.push_back(
         message(s, fused->fused, label_of(headers), std::move(contributions), status_of(statuses)));
   }

@@ -15,9 +15,9 @@ namespace trilink::geo {
 struct UtcTime {
   std::int64_t ns = 0;
 
-  static UtcTime from_seconds(double s) { return UtcTime{static_cast<std::int64_t>(s * 1e9)}; }
+  static UtcTime from_seconds(double s) { return UtcTime{std::llround(s * 1e9)}; }
   double seconds_since(UtcTime earlier) const {
-    return static_cast<double>(ns - earlier.ns) * 1e-9;
+    return static_cast<double>(ns - earlier.ns) / 1e9;
   }
   UtcTime plus_seconds(double s) const {
     return UtcTime{ns + static_cast<std::int64_t>(std::llround(s * 1e9))};

@@ -82,7 +82,7 @@ void Hub::release_tracks(geo::UtcTime now, bool only_due, std::optional<std::uin
       if (only_id && s.system_track_id != *only_id) continue;
       auto it = r.released.find(s.system_track_id);
       const bool due = it == r.released.end() || it->second.second != s.status ||
-                       now.seconds_since(it->second.first) >= config_.release_interval_s - 1e-9;
+                       now.seconds_since(it->second.first) >= config_.release_interval_s;
       if (only_due && !due) continue;
       r.released[s.system_track_id] = {now, s.status};
       release(r, s, out);

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "geo/wgs84.hpp"
+
 namespace trilink::warn {
 
 std::string_view to_string(AlertKind k) {
@@ -152,7 +154,7 @@ bool materially_different(const Assessment& a, const Assessment& b, double thres
 
 }  // namespace
 
-IssuedAlert AlertManager::make(AlertKind kind, geo::UtcTime now, std::uint64_t track_id,
+IssuedAlert AlertManager::make(AlertKind kind, geo::UtcTime now, const TrackAlertRecord& r,
                                std::vector<std::string> areas,
                                std::optional<double> time_to_event_s, std::string text) {
   IssuedAlert out;
@@ -163,36 +165,129 @@ IssuedAlert AlertManager::make(AlertKind kind, geo::UtcTime now, std::uint64_t t
   a.header.time_of_validity = now;
   a.header.releasability = config_.releasability;
   a.alert_id = next_alert_id_++;
-  a.system_track_id = track_id;
+  a.system_track_id = r.current_track_id;
   a.level = level_of(kind);
   a.areas = std::move(areas);
   a.time_to_impact_s = time_to_event_s;
-  a.text = std::string(to_string(kind)) + ": track " + std::to_string(track_id) +
+  a.text = std::string(to_string(kind)) + ": track " + std::to_string(r.current_track_id) +
            (text.empty() ? "" : ": " + text);
   return out;
 }
 
-void AlertManager::close_by_clock(geo::UtcTime now, std::uint64_t id, TrackAlertRecord& r,
+TrackAlertRecord* AlertManager::continued_missile(const TrackSituation& t,
+                                     const std::vector<std::uint64_t>& confirmed_now) {
+  if (!t.kinematics) return nullptr;
+  const TrackKinematics& k = *t.kinematics;
+  TrackAlertRecord* best = nullptr;
+  double best_d = 0.0;
+  for (auto& [id, r] : missiles_) {
+    if (r.state == TrackAlertState::closed || !r.last_state) continue;
+    // A missile still tracked (a confirmed track of it present now) is not the new track's.
+    if (std::ranges::binary_search(confirmed_now, id)) continue;
+    const TrackKinematics& last = *r.last_state;
+    const double dt = k.time.seconds_since(last.time);
+    if (dt < 0.0 || dt > config_.max_join_gap_s) continue;
+    const Eigen::Vector3d& p = last.position_ecef_m;
+    const Eigen::Vector3d g = -geo::wgs84::gm_m3ps2() / std::pow(p.norm(), 3) * p;
+    const Eigen::Vector3d predicted = p + last.velocity_ecef_mps * dt + 0.5 * g * dt * dt;
+    const double a_max =
+        last.boosting || k.boosting ? config_.boost_accel_mps2 : config_.coast_accel_mps2;
+    const double d = (predicted - k.position_ecef_m).norm();
+    const double dv = (last.velocity_ecef_mps + g * dt - k.velocity_ecef_mps).norm();
+    if (d > config_.join_gate_m + 0.5 * a_max * dt * dt) continue;
+    if (dv > config_.join_speed_gate_mps + a_max * dt) continue;
+    if (!best || d < best_d) best = &r, best_d = d;
+  }
+  return best;
+}
+
+void AlertManager::close_by_clock(geo::UtcTime now, TrackAlertRecord& r,
                                   std::vector<IssuedAlert>& out) {
+  auto emit = [&](IssuedAlert a) {
+    r.last_kind = a.kind;
+    out.push_back(std::move(a));
+  };
   if (r.state == TrackAlertState::threatened) {
-    const Assessment& a = *r.assessment;
-    if (!a.impact_areas.empty() && now >= *a.time_of_impact) {
-      out.push_back(make(AlertKind::fell, now, id, a.impact_areas, std::nullopt,
-                         "impact time passed; may have fallen in " + join(a.impact_areas)));
-    } else if (a.impact_areas.empty() && now >= *a.overflight_exit) {
-      out.push_back(make(AlertKind::passed, now, id, a.overflown_areas, std::nullopt,
-                         "passed over " + join(a.overflown_areas)));
-    } else {
+    const Assessment& a = r.latest ? *r.latest : *r.assessment;
+    if (!a.impact_areas.empty()) {
+      // Fell: the impact time is over and no track of the missile is left.
+      if (r.live || now < *a.time_of_impact) return;
+      emit(make(AlertKind::fell, now, r, a.impact_areas, std::nullopt,
+                "impact time passed; may have fallen in " + join(a.impact_areas)));
+      r.state = TrackAlertState::closed;
       return;
     }
-  } else if (r.state == TrackAlertState::detected && r.time_of_impact && now >= *r.time_of_impact) {
-    out.push_back(make(AlertKind::all_clear, now, id, {}, std::nullopt,
-                       "impact time passed without a threat to any area"));
-  } else {
+    if (now < *a.overflight_exit) return;
+    emit(make(AlertKind::passed, now, r, a.overflown_areas, std::nullopt,
+              "passed over " + join(a.overflown_areas)));
+    r.state = TrackAlertState::detected;
+    r.assessment.reset();
+    r.latest.reset();
+    // Watched on: a later prediction that meets an area raises the threat again.
+  }
+  if (r.state != TrackAlertState::detected || r.live) return;
+  if (r.time_of_impact && now >= *r.time_of_impact) {
+    emit(make(AlertKind::all_clear, now, r, {}, std::nullopt,
+              "impact time passed without a threat to any area"));
+    r.state = TrackAlertState::closed;
+  } else if (!r.time_of_impact && r.last_seen &&
+             now.seconds_since(*r.last_seen) >= config_.max_join_gap_s) {
+    emit(make(AlertKind::all_clear, now, r, {}, std::nullopt,
+              "track lost without a threat to any area"));
+    r.state = TrackAlertState::closed;
+  }
+}
+
+void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation* usable,
+                         std::vector<IssuedAlert>& out) {
+  auto emit = [&](IssuedAlert a) {
+    r.last_kind = a.kind;
+    out.push_back(std::move(a));
+  };
+  if (!usable) {
+    close_by_clock(now, r, out);
     return;
   }
-  r.state = TrackAlertState::closed;
-  r.last_kind = out.back().kind;
+  const TrackSituation& t = *usable;
+  r.time_of_impact = t.time_of_impact;
+  const auto key = std::make_tuple(t.system_track_id, t.time_of_impact, t.ellipse);
+  if (r.hits_for != key) {
+    r.hits = hits(t);
+    r.hits_for = key;
+  }
+  Assessment a = assess(now, t, r.hits);
+  if (a.threat()) {
+    r.last_met = now;
+    r.latest = a;
+    const double to_event = std::max(0.0, a.event_time()->seconds_since(now));
+    if (r.state != TrackAlertState::threatened) {
+      emit(make(AlertKind::threat, now, r, a.areas(), to_event, threat_text(a, now)));
+      r.state = TrackAlertState::threatened;
+      r.assessment = std::move(a);
+      ++r.threats;
+    } else if (materially_different(a, *r.assessment, config_.update_time_change_s)) {
+      emit(make(AlertKind::update, now, r, a.areas(), to_event, threat_text(a, now)));
+      r.assessment = std::move(a);
+    }
+    return;
+  }
+  if (r.state != TrackAlertState::threatened) {
+    close_by_clock(now, r, out);
+    return;
+  }
+  // Threatened, and this prediction meets no area: passed once the ground track has left the
+  // overflown areas, else withdrawn once no prediction has met an area for a while.
+  const Assessment& last = r.latest ? *r.latest : *r.assessment;
+  if (last.impact_areas.empty() && last.overflight_exit && now >= *last.overflight_exit) {
+    close_by_clock(now, r, out);
+    return;
+  }
+  if (now.seconds_since(*r.last_met) < config_.withdraw_after_s) return;
+  emit(make(AlertKind::all_clear, now, r, {}, std::nullopt,
+            "threat withdrawn: the prediction meets no area"));
+  r.state = TrackAlertState::detected;
+  r.assessment.reset();
+  r.latest.reset();
 }
 
 std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
@@ -205,71 +300,66 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
   std::ranges::sort(ordered, {}, &TrackSituation::system_track_id);
 
   std::vector<IssuedAlert> out;
-  auto emit = [&](TrackAlertRecord& r, IssuedAlert a) {
-    r.last_kind = a.kind;
-    out.push_back(std::move(a));
-  };
-  std::vector<std::uint64_t> present;
+  for (auto& [id, r] : missiles_) r.live = false;
+  // Known tracks first: the missiles still tracked now are then known when new tracks join.
+  std::map<std::uint64_t, std::vector<const TrackSituation*>> of_missile;
+  std::vector<std::uint64_t> confirmed_now;
+  std::vector<const TrackSituation*> unknown;
   for (const TrackSituation* t : ordered) {
-    const std::uint64_t id = t->system_track_id;
-    present.push_back(id);
-    auto it = tracks_.find(id);
-    if (it == tracks_.end()) {
-      if (!t->confirmed) continue;  // nothing is said about a track never confirmed
-      it = tracks_.emplace(id, TrackAlertRecord{}).first;
+    const auto it = missile_of_.find(t->system_track_id);
+    if (it == missile_of_.end()) {
+      if (t->confirmed) unknown.push_back(t);  // nothing is said of a track never confirmed
+      continue;
     }
-    TrackAlertRecord& r = it->second;
-    const bool usable = t->confirmed && t->impact_valid;
-    if (r.state == TrackAlertState::unseen && t->confirmed) {
-      emit(r, make(AlertKind::launch_detected, now, id, {}, std::nullopt, "launch detected"));
-      r.state = TrackAlertState::detected;
-    }
-    if (usable) r.time_of_impact = t->time_of_impact;
-    close_by_clock(now, id, r, out);
-    if (!usable || r.state == TrackAlertState::closed) continue;
-
-    const auto key = std::make_pair(t->time_of_impact, t->ellipse);
-    const bool same = r.hits_for == key;
-    if (!same) {
-      r.hits = hits(*t);
-      r.hits_for = key;
-    }
-    Assessment a = assess(now, *t, r.hits);
-    if (r.state == TrackAlertState::detected) {
-      if (!a.threat()) continue;
-      const double to_event = std::max(0.0, a.event_time()->seconds_since(now));
-      emit(r, make(AlertKind::threat, now, id, a.areas(), to_event, threat_text(a, now)));
-      r.state = TrackAlertState::threatened;
-      r.assessment = std::move(a);
-      ++r.threats;
-    } else if (!a.threat()) {
-      emit(r, make(AlertKind::all_clear, now, id, {}, std::nullopt,
-                   "threat withdrawn: the prediction meets no area"));
-      r.state = TrackAlertState::detected;
-      r.assessment.reset();
-    } else if (materially_different(a, *r.assessment, config_.update_time_change_s)) {
-      const double to_event = std::max(0.0, a.event_time()->seconds_since(now));
-      emit(r, make(AlertKind::update, now, id, a.areas(), to_event, threat_text(a, now)));
-      r.assessment = std::move(a);
-    }
+    of_missile[it->second].push_back(t);
+    if (t->confirmed) confirmed_now.push_back(it->second);
   }
-  // Tracks that ended: without a threat, all clear at once; with one, by the clock.
-  for (auto& [id, r] : tracks_) {
-    if (std::ranges::binary_search(present, id)) continue;
-    if (r.state == TrackAlertState::detected) {
-      emit(r,
-           make(AlertKind::all_clear, now, id, {}, std::nullopt, "track ended without a threat"));
-      r.state = TrackAlertState::closed;
+  std::ranges::sort(confirmed_now);
+  for (const TrackSituation* t : unknown) {
+    TrackAlertRecord* r = continued_missile(*t, confirmed_now);
+    if (r) {
+      r->track_ids.push_back(t->system_track_id);
+      ++r->joins;
     } else {
-      close_by_clock(now, id, r, out);
+      r = &missiles_[t->system_track_id];
+      r->missile_id = t->system_track_id;
+      r->track_ids = {t->system_track_id};
+      r->current_track_id = t->system_track_id;
+      r->state = TrackAlertState::detected;
+      r->last_kind = AlertKind::launch_detected;
+      out.push_back(make(AlertKind::launch_detected, now, *r, {}, std::nullopt, "launch detected"));
     }
+    missile_of_[t->system_track_id] = r->missile_id;
+    of_missile[r->missile_id].push_back(t);
+    confirmed_now.insert(std::ranges::upper_bound(confirmed_now, r->missile_id), r->missile_id);
+  }
+  for (auto& [id, r] : missiles_) {
+    if (r.state == TrackAlertState::closed) continue;
+    const auto it = of_missile.find(id);
+    const TrackSituation* usable = nullptr;
+    if (it != of_missile.end()) {
+      r.live = true;
+      r.last_seen = now;
+      // The newest confirmed track speaks for the missile (the lists are in id order).
+      for (const TrackSituation* t : it->second) {
+        if (!t->confirmed) continue;
+        if (t->system_track_id >= r.current_track_id) {
+          r.current_track_id = t->system_track_id;
+          if (t->kinematics) r.last_state = t->kinematics;
+        }
+        if (t->impact_valid) usable = t;
+      }
+    }
+    judge(now, r, usable, out);
   }
   return out;
 }
 
 const TrackAlertRecord* AlertManager::record(std::uint64_t system_track_id) const {
-  const auto it = tracks_.find(system_track_id);
-  return it == tracks_.end() ? nullptr : &it->second;
+  const auto m = missile_of_.find(system_track_id);
+  if (m == missile_of_.end()) return nullptr;
+  const auto it = missiles_.find(m->second);
+  return it == missiles_.end() ? nullptr : &it->second;
 }
 
 std::optional<TrackAlertState> AlertManager::state(std::uint64_t system_track_id) const {

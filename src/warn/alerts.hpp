@@ -1,21 +1,26 @@
-// Alert life cycle of one nation (DESIGN.md, warn/; public-data.md §5), per system track:
+// Alert life cycle of one nation (DESIGN.md, warn/; public-data.md §5; docs/warning.md), per
+// missile: the alert manager follows missiles, not track ids. A confirmed track it has not
+// seen joins the missile whose last confirmed state it continues (a broken track picked up
+// again, by this node or after a hub re-association); only a track that continues none is a
+// new launch. So "launch detected" is said once per missile however often its tracks break.
 //
-//   unseen ──confirmed──► detected ──threat──► threatened ──update──► threatened
-//      │                     │  ▲                  │  │
-//      │ (ends unconfirmed:  │  └─all_clear────────┘  ├─fell   (impact time over, ellipse
-//      │  nothing said)      │    (withdrawn: a new   │         met an area)
-//      ▼                     │     valid prediction   └─passed (overflight over, the impact
-//    (forgotten)             │     meets no area)               outside every area)
-//                            └─all_clear (the predicted impact time is over, or the track
-//                                         ended, without a threat)
+//   detected ──a prediction meets an area──► threatened ──(areas or time change)──► update
+//      ▲  ▲                                   │   │   │
+//      │  └─passed: the predicted ground track┘   │   └─fell: the predicted impact time is over
+//      │    has left every overflown area and     │         and no track of the missile is left
+//      │    the prediction meets no area          │         (the missile then ends)
+//      └─all_clear (withdrawn): no prediction has met an area for `withdraw_after_s`
+//   detected ──(no track left, impact time over or lost)──► all_clear, the missile ends
 //
 // A threat needs a confirmed track AND a valid impact prediction: a coasting or lost track
-// never raises or changes a threat, but a threat already raised runs on to fell/passed by the
-// clock (the time of impact or of the overflight exit last assessed). "Threat" means the 95 %
-// impact ellipse meets an area, or the corridor under the future ground track does; the alert
-// names the areas and gives the time to impact (ellipse) or else to the first overflight entry.
-// An update is sent when the set of areas changes or the event time moves by more than
-// `update_time_change_s`.
+// never raises a threat, but one already raised is never let go while the missile may still be
+// flying toward an area: "fell" waits for the impact time AND the end of every track; "passed"
+// waits for the overflight exit. After "passed" or a withdrawal the missile is watched on:
+// any new prediction that meets an area raises the threat again.
+// "Threat" means the 95 % impact ellipse meets an area, or the corridor under the future ground
+// track does; the alert names the areas and gives the time to impact (ellipse) or else to the
+// first overflight entry. An update is sent when the set of areas changes or the event time
+// moves by more than `update_time_change_s`.
 //
 // Functional core: step() takes the time and the tracks and returns the alerts; no clock.
 #pragma once
@@ -25,7 +30,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
+
+#include <Eigen/Core>
 
 #include "geo/time.hpp"
 #include "share/messages.hpp"
@@ -34,6 +42,14 @@
 
 namespace trilink::warn {
 
+// A track's last state, for joining a broken track's successor to its missile.
+struct TrackKinematics {
+  geo::UtcTime time;
+  Eigen::Vector3d position_ecef_m = Eigen::Vector3d::Zero();
+  Eigen::Vector3d velocity_ecef_mps = Eigen::Vector3d::Zero();
+  bool boosting = false;
+};
+
 struct TrackSituation {
   std::uint64_t system_track_id = 0;
   bool confirmed = false;                 // confirmed, not coasting or tentative
@@ -41,6 +57,7 @@ struct TrackSituation {
   ImpactEllipse ellipse;                  // 95 % impact ellipse
   geo::UtcTime time_of_impact;            // predicted
   std::vector<GroundPoint> ground_track;  // predicted, with times (may include the past)
+  std::optional<TrackKinematics> kinematics;  // the track's state (none: never joined)
 };
 
 enum class AlertKind : std::uint8_t { launch_detected, threat, update, passed, fell, all_clear };
@@ -56,6 +73,17 @@ struct AlertConfig {
   share::Releasability releasability;   // empty: {nation}
   double corridor_half_width_m = 20e3;  // notional cross-track uncertainty of the ground track
   double update_time_change_s = 30.0;   // event time moves more than this → update
+  // A threat is withdrawn once no prediction has met an area for this long (predictions come
+  // every few seconds; one that jitters out of an area for one update does not end it).
+  double withdraw_after_s = 10.0;
+  // A new track joins a missile whose last confirmed state, carried forward under gravity,
+  // lies within join_gate_m + a_max dt^2 / 2 of it (a_max: the manoeuvre the missile may have
+  // made since, boosting or not) and whose tracks have all been silent at most max_join_gap_s.
+  double join_gate_m = 5e3;
+  double join_speed_gate_mps = 300.0;
+  double boost_accel_mps2 = 60.0;
+  double coast_accel_mps2 = 30.0;  // lift of an aeroballistic descent, with margin
+  double max_join_gap_s = 120.0;
 };
 
 // What the threat assessment of one prediction found.
@@ -77,15 +105,25 @@ struct AreaHit {
   std::optional<Overflight> overflight;  // the corridor meets it (whole ground track)
 };
 
+// One missile as the alert manager follows it.
 struct TrackAlertRecord {
+  std::uint64_t missile_id = 0;            // the id of its first track
+  std::vector<std::uint64_t> track_ids;    // every track joined to it, in order
+  std::uint64_t current_track_id = 0;      // the latest confirmed one (alerts carry it)
   TrackAlertState state = TrackAlertState::unseen;
-  std::optional<Assessment> assessment;        // the last one alerted on (threatened)
+  std::optional<Assessment> assessment;    // the last one alerted on (threatened)
+  std::optional<Assessment> latest;        // the last threat assessed (its clock decides)
+  std::optional<geo::UtcTime> last_met;    // the last time a prediction met an area
   std::optional<geo::UtcTime> time_of_impact;  // last valid prediction
-  std::uint64_t threats = 0;                   // threat alerts raised for this track
+  std::optional<TrackKinematics> last_state;   // last confirmed state
+  std::optional<geo::UtcTime> last_seen;       // last step a track of it was present
+  bool live = false;                           // a track of it is present now
+  std::uint64_t threats = 0;                   // threat alerts raised for this missile
+  std::uint64_t joins = 0;                     // tracks joined after the first
   std::optional<AlertKind> last_kind;
   // The geometry of the last prediction assessed, reused until the prediction changes (the
   // area tests are the costly part of a step).
-  std::optional<std::pair<geo::UtcTime, ImpactEllipse>> hits_for;
+  std::optional<std::tuple<std::uint64_t, geo::UtcTime, ImpactEllipse>> hits_for;
   std::vector<AreaHit> hits;
 };
 
@@ -108,21 +146,27 @@ class AlertManager {
   Assessment assess(geo::UtcTime now, const TrackSituation& t,
                     const std::vector<AreaHit>& hits) const;
 
-  // The record of one track, or nullptr if it was never confirmed.
+  // The record of the missile a track belongs to, or nullptr if it was never confirmed.
   const TrackAlertRecord* record(std::uint64_t system_track_id) const;
   std::optional<TrackAlertState> state(std::uint64_t system_track_id) const;
+  std::size_t missiles() const { return missiles_.size(); }
   const std::vector<AreaGeometry>& areas() const { return areas_; }
 
  private:
-  IssuedAlert make(AlertKind kind, geo::UtcTime now, std::uint64_t track_id,
+  IssuedAlert make(AlertKind kind, geo::UtcTime now, const TrackAlertRecord& r,
                    std::vector<std::string> areas, std::optional<double> time_to_event_s,
                    std::string text);
-  void close_by_clock(geo::UtcTime now, std::uint64_t id, TrackAlertRecord& r,
-                      std::vector<IssuedAlert>& out);
+  // The missile a new confirmed track continues, if any.
+  TrackAlertRecord* continued_missile(const TrackSituation& t,
+                                      const std::vector<std::uint64_t>& confirmed_now);
+  void judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation* usable,
+             std::vector<IssuedAlert>& out);
+  void close_by_clock(geo::UtcTime now, TrackAlertRecord& r, std::vector<IssuedAlert>& out);
 
   std::vector<AreaGeometry> areas_;
   AlertConfig config_;
-  std::map<std::uint64_t, TrackAlertRecord> tracks_;
+  std::map<std::uint64_t, TrackAlertRecord> missiles_;  // by missile id
+  std::map<std::uint64_t, std::uint64_t> missile_of_;   // track id -> missile id
   std::uint64_t next_alert_id_ = 1;
   std::uint64_t next_sequence_ = 1;
   std::optional<geo::UtcTime> last_now_;

@@ -1,0 +1,56 @@
+// What truth says about a scenario's missiles, for scoring only (no node sees it): which
+// missile a reported track is about, the true ground tracks, and which areas each missile
+// truly threatens and when.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "scenario/scenario.hpp"
+#include "warn/areas.hpp"
+#include "warn/threat.hpp"
+
+namespace trilink::eval {
+
+// True ground tracks and trajectories are sampled this often (s).
+inline constexpr double truth_step_s = 5.0;
+// A track this close to a missile (m) is about it.
+inline constexpr double about_launch_m = 50e3;
+
+// The launch a track position is about at time t: the nearest airborne missile within 50 km.
+std::optional<std::size_t> launch_near(const scenario::Scenario& s, geo::UtcTime t,
+                                       const Eigen::Vector3d& p);
+
+// The true sub-missile points from lift-off to impact, every truth_step_s and at impact.
+std::vector<warn::GroundPoint> true_ground_track(const scenario::Launch& l);
+
+// Is the area under the true impact point or the true ground track? When, if overflown.
+struct TruthOverArea {
+  bool impact = false;
+  std::optional<geo::UtcTime> entry;  // first time the true ground track is over the area
+  std::optional<geo::UtcTime> exit;   // last time
+  bool threatened() const { return impact || entry.has_value(); }
+};
+
+TruthOverArea truth_over(const warn::AreaGeometry& a, const scenario::Launch& l,
+                         const std::vector<warn::GroundPoint>& track);
+
+// Which launch each reported track is about, decided at the first report within 50 km of a
+// missile and kept (per receiving nation, originating node and track id).
+class TrackLaunches {
+ public:
+  explicit TrackLaunches(const scenario::Scenario& s) : s_(s) {}
+  std::optional<std::size_t> map(Nation n, const std::string& node, std::uint64_t id,
+                                 geo::UtcTime t, const Eigen::Vector3d& p);
+  std::optional<std::size_t> lookup(Nation n, const std::string& node, std::uint64_t id) const;
+
+ private:
+  const scenario::Scenario& s_;
+  std::map<std::tuple<Nation, std::string, std::uint64_t>, std::size_t> about_;
+};
+
+}  // namespace trilink::eval

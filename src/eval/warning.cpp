@@ -1,0 +1,204 @@
+#include "eval/warning.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+
+#include "eval/truth.hpp"
+#include "geo/frames.hpp"
+
+namespace trilink::eval {
+
+using scenario::Launch;
+
+namespace {
+
+// Times in seconds since the scenario start.
+struct Danger {
+  std::set<std::string> areas;  // the nation's areas the launch truly threatens
+  double start_s = 0.0;         // of the window scored for gaps
+  double end_s = 0.0;           // impact in an area, else the last overflight exit
+  double event_s = 0.0;         // impact in an area, else the first overflight entry
+  double burnout_s = 0.0;
+  double launch_s = 0.0;
+};
+
+// A source's threat about a launch: active from `from_s` to `to_s` (open if none).
+struct Interval {
+  double from_s = 0.0;
+  std::optional<double> to_s;
+};
+
+double covered_s(std::vector<std::pair<double, double>> iv, double lo, double hi) {
+  for (auto& [a, b] : iv) a = std::max(a, lo), b = std::min(b, hi);
+  std::erase_if(iv, [](const auto& p) { return p.second <= p.first; });
+  std::ranges::sort(iv);
+  double total = 0.0, end = lo;
+  for (const auto& [a, b] : iv) {
+    const double from = std::max(a, end);
+    if (b > from) total += b - from;
+    end = std::max(end, b);
+  }
+  return total;
+}
+
+}  // namespace
+
+WarningScore score_warnings(const scenario::Scenario& s,
+                            const std::vector<warn::ProtectedArea>& areas,
+                            const exercise::RunOutput& run) {
+  WarningScore out;
+  out.mode = run.mode;
+  std::vector<warn::AreaGeometry> geometry;
+  for (const auto& a : areas) geometry.emplace_back(a);
+  std::vector<std::vector<warn::GroundPoint>> tracks;
+  for (const auto& l : s.launches) tracks.push_back(true_ground_track(l));
+
+  std::vector<Nation> nations;
+  for (Nation n : all_nations) {
+    bool has = false;
+    for (const auto& r : s.radars) has = has || r.nation == n;
+    if (has && s.network.node_of(n)) nations.push_back(n);
+  }
+  // Truth: the danger each launch brings each nation.
+  std::map<std::pair<Nation, std::size_t>, Danger> danger;
+  // Areas each launch truly threatens (of any nation), for false alerts.
+  std::vector<std::set<std::string>> threatened_areas(s.launches.size());
+  for (std::size_t li = 0; li < s.launches.size(); ++li) {
+    const Launch& L = s.launches[li];
+    const auto& traj = L.shaped.flight.trajectory;
+    const double launch_s = L.spec.time_s;
+    for (const auto& g : geometry) {
+      const TruthOverArea over = truth_over(g, L, tracks[li]);
+      if (!over.threatened()) continue;
+      threatened_areas[li].insert(g.area().name);
+      const Nation n = g.area().nation;
+      if (std::ranges::find(nations, n) == nations.end()) continue;
+      const bool fresh = !danger.contains({n, li});
+      Danger& d = danger[{n, li}];
+      if (fresh) {
+        d.launch_s = launch_s;
+        d.burnout_s = launch_s + traj.burnout_s;
+        d.end_s = d.event_s = -1e300;
+      }
+      d.areas.insert(g.area().name);
+      const double impact_s = launch_s + traj.impact_s;
+      const double end = over.impact ? impact_s : over.exit->seconds_since(s.start);
+      d.end_s = std::max(d.end_s, end);
+      const double event = over.impact ? impact_s : over.entry->seconds_since(s.start);
+      if (d.event_s < -1e299 || event < d.event_s) d.event_s = event;
+    }
+  }
+  for (auto& [key, d] : danger) d.start_s = std::min(d.burnout_s + threat_allowance_s, d.end_s);
+
+  std::map<Nation, NationWarningScore> score;
+  for (Nation n : nations) score[n].nation = n;
+  TrackLaunches about(s);
+  // (nation, source node, launch) -> intervals of an active threat naming a threatened area.
+  std::map<std::tuple<Nation, std::string, std::size_t>, std::vector<Interval>> active;
+  std::map<std::tuple<Nation, std::string, std::optional<std::size_t>>, std::size_t> launch_alerts;
+  for (const auto& o : run.display) {
+    auto it = score.find(o.nation);
+    if (it == score.end()) continue;
+    NationWarningScore& ns = it->second;
+    const share::Header& h = share::header(o.message);
+    const std::string& node = h.originator.node;
+    const Eigen::Vector3d* position = nullptr;
+    std::uint64_t track_id = 0;
+    if (const auto* t = std::get_if<share::LocalTrack>(&o.message)) {
+      position = &t->position_ecef_m;
+      track_id = t->track_id;
+    } else if (const auto* t = std::get_if<share::SystemTrack>(&o.message)) {
+      position = &t->position_ecef_m;
+      track_id = t->system_track_id;
+    }
+    if (position) {
+      about.map(o.nation, node, track_id, h.time_of_validity, *position);
+      if (geo::to_geodetic(geo::Ecef{*position}).h_m < 0.0) ++ns.below_ground;
+      continue;
+    }
+    if (const auto* p = std::get_if<share::ImpactPrediction>(&o.message)) {
+      const auto li = about.lookup(o.nation, node, p->system_track_id);
+      if (li) {
+        const Launch& L = s.launches[*li];
+        if (h.time_of_validity.seconds_since(L.time) < L.shaped.flight.trajectory.burnout_s)
+          ++ns.early_predictions;
+      }
+      continue;
+    }
+    const auto* a = std::get_if<share::Alert>(&o.message);
+    if (!a) continue;
+    const auto li = about.lookup(o.nation, node, a->system_track_id);
+    switch (a->level) {
+      case share::AlertLevel::launch_detected:
+        ++ns.launch_alerts;
+        ++launch_alerts[{o.nation, node, li}];
+        break;
+      case share::AlertLevel::threat:
+      case share::AlertLevel::update: {
+        ++ns.threat_messages;
+        bool real = false, covering = false;
+        const auto d = li ? danger.find({o.nation, *li}) : danger.end();
+        for (const auto& name : a->areas) {
+          if (li && threatened_areas[*li].contains(name)) real = true;
+          if (d != danger.end() && d->second.areas.contains(name)) covering = true;
+        }
+        if (!real) ++ns.false_threats;
+        if (!li) break;
+        auto& iv = active[{o.nation, node, *li}];
+        const bool open = !iv.empty() && !iv.back().to_s;
+        if (covering && !open) iv.push_back({o.t_s, std::nullopt});
+        if (!covering && open) iv.back().to_s = o.t_s;
+        break;
+      }
+      case share::AlertLevel::passed:
+      case share::AlertLevel::fell:
+      case share::AlertLevel::all_clear: {
+        if (!li) break;
+        auto& iv = active[{o.nation, node, *li}];
+        if (iv.empty() || iv.back().to_s) break;
+        iv.back().to_s = o.t_s;
+        const auto d = danger.find({o.nation, *li});
+        if (d != danger.end() && o.t_s < d->second.end_s) ++ns.premature_ends;
+        break;
+      }
+    }
+  }
+  for (const auto& [key, n] : launch_alerts)
+    score[std::get<0>(key)].repeated_launch_alerts += n > 1 ? n - 1 : 0;
+
+  for (const auto& [key, d] : danger) {
+    const auto [n, li] = key;
+    NationWarningScore& ns = score[n];
+    ++ns.threatened;
+    ThreatOutcome t;
+    t.launch = li;
+    std::vector<std::pair<double, double>> covered;
+    std::optional<double> first;
+    for (const auto& [akey, iv] : active) {
+      if (std::get<0>(akey) != n || std::get<2>(akey) != li) continue;
+      for (const auto& i : iv) {
+        covered.emplace_back(i.from_s, i.to_s.value_or(1e300));
+        if (i.from_s < d.end_s && (!first || i.from_s < *first)) first = i.from_s;
+      }
+    }
+    t.window_s = d.end_s - d.start_s;
+    t.gap_s = t.window_s - covered_s(covered, d.start_s, d.end_s);
+    t.missed = !first;
+    t.lead_wanted_s = lead_target_fraction * std::max(0.0, d.event_s - d.burnout_s);
+    if (first) {
+      t.threat_after_launch_s = *first - d.launch_s;
+      t.threat_after_burnout_s = *first - d.burnout_s;
+      t.lead_s = d.event_s - *first;
+    }
+    ns.missed += t.missed ? 1 : 0;
+    ns.gap_s += t.gap_s;
+    ns.threats.push_back(t);
+  }
+  for (Nation n : nations) out.nations.push_back(std::move(score[n]));
+  return out;
+}
+
+}  // namespace trilink::eval

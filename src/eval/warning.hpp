@@ -1,0 +1,74 @@
+// Truth-based scoring of the warnings one run gave each nation (`trilink bench warning`,
+// the exercise's warning targets; docs/warning.md). Every alert message that reached a
+// nation's display counts, from its own node and (trilateral run) from the hub:
+//
+//   threatened   a launch truly threatens the nation: the true impact point lies in one of
+//                its areas, or the true ground track passes over one;
+//   missed       threatened, and no source raised a threat naming a truly threatened area
+//                before the danger ended (impact, or the last overflight exit);
+//   false        a threat or update none of whose areas the launch it is about truly
+//                threatens (or about no launch at all);
+//   gap          seconds of the danger window with no active threat naming a truly threatened
+//                area, from any source. The window runs from burnout + threat_allowance_s
+//                (the threat target: within 20 s after burnout) to the end of the danger;
+//                a threat is active from its threat alert until that source's next passed,
+//                fell or all_clear about the same launch;
+//   premature    a passed, fell or all_clear that ended an active threat while the launch
+//                still truly threatened the nation;
+//   to_threat    first covering threat alert after lift-off, and after burnout;
+//   lead         the true event (impact in an area, else the first overflight entry) minus
+//                the first covering threat; the target is >= 80 % of event minus burnout;
+//   launch alerts  "launch detected" messages per source and launch; every one past the
+//                first is a repeat;
+//   early predictions  impact predictions made (time of validity) before true burnout;
+//   below ground  local or system tracks reported below the ground (altitude < 0).
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "exercise/runtime.hpp"
+#include "warn/areas.hpp"
+
+namespace trilink::eval {
+
+inline constexpr double threat_allowance_s = 20.0;
+inline constexpr double lead_target_fraction = 0.8;
+
+// One nation and one launch that truly threatens it.
+struct ThreatOutcome {
+  std::size_t launch = 0;
+  bool missed = false;
+  double gap_s = 0.0;
+  double window_s = 0.0;
+  std::optional<double> threat_after_launch_s;
+  std::optional<double> threat_after_burnout_s;
+  std::optional<double> lead_s;
+  double lead_wanted_s = 0.0;  // lead_target_fraction x (event - burnout)
+};
+
+struct NationWarningScore {
+  Nation nation = Nation::USA;
+  std::size_t threatened = 0;  // launches truly threatening the nation
+  std::size_t missed = 0;
+  std::size_t false_threats = 0;
+  std::size_t threat_messages = 0;  // threat and update alerts
+  double gap_s = 0.0;
+  std::size_t premature_ends = 0;
+  std::size_t launch_alerts = 0;
+  std::size_t repeated_launch_alerts = 0;
+  std::size_t early_predictions = 0;
+  std::size_t below_ground = 0;
+  std::vector<ThreatOutcome> threats;
+};
+
+struct WarningScore {
+  exercise::Mode mode = exercise::Mode::national;
+  std::vector<NationWarningScore> nations;  // nations with a national node, in order
+};
+
+WarningScore score_warnings(const scenario::Scenario& s,
+                            const std::vector<warn::ProtectedArea>& areas,
+                            const exercise::RunOutput& run);
+
+}  // namespace trilink::eval
