@@ -305,10 +305,26 @@ TEST(WarnAlerts, TwoTracksConfirmedTogetherAreTwoMissiles) {
   const Eigen::Vector3d p0 = ecef_of(40.0, 132.0, 300e3);
   const geo::LocalFrame frame(at_deg(40.0, 132.0));
   const Eigen::Vector3d v0 = frame.ecef_from_enu() * Eigen::Vector3d(2500.0, 1000.0, 500.0);
-  // A salvo: the second 2 km behind the first, both tracked at once.
-  const Eigen::Vector3d p1 = p0 - 2e3 * v0.normalized();
+  // A salvo: the second launched 5 s after the first, both tracked at once.
+  const Eigen::Vector3d p1 = p0 - 5.0 * v0;
   m.step(at(0), {moving(1, 0.0, p0, v0)});
   const auto a = m.step(at(1), {moving(1, 1.0, p0 + v0, v0), moving(2, 1.0, p1 + v0, v0)});
   ASSERT_EQ(kinds(a), std::vector{K::launch_detected});
   EXPECT_EQ(m.missiles(), 2u);
+}
+
+TEST(WarnAlerts, ADuplicateTrackOfATrackedMissileIsThatMissile) {
+  AlertManager m(areas());
+  const Eigen::Vector3d p0 = ecef_of(40.0, 132.0, 300e3);
+  const geo::LocalFrame frame(at_deg(40.0, 132.0));
+  const Eigen::Vector3d v0 = frame.ecef_from_enu() * Eigen::Vector3d(2500.0, 1000.0, 500.0);
+  m.step(at(0), {moving(1, 0.0, p0, v0)});
+  const auto [p, v] = fly(p0, v0, 1.0);
+  // A second track 1 km off and 30 m/s apart while the first is still confirmed.
+  const Eigen::Vector3d dp = frame.ecef_from_enu() * Eigen::Vector3d(0.0, 1e3, 0.0);
+  const Eigen::Vector3d dv = frame.ecef_from_enu() * Eigen::Vector3d(0.0, 30.0, 0.0);
+  const auto a = m.step(at(1), {moving(1, 1.0, p, v), moving(2, 1.0, p + dp, v + dv)});
+  EXPECT_TRUE(a.empty());
+  EXPECT_EQ(m.missiles(), 1u);
+  EXPECT_EQ(m.record(2), m.record(1));
 }

@@ -261,7 +261,7 @@ ExerciseResult analyse(const Scenario& s, const Simulation& sim,
       if (no.national[kTrack] && no.trilateral[kTrack])
         no.sharing_gain_s = *no.national[kTrack] - *no.trilateral[kTrack];
       for (const auto& g : geometry) {
-        if (g.area().nation != n && n != Nation::USA) continue;
+        if (g.area().nation != n) continue;
         const TruthOverArea over = truth_over(g, L, tracks[li]);
         no.truly_threatened = no.truly_threatened || over.threatened();
         if (over.entry && g.area().nation == n)

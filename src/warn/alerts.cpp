@@ -145,11 +145,14 @@ std::string threat_text(const Assessment& a, geo::UtcTime now) {
   return text;
 }
 
-bool materially_different(const Assessment& a, const Assessment& b, double threshold_s) {
+// Event times already reached (an overflight under way) all count as "now": the entry time of
+// a ground track that starts over the area moves with every prediction, but says nothing new.
+bool materially_different(const Assessment& a, const Assessment& b, geo::UtcTime now,
+                          double threshold_s) {
   if (a.impact_areas != b.impact_areas || a.overflown_areas != b.overflown_areas) return true;
   const auto ta = a.event_time(), tb = b.event_time();
   if (ta.has_value() != tb.has_value()) return true;
-  return ta && std::abs(ta->seconds_since(*tb)) > threshold_s;
+  return ta && std::abs(std::max(*ta, now).seconds_since(std::max(*tb, now))) > threshold_s;
 }
 
 }  // namespace
@@ -182,8 +185,9 @@ TrackAlertRecord* AlertManager::continued_missile(const TrackSituation& t,
   double best_d = 0.0;
   for (auto& [id, r] : missiles_) {
     if (r.state == TrackAlertState::closed || !r.last_state) continue;
-    // A missile still tracked (a confirmed track of it present now) is not the new track's.
-    if (std::ranges::binary_search(confirmed_now, id)) continue;
+    // A missile still tracked (a confirmed track of it present now) takes the new track only
+    // as a duplicate: where that missile is, moving as it moves.
+    const bool tracked = std::ranges::binary_search(confirmed_now, id);
     const TrackKinematics& last = *r.last_state;
     const double dt = k.time.seconds_since(last.time);
     if (dt < 0.0 || dt > config_.max_join_gap_s) continue;
@@ -194,8 +198,12 @@ TrackAlertRecord* AlertManager::continued_missile(const TrackSituation& t,
         last.boosting || k.boosting ? config_.boost_accel_mps2 : config_.coast_accel_mps2;
     const double d = (predicted - k.position_ecef_m).norm();
     const double dv = (last.velocity_ecef_mps + g * dt - k.velocity_ecef_mps).norm();
-    if (d > config_.join_gate_m + 0.5 * a_max * dt * dt) continue;
-    if (dv > config_.join_speed_gate_mps + a_max * dt) continue;
+    if (tracked) {
+      if (d > config_.duplicate_gate_m || dv > config_.duplicate_speed_gate_mps) continue;
+    } else {
+      if (d > config_.join_gate_m + 0.5 * a_max * dt * dt) continue;
+      if (dv > config_.join_speed_gate_mps + a_max * dt) continue;
+    }
     if (!best || d < best_d) best = &r, best_d = d;
   }
   return best;
@@ -265,7 +273,7 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
       r.state = TrackAlertState::threatened;
       r.assessment = std::move(a);
       ++r.threats;
-    } else if (materially_different(a, *r.assessment, config_.update_time_change_s)) {
+    } else if (materially_different(a, *r.assessment, now, config_.update_time_change_s)) {
       emit(make(AlertKind::update, now, r, a.areas(), to_event, threat_text(a, now)));
       r.assessment = std::move(a);
     }

@@ -1,8 +1,9 @@
 // Alert life cycle of one nation (DESIGN.md, warn/; public-data.md §5; docs/warning.md), per
 // missile: the alert manager follows missiles, not track ids. A confirmed track it has not
 // seen joins the missile whose last confirmed state it continues (a broken track picked up
-// again, by this node or after a hub re-association); only a track that continues none is a
-// new launch. So "launch detected" is said once per missile however often its tracks break.
+// again, by this node or after a hub re-association), or that it duplicates (a second track
+// of a missile still tracked, its state within a few km and ~100 m/s); only a track that
+// continues none is a new launch. So "launch detected" is said once per missile however often its tracks break.
 //
 //   detected ──a prediction meets an area──► threatened ──(areas or time change)──► update
 //      ▲  ▲                                   │   │   │
@@ -84,6 +85,11 @@ struct AlertConfig {
   double boost_accel_mps2 = 60.0;
   double coast_accel_mps2 = 30.0;  // lift of an aeroballistic descent, with margin
   double max_join_gap_s = 120.0;
+  // A new track that duplicates a missile still tracked (its state within these of the
+  // missile's) is that missile: a second track of one missile, or a hub re-association. Two
+  // missiles of a salvo, launched seconds apart, are farther apart than this once tracked.
+  double duplicate_gate_m = 4e3;
+  double duplicate_speed_gate_mps = 120.0;
 };
 
 // What the threat assessment of one prediction found.
