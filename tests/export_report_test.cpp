@@ -383,7 +383,7 @@ TEST(Coastlines, ErrorsNameTheFeatureAndWhatIsWrong) {
   EXPECT_EQ(missing.error().message(), "/nonexistent/coast.geojson: cannot open");
 }
 
-TEST(Coastlines, BundledRegionCoversKoreaAndJapan) {
+TEST(Coastlines, BundledRegionCoversKoreaJapanAndGuam) {
   const auto rings = bundled("region.geojson");
   ASSERT_GT(rings.size(), 20u);
   auto on_land = [&](double lat, double lon) {
@@ -397,13 +397,16 @@ TEST(Coastlines, BundledRegionCoversKoreaAndJapan) {
   EXPECT_TRUE(on_land(43.06, 141.35));  // Sapporo
   EXPECT_FALSE(on_land(39.5, 134.0));   // Sea of Japan
   EXPECT_FALSE(on_land(30.0, 140.0));   // Pacific
-  // Clipped to 105-165 E, 15-60 N (to rounding of degrees through radians).
+  EXPECT_TRUE(on_land(13.45, 144.78));  // Guam
+  EXPECT_TRUE(on_land(14.6, 121.0));    // Manila
+  EXPECT_FALSE(on_land(15.0, 140.0));   // Philippine Sea
+  // Clipped to 95-165 E, 5-60 N (to rounding of degrees through radians).
   constexpr double eps = 1e-9;
   for (const auto& r : rings)
     for (const auto& p : r) {
-      ASSERT_GE(p.lon_deg, 105.0 - eps);
+      ASSERT_GE(p.lon_deg, 95.0 - eps);
       ASSERT_LE(p.lon_deg, 165.0 + eps);
-      ASSERT_GE(p.lat_deg, 15.0 - eps);
+      ASSERT_GE(p.lat_deg, 5.0 - eps);
       ASSERT_LE(p.lat_deg, 60.0 + eps);
     }
 }

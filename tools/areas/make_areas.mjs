@@ -11,8 +11,8 @@
 // is projected on a plane about its own centre (warn/areas.hpp).
 // The territorial sea is the land grown by 12 nmi from the coastline (warn/areas.hpp explains
 // why this approximates the real sea, which is measured from straight baselines).
-// It also writes region.geojson, the land around Korea and Japan for the exercise report's map
-// (see the section at the end).
+// It also writes region.geojson, the land around Korea, Japan and Guam for the exercise
+// report's map (see the section at the end).
 //
 // Output is deterministic: fixed key order, coordinates rounded to 4 decimals (about 11 m),
 // consecutive duplicate positions removed after rounding, rings degenerate after rounding
@@ -153,13 +153,13 @@ for (const n of NATIONS) {
 
 // ---- region.geojson: background land for maps (the exercise report) ----
 //
-// Natural Earth 1:50m land (world-atlas land-50m.json) around Korea and Japan: every polygon
-// whose bounding box meets REGION, clipped (Sutherland-Hodgman) to the larger CLIP box so that
+// Natural Earth 1:50m land (world-atlas land-50m.json) around Korea, Japan and Guam: every
+// polygon whose bounding box meets REGION, clipped (Sutherland-Hodgman) to the larger CLIP box so that
 // the file stays small while a map of REGION still shows whole coasts, rounded to 3 decimals
 // (about 110 m). One MultiPolygon feature, one ring per line. Clipping adds straight edges
 // along CLIP's sides; a map drawn inside REGION never shows them.
-const REGION = { lon0: 115, lon1: 155, lat0: 22, lat1: 52 };
-const CLIP = { lon0: 105, lon1: 165, lat0: 15, lat1: 60 };
+const REGION = { lon0: 115, lon1: 155, lat0: 10, lat1: 52 };
+const CLIP = { lon0: 95, lon1: 165, lat0: 5, lat1: 60 };
 const REGION_DECIMALS = 3;
 
 function roundTo(x, decimals) {
