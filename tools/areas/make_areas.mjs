@@ -89,7 +89,9 @@ function polygonsOf(geometry) {
 }
 
 function ringWithin(ring, box) {
-  return ring.every(([lon, lat]) => lon >= box.lon0 && lon <= box.lon1 && lat >= box.lat0 && lat <= box.lat1);
+  return ring.every(
+    ([lon, lat]) => lon >= box.lon0 && lon <= box.lon1 && lat >= box.lat0 && lat <= box.lat1,
+  );
 }
 
 function cleanPolygons(geometry, within) {
@@ -134,7 +136,9 @@ for (const n of NATIONS) {
     const polygons = cleanPolygons(f.geometry, part.within);
     if (polygons.length === 0) throw new Error(`${part.name}: no polygon`);
     features.push(featureText(`${part.name} land`, n.nation, undefined, polygons));
-    features.push(featureText(`${part.name} territorial sea`, n.nation, TERRITORIAL_SEA_M, polygons));
+    features.push(
+      featureText(`${part.name} territorial sea`, n.nation, TERRITORIAL_SEA_M, polygons),
+    );
     const vertices = polygons.flat().reduce((s, r) => s + r.length - 1, 0);
     sizes.push(`${part.name} ${polygons.length} polygons, ${vertices} vertices`);
   }
@@ -154,8 +158,8 @@ for (const n of NATIONS) {
 // ---- region.geojson: background land for maps (the exercise report) ----
 //
 // Natural Earth 1:50m land (world-atlas land-50m.json) around Korea, Japan and Guam: every
-// polygon whose bounding box meets REGION, clipped (Sutherland-Hodgman) to the larger CLIP box so that
-// the file stays small while a map of REGION still shows whole coasts, rounded to 3 decimals
+// polygon whose bounding box meets REGION, clipped (Sutherland-Hodgman) to the larger CLIP box so
+// that the file stays small while a map of REGION still shows whole coasts, rounded to 3 decimals
 // (about 110 m). One MultiPolygon feature, one ring per line. Clipping adds straight edges
 // along CLIP's sides; a map drawn inside REGION never shows them.
 const REGION = { lon0: 115, lon1: 155, lat0: 10, lat1: 52 };
