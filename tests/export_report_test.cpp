@@ -245,6 +245,39 @@ TEST(Report, MapHasAPathPerTruthTrajectoryAndTheLayers) {
   EXPECT_NE(svg.find("USA TPY-2 Kyogamisaki"), std::string::npos);
 }
 
+// The USA's bundled areas (Guam, Hawaii) as the exercise gives them to the report.
+std::vector<MapArea> usa_areas() {
+  auto areas = io::load_areas_geojson(test_paths::source_dir() + "/scenarios/areas/usa.geojson");
+  EXPECT_TRUE(areas.has_value()) << (areas ? std::string() : areas.error().message());
+  std::vector<MapArea> out;
+  if (areas)
+    for (const auto& a : *areas)
+      out.push_back({a.name, a.nation, exports::rings_of(a.rings), a.buffer_m});
+  return out;
+}
+
+TEST(Report, DistantAreasDoNotMoveTheMap) {
+  const ReportData without = sample();
+  ReportData with = without;
+  const auto usa = usa_areas();
+  ASSERT_EQ(usa.size(), 4u);
+  with.areas.insert(with.areas.end(), usa.begin(), usa.end());
+  // Guam (13 N) and Hawaii (157 W) are far from every launch and radar of the sample: the map
+  // is the same and shows neither.
+  const std::string svg = map_svg(render_html(with));
+  EXPECT_EQ(svg, map_svg(render_html(without)));
+  EXPECT_EQ(svg.find("Hawaii"), std::string::npos);
+  EXPECT_EQ(svg.find("Guam"), std::string::npos);
+  // A missile falling on Guam brings Guam, not Hawaii, into the map.
+  with.paths.push_back(trajectory("G1 truth", "truth", std::nullopt, 0.0, 1500.0, 39.0, 125.8,
+                                  13.45, 144.78, 1000.0));
+  const std::string guam = map_svg(render_html(with));
+  EXPECT_NE(guam.find("<title>Guam land</title>"), std::string::npos);
+  EXPECT_NE(guam.find("<title>Guam territorial sea (+22.2 km)</title>"), std::string::npos);
+  EXPECT_EQ(guam.find("Hawaii"), std::string::npos);
+  EXPECT_NE(guam.find("15°N"), std::string::npos);
+}
+
 TEST(Report, TimelineSaysNeverForAnEventThatDidNotHappen) {
   const std::string html = render_html(sample());
   // KOR F01: launch alert never nationally, 75 s with sharing.
@@ -350,7 +383,7 @@ TEST(Coastlines, ErrorsNameTheFeatureAndWhatIsWrong) {
   EXPECT_EQ(missing.error().message(), "/nonexistent/coast.geojson: cannot open");
 }
 
-TEST(Coastlines, BundledRegionCoversKoreaAndJapan) {
+TEST(Coastlines, BundledRegionCoversKoreaJapanAndGuam) {
   const auto rings = bundled("region.geojson");
   ASSERT_GT(rings.size(), 20u);
   auto on_land = [&](double lat, double lon) {
@@ -364,13 +397,16 @@ TEST(Coastlines, BundledRegionCoversKoreaAndJapan) {
   EXPECT_TRUE(on_land(43.06, 141.35));  // Sapporo
   EXPECT_FALSE(on_land(39.5, 134.0));   // Sea of Japan
   EXPECT_FALSE(on_land(30.0, 140.0));   // Pacific
-  // Clipped to 105-165 E, 15-60 N (to rounding of degrees through radians).
+  EXPECT_TRUE(on_land(13.45, 144.78));  // Guam
+  EXPECT_TRUE(on_land(14.6, 121.0));    // Manila
+  EXPECT_FALSE(on_land(15.0, 140.0));   // Philippine Sea
+  // Clipped to 95-165 E, 5-60 N (to rounding of degrees through radians).
   constexpr double eps = 1e-9;
   for (const auto& r : rings)
     for (const auto& p : r) {
-      ASSERT_GE(p.lon_deg, 105.0 - eps);
+      ASSERT_GE(p.lon_deg, 95.0 - eps);
       ASSERT_LE(p.lon_deg, 165.0 + eps);
-      ASSERT_GE(p.lat_deg, 15.0 - eps);
+      ASSERT_GE(p.lat_deg, 5.0 - eps);
       ASSERT_LE(p.lat_deg, 60.0 + eps);
     }
 }

@@ -73,6 +73,29 @@ share::LocalTrack japanese_track(std::uint64_t sequence) {
   return t;
 }
 
+// A confirmed national track falling almost straight down onto (lat, lon) from 150 km: its
+// impact prediction falls within a few km of that point.
+share::LocalTrack falling_track(Nation n, std::uint64_t id, double lat, double lon) {
+  share::LocalTrack t = korean_track(1);
+  t.header.originator = {n, n == Nation::JPN ? "JADGE" : "KAMD", std::nullopt};
+  t.track_id = id;
+  const geo::Geodetic above = geo::Geodetic::from_deg(lat, lon, 150e3);
+  const geo::LocalFrame frame(above);
+  t.position_ecef_m = geo::to_ecef(above).r_m;
+  t.velocity_ecef_mps = frame.ecef_vector(geo::Vec3(300.0, 0.0, -3000.0));
+  return t;
+}
+
+// The threat alerts a hub releases to each node over `seconds` of one-second ticks.
+std::map<std::string, std::vector<share::Alert>> threats_over(node::Hub& hub, int seconds) {
+  std::map<std::string, std::vector<share::Alert>> out;
+  for (int k = 1; k <= seconds; ++k)
+    for (const auto& e : hub.tick(t0.plus_seconds(k)))
+      if (const auto* a = std::get_if<share::Alert>(&e.message))
+        if (a->level == share::AlertLevel::threat) out[e.to].push_back(*a);
+  return out;
+}
+
 std::string_view node_of(Nation n) {
   return n == Nation::USA ? "C2BMC" : n == Nation::JPN ? "JADGE" : "KAMD";
 }
@@ -199,4 +222,31 @@ TEST(Hub, FusesTwoNationsTracksOfOneObjectAndRaisesNoThreatFarFromEveryArea) {
   EXPECT_EQ(system_tracks, (std::map<std::string, int>{{"C2BMC", 1}, {"JADGE", 1}, {"KAMD", 1}}));
   EXPECT_EQ(hub.fusion().system_id_of({Nation::JPN, 3}),
             hub.fusion().system_id_of({Nation::KOR, 7}));
+}
+
+// The USA is warned at the hub for its own areas only (Guam, Hawaii), as Japan and Korea are.
+TEST(Hub, EachNationIsWarnedForItsOwnAreasTheUsaForGuam) {
+  const share::Policy policy = bundled_policy();
+  node::HubConfig c = hub_config();
+  c.areas.push_back(square_about("Guam", Nation::USA, 13.45, 144.78));
+  {
+    node::Hub hub(c, policy);
+    ASSERT_FALSE(hub.on_message(falling_track(Nation::JPN, 11, 13.45, 144.78), t0).empty());
+    const auto threats = threats_over(hub, 8);
+    ASSERT_EQ(threats.count("C2BMC"), 1u) << "no threat to the USA for a Guam-bound track";
+    EXPECT_EQ(threats.at("C2BMC").size(), 1u);
+    EXPECT_EQ(threats.at("C2BMC")[0].areas, std::vector<std::string>{"Guam"});
+    EXPECT_EQ(threats.at("C2BMC")[0].header.originator.node, "INDOPACOM");
+    EXPECT_EQ(threats.count("JADGE"), 0u);
+    EXPECT_EQ(threats.count("KAMD"), 0u);
+  }
+  {
+    node::Hub hub(c, policy);
+    ASSERT_FALSE(hub.on_message(falling_track(Nation::JPN, 12, 35.7, 139.7), t0).empty());
+    const auto threats = threats_over(hub, 8);
+    ASSERT_EQ(threats.count("JADGE"), 1u) << "no threat to Japan for a Tokyo-bound track";
+    EXPECT_EQ(threats.at("JADGE")[0].areas, std::vector<std::string>{"Tokyo"});
+    EXPECT_EQ(threats.count("C2BMC"), 0u) << "the USA is warned for Japan's area";
+    EXPECT_EQ(threats.count("KAMD"), 0u);
+  }
 }

@@ -226,8 +226,29 @@ MapView fit_map(const ReportData& data) {
       pts.push_back({p.samples[i].point.lat_deg(), p.samples[i].point.lon_deg()});
   for (const auto& p : data.points) pts.push_back({p.point.lat_deg(), p.point.lon_deg()});
   for (const auto& e : data.ellipses) pts.push_back({e.centre.lat_deg(), e.centre.lon_deg()});
-  for (const auto& a : data.areas)
-    for (const auto& ring : a.rings) pts.insert(pts.end(), ring.begin(), ring.end());
+  // Protected areas widen the map only near the rest of the data: an area with a vertex within
+  // kAreaReach_deg of the other points' lat/lon box counts whole, a distant one (the USA's
+  // Hawaii, 6,000 km from Korea) is left out (and, off the map, not drawn). With no other
+  // data, every area.
+  constexpr double kAreaReach_deg = 10.0;
+  double lat0 = std::numeric_limits<double>::infinity(), lat1 = -lat0, lon0 = lat0, lon1 = -lat0;
+  for (const auto& p : pts)
+    if (std::isfinite(p.lat_deg) && std::isfinite(p.lon_deg)) {
+      lat0 = std::min(lat0, p.lat_deg - kAreaReach_deg);
+      lat1 = std::max(lat1, p.lat_deg + kAreaReach_deg);
+      lon0 = std::min(lon0, p.lon_deg - kAreaReach_deg);
+      lon1 = std::max(lon1, p.lon_deg + kAreaReach_deg);
+    }
+  const bool other_data = lat1 >= lat0;
+  for (const auto& a : data.areas) {
+    const bool near = std::any_of(a.rings.begin(), a.rings.end(), [&](const Ring& ring) {
+      return std::any_of(ring.begin(), ring.end(), [&](const LatLon& p) {
+        return p.lat_deg >= lat0 && p.lat_deg <= lat1 && p.lon_deg >= lon0 && p.lon_deg <= lon1;
+      });
+    });
+    if (!other_data || near)
+      for (const auto& ring : a.rings) pts.insert(pts.end(), ring.begin(), ring.end());
+  }
   std::erase_if(pts, [](const LatLon& p) {
     return !std::isfinite(p.lat_deg) || !std::isfinite(p.lon_deg) || std::abs(p.lat_deg) > 89.0;
   });
@@ -493,8 +514,8 @@ std::string render_map(const ReportData& data, const MapView& v) {
       PathData d;
       std::vector<Pt> ring;
       for (const auto& r : a.rings)
-        if (ring_px(v, r, ring)) add_ring(d, ring);
-      if (d.empty()) continue;
+        if (ring_px(v, r, ring) && ring_in_view(ring)) add_ring(d, ring);
+      if (d.empty()) continue;  // off the map (a distant area, fit_map)
       const std::string c = nation_colour(a.nation);
       const std::string title =
           "<title>" + esc(a.name) +

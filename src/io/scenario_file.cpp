@@ -353,7 +353,8 @@ Scenario read_scenario(const std::string& path, const std::optional<std::string>
       s.area_paths.push_back(beside(item.Scalar()));
     }
   } else {
-    s.area_paths = {beside("areas/japan.geojson"), beside("areas/korea.geojson")};
+    s.area_paths = {beside("areas/japan.geojson"), beside("areas/korea.geojson"),
+                    beside("areas/usa.geojson")};
   }
   s.coastline_path = beside(top.optional_text("coastline").value_or("areas/region.geojson"));
   return s;

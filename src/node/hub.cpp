@@ -6,8 +6,8 @@ namespace trilink::node {
 
 namespace {
 
+// The areas nation `n` is warned for at the hub: its own (the USA's are Guam and Hawaii).
 std::vector<warn::ProtectedArea> areas_of(const std::vector<warn::ProtectedArea>& all, Nation n) {
-  if (n == Nation::USA) return all;
   std::vector<warn::ProtectedArea> out;
   for (const auto& a : all)
     if (a.nation == n) out.push_back(a);

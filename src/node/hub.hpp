@@ -9,7 +9,7 @@
 // new to that nation or its status changed, otherwise at most every `release_interval_s`.
 // The clock (tick) ages contributions, releases what is due, and runs the products and the
 // alert life cycle per nation: each nation is warned for its own protected areas (the USA for
-// every area), from the system tracks as fused for its view (share::view_for). Products are
+// Guam and Hawaii), from the system tracks as fused for its view (share::view_for). Products are
 // computed once per system track when every nation's view holds all of its contributions
 // (the usual case), per view otherwise.
 //

@@ -50,7 +50,7 @@ struct Scenario {
   // protected areas and the map's coastlines; paths resolved against the scenario's folder.
   Network network = default_network();
   std::string policy_path;              // default ../deploy/policy.yaml
-  std::vector<std::string> area_paths;  // default areas/japan.geojson, areas/korea.geojson
+  std::vector<std::string> area_paths;  // default areas/{japan,korea,usa}.geojson
   std::string coastline_path;           // default areas/region.geojson
 };
 

@@ -3,13 +3,16 @@
 //
 //   cd tools/areas && npm ci && node make_areas.mjs
 //
-// Each output is a FeatureCollection that io::parse_areas_geojson reads:
-//   features[0]  "<Nation> land"            MultiPolygon, no buffer
-//   features[1]  "<Nation> territorial sea" the same rings with buffer_m = 22224 (12 nmi)
+// Each output is a FeatureCollection that io::parse_areas_geojson reads, two features per part
+// (Japan and Korea have one part each; the USA has two, Guam then Hawaii):
+//   "<Part> land"            MultiPolygon, no buffer
+//   "<Part> territorial sea" the same rings with buffer_m = 22224 (12 nmi)
+// Parts far apart (Guam and Hawaii are 6,000 km apart) are separate features because each area
+// is projected on a plane about its own centre (warn/areas.hpp).
 // The territorial sea is the land grown by 12 nmi from the coastline (warn/areas.hpp explains
 // why this approximates the real sea, which is measured from straight baselines).
-// It also writes region.geojson, the land around Korea and Japan for the exercise report's map
-// (see the section at the end).
+// It also writes region.geojson, the land around Korea, Japan and Guam for the exercise
+// report's map (see the section at the end).
 //
 // Output is deterministic: fixed key order, coordinates rounded to 4 decimals (about 11 m),
 // consecutive duplicate positions removed after rounding, rings degenerate after rounding
@@ -28,10 +31,34 @@ const topology = JSON.parse(
 const TERRITORIAL_SEA_M = 12 * 1852; // 22224 m
 const DECIMALS = 4;
 
-// ISO 3166-1 numeric id (world-atlas feature id) and Natural Earth name, both checked.
+// ISO 3166-1 numeric id (world-atlas feature id) and Natural Earth name, both checked. A part
+// with `within` keeps only the source's polygons whose outer ring lies inside that lon/lat box
+// (Hawaii: the islands of the United States' feature, id 840, between 161 and 154 W).
 const NATIONS = [
-  { file: "japan.geojson", id: "392", source_name: "Japan", name: "Japan", nation: "JPN" },
-  { file: "korea.geojson", id: "410", source_name: "South Korea", name: "Korea", nation: "KOR" },
+  {
+    file: "japan.geojson",
+    nation: "JPN",
+    parts: [{ name: "Japan", id: "392", source_name: "Japan" }],
+  },
+  {
+    file: "korea.geojson",
+    nation: "KOR",
+    parts: [{ name: "Korea", id: "410", source_name: "South Korea" }],
+  },
+  {
+    file: "usa.geojson",
+    nation: "USA",
+    note: "; Hawaii is the United States' polygons within lon -161..-154 lat 18..23",
+    parts: [
+      { name: "Guam", id: "316", source_name: "Guam" },
+      {
+        name: "Hawaii",
+        id: "840",
+        source_name: "United States of America",
+        within: { lon0: -161, lon1: -154, lat0: 18, lat1: 23 },
+      },
+    ],
+  },
 ];
 
 function round(x) {
@@ -61,9 +88,16 @@ function polygonsOf(geometry) {
   throw new Error(`unexpected geometry type ${geometry.type}`);
 }
 
-function cleanPolygons(geometry) {
+function ringWithin(ring, box) {
+  return ring.every(
+    ([lon, lat]) => lon >= box.lon0 && lon <= box.lon1 && lat >= box.lat0 && lat <= box.lat1,
+  );
+}
+
+function cleanPolygons(geometry, within) {
   const polygons = [];
   for (const polygon of polygonsOf(geometry)) {
+    if (within && !ringWithin(polygon[0], within)) continue;
     const outer = cleanRing(polygon[0]);
     if (!outer) continue; // an islet that rounds away
     const holes = polygon.slice(1).map(cleanRing).filter((r) => r !== null);
@@ -91,37 +125,45 @@ function featureText(name, nation, bufferM, polygons) {
 const countries = feature(topology, topology.objects.countries).features;
 mkdirSync(outDir, { recursive: true });
 for (const n of NATIONS) {
-  const matches = countries.filter((f) => String(f.id) === n.id);
-  if (matches.length !== 1) throw new Error(`expected one feature with id ${n.id}`);
-  const f = matches[0];
-  if (f.properties.name !== n.source_name)
-    throw new Error(`id ${n.id} is "${f.properties.name}", expected "${n.source_name}"`);
-  const polygons = cleanPolygons(f.geometry);
+  const features = [];
+  const sizes = [];
+  for (const part of n.parts) {
+    const matches = countries.filter((f) => String(f.id) === part.id);
+    if (matches.length !== 1) throw new Error(`expected one feature with id ${part.id}`);
+    const f = matches[0];
+    if (f.properties.name !== part.source_name)
+      throw new Error(`id ${part.id} is "${f.properties.name}", expected "${part.source_name}"`);
+    const polygons = cleanPolygons(f.geometry, part.within);
+    if (polygons.length === 0) throw new Error(`${part.name}: no polygon`);
+    features.push(featureText(`${part.name} land`, n.nation, undefined, polygons));
+    features.push(
+      featureText(`${part.name} territorial sea`, n.nation, TERRITORIAL_SEA_M, polygons),
+    );
+    const vertices = polygons.flat().reduce((s, r) => s + r.length - 1, 0);
+    sizes.push(`${part.name} ${polygons.length} polygons, ${vertices} vertices`);
+  }
   const text =
     '{"type": "FeatureCollection",\n' +
     ' "source": "Natural Earth 1:50m Admin 0 countries (public domain) via world-atlas ' +
-    "countries-50m.json (ISC); regenerate with tools/areas/make_areas.mjs\",\n" +
+    `countries-50m.json (ISC)${n.note ?? ""}; regenerate with tools/areas/make_areas.mjs",\n` +
     ' "features": [\n' +
-    featureText(`${n.name} land`, n.nation, undefined, polygons) +
-    ",\n" +
-    featureText(`${n.name} territorial sea`, n.nation, TERRITORIAL_SEA_M, polygons) +
+    features.join(",\n") +
     "\n ]}\n";
   JSON.parse(text); // self-check
   const path = join(outDir, n.file);
   writeFileSync(path, text);
-  const vertices = polygons.flat().reduce((s, r) => s + r.length - 1, 0);
-  console.log(`${path}: ${polygons.length} polygons, ${vertices} vertices, ${text.length} bytes`);
+  console.log(`${path}: ${sizes.join("; ")}, ${text.length} bytes`);
 }
 
 // ---- region.geojson: background land for maps (the exercise report) ----
 //
-// Natural Earth 1:50m land (world-atlas land-50m.json) around Korea and Japan: every polygon
-// whose bounding box meets REGION, clipped (Sutherland-Hodgman) to the larger CLIP box so that
-// the file stays small while a map of REGION still shows whole coasts, rounded to 3 decimals
+// Natural Earth 1:50m land (world-atlas land-50m.json) around Korea, Japan and Guam: every
+// polygon whose bounding box meets REGION, clipped (Sutherland-Hodgman) to the larger CLIP box so
+// that the file stays small while a map of REGION still shows whole coasts, rounded to 3 decimals
 // (about 110 m). One MultiPolygon feature, one ring per line. Clipping adds straight edges
 // along CLIP's sides; a map drawn inside REGION never shows them.
-const REGION = { lon0: 115, lon1: 155, lat0: 22, lat1: 52 };
-const CLIP = { lon0: 105, lon1: 165, lat0: 15, lat1: 60 };
+const REGION = { lon0: 115, lon1: 155, lat0: 10, lat1: 52 };
+const CLIP = { lon0: 95, lon1: 165, lat0: 5, lat1: 60 };
 const REGION_DECIMALS = 3;
 
 function roundTo(x, decimals) {
