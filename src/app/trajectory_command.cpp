@@ -100,6 +100,9 @@ int run(const Options& o) {
     j["burnout_speed_mps"] = t.burnout_speed_mps;
     j["burnout_height_km"] = t.burnout_height_m / 1e3;
     j["impact_speed_mps"] = t.impact_speed_mps;
+    j["impact_mach"] = t.impact_mach;
+    if (t.pull_up_s) j["pull_up_s"] = *t.pull_up_s;
+    if (t.dive_s) j["dive_s"] = *t.dive_s;
     j["flights_flown"] = shaped->evaluations;  // by the shaping solver
     std::cout << j.dump(2) << "\n";
     return 0;
@@ -115,7 +118,15 @@ int run(const Options& o) {
             << " min)\n"
             << "impact point   " << fixed(t.impact.lat_deg(), 4) << ", "
             << fixed(t.impact.lon_deg(), 4) << "\n"
-            << "max speed      " << fixed(t.max_speed_mps, 0) << " m/s (Earth-relative)\n";
+            << "max speed      " << fixed(t.max_speed_mps, 0) << " m/s (Earth-relative)\n"
+            << "impact speed   " << fixed(t.impact_speed_mps, 0) << " m/s (Mach "
+            << fixed(t.impact_mach, 2) << ")\n";
+  if (t.pull_up_s)
+    std::cout << "pull-up        at " << fixed(*t.pull_up_s, 1) << " s, "
+              << fixed(t.geodetic_at(*t.pull_up_s).h_m / 1e3, 1) << " km\n";
+  if (t.dive_s)
+    std::cout << "dive           at " << fixed(*t.dive_s, 1) << " s, "
+              << fixed(t.geodetic_at(*t.dive_s).h_m / 1e3, 1) << " km\n";
   return 0;
 }
 
