@@ -8,9 +8,9 @@
 
 #include <optional>
 #include <string>
-
 #include <string_view>
 #include <vector>
+
 #include "flight/aero_guidance.hpp"
 
 namespace trilink::flight {
