@@ -3,6 +3,8 @@
 // once, after the hold.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "midcourse_fixture.hpp"
@@ -58,19 +60,80 @@ TEST(NationalTracker, APredictableTrackCoastsThroughAGapAndKeepsItsId) {
   EXPECT_LT((tracker.estimate(tracker.tracks()[0]).x.head<3>() - x.head<3>()).norm(), 500.0);
 }
 
-TEST(BurnoutDetector, DeclaresBurnoutOnceAfterTheHold) {
+namespace {
+
+// A look at a track: energy `e` (J/kg) with sigma 10 kJ/kg.
+node::BurnoutSample look(double t, double created, double boost_probability, double e) {
+  node::BurnoutSample s;
+  s.t_s = t;
+  s.created_s = created;
+  s.boost_probability = boost_probability;
+  s.energy = {e, 10e3};
+  return s;
+}
+
+}  // namespace
+
+TEST(BurnoutDetector, DeclaresBurnoutOnceAfterTheHoldWithTheEnergyFlat) {
+  using Change = node::BurnoutDetector::Change;
   node::BurnoutDetector d;
-  // Boosting, then the boost probability drops at t = 20 s.
-  for (double t = 0.0; t < 20.0; t += 1.0) EXPECT_FALSE(d.update(1, t, 0.0, 0.9));
+  // Boosting (energy rising 50 kJ/kg/s), then thrust and boost probability drop at t = 20 s.
+  const auto energy = [](double t) { return -62e6 + 50e3 * std::min(t, 20.0); };
+  for (double t = 0.0; t < 20.0; t += 1.0)
+    EXPECT_EQ(d.update(1, look(t, 0.0, 0.9, energy(t))), Change::none);
   int declared = 0;
   double when = -1.0;
   for (double t = 20.0; t < 60.0; t += 1.0)
-    if (d.update(1, t, 0.0, 0.05)) ++declared, when = t;
+    if (d.update(1, look(t, 0.0, 0.05, energy(t))) == Change::burnout) ++declared, when = t;
   EXPECT_EQ(declared, 1);
-  EXPECT_DOUBLE_EQ(when, 19.0 + node::BurnoutDetector::hold_s);
+  // The IMM's hold ends at 29 s, but the energy still rises over the 12 s window then: not
+  // before the window lies past the end of thrust.
+  EXPECT_DOUBLE_EQ(when, 20.0 + node::BurnoutDetector::energy_window_s);
   EXPECT_TRUE(d.burnt_out(1));
   // Never seen boosting: only once the track is old enough to be a late pick-up.
   for (double t = 0.0; t < node::BurnoutDetector::late_pickup_s; t += 1.0)
-    EXPECT_FALSE(d.update(2, t, 0.0, 0.05));
-  EXPECT_TRUE(d.update(2, node::BurnoutDetector::late_pickup_s, 0.0, 0.05));
+    EXPECT_EQ(d.update(2, look(t, 0.0, 0.05, -40e6)), Change::none);
+  EXPECT_EQ(d.update(2, look(node::BurnoutDetector::late_pickup_s, 0.0, 0.05, -40e6)),
+            Change::burnout);
+}
+
+// The IMM's prior (0.8 for a track born low and slow) is not the data's: a track whose boost
+// probability falls from its prior while the energy is not yet testable is not "seen
+// boosting", and the IMM's low probability alone does not make a burnout.
+TEST(BurnoutDetector, ThePriorIsNotSeenBoostingAndALowProbabilityAloneIsNotBurnout) {
+  using Change = node::BurnoutDetector::Change;
+  node::BurnoutDetector d;
+  EXPECT_EQ(d.update(1, look(0.0, 0.0, 0.8, -62e6)), Change::none);
+  for (double t = 1.0; t < node::BurnoutDetector::late_pickup_s; t += 1.0)
+    EXPECT_EQ(d.update(1, look(t, 0.0, 0.01, -62e6 + 20e3 * t)), Change::none) << t;
+  // Energy rising: thrust, whatever the IMM says.
+  EXPECT_EQ(d.thrust(1), track::ThrustVerdict::thrust);
+  for (double t = 30.0; t < 60.0; t += 1.0)
+    EXPECT_EQ(d.update(1, look(t, 0.0, 0.01, -62e6 + 20e3 * t)), Change::none) << t;
+  EXPECT_FALSE(d.burnt_out(1));
+}
+
+// Staging gap or post-boost stage: burnout is taken back when the energy rises again, and
+// declared again once it is flat.
+TEST(BurnoutDetector, ThrustAfterBurnoutTakesItBack) {
+  using Change = node::BurnoutDetector::Change;
+  node::BurnoutDetector d;
+  // Thrust until 20 s, a coast 20-60 s, thrust again 60-80 s, then flat.
+  const auto energy = [](double t) {
+    return -62e6 + 50e3 * std::min(t, 20.0) + 30e3 * std::clamp(t - 60.0, 0.0, 20.0);
+  };
+  std::vector<std::pair<double, Change>> changes;
+  for (double t = 0.0; t < 140.0; t += 1.0) {
+    const double pb = (t < 20.0 || (t >= 60.0 && t < 80.0)) ? 0.9 : 0.05;
+    const Change c = d.update(1, look(t, 0.0, pb, energy(t)));
+    if (c != Change::none) changes.emplace_back(t, c);
+  }
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes[0].second, Change::burnout);
+  EXPECT_DOUBLE_EQ(changes[0].first, 32.0);
+  EXPECT_EQ(changes[1].second, Change::resumed);
+  EXPECT_GT(changes[1].first, 60.0);
+  EXPECT_LT(changes[1].first, 66.0);
+  EXPECT_EQ(changes[2].second, Change::burnout);
+  EXPECT_DOUBLE_EQ(changes[2].first, 91.0);  // the rise over 12 s within 3 sigma
 }

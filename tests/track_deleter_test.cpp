@@ -43,7 +43,10 @@ TEST(Deleter, DecidesEachRuleAtItsLimit) {
       {"coast at the limit", missed(0, 100.0, 20.0), Fate::keep},
       {"coast past the limit", missed(0, 100.0, 20.1), Fate::drop, DropReason::coast_time},
       {"misses before sigma", missed(3, 2000.0, 30.0), Fate::drop, DropReason::misses},
-      {"plausibility not asked", missed(1, 100.0, 1.0, false, false), Fate::coast},
+      // Plausibility is asked of every track, boosting ones too (issue 11: a boosting salvo
+      // track was confirmed at -503 km and 18.7 km/s).
+      {"not predictable, implausible", missed(1, 100.0, 1.0, false, false), Fate::drop,
+       DropReason::implausible},
       // Predictable tracks: misses do not count, the coast limit is the long one.
       {"predictable, many misses", missed(50, 100.0, 10.0, true), Fate::coast},
       {"predictable, no miss, recent", missed(0, 100.0, 10.0, true), Fate::keep},

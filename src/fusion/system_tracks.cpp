@@ -193,14 +193,18 @@ std::vector<share::SystemTrack> SystemTrackManager::update(
     std::vector<share::Header> headers;
     std::vector<share::TrackStatus> statuses;
     std::vector<share::Contribution> contributions;
-    share::FlightPhase phase = share::FlightPhase::boost;
+    share::FlightPhase past = share::FlightPhase::boost;  // the latest phase past burnout
+    bool any_boost = false;
     for (const Key& k : s.members) {
       const Held& h = held_.at(k);
       estimates.push_back(h.aligned);
       headers.push_back(h.track.header);
       statuses.push_back(h.track.status);
       contributions.push_back({k.nation, k.track_id});
-      phase = std::max(phase, h.track.phase);
+      if (h.track.phase == share::FlightPhase::boost)
+        any_boost = true;
+      else
+        past = std::max(past, h.track.phase);
     }
     auto fused = covariance_intersection(estimates);
     if (!fused) {
@@ -211,7 +215,13 @@ std::vector<share::SystemTrack> SystemTrackManager::update(
     s.fused = fused->fused;
     s.fused_at = t;
     s.fused_from = headers;
-    s.phase = phase;
+    s.thrust = s.energy.add(t.seconds_since(geo::UtcTime{}),
+                            track::mechanical_energy(s.fused.x, s.fused.P));
+    // Past burnout when every contribution says so (each nation judged it on its own track);
+    // when they disagree, only if the fused track's own energy shows no thrust.
+    if (past != share::FlightPhase::boost && any_boost && s.thrust != track::ThrustVerdict::quiet)
+      past = share::FlightPhase::boost;
+    s.phase = past;
     s.last_contribution = t;
     out.push_back(message(s, s.fused, intersection_of(headers), std::move(contributions),
                           status_of(statuses)));

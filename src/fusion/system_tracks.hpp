@@ -15,7 +15,11 @@
 //     (coasting) - and otherwise start new system tracks. So a Japanese track that picks up
 //     a missile Korea was tracking joins Korea's system track and keeps its id, even after
 //     Korea's track ends, within `coast_timeout_s`;
-//  5. each system track is fused from its contributions by covariance intersection;
+//  5. each system track is fused from its contributions by covariance intersection; its
+//     phase is past burnout when every contribution says so, or when some do and the fused
+//     track's own mechanical energy shows no thrust over the last 12 s
+//     (track/thrust_test.hpp): one nation's "ballistic" against another's "boost" is not
+//     taken on trust;
 //  6. a system track with no contribution coasts (status coasting) and ends
 //     `coast_timeout_s` after its last contribution ended.
 // Ids start at 1 and are never reused. Mapped contributions are not re-tested against each
@@ -38,6 +42,7 @@
 #include "fusion/association.hpp"
 #include "fusion/covariance_intersection.hpp"
 #include "share/policy.hpp"
+#include "track/thrust_test.hpp"
 
 namespace trilink::fusion {
 
@@ -99,6 +104,8 @@ class SystemTrackManager {
     share::Releasability label;             // of its last fused state
     share::TrackStatus status = share::TrackStatus::tentative;
     share::FlightPhase phase = share::FlightPhase::boost;
+    track::ThrustWindow energy;  // of the fused state, for the phase
+    track::ThrustVerdict thrust = track::ThrustVerdict::unknown;
   };
 
   share::SystemTrack message(const System& s, const Estimate& e, share::Releasability label,

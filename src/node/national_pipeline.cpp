@@ -68,18 +68,30 @@ std::vector<share::LocalTrack> NationalPipeline::on_look(std::uint32_t sensor_id
                                                          std::span<const track::Measurement> scan) {
   std::vector<share::LocalTrack> out;
   tracker_.process(sensor_id, t_s, scan);
-  std::vector<std::uint64_t> burnt_out;
+  std::vector<std::uint64_t> burnt_out, resumed;
   for (const auto& tr : tracker_.tracks()) {
     if (tr.status != track::TrackStatus::confirmed || tr.last_update_s != t_s) continue;
-    if (burnout_.update(tr.id, t_s, tr.created_s,
-                        tracker_.filter().manoeuvre_probability(tr.state)))
-      burnt_out.push_back(tr.id);
+    const auto& g = tracker_.estimate(tr);
+    BurnoutSample b;
+    b.t_s = t_s;
+    b.created_s = tr.created_s;
+    b.boost_probability = tracker_.filter().manoeuvre_probability(tr.state);
+    b.energy = track::mechanical_energy(g.x.head<6>(), g.P.topLeftCorner<6, 6>());
+    const BurnoutDetector::Change change = burnout_.update(tr.id, b);
+    if (change == BurnoutDetector::Change::burnout) burnt_out.push_back(tr.id);
+    if (change == BurnoutDetector::Change::resumed) resumed.push_back(tr.id);
     const auto it = reported_.find(tr.id);
     if (it == reported_.end() || t_s - it->second.last_report_s >= config_.report_interval_s - 1e-9)
       report(tr, t_s, out);
   }
   // Past burnout a track is ballistic for good (it may then coast through coverage gaps).
   for (const auto id : burnt_out) tracker_.end_manoeuvres(id);
+  // Thrust again (a stage lit after a coast, a post-boost stage): boosting again, and its
+  // impact predictions so far are void.
+  for (const auto id : resumed) {
+    tracker_.resume_manoeuvres(id, 0.5);
+    products_.forget(id);
+  }
   return out;
 }
 

@@ -5,8 +5,10 @@
 // runs (eval/national_runs.hpp) drive the same pipeline, so `trilink track` and
 // `trilink bench accuracy` measure what the node does.
 //
-// Burnout: judged once per look, on every confirmed track that look updated (the IMM's boost
-// probability with the hysteresis of BurnoutDetector); past it a track is ballistic for good.
+// Burnout: judged once per look, on every confirmed track that look updated (BurnoutDetector:
+// the IMM's boost probability with hysteresis, and the track's mechanical energy flat); past
+// it the tracker ends the track's boost mode, until thrust is seen again (a staging gap, a
+// post-boost stage): then the track is boosting again and its predictions so far are void.
 //
 // Reporting. A confirmed track is reported at once when it is confirmed and then at most
 // every `report_interval_s` (at its updates, or from the clock when its status changes); a

@@ -117,21 +117,39 @@ track::Measurement measurement_of(const sensor::RadarParams& p, const geo::Range
   return m;
 }
 
-bool BurnoutDetector::update(std::uint64_t track_id, double t_s, double created_s,
-                             double boost_probability) {
+BurnoutDetector::Change BurnoutDetector::update(std::uint64_t track_id, const BurnoutSample& x) {
+  using track::ThrustVerdict;
   State& s = tracks_[track_id];
-  if (boost_probability >= 0.5) s.boost_seen = true;
-  if (boost_probability >= 0.3) s.last_high_s = t_s;
-  if (s.burnt_out || (s.last_high_s && t_s - *s.last_high_s < hold_s) ||
-      (!s.boost_seen && t_s - created_s < late_pickup_s))
-    return false;
+  s.verdict = s.energy.add(x.t_s, x.energy);
+  s.thrust_in_a_row = s.verdict == ThrustVerdict::thrust ? s.thrust_in_a_row + 1 : 0;
+  // Seen boosting by its data: not the IMM's prior of a track born low and slow, which
+  // lingers over the first updates.
+  if ((x.boost_probability >= 0.5 && x.t_s - x.created_s >= prior_s) ||
+      s.verdict == ThrustVerdict::thrust)
+    s.boost_seen = true;
+  if (x.boost_probability >= 0.3) s.last_high_s = x.t_s;
+  if (s.burnt_out) {
+    if (s.thrust_in_a_row < resume_after_tests) return Change::none;
+    // Thrust again: boosting, and the IMM's hold starts over.
+    s.burnt_out = false;
+    s.last_high_s = x.t_s;
+    return Change::resumed;
+  }
+  if (s.verdict != ThrustVerdict::quiet || (s.last_high_s && x.t_s - *s.last_high_s < hold_s) ||
+      (!s.boost_seen && x.t_s - x.created_s < late_pickup_s))
+    return Change::none;
   s.burnt_out = true;
-  return true;
+  return Change::burnout;
 }
 
 bool BurnoutDetector::burnt_out(std::uint64_t track_id) const {
   const auto it = tracks_.find(track_id);
   return it != tracks_.end() && it->second.burnt_out;
+}
+
+track::ThrustVerdict BurnoutDetector::thrust(std::uint64_t track_id) const {
+  const auto it = tracks_.find(track_id);
+  return it == tracks_.end() ? track::ThrustVerdict::unknown : it->second.verdict;
 }
 
 }  // namespace trilink::node

@@ -4,10 +4,14 @@
 // (track/filters.hpp): the filter knows that repeated looks of one radar share its bias and
 // stays consistent; past burnout it also estimates the ballistic coefficient.
 //
-// Burnout. The IMM's boost probability dips during boost when the radars are far and noisy,
-// so burnout is declared with hysteresis: once the boost probability has stayed below 0.3
-// for 10 s, after having been above 0.5 (or when a track 30 s old was never seen boosting:
-// picked up after burnout).
+// Burnout is declared only when thrust has truly ended, on two independent pieces of
+// evidence: the IMM's boost probability (below 0.3 for 10 s, after the data had put it above
+// 0.5 - not the prior of a track born low and slow, in its first 5 s; or a track 30 s old
+// never seen boosting: picked up after burnout), and the track's mechanical
+// energy (track/thrust_test.hpp): no rise beyond 3 sigma over the last 12 s. The IMM alone is
+// fooled when the radars are far and noisy (its boost probability stays low while the missile
+// thrusts hard) and by a staging gap. The declaration is revocable: when the energy rises
+// again (a stage lit after a coast, a post-boost stage) the track is boosting again.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +22,7 @@
 
 #include "geo/frames.hpp"
 #include "sensor/radar.hpp"
+#include "track/thrust_test.hpp"
 #include "track/tracker.hpp"
 
 namespace trilink::node {
@@ -39,16 +44,35 @@ NationalTracker make_national_tracker(std::span<const sensor::RadarParams> radar
 track::Measurement measurement_of(const sensor::RadarParams& radar, const geo::RangeAzEl& plot,
                                   const geo::RangeAzEl& sigma, bool consider_biases = true);
 
-// Per-track burnout hysteresis on the IMM boost probability (see above).
+// One look at a confirmed track, for the burnout judgement.
+struct BurnoutSample {
+  double t_s = 0.0;
+  double created_s = 0.0;  // the track's creation time
+  double boost_probability = 0.0;
+  track::Energy energy;  // its mechanical energy estimate
+};
+
+// Per-track burnout judgement (see above).
 class BurnoutDetector {
  public:
   static constexpr double hold_s = 10.0;
   static constexpr double late_pickup_s = 30.0;
+  // A boost probability counts as the data's only this long after the track's creation:
+  // before, it is mostly the IMM's prior (0.8 for a track born low and slow).
+  static constexpr double prior_s = 5.0;
+  static constexpr double energy_window_s = 12.0;
+  static constexpr double energy_sigmas = 3.0;
+  // Thrust seen again after burnout: this many energy tests in a row (of one track's looks)
+  // must find it before burnout is taken back.
+  static constexpr int resume_after_tests = 3;
 
-  // Feeds one sample of a track (time, its creation time, boost probability); returns true
-  // at the sample that takes it past burnout (burnt_out() stays true from then on).
-  bool update(std::uint64_t track_id, double t_s, double created_s, double boost_probability);
+  enum class Change : std::uint8_t { none, burnout, resumed };
+  // Feeds one look of a track: burnout at the look that takes it past burnout, resumed at the
+  // look that takes it back into boost.
+  Change update(std::uint64_t track_id, const BurnoutSample& s);
   bool burnt_out(std::uint64_t track_id) const;
+  // The last energy test of a track: thrust, quiet, or unknown (window not yet filled).
+  track::ThrustVerdict thrust(std::uint64_t track_id) const;
   void forget(std::uint64_t track_id) { tracks_.erase(track_id); }
 
  private:
@@ -56,6 +80,9 @@ class BurnoutDetector {
     bool boost_seen = false;
     bool burnt_out = false;
     std::optional<double> last_high_s;  // last time the boost probability was >= 0.3
+    track::ThrustWindow energy{{energy_window_s, energy_sigmas}};
+    track::ThrustVerdict verdict = track::ThrustVerdict::unknown;
+    int thrust_in_a_row = 0;
   };
   std::map<std::uint64_t, State> tracks_;
 };

@@ -35,6 +35,7 @@ Verdict Deleter::judge(const MissedTrack& t) const {
     if (t.misses > 0 || t.since_update_s > config_.max_coast_s) return {coast};
     return {keep};
   }
+  if (!t.plausible) return drop_for(DropReason::implausible);
   if (t.misses >= config_.misses) return drop_for(DropReason::misses);
   if (t.position_sigma_m > config_.max_position_sigma_m)
     return drop_for(DropReason::position_sigma);

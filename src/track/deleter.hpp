@@ -7,7 +7,8 @@
 // prediction) ignores misses and may coast through gaps in coverage for up to
 // max_coast_predictable_s; it is dropped when its sigma grows past the limit or the filter
 // finds it implausible (it has come down), and coasts once it has missed or gone
-// max_coast_s without an update. Every drop says why.
+// max_coast_s without an update. Any track the filter finds implausible (come down, or
+// faster than a missile) is dropped. Every drop says why.
 #pragma once
 
 #include <cstdint>
@@ -28,7 +29,7 @@ struct MissedTrack {
   double position_sigma_m = 0.0;  // of its prediction to this scan
   double since_update_s = 0.0;
   bool predictable = false;  // the filter's judgement
-  bool plausible = true;     // the filter's judgement; asked only of predictable tracks
+  bool plausible = true;     // the filter's judgement, asked of every track
 };
 
 enum class DropReason : std::uint8_t { misses, position_sigma, coast_time, implausible, count };

@@ -65,7 +65,33 @@ std::optional<DragEstimate> Imm::drag(const State& s) const {
 }
 
 bool Imm::plausible(const State& s) const {
-  return approx_height_m(pos(s.combined.x)) > -1e3;
+  return approx_height_m(pos(s.combined.x)) > min_plausible_height_m &&
+         vel(s.combined.x).norm() < max_plausible_speed_mps;
+}
+
+void Imm::resume_boost(State& s, double probability) const {
+  s.boost_ended = false;
+  if (s.pruned) {
+    if (s.has_drag) {
+      // kappa is the last parameter: dropped.
+      const auto n = s.param[1].size() - 1;
+      s.param[1].conservativeResize(n);
+      s.param_cov[1].conservativeResize(n, n);
+      s.param_cross[1].conservativeResize(Eigen::NoChange, n);
+      s.has_drag = false;
+    }
+    s.mode[0] = s.mode[1];
+    boost.initialise(s.mode[0]);
+    s.param[0] = s.param[1];
+    s.param_cov[0] = s.param_cov[1];
+    s.param_cross[0] = s.param_cross[1];
+    rows_of<Acc>(s.param_cross[0]).setZero();  // the thrust to come is independent of them
+    s.pruned = false;
+  }
+  const double p = std::clamp(probability, 0.0, 1.0);
+  s.mu = {std::max(s.mu[0], p), 0.0};
+  s.mu[1] = 1.0 - s.mu[0];
+  combine(s);
 }
 
 Imm::State Imm::predict(const State& s, double dt) const {

@@ -223,10 +223,19 @@ struct Imm {
   // The drag parameter, once estimated.
   std::optional<DragEstimate> drag(const State& s) const;
   void end_boost(State& s) const { s.boost_ended = true; }
+  // Takes an end of boost back (thrust seen again: a staging gap, a post-boost stage). A
+  // pruned boost mode is restored from the ballistic one with the initial thrust prior and
+  // `probability`; the drag parameter, if estimated, is dropped (it is estimated again at the
+  // next end of boost); estimated biases are kept, in both modes.
+  void resume_boost(State& s, double probability = 0.5) const;
   // Purely ballistic: the boost has ended and its mode is pruned.
   bool predictable(const State& s) const { return s.pruned; }
-  // False once the track's position is more than 1 km under the ellipsoid (it has come down).
+  // False once the track could no longer be a missile in flight: its position more than
+  // `min_plausible_height_m` under the ellipsoid (it has come down) or its speed above
+  // `max_plausible_speed_mps` (an ICBM peaks near 7.5 km/s).
   bool plausible(const State& s) const;
+  double min_plausible_height_m = -1e3;
+  double max_plausible_speed_mps = 9000.0;
 
   static void combine(State& s);
   // After the end of boost: a negligible boost mode is dropped (probability zero, no longer

@@ -137,6 +137,9 @@ class Tracker {
   // The caller's judgement that a track's target will not manoeuvre again (a missile past
   // burnout): filters that know of it stop switching into their manoeuvre mode.
   void end_manoeuvres(std::uint64_t track_id);
+  // Takes that judgement back (the target was seen manoeuvring again: a staging gap, a
+  // post-boost stage): its manoeuvre mode is restored with `probability`.
+  void resume_manoeuvres(std::uint64_t track_id, double probability);
   const Sensor& sensor(std::uint32_t i) const { return sensors_[i]; }
 
   // A track's filter state, and its combined state, predicted to t (no change to the track).

@@ -103,6 +103,14 @@ void Tracker<Filter, Sensor>::update(std::size_t k, std::uint32_t sensor, double
   ++tr.looks;
   tr.misses = 0;
   ++counters_.updates;
+  // Every track, boosting or not, tentative or not, must stay a possible missile in flight.
+  if (!plausible(filter_, tr.state)) {
+    note(tr, t, sensor, in.nu, in.S, in.nis, UpdateOutcome::fused, "implausible: dropped");
+    if (tr.status != TrackStatus::tentative)
+      ++counters_.deleted[static_cast<int>(DropReason::implausible)];
+    tr.status = TrackStatus::dropped;
+    return;
+  }
   if (tr.status == TrackStatus::tentative && confirmer_.confirms(tr.hits)) {
     tr.status = TrackStatus::confirmed;
     ++counters_.tracks_confirmed;
@@ -145,7 +153,7 @@ void Tracker<Filter, Sensor>::miss(std::size_t k, std::uint32_t sensor, double t
   missed.position_sigma_m = std::sqrt(pos_cov(filter_.combined(prior).P).trace() / 3.0);
   missed.since_update_s = t - tr.last_update_s;
   missed.predictable = is_predictable;
-  missed.plausible = !is_predictable || plausible(filter_, prior);
+  missed.plausible = plausible(filter_, prior);
   const Verdict v = deleter_.judge(missed);
   if (v.fate == Verdict::Fate::coast) {
     tr.status = TrackStatus::coasting;
@@ -185,6 +193,14 @@ void Tracker<Filter, Sensor>::end_manoeuvres(std::uint64_t track_id) {
   if constexpr (requires(State & s) { filter_.end_boost(s); }) {
     for (auto& tr : tracks_)
       if (tr.id == track_id) filter_.end_boost(tr.state);
+  }
+}
+
+template <typename Filter, typename Sensor>
+void Tracker<Filter, Sensor>::resume_manoeuvres(std::uint64_t track_id, double probability) {
+  if constexpr (requires(State & s) { filter_.resume_boost(s, probability); }) {
+    for (auto& tr : tracks_)
+      if (tr.id == track_id) filter_.resume_boost(tr.state, probability);
   }
 }
 

@@ -1,0 +1,45 @@
+#include "track/thrust_test.hpp"
+
+#include <cmath>
+
+#include "flight/gravity.hpp"
+#include "geo/wgs84.hpp"
+
+namespace trilink::track {
+
+double potential_energy(const Vec3& r) {
+  const double mu = geo::wgs84::gm_m3ps2();
+  const double a = geo::wgs84::a_m();
+  const double w = geo::wgs84::omega_radps();
+  const double r2 = r.squaredNorm();
+  const double rn = std::sqrt(r2);
+  const double v =
+      -mu / rn + mu * geo::wgs84::j2() * a * a * (3.0 * r.z() * r.z() / r2 - 1.0) / (2.0 * r2 * rn);
+  return v - 0.5 * w * w * (r.x() * r.x() + r.y() * r.y());
+}
+
+Energy mechanical_energy(const Vec<6>& x, const Mat<6>& P) {
+  const Vec3 p = x.head<3>(), v = x.tail<3>();
+  const double w = geo::wgs84::omega_radps();
+  const Vec3 centrifugal(w * w * p.x(), w * w * p.y(), 0.0);
+  Vec<6> g;
+  g << -(flight::gravity_j2(p) + centrifugal), v;
+  Energy e;
+  e.value_jpkg = 0.5 * v.squaredNorm() + potential_energy(p);
+  e.sigma_jpkg = std::sqrt(std::max(0.0, g.dot(P * g)));
+  return e;
+}
+
+ThrustVerdict ThrustWindow::add(double t_s, Energy e) {
+  if (!samples_.empty() && t_s < samples_.back().t_s) return ThrustVerdict::unknown;
+  samples_.push_back({t_s, e});
+  // The reference: the newest sample at least window_s old; older ones are no longer needed.
+  while (samples_.size() > 2 && samples_[1].t_s <= t_s - config_.window_s) samples_.pop_front();
+  const Sample& ref = samples_.front();
+  if (samples_.size() < 2 || ref.t_s > t_s - config_.window_s) return ThrustVerdict::unknown;
+  last_rise_ = e.value_jpkg - ref.e.value_jpkg;
+  last_sigma_ = std::hypot(e.sigma_jpkg, ref.e.sigma_jpkg);
+  return last_rise_ > config_.sigmas * last_sigma_ ? ThrustVerdict::thrust : ThrustVerdict::quiet;
+}
+
+}  // namespace trilink::track

@@ -1,0 +1,64 @@
+// Is a missile still thrusting? A test on a track's specific mechanical energy, independent
+// of any filter's mode probabilities (an IMM's boost probability sits near its Markov
+// stationary value while thrust x dt^2 is below the measurement noise: far, noisy radars).
+//
+// In the rotating ECEF frame, with the J2 gravity field, the Jacobi integral
+//   E = |v|^2 / 2 + V(r) - omega^2 (x^2 + y^2) / 2,
+//   V(r) = -mu / r + mu J2 a^2 (3 z^2 / r^2 - 1) / (2 r^3)
+// is conserved by everything the ballistic model knows but drag, which only lowers it
+// (Coriolis does no work). Thrust along the velocity raises it at the rate a_thrust . v:
+// tens of kW/kg for a boosting missile, hundreds of kJ/kg over ten seconds. Its sigma from a
+// state covariance is sqrt(g' P g) with g = dE/dx = [-(gravity + centrifugal); v].
+//
+// ThrustWindow keeps a track's recent energies and compares the newest with the one at
+// least `window_s` older: thrust when the rise exceeds `sigmas` sigma of the difference
+// (the two sigmas added in quadrature: the estimates' positive correlation is ignored, which
+// overstates the sigma and so never invents thrust), quiet when it does not, unknown until
+// the track is `window_s` old.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+
+#include "track/gaussian.hpp"
+
+namespace trilink::track {
+
+struct Energy {
+  double value_jpkg = 0.0;
+  double sigma_jpkg = 0.0;
+};
+
+// The Jacobi integral of an ECEF position-velocity estimate (x = [p, v], P its covariance).
+Energy mechanical_energy(const Vec<6>& x, const Mat<6>& P);
+// Its potential part alone, V(r) - omega^2 (x^2 + y^2) / 2.
+double potential_energy(const Vec3& r_ecef);
+
+enum class ThrustVerdict : std::uint8_t { unknown, thrust, quiet };
+
+class ThrustWindow {
+ public:
+  struct Config {
+    double window_s = 12.0;
+    double sigmas = 3.0;
+  };
+  ThrustWindow() : ThrustWindow(Config{}) {}
+  explicit ThrustWindow(Config config) : config_(config) {}
+
+  // One estimate of the track, in time order (an older one is ignored: unknown).
+  ThrustVerdict add(double t_s, Energy e);
+  // The last rise tested and its sigma (0 before a test).
+  double last_rise_jpkg() const { return last_rise_; }
+  double last_rise_sigma_jpkg() const { return last_sigma_; }
+
+ private:
+  struct Sample {
+    double t_s;
+    Energy e;
+  };
+  Config config_;
+  std::deque<Sample> samples_;
+  double last_rise_ = 0.0, last_sigma_ = 0.0;
+};
+
+}  // namespace trilink::track

@@ -1,0 +1,172 @@
+// Burnout in the national pipeline (node/national_pipeline.hpp, node/national_tracker.hpp):
+// a lofted ICBM (as F06, 2017-11-29: apogee 4475 km, 950 km) shaped by the flight model and
+// watched through its whole boost by two Korean radars of the Green Pine and Aegis class
+// (0.1 and 0.05 deg angle noise, revisits of 4 and 2 s, 300-400 km from the pad and
+// thousands of km from the missile by burnout). Far and noisy: thrust x revisit^2 is below
+// their angular noise for much of the boost, where the IMM's boost probability alone drifts
+// towards its ballistic value. Burnout must not be declared before the true burnout, nor any
+// impact prediction made before it, and it must be declared within 25 s after it.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <optional>
+#include <vector>
+
+#include "base/rng.hpp"
+#include "flight/shaping.hpp"
+#include "geo/angles.hpp"
+#include "geo/frames.hpp"
+#include "node/national_pipeline.hpp"
+#include "track/ballistic_model.hpp"
+#include "track/thrust_test.hpp"
+
+using namespace trilink;
+
+namespace {
+
+sensor::RadarParams radar(const char* name, double lat, double lon, double sigma_deg,
+                          double revisit_s, double max_range_m) {
+  sensor::RadarParams p;
+  p.name = name;
+  p.nation = Nation::KOR;
+  p.site = geo::Geodetic::from_deg(lat, lon, 300.0);
+  p.min_el_rad = geo::deg_to_rad(0.1);
+  p.max_el_rad = geo::deg_to_rad(85.0);
+  p.max_range_m = max_range_m;
+  p.revisit_s = revisit_s;
+  p.sigma_range_m = 30.0;
+  p.sigma_az_rad = geo::deg_to_rad(sigma_deg);
+  p.sigma_el_rad = geo::deg_to_rad(sigma_deg);
+  p.bias_sigma_range_m = 10.0;
+  p.bias_sigma_az_rad = geo::deg_to_rad(0.01);
+  p.bias_sigma_el_rad = geo::deg_to_rad(0.01);
+  return p;
+}
+
+struct Outcome {
+  std::optional<double> first_burnout_s;  // any confirmed track declared past burnout
+  std::optional<double> first_impact_s;   // first impact prediction made
+  bool tracked = false;
+};
+
+Outcome fly(const flight::Trajectory& truth, std::uint64_t seed) {
+  node::NationalPipelineConfig c;
+  c.nation = Nation::KOR;
+  c.radars = {radar("GreenPine-B", 36.5, 127.5, 0.1, 4.0, 4000e3),
+              radar("Aegis-KOR", 37.8, 129.6, 0.05, 2.0, 4000e3)};
+  c.epoch = geo::UtcTime{1'500'000'000'000'000'000};
+  c.track_label = {Nation::KOR};
+  node::NationalPipeline pipeline(c);
+  Rng rng(seed);
+  // Each radar's constant bias, drawn once.
+  std::vector<geo::RangeAzEl> bias;
+  for (const auto& r : c.radars)
+    bias.push_back({rng.normal(0.0, r.bias_sigma_range_m), rng.normal(0.0, r.bias_sigma_az_rad),
+                    rng.normal(0.0, r.bias_sigma_el_rad)});
+  Outcome out;
+  const double end_s = truth.burnout_s + 60.0;
+  for (double t = 1.0; t <= end_s; t += 1.0) {
+    for (std::uint32_t i = 0; i < c.radars.size(); ++i) {
+      const sensor::RadarParams& r = c.radars[i];
+      if (std::fmod(t + i, r.revisit_s) != 0.0) continue;
+      const geo::LocalFrame frame(r.site);
+      const geo::RangeAzEl z = geo::to_range_az_el(frame.to_enu(geo::Ecef{truth.ecef_at(t).r_m}));
+      std::vector<track::Measurement> scan;
+      if (z.el_rad > r.min_el_rad && z.range_m < r.max_range_m) {
+        const geo::RangeAzEl plot{
+            z.range_m + bias[i].range_m + rng.normal(0.0, r.sigma_range_m),
+            geo::wrap_two_pi(z.az_rad + bias[i].az_rad + rng.normal(0.0, r.sigma_az_rad)),
+            z.el_rad + bias[i].el_rad + rng.normal(0.0, r.sigma_el_rad)};
+        scan.push_back(node::measurement_of(
+            r, plot, geo::RangeAzEl{r.sigma_range_m, r.sigma_az_rad, r.sigma_el_rad}));
+      }
+      pipeline.on_look(i, t, scan);
+    }
+    const node::TickOutput tick = pipeline.tick(t);
+    for (const auto& tp : tick.products)
+      if (tp.products.impact && !out.first_impact_s) out.first_impact_s = t;
+    for (const auto& tr : pipeline.tracker().tracks()) {
+      if (tr.status != track::TrackStatus::confirmed) continue;
+      if ((pipeline.tracker().estimate(tr).x.head<3>() - truth.ecef_at(t).r_m).norm() < 50e3)
+        out.tracked = true;
+      if (pipeline.burnt_out(tr.id) && !out.first_burnout_s) out.first_burnout_s = t;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(NationalPipelineBurnout, FarNoisyRadarsDeclareBurnoutOnlyAfterTheTrueOne) {
+  flight::ShapeRequest r;
+  r.site = geo::Geodetic::from_deg(39.25, 125.87);
+  r.azimuth_rad = geo::deg_to_rad(85.0);
+  r.range_m = 950e3;
+  r.apogee_m = 4475e3;
+  r.missile_class = flight::MissileClass::icbm;
+  const auto shaped = flight::shape(r);
+  ASSERT_TRUE(shaped.has_value()) << shaped.error().message();
+  const flight::Trajectory& truth = shaped->flight.trajectory;
+  ASSERT_GT(truth.burnout_s, 150.0);
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    SCOPED_TRACE(testing::Message() << "seed " << seed);
+    const Outcome o = fly(truth, seed);
+    ASSERT_TRUE(o.tracked);
+    ASSERT_TRUE(o.first_burnout_s.has_value());
+    EXPECT_GE(*o.first_burnout_s, truth.burnout_s);
+    EXPECT_LE(*o.first_burnout_s, truth.burnout_s + 25.0);
+    ASSERT_TRUE(o.first_impact_s.has_value());
+    EXPECT_GE(*o.first_impact_s, truth.burnout_s);
+  }
+}
+
+// The thrust test's energy (track/thrust_test.hpp) is the Jacobi integral of the tracker's own
+// ballistic dynamics: constant along a drag-free ballistic arc in the rotating frame (J2,
+// Coriolis, centrifugal), rising under thrust along the velocity at the rate a . v.
+TEST(ThrustTest, TheEnergyIsConservedWithoutThrustAndRisesWithIt) {
+  track::BallisticDynamics dyn;  // no drag
+  const geo::Geodetic g = geo::Geodetic::from_deg(40.0, 130.0, 500e3);
+  const geo::LocalFrame f(g);
+  track::Vec<9> x = track::Vec<9>::Zero();
+  x.head<3>() = geo::to_ecef(g).r_m;
+  x.segment<3>(3) = f.ecef_vector(geo::Vec3(3000.0, 1000.0, 2000.0));
+  const auto energy = [](const track::Vec<9>& s) {
+    return track::mechanical_energy(s.head<6>(), track::Mat<6>::Zero()).value_jpkg;
+  };
+  const double e0 = energy(x);
+  track::Vec<9> y = dyn.propagate(x, 600.0, false);
+  EXPECT_NEAR(energy(y), e0, 1.0);  // J/kg, of ~ -30 MJ/kg
+  // 20 m/s^2 along the velocity for 10 s: the rise is the work, integral of a . v dt.
+  track::Vec<9> z = x;
+  z.tail<3>() = 20.0 * x.segment<3>(3).normalized();
+  double work = 0.0;
+  for (int i = 0; i < 100; ++i) {
+    const track::Vec<9> mid = dyn.propagate(z, 0.05, true);
+    work += 0.1 * z.tail<3>().dot(mid.segment<3>(3));
+    z = dyn.propagate(z, 0.1, true);
+    z.tail<3>() = 20.0 * z.segment<3>(3).normalized();
+  }
+  EXPECT_NEAR(energy(z) - e0, work, 1e-3 * work);
+  // Sigma: 10 m/s along the velocity is |v| * 10 J/kg.
+  track::Mat<6> P = track::Mat<6>::Zero();
+  const geo::Vec3 u = x.segment<3>(3).normalized();
+  P.bottomRightCorner<3, 3>() = 100.0 * u * u.transpose();
+  EXPECT_NEAR(track::mechanical_energy(x.head<6>(), P).sigma_jpkg, 10.0 * x.segment<3>(3).norm(),
+              1e-6 * x.segment<3>(3).norm());
+}
+
+TEST(ThrustTest, TheWindowFindsThrustOnlyWhenTheRiseExceedsThreeSigma) {
+  track::ThrustWindow w({12.0, 3.0});
+  // Unknown until 12 s of history.
+  for (double t = 0.0; t < 12.0; t += 1.0)
+    EXPECT_EQ(w.add(t, {100.0 * t, 10.0}), track::ThrustVerdict::unknown);
+  // Rise 1200 over 12 s against 3 * 14.1: thrust.
+  EXPECT_EQ(w.add(12.0, {1200.0, 10.0}), track::ThrustVerdict::thrust);
+  // Flat from here: the rise over the window shrinks below 3 sigma.
+  for (double t = 13.0; t < 30.0; t += 1.0) {
+    const track::ThrustVerdict v = w.add(t, {1200.0, 10.0});
+    EXPECT_EQ(v, t - 12.0 >= 12.0 - 42.5 / 100.0 ? track::ThrustVerdict::quiet
+                                                 : track::ThrustVerdict::thrust)
+        << t;
+  }
+}
