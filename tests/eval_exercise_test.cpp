@@ -1,4 +1,4 @@
-// The exercise runtime and its analysis on F12 (a short SRBM flight, ~680 s): deterministic runs,
+// The exercise runtime and its analysis on F12 (a short SRBM flight, ~313 s): deterministic runs,
 // no hub in the national mode, what sharing gains Japan, what an outage of Korea's link to the hub
 // costs it, link latency from geography, and no false threat alert.
 //

@@ -82,3 +82,19 @@ TEST(Atmosphere, FiniteBelowSeaLevel) {
   EXPECT_GT(rho, 1.2250);
   EXPECT_LT(rho, 1.30);
 }
+
+TEST(Atmosphere, SpeedOfSoundMatchesTheStandardsTable) {
+  // U.S. Standard Atmosphere 1976, Table I, speed of sound at geometric height (m/s); 0.05 %
+  // relative (kinetic against molecular-scale temperature, under 0.04 % below 86 km). Above
+  // 86 km held at the 86 km value.
+  struct SoundRow {
+    double height_m, speed_mps;
+  };
+  const SoundRow table[] = {{0.0, 340.29},  {11e3, 295.07}, {20e3, 295.07},
+                            {30e3, 301.71}, {50e3, 329.80}, {70e3, 297.14}};
+  for (const auto& row : table) {
+    SCOPED_TRACE(row.height_m);
+    EXPECT_NEAR(speed_of_sound_mps(row.height_m) / row.speed_mps, 1.0, 5e-4);
+  }
+  EXPECT_DOUBLE_EQ(speed_of_sound_mps(200e3), speed_of_sound_mps(86e3));
+}

@@ -3,14 +3,20 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/commands.hpp"
 #include "base/text.hpp"
+#include "flight/atmosphere.hpp"
 #include "flight/shaping.hpp"
 #include "geo/angles.hpp"
 
 namespace trilink::app {
 namespace {
+
+std::string pad_left(const std::string& text, std::size_t width) {
+  return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
+}
 
 // "LAT,LON" in degrees.
 Expected<geo::Geodetic> parse_lat_lon(const std::string& text, const std::string& option) {
@@ -38,6 +44,7 @@ struct Options {
   std::optional<double> azimuth_deg, apogee_km, range_km;
   std::string missile_class, profile;
   bool json = false;
+  std::optional<double> every_s;  // print the altitude profile at this interval
 };
 
 int run(const Options& o) {
@@ -87,6 +94,33 @@ int run(const Options& o) {
     return bad(e);
   }
   const auto& t = shaped->flight.trajectory;
+  if (o.every_s && !(*o.every_s > 0.0 && std::isfinite(*o.every_s)))
+    return bad(Error{"--every", "must be a positive number of seconds"});
+  // Altitude profile: time, height, Earth-relative speed, Mach, flight-path angle, downrange.
+  const auto profile_row = [&](double s) {
+    const auto e = t.ecef_at(s);
+    const auto g = geo::to_geodetic(geo::Ecef{e.r_m});
+    const double h = std::max(g.h_m, 0.0);
+    struct Row {
+      double t_s, height_km, speed_mps, mach, gamma_deg, downrange_km;
+    };
+    return Row{s,
+               h / 1e3,
+               e.v_mps.norm(),
+               e.v_mps.norm() / flight::speed_of_sound_mps(h),
+               geo::rad_to_deg(flight::flight_path_angle_rad(e.r_m, e.v_mps)),
+               geo::geodesic_inverse(req.site, g).distance_m / 1e3};
+  };
+  // Time spent below 20 km after the apogee (the low flight that radars see late), 0.1 s grid.
+  double below_20km_s = 0.0;
+  if (t.impacted)
+    for (double s = t.apogee_s; s < t.impact_s; s += 0.1)
+      if (t.geodetic_at(s).h_m < 20e3) below_20km_s += std::min(0.1, t.impact_s - s);
+  std::vector<double> profile_times;
+  if (o.every_s) {
+    for (double s = 0.0; s < t.end_s(); s += *o.every_s) profile_times.push_back(s);
+    profile_times.push_back(t.end_s());
+  }
   if (o.json) {
     nlohmann::ordered_json j;
     j["class"] = flight::to_string(shaped->plan.vehicle.missile_class);
@@ -100,7 +134,23 @@ int run(const Options& o) {
     j["burnout_speed_mps"] = t.burnout_speed_mps;
     j["burnout_height_km"] = t.burnout_height_m / 1e3;
     j["impact_speed_mps"] = t.impact_speed_mps;
+    j["impact_mach"] = t.impact_mach;
+    j["descent_below_20km_s"] = below_20km_s;
+    if (t.pull_up_s) j["pull_up_s"] = *t.pull_up_s;
+    if (t.dive_s) j["dive_s"] = *t.dive_s;
     j["flights_flown"] = shaped->evaluations;  // by the shaping solver
+    if (o.every_s) {
+      auto& rows = j["profile"] = nlohmann::ordered_json::array();
+      for (const double s : profile_times) {
+        const auto r = profile_row(s);
+        rows.push_back({{"t_s", r.t_s},
+                        {"height_km", r.height_km},
+                        {"speed_mps", r.speed_mps},
+                        {"mach", r.mach},
+                        {"gamma_deg", r.gamma_deg},
+                        {"downrange_km", r.downrange_km}});
+      }
+    }
     std::cout << j.dump(2) << "\n";
     return 0;
   }
@@ -115,7 +165,26 @@ int run(const Options& o) {
             << " min)\n"
             << "impact point   " << fixed(t.impact.lat_deg(), 4) << ", "
             << fixed(t.impact.lon_deg(), 4) << "\n"
-            << "max speed      " << fixed(t.max_speed_mps, 0) << " m/s (Earth-relative)\n";
+            << "max speed      " << fixed(t.max_speed_mps, 0) << " m/s (Earth-relative)\n"
+            << "impact speed   " << fixed(t.impact_speed_mps, 0) << " m/s (Mach "
+            << fixed(t.impact_mach, 2) << ")\n"
+            << "below 20 km    " << fixed(below_20km_s, 1) << " s after the apogee\n";
+  if (t.pull_up_s)
+    std::cout << "pull-up        at " << fixed(*t.pull_up_s, 1) << " s, "
+              << fixed(t.geodetic_at(*t.pull_up_s).h_m / 1e3, 1) << " km\n";
+  if (t.dive_s)
+    std::cout << "dive           at " << fixed(*t.dive_s, 1) << " s, "
+              << fixed(t.geodetic_at(*t.dive_s).h_m / 1e3, 1) << " km\n";
+  if (o.every_s) {
+    std::cout << "\n   t s  height km  speed m/s  Mach  gamma deg  downrange km\n";
+    for (const double s : profile_times) {
+      const auto r = profile_row(s);
+      std::cout << pad_left(fixed(r.t_s, 0), 6) << pad_left(fixed(r.height_km, 1), 11)
+                << pad_left(fixed(r.speed_mps, 0), 11) << pad_left(fixed(r.mach, 2), 6)
+                << pad_left(fixed(r.gamma_deg, 1), 11) << pad_left(fixed(r.downrange_km, 1), 14)
+                << "\n";
+    }
+  }
   return 0;
 }
 
@@ -134,6 +203,8 @@ void add_trajectory_command(CLI::App& app, int& exit_code) {
                   "srbm, irbm or icbm (default: smallest that can fly it)");
   cmd->add_option("--profile", opts->profile, "minimum-energy, lofted or depressed");
   cmd->add_flag("--json", opts->json, "print one JSON object");
+  cmd->add_option("--every", opts->every_s,
+                  "also print the altitude profile every this many seconds");
   cmd->callback([opts, &exit_code, az, to] {
     if (az->count() == 0 && to->count() == 0) {
       std::cerr << "trilink trajectory: --azimuth: give --azimuth or --to\n";

@@ -1,5 +1,6 @@
 #include "flight/atmosphere.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -62,7 +63,32 @@ const std::array<Base, 7>& layer_bases() {
   return bases;
 }
 
+// Layer index and temperature at a geometric height below 86 km.
+struct LayerPoint {
+  std::size_t index;
+  double geopotential_m;
+  double temperature_k;
+};
+LayerPoint layer_point(double height_m) {
+  const double h = std::max(height_m, -5000.0);
+  const double geopotential = r0_m * h / (r0_m + h);
+  std::size_t i = layers.size() - 1;
+  while (i > 0 && geopotential < layers[i].base_m) --i;
+  const double t =
+      layer_bases()[i].temperature_k + layers[i].lapse_kpm * (geopotential - layers[i].base_m);
+  return {i, geopotential, t};
+}
+
 }  // namespace
+
+double air_temperature_k(double height_m) {
+  return layer_point(std::min(height_m, upper.front().height_m)).temperature_k;
+}
+
+double speed_of_sound_mps(double height_m) {
+  constexpr double gamma = 1.4;
+  return std::sqrt(gamma * gas_constant * air_temperature_k(height_m));
+}
 
 double air_density_kgpm3(double height_m) {
   if (height_m >= upper.front().height_m) {

@@ -1,8 +1,11 @@
 #include "flight/flight.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <numbers>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "flight/atmosphere.hpp"
@@ -25,6 +28,15 @@ double approx_height_m(const Vec3& r) {
 struct Thrust {
   double accel_mps2 = 0.0;  // T / m
   double mass_kg = 0.0;
+  bool boosting = false;  // the booster stack is attached (burning or in a staging gap)
+};
+
+// One integration segment: its midpoint decides which stage burns (so that the right-hand
+// side stays smooth up to and including the segment's end) and the guidance phase is fixed
+// inside it.
+struct Segment {
+  double mid_s = 0.0;
+  AeroPhase phase = AeroPhase::ballistic;
 };
 
 // Everything the right-hand side needs, fixed for one flight.
@@ -36,17 +48,25 @@ class ForceModel {
     if (plan_) {
       double t = 0.0;
       for (const auto& s : plan_->vehicle.stages) {
+        t += s.coast_before_s;
+        stage_start_s_.push_back(t);
         t += s.burn_time_s();
         stage_end_s_.push_back(t);
+      }
+      assert(plan_->vehicle.stages.empty() || plan_->vehicle.stages.front().coast_before_s == 0.0);
+      if (plan_->vehicle.aero) {
+        aero_ = &*plan_->vehicle.aero;
+        body_mass_kg_ = mass_at_burnout();
       }
     }
   }
 
+  const std::vector<double>& stage_start_s() const { return stage_start_s_; }
   const std::vector<double>& stage_end_s() const { return stage_end_s_; }
+  // The aeroballistic model when the body flies on after burnout, else nullptr.
+  const Aeroballistic* aero() const { return aero_; }
 
-  // Thrust at time t inside the integration segment whose midpoint is `segment_mid`: the
-  // segment (not t) decides which stage burns and whether the engine is on, so that the
-  // right-hand side stays smooth up to and including the segment's end.
+  // Thrust at time t inside the integration segment whose midpoint is `segment_mid`.
   Thrust thrust(double t, double segment_mid) const {
     if (!plan_ || segment_mid >= plan_->burnout_s()) return {};
     const auto& stages = plan_->vehicle.stages;
@@ -54,11 +74,11 @@ class ForceModel {
     std::size_t k = 0;
     while (k < stages.size() && segment_mid >= stage_end_s_[k]) ++k;
     if (k == stages.size()) return {};
-    const double stage_start = k == 0 ? 0.0 : stage_end_s_[k - 1];
     for (std::size_t j = k; j < stages.size(); ++j)
       mass += stages[j].dry_kg + stages[j].propellant_kg;
-    mass -= stages[k].mass_flow_kgps() * (t - stage_start);
-    return {stages[k].thrust_n / mass, mass};
+    if (segment_mid < stage_start_s_[k]) return {0.0, mass, true};  // staging gap
+    mass -= stages[k].mass_flow_kgps() * (t - stage_start_s_[k]);
+    return {stages[k].thrust_n / mass, mass, true};
   }
 
   double pitch_rad(double t) const {
@@ -69,11 +89,12 @@ class ForceModel {
     return std::numbers::pi / 2 + s * (plan_->end_pitch_rad - std::numbers::pi / 2);
   }
 
-  State6 operator()(double t, const State6& y, double segment_mid) const {
+  State6 operator()(double t, const State6& y, const Segment& segment) const {
     const Vec3 r = y.head<3>();
     const Vec3 v = y.tail<3>();
-    Vec3 a = opt_.j2 ? gravity_j2(r) : gravity_point_mass(r);
-    const Thrust th = thrust(t, segment_mid);
+    const Vec3 a_gravity = opt_.j2 ? gravity_j2(r) : gravity_point_mass(r);
+    Vec3 a = a_gravity;
+    const Thrust th = thrust(t, segment.mid_s);
     const Vec3 up = r.normalized();
     if (th.accel_mps2 > 0.0) {
       const Vec3 downrange = plane_normal_.cross(up).normalized();
@@ -84,26 +105,18 @@ class ForceModel {
       const Vec3 v_rel =
           opt_.earth_rotation ? Vec3(v - Vec3(0, 0, geo::wgs84::omega_radps()).cross(r)) : v;
       const double h = approx_height_m(r);
-      const double rho = air_density_kgpm3(h);
-      if (rho > 0.0) {
-        const double inv_beta = th.accel_mps2 > 0.0 ? plan_->vehicle.boost_cd_area_m2 / th.mass_kg
-                                                    : (rv_beta_ > 0.0 ? 1.0 / rv_beta_ : 0.0);
-        const double speed = v_rel.norm();
-        const Vec3 a_drag = -0.5 * rho * speed * inv_beta * v_rel;
-        a += a_drag;
-        const double ld = plan_ ? plan_->vehicle.lift_to_drag : 0.0;
-        if (ld > 0.0 && th.accel_mps2 == 0.0 && speed > 0.0) {
-          // Pull-up: lift commanded in proportion to the descent angle (full at 5 deg down)
-          // and faded in over 5 km below the pull-up height. Continuous, so the integrator
-          // sees no switching.
-          const Vec3 dir = v_rel / speed;
-          const double descent =
-              std::clamp(-dir.dot(up) / std::sin(5.0 * std::numbers::pi / 180.0), 0.0, 1.0);
-          const double below = std::clamp((plan_->vehicle.pull_up_height_m - h) / 5000.0, 0.0, 1.0);
-          if (descent * below > 0.0) {
-            const Vec3 lift_dir = (up - up.dot(dir) * dir).normalized();
-            a += ld * descent * below * a_drag.norm() * lift_dir;
-          }
+      if (aero_ && !th.boosting) {
+        a +=
+            aero_acceleration(*aero_, segment.phase, r, h, v_rel, body_mass_kg_, -a_gravity.dot(up))
+                .accel_mps2;
+      } else {
+        const double rho = air_density_kgpm3(h);
+        if (rho > 0.0) {
+          const double inv_beta = th.boosting ? plan_->vehicle.boost_cd_area_m2 / th.mass_kg
+                                              : (rv_beta_ > 0.0 ? 1.0 / rv_beta_ : 0.0);
+          const double speed = v_rel.norm();
+          const Vec3 a_drag = -0.5 * rho * speed * inv_beta * v_rel;
+          a += a_drag;
         }
       }
     }
@@ -113,11 +126,31 @@ class ForceModel {
   }
 
  private:
+  // Mass of what flies on at burnout: the stack less the propellant burnt (a cut-off leaves
+  // the rest of the burning stage's propellant on board).
+  double mass_at_burnout() const {
+    const auto& stages = plan_->vehicle.stages;
+    const double tb = plan_->burnout_s();
+    double mass = plan_->vehicle.payload_kg;
+    std::size_t k = 0;
+    while (k + 1 < stages.size() && tb > stage_end_s_[k]) ++k;
+    for (std::size_t j = k; j < stages.size(); ++j)
+      mass += stages[j].dry_kg + stages[j].propellant_kg;
+    if (!stages.empty()) {
+      const double burnt_s = std::clamp(tb - stage_start_s_[k], 0.0, stages[k].burn_time_s());
+      mass -= stages[k].mass_flow_kgps() * burnt_s;
+    }
+    return mass;
+  }
+
   const FlightPlan* plan_;
   double rv_beta_;
   Vec3 plane_normal_;
   const FlightOptions& opt_;
+  std::vector<double> stage_start_s_;
   std::vector<double> stage_end_s_;
+  const Aeroballistic* aero_ = nullptr;
+  double body_mass_kg_ = 0.0;
 };
 
 double earth_relative_speed(const State6& y, bool rotation) {
@@ -142,8 +175,20 @@ Vec3 hermite_position(double t0, const State6& y0, double t1, const State6& y1, 
   return h00 * y0.head<3>() + h10 * h * y0.tail<3>() + h01 * y1.head<3>() + h11 * h * y1.tail<3>();
 }
 
+// The same for the velocity, from the derivatives (accelerations) at both ends.
+Vec3 hermite_velocity(double t0, const State6& y0, const State6& dy0, double t1, const State6& y1,
+                      const State6& dy1, double t) {
+  const double h = t1 - t0;
+  const double s = (t - t0) / h;
+  const double h00 = 2 * s * s * s - 3 * s * s + 1, h10 = s * s * s - 2 * s * s + s;
+  const double h01 = -2 * s * s * s + 3 * s * s, h11 = s * s * s - s * s;
+  return h00 * y0.tail<3>() + h10 * h * dy0.tail<3>() + h01 * y1.tail<3>() +
+         h11 * h * dy1.tail<3>();
+}
+
 // Integrates with the given force model through the event times, recording samples and
-// the apogee, max speed and impact events.
+// the apogee, max speed and impact events, and (for an aeroballistic body) the guidance
+// phase changes, located where their switching function crosses zero.
 Flight run(const ForceModel& model, const geo::Geodetic& site, const State6& y0,
            std::vector<double> events, double burnout_s, const FlightOptions& opt) {
   Flight out;
@@ -160,14 +205,41 @@ Flight run(const ForceModel& model, const geo::Geodetic& site, const State6& y0,
     }
     traj.samples.push_back(Sample{t, y.head<3>(), y.tail<3>(), dy.tail<3>()});
   };
-  double segment_mid = 0.0;
-  record(0.0, y0, model(0.0, y0, 0.0));
+  Segment segment;
+  record(0.0, y0, model(0.0, y0, segment));
+
+  const Aeroballistic* aero = opt.drag ? model.aero() : nullptr;
+  const auto air_velocity = [&](const Vec3& r, const Vec3& v) {
+    return opt.earth_rotation ? Vec3(v - Vec3(0, 0, geo::wgs84::omega_radps()).cross(r)) : v;
+  };
+  const auto phase_switch_at = [&](double t, const Vec3& r, const Vec3& v) {
+    return phase_switch(aero->guidance, segment.phase, r, exact_height_m(traj, r, t),
+                        air_velocity(r, v));
+  };
+  const auto enter_next_phase = [&](double t) {
+    segment.phase = next_phase(segment.phase);
+    (segment.phase == AeroPhase::pull_up ? traj.pull_up_s : traj.dive_s) = t;
+  };
+  // Guidance switches only after burnout, and not from the last phase.
+  const auto guided = [&] {
+    return aero && segment.mid_s > burnout_s && segment.phase != AeroPhase::dive;
+  };
 
   double prev_h = exact_height_m(traj, y0.head<3>(), 0.0);
   double prev_radial = 0.0;
   bool done = false;
-  const auto on_step = [&](double t0, const State6& y0s, const State6&, double t1, const State6& y1,
-                           const State6& dy1) {
+  std::optional<std::pair<double, State6>> switched;  // phase change located in a step
+  const auto rhs = [&](double tt, const State6& yy) { return model(tt, yy, segment); };
+  // The state at t inside the step from (t0, y0s) at full integrator accuracy.
+  const auto state_in_step = [&](double t0, const State6& y0s, double t) {
+    double tt = t0;
+    IntegrationStats scratch;
+    return integrate(rhs, tt, y0s, t, opt.step, scratch,
+                     [](double, const State6&, const State6&, double, const State6&,
+                        const State6&) { return true; });
+  };
+  const auto on_step = [&](double t0, const State6& y0s, const State6& dy0, double t1,
+                           const State6& y1, const State6& dy1) {
     const double speed = earth_relative_speed(y1, opt.earth_rotation);
     traj.max_speed_mps = std::max(traj.max_speed_mps, speed);
     const double h1 = exact_height_m(traj, y1.head<3>(), t1);
@@ -211,18 +283,48 @@ Flight run(const ForceModel& model, const geo::Geodetic& site, const State6& y0,
       }
       const double ti = a - ha * (b - a) / (hb - ha);
       // The impact state itself at full integrator accuracy: integrate from the step's start.
-      const auto rhs = [&](double tt, const State6& yy) { return model(tt, yy, segment_mid); };
-      double tt = t0;
-      IntegrationStats scratch;
-      const State6 yi = integrate(rhs, tt, y0s, ti, opt.step, scratch,
-                                  [](double, const State6&, const State6&, double, const State6&,
-                                     const State6&) { return true; });
-      record(ti, yi, model(ti, yi, segment_mid));
+      const State6 yi = state_in_step(t0, y0s, ti);
+      record(ti, yi, model(ti, yi, segment));
       traj.impacted = true;
       traj.impact_s = ti;
       traj.impact_speed_mps = earth_relative_speed(yi, opt.earth_rotation);
+      traj.impact_mach = traj.impact_speed_mps / speed_of_sound_mps(0.0);
       done = true;
       return false;
+    }
+    if (guided()) {
+      const double s1 = phase_switch_at(t1, y1.head<3>(), y1.tail<3>());
+      if (s1 <= 0.0) {
+        // Phase change: regula falsi (Illinois) on the step's interpolant for the zero of the
+        // switching function, then the state there at full accuracy; the integration restarts
+        // from it in the next phase.
+        const auto s_at = [&](double t) {
+          return phase_switch_at(t, hermite_position(t0, y0s, t1, y1, t),
+                                 hermite_velocity(t0, y0s, dy0, t1, y1, dy1, t));
+        };
+        double a = t0, b = t1, sa = phase_switch_at(t0, y0s.head<3>(), y0s.tail<3>()), sb = s1;
+        for (int i = 0; i < 60 && b - a > 1e-7 && sa > 0.0; ++i) {
+          const double m =
+              std::clamp(b - sb * (b - a) / (sb - sa), a + 1e-3 * (b - a), b - 1e-3 * (b - a));
+          const double sm = s_at(m);
+          if (sm > 0.0) {
+            a = m;
+            sa = sm;
+          } else {
+            b = m;
+            sb = sm;
+          }
+        }
+        const double te = sa > 0.0 ? b : t0;
+        const State6 ye = te == t1 ? y1 : state_in_step(t0, y0s, te);
+        if (te > t0) {
+          prev_h = exact_height_m(traj, ye.head<3>(), te);
+          record(te, ye, model(te, ye, segment));
+        }
+        prev_radial = ye.head<3>().normalized().dot(ye.tail<3>());
+        switched.emplace(te, ye);
+        return false;
+      }
     }
     prev_h = h1;
     if (std::abs(t1 - burnout_s) < 1e-9) {
@@ -240,9 +342,18 @@ Flight run(const ForceModel& model, const geo::Geodetic& site, const State6& y0,
   for (double t_event : events) {
     if (done || t_event <= t) continue;
     const double t_end = std::min(t_event, opt.max_flight_s);
-    segment_mid = 0.5 * (t + t_end);
-    const auto rhs = [&](double tt, const State6& yy) { return model(tt, yy, segment_mid); };
-    y = integrate(rhs, t, y, t_end, opt.step, out.stats, on_step);
+    segment.mid_s = 0.5 * (t + t_end);
+    while (!done && t < t_end) {
+      // A phase whose switching condition already holds where the segment starts ends there.
+      while (guided() && phase_switch_at(t, y.head<3>(), y.tail<3>()) <= 0.0) enter_next_phase(t);
+      y = integrate(rhs, t, y, t_end, opt.step, out.stats, on_step);
+      if (switched) {
+        t = switched->first;
+        y = switched->second;
+        switched.reset();
+        enter_next_phase(t);
+      }
+    }
   }
   if (traj.impacted) {
     traj.impact = geo::to_geodetic(geo::Ecef{traj.ecef_at(traj.impact_s).r_m});
@@ -270,6 +381,7 @@ Flight fly(const FlightPlan& plan, const FlightOptions& options) {
       options.earth_rotation ? Vec3(Vec3(0, 0, geo::wgs84::omega_radps()).cross(r0)) : Vec3::Zero();
   y0 << r0, v0;
   std::vector<double> events = model.stage_end_s();
+  for (const double start : model.stage_start_s()) events.push_back(start);
   const double burnout = plan.burnout_s();
   events.push_back(plan.vehicle.vertical_rise_s);
   std::erase_if(events, [&](double e) { return e > burnout; });

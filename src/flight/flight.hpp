@@ -6,12 +6,16 @@
 //   a_drag = -rho(h) |v_rel| v_rel / (2 beta),   v_rel = v - omega x r   (air moves with Earth)
 //
 // Boost: stages burn one after the other at constant thrust and Isp; mass falls linearly;
-// each stage drops its dry mass at burnout; during boost beta = m / (Cd A). `cutoff_s` may end
+// each stage drops its dry mass at burnout; a stage may light after a coast (staging gap,
+// `Stage::coast_before_s`, no thrust, the stack still attached); during boost
+// beta = m / (Cd A). `cutoff_s` may end
 // the burn before the propellant is gone (thrust termination: how a lofted shot to a short
 // range, or a low depressed one, is flown). Thrust points straight up for the vertical rise,
 // then in the vertical plane of the launch azimuth at a pitch (elevation) that falls
 // linearly to `end_pitch_rad` at burnout. After burnout the RV flies alone with its
-// ballistic coefficient.
+// ballistic coefficient, or, for a vehicle with `aero` (SRBM), the whole body flies on with
+// drag, lift and a phased guidance (aero_guidance.hpp); each phase change is an integration
+// event located on the switching function's zero.
 #pragma once
 
 #include <limits>

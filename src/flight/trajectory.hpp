@@ -7,6 +7,7 @@
 // like the integrator that made the samples).
 #pragma once
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -45,6 +46,10 @@ class Trajectory {
   double ground_range_m = 0.0;    // geodesic, launch site to impact point
   double max_speed_mps = 0.0;     // Earth-relative
   double impact_speed_mps = 0.0;  // Earth-relative
+  double impact_mach = 0.0;       // impact speed over the speed of sound at sea level
+  // Guidance phase changes of an aeroballistic body (aero_guidance.hpp), when they happened.
+  std::optional<double> pull_up_s;
+  std::optional<double> dive_s;
 
   double start_s() const { return samples.front().t_s; }
   double end_s() const { return samples.back().t_s; }

@@ -1,5 +1,7 @@
 #include "flight/vehicle.hpp"
 
+#include <numbers>
+
 #include "geo/wgs84.hpp"
 
 namespace trilink::flight {
@@ -32,7 +34,10 @@ double Stage::burn_time_s() const {
 
 double Vehicle::total_burn_time_s() const {
   double t = 0.0;
-  for (const auto& s : stages) t += s.burn_time_s();
+  for (const auto& s : stages) {
+    t += s.coast_before_s;
+    t += s.burn_time_s();
+  }
   return t;
 }
 
@@ -46,18 +51,39 @@ Vehicle notional_vehicle(MissileClass c) {
   Vehicle v;
   v.missile_class = c;
   switch (c) {
-    case MissileClass::srbm:  // single solid stage, KN-23 class
-      v.stages = {{3800.0, 480.0, 360e3, 260.0}};
-      v.payload_kg = 450.0;
+    case MissileClass::srbm: {  // single solid stage, KN-23 / Iskander class, no separation
+      constexpr double deg = std::numbers::pi / 180.0;
+      constexpr double diameter_m = 0.95;
+      v.stages = {{5200.0, 560.0, 340e3, 272.0}};  // 40.8 s burn
+      v.payload_kg = 500.0;                        // body after a full burn: 1060 kg
       v.boost_cd_area_m2 = 0.25;
-      v.rv_beta_kgpm2 = 12000.0;
       v.vertical_rise_s = 4.0;
       v.pitch_over_fraction = 0.35;
-      v.lift_to_drag = 3.5;
-      v.pull_up_height_m = 60e3;
+      Aeroballistic a;
+      a.body.reference_area_m2 = std::numbers::pi * diameter_m * diameter_m / 4.0;
+      a.body.cl_alpha_per_rad = 3.0;
+      // Slender body, power off (base drag included): transonic peak, falling hypersonic.
+      a.body.cd0_table = {{{0.0, 0.18},
+                           {0.8, 0.18},
+                           {1.1, 0.30},
+                           {1.5, 0.26},
+                           {2.0, 0.22},
+                           {3.0, 0.19},
+                           {4.0, 0.17},
+                           {6.0, 0.15},
+                           {10.0, 0.15}}};
+      a.guidance.pull_up_height_m = 40e3;
+      a.guidance.gamma_cmd_rad = 0.0;
+      a.guidance.time_constant_s = 6.0;
+      a.guidance.max_alpha_rad = 15.0 * deg;
+      a.guidance.max_load_factor = 6.0;
+      a.guidance.dive_speed_mps = 1750.0;
+      a.guidance.dive_gamma_rad = -60.0 * deg;
+      v.aero = a;
       v.rcs_boost_m2 = 3.0;
       v.rcs_rv_m2 = 0.3;
       break;
+    }
     case MissileClass::irbm:  // single liquid stage, Hwasong-12 class
       v.stages = {{22000.0, 1800.0, 480e3, 310.0}};
       v.payload_kg = 650.0;

@@ -1,14 +1,17 @@
 // Notional missile classes: staged rockets with constant thrust and specific impulse per
-// stage, a drag area during boost, and a re-entry vehicle (RV) with a ballistic coefficient
-// after burnout. Figures are notional, sized so that each class can fly the publicly
+// stage, a drag area during boost, and after burnout either a re-entry vehicle (RV) with a
+// ballistic coefficient (IRBM, ICBM) or the whole body flying on with lift and guidance
+// (SRBM, aero_guidance.hpp). Figures are notional, sized so that each class can fly the publicly
 // reported flights of its class (reference/public-data.md §1) with margin; they are not
 // estimates of any real missile.
 #pragma once
 
 #include <optional>
 #include <string>
+
 #include <string_view>
 #include <vector>
+#include "flight/aero_guidance.hpp"
 
 namespace trilink::flight {
 
@@ -22,6 +25,9 @@ struct Stage {
   double dry_kg = 0.0;
   double thrust_n = 0.0;  // constant, vacuum
   double isp_s = 0.0;
+  // Staging gap: time between the previous stage's burnout (its dry mass dropped) and this
+  // stage's ignition, no stage burning. Must be 0 for the first stage.
+  double coast_before_s = 0.0;
 
   double burn_time_s() const;
   double mass_flow_kgps() const;
@@ -30,21 +36,20 @@ struct Stage {
 struct Vehicle {
   MissileClass missile_class = MissileClass::srbm;
   std::vector<Stage> stages;  // first to last; each drops its dry mass at burnout
-  double payload_kg = 0.0;    // the RV
+  double payload_kg = 0.0;    // the RV (or the warhead section of a body that stays whole)
   double boost_cd_area_m2 = 0.0;
   double rv_beta_kgpm2 = 0.0;    // ballistic coefficient m / (Cd A) of the RV
   double vertical_rise_s = 0.0;  // straight up before the pitch-over
   // Share of the burn after the vertical rise over which the pitch falls to its end value
   // (1: the whole burn; a depressed SRBM pitches over fast and flies the rest flat).
   double pitch_over_fraction = 1.0;
-  // Aerodynamic pull-up in the descent (SRBMs of the KN-23 kind): below this height,
-  // while descending, lift = lift_to_drag x drag, in the vertical plane. 0 = ballistic.
-  double lift_to_drag = 0.0;
-  double pull_up_height_m = 0.0;
+  // Set: no RV separates; after burnout the body (its mass at burnout) flies on with this
+  // aerodynamic model and guidance instead of rv_beta_kgpm2 (SRBMs of the KN-23 kind).
+  std::optional<Aeroballistic> aero;
   double rcs_boost_m2 = 0.0;  // radar cross-section with the burning stage (notional)
   double rcs_rv_m2 = 0.0;     // after burnout
 
-  double total_burn_time_s() const;
+  double total_burn_time_s() const;  // staging gaps included: the time of the last burnout
   double liftoff_mass_kg() const;
 };
 
