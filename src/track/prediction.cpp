@@ -35,7 +35,11 @@ double to_ground(Vec<9>& x, double dt, double max_time, Step&& step, Kept&& kept
   while (std::abs(t) < max_time) {
     const double alt = std::max(h, 0.0);
     // Coarse steps high up, fine near the ground (and in the atmosphere).
-    const double sz = std::copysign(alt > 150e3 ? 10.0 : (alt > 20e3 ? 2.0 : 0.5), dt);
+    double sz = alt > 150e3 ? 10.0 : (alt > 20e3 ? 2.0 : 0.5);
+    // Steps end on multiples of their size (so on every multiple of 10 s, for PathRecorder).
+    const double rem = std::fmod(std::abs(t), sz);
+    if (rem > 1e-9) sz -= rem;
+    sz = std::copysign(sz, dt);
     const Vec<9> next = step(x, sz);
     const double h_next = height_m(pos(next));
     if (h_next <= 0.0) {
@@ -270,7 +274,8 @@ std::vector<DescentGuidance> ImpactPredictor::hypotheses(const Gaussian<9>& g) c
       e.pull_up_heights_m.empty()
           ? 0.0
           : *std::min_element(e.pull_up_heights_m.begin(), e.pull_up_heights_m.end());
-  const bool gliding = v_up < 0.0 && h < lowest_pull_up && gamma > -15.0 * std::numbers::pi / 180.0;
+  const double deg = std::numbers::pi / 180.0;
+  const bool gliding = h < lowest_pull_up && gamma < 3.0 * deg && gamma > -15.0 * deg;
   const bool lift_seen = gliding || a_lift > std::max(e.lift_seen_mps2, 3.0 * a_sigma);
   const double dive = e.dive_angle_deg * std::numbers::pi / 180.0;
   // A dive under way, low down: it goes on to the ground.
@@ -289,11 +294,9 @@ std::vector<DescentGuidance> ImpactPredictor::hypotheses(const Gaussian<9>& g) c
   }
   for (const double h_pu : e.pull_up_heights_m) {
     // Descending well below its pull-up height without lift: not this one.
-    if (!lift_seen && v_up < 0.0 && h < h_pu - 2e3) continue;
-    std::vector<double> dive_speeds = e.dive_speeds_mps;
-    dive_speeds.push_back(0.0);  // and a glide that never dives
+    if (!lift_seen && v_up < 0.0 && h < h_pu - 5e3) continue;
     for (const double glide_deg : e.glide_angles_deg)
-      for (const double dive_speed : dive_speeds) {
+      for (const double dive_speed : e.dive_speeds_mps) {
         DescentGuidance d = base;
         d.pull_up_height_m = h_pu;
         d.glide_angle_rad = glide_deg * std::numbers::pi / 180.0;

@@ -69,13 +69,13 @@ struct DescentEnvelope {
   double max_speed_mps = 3200.0;  // faster: a long-range re-entry vehicle, ballistic
   double max_apogee_m = 120e3;    // the state's apogee (vacuum, from its climb) above: ballistic
   double min_height_m = 2e3;      // below: too late to manoeuvre, ballistic
-  double beta_kgpm2 = 5000.0;     // of the lifting body (m / (C_D A))
-  double lift_to_drag = 2.0;      // the largest
-  double steering_gain_per_s = 0.3;
-  std::vector<double> pull_up_heights_m{45e3, 35e3, 25e3};
-  std::vector<double> glide_angles_deg{-8.0, -3.0, 0.0};
-  std::vector<double> dive_speeds_mps{1800.0, 1300.0};  // the dive starts below this speed
-  double dive_angle_deg = -50.0;
+  double beta_kgpm2 = 5500.0;     // of the lifting body (m / (C_D0 S): 4 700 - 7 000)
+  double lift_to_drag = 2.2;      // the largest (1.85 at Mach 2, 2.24 hypersonic)
+  double steering_gain_per_s = 1.0 / 6.0;
+  std::vector<double> pull_up_heights_m{50e3, 40e3, 30e3};
+  std::vector<double> glide_angles_deg{-3.0, 0.0, 3.0};
+  std::vector<double> dive_speeds_mps{2000.0, 1750.0, 1500.0};  // the dive starts below this
+  double dive_angle_deg = -60.0;
   // Lift acceleration (m/s^2) along the lift direction that counts as seen (and at least
   // three of its sigmas).
   double lift_seen_mps2 = 4.0;
