@@ -154,3 +154,29 @@ TEST(NationalTracking, BadRadarMeasurementsAreRejectedWithAReason) {
   EXPECT_EQ(c.measurements, 0u);
   EXPECT_TRUE(tracker.tracks().empty());
 }
+
+// Issue 11: a manoeuvring SRBM (pull-up in the descent). Over every published prediction of a
+// few runs of the Oki case, the 95 % ellipse holds the true impact point in >= 90 %, and the
+// last prediction before impact lies within 20 km of it. Disabled: not yet met on the
+// aeroballistic truth (measured over Oki seeds 1-5: 90 % inside, last prediction up to 84 km
+// off in one run, 95 % semi-major axes ~150 km); the acceptance test of that work.
+TEST(NationalTracking, DISABLED_ManoeuvringSrbmPredictionsAreHonest) {
+  auto s = load("oki.yaml");
+  std::size_t predictions = 0, inside = 0;
+  for (int seed = 1; seed <= 3; ++seed) {
+    s.seed = static_cast<std::uint64_t>(seed);
+    const auto sim = scenario::simulate(s);
+    const auto run = eval::run_national_tracker(s, sim, std::nullopt);
+    const eval::ImpactSample* last = nullptr;
+    for (const auto& is : run.impacts) {
+      if (is.truth != 0 || !is.prediction.valid) continue;
+      ++predictions;
+      inside += is.inside_95;
+      if (!last || is.t_s >= last->t_s) last = &is;
+    }
+    ASSERT_NE(last, nullptr) << "seed " << seed;
+    EXPECT_LE(last->error_m, 20e3) << "seed " << seed;
+  }
+  ASSERT_GT(predictions, 30u);
+  EXPECT_GE(static_cast<double>(inside) / static_cast<double>(predictions), 0.90);
+}

@@ -68,6 +68,11 @@ track::Imm national_filter() {
   imm.ballistic.dynamics.beta_kgpm2 = 8000.0;
   // Past burnout beta is estimated (kappa = 1 / beta with 40 % sigma); it shows in re-entry.
   imm.estimate_drag = true;
+  // Lift in the descent (an SRBM's pull-up and dive): the lifting body of the KN-23 class,
+  // ~1000 kg, L/D up to ~2 at beta ~5000 kg/m^2, pulls up to rho V^2 / (2 * 2500 kg/m^2)
+  // (about 15 m/s^2 at 30 km and 2 km/s), within 5 g.
+  imm.lift.beta_lift_kgpm2 = 2500.0;
+  imm.lift.max_sigma_mps2 = 50.0;
   // The radars' biases are estimated from a track's start: two radars on one boosting
   // missile see their relative bias, which the consider filter alone would discard.
   imm.estimate_biases_in_boost = true;

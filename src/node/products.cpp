@@ -21,10 +21,7 @@ ProductMaker::ProductMaker(ProductConfig config, share::Originator originator,
     : config_(config),
       originator_(std::move(originator)),
       label_(label),
-      impact_(config.beta_kgpm2) {
-  dynamics_.beta_kgpm2 = config.beta_kgpm2;
-  dynamics_.max_step_s = 5.0;
-}
+      impact_(config.beta_kgpm2, 3.0 * 3600.0, config.descent) {}
 
 namespace {
 
@@ -42,19 +39,18 @@ share::Matrix3 ecef_covariance(const geo::Geodetic& at, const Eigen::Matrix2d& c
 
 }  // namespace
 
-std::vector<warn::GroundPoint> ProductMaker::ground_track(const track::Gaussian<9>& g,
-                                                          geo::UtcTime t) const {
+std::vector<warn::GroundPoint> ProductMaker::ground_track(const track::ImpactPrediction& p,
+                                                          geo::UtcTime t) {
   std::vector<warn::GroundPoint> out;
-  track::Vec<9> x = g.x;
-  x.tail<3>().setZero();
-  const double step = config_.ground_track_step_s;
-  for (double dt = 0.0; dt < 3.0 * 3600.0; dt += step) {
-    geo::Geodetic p = geo::to_geodetic(geo::Ecef{x.head<3>()});
-    if (p.h_m <= 0.0) break;
-    p.h_m = 0.0;
-    out.push_back({p, t.plus_seconds(dt)});
-    x = dynamics_.propagate(x, step, false);
+  for (std::size_t k = 0; k < p.path.size(); ++k) {
+    const double dt = static_cast<double>(k) * p.path_step_s;
+    if (dt >= p.time_to_impact_s) break;
+    geo::Geodetic g = geo::to_geodetic(geo::Ecef{p.path[k]});
+    if (g.h_m <= 0.0) break;
+    g.h_m = 0.0;
+    out.push_back({g, t.plus_seconds(dt)});
   }
+  out.push_back({p.point, t.plus_seconds(p.time_to_impact_s)});
   return out;
 }
 
@@ -82,7 +78,7 @@ Products ProductMaker::update(const TrackView& t) {
   }
   if (pt.next_prediction && t.time < *pt.next_prediction) return out;
   pt.next_prediction = t.time.plus_seconds(config_.prediction_interval_s);
-  const track::ImpactPrediction p = impact_.predict(t.state, t.drag);
+  track::ImpactPrediction p = impact_.predict(t.state, t.drag, config_.ground_track_step_s);
   if (!p.valid) {
     ++prediction_failures_;
     return out;
@@ -103,9 +99,10 @@ Products ProductMaker::update(const TrackView& t) {
     pt.consistent = moved <= pt.last->semi_major_m + m.semi_major_m;
   }
   pt.last = m;
-  pt.ground_track = ground_track(t.state, t.time);
+  pt.ground_track = ground_track(p, t.time);
+  p.path.clear();  // kept in the ground track; the estimate is for scoring
   out.impact = m;
-  out.impact_estimate = p;
+  out.impact_estimate = std::move(p);
   return out;
 }
 

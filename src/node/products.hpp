@@ -8,8 +8,12 @@
 //  - impact prediction: ImpactPredictor (unscented transform to the ground, 95 % ellipse) at
 //    the first update past burnout and then every `prediction_interval_s`; never while
 //    boosting (the thrust still to come is unknown);
-//  - ground track: the mean state propagated ballistically to the ground in steps of
-//    `ground_track_step_s`, for the overflight corridor;
+//  - an SRBM-like track (low and slow: it may still fly an aeroballistic descent) is predicted
+//    with the bank of lifting descents of `descent` (track/prediction.hpp), its ellipse
+//    covering them;
+//  - ground track: the predicted descent of the mean state (the ballistic fall, or the lifting
+//    descent of the bank nearest the published point) every `ground_track_step_s`, and last
+//    the predicted impact point at the predicted time of impact, for the overflight corridor;
 //  - a prediction is valid for warning only when it agrees with the one before it: their
 //    impact points lie within the sum of their 95 % semi-major axes. A true ballistic
 //    prediction stays inside its own uncertainty from one update to the next; one made while
@@ -39,6 +43,13 @@ struct ProductConfig {
   double ground_track_step_s = 10.0;
   double beta_kgpm2 = 8000.0;  // nominal ballistic coefficient of the prediction
   double max_warning_semi_major_m = 50e3;
+  track::DescentEnvelope descent = default_descent();
+
+  static track::DescentEnvelope default_descent() {
+    track::DescentEnvelope e;
+    e.enabled = true;
+    return e;
+  }
 };
 
 // One track as a node sees it at one time.
@@ -84,14 +95,15 @@ class ProductMaker {
     bool consistent = false;  // `last` agrees with the prediction before it
     std::vector<warn::GroundPoint> ground_track;
   };
-  std::vector<warn::GroundPoint> ground_track(const track::Gaussian<9>& g, geo::UtcTime t) const;
+  // The prediction's path on the ground, then its impact point at its time of impact.
+  static std::vector<warn::GroundPoint> ground_track(const track::ImpactPrediction& p,
+                                                     geo::UtcTime t);
 
   ProductConfig config_;
   share::Originator originator_;
   share::Releasability label_;
   track::ImpactPredictor impact_;
   track::LaunchPointEstimator launch_;
-  track::BallisticDynamics dynamics_;
   std::map<std::uint64_t, PerTrack> tracks_;
   std::uint64_t prediction_failures_ = 0;
 };

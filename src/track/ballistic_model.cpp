@@ -33,6 +33,22 @@ void add_process_noise(Mat9& P, double dt, double q_v, double q_j) {
   }
 }
 
+// Singer lift noise: white jerk of intensity q_j (m^2/s^5) in the plane perpendicular to the
+// unit velocity u only (M = I - u u'), with the discretised blocks of add_process_noise.
+void add_lift_noise(Mat9& P, double dt, double q_j, const Vec3& u) {
+  const double d2 = dt * dt, d3 = d2 * dt, d4 = d3 * dt, d5 = d4 * dt;
+  const Mat3 M = q_j * (Mat3::Identity() - u * u.transpose());
+  block_of<Pos, Pos>(P) += d5 / 20.0 * M;
+  block_of<Pos, Vel>(P) += d4 / 8.0 * M;
+  block_of<Vel, Pos>(P) += d4 / 8.0 * M;
+  block_of<Vel, Vel>(P) += d3 / 3.0 * M;
+  block_of<Pos, Acc>(P) += d3 / 6.0 * M;
+  block_of<Acc, Pos>(P) += d3 / 6.0 * M;
+  block_of<Vel, Acc>(P) += d2 / 2.0 * M;
+  block_of<Acc, Vel>(P) += d2 / 2.0 * M;
+  block_of<Acc, Acc>(P) += dt * M;
+}
+
 // In steps of at most max_covariance_step_s: Phi's Taylor series holds over seconds, not
 // over the tens of minutes a ballistic track may coast. `phi`, if given, receives the
 // transition over the whole of dt.
@@ -56,6 +72,15 @@ Gaussian<9> predict_with(const BallisticDynamics& dyn, const Gaussian<9>& g, dou
 }
 
 }  // namespace
+
+double LiftManoeuvre::sigma_mps2(const Vec<9>& x) const {
+  if (!enabled()) return 0.0;
+  const double h = approx_height_m(pos(x));
+  const double speed = vel(x).norm();
+  if (h > max_height_m || speed > max_speed_mps) return 0.0;
+  const double rho = flight::air_density_kgpm3(std::max(h, 0.0));
+  return std::min(max_sigma_mps2, rho * speed * speed / (2.0 * beta_lift_kgpm2));
+}
 
 double approx_height_m(const Vec3& r) {
   const double rn = r.norm();
@@ -117,6 +142,31 @@ Gaussian<9> BallisticModel::predict(const Gaussian<9>& g, double dt, Mat9* phi) 
   Gaussian<9> in = g;
   initialise(in);
   return predict_with(dynamics, in, dt, false, q_vel_m2ps3, 0.0, phi);
+}
+
+Gaussian<9> BallisticModel::predict_lifting(const Gaussian<9>& g, double dt, double sigma,
+                                            double tau, Mat9* phi) const {
+  if (phi) phi->setIdentity();
+  if (dt == 0.0) return g;
+  const int steps =
+      std::max(1, static_cast<int>(std::ceil(std::abs(dt) / dynamics.max_covariance_step_s)));
+  const double h = dt / steps;
+  const double q_j = 2.0 * sigma * sigma / tau;
+  Gaussian<9> out = g;
+  for (int i = 0; i < steps; ++i) {
+    Mat9 A = dynamics.jacobian(dynamics.propagate(out.x, 0.5 * h, true), true);
+    block_of<Acc, Acc>(A) = -Mat3::Identity() / tau;
+    const Mat9 Phi = BallisticDynamics::taylor_transition(A, h);
+    const Vec3 u = vel(out.x).normalized();
+    out.x = dynamics.propagate(out.x, h, true);
+    acc(out.x) *= std::exp(-std::abs(h) / tau);
+    out.P = Phi * out.P * Phi.transpose();
+    add_process_noise(out.P, std::abs(h), q_vel_m2ps3, 0.0);
+    add_lift_noise(out.P, std::abs(h), q_j, u);
+    if (phi) *phi = Phi * *phi;
+  }
+  symmetrize<9>(out.P);
+  return out;
 }
 
 void BallisticModel::initialise(Gaussian<9>& g) const {

@@ -66,6 +66,26 @@ struct DragEstimate {
   double beta_kgpm2() const { return 1.0 / usable(kappa_m2pkg); }
 };
 
+// The lift of an aeroballistic descent (SRBMs of the KN-23 kind pull up and dive on lift once
+// they are back in the air) as a manoeuvre of the ballistic mode: the state's acceleration a,
+// otherwise held at zero, becomes a Singer process (Singer, IEEE TAES 1970; Li & Jilkov, Part I
+// §4.1): a' = -a / tau + w, its steady-state sigma that of the lift the air allows, sigma_a =
+// rho V^2 / (2 beta_L) (beta_L = m / (C_L A) at the largest lift coefficient; capped), its
+// noise only perpendicular to the velocity (lift; drag along it is the drag estimate's). Only a
+// body slow enough to be an SRBM (above `max_speed_mps` a re-entry vehicle of a long-range
+// missile: no manoeuvre modelled) and low enough for the air to matter.
+struct LiftManoeuvre {
+  double beta_lift_kgpm2 = 0.0;  // 0: off
+  double max_sigma_mps2 = 60.0;
+  double tau_s = 15.0;
+  double max_speed_mps = 3200.0;
+  double max_height_m = 90e3;
+
+  bool enabled() const { return beta_lift_kgpm2 > 0.0; }
+  // Steady-state sigma (m/s^2) of the lift acceleration at x; 0 outside the regime.
+  double sigma_mps2(const Vec<9>& x) const;
+};
+
 // Ballistic mode: no thrust; a is held at zero with a tiny variance.
 // For sigma-point filters (ukf.hpp), predict() in two halves: propagate(x, dt) is the mean
 // dynamics with a zeroed; process_noise(dt) is the noise predict() adds, plus the held
@@ -78,6 +98,10 @@ struct BallisticModel {
 
   // `phi`, if given, receives the state transition matrix used over dt.
   Gaussian<9> predict(const Gaussian<9>& g, double dt_s, Mat9* phi = nullptr) const;
+  // With the lift manoeuvre (a Singer process on a, see LiftManoeuvre) of steady-state sigma
+  // `sigma_mps2` and correlation time `tau_s`; a is integrated, not zeroed.
+  Gaussian<9> predict_lifting(const Gaussian<9>& g, double dt_s, double sigma_mps2, double tau_s,
+                              Mat9* phi = nullptr) const;
   void initialise(Gaussian<9>& g) const;
   Vec9 propagate(const Vec9& x, double dt_s) const;
   Mat9 process_noise(double dt_s) const;

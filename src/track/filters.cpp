@@ -110,12 +110,15 @@ Imm::State Imm::predict_step(const State& s, double dt) const {
   if (s.pruned) {
     // The ballistic mode alone.
     State out = s;
+    const Vec3 p = pos(s.mode[1].x);
+    if (vel(s.mode[1].x).dot(p) < 0.0) out.descended = true;
+    const double lift_sigma = out.descended ? lift.sigma_mps2(s.mode[1].x) : 0.0;
     Mat<9> phi;
     if (!s.has_drag) {
-      out.mode[1] = ballistic.predict(s.mode[1], dt, &phi);
+      out.mode[1] = predict_ballistic(s.mode[1], dt, lift_sigma, &phi, ballistic);
       if (nb > 0) out.param_cross[1] = phi * s.param_cross[1];
     } else {
-      predict_with_drag(s, out, dt);
+      predict_with_drag(s, out, dt, lift_sigma);
     }
     out.combined = out.mode[1];
     return out;
@@ -177,21 +180,28 @@ Imm::State Imm::predict_step(const State& s, double dt) const {
 // x' = f(x, kappa): with G = df/dkappa (finite difference of the mean propagation) and c =
 // cov(x, kappa), P' = Phi P Phi' + Q + Phi c G' + G c' Phi' + var(kappa) G G' and
 // cov(x', parameters) = Phi C + G cov(kappa, parameters).
-void Imm::predict_with_drag(const State& s, State& out, double dt) const {
+Gaussian<9> Imm::predict_ballistic(const Gaussian<9>& g, double dt, double lift_sigma, Mat<9>* phi,
+                                   const BallisticModel& model) const {
+  if (lift_sigma > 0.0) return model.predict_lifting(g, dt, lift_sigma, lift.tau_s, phi);
+  return model.predict(g, dt, phi);
+}
+
+void Imm::predict_with_drag(const State& s, State& out, double dt, double lift_sigma) const {
   const auto n = s.param[1].size() - 1;
   const double kappa = DragEstimate::usable(s.param[1][n]);
   BallisticModel model = ballistic;
   model.dynamics.beta_kgpm2 = 1.0 / kappa;
   Mat<9> phi;
-  out.mode[1] = model.predict(s.mode[1], dt, &phi);
+  out.mode[1] = predict_ballistic(s.mode[1], dt, lift_sigma, &phi, model);
   Vec<9> G = Vec<9>::Zero();
   Vec<9> x0 = s.mode[1].x;
-  acc(x0).setZero();
+  const bool lifting = lift_sigma > 0.0;
+  if (!lifting) acc(x0).setZero();
   if (approx_height_m(pos(x0)) < drag_height_m) {
     const double dk = 1e-3 * kappa;
     BallisticDynamics perturbed = model.dynamics;
     perturbed.beta_kgpm2 = 1.0 / (kappa + dk);
-    G = (perturbed.propagate(x0, dt, false) - model.dynamics.propagate(x0, dt, false)) / dk;
+    G = (perturbed.propagate(x0, dt, lifting) - model.dynamics.propagate(x0, dt, lifting)) / dk;
   }
   const Vec<9> c = s.param_cross[1].col(n);
   const Vec<9> phic = phi * c;

@@ -149,6 +149,9 @@ struct ImmState {
   std::array<Eigen::VectorXd, 2> param;
   std::array<Eigen::MatrixXd, 2> param_cov;
   bool has_drag = false;  // param's last entry is kappa
+  // The purely ballistic track has been seen descending: from then on the lift manoeuvre
+  // (Imm::lift) may act (a pull-up may turn the flight path up again: it stays set).
+  bool descended = false;
 };
 
 struct Imm {
@@ -174,6 +177,10 @@ struct Imm {
   bool estimate_drag = false;
   double kappa_rel_sigma = 0.4;
   double drag_height_m = 200e3;
+  // Lift in the descent of a purely ballistic track (off unless its beta_lift is set): the
+  // ballistic mode's acceleration becomes a Singer manoeuvre (ballistic_model.hpp,
+  // LiftManoeuvre) once the track descends, so that it follows a pull-up and a dive.
+  LiftManoeuvre lift;
 
   State predict(const State& s, double dt_s) const;
   const Gaussian<9>& combined(const State& s) const { return s.combined; }
@@ -244,7 +251,10 @@ struct Imm {
 
  private:
   State predict_step(const State& s, double dt_s) const;
-  void predict_with_drag(const State& s, State& out, double dt_s) const;
+  void predict_with_drag(const State& s, State& out, double dt_s, double lift_sigma) const;
+  // The ballistic mode alone, with lift of steady-state sigma `lift_sigma` (0: none).
+  Gaussian<9> predict_ballistic(const Gaussian<9>& g, double dt_s, double lift_sigma, Mat<9>* phi,
+                                const BallisticModel& model) const;
   // The biases' prior as an estimate (nothing if there is no prior for every slot).
   void start_bias_estimation(Eigen::VectorXd& param, Eigen::MatrixXd& cov) const;
 };

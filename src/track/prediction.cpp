@@ -2,11 +2,14 @@
 
 #include "base/chi2.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <string_view>
 #include <vector>
 
+#include "flight/atmosphere.hpp"
+#include "flight/gravity.hpp"
 #include "geo/angles.hpp"
 
 namespace trilink::track {
@@ -16,16 +19,27 @@ double height_m(const Vec3& p) {
   return geo::to_geodetic(geo::Ecef{p}).h_m;
 }
 
+// What to_ground does after each step it keeps (x at time t): nothing.
+struct NoStepHook {
+  void operator()(const Vec<9>&, double) const {}
+};
+
 // Steps `x` with `step` until the height changes sign from `sign_before`; then bisects the
-// last step. Returns the elapsed time (signed like dt) or NaN if it never does.
-template <typename Step>
-double to_ground(Vec<9>& x, double dt, double max_time, Step&& step) {
+// last step. Returns the elapsed time (signed like dt) or NaN if it never does. `kept(x, t)`
+// is called at the start and after every step kept (not the bisection's probes).
+template <typename Step, typename Kept = NoStepHook>
+double to_ground(Vec<9>& x, double dt, double max_time, Step&& step, Kept&& kept = {}) {
   double t = 0.0;
   double h = height_m(pos(x));
+  kept(x, t);
   while (std::abs(t) < max_time) {
     const double alt = std::max(h, 0.0);
     // Coarse steps high up, fine near the ground (and in the atmosphere).
-    const double sz = std::copysign(alt > 150e3 ? 10.0 : (alt > 20e3 ? 2.0 : 0.5), dt);
+    double sz = alt > 150e3 ? 10.0 : (alt > 20e3 ? 2.0 : 0.5);
+    // Steps end on multiples of their size (so on every multiple of 10 s, for PathRecorder).
+    const double rem = std::fmod(std::abs(t), sz);
+    if (rem > 1e-9) sz -= rem;
+    sz = std::copysign(sz, dt);
     const Vec<9> next = step(x, sz);
     const double h_next = height_m(pos(next));
     if (h_next <= 0.0) {
@@ -41,8 +55,31 @@ double to_ground(Vec<9>& x, double dt, double max_time, Step&& step) {
     x = next;
     h = h_next;
     t += sz;
+    kept(x, t);
   }
   return std::nan("");
+}
+
+// A to_ground hook that records the position every `step_s` (the integration steps, 0.5, 2
+// and 10 s, add up exactly to multiples of it).
+struct PathRecorder {
+  std::vector<Vec3>* path;
+  double step_s;
+  void operator()(const Vec<9>& x, double t) const {
+    if (!path) return;
+    if (t >= static_cast<double>(path->size()) * step_s - 1e-9) path->push_back(pos(x));
+  }
+};
+
+// The local vertical (geocentric; within 0.2 deg of the geodetic) and the lift direction: in
+// the vertical plane, perpendicular to the unit velocity u, upward.
+Vec3 lift_direction(const Vec3& p, const Vec3& u) {
+  const Vec3 up = p.normalized();
+  return (up - up.dot(u) * u).normalized();
+}
+
+double flight_path_angle(const Vec3& p, const Vec3& v) {
+  return std::asin(std::clamp(p.normalized().dot(v.normalized()), -1.0, 1.0));
 }
 
 struct SigmaPoint {
@@ -142,22 +179,139 @@ GroundEllipse ellipse_95(const Eigen::Matrix2d& cov_en) {
   return e;
 }
 
-ImpactPredictor::ImpactPredictor(double beta_kgpm2, double max_time_s) : max_time_s_(max_time_s) {
+Vec<9> DescentGuidance::derivative(const Vec<9>& x) const {
+  Vec<9> d = dynamics.derivative(x, false);
+  if (!pulled_up) return d;
+  const Vec3 p = pos(x), v = vel(x);
+  const double speed = v.norm();
+  const double h = approx_height_m(p);
+  const double rho = flight::air_density_kgpm3(std::max(h, 0.0));
+  if (!(speed > 0.0) || !(rho > 0.0) || dynamics.beta_kgpm2 <= 0.0) return d;
+  const Vec3 u = v / speed;
+  const double gamma = flight_path_angle(p, v);
+  const double target = diving ? dive_angle_rad : glide_angle_rad;
+  const double r = p.norm();
+  const double g = flight::gravity_j2(p).norm();
+  // Turn rate asked of the angle error, plus the lift that holds the angle on a round Earth.
+  double a_n = gain_per_s * (target - gamma) * speed + (g - speed * speed / r) * std::cos(gamma);
+  const double a_max = lift_to_drag * rho * speed * speed / (2.0 * dynamics.beta_kgpm2);
+  a_n = std::clamp(a_n, -a_max, a_max);
+  vel(d) += a_n * lift_direction(p, u);
+  return d;
+}
+
+void DescentGuidance::advance(const Vec<9>& x) {
+  const Vec3 p = pos(x), v = vel(x);
+  if (!pulled_up && v.dot(p) < 0.0 && approx_height_m(p) < pull_up_height_m) pulled_up = true;
+  if (pulled_up && !diving && v.norm() < dive_speed_mps) diving = true;
+}
+
+ImpactPredictor::ImpactPredictor(double beta_kgpm2, double max_time_s, DescentEnvelope envelope)
+    : max_time_s_(max_time_s), envelope_(std::move(envelope)) {
   dynamics_.beta_kgpm2 = beta_kgpm2;
 }
 
-bool ImpactPredictor::fall(const Vec<9>& x0, double& t_s, Vec3& impact, double kappa) const {
+bool ImpactPredictor::fall(const Vec<9>& x0, double& t_s, Vec3& impact, double kappa,
+                           std::vector<Vec3>* path, double path_step_s) const {
   BallisticDynamics dynamics = dynamics_;
   if (kappa != 0.0) dynamics.beta_kgpm2 = 1.0 / DragEstimate::usable(kappa);
   Vec<9> x = x0;
-  t_s = to_ground(x, 1.0, max_time_s_,
-                  [&](const Vec<9>& s, double dt) { return dynamics.propagate(s, dt, false); });
+  t_s = to_ground(
+      x, 1.0, max_time_s_,
+      [&](const Vec<9>& s, double dt) { return dynamics.propagate(s, dt, false); },
+      PathRecorder{path, path_step_s});
   impact = pos(x);
   return std::isfinite(t_s);
 }
 
+bool ImpactPredictor::descend(const Vec<9>& x0, DescentGuidance guidance, double& t_s, Vec3& impact,
+                              std::vector<Vec3>* path, double path_step_s) const {
+  Vec<9> x = x0;
+  acc(x).setZero();
+  guidance.advance(x);
+  const PathRecorder record{path, path_step_s};
+  // RK4 with the phase of the step's start (the bisection's probes keep it too).
+  const auto step = [&](const Vec<9>& s, double dt) {
+    const int n = std::max(1, static_cast<int>(std::ceil(std::abs(dt) / 0.5)));
+    const double h = dt / n;
+    Vec<9> y = s;
+    for (int i = 0; i < n; ++i) {
+      const Vec<9> k1 = guidance.derivative(y);
+      const Vec<9> k2 = guidance.derivative(y + 0.5 * h * k1);
+      const Vec<9> k3 = guidance.derivative(y + 0.5 * h * k2);
+      const Vec<9> k4 = guidance.derivative(y + h * k3);
+      y += h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
+    }
+    return y;
+  };
+  t_s = to_ground(x, 1.0, max_time_s_, step, [&](const Vec<9>& s, double t) {
+    guidance.advance(s);
+    record(s, t);
+  });
+  impact = pos(x);
+  return std::isfinite(t_s);
+}
+
+std::vector<DescentGuidance> ImpactPredictor::hypotheses(const Gaussian<9>& g) const {
+  std::vector<DescentGuidance> out;
+  const DescentEnvelope& e = envelope_;
+  if (!e.enabled || dynamics_.beta_kgpm2 <= 0.0) return out;
+  const Vec3 p = pos(g.x), v = vel(g.x);
+  const double speed = v.norm();
+  const double h = approx_height_m(p);
+  const double v_up = v.dot(p.normalized());
+  const double apogee = v_up > 0.0 ? h + v_up * v_up / (2.0 * 9.81) : h;
+  if (!(speed > 0.0) || speed > e.max_speed_mps || apogee > e.max_apogee_m || h < e.min_height_m)
+    return out;
+  // Lift the track has seen: its acceleration along the lift direction, beyond three sigmas.
+  const Vec3 ld = lift_direction(p, v / speed);
+  const double a_lift = acc(g.x).dot(ld);
+  const double a_sigma = std::sqrt(std::max(0.0, ld.dot(acc_cov(g.P) * ld)));
+  const double gamma = flight_path_angle(p, v);
+  // Lift seen: the track's acceleration, or a flight low in the air and too shallow for a
+  // ballistic fall there (a glide).
+  const double lowest_pull_up =
+      e.pull_up_heights_m.empty()
+          ? 0.0
+          : *std::min_element(e.pull_up_heights_m.begin(), e.pull_up_heights_m.end());
+  const double deg = std::numbers::pi / 180.0;
+  const bool gliding = h < lowest_pull_up && gamma < 3.0 * deg && gamma > -15.0 * deg;
+  const bool lift_seen = gliding || a_lift > std::max(e.lift_seen_mps2, 3.0 * a_sigma);
+  const double dive = e.dive_angle_deg * std::numbers::pi / 180.0;
+  // A dive under way, low down: it goes on to the ground.
+  const bool diving = h < 30e3 && gamma < dive + 15.0 * std::numbers::pi / 180.0;
+  DescentGuidance base;
+  base.dynamics = dynamics_;
+  base.dynamics.beta_kgpm2 = e.beta_kgpm2;
+  base.dynamics.max_step_s = 0.5;
+  base.lift_to_drag = e.lift_to_drag;
+  base.gain_per_s = e.steering_gain_per_s;
+  base.dive_angle_rad = dive;
+  if (diving) {
+    base.pulled_up = base.diving = true;
+    out.push_back(base);
+    return out;
+  }
+  for (const double h_pu : e.pull_up_heights_m) {
+    // Descending well below its pull-up height without lift: not this one.
+    if (!lift_seen && v_up < 0.0 && h < h_pu - 5e3) continue;
+    for (const double glide_deg : e.glide_angles_deg)
+      for (const double dive_speed : e.dive_speeds_mps) {
+        DescentGuidance d = base;
+        d.pull_up_height_m = h_pu;
+        d.glide_angle_rad = glide_deg * std::numbers::pi / 180.0;
+        d.dive_speed_mps = dive_speed;
+        d.pulled_up = lift_seen;
+        out.push_back(d);
+      }
+    if (lift_seen) break;  // pulling up now in every one: the heights no longer differ
+  }
+  return out;
+}
+
 ImpactPrediction ImpactPredictor::predict(const Gaussian<9>& g,
-                                          const std::optional<DragEstimate>& drag) const {
+                                          const std::optional<DragEstimate>& drag,
+                                          double path_step_s) const {
   ImpactPrediction out;
   GroundSpread spread;
   out.reason = spread_to_ground(
@@ -169,6 +323,93 @@ ImpactPrediction ImpactPredictor::predict(const Gaussian<9>& g,
   out.point = spread.point;
   out.ellipse = spread.ellipse;
   out.valid = true;
+  out.path_step_s = path_step_s;
+  std::vector<Vec3>* path = path_step_s > 0.0 ? &out.path : nullptr;
+  const double kappa = drag ? drag->kappa_m2pkg : 0.0;
+  const std::vector<DescentGuidance> bank = hypotheses(g);
+  double t0;
+  Vec3 p0;
+  if (!fall(g.x, t0, p0, kappa, bank.empty() ? path : nullptr, path_step_s) || bank.empty())
+    return out;
+  // Each hypothesis as an offset of the ballistic impact of the mean state, in the east-north
+  // plane at the transform's mean; the ballistic one (offset 0) unless lift has been seen.
+  const geo::LocalFrame frame(out.point);
+  const Eigen::Vector2d en0 = frame.to_enu(geo::Ecef{p0}).r_m.head<2>();
+  std::vector<Eigen::Vector2d> offsets;
+  std::vector<double> delays;
+  std::vector<std::vector<Vec3>> paths;
+  if (!bank.front().pulled_up) {
+    offsets.push_back(Eigen::Vector2d::Zero());
+    delays.push_back(0.0);
+    paths.emplace_back();
+  }
+  const std::size_t first_lifting = offsets.size();
+  for (const auto& hyp : bank) {
+    double t;
+    Vec3 p;
+    std::vector<Vec3> hyp_path;
+    if (!descend(g.x, hyp, t, p, path ? &hyp_path : nullptr, path_step_s)) continue;
+    offsets.push_back(frame.to_enu(geo::Ecef{p}).r_m.head<2>() - en0);
+    delays.push_back(t - t0);
+    paths.push_back(std::move(hyp_path));
+  }
+  if (offsets.size() == first_lifting) return out;
+  out.hypotheses = static_cast<int>(offsets.size() - first_lifting);
+  const double n = static_cast<double>(offsets.size());
+  Eigen::Vector2d mean = Eigen::Vector2d::Zero();
+  double delay = 0.0;
+  for (std::size_t i = 0; i < offsets.size(); ++i) {
+    mean += offsets[i];
+    delay += delays[i];
+  }
+  mean /= n;
+  delay /= n;
+  Eigen::Matrix2d spread_cov = Eigen::Matrix2d::Zero();
+  double delay_var = 0.0;
+  for (std::size_t i = 0; i < offsets.size(); ++i) {
+    const Eigen::Vector2d d = offsets[i] - mean;
+    spread_cov += d * d.transpose() / n;
+    delay_var += (delays[i] - delay) * (delays[i] - delay) / n;
+  }
+  // Scaled up until every hypothesis' impact, pushed out by 1.65 sigmas of the transform's own
+  // uncertainty along its offset, lies inside the 95 % ellipse.
+  static const double chi2_95_2dof = chi2_quantile(0.95, 2);
+  const Eigen::Matrix2d ut_cov = out.ellipse.cov_en;
+  Eigen::Matrix2d cov = ut_cov + spread_cov;
+  for (double c = 1.0; c < 100.0; c *= 1.25) {
+    cov = ut_cov + c * spread_cov;
+    const Eigen::LDLT<Eigen::Matrix2d> ldlt(cov);
+    bool inside = true;
+    for (const auto& o : offsets) {
+      const Eigen::Vector2d d = o - mean;
+      const double len = d.norm();
+      if (len < 1e-6) continue;
+      const Eigen::Vector2d u = d / len;
+      const Eigen::Vector2d far = (len + 1.65 * std::sqrt(u.dot(ut_cov * u))) * u;
+      if (far.dot(ldlt.solve(far)) > chi2_95_2dof) {
+        inside = false;
+        break;
+      }
+    }
+    if (inside) break;
+  }
+  // The frame's origin is the transform's mean point.
+  geo::Geodetic point = geo::to_geodetic(frame.to_ecef(geo::Enu{Vec3(mean.x(), mean.y(), 0.0)}));
+  point.h_m = 0.0;
+  out.point = point;
+  out.ellipse = ellipse_95(cov);
+  out.time_to_impact_s += delay;
+  out.time_sigma_s = std::sqrt(out.time_sigma_s * out.time_sigma_s + delay_var);
+  if (path) {
+    // The descent whose impact lies nearest the published point.
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < offsets.size(); ++i)
+      if ((offsets[i] - mean).norm() < (offsets[best] - mean).norm()) best = i;
+    if (best < first_lifting)
+      fall(g.x, t0, p0, kappa, path, path_step_s);
+    else
+      out.path = std::move(paths[best]);
+  }
   return out;
 }
 
