@@ -19,9 +19,10 @@
 //    prediction stays inside its own uncertainty from one update to the next; one made while
 //    the missile is still thrusting (burnout declared too early) marches downrange by
 //    hundreds of km in seconds and never raises a threat. Nor does one whose 95 % ellipse is
-//    longer than `max_warning_semi_major_m` (a semi-major axis of 50 km: public warnings name
-//    prefectures, and an ellipse wider than that, from a poor track early in flight, would
-//    warn areas the missile is nowhere near).
+//    longer than `max_warning_semi_major_m` (250 km: an SRBM that can still pull up has an
+//    honest along-track ellipse of 100-300 km before its descent is seen, and Japan must be
+//    warned of it then; docs/warning.md has the trade against false threats, measured at 50,
+//    120 and 250 km).
 // Functional core: timestamped track states in, messages out; no clock.
 #pragma once
 
@@ -42,7 +43,7 @@ struct ProductConfig {
   double prediction_interval_s = 5.0;
   double ground_track_step_s = 10.0;
   double beta_kgpm2 = 8000.0;  // nominal ballistic coefficient of the prediction
-  double max_warning_semi_major_m = 50e3;
+  double max_warning_semi_major_m = 250e3;
   track::DescentEnvelope descent = default_descent();
 
   static track::DescentEnvelope default_descent() {
