@@ -526,9 +526,12 @@ TEST(NationalNode, PhaseFollowsBurnoutAndHeightAndProductsFollowThePhase) {
     }
   }
   // The last prediction against the truth's own fall (a vacuum trajectory; the node predicts
-  // with drag, which shortens a steep re-entry by a few km at most).
+  // with drag, which shortens a steep re-entry by a few km at most). A track this low and slow
+  // may still pull up (track/prediction.hpp, the bank of lifting descents): the published point
+  // is then the bank's mean, and the ballistic fall must lie within its semi-major axis.
   const geo::EcefState now = run.truth().at(impacts.back().first);
   const test_reference::Impact fall = test_reference::fall(now.r_m, now.v_mps);
   ASSERT_TRUE(fall.found);
-  EXPECT_LT((impacts.back().second.impact_point_ecef_m - fall.point_ecef).norm(), 10e3);
+  const share::ImpactPrediction& last = impacts.back().second;
+  EXPECT_LT((last.impact_point_ecef_m - fall.point_ecef).norm(), std::max(10e3, last.semi_major_m));
 }

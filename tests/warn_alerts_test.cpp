@@ -328,3 +328,19 @@ TEST(WarnAlerts, ADuplicateTrackOfATrackedMissileIsThatMissile) {
   EXPECT_EQ(m.missiles(), 1u);
   EXPECT_EQ(m.record(2), m.record(1));
 }
+
+TEST(WarnAlerts, AnOverflightUnderWaySendsNoUpdateEveryStep) {
+  AlertConfig config;
+  config.corridor_half_width_m = 0.0;
+  AlertManager m(areas(), config);
+  // Each new prediction's ground track starts where the missile is now, over Hokkaido: its
+  // entry time is "now" every time, which says nothing new.
+  auto over_now = [](double s) {
+    TrackSituation t = track(9, true, true, at_deg(50.0, 142.75), 900);
+    for (int i = 0; i <= 10; ++i)
+      t.ground_track.push_back({at_deg(43.2 + 0.5 * i, 142.75), at(s + 50.0 * i)});
+    return t;
+  };
+  ASSERT_EQ(kinds(m.step(at(100), {over_now(100)})), (std::vector{K::launch_detected, K::threat}));
+  for (int s = 105; s <= 140; s += 5) EXPECT_TRUE(m.step(at(s), {over_now(s)}).empty()) << s;
+}

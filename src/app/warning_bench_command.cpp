@@ -21,10 +21,20 @@ namespace trilink::app {
 namespace {
 
 // The bundled threat-correctness suite (docs/warning.md), files under scenarios/.
-const std::vector<std::string> suite = {
-    "f04.yaml",      "f08.yaml",  "irbm_guam.yaml", "tsea.yaml",    "city.yaml",
-    "kor_srbm1.yaml", "kor_srbm2.yaml", "oki.yaml", "f06.yaml", "f11.yaml",
-    "salvo8.yaml",   "salvo16.yaml", "kor_overflight.yaml", "f12.yaml"};
+const std::vector<std::string> suite = {"f04.yaml",
+                                        "f08.yaml",
+                                        "irbm_guam.yaml",
+                                        "tsea.yaml",
+                                        "city.yaml",
+                                        "kor_srbm1.yaml",
+                                        "kor_srbm2.yaml",
+                                        "oki.yaml",
+                                        "f06.yaml",
+                                        "f11.yaml",
+                                        "salvo8.yaml",
+                                        "salvo16.yaml",
+                                        "kor_overflight.yaml",
+                                        "f12.yaml"};
 
 struct Options {
   std::vector<std::string> scenarios;

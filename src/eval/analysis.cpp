@@ -8,8 +8,8 @@
 #include <tuple>
 
 #include "base/text.hpp"
-#include "geo/angles.hpp"
 #include "eval/truth.hpp"
+#include "geo/angles.hpp"
 #include "warn/threat.hpp"
 
 namespace trilink::eval {
@@ -327,8 +327,8 @@ ExerciseResult analyse(const Scenario& s, const Simulation& sim,
   add("no alert gap while a missile threatens an area (trilateral)",
       fixed(gap_s, 1) + " s, " + std::to_string(premature) + " premature passed/fell/all clear",
       gap_s <= 0.0 && premature == 0);
-  add("one launch alert per launch and source (both runs)",
-      std::to_string(repeated) + " repeated", repeated == 0);
+  add("one launch alert per launch and source (both runs)", std::to_string(repeated) + " repeated",
+      repeated == 0);
   add("no impact prediction before burnout (both runs)", std::to_string(early) + " before burnout",
       early == 0);
   add("no track below the ground (both runs)", std::to_string(below) + " below the ground",

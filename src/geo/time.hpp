@@ -16,9 +16,7 @@ struct UtcTime {
   std::int64_t ns = 0;
 
   static UtcTime from_seconds(double s) { return UtcTime{std::llround(s * 1e9)}; }
-  double seconds_since(UtcTime earlier) const {
-    return static_cast<double>(ns - earlier.ns) / 1e9;
-  }
+  double seconds_since(UtcTime earlier) const { return static_cast<double>(ns - earlier.ns) / 1e9; }
   UtcTime plus_seconds(double s) const {
     return UtcTime{ns + static_cast<std::int64_t>(std::llround(s * 1e9))};
   }

@@ -110,8 +110,8 @@ warn::TrackSituation ProductMaker::situation(const TrackView& t) const {
   warn::TrackSituation s;
   s.system_track_id = t.id;
   s.confirmed = t.confirmed;
-  s.kinematics = warn::TrackKinematics{t.time, t.state.x.head<3>(), t.state.x.segment<3>(3),
-                                       t.boosting};
+  s.kinematics =
+      warn::TrackKinematics{t.time, t.state.x.head<3>(), t.state.x.segment<3>(3), t.boosting};
   const auto it = tracks_.find(t.id);
   if (it == tracks_.end() || !it->second.last || !it->second.consistent || t.boosting ||
       it->second.last->semi_major_m > config_.max_warning_semi_major_m)

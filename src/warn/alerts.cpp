@@ -178,7 +178,7 @@ IssuedAlert AlertManager::make(AlertKind kind, geo::UtcTime now, const TrackAler
 }
 
 TrackAlertRecord* AlertManager::continued_missile(const TrackSituation& t,
-                                     const std::vector<std::uint64_t>& confirmed_now) {
+                                                  const std::vector<std::uint64_t>& confirmed_now) {
   if (!t.kinematics) return nullptr;
   const TrackKinematics& k = *t.kinematics;
   TrackAlertRecord* best = nullptr;

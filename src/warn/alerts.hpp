@@ -3,7 +3,8 @@
 // seen joins the missile whose last confirmed state it continues (a broken track picked up
 // again, by this node or after a hub re-association), or that it duplicates (a second track
 // of a missile still tracked, its state within a few km and ~100 m/s); only a track that
-// continues none is a new launch. So "launch detected" is said once per missile however often its tracks break.
+// continues none is a new launch. So "launch detected" is said once per missile however often its
+// tracks break.
 //
 //   detected ──a prediction meets an area──► threatened ──(areas or time change)──► update
 //      ▲  ▲                                   │   │   │
@@ -53,11 +54,11 @@ struct TrackKinematics {
 
 struct TrackSituation {
   std::uint64_t system_track_id = 0;
-  bool confirmed = false;                 // confirmed, not coasting or tentative
-  bool impact_valid = false;              // the impact prediction below is usable
-  ImpactEllipse ellipse;                  // 95 % impact ellipse
-  geo::UtcTime time_of_impact;            // predicted
-  std::vector<GroundPoint> ground_track;  // predicted, with times (may include the past)
+  bool confirmed = false;                     // confirmed, not coasting or tentative
+  bool impact_valid = false;                  // the impact prediction below is usable
+  ImpactEllipse ellipse;                      // 95 % impact ellipse
+  geo::UtcTime time_of_impact;                // predicted
+  std::vector<GroundPoint> ground_track;      // predicted, with times (may include the past)
   std::optional<TrackKinematics> kinematics;  // the track's state (none: never joined)
 };
 
@@ -113,13 +114,13 @@ struct AreaHit {
 
 // One missile as the alert manager follows it.
 struct TrackAlertRecord {
-  std::uint64_t missile_id = 0;            // the id of its first track
-  std::vector<std::uint64_t> track_ids;    // every track joined to it, in order
-  std::uint64_t current_track_id = 0;      // the latest confirmed one (alerts carry it)
+  std::uint64_t missile_id = 0;          // the id of its first track
+  std::vector<std::uint64_t> track_ids;  // every track joined to it, in order
+  std::uint64_t current_track_id = 0;    // the latest confirmed one (alerts carry it)
   TrackAlertState state = TrackAlertState::unseen;
-  std::optional<Assessment> assessment;    // the last one alerted on (threatened)
-  std::optional<Assessment> latest;        // the last threat assessed (its clock decides)
-  std::optional<geo::UtcTime> last_met;    // the last time a prediction met an area
+  std::optional<Assessment> assessment;        // the last one alerted on (threatened)
+  std::optional<Assessment> latest;            // the last threat assessed (its clock decides)
+  std::optional<geo::UtcTime> last_met;        // the last time a prediction met an area
   std::optional<geo::UtcTime> time_of_impact;  // last valid prediction
   std::optional<TrackKinematics> last_state;   // last confirmed state
   std::optional<geo::UtcTime> last_seen;       // last step a track of it was present
