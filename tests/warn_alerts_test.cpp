@@ -49,6 +49,14 @@ std::vector<AlertKind> kinds(const std::vector<IssuedAlert>& alerts) {
 
 using K = AlertKind;
 
+// Over the Hokkaido square northbound (43 N at 200 s, 44 N at 300 s), falling at 50 N.
+TrackSituation over_hokkaido() {
+  TrackSituation t = track(9, true, true, at_deg(50.0, 142.75), 900);
+  for (int i = 0; i <= 18; ++i)
+    t.ground_track.push_back({at_deg(41.0 + 0.5 * i, 142.75), at(50.0 * i)});
+  return t;
+}
+
 }  // namespace
 
 TEST(WarnAlerts, LaunchThreatUpdateFell) {
@@ -156,10 +164,7 @@ TEST(WarnAlerts, OverflightThreatThenPassed) {
   AlertConfig config;
   config.corridor_half_width_m = 0.0;
   AlertManager m(areas(), config);
-  // Over the Hokkaido square northbound (43 N at 200 s, 44 N at 300 s), falling at 50 N.
-  TrackSituation t = track(9, true, true, at_deg(50.0, 142.75), 900);
-  for (int i = 0; i <= 18; ++i)
-    t.ground_track.push_back({at_deg(41.0 + 0.5 * i, 142.75), at(50.0 * i)});
+  const TrackSituation t = over_hokkaido();
   auto a = m.step(at(60), {t});
   ASSERT_EQ(kinds(a), (std::vector{K::launch_detected, K::threat}));
   EXPECT_EQ(a[1].alert.areas, std::vector<std::string>{"Hokkaido"});
@@ -178,9 +183,7 @@ TEST(WarnAlerts, PassedNotBeforeTheGroundTrackLeavesTheArea) {
   AlertConfig config;
   config.corridor_half_width_m = 0.0;
   AlertManager m(areas(), config);
-  TrackSituation t = track(9, true, true, at_deg(50.0, 142.75), 900);
-  for (int i = 0; i <= 18; ++i)
-    t.ground_track.push_back({at_deg(41.0 + 0.5 * i, 142.75), at(50.0 * i)});
+  const TrackSituation t = over_hokkaido();
   ASSERT_EQ(kinds(m.step(at(60), {t})), (std::vector{K::launch_detected, K::threat}));
   // The track is lost over the area: nothing is said until the predicted exit (300 s).
   EXPECT_TRUE(m.step(at(250), {}).empty());
@@ -192,9 +195,7 @@ TEST(WarnAlerts, ThreatRaisedAgainAfterPassedWhenANewPredictionMeetsAnArea) {
   AlertConfig config;
   config.corridor_half_width_m = 0.0;
   AlertManager m(areas(), config);
-  TrackSituation t = track(9, true, true, at_deg(50.0, 142.75), 900);
-  for (int i = 0; i <= 18; ++i)
-    t.ground_track.push_back({at_deg(41.0 + 0.5 * i, 142.75), at(50.0 * i)});
+  const TrackSituation t = over_hokkaido();
   m.step(at(60), {t});
   ASSERT_EQ(kinds(m.step(at(310), {t})), std::vector{K::passed});
   // A later prediction falls in Aomori: a threat again, the second for this missile.
@@ -257,13 +258,22 @@ std::pair<Eigen::Vector3d, Eigen::Vector3d> fly(Eigen::Vector3d p, Eigen::Vector
   return {p, v};
 }
 
+// A missile 300 km up over the Sea of Japan, its state and local frame.
+struct Midcourse {
+  Eigen::Vector3d p0, v0;
+  geo::LocalFrame frame;
+};
+Midcourse midcourse() {
+  const geo::LocalFrame frame(at_deg(40.0, 132.0));
+  return {ecef_of(40.0, 132.0, 300e3),
+          frame.ecef_from_enu() * Eigen::Vector3d(2500.0, 1000.0, 500.0), frame};
+}
+
 }  // namespace
 
 TEST(WarnAlerts, ABrokenTrackIsOneMissile) {
   AlertManager m(areas());
-  const Eigen::Vector3d p0 = ecef_of(40.0, 132.0, 300e3);
-  const geo::LocalFrame frame(at_deg(40.0, 132.0));
-  const Eigen::Vector3d v0 = frame.ecef_from_enu() * Eigen::Vector3d(2500.0, 1000.0, 500.0);
+  const auto [p0, v0, frame] = midcourse();
   ASSERT_EQ(kinds(m.step(at(0), {moving(1, 0.0, p0, v0)})), std::vector{K::launch_detected});
   TrackSituation threat = moving(1, 10.0, fly(p0, v0, 10.0).first, fly(p0, v0, 10.0).second);
   threat.impact_valid = true;
@@ -287,9 +297,7 @@ TEST(WarnAlerts, ABrokenTrackIsOneMissile) {
 
 TEST(WarnAlerts, ANewTrackFarFromEveryMissileIsANewLaunch) {
   AlertManager m(areas());
-  const Eigen::Vector3d p0 = ecef_of(40.0, 132.0, 300e3);
-  const geo::LocalFrame frame(at_deg(40.0, 132.0));
-  const Eigen::Vector3d v0 = frame.ecef_from_enu() * Eigen::Vector3d(2500.0, 1000.0, 500.0);
+  const auto [p0, v0, frame] = midcourse();
   m.step(at(0), {moving(1, 0.0, p0, v0)});
   m.step(at(10), {});
   // 200 km off where the first missile would be.
@@ -302,9 +310,7 @@ TEST(WarnAlerts, ANewTrackFarFromEveryMissileIsANewLaunch) {
 
 TEST(WarnAlerts, TwoTracksConfirmedTogetherAreTwoMissiles) {
   AlertManager m(areas());
-  const Eigen::Vector3d p0 = ecef_of(40.0, 132.0, 300e3);
-  const geo::LocalFrame frame(at_deg(40.0, 132.0));
-  const Eigen::Vector3d v0 = frame.ecef_from_enu() * Eigen::Vector3d(2500.0, 1000.0, 500.0);
+  const auto [p0, v0, frame] = midcourse();
   // A salvo: the second launched 5 s after the first, both tracked at once.
   const Eigen::Vector3d p1 = p0 - 5.0 * v0;
   m.step(at(0), {moving(1, 0.0, p0, v0)});
@@ -315,9 +321,7 @@ TEST(WarnAlerts, TwoTracksConfirmedTogetherAreTwoMissiles) {
 
 TEST(WarnAlerts, ADuplicateTrackOfATrackedMissileIsThatMissile) {
   AlertManager m(areas());
-  const Eigen::Vector3d p0 = ecef_of(40.0, 132.0, 300e3);
-  const geo::LocalFrame frame(at_deg(40.0, 132.0));
-  const Eigen::Vector3d v0 = frame.ecef_from_enu() * Eigen::Vector3d(2500.0, 1000.0, 500.0);
+  const auto [p0, v0, frame] = midcourse();
   m.step(at(0), {moving(1, 0.0, p0, v0)});
   const auto [p, v] = fly(p0, v0, 1.0);
   // A second track 1 km off and 30 m/s apart while the first is still confirmed.
