@@ -48,12 +48,9 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
     if (!scenario) return bad(scenario.error(), 2);
     const auto policy = io::load_policy(o->policy.empty() ? scenario->policy_path : o->policy);
     if (!policy) return bad(policy.error(), 2);
-    std::vector<warn::ProtectedArea> areas;
-    for (const auto& path : scenario->area_paths) {
-      auto a = io::load_areas_geojson(path);
-      if (!a) return bad(a.error(), 2);
-      areas.insert(areas.end(), a->begin(), a->end());
-    }
+    const auto loaded = io::load_areas_geojson(scenario->area_paths);
+    if (!loaded) return bad(loaded.error(), 2);
+    const std::vector<warn::ProtectedArea>& areas = *loaded;
     auto coast = io::load_geojson_rings(scenario->coastline_path);
     if (!coast) return bad(coast.error(), 2);
 

@@ -90,12 +90,9 @@ void add_warning_bench_command(CLI::App& app, int& exit_code) {
       if (!s) return bad(s.error());
       const auto policy = io::load_policy(s->policy_path);
       if (!policy) return bad(policy.error());
-      std::vector<warn::ProtectedArea> areas;
-      for (const auto& path : s->area_paths) {
-        auto a = io::load_areas_geojson(path);
-        if (!a) return bad(a.error());
-        areas.insert(areas.end(), a->begin(), a->end());
-      }
+      const auto loaded = io::load_areas_geojson(s->area_paths);
+      if (!loaded) return bad(loaded.error());
+      const std::vector<warn::ProtectedArea>& areas = *loaded;
       std::map<std::pair<exercise::Mode, Nation>, Aggregate> agg;
       for (int seed = o->first_seed; seed < o->first_seed + o->runs; ++seed) {
         s->seed = static_cast<std::uint64_t>(seed);

@@ -209,13 +209,7 @@ ExerciseResult analyse(const Scenario& s, const Simulation& sim,
   out.threat_alerts.insert(out.threat_alerts.end(), shared.threats.begin(), shared.threats.end());
   for (const auto& t : out.threat_alerts) out.false_threat_alerts += t.false_alert ? 1 : 0;
 
-  // Nations present: those with a national node (radars and a site).
-  std::vector<Nation> nations;
-  for (Nation n : all_nations) {
-    bool has = false;
-    for (const auto& r : s.radars) has = has || r.nation == n;
-    if (has && s.network.node_of(n)) nations.push_back(n);
-  }
+  const std::vector<Nation> nations = nations_with_nodes(s);
   const auto hop_s = [&](const std::string& a, const std::string& b) {
     return s.network.latency_s(a, b) + s.network.params(a, b).jitter_s;
   };

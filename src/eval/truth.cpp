@@ -6,6 +6,15 @@
 
 namespace trilink::eval {
 
+std::vector<Nation> nations_with_nodes(const scenario::Scenario& s) {
+  std::vector<Nation> out;
+  for (Nation n : all_nations) {
+    const bool has = std::ranges::any_of(s.radars, [n](const auto& r) { return r.nation == n; });
+    if (has && s.network.node_of(n)) out.push_back(n);
+  }
+  return out;
+}
+
 std::optional<std::size_t> launch_near(const scenario::Scenario& s, geo::UtcTime t,
                                        const Eigen::Vector3d& p) {
   std::optional<std::size_t> best;

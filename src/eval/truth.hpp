@@ -21,6 +21,9 @@ inline constexpr double truth_step_s = 5.0;
 // A track this close to a missile (m) is about it.
 inline constexpr double about_launch_m = 50e3;
 
+// The nations present: those with a national node (radars and a site), in all_nations order.
+std::vector<Nation> nations_with_nodes(const scenario::Scenario& s);
+
 // The launch a track position is about at time t: the nearest airborne missile within 50 km.
 std::optional<std::size_t> launch_near(const scenario::Scenario& s, geo::UtcTime t,
                                        const Eigen::Vector3d& p);

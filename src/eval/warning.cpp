@@ -56,12 +56,7 @@ WarningScore score_warnings(const scenario::Scenario& s,
   std::vector<std::vector<warn::GroundPoint>> tracks;
   for (const auto& l : s.launches) tracks.push_back(true_ground_track(l));
 
-  std::vector<Nation> nations;
-  for (Nation n : all_nations) {
-    bool has = false;
-    for (const auto& r : s.radars) has = has || r.nation == n;
-    if (has && s.network.node_of(n)) nations.push_back(n);
-  }
+  const std::vector<Nation> nations = nations_with_nodes(s);
   // Truth: the danger each launch brings each nation.
   std::map<std::pair<Nation, std::size_t>, Danger> danger;
   // Areas each launch truly threatens (of any nation), for false alerts.

@@ -2,15 +2,17 @@
 
 #include <algorithm>
 
-#include "geo/frames.hpp"
+#include "track/ballistic_model.hpp"
 
 namespace trilink::fusion {
 
 namespace {
 
 // A missile below the ground has fallen: its track ends there (nothing is released below).
+// On the hub's hot path: the closed-form height (good to metres below 1000 km), not the
+// iterative geodetic conversion.
 bool below_ground(const Estimate& e) {
-  return geo::to_geodetic(geo::Ecef{e.x.head<3>()}).h_m < 0.0;
+  return track::approx_height_m(e.x.head<3>()) < 0.0;
 }
 
 share::Releasability intersection_of(std::span<const share::Header> headers) {

@@ -217,4 +217,15 @@ std::string to_geojson(const std::vector<ProtectedArea>& areas) {
   return json{{"type", "FeatureCollection"}, {"features", std::move(features)}}.dump(1);
 }
 
+Expected<std::vector<warn::ProtectedArea>> load_areas_geojson(
+    const std::vector<std::string>& paths) {
+  std::vector<warn::ProtectedArea> all;
+  for (const auto& path : paths) {
+    auto a = load_areas_geojson(path);
+    if (!a) return std::unexpected(a.error());
+    all.insert(all.end(), a->begin(), a->end());
+  }
+  return all;
+}
+
 }  // namespace trilink::io

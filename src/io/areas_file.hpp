@@ -19,6 +19,10 @@ Expected<std::vector<warn::ProtectedArea>> parse_areas_geojson(const std::string
                                                                const std::string& source);
 // Reads `path` and parses it.
 Expected<std::vector<warn::ProtectedArea>> load_areas_geojson(const std::string& path);
+// Every area of every file, in file order (a scenario's `area_paths`); the first bad file's
+// error.
+Expected<std::vector<warn::ProtectedArea>> load_areas_geojson(
+    const std::vector<std::string>& paths);
 // Every ring of every feature of a FeatureCollection of Polygon/MultiPolygon features, whatever
 // their properties (outlines for a map), with the same checks and error paths as above.
 Expected<std::vector<std::vector<geo::Geodetic>>> parse_geojson_rings(const std::string& text,
