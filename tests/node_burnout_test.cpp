@@ -120,6 +120,31 @@ TEST(NationalPipelineBurnout, FarNoisyRadarsDeclareBurnoutOnlyAfterTheTrueOne) {
   }
 }
 
+// A depressed SRBM (F13 class: 37 km apogee, 450 km) coasts in dense air after burnout: its
+// drag deceleration looks like thrust to the IMM, and the energy test's fall (drag) must
+// declare burnout soon after the true one, never before.
+TEST(NationalPipelineBurnout, AnSrbmCoastingInDenseAirIsPastBurnoutSoonAfterTheTrueOne) {
+  flight::ShapeRequest r;
+  r.site = geo::Geodetic::from_deg(38.43, 125.03);
+  r.azimuth_rad = geo::deg_to_rad(80.0);
+  r.range_m = 450e3;
+  r.apogee_m = 37e3;
+  r.missile_class = flight::MissileClass::srbm;
+  const auto shaped = flight::shape(r);
+  ASSERT_TRUE(shaped.has_value()) << shaped.error().message();
+  const flight::Trajectory& truth = shaped->flight.trajectory;
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    SCOPED_TRACE(testing::Message() << "seed " << seed);
+    const Outcome o = fly(truth, seed);
+    ASSERT_TRUE(o.tracked);
+    ASSERT_TRUE(o.first_burnout_s.has_value());
+    EXPECT_GE(*o.first_burnout_s, truth.burnout_s);
+    EXPECT_LE(*o.first_burnout_s, truth.burnout_s + 16.0);
+    ASSERT_TRUE(o.first_impact_s.has_value());
+    EXPECT_GE(*o.first_impact_s, truth.burnout_s);
+  }
+}
+
 // The thrust test's energy (track/thrust_test.hpp) is the Jacobi integral of the tracker's own
 // ballistic dynamics: constant along a drag-free ballistic arc in the rotating frame (J2,
 // Coriolis, centrifugal), rising under thrust along the velocity at the rate a . v.
@@ -169,4 +194,36 @@ TEST(ThrustTest, TheWindowFindsThrustOnlyWhenTheRiseExceedsThreeSigma) {
                                                  : track::ThrustVerdict::thrust)
         << t;
   }
+}
+
+TEST(ThrustTest, AnEnergyFallingBeyondThreeSigmaIsDrag) {
+  track::ThrustWindow w({12.0, 3.0});
+  for (double t = 0.0; t < 12.0; t += 1.0) w.add(t, {-50.0 * t, 10.0});
+  // Fall 600 over 12 s against 3 * 14.1: drag, which is no thrust.
+  const track::ThrustVerdict v = w.add(12.0, {-600.0, 10.0});
+  EXPECT_EQ(v, track::ThrustVerdict::drag);
+  EXPECT_TRUE(track::no_thrust(v));
+  // A fall within the noise is quiet.
+  track::ThrustWindow u({12.0, 3.0});
+  for (double t = 0.0; t <= 12.0; t += 1.0) u.add(t, {-3.0 * t, 10.0});
+  EXPECT_EQ(u.add(13.0, {-39.0, 10.0}), track::ThrustVerdict::quiet);
+}
+
+TEST(BurnoutDetector, DragIsBurnoutWhateverTheImmSays) {
+  node::BurnoutDetector d;
+  // Boosting: the energy rises and the IMM is sure.
+  for (double t = 0.0; t <= 30.0; t += 1.0)
+    EXPECT_EQ(d.update(1, {t, 0.0, 0.95, {2e4 * t, 1e3}}), node::BurnoutDetector::Change::none);
+  // Coasting in dense air: the energy falls 8 kJ/kg/s; the IMM still says boost (it takes the
+  // drag deceleration for thrust). Burnout once the window sees the fall beyond 3 sigma.
+  std::optional<double> burnout_s;
+  for (double t = 31.0; t <= 60.0 && !burnout_s; t += 1.0) {
+    const double e = 2e4 * 30.0 - 8e3 * (t - 30.0);
+    if (d.update(1, {t, 0.0, 0.95, {e, 1e3}}) == node::BurnoutDetector::Change::burnout)
+      burnout_s = t;
+  }
+  ASSERT_TRUE(burnout_s.has_value());
+  EXPECT_GT(*burnout_s, 30.0);
+  EXPECT_LE(*burnout_s, 30.0 + 12.0 + 12.0);
+  EXPECT_TRUE(d.burnt_out(1));
 }

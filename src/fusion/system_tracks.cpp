@@ -221,7 +221,7 @@ std::vector<share::SystemTrack> SystemTrackManager::update(
                             track::mechanical_energy(s.fused.x, s.fused.P));
     // Past burnout when every contribution says so (each nation judged it on its own track);
     // when they disagree, only if the fused track's own energy shows no thrust.
-    if (past != share::FlightPhase::boost && any_boost && s.thrust != track::ThrustVerdict::quiet)
+    if (past != share::FlightPhase::boost && any_boost && !track::no_thrust(s.thrust))
       past = share::FlightPhase::boost;
     s.phase = past;
     s.last_contribution = t;

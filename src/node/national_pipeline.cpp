@@ -3,6 +3,7 @@
 #include <set>
 
 #include "flight/trajectory.hpp"
+#include "track/ballistic_model.hpp"
 
 namespace trilink::node {
 
@@ -58,9 +59,14 @@ share::LocalTrack NationalPipeline::local_track(const TrackT& t) const {
 }
 
 void NationalPipeline::report(const TrackT& t, double now_s, std::vector<share::LocalTrack>& out) {
+  share::LocalTrack m = local_track(t);
+  // Below the ground (between the impact and the track's drop 1 km under it) a track says
+  // nothing true: it is not reported, and its last report above the ground is the one its end
+  // repeats.
+  if (track::approx_height_m(m.position_ecef_m) < 0.0) return;
   Reported& r = reported_[t.id];
   r.last_report_s = now_s;
-  r.last = local_track(t);
+  r.last = std::move(m);
   out.push_back(r.last);
 }
 

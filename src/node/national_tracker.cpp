@@ -140,8 +140,11 @@ BurnoutDetector::Change BurnoutDetector::update(std::uint64_t track_id, const Bu
     s.last_high_s = x.t_s;
     return Change::resumed;
   }
-  if (s.verdict != ThrustVerdict::quiet || (s.last_high_s && x.t_s - *s.last_high_s < hold_s) ||
-      (!s.boost_seen && x.t_s - x.created_s < late_pickup_s))
+  // Drag outweighing any thrust is burnout whatever the IMM says (it takes a drag
+  // deceleration for thrust); a flat energy needs the IMM's word too.
+  if (s.verdict != ThrustVerdict::drag &&
+      (s.verdict != ThrustVerdict::quiet || (s.last_high_s && x.t_s - *s.last_high_s < hold_s) ||
+       (!s.boost_seen && x.t_s - x.created_s < late_pickup_s)))
     return Change::none;
   s.burnt_out = true;
   return Change::burnout;

@@ -8,7 +8,9 @@
 // evidence: the IMM's boost probability (below 0.3 for 10 s, after the data had put it above
 // 0.5 - not the prior of a track born low and slow, in its first 5 s; or a track 30 s old
 // never seen boosting: picked up after burnout), and the track's mechanical
-// energy (track/thrust_test.hpp): no rise beyond 3 sigma over the last 12 s. The IMM alone is
+// energy (track/thrust_test.hpp): no rise beyond 3 sigma over the last 12 s. An energy that
+// falls beyond 3 sigma over 12 s (drag outweighs any thrust: an SRBM coasting in dense air) is
+// burnout on its own: the IMM takes that deceleration for thrust. The IMM alone is
 // fooled when the radars are far and noisy (its boost probability stays low while the missile
 // thrusts hard) and by a staging gap. The declaration is revocable: when the energy rises
 // again (a stage lit after a coast, a post-boost stage) the track is boosting again.

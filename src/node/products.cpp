@@ -1,5 +1,6 @@
 #include "node/products.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "geo/frames.hpp"
@@ -51,6 +52,20 @@ std::vector<warn::GroundPoint> ProductMaker::ground_track(const track::ImpactPre
     out.push_back({g, t.plus_seconds(dt)});
   }
   out.push_back({p.point, t.plus_seconds(p.time_to_impact_s)});
+  // The path's 95 % cross-track half-width: the impact ellipse's extent across the heading at
+  // impact, grown linearly with time from the present (the spread a velocity error makes).
+  if (out.size() >= 2 && p.time_to_impact_s > 0.0) {
+    const double heading =
+        geo::geodesic_inverse(out[out.size() - 2].point, out.back().point).azimuth_rad;
+    const warn::ImpactEllipse e{p.point, p.ellipse.semi_major_m, p.ellipse.semi_minor_m,
+                                p.ellipse.orientation_rad};
+    const double at_impact = warn::cross_track_half_width_m(e, heading);
+    for (auto& g : out)
+      g.half_width_m =
+          at_impact * std::clamp(g.time.seconds_since(t) / p.time_to_impact_s, 0.0, 1.0);
+  } else {
+    out.back().half_width_m = std::max(p.ellipse.semi_major_m, p.ellipse.semi_minor_m);
+  }
   return out;
 }
 
@@ -111,7 +126,12 @@ warn::TrackSituation ProductMaker::situation(const TrackView& t) const {
   s.system_track_id = t.id;
   s.confirmed = t.confirmed;
   s.kinematics =
-      warn::TrackKinematics{t.time, t.state.x.head<3>(), t.state.x.segment<3>(3), t.boosting};
+      warn::TrackKinematics{t.time,
+                            t.state.x.head<3>(),
+                            t.state.x.segment<3>(3),
+                            t.boosting,
+                            std::sqrt(std::max(0.0, t.state.P.topLeftCorner<3, 3>().trace())),
+                            std::sqrt(std::max(0.0, t.state.P.block<3, 3>(3, 3).trace()))};
   const auto it = tracks_.find(t.id);
   if (it == tracks_.end() || !it->second.last || !it->second.consistent || t.boosting ||
       it->second.last->semi_major_m > config_.max_warning_semi_major_m)

@@ -39,7 +39,9 @@ ThrustVerdict ThrustWindow::add(double t_s, Energy e) {
   if (samples_.size() < 2 || ref.t_s > t_s - config_.window_s) return ThrustVerdict::unknown;
   last_rise_ = e.value_jpkg - ref.e.value_jpkg;
   last_sigma_ = std::hypot(e.sigma_jpkg, ref.e.sigma_jpkg);
-  return last_rise_ > config_.sigmas * last_sigma_ ? ThrustVerdict::thrust : ThrustVerdict::quiet;
+  if (last_rise_ > config_.sigmas * last_sigma_) return ThrustVerdict::thrust;
+  if (last_rise_ < -config_.sigmas * last_sigma_) return ThrustVerdict::drag;
+  return ThrustVerdict::quiet;
 }
 
 }  // namespace trilink::track

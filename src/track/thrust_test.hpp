@@ -13,8 +13,11 @@
 // ThrustWindow keeps a track's recent energies and compares the newest with the one at
 // least `window_s` older: thrust when the rise exceeds `sigmas` sigma of the difference
 // (the two sigmas added in quadrature: the estimates' positive correlation is ignored, which
-// overstates the sigma and so never invents thrust), quiet when it does not, unknown until
-// the track is `window_s` old.
+// overstates the sigma and so never invents thrust), drag when it falls by as much (drag
+// outweighs any thrust: a missile still under power in dense air gains energy; in a staging gap
+// above ~50 km drag takes far less than a sigma), quiet when neither, unknown until the track
+// is `window_s` old. Drag is the stronger evidence of burnout: it needs no filter's mode
+// probabilities, which a drag deceleration can mistake for thrust.
 #pragma once
 
 #include <cstdint>
@@ -34,7 +37,11 @@ Energy mechanical_energy(const Vec<6>& x, const Mat<6>& P);
 // Its potential part alone, V(r) - omega^2 (x^2 + y^2) / 2.
 double potential_energy(const Vec3& r_ecef);
 
-enum class ThrustVerdict : std::uint8_t { unknown, thrust, quiet };
+enum class ThrustVerdict : std::uint8_t { unknown, thrust, quiet, drag };
+// No thrust seen: quiet or drag.
+constexpr bool no_thrust(ThrustVerdict v) {
+  return v == ThrustVerdict::quiet || v == ThrustVerdict::drag;
+}
 
 class ThrustWindow {
  public:

@@ -198,11 +198,16 @@ TrackAlertRecord* AlertManager::continued_missile(const TrackSituation& t,
         last.boosting || k.boosting ? config_.boost_accel_mps2 : config_.coast_accel_mps2;
     const double d = (predicted - k.position_ecef_m).norm();
     const double dv = (last.velocity_ecef_mps + g * dt - k.velocity_ecef_mps).norm();
+    const double d_error =
+        config_.gate_sigmas * std::hypot(last.position_sigma_m, k.position_sigma_m);
+    const double dv_error =
+        config_.gate_sigmas * std::hypot(last.velocity_sigma_mps, k.velocity_sigma_mps);
     if (tracked) {
-      if (d > config_.duplicate_gate_m || dv > config_.duplicate_speed_gate_mps) continue;
+      if (d > config_.duplicate_gate_m + d_error) continue;
+      if (dv > config_.duplicate_speed_gate_mps + dv_error) continue;
     } else {
-      if (d > config_.join_gate_m + 0.5 * a_max * dt * dt) continue;
-      if (dv > config_.join_speed_gate_mps + a_max * dt) continue;
+      if (d > config_.join_gate_m + d_error + 0.5 * a_max * dt * dt) continue;
+      if (dv > config_.join_speed_gate_mps + dv_error + a_max * dt) continue;
     }
     if (!best || d < best_d) best = &r, best_d = d;
   }

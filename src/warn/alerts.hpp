@@ -20,9 +20,10 @@
 // waits for the overflight exit. After "passed" or a withdrawal the missile is watched on:
 // any new prediction that meets an area raises the threat again.
 // "Threat" means the 95 % impact ellipse meets an area, or the corridor under the future ground
-// track does; the alert names the areas and gives the time to impact (ellipse) or else to the
-// first overflight entry. An update is sent when the set of areas changes or the event time
-// moves by more than `update_time_change_s`.
+// track does (its half-width: the prediction's cross-track uncertainty, at least 3 km); the alert
+// names the areas and gives the time to impact (ellipse) or else to the first overflight entry. An
+// update is sent when the set of areas changes or the event time moves by more than
+// `update_time_change_s`.
 //
 // Functional core: step() takes the time and the tracks and returns the alerts; no clock.
 #pragma once
@@ -50,6 +51,9 @@ struct TrackKinematics {
   Eigen::Vector3d position_ecef_m = Eigen::Vector3d::Zero();
   Eigen::Vector3d velocity_ecef_mps = Eigen::Vector3d::Zero();
   bool boosting = false;
+  // 1-sigma errors (root of the covariance trace): a young track's velocity is still poor.
+  double position_sigma_m = 0.0;
+  double velocity_sigma_mps = 0.0;
 };
 
 struct TrackSituation {
@@ -72,9 +76,12 @@ std::string_view to_string(TrackAlertState s);
 struct AlertConfig {
   Nation nation = Nation::JPN;
   std::string node = "warn";
-  share::Releasability releasability;   // empty: {nation}
-  double corridor_half_width_m = 20e3;  // notional cross-track uncertainty of the ground track
-  double update_time_change_s = 30.0;   // event time moves more than this → update
+  share::Releasability releasability;  // empty: {nation}
+  // The least half-width of the corridor under a predicted ground track (its own half-widths,
+  // from the prediction's cross-track uncertainty, are used where larger): the track's present
+  // position and heading errors, with margin.
+  double corridor_half_width_m = 3e3;
+  double update_time_change_s = 30.0;  // event time moves more than this → update
   // A threat is withdrawn once no prediction has met an area for this long (predictions come
   // every few seconds; one that jitters out of an area for one update does not end it).
   double withdraw_after_s = 10.0;
@@ -89,8 +96,11 @@ struct AlertConfig {
   // A new track that duplicates a missile still tracked (its state within these of the
   // missile's) is that missile: a second track of one missile, or a hub re-association. Two
   // missiles of a salvo, launched seconds apart, are farther apart than this once tracked.
+  // Both gates (join and duplicate) widen by gate_sigmas times the two states' combined
+  // errors, so that a young track of a missile (a track restarted in a manoeuvre) still joins.
   double duplicate_gate_m = 4e3;
   double duplicate_speed_gate_mps = 120.0;
+  double gate_sigmas = 3.0;
 };
 
 // What the threat assessment of one prediction found.

@@ -76,24 +76,36 @@ bool ellipse_meets(const AreaGeometry& area, const ImpactEllipse& e) {
   return false;
 }
 
+double cross_track_half_width_m(const ImpactEllipse& e, double heading_rad) {
+  const double phi = heading_rad + 0.5 * std::numbers::pi - e.major_axis_azimuth_rad;
+  return std::hypot(e.semi_major_m * std::cos(phi), e.semi_minor_m * std::sin(phi));
+}
+
 std::optional<Overflight> corridor_overflight(const AreaGeometry& area,
                                               const std::vector<GroundPoint>& track,
-                                              double half_width_m, double time_tolerance_s) {
-  assert(half_width_m >= 0.0 && time_tolerance_s > 0.0);
+                                              double min_half_width_m, double time_tolerance_s) {
+  assert(min_half_width_m >= 0.0 && time_tolerance_s > 0.0);
   if (track.empty()) return std::nullopt;
-  const double reach = half_width_m + area.area().buffer_m;
   std::vector<Plane> p;
   p.reserve(track.size());
   for (const auto& g : track) p.push_back(area.project(g.point));
   if (track.size() == 1) {
-    if (area.signed_distance_m(p[0]) > half_width_m) return std::nullopt;
+    if (area.signed_distance_m(p[0]) > std::max(min_half_width_m, track[0].half_width_m))
+      return std::nullopt;
     return Overflight{track[0].time, track[0].time};
   }
+  // Segment i's reach from the rings: its corridor's half-width and the area's buffer.
+  auto reach = [&](std::size_t i) {
+    return std::max({min_half_width_m, track[i].half_width_m, track[i + 1].half_width_m}) +
+           area.area().buffer_m;
+  };
+  std::size_t segment = 0;
   auto meets = [&](const Plane& a, const Plane& b) {
-    return area.rings_segment_distance_m(a, b) <= reach;
+    return area.rings_segment_distance_m(a, b) <= reach(segment);
   };
   std::optional<std::size_t> first, last;
   for (std::size_t i = 0; i + 1 < p.size(); ++i) {
+    segment = i;
     if (!meets(p[i], p[i + 1])) continue;
     if (!first) first = i;
     last = i;
@@ -110,6 +122,7 @@ std::optional<Overflight> corridor_overflight(const AreaGeometry& area,
   };
   // Entry: the smallest s whose prefix [0, s] of segment `first` meets (monotone in s).
   double lo = 0.0, hi = 1.0;
+  segment = *first;
   if (meets(p[*first], p[*first])) hi = 0.0;
   while (hi - lo > tolerance(*first)) {
     const double mid = 0.5 * (lo + hi);
@@ -119,6 +132,7 @@ std::optional<Overflight> corridor_overflight(const AreaGeometry& area,
   // Exit: the largest s whose suffix [s, 1] of segment `last` meets.
   lo = 0.0;
   hi = 1.0;
+  segment = *last;
   if (meets(p[*last + 1], p[*last + 1])) lo = 1.0;
   while (hi - lo > tolerance(*last)) {
     const double mid = 0.5 * (lo + hi);

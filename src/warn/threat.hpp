@@ -14,10 +14,12 @@
 // area that passes between two samples.
 //
 // Corridor test: the ground track is a polyline of (point, time); each segment is a straight
-// line in the area's plane, and time is linear along it. The corridor is every point within
-// `half_width_m` of the polyline; it meets the area where the track comes within
-// half_width_m + buffer_m of the rings. Entry and exit times are found to `time_tolerance_s`
-// by bisection in the first and last segments that meet.
+// line in the area's plane, and time is linear along it. Each point carries the 95 % cross-track
+// half-width of the predicted path there (it grows from the track's present error to the impact
+// ellipse's cross-track extent); a segment's corridor is every point within the larger of its
+// two ends' half-widths (and at least `min_half_width_m`) of the segment; it meets the area
+// where the segment comes within that half-width + buffer_m of the rings. Entry and exit times
+// are found to `time_tolerance_s` by bisection in the first and last segments that meet.
 #pragma once
 
 #include <optional>
@@ -51,7 +53,13 @@ bool ellipse_meets(const AreaGeometry& area, const ImpactEllipse& e);
 struct GroundPoint {
   geo::Geodetic point;  // sub-missile point (height ignored)
   geo::UtcTime time;
+  double half_width_m = 0.0;  // 95 % cross-track half-width of the predicted path here
 };
+
+// The half-width (m) of an ellipse across a direction of travel: its extent along the horizontal
+// perpendicular to `heading_rad` (clockwise from north), sqrt((a cos phi)^2 + (b sin phi)^2)
+// with phi the angle between the major axis and that perpendicular.
+double cross_track_half_width_m(const ImpactEllipse& e, double heading_rad);
 
 struct Overflight {
   geo::UtcTime entry;  // first time the corridor meets the area
@@ -61,6 +69,7 @@ struct Overflight {
 // nullopt if the corridor never meets the area (or the track has fewer than one point).
 std::optional<Overflight> corridor_overflight(const AreaGeometry& area,
                                               const std::vector<GroundPoint>& track,
-                                              double half_width_m, double time_tolerance_s = 0.1);
+                                              double min_half_width_m,
+                                              double time_tolerance_s = 0.1);
 
 }  // namespace trilink::warn
