@@ -265,12 +265,12 @@ TEST_F(RecorderTest, RefusesFilesThatAreNotRecordings) {
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(future.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, "UPDATE schema_version SET version = 2", nullptr, nullptr, nullptr),
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE schema_version SET version = 3", nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);
   }
   EXPECT_EQ(error_reading(future),
-            future + ": trilink recording schema version 2 is not the supported version 1");
+            future + ": trilink recording schema version 3 is not the supported version 2");
 }
 
 TEST_F(RecorderTest, RefusesACorruptRow) {

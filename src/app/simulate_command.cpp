@@ -189,7 +189,7 @@ void add_simulate_command(CLI::App& app, int& exit_code) {
     write_truth(out.file("truth.csv"), *scenario, sim);
     write_detections(out.file("detections.csv"), *scenario, sim);
     out.file("summary.json") << summary_json(*scenario, sim).dump(2) << "\n";
-    if (auto ok = out.commit(); !ok) return bad(ok.error(), 1);
+    if (auto ok = out.commit(); !ok) return bad(ok.error(), 2);
     if (!o->quiet) {
       print_timeline(std::cout, *scenario, sim);
       std::cout << "\nwrote " << o->out << "/truth.csv (" << sim.truth.size() << " rows), "

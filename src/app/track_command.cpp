@@ -148,7 +148,7 @@ void add_track_command(CLI::App& app, int& exit_code) {
     out.file("metrics.json") << metrics_json(*scenario, run, acc).dump(2) << "\n";
     if (auto ok = out.commit(); !ok) {
       std::cerr << "trilink track: " << ok.error().message() << "\n";
-      exit_code = 1;
+      exit_code = 2;
       return;
     }
     std::cout << "scenario " << scenario->name << ", tracker of " << o->nation << "\n";
