@@ -84,7 +84,7 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
     std::optional<record::chain::Heads> head;
     {
       auto recorder = record::Recorder::open(out.staged("recording.db").string());
-      if (!recorder) return bad(recorder.error(), 2);
+      if (!recorder) return bad(out.named_in_dir(recorder.error()), 2);
       in.recorder = &*recorder;
       for (int i = 0; i < 2; ++i) {
         const auto mode = i == 0 ? exercise::Mode::national : exercise::Mode::trilateral;
@@ -101,11 +101,11 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
           };
         auto r = exercise::run_exercise(in, mode);
         if (interrupted()) return;
-        if (!r) return bad(r.error(), 2);
+        if (!r) return bad(out.named_in_dir(r.error()), 2);
         runs[i] = std::move(*r);
       }
       if (tty_progress) std::cerr << "\n";
-      if (auto ok = recorder->finish(); !ok) return bad(ok.error(), 2);
+      if (auto ok = recorder->finish(); !ok) return bad(out.named_in_dir(ok.error()), 2);
       head = recorder->head();
     }  // the recording is closed here: nothing of SQLite's is left beside it
     const eval::ExerciseResult result = eval::analyse(*scenario, sim, areas, *runs[0], *runs[1]);

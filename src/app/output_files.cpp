@@ -64,6 +64,13 @@ fs::path OutputSet::staged(const std::string& name) {
   return staging_ / name;
 }
 
+Error OutputSet::named_in_dir(Error e) const {
+  const std::string staging = staging_.string() + "/";
+  if (!staging_.empty() && e.where.starts_with(staging))
+    e.where = (dir_ / e.where.substr(staging.size())).string();
+  return e;
+}
+
 Expected<void> OutputSet::commit() {
   for (auto& [name, stream] : streams_) {
     stream.flush();

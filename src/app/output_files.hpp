@@ -40,6 +40,9 @@ class OutputSet {
   Expected<void> commit();
 
   const std::filesystem::path& dir() const { return dir_; }
+  // The error with a staged path in `where` naming the file in DIR instead (what the user
+  // asked for, not the staging folder).
+  Error named_in_dir(Error e) const;
 
  private:
   std::filesystem::path dir_;
