@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include <utility>
+
 namespace trilink::app {
 namespace {
 
@@ -21,8 +23,12 @@ Interrupts::Interrupts() {
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESETHAND;
-  sigaction(SIGINT, &sa, &g_old_int);
-  sigaction(SIGTERM, &sa, &g_old_term);
+  // A signal ignored when we started (a background job of a non-interactive shell, nohup)
+  // stays ignored, as the shell intended.
+  for (auto [sig, old_action] : {std::pair{SIGINT, &g_old_int}, std::pair{SIGTERM, &g_old_term}}) {
+    sigaction(sig, nullptr, old_action);
+    if (old_action->sa_handler != SIG_IGN) sigaction(sig, &sa, nullptr);
+  }
 }
 
 Interrupts::~Interrupts() {

@@ -3,7 +3,8 @@
 // once per event), fails, and unwinds, so that the OutputSet (app/output_files.hpp) removes
 // its staging folder and nothing partial is left. The command then exits with 128 + the
 // signal (130 for SIGINT, 143 for SIGTERM), as a shell reports a process ended by it. The
-// handler is installed with SA_RESETHAND: a second signal ends the process at once.
+// handler is installed with SA_RESETHAND: a second signal ends the process at once. A signal
+// ignored when the process started (`cmd &` in a script, nohup) stays ignored.
 #pragma once
 
 #include <atomic>
