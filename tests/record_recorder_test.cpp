@@ -173,6 +173,29 @@ TEST_F(RecorderTest, WalModeIsOn) {
   EXPECT_EQ(all->size(), 1u);
 }
 
+TEST_F(RecorderTest, FinishLeavesOneSelfContainedFile) {
+  const std::string path = file("finished.db");
+  {
+    auto rec = Recorder::open(path);
+    ASSERT_TRUE(rec.has_value()) << rec.error().message();
+    for (int i = 0; i < 20; ++i) ASSERT_TRUE(rec->record(event(i)).has_value());
+    EXPECT_TRUE(std::filesystem::exists(path + "-wal"));
+    ASSERT_TRUE(rec->finish().has_value());
+    EXPECT_EQ(rec->journal_mode().value_or(""), "delete");
+    EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
+  }
+  EXPECT_FALSE(std::filesystem::exists(path + "-shm"));
+  // The file header says rollback journal (bytes 18 and 19: 1 = legacy, 2 = WAL).
+  std::ifstream f(path, std::ios::binary);
+  char header[20] = {};
+  ASSERT_TRUE(f.read(header, sizeof header));
+  EXPECT_EQ(header[18], 1);
+  EXPECT_EQ(header[19], 1);
+  auto all = read_all(path);
+  ASSERT_TRUE(all.has_value()) << all.error().message();
+  EXPECT_EQ(all->size(), 20u);
+}
+
 TEST_F(RecorderTest, SameEventsGiveSameRows) {
   for (const char* name : {"a.db", "b.db"}) {
     auto rec = Recorder::open(file(name), Recorder::Options{.commit_every = 7});

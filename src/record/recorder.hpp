@@ -55,7 +55,7 @@ class Recorder {
   chain::Heads head() const {
     return {messages_.rows, releases_.rows, messages_.head, releases_.head};
   }
-  // "wal" once opened (checked at open).
+  // "wal" once opened (checked at open); "delete" after finish().
   Expected<std::string> journal_mode();
 
  private:
