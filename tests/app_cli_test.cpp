@@ -1,9 +1,16 @@
 // The command line as a user runs it: exit codes, one-line errors, nothing left behind on
-// bad input, byte-identical outputs for the same seed.
+// bad input, an unwritable output, a failed write or SIGINT/SIGTERM, byte-identical outputs
+// for the same seed.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -257,4 +264,165 @@ TEST(Cli, ExerciseBadInputExitsTwoAndWritesNoSummary) {
   EXPECT_NE(r.err.find("policy.yaml"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(out / "summary.json"));
   fs::remove_all(dir);
+}
+
+namespace {
+
+// The entries of a folder, by name (hidden ones included).
+std::vector<std::string> names_in(const fs::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST(Cli, ExerciseIntoAnExistingFolderKeepsItsOtherFilesAndLeavesNoStaging) {
+  const fs::path dir = fresh_dir("exercise_existing");
+  fs::create_directories(dir);
+  std::ofstream(dir / "notes.txt") << "mine\n";
+  std::ofstream(dir / "summary.json") << "an old summary\n";
+  const RunResult r = run("exercise " + scenario("f12.yaml") + " --out " + dir.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(names_in(dir),
+            (std::vector<std::string>{"notes.txt", "recording.db", "report.html", "summary.json"}));
+  EXPECT_EQ(slurp(dir / "notes.txt"), "mine\n");
+  EXPECT_NE(slurp(dir / "summary.json"), "an old summary\n");
+  // The recording verifies, and the chain head printed is the one --verify finds.
+  const RunResult v = run("replay --verify " + (dir / "recording.db").string());
+  ASSERT_EQ(v.code, 0) << v.err;
+  const auto at = r.out.find("chain head ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const std::string head = r.out.substr(at + 11, 64);
+  EXPECT_NE(v.out.find("chain heads: messages " + head), std::string::npos) << v.out << head;
+  EXPECT_EQ(names_in(dir).size(), 4u);  // replay left nothing either
+  fs::remove_all(dir);
+}
+
+TEST(Cli, ExerciseIntoAnUnwritableOutExitsTwoWithOneLine) {
+  const fs::path dir = fresh_dir("exercise_unwritable");
+  fs::create_directories(dir);
+  std::ofstream(dir / "file") << "a file, not a folder\n";
+  // Under a file, and a file itself.
+  for (const fs::path& out : {dir / "file" / "out", dir / "file"}) {
+    const RunResult r = run("exercise " + scenario("f12.yaml") + " --out " + out.string());
+    EXPECT_EQ(r.code, 2) << out << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find(out.string() + ": cannot write the output folder"), std::string::npos)
+        << r.err;
+  }
+  // A folder without write permission (root ignores the mode bits: run as nobody then).
+  const fs::path locked = dir / "locked";
+  fs::create_directories(locked);
+  fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                              fs::perms::group_exec | fs::perms::others_read |
+                              fs::perms::others_exec);
+  const std::string as =
+      ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+  if (as.empty() || std::system("command -v setpriv >/dev/null") == 0) {
+    fs::permissions(dir, fs::perms::others_read | fs::perms::others_exec, fs::perm_options::add);
+    const fs::path out = locked / "out";
+    const RunResult r = run("exercise " + scenario("f12.yaml") + " --out " + out.string(), as);
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find(out.string() + ": cannot write the output folder: Permission denied"),
+              std::string::npos)
+        << r.err;
+    EXPECT_TRUE(names_in(locked).empty());
+  }
+  fs::permissions(locked, fs::perms::owner_all, fs::perm_options::add);
+  fs::remove_all(dir);
+}
+
+TEST(Cli, ExerciseWhoseRecordingCannotBeWrittenCommitsNothing) {
+  // A complete earlier run in DIR; this run's recording hits a file-size limit (the shell's
+  // `ulimit -f`, with SIGXFSZ ignored so that the write fails instead of killing).
+  const fs::path dir = fresh_dir("exercise_full");
+  fs::create_directories(dir);
+  for (auto f : {"summary.json", "recording.db", "report.html"})
+    std::ofstream(dir / f) << "from the run before: " << f << "\n";
+  const auto before = names_in(dir);
+  const RunResult r =
+      run("exercise " + scenario("f12.yaml") + " --out " + dir.string() + " --quiet",
+          "ulimit -f 256; trap '' XFSZ; ");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  // Named as the file the user asked for, not as its staged copy.
+  EXPECT_EQ(r.err.rfind("trilink exercise: " + (dir / "recording.db").string() + ": ", 0), 0u)
+      << r.err;
+  EXPECT_EQ(names_in(dir), before);  // no staging folder, no -wal, no -shm
+  for (auto f : {"summary.json", "recording.db", "report.html"})
+    EXPECT_EQ(slurp(dir / f), std::string("from the run before: ") + f + "\n") << f;
+  fs::remove_all(dir);
+}
+
+namespace {
+
+// Starts `trilink ARGS...` with stdout and stderr to files; returns its pid.
+pid_t spawn_trilink(const std::vector<std::string>& args, const fs::path& out_file,
+                    const fs::path& err_file) {
+  const std::string program = binary_dir() + "/trilink";
+  std::vector<char*> argv{const_cast<char*>(program.c_str())};
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  // SIGINT and SIGTERM at their default, even when the suite runs as a background job (which
+  // starts with SIGINT ignored, and trilink keeps an ignored signal ignored).
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, program.c_str(), &actions, &attr, argv.data(), environ);
+  posix_spawnattr_destroy(&attr);
+  posix_spawn_file_actions_destroy(&actions);
+  return rc == 0 ? pid : -1;
+}
+
+}  // namespace
+
+TEST(Cli, ExerciseInterruptedBySigintOrSigtermLeavesNothing) {
+  // f06 runs for over ten seconds; the signal comes once its recording has rows.
+  for (const int sig : {SIGINT, SIGTERM}) {
+    const fs::path dir = fresh_dir("exercise_interrupted_" + std::to_string(sig));
+    fs::create_directories(dir);
+    const fs::path out = dir / "out";
+    const pid_t pid = spawn_trilink({"exercise", scenario("f06.yaml"), "--out", out.string()},
+                                    dir.parent_path() / (dir.filename().string() + ".stdout"),
+                                    dir.parent_path() / (dir.filename().string() + ".stderr"));
+    ASSERT_GT(pid, 0);
+    const fs::path staged = dir / (".out.partial-" + std::to_string(pid)) / "recording.db";
+    bool started = false;
+    for (int i = 0; i < 600 && !started; ++i) {  // up to a minute on a loaded machine
+      std::error_code ec;
+      started = fs::exists(staged, ec) && fs::file_size(staged, ec) > 64 * 1024;
+      if (!started) ::usleep(100'000);
+    }
+    ASSERT_TRUE(started) << "the run never started recording";
+    ASSERT_EQ(::kill(pid, sig), 0);
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status)) << "ended by a signal, not cleanly";
+    EXPECT_EQ(WEXITSTATUS(status), 128 + sig);
+    const std::string err = slurp(dir.parent_path() / (dir.filename().string() + ".stderr"));
+    EXPECT_NE(err.find(std::string("trilink exercise: interrupted by ") +
+                       (sig == SIGINT ? "SIGINT" : "SIGTERM") + "; nothing written to " +
+                       out.string() + "\n"),
+              std::string::npos)
+        << err;
+    EXPECT_TRUE(names_in(dir).empty());  // no out, no staging folder, no -wal, no -shm
+    fs::remove(dir.parent_path() / (dir.filename().string() + ".stdout"));
+    fs::remove(dir.parent_path() / (dir.filename().string() + ".stderr"));
+    fs::remove_all(dir);
+  }
 }

@@ -1,10 +1,14 @@
 // trilink replay as a user runs it: a small recording written with record::Recorder, printed
 // back as a timeline (time order, originator, type, summary counts) and as JSON lines that
-// decode to the recorded messages; bad files give one line on stderr and exit code 2.
+// decode to the recorded messages; bad files give one line on stderr and exit code 2; a
+// tampered recording (row edited, deleted, inserted) is refused, and --verify says which row;
+// replay writes nothing beside the recording and reads one in a read-only folder.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -14,6 +18,7 @@
 
 #include "cli_run.hpp"
 #include "geo/frames.hpp"
+#include "record/chain.hpp"
 #include "record/codec.hpp"
 #include "record/recorder.hpp"
 
@@ -120,6 +125,55 @@ void execute(const std::string& path, const char* sql) {
   sqlite3_free(message);
   sqlite3_close(db);
   ASSERT_EQ(rc, SQLITE_OK) << text;
+}
+
+// Recomputes the hash chain of `messages` and its head after a forgery, as an adversary who
+// knows record/chain.hpp would (columns in schema order: integers, texts, a nullable integer).
+void reseal(const std::string& path) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT id, link, direction, sent_ns, received_ns, type,"
+                               " origin_nation, origin_node, sequence, time_of_validity_ns, label,"
+                               " payload FROM messages ORDER BY id",
+                               -1, &s, nullptr),
+            SQLITE_OK);
+  const bool integer[] = {true,  false, false, true, true,  false,
+                          false, false, true,  true, false, false};
+  record::chain::Digest previous = record::chain::genesis("messages");
+  std::vector<std::pair<std::int64_t, record::chain::Digest>> links;
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    record::chain::Row row;
+    for (int c = 0; c < 12; ++c) {
+      if (sqlite3_column_type(s, c) == SQLITE_NULL)
+        row.add_null();
+      else if (integer[c])
+        row.add(static_cast<std::int64_t>(sqlite3_column_int64(s, c)));
+      else
+        row.add(std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(s, c)),
+                                 static_cast<std::size_t>(sqlite3_column_bytes(s, c))));
+    }
+    previous = row.link(previous);
+    links.emplace_back(sqlite3_column_int64(s, 0), previous);
+  }
+  sqlite3_finalize(s);
+  for (const auto& [id, d] : links) {
+    ASSERT_EQ(
+        sqlite3_prepare_v2(db, "UPDATE messages SET chain = ?2 WHERE id = ?1", -1, &s, nullptr),
+        SQLITE_OK);
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_blob(s, 2, d.data(), static_cast<int>(d.size()), SQLITE_TRANSIENT);
+    ASSERT_EQ(sqlite3_step(s), SQLITE_DONE);
+    sqlite3_finalize(s);
+  }
+  ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE chain_head SET head = ?1 WHERE name = 'messages'", -1,
+                               &s, nullptr),
+            SQLITE_OK);
+  sqlite3_bind_blob(s, 1, previous.data(), static_cast<int>(previous.size()), SQLITE_TRANSIENT);
+  ASSERT_EQ(sqlite3_step(s), SQLITE_DONE);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
 }
 
 std::vector<std::string> lines(const std::string& text) {
@@ -269,14 +323,127 @@ TEST_F(ReplayCli, CorruptRowNamesTheRowAndFieldAndPrintsNothing) {
   execute(db,
           "UPDATE messages SET payload = replace(payload, '\"track_id\"', '\"trak_id\"')"
           " WHERE type = 'local_track'");
-  for (const char* flags : {"", " --json"}) {
+  // The edit breaks the row's hash chain: found before any row is decoded.
+  for (const char* flags : {"", " --json", " --verify"}) {
     const RunResult r = run("replay " + db + flags);
     EXPECT_EQ(r.code, 2) << flags;
     EXPECT_TRUE(r.out.empty()) << r.out;  // the events before the bad row are not printed
     EXPECT_EQ(lines(r.err).size(), 1u) << r.err;
+    EXPECT_NE(r.err.find(db + ": messages id 1: hash chain broken"), std::string::npos) << r.err;
+  }
+  // Resealed (the chain recomputed over the forged row), the row is still refused when it
+  // does not decode, naming the field.
+  reseal(db);
+  for (const char* flags : {"", " --json"}) {
+    const RunResult r = run("replay " + db + flags);
+    EXPECT_EQ(r.code, 2) << flags;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+    EXPECT_EQ(lines(r.err).size(), 1u) << r.err;
     EXPECT_NE(r.err.find(db + ": messages id 1: payload"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("track_id"), std::string::npos) << r.err;
   }
+}
+
+TEST_F(ReplayCli, VerifyOfAnUntouchedRecordingIsOneLine) {
+  const std::string db = write_recording();
+  const RunResult r = run("replay --verify " + db);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(r.err.empty()) << r.err;
+  ASSERT_EQ(lines(r.out).size(), 1u) << r.out;
+  EXPECT_EQ(r.out.rfind(db + ": intact: 6 messages, 1 releases; chain heads: messages ", 0), 0u)
+      << r.out;
+}
+
+// Each forgery, on a fresh recording: replay refuses it and --verify names the first bad row.
+TEST_F(ReplayCli, VerifyFindsAnEditedADeletedAndAnInsertedRow) {
+  struct Case {
+    const char* sql;
+    const char* finding;
+  };
+  const Case cases[] = {
+      // The impact point moved (the payload's first coordinate changed).
+      {"UPDATE messages SET payload = replace(payload, '\"impact_point_ecef_m\":[-', "
+       "'\"impact_point_ecef_m\":[-1') WHERE type = 'impact_prediction'",
+       ": messages id 4: hash chain broken"},
+      {"DELETE FROM messages WHERE type = 'launch_report'", ": messages id 3: deleted"},
+      {"INSERT INTO messages(link, direction, sent_ns, received_ns, type, origin_nation,"
+       " origin_node, sequence, time_of_validity_ns, label, payload, chain)"
+       " SELECT link, direction, sent_ns, received_ns, type, origin_nation, origin_node,"
+       " sequence + 100, time_of_validity_ns, label, payload, chain FROM messages WHERE id = 5",
+       ": messages id 7: inserted"},
+      {"UPDATE releases SET recipient = 'JPN'", ": releases id 1: hash chain broken"},
+  };
+  for (const Case& c : cases) {
+    const std::string db = write_recording();
+    execute(db, c.sql);
+    for (const char* flags : {" --verify", ""}) {
+      const RunResult r = run("replay " + db + flags);
+      EXPECT_EQ(r.code, 2) << c.sql << flags;
+      EXPECT_TRUE(r.out.empty()) << r.out;
+      EXPECT_EQ(lines(r.err).size(), 1u) << r.err;
+      EXPECT_NE(r.err.find(db + c.finding), std::string::npos) << c.sql << "\n" << r.err;
+    }
+    std::filesystem::remove(db);
+  }
+}
+
+TEST_F(ReplayCli, AForgerWhoRecomputesTheChainChangesTheHead) {
+  const std::string db = write_recording();
+  const RunResult before = run("replay --verify " + db);
+  ASSERT_EQ(before.code, 0) << before.err;
+  execute(db,
+          "UPDATE messages SET payload = replace(payload, '\"semi_major_m\":12000', "
+          "'\"semi_major_m\":1200') WHERE type = 'impact_prediction'");
+  reseal(db);
+  const RunResult after = run("replay --verify " + db);
+  ASSERT_EQ(after.code, 0) << after.err;  // without a key the chain alone cannot tell...
+  EXPECT_NE(after.out, before.out);       // ...but the head kept apart from the file does
+}
+
+// The files in a folder, by name.
+std::vector<std::string> names_in(const std::filesystem::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST_F(ReplayCli, LeavesNothingBesideTheRecording) {
+  // Written by the Recorder and closed: the file is still in WAL mode (no finish()).
+  const std::string db = write_recording();
+  const auto before = names_in(dir_);
+  ASSERT_EQ(before, std::vector<std::string>{"exercise.db"});
+  for (const char* flags : {"", " --json", " --verify"}) {
+    const RunResult r = run("replay " + db + flags);
+    ASSERT_EQ(r.code, 0) << flags << r.err;
+    EXPECT_EQ(names_in(dir_), before) << flags;  // no -wal, no -shm
+  }
+}
+
+TEST_F(ReplayCli, ReadsARecordingInAReadOnlyFolder) {
+  const std::string db = write_recording();
+  namespace fs = std::filesystem;
+  fs::permissions(dir_, fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write,
+                  fs::perm_options::remove);
+  // root writes through any mode bits: run as nobody then, for whom the folder is read-only.
+  std::string as;
+  if (::geteuid() == 0) {
+    if (std::system("command -v setpriv >/dev/null") != 0) GTEST_SKIP() << "no setpriv";
+    fs::permissions(dir_, fs::perms::others_read | fs::perms::others_exec, fs::perm_options::add);
+    as = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+    // The premise: that user cannot write here.
+    EXPECT_NE(std::system((as + "touch " + file("probe") + " 2>/dev/null").c_str()), 0);
+  }
+  for (const char* flags : {"", " --verify"}) {
+    const RunResult r = run("replay " + db + flags, as);
+    EXPECT_EQ(r.code, 0) << flags << r.err;
+    EXPECT_TRUE(r.err.empty()) << r.err;
+    EXPECT_NE(r.out.find(flags[0] ? "intact: 6 messages" : "6 events from"), std::string::npos)
+        << r.out;
+  }
+  EXPECT_EQ(names_in(dir_), std::vector<std::string>{"exercise.db"});
+  fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::add);
 }
 
 }  // namespace

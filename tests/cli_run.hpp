@@ -21,13 +21,15 @@ struct RunResult {
   std::string out, err;
 };
 
-inline RunResult run(const std::string& args) {
+// `prefix` goes before the program: an environment or a wrapper such as setpriv.
+inline RunResult run(const std::string& args, const std::string& prefix = "") {
   const std::filesystem::path err_file =
       std::filesystem::temp_directory_path() /
       ("trilink_cli_stderr_" +
        std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
        std::to_string(::getpid()) + ".txt");
-  const std::string cmd = test_paths::binary_dir() + "/trilink " + args + " 2>" + err_file.string();
+  const std::string cmd =
+      prefix + test_paths::binary_dir() + "/trilink " + args + " 2>" + err_file.string();
   RunResult r;
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return r;

@@ -173,6 +173,29 @@ TEST_F(RecorderTest, WalModeIsOn) {
   EXPECT_EQ(all->size(), 1u);
 }
 
+TEST_F(RecorderTest, FinishLeavesOneSelfContainedFile) {
+  const std::string path = file("finished.db");
+  {
+    auto rec = Recorder::open(path);
+    ASSERT_TRUE(rec.has_value()) << rec.error().message();
+    for (int i = 0; i < 20; ++i) ASSERT_TRUE(rec->record(event(i)).has_value());
+    EXPECT_TRUE(std::filesystem::exists(path + "-wal"));
+    ASSERT_TRUE(rec->finish().has_value());
+    EXPECT_EQ(rec->journal_mode().value_or(""), "delete");
+    EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
+  }
+  EXPECT_FALSE(std::filesystem::exists(path + "-shm"));
+  // The file header says rollback journal (bytes 18 and 19: 1 = legacy, 2 = WAL).
+  std::ifstream f(path, std::ios::binary);
+  char header[20] = {};
+  ASSERT_TRUE(f.read(header, sizeof header));
+  EXPECT_EQ(header[18], 1);
+  EXPECT_EQ(header[19], 1);
+  auto all = read_all(path);
+  ASSERT_TRUE(all.has_value()) << all.error().message();
+  EXPECT_EQ(all->size(), 20u);
+}
+
 TEST_F(RecorderTest, SameEventsGiveSameRows) {
   for (const char* name : {"a.db", "b.db"}) {
     auto rec = Recorder::open(file(name), Recorder::Options{.commit_every = 7});
@@ -265,12 +288,12 @@ TEST_F(RecorderTest, RefusesFilesThatAreNotRecordings) {
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(future.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, "UPDATE schema_version SET version = 2", nullptr, nullptr, nullptr),
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE schema_version SET version = 3", nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);
   }
   EXPECT_EQ(error_reading(future),
-            future + ": trilink recording schema version 2 is not the supported version 1");
+            future + ": trilink recording schema version 3 is not the supported version 2");
 }
 
 TEST_F(RecorderTest, RefusesACorruptRow) {

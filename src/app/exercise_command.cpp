@@ -1,8 +1,10 @@
 // trilink exercise: the main job. Runs a scenario twice on the exercise runtime (each nation
 // alone, then with trilateral sharing through the hub), prints the timeline per launch and
 // nation with the seconds sharing gained, and writes DIR/summary.json, DIR/recording.db and
-// DIR/report.html (docs/exercise.md). All-or-nothing: the files appear only once every one of
-// them is complete. Bad input (scenario, policy, areas, coastlines) exits 2 with one line.
+// DIR/report.html (docs/exercise.md). All-or-nothing (app/output_files.hpp): the files appear
+// only once every one of them is complete, and a failed or interrupted run leaves nothing.
+// Bad input (scenario, policy, areas, coastlines) or an output that cannot be written exits 2
+// with one line; SIGINT/SIGTERM exits 128 + the signal (130, 143) with one line.
 #include <unistd.h>
 #include <chrono>
 #include <filesystem>
@@ -10,6 +12,7 @@
 #include <memory>
 
 #include "app/commands.hpp"
+#include "app/interrupt.hpp"
 #include "app/output_files.hpp"
 #include "base/text.hpp"
 #include "eval/analysis.hpp"
@@ -39,6 +42,7 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
   cmd->callback([o, &exit_code] {
     namespace fs = std::filesystem;
     const auto started = std::chrono::steady_clock::now();
+    const bool tty_progress = !o->quiet && isatty(STDERR_FILENO);
     const auto bad = [&](const Error& e, int code) {
       std::cerr << "trilink exercise: " << e.message() << "\n";
       exit_code = code;
@@ -54,24 +58,33 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
     auto coast = io::load_geojson_rings(scenario->coastline_path);
     if (!coast) return bad(coast.error(), 2);
 
+    // From here on every file goes to a staging folder (app/output_files.hpp): an error, an
+    // exception or SIGINT/SIGTERM (app/interrupt.hpp) removes it; commit() moves all at once.
+    const Interrupts interrupts;
+    const auto interrupted = [&] {
+      if (interrupts.received() == 0) return false;
+      std::cerr << (tty_progress ? "\n" : "") << "trilink exercise: interrupted by "
+                << interrupts.name() << "; nothing written to " << o->out << "\n";
+      exit_code = interrupts.exit_code();
+      return true;
+    };
     OutputSet out(o->out);
     if (auto ok = out.open(); !ok) return bad(ok.error(), 2);
-    const fs::path db_final = fs::path(o->out) / "recording.db";
-    const fs::path db_partial = fs::path(o->out) / "recording.db.partial";
-    std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db_partial.string() + suffix, ec);
+    const fs::path db_final = out.dir() / "recording.db";
 
-    const bool tty = !o->quiet && isatty(STDERR_FILENO);
     const scenario::Simulation sim = scenario::simulate(*scenario);
+    if (interrupted()) return;
     exercise::RunInputs in;
     in.scenario = &*scenario;
     in.simulation = &sim;
     in.policy = &*policy;
     in.areas = areas;
+    in.stop = &interrupts.stop();
     std::optional<exercise::RunOutput> runs[2];
+    std::optional<record::chain::Heads> head;
     {
-      auto recorder = record::Recorder::open(db_partial.string());
-      if (!recorder) return bad(recorder.error(), 1);
+      auto recorder = record::Recorder::open(out.staged("recording.db").string());
+      if (!recorder) return bad(out.named_in_dir(recorder.error()), 2);
       in.recorder = &*recorder;
       for (int i = 0; i < 2; ++i) {
         const auto mode = i == 0 ? exercise::Mode::national : exercise::Mode::trilateral;
@@ -80,20 +93,23 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
           in.progress = [&, mode](double t_s) {
             const int pct = static_cast<int>(100.0 * t_s / scenario->duration_s);
             // On a terminal every simulated minute, in a log every quarter.
-            if (!tty && pct - last_pct < 25) return;
+            if (!tty_progress && pct - last_pct < 25) return;
             last_pct = pct;
-            std::cerr << (tty ? "\r" : "") << "  " << exercise::to_string(mode) << " run: T+"
-                      << fixed(t_s, 0) << " s of " << fixed(scenario->duration_s, 0) << " s ("
-                      << pct << " %)" << (tty ? "   " : "\n") << std::flush;
+            std::cerr << (tty_progress ? "\r" : "") << "  " << exercise::to_string(mode)
+                      << " run: T+" << fixed(t_s, 0) << " s of " << fixed(scenario->duration_s, 0)
+                      << " s (" << pct << " %)" << (tty_progress ? "   " : "\n") << std::flush;
           };
         auto r = exercise::run_exercise(in, mode);
-        if (!r) return bad(r.error(), 1);
+        if (interrupted()) return;
+        if (!r) return bad(out.named_in_dir(r.error()), 2);
         runs[i] = std::move(*r);
       }
-      if (tty) std::cerr << "\n";
-      if (auto ok = recorder->flush(); !ok) return bad(ok.error(), 1);
-    }
+      if (tty_progress) std::cerr << "\n";
+      if (auto ok = recorder->finish(); !ok) return bad(out.named_in_dir(ok.error()), 2);
+      head = recorder->head();
+    }  // the recording is closed here: nothing of SQLite's is left beside it
     const eval::ExerciseResult result = eval::analyse(*scenario, sim, areas, *runs[0], *runs[1]);
+    if (interrupted()) return;
     out.file("report.html") << exports::report::render_html(
         exports::report_data(*scenario, areas, *coast, result, *runs[0], *runs[1]));
     const double wall_s =
@@ -106,16 +122,16 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
                                   factor >= 500.0});
     out.file("summary.json") << exports::summary_json(*scenario, with_speed, *runs[0], *runs[1],
                                                       wall_s);
-    if (auto ok = out.commit(); !ok) return bad(ok.error(), 1);
-    fs::rename(db_partial, db_final, ec);
-    if (ec) return bad(Error{db_final.string(), ec.message()}, 1);
+    if (interrupted()) return;
+    if (auto ok = out.commit(); !ok) return bad(ok.error(), 2);
     if (!o->quiet) {
       std::cout << "scenario " << scenario->name
                 << (scenario->description.empty() ? "" : ": " + scenario->description) << "\n"
                 << exports::timeline_text(with_speed)
                 << "report: " << (fs::path(o->out) / "report.html").string()
                 << "\nsummary: " << (fs::path(o->out) / "summary.json").string()
-                << "\nrecording: " << db_final.string() << "\n";
+                << "\nrecording: " << db_final.string() << " (" << head->messages
+                << " messages, chain head " << record::chain::to_hex(head->messages_head) << ")\n";
     }
   });
 }

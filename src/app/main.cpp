@@ -1,4 +1,5 @@
 #include <CLI/CLI.hpp>
+#include <exception>
 #include <iostream>
 
 #include "app/commands.hpp"
@@ -24,6 +25,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::cerr << "trilink: " << e.what() << "\n";
     return 2;
+  } catch (const std::exception& e) {
+    // Caught so that the stack unwinds: a command's staged outputs are removed on the way.
+    std::cerr << "trilink: internal error: " << e.what() << "\n";
+    return 1;
   }
   return exit_code;
 }

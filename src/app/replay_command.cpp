@@ -1,8 +1,12 @@
 // trilink replay: the timeline of a recording (record/recorder.hpp), from the recording alone.
 // One line per event in time order (record/replay.hpp: received time, else sent time), then
 // counts per type, per link and per release recipient; or, with --json, one object per line
-// per event with the message in record/codec.hpp form. The whole file is read before anything
-// is printed, so bad input leaves stdout empty.
+// per event with the message in record/codec.hpp form. The hash chain of every row is checked
+// first (record/replay.hpp verify()): a recording edited, with a row deleted or inserted, is
+// refused with one line naming the first bad row; --verify checks only that and prints one
+// line with the row counts and the chain heads. The whole file is read before anything is
+// printed, so bad input leaves stdout empty. The recording is opened read-only and nothing is
+// written beside it.
 #include <cmath>
 #include <iostream>
 #include <map>
@@ -147,12 +151,15 @@ void add_replay_command(CLI::App& app, int& exit_code) {
   struct Options {
     std::string recording;
     bool json = false;
+    bool verify = false;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("replay", "print the timeline of a recording");
   cmd->add_option("recording", o->recording, "recording (SQLite file written by the hub)")
       ->required();
   cmd->add_flag("--json", o->json, "one JSON object per line per event");
+  cmd->add_flag("--verify", o->verify,
+                "only check the hash chain of every row; one line: intact, or the first bad row");
   cmd->callback([o, &exit_code] {
     const auto bad = [&](const Error& e) {
       std::string text = e.message();
@@ -161,7 +168,16 @@ void add_replay_command(CLI::App& app, int& exit_code) {
       std::cerr << "trilink replay: " << text << "\n";
       exit_code = 2;
     };
-    // Replay::open checks the schema before any row is read; a missing file fails there too.
+    // verify() checks the schema before any row is read; a missing file fails there too.
+    const auto chain = record::verify(o->recording);
+    if (!chain) return bad(chain.error());
+    if (o->verify) {
+      std::cout << o->recording << ": intact: " << chain->messages << " messages, "
+                << chain->releases << " releases; chain heads: messages "
+                << record::chain::to_hex(chain->messages_head) << ", releases "
+                << record::chain::to_hex(chain->releases_head) << "\n";
+      return;
+    }
     auto events = record::read_all(o->recording);
     if (!events) return bad(events.error());
     auto releases = record::read_releases(o->recording);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
+#include "app/interrupt.hpp"
 #include "app/output_files.hpp"
 #include "base/text.hpp"
 #include "geo/angles.hpp"
@@ -184,12 +185,18 @@ void add_simulate_command(CLI::App& app, int& exit_code) {
         o->scenario, o->catalogue.empty() ? std::nullopt : std::optional(o->catalogue));
     if (!scenario) return bad(scenario.error(), 2);
     const scenario::Simulation sim = scenario::simulate(*scenario);
+    // SIGINT/SIGTERM while the files are written: nothing committed (app/interrupt.hpp).
+    const Interrupts interrupts;
     OutputSet out(o->out);
     if (auto ok = out.open(); !ok) return bad(ok.error(), 2);
     write_truth(out.file("truth.csv"), *scenario, sim);
     write_detections(out.file("detections.csv"), *scenario, sim);
     out.file("summary.json") << summary_json(*scenario, sim).dump(2) << "\n";
-    if (auto ok = out.commit(); !ok) return bad(ok.error(), 1);
+    if (interrupts.received() != 0)
+      return bad(
+          Error{o->out, std::string("interrupted by ") + interrupts.name() + "; nothing written"},
+          interrupts.exit_code());
+    if (auto ok = out.commit(); !ok) return bad(ok.error(), 2);
     if (!o->quiet) {
       print_timeline(std::cout, *scenario, sim);
       std::cout << "\nwrote " << o->out << "/truth.csv (" << sim.truth.size() << " rows), "

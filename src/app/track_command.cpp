@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
+#include "app/interrupt.hpp"
 #include "app/output_files.hpp"
 #include "base/text.hpp"
 #include "eval/accuracy.hpp"
@@ -137,6 +138,8 @@ void add_track_command(CLI::App& app, int& exit_code) {
     const auto sim = scenario::simulate(*scenario);
     const auto run = eval::run_national_tracker(*scenario, sim, parse_nation(o->nation));
     const auto acc = eval::assess(*scenario, sim, run);
+    // SIGINT/SIGTERM while the files are written: nothing committed (app/interrupt.hpp).
+    const Interrupts interrupts;
     OutputSet out(o->out);
     if (auto ok = out.open(); !ok) {
       std::cerr << "trilink track: " << ok.error().message() << "\n";
@@ -146,9 +149,15 @@ void add_track_command(CLI::App& app, int& exit_code) {
     write_tracks(out.file("tracks.csv"), *scenario, run);
     write_impacts(out.file("impacts.csv"), *scenario, run);
     out.file("metrics.json") << metrics_json(*scenario, run, acc).dump(2) << "\n";
+    if (interrupts.received() != 0) {
+      std::cerr << "trilink track: " << o->out << ": interrupted by " << interrupts.name()
+                << "; nothing written\n";
+      exit_code = interrupts.exit_code();
+      return;
+    }
     if (auto ok = out.commit(); !ok) {
       std::cerr << "trilink track: " << ok.error().message() << "\n";
-      exit_code = 1;
+      exit_code = 2;
       return;
     }
     std::cout << "scenario " << scenario->name << ", tracker of " << o->nation << "\n";

@@ -118,6 +118,8 @@ class Runtime {
     const auto ticks = static_cast<std::size_t>(std::floor(s_.duration_s));
     for (std::size_t k = 0; k <= ticks; ++k) push(static_cast<double>(k), Kind::tick, k);
     while (!queue_.empty()) {
+      if (in_.stop && in_.stop->load(std::memory_order_relaxed) != 0)
+        return fail("", "interrupted at T+" + std::to_string(static_cast<long>(now_s_)) + " s");
       const Event e = queue_.top();
       queue_.pop();
       ++out_.events;

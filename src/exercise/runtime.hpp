@@ -11,6 +11,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -65,9 +66,12 @@ struct RunInputs {
   std::vector<warn::ProtectedArea> areas;
   record::Recorder* recorder = nullptr;      // optional; links are recorded as "<mode>:<from>><to>"
   std::function<void(double t_s)> progress;  // called once a simulated minute
+  // Polled before every event; once it holds a non-zero value (a signal number, set from a
+  // signal handler) the run stops and fails with "interrupted".
+  const std::atomic<int>* stop = nullptr;
 };
 
-// Fails only when the recorder does (the error names the recording).
+// Fails when the recorder does (the error names the recording) or when stopped.
 Expected<RunOutput> run_exercise(const RunInputs& in, Mode mode);
 
 }  // namespace trilink::exercise

@@ -1,5 +1,7 @@
 #include "record/replay.hpp"
 
+#include <vector>
+
 #include "record/codec.hpp"
 #include "record/schema.hpp"
 
@@ -18,7 +20,93 @@ std::string row_where(const std::string& path, std::string_view table, std::int6
   return path + ": " + std::string(table) + " id " + std::to_string(id);
 }
 
+// Checks one table's chain; `columns` is the number of columns before `chain`, each read as
+// an integer when `integer[i]`, else as text (the types of record/schema.hpp).
+Expected<std::pair<std::int64_t, chain::Digest>> verify_table(sqlite::Database& db,
+                                                              std::string_view table,
+                                                              const std::string& select,
+                                                              const std::vector<bool>& integer) {
+  auto head = db.prepare("SELECT rows, head FROM chain_head WHERE name = ?1");
+  if (!head) return fail(db.path(), "not a trilink recording: " + head.error().what);
+  head->bind(1, table);
+  auto found = head->step();
+  if (!found) return std::unexpected(found.error());
+  const std::string head_where = db.path() + ": chain_head " + std::string(table);
+  if (!*found) return fail(head_where, "missing: the chain head was deleted");
+  const std::int64_t head_rows = head->int64(0);
+  const auto head_digest = chain::from_bytes(head->blob(1));
+  if (!head_digest) return fail(head_where, "the head is not a 32-byte digest: it was edited");
+
+  auto s = db.prepare(select);
+  if (!s) return fail(db.path(), "not a trilink recording: " + s.error().what);
+  const int chain_col = static_cast<int>(integer.size());
+  chain::Digest previous = chain::genesis(table);
+  std::int64_t expected_id = 1;
+  chain::Row row;
+  const auto where = [&](std::int64_t id) { return row_where(db.path(), table, id); };
+  while (true) {
+    auto more = s->step();
+    if (!more) return std::unexpected(more.error());
+    if (!*more) break;
+    const std::int64_t id = s->int64(0);
+    if (id != expected_id) {
+      if (id > head_rows && expected_id > head_rows)
+        return fail(where(id), "inserted: beyond the chain head, which records " +
+                                   std::to_string(head_rows) + " rows");
+      return fail(where(expected_id), "deleted: the ids go from " +
+                                          std::to_string(expected_id - 1) + " to " +
+                                          std::to_string(id));
+    }
+    if (id > head_rows)
+      return fail(where(id), "inserted: beyond the chain head, which records " +
+                                 std::to_string(head_rows) + " rows");
+    row.clear();
+    for (int c = 0; c < chain_col; ++c) {
+      if (s->is_null(c))
+        row.add_null();
+      else if (integer[static_cast<std::size_t>(c)])
+        row.add(s->int64(c));
+      else
+        row.add(std::string_view(s->text(c)));
+    }
+    const auto stored = chain::from_bytes(s->blob(chain_col));
+    if (!stored || *stored != row.link(previous))
+      return fail(where(id),
+                  "hash chain broken: the row was edited (or inserted in place of "
+                  "another)");
+    previous = *stored;
+    ++expected_id;
+  }
+  if (expected_id - 1 < head_rows)
+    return fail(where(expected_id), "deleted: the chain head records " + std::to_string(head_rows) +
+                                        " rows, the table ends at id " +
+                                        std::to_string(expected_id - 1));
+  if (previous != *head_digest)
+    return fail(head_where, "the head does not match the last row: it was edited");
+  return std::pair{head_rows, previous};
+}
+
 }  // namespace
+
+Expected<chain::Heads> verify(const std::string& path) {
+  auto db = sqlite::Database::open(path, sqlite::Database::Mode::read_only);
+  if (!db) return std::unexpected(db.error());
+  if (auto ok = schema::check(*db); !ok) return std::unexpected(ok.error());
+  // Integer columns (true) and text columns (false), in schema order, before `chain`.
+  auto messages = verify_table(
+      *db, "messages",
+      "SELECT id, link, direction, sent_ns, received_ns, type, origin_nation, origin_node,"
+      " sequence, time_of_validity_ns, label, payload, chain FROM messages ORDER BY id",
+      {true, false, false, true, true, false, false, false, true, true, false, false});
+  if (!messages) return std::unexpected(messages.error());
+  auto releases = verify_table(
+      *db, "releases",
+      "SELECT id, recipient, type, origin_nation, origin_node, origin_sensor, sequence,"
+      " time_of_validity_ns, label, message_id, chain FROM releases ORDER BY id",
+      {true, false, false, false, false, true, true, true, false, true});
+  if (!releases) return std::unexpected(releases.error());
+  return chain::Heads{messages->first, releases->first, messages->second, releases->second};
+}
 
 Expected<Replay> Replay::open(const std::string& path) {
   auto db = sqlite::Database::open(path, sqlite::Database::Mode::read_only);

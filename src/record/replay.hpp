@@ -2,7 +2,9 @@
 // when known, else sent time; ties in recording order), each payload decoded back to its
 // share::Message and checked against the row's columns, and the releases in recording order.
 // A file that is not a trilink recording, or a row that does not decode, is an Error naming
-// the file, the row and the field.
+// the file, the row and the field. verify() checks the hash chain (record/chain.hpp) of every
+// row. Recordings are opened read-only and nothing is written beside them
+// (sqlite::Database::Mode::read_only).
 #pragma once
 
 #include <cstdint>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "base/error.hpp"
+#include "record/chain.hpp"
 #include "record/event.hpp"
 #include "record/sqlite.hpp"
 #include "share/policy.hpp"
@@ -43,6 +46,13 @@ class Replay {
   sqlite::Database db_;  // declared first: closed after the statement is finalized
   sqlite::Statement events_;
 };
+
+// Checks every row of `messages`, then of `releases`, in id order against its chain value and
+// the table's chain head. The first bad row is an Error, `where` = "PATH: messages id N":
+// a row whose columns or chain were edited, or that was inserted, breaks its chain value; a
+// deleted row leaves a gap in the ids (or, at the end, fewer rows than the head records); a
+// row appended with a forged chain value goes beyond the head. Returns the chains found intact.
+Expected<chain::Heads> verify(const std::string& path);
 
 Expected<std::vector<RecordedEvent>> read_all(const std::string& path);
 Expected<std::vector<RecordedRelease>> read_releases(const std::string& path);

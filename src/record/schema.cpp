@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "record/chain.hpp"
+
 namespace trilink::record::schema {
 namespace {
 
@@ -24,13 +26,22 @@ Expected<void> create(sqlite::Database& db) {
       "CREATE TABLE messages(id INTEGER PRIMARY KEY, link TEXT NOT NULL, direction TEXT NOT NULL,"
       " sent_ns INTEGER NOT NULL, received_ns INTEGER, type TEXT NOT NULL,"
       " origin_nation TEXT NOT NULL, origin_node TEXT NOT NULL, sequence INTEGER NOT NULL,"
-      " time_of_validity_ns INTEGER NOT NULL, label TEXT NOT NULL, payload TEXT NOT NULL);"
+      " time_of_validity_ns INTEGER NOT NULL, label TEXT NOT NULL, payload TEXT NOT NULL,"
+      " chain BLOB NOT NULL);"
       "CREATE INDEX messages_by_time ON messages(coalesce(received_ns, sent_ns), id);"
       "CREATE TABLE releases(id INTEGER PRIMARY KEY, recipient TEXT NOT NULL, type TEXT NOT NULL,"
       " origin_nation TEXT NOT NULL, origin_node TEXT NOT NULL, origin_sensor INTEGER,"
       " sequence INTEGER NOT NULL, time_of_validity_ns INTEGER NOT NULL, label TEXT NOT NULL,"
-      " message_id INTEGER REFERENCES messages(id));"
+      " message_id INTEGER REFERENCES messages(id), chain BLOB NOT NULL);"
       "CREATE INDEX releases_by_message ON releases(message_id);"
+      "CREATE TABLE chain_head(name TEXT PRIMARY KEY, rows INTEGER NOT NULL,"
+      " head BLOB NOT NULL);"
+      "INSERT INTO chain_head VALUES('messages', 0, x'" +
+      chain::to_hex(chain::genesis("messages")) +
+      "');"
+      "INSERT INTO chain_head VALUES('releases', 0, x'" +
+      chain::to_hex(chain::genesis("releases")) +
+      "');"
       "COMMIT;");
 }
 
@@ -53,7 +64,7 @@ Expected<void> check(sqlite::Database& db) {
     return std::unexpected(Error{db.path(), "trilink recording schema version " + **v +
                                                 " is not the supported version " +
                                                 std::to_string(version)});
-  for (const char* table : {"messages", "releases"}) {
+  for (const char* table : {"messages", "releases", "chain_head"}) {
     auto t = db.query_text(std::string("SELECT name FROM sqlite_schema WHERE type = 'table' AND "
                                        "name = '") +
                            table + "'");

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <cassert>
+#include <filesystem>
 
 namespace trilink::record::sqlite {
 
@@ -13,11 +14,39 @@ void Statement::Finalize::operator()(sqlite3_stmt* s) const {
   sqlite3_finalize(s);
 }
 
+namespace {
+
+// `file:PATH?mode=ro&immutable=1`, with the characters a URI path may not hold escaped.
+std::string immutable_uri(const std::string& path) {
+  std::string uri = "file:";
+  std::error_code ec;
+  static constexpr char hex[] = "0123456789ABCDEF";
+  for (unsigned char c : std::filesystem::absolute(path, ec).string()) {
+    if (c == '%' || c == '?' || c == '#' || c < 0x20 || c >= 0x7f) {
+      uri += '%';
+      uri += hex[c >> 4];
+      uri += hex[c & 0xf];
+    } else {
+      uri += static_cast<char>(c);
+    }
+  }
+  return uri + "?mode=ro&immutable=1";
+}
+
+}  // namespace
+
 Expected<Database> Database::open(const std::string& path, Mode mode) {
   sqlite3* db = nullptr;
-  const int flags =
-      mode == Mode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  int rc = SQLITE_OK;
+  std::error_code ec;
+  if (mode == Mode::read_write_create) {
+    rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  } else if (std::filesystem::exists(path + "-wal", ec)) {
+    rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  } else {
+    rc = sqlite3_open_v2(immutable_uri(path).c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+                         nullptr);
+  }
   Database d(db, path);  // closes db on every path out, even when opening failed
   if (rc != SQLITE_OK) return std::unexpected(d.error("cannot open"));
   sqlite3_extended_result_codes(db, 1);
@@ -68,6 +97,12 @@ void Statement::bind(int i, std::string_view v) {
   assert(rc == SQLITE_OK);
 }
 
+void Statement::bind_blob(int i, std::string_view bytes) {
+  [[maybe_unused]] const int rc =
+      sqlite3_bind_blob64(stmt_.get(), i, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  assert(rc == SQLITE_OK);
+}
+
 void Statement::bind_null(int i) {
   [[maybe_unused]] const int rc = sqlite3_bind_null(stmt_.get(), i);
   assert(rc == SQLITE_OK);
@@ -100,6 +135,13 @@ std::string Statement::text(int col) const {
   const auto* p = sqlite3_column_text(stmt_.get(), col);
   if (!p) return {};
   return std::string(reinterpret_cast<const char*>(p),
+                     static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), col)));
+}
+
+std::string Statement::blob(int col) const {
+  const void* p = sqlite3_column_blob(stmt_.get(), col);
+  if (!p) return {};
+  return std::string(static_cast<const char*>(p),
                      static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), col)));
 }
 

@@ -21,6 +21,10 @@ class Database {
  public:
   enum class Mode { read_only, read_write_create };
 
+  // read_only never writes beside the file: a finished recording (no PATH-wal beside it) is
+  // opened as immutable (URI `file:PATH?mode=ro&immutable=1`: no lock, no -shm, works in a
+  // read-only folder); one with a PATH-wal (a recorder is writing it) is opened read-only
+  // through the WAL, as its writer already made the -wal and -shm.
   static Expected<Database> open(const std::string& path, Mode mode);
 
   // Runs one or more statements that return no rows.
@@ -52,6 +56,7 @@ class Statement {
   void bind(int i, std::int64_t v);
   void bind(int i, std::string_view v);
   void bind_null(int i);
+  void bind_blob(int i, std::string_view bytes);
   void bind(int i, std::optional<std::int64_t> v) { v ? bind(i, *v) : bind_null(i); }
 
   // true: a row is ready; false: done.
@@ -62,6 +67,7 @@ class Statement {
   bool is_null(int col) const;
   std::int64_t int64(int col) const;
   std::string text(int col) const;
+  std::string blob(int col) const;
 
  private:
   friend class Database;
