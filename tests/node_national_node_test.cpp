@@ -442,17 +442,17 @@ TEST(NationalNode, PassesOnWhatTheHubReleasesOnceAdmitted) {
   s.system_track_id = 3;
   s.position_ecef_m = geo::to_ecef(geo::Geodetic::from_deg(40.0, 130.0, 100e3)).r_m;
   s.covariance = share::Matrix6::Identity();
-  const node::Outbox out = node.on_message(s);
+  const node::Outbox out = node.on_message(s, "INDOPACOM", t0);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].to, node::display_peer);
   EXPECT_EQ(std::get<share::SystemTrack>(out[0].message).system_track_id, 3u);
   EXPECT_EQ(node.counters().hub_admitted, 1u);
   // A replay (same sequence) and a message from an unknown node: refused, counted.
-  EXPECT_TRUE(node.on_message(s).empty());
+  EXPECT_TRUE(node.on_message(s, "INDOPACOM", t0).empty());
   share::SystemTrack rogue = s;
   rogue.header.originator.node = "ROGUE";
   rogue.header.sequence = 2;
-  EXPECT_TRUE(node.on_message(rogue).empty());
+  EXPECT_TRUE(node.on_message(rogue, "INDOPACOM", t0).empty());
   EXPECT_EQ(node.counters().hub_rejected, 2u);
   EXPECT_EQ(node.gatekeeper().rejected(share::Rejection::replay), 1u);
   EXPECT_EQ(node.gatekeeper().rejected(share::Rejection::unknown_originator), 1u);
