@@ -5,9 +5,9 @@
 //
 // Every incoming message passes the gatekeeper first (share/validation.hpp), with the node at
 // the other end of its link and its arrival time; a rejected one is counted under its reason
-// and goes no further. An admitted local track is fused at once
-// and its system track released to every nation whose view holds it: immediately when it is
-// new to that nation or its status changed, otherwise at most every `release_interval_s`.
+// and goes no further. An admitted local track is fused at once and its system track released
+// to every nation whose view holds it: immediately when it is new to that nation or its status
+// changed, otherwise at most every `release_interval_s`.
 // The clock (tick) ages contributions, releases what is due, and runs the products and the
 // alert life cycle per nation: each nation is warned for its own protected areas (the USA for
 // Guam and Hawaii), from the system tracks as fused for its view (share::view_for). Products are
@@ -29,6 +29,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fusion/system_tracks.hpp"
