@@ -199,6 +199,12 @@ TEST(Runtime, TrilateralRunGoesThroughTheHubWithLatencyFromGeography) {
   EXPECT_GT(r.hub.released, 0u);
   EXPECT_EQ(r.hub.rejected, 0u);
   for (auto n : r.hub_rejected) EXPECT_EQ(n, 0u);
+  // Nor does any national node's gatekeeper refuse anything the hub sends it.
+  for (const auto& [n, counters] : r.nodes) {
+    EXPECT_GT(counters.hub_admitted, 0u) << to_string(n);
+    EXPECT_EQ(counters.hub_rejected, 0u) << to_string(n);
+    for (auto k : counters.hub_rejected_by_reason) EXPECT_EQ(k, 0u) << to_string(n);
+  }
   EXPECT_NE(link(r, "INDOPACOM>JADGE"), nullptr);
   const LinkStats* l = link(r, "KAMD>INDOPACOM");
   ASSERT_NE(l, nullptr);

@@ -104,7 +104,7 @@ TEST_F(KoreanNode, SendsConfirmedTracksToTheHubWithoutSensorIdentity) {
     EXPECT_FALSE(t->header.originator.sensor.has_value());
     EXPECT_EQ(t->header.originator.node, "KAMD");
     EXPECT_FALSE(e.release.has_value());
-    hub.on_message(e.message, t->header.time_of_validity);
+    hub.on_message(e.message, "KAMD", t->header.time_of_validity);
   }
   EXPECT_GT(to_hub, 10u);
   EXPECT_EQ(node_->counters().tracks_reported, to_hub);

@@ -61,17 +61,19 @@ TEST(PolicyFile, BundledPolicyLoads) {
 TEST(PolicyFile, BundledPolicyDrivesTheGatekeeper) {
   const auto p = io::load_policy(test_paths::source_dir() + "/deploy/policy.yaml");
   ASSERT_TRUE(p.has_value()) << p.error().message();
-  Gatekeeper gate(*p);
+  Gatekeeper gate(*p, GatekeeperConfig{Nation::USA, "INDOPACOM", "INDOPACOM", {}});
   LocalTrack t;
   t.header.originator = Originator{Nation::KOR, p->find(Nation::KOR)->nodes.front(), {}};
   t.header.sequence = 1;
   t.header.releasability = p->label_for(MessageType::local_track, Nation::KOR);
-  EXPECT_TRUE(gate.admit(t));
+  t.position_ecef_m = Vector3(-3.1e6, 4.0e6, 3.9e6);  // over Korea, about 20 km up
+  const std::string from = t.header.originator.node;
+  EXPECT_TRUE(gate.admit(t, from, t.header.time_of_validity));
   EXPECT_EQ(p->release_to(Message{t}), Releasability::all());
   Detection d;
   d.header = t.header;
   d.header.sequence = 2;
-  EXPECT_EQ(gate.admit(d).rejection, Rejection::type_not_shared);
+  EXPECT_EQ(gate.admit(d, from, d.header.time_of_validity).rejection, Rejection::type_not_shared);
 }
 
 TEST(PolicyFile, GoodFileLoads) {

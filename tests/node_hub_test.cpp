@@ -105,7 +105,7 @@ std::string_view node_of(Nation n) {
 TEST(Hub, AdmitsALocalTrackAndReleasesItsSystemTrackToEveryNation) {
   const share::Policy policy = bundled_policy();
   node::Hub hub(hub_config(), policy);
-  const node::Outbox out = hub.on_message(korean_track(1), t0);
+  const node::Outbox out = hub.on_message(korean_track(1), "KAMD", t0);
   EXPECT_EQ(hub.counters().admitted, 1u);
   EXPECT_EQ(hub.counters().rejected, 0u);
   ASSERT_EQ(out.size(), 3u);
@@ -135,7 +135,7 @@ TEST(Hub, AdmitsALocalTrackAndReleasesItsSystemTrackToEveryNation) {
 TEST(Hub, RejectsBadInputCountedUnderItsReason) {
   const share::Policy policy = bundled_policy();
   node::Hub hub(hub_config(), policy);
-  ASSERT_EQ(hub.on_message(korean_track(1), t0).size(), 3u);
+  ASSERT_EQ(hub.on_message(korean_track(1), "KAMD", t0).size(), 3u);
 
   struct Case {
     const char* what;
@@ -162,7 +162,7 @@ TEST(Hub, RejectsBadInputCountedUnderItsReason) {
   std::uint64_t rejected = 0;
   for (const auto& c : cases) {
     const auto before = hub.gatekeeper().rejected(c.reason);
-    EXPECT_TRUE(hub.on_message(c.track, t0.plus_seconds(0.1)).empty()) << c.what;
+    EXPECT_TRUE(hub.on_message(c.track, "KAMD", t0.plus_seconds(0.1)).empty()) << c.what;
     EXPECT_EQ(hub.gatekeeper().rejected(c.reason), before + 1) << c.what;
     ++rejected;
     EXPECT_EQ(hub.counters().rejected, rejected) << c.what;
@@ -174,7 +174,7 @@ TEST(Hub, RejectsBadInputCountedUnderItsReason) {
   // A rejected message did not advance KAMD's sequence: the next one is admitted (and not
   // released again before the release interval).
   EXPECT_EQ(hub.gatekeeper().last_sequence(Nation::KOR, "KAMD"), 1u);
-  EXPECT_TRUE(hub.on_message(korean_track(2), t0.plus_seconds(0.2)).empty());
+  EXPECT_TRUE(hub.on_message(korean_track(2), "KAMD", t0.plus_seconds(0.2)).empty());
   EXPECT_EQ(hub.counters().admitted, 2u);
   EXPECT_EQ(hub.counters().rejected, rejected);
 }
@@ -185,7 +185,7 @@ TEST(Hub, RejectsALabelWiderThanTheSenderMayGrant) {
     if (n.nation == Nation::KOR) n.max_label = {Nation::KOR, Nation::USA};
   ASSERT_FALSE(policy.check().has_value()) << *policy.check();
   node::Hub hub(hub_config(), policy);
-  EXPECT_TRUE(hub.on_message(korean_track(1), t0).empty());
+  EXPECT_TRUE(hub.on_message(korean_track(1), "KAMD", t0).empty());
   EXPECT_EQ(hub.gatekeeper().rejected(share::Rejection::label_too_wide), 1u);
   EXPECT_EQ(hub.counters().rejected, 1u);
   EXPECT_EQ(hub.gatekeeper().rejected_total(), 1u);
@@ -193,7 +193,7 @@ TEST(Hub, RejectsALabelWiderThanTheSenderMayGrant) {
   // The same track labelled within what Korea may grant is admitted and not released to Japan.
   auto narrow = korean_track(2);
   narrow.header.releasability = {Nation::KOR, Nation::USA};
-  const auto out = hub.on_message(narrow, t0);
+  const auto out = hub.on_message(narrow, "KAMD", t0);
   ASSERT_EQ(out.size(), 2u);
   for (const auto& e : out) EXPECT_NE(e.to, "JADGE");
 }
@@ -201,8 +201,8 @@ TEST(Hub, RejectsALabelWiderThanTheSenderMayGrant) {
 TEST(Hub, FusesTwoNationsTracksOfOneObjectAndRaisesNoThreatFarFromEveryArea) {
   const share::Policy policy = bundled_policy();
   node::Hub hub(hub_config(), policy);
-  ASSERT_EQ(hub.on_message(korean_track(1), t0).size(), 3u);
-  hub.on_message(japanese_track(1), t0.plus_seconds(0.05));
+  ASSERT_EQ(hub.on_message(korean_track(1), "KAMD", t0).size(), 3u);
+  hub.on_message(japanese_track(1), "JADGE", t0.plus_seconds(0.05));
   EXPECT_EQ(hub.counters().admitted, 2u);
   const node::Outbox out = hub.tick(t0.plus_seconds(1.5));
   std::map<std::string, int> system_tracks;
@@ -231,7 +231,8 @@ TEST(Hub, EachNationIsWarnedForItsOwnAreasTheUsaForGuam) {
   c.areas.push_back(square_about("Guam", Nation::USA, 13.45, 144.78));
   {
     node::Hub hub(c, policy);
-    ASSERT_FALSE(hub.on_message(falling_track(Nation::JPN, 11, 13.45, 144.78), t0).empty());
+    ASSERT_FALSE(
+        hub.on_message(falling_track(Nation::JPN, 11, 13.45, 144.78), "JADGE", t0).empty());
     const auto threats = threats_over(hub, 8);
     ASSERT_EQ(threats.count("C2BMC"), 1u) << "no threat to the USA for a Guam-bound track";
     EXPECT_EQ(threats.at("C2BMC").size(), 1u);
@@ -242,11 +243,127 @@ TEST(Hub, EachNationIsWarnedForItsOwnAreasTheUsaForGuam) {
   }
   {
     node::Hub hub(c, policy);
-    ASSERT_FALSE(hub.on_message(falling_track(Nation::JPN, 12, 35.7, 139.7), t0).empty());
+    ASSERT_FALSE(hub.on_message(falling_track(Nation::JPN, 12, 35.7, 139.7), "JADGE", t0).empty());
     const auto threats = threats_over(hub, 8);
     ASSERT_EQ(threats.count("JADGE"), 1u) << "no threat to Japan for a Tokyo-bound track";
     EXPECT_EQ(threats.at("JADGE")[0].areas, std::vector<std::string>{"Tokyo"});
     EXPECT_EQ(threats.count("C2BMC"), 0u) << "the USA is warned for Japan's area";
     EXPECT_EQ(threats.count("KAMD"), 0u);
   }
+}
+
+namespace {
+
+// Every message a hub releases over one Tokyo-bound track and `seconds` of one-second ticks,
+// counted per recipient node and type.
+std::map<std::string, std::map<share::MessageType, int>> releases_of(const share::Policy& policy,
+                                                                     int seconds) {
+  node::Hub hub(hub_config(), policy);
+  std::map<std::string, std::map<share::MessageType, int>> got;
+  auto keep = [&](const node::Outbox& out) {
+    for (const auto& e : out) {
+      EXPECT_TRUE(e.release.has_value());
+      EXPECT_TRUE(share::header(e.message).releasability.contains(e.release->recipient));
+      ++got[e.to][share::type_of(e.message)];
+    }
+  };
+  keep(hub.on_message(falling_track(Nation::JPN, 12, 35.7, 139.7), "JADGE", t0));
+  for (int k = 1; k <= seconds; ++k) keep(hub.tick(t0.plus_seconds(k)));
+  EXPECT_EQ(hub.counters().admitted, 1u);
+  return got;
+}
+
+share::SharedType* shared_entry(share::Policy& p, share::MessageType t) {
+  for (auto& s : p.shared)
+    if (s.type == t) return &s;
+  return nullptr;
+}
+
+}  // namespace
+
+// The hub obeys the policy's per-type settings for every message it releases, alerts included:
+// which types are shared at all, and the label the hub gives each.
+TEST(Hub, ReleasesFollowThePolicysPerTypeSettings) {
+  using share::MessageType;
+  const share::Policy bundled = bundled_policy();
+  const auto all = releases_of(bundled, 8);
+  // With the bundled policy, Japan gets its threat: tracks, predictions and alerts.
+  ASSERT_GT(all.at("JADGE").count(MessageType::alert), 0u);
+  ASSERT_GT(all.at("JADGE").at(MessageType::alert), 0);
+  ASSERT_GT(all.at("JADGE").at(MessageType::system_track), 0);
+  ASSERT_GT(all.at("JADGE").at(MessageType::impact_prediction), 0);
+  ASSERT_GT(all.at("KAMD").at(MessageType::alert), 0);  // launch detected
+  ASSERT_GT(all.at("C2BMC").at(MessageType::alert), 0);
+
+  {  // alert: default_label: USA — alerts go to the USA only, everything else as before
+    share::Policy p = bundled;
+    shared_entry(p, MessageType::alert)->default_label = {Nation::USA};
+    ASSERT_FALSE(p.check()) << *p.check();
+    const auto got = releases_of(p, 8);
+    for (const char* node : {"JADGE", "KAMD"}) {
+      EXPECT_EQ(got.at(node).count(MessageType::alert), 0u) << node;
+      EXPECT_EQ(got.at(node).at(MessageType::system_track),
+                all.at(node).at(MessageType::system_track))
+          << node;
+    }
+    EXPECT_EQ(got.at("C2BMC"), all.at("C2BMC"));
+  }
+  {  // alert no longer shared: no alert leaves the hub
+    share::Policy p = bundled;
+    std::erase_if(p.shared, [](const auto& s) { return s.type == MessageType::alert; });
+    const auto got = releases_of(p, 8);
+    for (const auto& [node, types] : got) EXPECT_EQ(types.count(MessageType::alert), 0u) << node;
+    EXPECT_EQ(got.at("JADGE").at(MessageType::impact_prediction),
+              all.at("JADGE").at(MessageType::impact_prediction));
+  }
+  {  // system tracks shared with the USA and Korea only: Japan gets none, still its predictions
+    share::Policy p = bundled;
+    shared_entry(p, MessageType::system_track)->default_label = {Nation::USA, Nation::KOR};
+    const auto got = releases_of(p, 8);
+    EXPECT_EQ(got.at("JADGE").count(MessageType::system_track), 0u);
+    EXPECT_EQ(got.at("JADGE").at(MessageType::impact_prediction),
+              all.at("JADGE").at(MessageType::impact_prediction));
+    EXPECT_EQ(got.at("KAMD").at(MessageType::system_track),
+              all.at("KAMD").at(MessageType::system_track));
+  }
+  {  // only local tracks shared: the hub releases nothing to anyone
+    share::Policy p = bundled;
+    std::erase_if(p.shared, [](const auto& s) { return s.type != MessageType::local_track; });
+    ASSERT_FALSE(p.check()) << *p.check();
+    EXPECT_TRUE(releases_of(p, 8).empty());
+  }
+}
+
+// KAMD cannot send as JADGE: the sender is bound to the link the message came over.
+TEST(Hub, ASenderIsBoundToItsLink) {
+  const share::Policy policy = bundled_policy();
+  node::Hub hub(hub_config(), policy);
+  EXPECT_TRUE(hub.on_message(japanese_track(1), "KAMD", t0).empty());
+  EXPECT_EQ(hub.gatekeeper().rejected(share::Rejection::sender_mismatch), 1u);
+  EXPECT_EQ(hub.counters().admitted, 0u);
+  EXPECT_TRUE(hub.fusion().diagnostics().gate_tests.empty());
+  EXPECT_EQ(hub.on_message(japanese_track(1), "JADGE", t0).size(), 3u);
+}
+
+// A national node that restarts (a new session, numbering from 1 again) is admitted at once.
+TEST(Hub, AdmitsARestartedNode) {
+  const share::Policy policy = bundled_policy();
+  node::Hub hub(hub_config(), policy);
+  for (std::uint64_t s = 1; s <= 5; ++s) {
+    auto t = korean_track(s);
+    t.header.time_of_validity = t0.plus_seconds(0.2 * static_cast<double>(s));
+    hub.on_message(t, "KAMD", t.header.time_of_validity.plus_seconds(0.05));
+  }
+  auto restarted = korean_track(1);
+  restarted.header.session_start = t0.plus_seconds(2.0);
+  restarted.header.time_of_validity = t0.plus_seconds(3.0);
+  hub.on_message(restarted, "KAMD", t0.plus_seconds(3.05));
+  EXPECT_EQ(hub.counters().admitted, 6u);
+  EXPECT_EQ(hub.gatekeeper().rejected_total(), 0u);
+  EXPECT_EQ(hub.gatekeeper().session(Nation::KOR, "KAMD"), t0.plus_seconds(2.0));
+  // The old session's messages are replays now.
+  auto old = korean_track(6);
+  old.header.time_of_validity = t0.plus_seconds(3.5);
+  hub.on_message(old, "KAMD", t0.plus_seconds(3.55));
+  EXPECT_EQ(hub.gatekeeper().rejected(share::Rejection::replay), 1u);
 }

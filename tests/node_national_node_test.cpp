@@ -85,6 +85,11 @@ node::NationalNodeConfig korean_config(std::string hub = "INDOPACOM") {
   return c;
 }
 
+// The hub's gatekeeper.
+share::GatekeeperConfig hub_gate() {
+  return share::GatekeeperConfig{Nation::USA, "INDOPACOM", "INDOPACOM", {}};
+}
+
 struct Sent {
   double t_s;  // when the node emitted it
   node::Emitted e;
@@ -370,8 +375,9 @@ TEST(NationalNode, TheHubCopyCarriesNoSensorIdentityTheDisplayCopyNamesTheRadar)
     EXPECT_EQ(h.status, d.status);
     EXPECT_EQ(h.phase, d.phase);
     // The hub would refuse the display's copy.
-    share::Gatekeeper gate(policy);
-    EXPECT_EQ(gate.admit(d).rejection, share::Rejection::sensor_identity);
+    share::Gatekeeper gate(policy, hub_gate());
+    EXPECT_EQ(gate.admit(d, "KAMD", d.header.time_of_validity).rejection,
+              share::Rejection::sensor_identity);
   }
 }
 
@@ -383,12 +389,13 @@ TEST(NationalNode, EverythingSentToTheHubIsAdmittedInOrder) {
   c.coast_report_interval_s = 3.0;
   Driver run(c, policy);
   run.until(40.0, [](double t) { return t <= 15.0; });
-  share::Gatekeeper gate(policy);
+  share::Gatekeeper gate(policy, hub_gate());
   std::size_t n = 0;
   for (const auto& s : run.sent()) {
     if (s.e.to != "INDOPACOM") continue;
     ++n;
-    const share::Verdict v = gate.admit(s.e.message);
+    // Over KAMD's link, 50 ms after it was sent.
+    const share::Verdict v = gate.admit(s.e.message, "KAMD", t0.plus_seconds(s.t_s + 0.05));
     EXPECT_TRUE(v.admitted()) << s.t_s << " " << v.detail;
     EXPECT_FALSE(s.e.release.has_value());
   }
@@ -409,7 +416,8 @@ TEST(NationalNode, SendsHealthToTheHubEveryHealthInterval) {
       times.push_back(s.t_s);
       beats.push_back(h->heartbeat);
       EXPECT_EQ(h->header.time_of_validity, t0.plus_seconds(s.t_s));
-      EXPECT_EQ(h->header.releasability, share::Releasability{Nation::USA});
+      // The policy's default label for health (USA) and the sender's own nation.
+      EXPECT_EQ(h->header.releasability, (share::Releasability{Nation::USA, Nation::KOR}));
       EXPECT_EQ(h->header.originator, (share::Originator{Nation::KOR, "KAMD", std::nullopt}));
       EXPECT_EQ(h->radars_total, 1u);
       EXPECT_EQ(h->radars_operating, 1u);
@@ -442,17 +450,17 @@ TEST(NationalNode, PassesOnWhatTheHubReleasesOnceAdmitted) {
   s.system_track_id = 3;
   s.position_ecef_m = geo::to_ecef(geo::Geodetic::from_deg(40.0, 130.0, 100e3)).r_m;
   s.covariance = share::Matrix6::Identity();
-  const node::Outbox out = node.on_message(s);
+  const node::Outbox out = node.on_message(s, "INDOPACOM", t0);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].to, node::display_peer);
   EXPECT_EQ(std::get<share::SystemTrack>(out[0].message).system_track_id, 3u);
   EXPECT_EQ(node.counters().hub_admitted, 1u);
   // A replay (same sequence) and a message from an unknown node: refused, counted.
-  EXPECT_TRUE(node.on_message(s).empty());
+  EXPECT_TRUE(node.on_message(s, "INDOPACOM", t0).empty());
   share::SystemTrack rogue = s;
   rogue.header.originator.node = "ROGUE";
   rogue.header.sequence = 2;
-  EXPECT_TRUE(node.on_message(rogue).empty());
+  EXPECT_TRUE(node.on_message(rogue, "INDOPACOM", t0).empty());
   EXPECT_EQ(node.counters().hub_rejected, 2u);
   EXPECT_EQ(node.gatekeeper().rejected(share::Rejection::replay), 1u);
   EXPECT_EQ(node.gatekeeper().rejected(share::Rejection::unknown_originator), 1u);

@@ -129,8 +129,11 @@ TEST(RadarFeed, ADetectionNeverLeavesItsNation) {
   share::Policy policy;
   policy.nations = {share::NationPolicy{Nation::KOR, {"GreenPine-C"}, share::Releasability::all()}};
   policy.shared = {share::SharedType{share::MessageType::local_track, share::Releasability::all()}};
-  share::Gatekeeper gate(policy);
-  EXPECT_FALSE(gate.admit(m).admitted());
+  share::Gatekeeper gate(policy,
+                         share::GatekeeperConfig{Nation::USA, "INDOPACOM", "INDOPACOM", {}});
+  const share::Verdict v = gate.admit(m, "GreenPine-C", share::header(m).time_of_validity);
+  EXPECT_FALSE(v.admitted());
+  EXPECT_EQ(v.rejection, share::Rejection::type_not_shared) << v.detail;
 }
 
 // A hand-placed target seen by an exact radar: the feed publishes its geometric range,

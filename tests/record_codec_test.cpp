@@ -14,6 +14,7 @@ namespace {
 Header header_of(Nation n, const char* node, std::uint64_t seq) {
   Header h;
   h.originator = Originator{n, node, std::nullopt};
+  h.session_start = geo::UtcTime{1'699'999'000'000'000'001};
   h.sequence = seq;
   h.time_of_validity = geo::UtcTime{1'700'000'000'123'456'789};
   h.releasability = Releasability{Nation::USA, Nation::JPN};
@@ -115,6 +116,7 @@ std::vector<Message> samples() {
 void expect_same_header(const Header& a, const Header& b) {
   EXPECT_EQ(a.schema_version, b.schema_version);
   EXPECT_EQ(a.originator, b.originator);
+  EXPECT_EQ(a.session_start, b.session_start);
   EXPECT_EQ(a.sequence, b.sequence);
   EXPECT_EQ(a.time_of_validity, b.time_of_validity);
   EXPECT_EQ(a.releasability, b.releasability);
@@ -186,9 +188,10 @@ TEST(Codec, RoundTripsEveryMessageTypeExactly) {
 
 TEST(Codec, EncodingIsReadable) {
   const std::string text = encode(samples()[1]);
-  EXPECT_EQ(text.rfind("{\"type\":\"local_track\",\"header\":{\"schema_version\":1,", 0), 0u)
+  EXPECT_EQ(text.rfind("{\"type\":\"local_track\",\"header\":{\"schema_version\":2,", 0), 0u)
       << text;
   EXPECT_NE(text.find("\"time_of_validity_ns\":1700000000123456789"), std::string::npos);
+  EXPECT_NE(text.find("\"session_start_ns\":1699999000000000001"), std::string::npos);
   EXPECT_NE(text.find("\"sequence\":18446744073709551615"), std::string::npos);
   EXPECT_NE(text.find("\"releasability\":\"USA|JPN\""), std::string::npos);
   EXPECT_NE(text.find("\"status\":\"coasting\""), std::string::npos);
@@ -215,6 +218,8 @@ TEST(Codec, MalformedPayloadNamesTheField) {
   EXPECT_EQ(error_of(replace(track, "\"track_id\":301", "\"track_id\":\"301\"")),
             "local_track.track_id: expected an integer, got \"301\"");
   EXPECT_EQ(error_of(replace(track, "\"track_id\":301,", "")), "local_track.track_id: missing");
+  EXPECT_EQ(error_of(replace(track, "\"session_start_ns\":1699999000000000001,", "")),
+            "local_track.header.session_start_ns: missing");
   EXPECT_EQ(error_of(replace(track, "\"track_id\":301", "\"track_id\":-1")),
             "local_track.track_id: must not be negative, got -1");
   EXPECT_EQ(error_of(replace(track, "\"status\":\"coasting\"", "\"status\":\"lost\"")),
@@ -236,7 +241,7 @@ TEST(Codec, MalformedPayloadNamesTheField) {
   const std::string detection = encode(samples()[0]);
   EXPECT_EQ(error_of(replace(detection, "\"az_rad\":-0.1", "\"az_rad\":\"north\"")),
             "detection.az_rad: expected a number, got \"north\"");
-  EXPECT_EQ(error_of(replace(detection, "\"schema_version\":1", "\"schema_version\":70000")),
+  EXPECT_EQ(error_of(replace(detection, "\"schema_version\":2", "\"schema_version\":70000")),
             "detection.header.schema_version: out of range, got 70000");
   EXPECT_EQ(error_of(replace(detection, "\"type\":\"detection\"", "\"type\":\"launch_warning\"")),
             "type: unknown message type \"launch_warning\"");

@@ -86,6 +86,7 @@ class Runtime {
       c.hub = mode == Mode::trilateral && net.hub() ? net.hub()->name : "";
       c.radars = radars;
       c.epoch = s_.start;
+      c.session_start = s_.start;
       for (const auto& a : in.areas)
         if (a.nation == n) c.areas.push_back(a);
       nodes_.emplace(n, std::make_unique<node::NationalNode>(c, *in.policy));
@@ -96,6 +97,7 @@ class Runtime {
       hc.name = net.hub()->name;
       for (const auto& [n, node] : nodes_) hc.nation_nodes[n] = node->config().name;
       hc.areas = in.areas;
+      hc.session_start = s_.start;
       hub_ = std::make_unique<node::Hub>(hc, *in.policy);
     }
     // Looks: the simulation's detections grouped by (time, radar).
@@ -276,9 +278,9 @@ class Runtime {
     l.stats.latency_max_s = std::max(l.stats.latency_max_s, latency);
     record(l.stats.link, record::Direction::received, d.sent_s, now_s_, d.message, d.release);
     if (hub_ && d.to == s_.network.hub()->name) {
-      dispatch(d.to, hub_->on_message(d.message, at(now_s_)));
+      dispatch(d.to, hub_->on_message(d.message, l.from, at(now_s_)));
     } else if (auto it = node_names_.find(d.to); it != node_names_.end()) {
-      dispatch(d.to, nodes_.at(it->second)->on_message(d.message));
+      dispatch(d.to, nodes_.at(it->second)->on_message(d.message, l.from, at(now_s_)));
     }
     d.message = share::Message{};  // delivered: free it
   }

@@ -98,6 +98,10 @@ ordered_json run_json(const RunOutput& r) {
     nj["tracks_reported"] = c.tracks_reported;
     nj["hub_admitted"] = c.hub_admitted;
     nj["hub_rejected"] = c.hub_rejected;
+    ordered_json rej = ordered_json::object();
+    for (std::size_t i = 0; i < share::rejection_count; ++i)
+      rej[std::string(share::to_string(share::all_rejections[i]))] = c.hub_rejected_by_reason[i];
+    nj["hub_rejected_by_reason"] = rej;
     nodes[std::string(to_string(n))] = nj;
   }
   j["nodes"] = nodes;

@@ -19,7 +19,8 @@ std::vector<warn::ProtectedArea> areas_of(const std::vector<warn::ProtectedArea>
 Hub::Hub(HubConfig config, const share::Policy& policy)
     : config_(std::move(config)),
       policy_(policy),
-      gatekeeper_(policy),
+      gatekeeper_(policy,
+                  share::GatekeeperConfig{Nation::USA, config_.name, config_.name, config_.gate}),
       fusion_(config_.fusion),
       products_(config_.products, share::Originator{Nation::USA, config_.name, std::nullopt},
                 policy.label_for(share::MessageType::impact_prediction, Nation::USA)) {
@@ -33,7 +34,10 @@ Hub::Hub(HubConfig config, const share::Policy& policy)
     warn::AlertConfig ac;
     ac.nation = Nation::USA;
     ac.node = config_.name;
-    ac.releasability = {Nation::USA, nation};
+    // The alerts for one nation's areas go to that nation (and the hub's own), as far as the
+    // policy shares alerts at all (release() narrows every message to the policy again).
+    ac.releasability = policy.label_for(share::MessageType::alert, Nation::USA)
+                           .intersect(share::Releasability{Nation::USA, nation});
     r.alerts = std::make_unique<warn::AlertManager>(areas_of(config_.areas, nation), ac);
     recipients_.push_back(std::move(r));
   }
@@ -53,8 +57,12 @@ TrackView Hub::view(const share::SystemTrack& s) {
 
 void Hub::release(Recipient& r, share::Message m, Outbox& out) {
   share::Header& h = share::header(m);
+  // The policy's rules for the type: shared at all, under the label the hub gives it (empty
+  // for a type not shared), narrowed by the content's own label.
+  h.releasability = h.releasability.intersect(policy_.label_for(share::type_of(m), Nation::USA));
   if (!h.releasability.contains(r.nation)) return;  // the policy does not release it to r
   h.originator = share::Originator{Nation::USA, config_.name, std::nullopt};
+  h.session_start = config_.session_start;
   h.sequence = ++r.sequence;
   share::ReleaseRecord rec;
   rec.recipient = r.nation;
@@ -90,10 +98,10 @@ void Hub::release_tracks(geo::UtcTime now, bool only_due, std::optional<std::uin
   }
 }
 
-Outbox Hub::on_message(const share::Message& m, geo::UtcTime received) {
+Outbox Hub::on_message(const share::Message& m, std::string_view from, geo::UtcTime received) {
   Outbox out;
   ++counters_.received;
-  if (!gatekeeper_.admit(m)) {
+  if (!gatekeeper_.admit(m, from, received)) {
     ++counters_.rejected;
     return out;
   }

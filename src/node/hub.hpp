@@ -3,19 +3,25 @@
 // predictions and alerts for each nation's view, and releases to each nation only what the
 // policy allows. No transport, no clock: messages and ticks in, addressed releases out.
 //
-// Every incoming message passes the gatekeeper first (share/validation.hpp); a rejected one
-// is counted under its reason and goes no further. An admitted local track is fused at once
-// and its system track released to every nation whose view holds it: immediately when it is
-// new to that nation or its status changed, otherwise at most every `release_interval_s`.
+// Every incoming message passes the gatekeeper first (share/validation.hpp), with the node at
+// the other end of its link and its arrival time; a rejected one is counted under its reason
+// and goes no further. An admitted local track is fused at once and its system track released
+// to every nation whose view holds it: immediately when it is new to that nation or its status
+// changed, otherwise at most every `release_interval_s`.
 // The clock (tick) ages contributions, releases what is due, and runs the products and the
 // alert life cycle per nation: each nation is warned for its own protected areas (the USA for
 // Guam and Hawaii), from the system tracks as fused for its view (share::view_for). Products are
 // computed once per system track when every nation's view holds all of its contributions
 // (the usual case), per view otherwise.
 //
-// Releases: the hub stamps each released message with itself as originator and a sequence
-// number of its own per recipient, keeps the label the policy gives (narrowed to the
-// recipient's view), and returns the release record with it (for the recorder).
+// Releases: every message the hub releases (system tracks, launch reports, impact predictions,
+// alerts) obeys the policy's rules for its type: nothing of a type the policy does not share;
+// its label is the content's own (a view's system track and its products: the intersection of
+// the contributors' labels; an alert: the USA and the nation it warns) narrowed to the label
+// the policy gives the hub's messages of that type (`default_label`, narrowed to what the
+// hub's nation may grant), and it goes to a nation only when that label holds it. The hub
+// stamps each with itself as originator, its session and a sequence number of its own per
+// recipient, and returns the release record with it (for the recorder).
 #pragma once
 
 #include <cstdint>
@@ -23,6 +29,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fusion/system_tracks.hpp"
@@ -38,6 +45,8 @@ struct HubConfig {
   std::map<Nation, std::string> nation_nodes;  // recipients: nation -> its node
   std::vector<warn::ProtectedArea> areas;      // every area; each nation is warned for its own
   double release_interval_s = 1.0;
+  geo::UtcTime session_start;  // when the hub's session began (stamped on every release)
+  share::GateLimits gate;
   ProductConfig products;
   fusion::SystemTrackConfig fusion;
 };
@@ -56,7 +65,8 @@ class Hub {
   // The policy must outlive the hub.
   Hub(HubConfig config, const share::Policy& policy);
 
-  Outbox on_message(const share::Message& m, geo::UtcTime received);
+  // `from`: the node at the other end of the link the message came over.
+  Outbox on_message(const share::Message& m, std::string_view from, geo::UtcTime received);
   Outbox tick(geo::UtcTime now);
 
   const share::Gatekeeper& gatekeeper() const { return gatekeeper_; }

@@ -34,17 +34,19 @@ NationalNode::NationalNode(NationalNodeConfig config, const share::Policy& polic
       policy_(policy),
       pipeline_(pipeline_config(config_, policy)),
       alerts_(config_.areas, alert_config(config_)),
-      gatekeeper_(policy) {}
+      gatekeeper_(policy, share::GatekeeperConfig{config_.nation, config_.name, config_.hub,
+                                                  config_.gate}) {}
 
 void NationalNode::stamp(share::Header& h) {
   h.originator = share::Originator{config_.nation, config_.name, std::nullopt};
+  h.session_start = config_.session_start;
   h.sequence = ++sequence_;
 }
 
 void NationalNode::publish(share::LocalTrack t, Outbox& out) {
   stamp(t.header);
   out.push_back({display_peer, t, std::nullopt});
-  if (config_.hub.empty()) return;
+  if (config_.hub.empty() || !policy_.is_shared(share::MessageType::local_track)) return;
   if (auto shared = share::cross_boundary(t))
     out.push_back({config_.hub, std::move(*shared), std::nullopt});
 }
@@ -80,11 +82,13 @@ Outbox NationalNode::on_look(std::uint32_t sensor_id, geo::UtcTime t,
   return out;
 }
 
-Outbox NationalNode::on_message(const share::Message& m) {
+Outbox NationalNode::on_message(const share::Message& m, std::string_view from,
+                                geo::UtcTime received) {
   Outbox out;
-  const share::Verdict v = gatekeeper_.admit(m);
+  const share::Verdict v = gatekeeper_.admit(m, from, received);
   if (!v) {
     ++counters_.hub_rejected;
+    ++counters_.hub_rejected_by_reason[static_cast<std::size_t>(*v.rejection)];
     return out;
   }
   ++counters_.hub_admitted;
@@ -116,7 +120,8 @@ Outbox NationalNode::tick(geo::UtcTime now) {
     a.alert.header.time_of_validity = now;
     out.push_back({display_peer, std::move(a.alert), std::nullopt});
   }
-  if (!config_.hub.empty() && (!next_health_ || now >= *next_health_)) {
+  if (!config_.hub.empty() && policy_.is_shared(share::MessageType::node_health) &&
+      (!next_health_ || now >= *next_health_)) {
     next_health_ = now.plus_seconds(config_.health_interval_s);
     share::NodeHealth h;
     stamp(h.header);

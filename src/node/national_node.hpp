@@ -1,8 +1,9 @@
 // A national node (DESIGN.md, "Nodes"): runs the national tracker over the nation's own radars,
 // shows its own picture (local tracks, launch reports, impact predictions, alerts) on the
-// nation's display, sends its local tracks to the hub with every sensor identity removed
-// (share/boundary.hpp), and passes on to the display what the hub releases to it, once the
-// gatekeeper has admitted it. No transport, no clock: plots, messages and ticks in, addressed
+// nation's display, sends its local tracks (and health) to the hub with every sensor identity
+// removed (share/boundary.hpp) when the policy shares them, and passes on to the display what
+// the hub releases to it, once its own gatekeeper (share/validation.hpp: bound to the hub's
+// link) has admitted it. No transport, no clock: plots, messages and ticks in, addressed
 // messages out.
 //
 // The tracking, burnout, reporting rules and products are the national pipeline's
@@ -10,10 +11,12 @@
 // own alerts.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "node/emitted.hpp"
@@ -29,12 +32,14 @@ struct NationalNodeConfig {
   std::string hub;                          // "INDOPACOM"; empty: the nation alone, nothing is sent
   std::vector<sensor::RadarParams> radars;  // sensor id = index
   geo::UtcTime epoch;                       // tracker time zero
+  geo::UtcTime session_start;               // when the node's session began (in every header)
   std::vector<warn::ProtectedArea> areas;   // what the nation's own alerts protect
   double report_interval_s = 1.0;
   double coast_report_interval_s = 10.0;  // within the hub's stale_after_s (20 s)
   double health_interval_s = 10.0;
   ProductConfig products;
   bool consider_biases = true;
+  share::GateLimits gate;  // the gatekeeper's limits on what the hub sends
 };
 
 struct NationalNodeCounters {
@@ -44,6 +49,7 @@ struct NationalNodeCounters {
   std::uint64_t tracks_reported = 0;
   std::uint64_t hub_admitted = 0;
   std::uint64_t hub_rejected = 0;
+  std::array<std::uint64_t, share::rejection_count> hub_rejected_by_reason{};
 };
 
 class NationalNode {
@@ -53,8 +59,9 @@ class NationalNode {
 
   // One look of one radar (all its plots, possibly none) at time t.
   Outbox on_look(std::uint32_t sensor_id, geo::UtcTime t, std::span<const share::Detection> plots);
-  // A message from the hub.
-  Outbox on_message(const share::Message& m);
+  // A message from the node at the other end of a link (`from`; the hub's is the only one),
+  // received at `received`.
+  Outbox on_message(const share::Message& m, std::string_view from, geo::UtcTime received);
   // The clock: coasting and ended tracks, products, alerts, health.
   Outbox tick(geo::UtcTime now);
 

@@ -58,6 +58,7 @@ json header_json(const Header& h) {
   org["node"] = h.originator.node;
   org["sensor"] = h.originator.sensor ? json(*h.originator.sensor) : json(nullptr);
   o["originator"] = std::move(org);
+  o["session_start_ns"] = h.session_start.ns;
   o["sequence"] = h.sequence;
   o["time_of_validity_ns"] = h.time_of_validity.ns;
   o["releasability"] = to_string(h.releasability);
@@ -294,6 +295,7 @@ Header read_header(const json& j, const std::string& path) {
       h.originator.sensor = as_integer<std::uint32_t>(sensor, o.path("sensor"));
     o.finish();
   }
+  h.session_start.ns = f.get("session_start_ns", as_integer<std::int64_t>);
   h.sequence = f.get("sequence", as_integer<std::uint64_t>);
   h.time_of_validity.ns = f.get("time_of_validity_ns", as_integer<std::int64_t>);
   const std::string& label = f.get("releasability", as_string);

@@ -1,8 +1,8 @@
 // The message model of DESIGN.md ("Message model"): what national nodes and the hub say to
-// each other. Every message starts with a Header (schema version, originator, sequence number,
-// time of validity, releasability). Frames and units are in the field names: positions and
-// velocities are WGS84 ECEF in m and m/s, covariances in SI (m², m²/s, m²/s²), angles in rad,
-// times as geo::UtcTime or durations in s. Plain data: no clock, no transport, no file.
+// each other. Every message starts with a Header (schema version, originator, session start,
+// sequence number, time of validity, releasability). Frames and units are in the field names:
+// positions and velocities are WGS84 ECEF in m and m/s, covariances in SI (m², m²/s, m²/s²), angles
+// in rad, times as geo::UtcTime or durations in s. Plain data: no clock, no transport, no file.
 #pragma once
 
 #include <Eigen/Core>
@@ -22,8 +22,8 @@
 
 namespace trilink::share {
 
-// The schema version this build writes and accepts.
-inline constexpr std::uint16_t schema_version = 1;
+// The schema version this build writes and accepts (2: the header names its session).
+inline constexpr std::uint16_t schema_version = 2;
 
 // The set of nations a message may be released to: a bitset over Nation.
 class Releasability {
@@ -71,7 +71,11 @@ struct Originator {
 struct Header {
   std::uint16_t schema_version = share::schema_version;
   Originator originator;
-  std::uint64_t sequence = 0;  // per originator (nation, node), strictly increasing
+  // When the originator's session began (its process started): a restarted node has a later
+  // session and numbers its messages from 1 again. The sequence is per originator (nation,
+  // node) and session, strictly increasing from 1.
+  geo::UtcTime session_start;
+  std::uint64_t sequence = 0;
   geo::UtcTime time_of_validity;
   Releasability releasability;
 };

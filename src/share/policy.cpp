@@ -32,7 +32,8 @@ Releasability Policy::default_label(MessageType t) const {
 }
 
 Releasability Policy::label_for(MessageType t, Nation sender) const {
-  return default_label(t).intersect(max_label(sender));
+  if (!is_shared(t)) return {};
+  return default_label(t).intersect(max_label(sender)).with(sender);
 }
 
 Releasability Policy::release_to(MessageType t, const Header& h) const {
@@ -50,6 +51,9 @@ std::optional<std::string> Policy::check() const {
     seen = seen.with(np.nation);
     grantable = grantable.unite(np.max_label);
     if (np.nodes.empty()) return "nation " + name + " has no node";
+    if (!np.max_label.contains(np.nation))
+      return "nation " + name + " may not grant its own nation (may_grant " +
+             to_string(np.max_label) + ")";
     for (const auto& node : np.nodes) {
       if (node.empty()) return "nation " + name + " has an empty node name";
       if (!node_names.insert(node).second) return "node " + node + " listed twice";

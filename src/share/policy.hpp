@@ -41,7 +41,9 @@ struct Policy {
   // Empty for a type that is not shared.
   Releasability default_label(MessageType t) const;
   // The label a node of `sender` puts on a new message of type `t`: the default, narrowed to
-  // what the sender may grant.
+  // what the sender may grant, and always holding the sender's own nation (a nation may always
+  // see what it sends; the gatekeeper refuses a label without it). Empty for a type that is not
+  // shared.
   Releasability label_for(MessageType t, Nation sender) const;
   // The nations the hub releases `m` to: its label narrowed to what its originator may grant;
   // empty for a type that is not shared or an originator not registered.
@@ -51,8 +53,8 @@ struct Policy {
     return release_to(m).contains(recipient);
   }
   // The first inconsistency of the policy itself, in words, or nullopt: a nation listed twice,
-  // a node name used twice, no node, a detection shared, a type listed twice, a default label
-  // wider than every nation may grant.
+  // a node name used twice, no node, a nation that may not grant its own nation, a detection
+  // shared, a type listed twice, a default label wider than every nation may grant.
   std::optional<std::string> check() const;
 };
 
