@@ -310,7 +310,7 @@ TEST(Cli, ExerciseBadInputClassesExitTwoNamingFileAndField) {
       {"area_self_intersecting",
        "areas: [bad.geojson]\n",
        {{"bad.geojson",
-         replaced(square_area, "[143, 43], [143, 44]", "[143, 44], [143, 43], [142, 44]")}},
+         replaced(square_area, "[143, 43], [143, 44]", "[143, 44], [143, 43], [142, 44.5]")}},
        "bad.geojson",
        {"features[0].geometry.coordinates[0]", "not a valid ring"}},
       {"area_buffer_absurd",
