@@ -113,6 +113,11 @@ TEST(Scenario, UnflyableLaunchIsAnError) {
   srbm.replace(srbm.find("apogee_km: 1000"), 15, "apogee_km: 50");
   srbm.replace(srbm.find("range_km: 1200"), 14, "range_km: 3000");
   expect_error(srbm, {":10: launches[0].range_km", "srbm"});
+  // Aimed, with no range_km in the file: the error names the aim.
+  expect_error(
+      with("    azimuth_deg: 85\n    class: irbm\n    apogee_km: 1000\n    range_km: 1200\n",
+           "    aim: {lat_deg: 40, lon_deg: 160}\n    class: srbm\n    apogee_km: 100\n"),
+      {"launches[0].aim", "srbm"});
 }
 
 TEST(Scenario, SyntaxErrorAndMissingFile) {
@@ -243,8 +248,10 @@ TEST(Scenario, MissingFileAndDirectorySayWhich) {
 TEST(Scenario, AliasBombIsRefused) {
   // Each level doubles the nodes the loader would visit: 2^25 without a limit.
   std::string text = "name: t\na0: &a0 [x, x]\n";
-  for (int i = 1; i < 26; ++i)
-    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [*a" + std::to_string(i - 1) +
-            ", *a" + std::to_string(i - 1) + "]\n";
+  for (int i = 1; i < 26; ++i) {
+    const std::string now = std::to_string(i), before = std::to_string(i - 1);
+    text.append("a").append(now).append(": &a").append(now);
+    text.append(" [*a").append(before).append(", *a").append(before).append("]\n");
+  }
   expect_error(text, {"YAML nodes"});
 }

@@ -422,7 +422,13 @@ Scenario read_scenario(const std::string& path, const std::optional<std::string>
     for (const auto& other : s.launches)
       if (other.spec.id == spec.id) f.fail_at("id", "duplicate launch id '" + spec.id + "'");
     auto shaped = flight::shape(spec.request);
-    if (!shaped) f.fail_at(shaped.error().where, shaped.error().what);
+    if (!shaped) {
+      // Shaping names its request's fields; report the key the file used for each.
+      std::string key = shaped.error().where;
+      if (f.has("aim") && (key == "azimuth_deg" || (key == "range_km" && !f.has(key)))) key = "aim";
+      if (key == "apogee_km" && !f.has(key)) key = "profile";
+      f.fail_at(key, shaped.error().what);
+    }
     Launch launch{spec, s.start.plus_seconds(spec.time_s), std::move(*shaped)};
     last_impact_s = std::max(last_impact_s, spec.time_s + launch.shaped.flight.trajectory.impact_s);
     s.launches.push_back(std::move(launch));
