@@ -6,6 +6,7 @@
 #include "geo/angles.hpp"
 #include "input_file.hpp"
 #include "io/scenario_file.hpp"
+#include "io/yaml_fields.hpp"
 #include "test_paths.hpp"
 
 using namespace trilink;
@@ -254,4 +255,9 @@ TEST(Scenario, AliasBombIsRefused) {
     text.append(" [*a").append(before).append(", *a").append(before).append("]\n");
   }
   expect_error(text, {"YAML nodes"});
+}
+
+TEST(Scenario, OversizedFileIsRefusedBeforeParsing) {
+  expect_error(good + "# " + std::string(io::max_yaml_bytes, 'x') + "\n",
+               {"bytes, more than the limit of 1048576"});
 }

@@ -14,7 +14,7 @@ namespace trilink::io {
 
 // Limits on a GeoJSON input (docs/scenarios.md, "Limits"): the file's size, its features, its
 // positions (vertices, counting each ring's closing one), and an area's buffer.
-inline constexpr std::uintmax_t max_geojson_bytes = 64u << 20;  // 64 MiB
+inline constexpr std::uintmax_t max_geojson_bytes = 16u << 20;  // 16 MiB (parsed, ~20x in memory)
 inline constexpr std::size_t max_geojson_features = 10'000;
 inline constexpr std::size_t max_geojson_positions = 1'000'000;
 inline constexpr double max_buffer_m = 1.0e6;  // 1 000 km

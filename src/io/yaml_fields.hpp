@@ -25,7 +25,7 @@ struct InputError : std::runtime_error {
 
 // Limits on every YAML input (docs/scenarios.md, "Limits"): the file's size, and the number of
 // nodes visited when every alias is expanded (so that a "billion laughs" file is refused).
-inline constexpr std::uintmax_t max_yaml_bytes = 4u << 20;  // 4 MiB
+inline constexpr std::uintmax_t max_yaml_bytes = 1u << 20;  // 1 MiB (yaml-cpp nodes are large)
 inline constexpr std::size_t max_yaml_nodes = 1'000'000;
 
 // Loads a YAML file; throws InputError for a missing or unreadable file, a directory, a file
