@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include "input_file.hpp"
+#include "io/areas_file.hpp"
 #include "io/policy_file.hpp"
+#include "io/scenario_file.hpp"
 #include "share/validation.hpp"
 #include "test_paths.hpp"
 
@@ -199,4 +201,19 @@ TEST(PolicyFile, ListsAreBounded) {
   std::string nodes = "[";
   for (int i = 0; i < 17; ++i) nodes += (i ? ", N" : "N") + std::to_string(i);
   expect_error(with("[JADGE]", nodes + "]"), {":7: nations[1].nodes", "at most 16"});
+}
+
+TEST(PolicyFile, EveryBundledScenariosPolicyAndAreasLoadAgainstItsNetwork) {
+  for (const auto& entry : fs::directory_iterator(test_paths::source_dir() + "/scenarios")) {
+    const auto name = entry.path().filename().string();
+    if (entry.path().extension() != ".yaml" || name == "catalogue.yaml") continue;
+    const auto s = io::load_scenario(entry.path().string());
+    ASSERT_TRUE(s.has_value()) << name << ": " << s.error().message();
+    const auto p = io::load_policy(s->policy_path, s->network);
+    EXPECT_TRUE(p.has_value()) << name << ": " << (p ? "" : p.error().message());
+    const auto areas = io::load_areas_geojson(s->area_paths);
+    EXPECT_TRUE(areas.has_value()) << name << ": " << (areas ? "" : areas.error().message());
+    const auto coast = io::load_geojson_rings(s->coastline_path);
+    EXPECT_TRUE(coast.has_value()) << name << ": " << (coast ? "" : coast.error().message());
+  }
 }
