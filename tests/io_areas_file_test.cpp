@@ -222,3 +222,20 @@ TEST(AreasFile, DuplicatesAcrossFilesAndDirectoriesAreNamed) {
       << directory.error().message();
   std::filesystem::remove_all(dir);
 }
+
+TEST(AreasFile, LargeInputsAreBounded) {
+  // 10 001 features of 4 positions: refused on the count, before any is read.
+  std::string many = R"({"type": "FeatureCollection", "features": [)";
+  for (int i = 0; i <= 10000; ++i) {
+    if (i > 0) many += ",";
+    many += feature(good_polygon, R"({"name": "a)" + std::to_string(i) + R"(", "nation": "JPN"})");
+  }
+  many += "]}";
+  expect_error(many, "features", "at most 10000");
+  // A ring of more positions than a file may hold.
+  std::string ring = "[[142, 43]";
+  for (int i = 0; i < 1'000'000; ++i) ring += ", [142.5, 43.5]";
+  ring += ", [142, 43]]";
+  expect_error(collection(feature(R"({"type": "Polygon", "coordinates": [)" + ring + "]}")),
+               "features[1].geometry.coordinates[0]", "at most 1000000");
+}

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <optional>
+#include <unordered_map>
 
 #include "geo/angles.hpp"
 #include "io/read_file.hpp"
@@ -79,9 +81,13 @@ Expected<void> parse_geometry(const json& f, const std::string& where,
   if (coords == geometry->end()) return fail(cwhere, "missing");
   if (!coords->is_array() || coords->empty()) return fail(cwhere, "must be a non-empty array");
 
+  const std::size_t first_ring = rings.size();
   auto add_polygon = [&](const json& poly, const std::string& pwhere) -> Expected<void> {
     if (!poly.is_array() || poly.empty())
       return fail(pwhere, "polygon must be a non-empty array of rings");
+    if (rings.size() - first_ring + poly.size() > max_rings_per_feature)
+      return fail(pwhere,
+                  "more than " + std::to_string(max_rings_per_feature) + " rings in the feature");
     for (std::size_t r = 0; r < poly.size(); ++r) {
       const std::string rwhere = pwhere + "[" + std::to_string(r) + "]";
       auto ring = parse_ring(poly[r], rwhere);
@@ -174,21 +180,54 @@ Expected<json> parse_collection(const std::string& text, const std::string& sour
 }
 
 // A second area of the same nation with the same name, or the same rings and buffer, as an
-// earlier one.
-std::optional<std::string> duplicate_of(const ProtectedArea& a, const ProtectedArea& b) {
-  if (a.nation != b.nation) return std::nullopt;
-  if (a.name == b.name)
-    return "a second " + std::string(to_string(a.nation)) + " area named '" + a.name + "'";
-  const auto same = [](const geo::Geodetic& u, const geo::Geodetic& v) {
-    return u.lat_rad == v.lat_rad && u.lon_rad == v.lon_rad;
-  };
-  if (a.buffer_m == b.buffer_m && a.rings.size() == b.rings.size() &&
-      std::ranges::equal(a.rings, b.rings, [&](const auto& r, const auto& q) {
-        return std::ranges::equal(r, q, same);
-      }))
-    return "the same rings as " + std::string(to_string(b.nation)) + " area '" + b.name + "'";
-  return std::nullopt;
-}
+// earlier one; hashed, so that checking n areas takes time linear in n.
+class Duplicates {
+ public:
+  // The index in `earlier` of the area `a` repeats, and how, or nullopt; then `a` is
+  // remembered as earlier[earlier.size()] (the caller appends it).
+  std::optional<std::pair<std::size_t, std::string>> check(
+      const std::vector<ProtectedArea>& earlier, const ProtectedArea& a) {
+    const std::string nation(to_string(a.nation));
+    const auto [it, fresh] = names_.try_emplace({a.nation, a.name}, earlier.size());
+    if (!fresh) return std::pair{it->second, "a second " + nation + " area named '" + a.name + "'"};
+    const std::size_t h = shape_hash(a);
+    const auto [lo, hi] = shapes_.equal_range(h);
+    for (auto k = lo; k != hi; ++k)
+      if (same_shape(earlier[k->second], a))
+        return std::pair{k->second,
+                         "the same rings as " + nation + " area '" + earlier[k->second].name + "'"};
+    shapes_.emplace(h, earlier.size());
+    return std::nullopt;
+  }
+
+ private:
+  static std::size_t shape_hash(const ProtectedArea& a) {
+    std::size_t h = std::hash<int>{}(static_cast<int>(a.nation));
+    const auto mix = [&](double v) {
+      h ^= std::hash<double>{}(v) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    };
+    mix(a.buffer_m);
+    for (const auto& ring : a.rings) {
+      mix(static_cast<double>(ring.size()));
+      for (const auto& v : ring) {
+        mix(v.lat_rad);
+        mix(v.lon_rad);
+      }
+    }
+    return h;
+  }
+  static bool same_shape(const ProtectedArea& a, const ProtectedArea& b) {
+    const auto same = [](const geo::Geodetic& u, const geo::Geodetic& v) {
+      return u.lat_rad == v.lat_rad && u.lon_rad == v.lon_rad;
+    };
+    return a.nation == b.nation && a.buffer_m == b.buffer_m && a.rings.size() == b.rings.size() &&
+           std::ranges::equal(a.rings, b.rings, [&](const auto& r, const auto& q) {
+             return std::ranges::equal(r, q, same);
+           });
+  }
+  std::map<std::pair<Nation, std::string>, std::size_t> names_;
+  std::unordered_multimap<std::size_t, std::size_t> shapes_;  // hash -> index
+};
 
 }  // namespace
 
@@ -199,14 +238,14 @@ Expected<std::vector<ProtectedArea>> parse_areas_geojson(const std::string& text
     if (!features) return std::unexpected(features.error());
     std::vector<ProtectedArea> areas;
     areas.reserve(features->size());
+    Duplicates duplicates;
     std::size_t positions = 0;
     for (std::size_t i = 0; i < features->size(); ++i) {
       const std::string where = source + ": features[" + std::to_string(i) + "]";
       auto area = parse_feature((*features)[i], where, positions);
       if (!area) return std::unexpected(area.error());
-      for (std::size_t k = 0; k < areas.size(); ++k)
-        if (const auto dup = duplicate_of(*area, areas[k]))
-          return fail(where, *dup + " (features[" + std::to_string(k) + "])");
+      if (const auto dup = duplicates.check(areas, *area))
+        return fail(where, dup->second + " (features[" + std::to_string(dup->first) + "])");
       areas.push_back(std::move(*area));
     }
     return areas;
@@ -293,14 +332,14 @@ Expected<std::vector<warn::ProtectedArea>> load_areas_geojson(
     const std::vector<std::string>& paths) {
   std::vector<warn::ProtectedArea> all;
   std::vector<std::string> source;  // "file: features[i]" of each of `all`
+  Duplicates duplicates;
   for (const auto& path : paths) {
     auto a = load_areas_geojson(path);
     if (!a) return std::unexpected(a.error());
     for (std::size_t i = 0; i < a->size(); ++i) {
       const std::string where = path + ": features[" + std::to_string(i) + "]";
-      for (std::size_t k = 0; k < all.size(); ++k)
-        if (const auto dup = duplicate_of((*a)[i], all[k]))
-          return fail(where, *dup + " (" + source[k] + ")");
+      if (const auto dup = duplicates.check(all, (*a)[i]))
+        return fail(where, dup->second + " (" + source[dup->first] + ")");
       all.push_back(std::move((*a)[i]));
       source.push_back(where);
     }

@@ -17,7 +17,8 @@ namespace trilink::io {
 inline constexpr std::uintmax_t max_geojson_bytes = 16u << 20;  // 16 MiB (parsed, ~20x in memory)
 inline constexpr std::size_t max_geojson_features = 10'000;
 inline constexpr std::size_t max_geojson_positions = 1'000'000;
-inline constexpr double max_buffer_m = 1.0e6;  // 1 000 km
+inline constexpr std::size_t max_rings_per_feature = 10'000;  // rings are tested in pairs
+inline constexpr double max_buffer_m = 1.0e6;                 // 1 000 km
 
 // GeoJSON (RFC 7946): a FeatureCollection of Polygon/MultiPolygon features with properties
 // "name" (string), "nation" ("JPN"/"KOR"/"USA") and optional "buffer_m" (number in
