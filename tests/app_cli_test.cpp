@@ -276,6 +276,28 @@ std::vector<std::string> names_in(const fs::path& dir) {
   return out;
 }
 
+// A bad-input case for `trilink exercise`: files written into a fresh folder (a scenario
+// `s.yaml` built on F12 with `extra` appended, and any `files`), and the parts the one-line
+// error must contain besides the name of `bad_file`.
+struct BadInput {
+  std::string name;
+  std::string extra;                                       // appended to the scenario
+  std::vector<std::pair<std::string, std::string>> files;  // name, text
+  std::string bad_file;                                    // the file the error must name
+  std::vector<std::string> parts;
+};
+
+const std::string square_area =
+    R"({"type": "FeatureCollection", "features": [{"type": "Feature",
+  "properties": {"name": "x", "nation": "JPN"},
+  "geometry": {"type": "Polygon", "coordinates": [[[142, 43], [143, 43], [143, 44], [142, 43]]]}}]})";
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return at == std::string::npos ? text : text.replace(at, from.size(), to);
+}
+
 }  // namespace
 
 TEST(Cli, ExerciseIntoAnExistingFolderKeepsItsOtherFilesAndLeavesNoStaging) {
@@ -425,4 +447,116 @@ TEST(Cli, ExerciseInterruptedBySigintOrSigtermLeavesNothing) {
     fs::remove(dir.parent_path() / (dir.filename().string() + ".stderr"));
     fs::remove_all(dir);
   }
+}
+
+// Every class of bad input a user can give the exercise: exit code 2, one line on stderr that
+// names the file and the field, nothing in --out, and no crash or hang.
+TEST(Cli, ExerciseBadInputClassesExitTwoNamingFileAndField) {
+  const std::string policy = slurp(trilink::test_paths::source_dir() + "/deploy/policy.yaml");
+  const std::string launches_10k = [] {
+    std::string t = "launches:\n";
+    for (int i = 0; i < 10000; ++i)
+      t += "  - {id: L" + std::to_string(i) +
+           ", area: Wonsan, azimuth_deg: 80, apogee_km: 50, range_km: 600}\n";
+    return t;
+  }();
+  const std::vector<BadInput> cases = {
+      {"area_number_overflow",
+       "areas: [bad.geojson]\n",
+       {{"bad.geojson", replaced(square_area, "[143, 44]", "[143, 1e400]")}},
+       "bad.geojson",
+       {"out of range"}},
+      {"coastline_number_overflow",
+       "coastline: coast.geojson\n",
+       {{"coast.geojson", replaced(square_area, "[143, 44]", "[1e400, 44]")}},
+       "coast.geojson",
+       {"out of range"}},
+      {"area_self_intersecting",
+       "areas: [bad.geojson]\n",
+       {{"bad.geojson",
+         replaced(square_area, "[143, 43], [143, 44]", "[143, 44], [143, 43], [142, 44.5]")}},
+       "bad.geojson",
+       {"features[0].geometry.coordinates[0]", "not a valid ring"}},
+      {"area_buffer_absurd",
+       "areas: [bad.geojson]\n",
+       {{"bad.geojson", replaced(square_area, "\"JPN\"", "\"JPN\", \"buffer_m\": 1e300")}},
+       "bad.geojson",
+       {"features[0].properties.buffer_m"}},
+      {"area_empty",
+       "areas: [bad.geojson]\n",
+       {{"bad.geojson", R"({"type": "FeatureCollection", "features": []})"}},
+       "bad.geojson",
+       {"features", "empty"}},
+      {"duplicate_key", "seed: 13\n", {}, "s.yaml", {"seed", "duplicate key"}},
+      {"revisit_tiny", "", {}, "s.yaml", {"radars[0].revisit_s", "[0.1, 3600]"}},
+      {"direct_japan_korea_link",
+       "network:\n  links:\n    - between: [KAMD, JADGE]\n",
+       {},
+       "s.yaml",
+       {"network.links[0].between", "never linked directly"}},
+      {"policy_unknown_node",
+       "policy: policy.yaml\n",
+       {{"policy.yaml", replaced(policy, "[JADGE]", "[JADGE2]")}},
+       "policy.yaml",
+       {"nations[1].nodes", "JADGE2"}},
+      {"policy_nation_missing",
+       "policy: policy.yaml\n",
+       {{"policy.yaml",
+         replaced(policy, "  - nation: KOR\n    nodes: [KAMD]\n    may_grant: USA|JPN|KOR\n", "")}},
+       "policy.yaml",
+       {"nations", "KOR is missing"}},
+      {"policy_duplicate_key",
+       "policy: policy.yaml\n",
+       {{"policy.yaml", replaced(policy, "version: 1\n", "version: 1\nversion: 1\n")}},
+       "policy.yaml",
+       {"version", "duplicate key"}},
+      {"too_many_launches", "", {}, "s.yaml", {"launches", "at most 100"}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    const fs::path dir = fresh_dir("badin_" + c.name);
+    fs::create_directories(dir);
+    std::string text = slurp(scenario("f12.yaml"));
+    if (c.name == "revisit_tiny")
+      text = replaced(text, "radars: all", "radars:\n  - site: Sado\n    revisit_s: 1e-9");
+    if (c.name == "too_many_launches")
+      text = text.substr(0, text.find("launches:")) + launches_10k + "radars: all\n";
+    text += "catalogue: " + scenario("catalogue.yaml") + "\n" + c.extra;
+    if (c.extra.find("policy:") == std::string::npos)
+      text += "policy: " + trilink::test_paths::source_dir() + "/deploy/policy.yaml\n";
+    if (c.extra.find("areas:") == std::string::npos)
+      text += "areas: [" + scenario("areas/japan.geojson") + "]\n";
+    if (c.extra.find("coastline:") == std::string::npos)
+      text += "coastline: " + scenario("areas/region.geojson") + "\n";
+    std::ofstream(dir / "s.yaml") << text;
+    for (const auto& [name, body] : c.files) std::ofstream(dir / name) << body;
+    const fs::path out = dir / "out";
+    const RunResult r = run("exercise " + (dir / "s.yaml").string() + " --out " + out.string());
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find((dir / c.bad_file).string()), std::string::npos) << r.err;
+    for (const auto& part : c.parts) EXPECT_NE(r.err.find(part), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out / "summary.json"));
+    fs::remove_all(dir);
+  }
+}
+
+TEST(Cli, MisleadingMessagesNameTheRealProblem) {
+  // A directory is not "no such file".
+  RunResult r = run("simulate " + fs::temp_directory_path().string() + " --out /nonexistent/x");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("is a directory"), std::string::npos) << r.err;
+  // An unknown subcommand says so, at either level.
+  r = run("frobnicate x");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown subcommand 'frobnicate'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("exercise"), std::string::npos) << r.err;
+  r = run("bench frobnicate");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("trilink bench: unknown subcommand 'frobnicate'"), std::string::npos)
+      << r.err;
+  // No subcommand at all is still "required".
+  r = run("");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("subcommand is required"), std::string::npos) << r.err;
 }

@@ -180,3 +180,37 @@ TEST(NationalTracking, DISABLED_ManoeuvringSrbmPredictionsAreHonest) {
   ASSERT_GT(predictions, 30u);
   EXPECT_GE(static_cast<double>(inside) / static_cast<double>(predictions), 0.90);
 }
+
+// The PCRLB's bias states: each radar's unknown bias enters the bound with its own prior
+// sigma. A bias with a negligible prior must leave the bound as it is without one; a large
+// prior on one radar must raise it. (The bound depends on the scenario's radar parameters,
+// not on the run, so one tracking run serves every variant.)
+TEST(NationalTracking, PcrlbTakesEachRadarsOwnBiasSigma) {
+  auto s = load("f06.yaml");
+  const auto sim = scenario::simulate(s);
+  const auto run = eval::run_national_tracker(s, sim, Nation::JPN);
+  std::vector<std::size_t> jpn;
+  for (std::size_t r = 0; r < s.radars.size(); ++r)
+    if (s.radars[r].nation == Nation::JPN) jpn.push_back(r);
+  ASSERT_GE(jpn.size(), 2u);
+  const auto bound = [&](double first_range_m, double first_angle_rad, double others_range_m,
+                         double others_angle_rad) {
+    scenario::Scenario v = s;
+    for (std::size_t i = 0; i < jpn.size(); ++i) {
+      auto& p = v.radars[jpn[i]];
+      p.bias_sigma_range_m = i == 0 ? first_range_m : others_range_m;
+      p.bias_sigma_az_rad = p.bias_sigma_el_rad = i == 0 ? first_angle_rad : others_angle_rad;
+    }
+    const auto a = eval::assess(v, sim, run)[0];
+    EXPECT_GT(a.midcourse_samples, 10u);
+    return a.midcourse_pcrlb_position_m;
+  };
+  const double none = bound(0.0, 0.0, 0.0, 0.0);
+  ASSERT_TRUE(std::isfinite(none) && none > 0.0) << none;
+  // Negligible priors on every radar (nine or more bias states): the bound of no bias.
+  EXPECT_NEAR(bound(1e-6, 1e-12, 1e-6, 1e-12), none, 1e-3 * none);
+  // Large priors on the others only: the first radar's negligible bias must not borrow them.
+  const double others = bound(0.0, 0.0, 200.0, 2e-3);
+  EXPECT_NEAR(bound(1e-6, 1e-12, 200.0, 2e-3), others, 1e-3 * others);
+  EXPECT_GT(others, 1.01 * none);
+}

@@ -380,7 +380,7 @@ TEST(Coastlines, ErrorsNameTheFeatureAndWhatIsWrong) {
   EXPECT_NE(where("{").find("c.geojson: not valid JSON"), std::string::npos);
   const auto missing = load_coastlines_geojson("/nonexistent/coast.geojson");
   ASSERT_FALSE(missing.has_value());
-  EXPECT_EQ(missing.error().message(), "/nonexistent/coast.geojson: cannot open");
+  EXPECT_EQ(missing.error().message(), "/nonexistent/coast.geojson: no such file");
 }
 
 TEST(Coastlines, BundledRegionCoversKoreaJapanAndGuam) {

@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include "input_file.hpp"
+#include "io/areas_file.hpp"
 #include "io/policy_file.hpp"
+#include "io/scenario_file.hpp"
 #include "share/validation.hpp"
 #include "test_paths.hpp"
 
@@ -139,4 +141,81 @@ TEST(PolicyFile, BadSharedTypes) {
 TEST(PolicyFile, BadVersion) {
   expect_error(with("version: 1", "version: 2"), {":1: version", "not supported"});
   expect_error(with("version: 1", "version: one"), {":1: version", "whole number"});
+}
+
+namespace {
+
+const std::string full = R"(version: 1
+nations:
+  - nation: USA
+    nodes: [INDOPACOM, C2BMC]
+    may_grant: USA|JPN|KOR
+  - nation: JPN
+    nodes: [JADGE]
+    may_grant: USA|JPN|KOR
+  - nation: KOR
+    nodes: [KAMD]
+    may_grant: USA|KOR
+shared:
+  - type: local_track
+    default_label: USA|JPN|KOR
+)";
+
+// Loads `text` against the bundled network; expects a one-line error with every part.
+void expect_network_error(const std::string& text, std::initializer_list<std::string> expected) {
+  const InputFile f(text, "policy.yaml");
+  test_paths::expect_load_error(
+      f, [](const std::string& path) { return io::load_policy(path, scenario::default_network()); },
+      expected);
+}
+
+}  // namespace
+
+TEST(PolicyFile, CheckedAgainstTheNetwork) {
+  const InputFile ok(full, "policy.yaml");
+  const auto p = io::load_policy(ok.path(), scenario::default_network());
+  ASSERT_TRUE(p.has_value()) << p.error().message();
+  const auto bundled = io::load_policy(test_paths::source_dir() + "/deploy/policy.yaml",
+                                       scenario::default_network());
+  EXPECT_TRUE(bundled.has_value()) << bundled.error().message();
+  // A node that does not exist: the hub would reject every message of Japan's.
+  expect_network_error(test_paths::with(full, "[JADGE]", "[JADGE2]"),
+                       {":7: nations[1].nodes", "'JADGE2' is not in the network"});
+  // A node of another nation.
+  expect_network_error(test_paths::with(full, "[JADGE]", "[JADGE, KAMD]"),
+                       {":7: nations[1].nodes", "'KAMD' is a KOR node"});
+  // A node of the network left out.
+  expect_network_error(test_paths::with(full, "[INDOPACOM, C2BMC]", "[INDOPACOM]"),
+                       {":4: nations[0].nodes", "C2BMC is missing"});
+  // A nation left out: the hub would still release to it.
+  expect_network_error(
+      full.substr(0, full.find("  - nation: KOR")) + full.substr(full.find("shared:")),
+      {"nations: nation KOR is missing", "KAMD"});
+}
+
+TEST(PolicyFile, DuplicateKeysAreErrors) {
+  expect_error(with("    may_grant: USA|JPN\n", "    may_grant: USA|JPN\n    may_grant: USA\n"),
+               {":9: nations[1].may_grant", "duplicate key (first at line 8)"});
+  expect_error(with("version: 1\n", "version: 1\nversion: 1\n"), {":2: version", "duplicate"});
+}
+
+TEST(PolicyFile, ListsAreBounded) {
+  std::string nodes = "[";
+  for (int i = 0; i < 17; ++i) nodes += (i ? ", N" : "N") + std::to_string(i);
+  expect_error(with("[JADGE]", nodes + "]"), {":7: nations[1].nodes", "at most 16"});
+}
+
+TEST(PolicyFile, EveryBundledScenariosPolicyAndAreasLoadAgainstItsNetwork) {
+  for (const auto& entry : fs::directory_iterator(test_paths::source_dir() + "/scenarios")) {
+    const auto name = entry.path().filename().string();
+    if (entry.path().extension() != ".yaml" || name == "catalogue.yaml") continue;
+    const auto s = io::load_scenario(entry.path().string());
+    ASSERT_TRUE(s.has_value()) << name << ": " << s.error().message();
+    const auto p = io::load_policy(s->policy_path, s->network);
+    EXPECT_TRUE(p.has_value()) << name << ": " << (p ? "" : p.error().message());
+    const auto areas = io::load_areas_geojson(s->area_paths);
+    EXPECT_TRUE(areas.has_value()) << name << ": " << (areas ? "" : areas.error().message());
+    const auto coast = io::load_geojson_rings(s->coastline_path);
+    EXPECT_TRUE(coast.has_value()) << name << ": " << (coast ? "" : coast.error().message());
+  }
 }

@@ -6,6 +6,7 @@
 #include "geo/angles.hpp"
 #include "input_file.hpp"
 #include "io/scenario_file.hpp"
+#include "io/yaml_fields.hpp"
 #include "test_paths.hpp"
 
 using namespace trilink;
@@ -107,12 +108,17 @@ TEST(Scenario, BadInputNamesFileLineAndField) {
 }
 
 TEST(Scenario, UnflyableLaunchIsAnError) {
-  // An IRBM cannot lob to 20 000 km; an SRBM cannot reach 3 000 km.
-  expect_error(with("apogee_km: 1000", "apogee_km: 20000"), {"launches[0].apogee_km", "irbm"});
+  // An IRBM cannot lob to 9 000 km; an SRBM cannot reach 3 000 km.
+  expect_error(with("apogee_km: 1000", "apogee_km: 9000"), {"launches[0].apogee_km", "irbm"});
   std::string srbm = with("class: irbm", "class: srbm");
   srbm.replace(srbm.find("apogee_km: 1000"), 15, "apogee_km: 50");
   srbm.replace(srbm.find("range_km: 1200"), 14, "range_km: 3000");
   expect_error(srbm, {":10: launches[0].range_km", "srbm"});
+  // Aimed, with no range_km in the file: the error names the aim.
+  expect_error(
+      with("    azimuth_deg: 85\n    class: irbm\n    apogee_km: 1000\n    range_km: 1200\n",
+           "    aim: {lat_deg: 40, lon_deg: 160}\n    class: srbm\n    apogee_km: 100\n"),
+      {"launches[0].aim", "srbm"});
 }
 
 TEST(Scenario, SyntaxErrorAndMissingFile) {
@@ -140,4 +146,118 @@ TEST(Catalogue, HoldsThePublicSites) {
   EXPECT_NEAR(geo::rad_to_deg(c->radars.at("Seongju").site.lat_rad), 36.0, 1e-9);
   EXPECT_NEAR(c->radars.at("Seongju").site.h_m, 680.0, 1e-9);
   EXPECT_NEAR(geo::rad_to_deg(c->launch_areas.at("Sohae").lon_rad), 124.705, 1e-9);
+}
+
+TEST(Scenario, DuplicateKeysAreErrors) {
+  // yaml-cpp keeps both entries of a repeated key; the reader must refuse them everywhere.
+  expect_error(with("seed: 3\n", "seed: 3\nseed: 4\n"), {":4: seed", "duplicate key", "line 3"});
+  expect_error(with("    class: irbm\n", "    class: irbm\n    class: icbm\n"),
+               {":9: launches[0].class", "duplicate key (first at line 8)"});
+  expect_error(with("    revisit_s: 2\n", "    revisit_s: 2\n    revisit_s: 1\n"),
+               {"radars[1].revisit_s", "duplicate key"});
+  expect_error(with("name: t\n", "name: t\n? [a, b]\n: c\n"), {"a key must be plain text"});
+}
+
+TEST(Scenario, DuplicateKeysInTheCatalogueAreErrors) {
+  // A second "Sado" entry would silently replace Japan's radar.
+  std::string cat;
+  {
+    std::ifstream in(test_paths::scenario("catalogue.yaml"));
+    cat.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const auto at = cat.find("\nradars:\n");
+  ASSERT_NE(at, std::string::npos);
+  cat.insert(at + 9,
+             "  Sado:\n    nation: KOR\n    lat_deg: 38\n    lon_deg: 138\n"
+             "    max_range_km: 900\n    revisit_s: 2\n    sigma_range_m: 10\n"
+             "    sigma_az_deg: 0.05\n    sigma_el_deg: 0.05\n    ref_range_km: 800\n"
+             "    ref_snr_db: 20\n");
+  const test_paths::InputFile f(cat, "catalogue.yaml");
+  test_paths::expect_load_error(f, [](const std::string& path) { return io::load_catalogue(path); },
+                                {"radars.Sado", "duplicate key"});
+}
+
+TEST(Scenario, NumbersOutsidePhysicalLimitsAreErrors) {
+  expect_error(with("    revisit_s: 2\n", "    revisit_s: 1e-9\n"),
+               {"radars[1].revisit_s", "[0.1, 3600]"});
+  expect_error(with("    lon_deg: 134\n", "    lon_deg: 200\n"),
+               {"radars[1].lon_deg", "[-180, 180]"});
+  expect_error(with("    max_range_km: 900\n", "    max_range_km: 1e300\n"),
+               {"radars[1].max_range_km"});
+  expect_error(with("seed: 3\n", "seed: 3\nduration_s: 1e9\n"), {":4: duration_s"});
+  expect_error(with("seed: 3\n", "seed: 3\ntruth_interval_s: 0.001\n"), {"truth_interval_s"});
+  expect_error(with("    class: irbm\n", "    class: irbm\n    time_s: 90000\n"),
+               {"launches[0].time_s"});
+  expect_error(with("    ref_snr_db: 20\n", "    ref_snr_db: 20\n    false_alarms_per_scan: 1e6\n"),
+               {"radars[1].false_alarms_per_scan"});
+  // min/max elevation named and shown in degrees, as in the file.
+  expect_error(with("    ref_snr_db: 20\n", "    ref_snr_db: 20\n    max_el_deg: -5\n"),
+               {"radars[1].max_el_deg", "must be above min_el_deg", "-5.000 deg"});
+}
+
+TEST(Scenario, CountsAndTotalWorkAreBounded) {
+  std::string many = "launches:\n";
+  for (int i = 0; i < 101; ++i)
+    many += "  - {id: L" + std::to_string(i) +
+            ", area: Pyongsong, azimuth_deg: 85, apogee_km: 1000, range_km: 1200}\n";
+  std::string text = good;
+  text.replace(text.find("launches:\n"), text.find("radars:\n") - text.find("launches:\n"), many);
+  expect_error(text, {"launches", "at most 100"});
+  // Fast revisits over a long run: more looks than a run may make (12 x 43200 s / 0.1 s).
+  std::string fast = "seed: 3\nduration_s: 43200\nradars:\n";
+  for (int i = 0; i < 12; ++i)
+    fast += "  - {site: Sado, name: S" + std::to_string(i) + ", revisit_s: 0.1}\n";
+  text = good.substr(0, good.find("radars:\n")) + fast;
+  text.replace(text.find("seed: 3\n"), 8, "");
+  expect_error(text, {"duration_s", "at most 5000000"});
+  std::string areas = "areas:\n";
+  for (int i = 0; i < 17; ++i) areas += "  - a" + std::to_string(i) + ".geojson\n";
+  expect_error(with("radars:\n", areas + "radars:\n"), {"areas", "at most 16"});
+  expect_error(with("radars:\n", "areas: [a.geojson, a.geojson]\nradars:\n"),
+               {"areas", "listed twice"});
+}
+
+TEST(Scenario, NationalNodesAreLinkedOnlyToTheHub) {
+  expect_error(with("radars:\n", "network:\n  links:\n    - between: [KAMD, JADGE]\nradars:\n"),
+               {"network.links[0].between", "never linked directly"});
+  expect_error(with("radars:\n", "network:\n  links:\n    - between: [C2BMC, JADGE]\nradars:\n"),
+               {"network.links[0].between", "only to the hub INDOPACOM"});
+  expect_error(with("radars:\n",
+                    "network:\n  links:\n    - between: [KAMD, INDOPACOM]\n"
+                    "    - between: [INDOPACOM, KAMD]\nradars:\n"),
+               {"network.links[1].between", "listed twice"});
+  expect_error(with("radars:\n", "network:\n  links:\n    - between: [{a: 1}, KAMD]\nradars:\n"),
+               {"network.links[0].between", "node name"});
+  ScenarioFile ok(with("radars:\n",
+                       "network:\n  links:\n    - between: [KAMD, INDOPACOM]\n"
+                       "      loss: 0.1\nradars:\n"));
+  const auto s = io::load_scenario(ok.path());
+  ASSERT_TRUE(s.has_value()) << s.error().message();
+  EXPECT_DOUBLE_EQ(s->network.params("INDOPACOM", "KAMD").loss, 0.1);
+}
+
+TEST(Scenario, MissingFileAndDirectorySayWhich) {
+  const auto missing = io::load_scenario("/nonexistent/s.yaml");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_NE(missing.error().message().find("no such file"), std::string::npos);
+  const auto dir = io::load_scenario(fs::temp_directory_path().string());
+  ASSERT_FALSE(dir.has_value());
+  EXPECT_NE(dir.error().message().find("is a directory"), std::string::npos)
+      << dir.error().message();
+}
+
+TEST(Scenario, AliasBombIsRefused) {
+  // Each level doubles the nodes the loader would visit: 2^25 without a limit.
+  std::string text = "name: t\na0: &a0 [x, x]\n";
+  for (int i = 1; i < 26; ++i) {
+    const std::string now = std::to_string(i), before = std::to_string(i - 1);
+    text.append("a").append(now).append(": &a").append(now);
+    text.append(" [*a").append(before).append(", *a").append(before).append("]\n");
+  }
+  expect_error(text, {"YAML nodes"});
+}
+
+TEST(Scenario, OversizedFileIsRefusedBeforeParsing) {
+  expect_error(good + "# " + std::string(io::max_yaml_bytes, 'x') + "\n",
+               {"bytes, more than the limit of 1048576"});
 }

@@ -83,3 +83,39 @@ TEST(WarnAreas, BufferShrinksHoles) {
   // The lake is ~22 km north-south: with a 22 km buffer its middle is within reach of the shore.
   EXPECT_TRUE(AreaGeometry(sea).contains(at_deg(43.5, 142.75)));
 }
+
+TEST(WarnAreas, RingDefectsAreFoundAndGoodAreasPass) {
+  for (const auto& a : {hokkaido_square(), u_shape(), square_with_lake_and_island()})
+    EXPECT_FALSE(find_ring_defect(a).has_value()) << a.name << ": " << find_ring_defect(a)->what;
+  // Orientation is free: the square reversed is as good.
+  ProtectedArea reversed = hokkaido_square();
+  std::ranges::reverse(reversed.rings[0]);
+  EXPECT_FALSE(find_ring_defect(reversed).has_value());
+
+  ProtectedArea bow = hokkaido_square();
+  bow.rings[0] = ring_deg({{142.0, 43.0}, {143.5, 44.0}, {143.5, 43.0}, {142.0, 44.5}});  // a bow tie
+  auto d = find_ring_defect(bow);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->ring, 0u);
+  EXPECT_NE(d->what.find("not a valid ring"), std::string::npos) << d->what;
+
+  ProtectedArea flat = hokkaido_square();
+  // On one meridian (a parallel is curved in the area's plane; a meridian through its centre
+  // is straight).
+  flat.rings[0] = ring_deg({{142.0, 43.0}, {142.0, 44.0}, {142.0, 43.5}});
+  d = find_ring_defect(flat);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_NE(d->what.find("no area"), std::string::npos) << d->what;
+
+  ProtectedArea twice = hokkaido_square();
+  twice.rings.push_back(twice.rings[0]);
+  d = find_ring_defect(twice);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->ring, 1u);
+  EXPECT_NE(d->what.find("same ring as ring 0"), std::string::npos) << d->what;
+  // Map outlines may share borders: the test between rings is skipped on request.
+  ProtectedArea touching = hokkaido_square();
+  touching.rings.push_back(ring_deg({{143.5, 43.0}, {144.5, 43.0}, {144.5, 44.0}, {143.5, 44.0}}));
+  EXPECT_TRUE(find_ring_defect(touching).has_value());
+  EXPECT_FALSE(find_ring_defect(touching, false).has_value());
+}

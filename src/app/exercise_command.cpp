@@ -50,7 +50,8 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
     auto scenario = io::load_scenario(
         o->scenario, o->catalogue.empty() ? std::nullopt : std::optional(o->catalogue));
     if (!scenario) return bad(scenario.error(), 2);
-    const auto policy = io::load_policy(o->policy.empty() ? scenario->policy_path : o->policy);
+    const auto policy =
+        io::load_policy(o->policy.empty() ? scenario->policy_path : o->policy, scenario->network);
     if (!policy) return bad(policy.error(), 2);
     const auto loaded = io::load_areas_geojson(scenario->area_paths);
     if (!loaded) return bad(loaded.error(), 2);

@@ -31,8 +31,8 @@ Expected<geo::Geodetic> parse_lat_lon(const std::string& text, const std::string
     if (used_lat != lat_s.size() || used_lon != lon_s.size()) throw std::invalid_argument("");
     if (!(lat >= -90.0 && lat <= 90.0))
       return fail(option, "latitude must be in [-90, 90], got " + lat_s);
-    if (!(lon >= -180.0 && lon <= 360.0))
-      return fail(option, "longitude must be in [-180, 360], got " + lon_s);
+    if (!(lon >= -180.0 && lon <= 180.0))
+      return fail(option, "longitude must be in [-180, 180], got " + lon_s);
     return geo::Geodetic::from_deg(lat, lon);
   } catch (const std::exception&) {
     return fail(option, "expected LAT,LON in degrees, got '" + text + "'");
@@ -70,6 +70,11 @@ int run(const Options& o) {
                                          fixed(path.distance_m / 1e3, 1) + " km away"});
     req.range_m = path.distance_m;
   }
+  // The limits of a scenario's range_km and apogee_km (docs/scenarios.md, "Limits").
+  if (o.range_km && !(*o.range_km >= 1.0 && *o.range_km <= 20000.0))
+    return bad(Error{"--range-km", "must be in [1, 20000] km, got " + fixed(*o.range_km, 3)});
+  if (o.apogee_km && !(*o.apogee_km >= 1.0 && *o.apogee_km <= 10000.0))
+    return bad(Error{"--apogee-km", "must be in [1, 10000] km, got " + fixed(*o.apogee_km, 3)});
   if (o.range_km) req.range_m = *o.range_km * 1e3;
   if (!o.range_km && o.to.empty()) return bad(Error{"--range-km", "required without --to"});
   if (o.apogee_km) req.apogee_m = *o.apogee_km * 1e3;
@@ -94,8 +99,8 @@ int run(const Options& o) {
     return bad(e);
   }
   const auto& t = shaped->flight.trajectory;
-  if (o.every_s && !(*o.every_s > 0.0 && std::isfinite(*o.every_s)))
-    return bad(Error{"--every", "must be a positive number of seconds"});
+  if (o.every_s && !(*o.every_s >= 0.1 && *o.every_s <= 3600.0))
+    return bad(Error{"--every", "must be in [0.1, 3600] s"});
   // Altitude profile: time, height, Earth-relative speed, Mach, flight-path angle, downrange.
   const auto profile_row = [&](double s) {
     const auto e = t.ecef_at(s);

@@ -88,7 +88,7 @@ void add_warning_bench_command(CLI::App& app, int& exit_code) {
     for (const auto& file : files) {
       auto s = io::load_scenario(file, std::nullopt);
       if (!s) return bad(s.error());
-      const auto policy = io::load_policy(s->policy_path);
+      const auto policy = io::load_policy(s->policy_path, s->network);
       if (!policy) return bad(policy.error());
       const auto loaded = io::load_areas_geojson(s->area_paths);
       if (!loaded) return bad(loaded.error());

@@ -38,20 +38,22 @@ std::vector<double> pcrlb_bounds(const Scenario& s, const Simulation& sim, const
                                  std::size_t launch, const std::vector<double>& times) {
   std::vector<double> out(times.size(), std::nan(""));
   constexpr double pos_unit = 1e3, vel_unit = 100.0, acc_unit = 10.0;
-  // Bias states: (radar, component, sigma) for every selected radar with a bias.
+  // Bias states after the 9 kinematic ones: for every selected radar with a bias, the state
+  // index of each component (-1: none) and its prior sigma (range m, angles rad).
+  constexpr int kinematic = 9;
   std::vector<std::array<int, 3>> bias_index(s.radars.size(), {-1, -1, -1});
-  std::vector<double> bias_sigma;
+  std::vector<double> bias_sigma;  // bias_sigma[k - kinematic] for state k
   for (std::size_t r = 0; r < s.radars.size(); ++r) {
     if (!radar_selected(s.radars[r], run.nation)) continue;
     const auto& p = s.radars[r];
     const double sig[3] = {p.bias_sigma_range_m, p.bias_sigma_az_rad, p.bias_sigma_el_rad};
     for (int c = 0; c < 3; ++c)
       if (sig[c] > 0.0) {
-        bias_index[r][c] = 9 + static_cast<int>(bias_sigma.size());
+        bias_index[r][c] = kinematic + static_cast<int>(bias_sigma.size());
         bias_sigma.push_back(sig[c]);
       }
   }
-  const int n = 9 + static_cast<int>(bias_sigma.size());
+  const int n = kinematic + static_cast<int>(bias_sigma.size());
   const Launch& l = s.launches[launch];
   const auto& traj = l.shaped.flight.trajectory;
   const double launch_t = l.time.seconds_since(s.start);
@@ -136,9 +138,10 @@ std::vector<double> pcrlb_bounds(const Scenario& s, const Simulation& sim, const
     const auto m = model.predict(truth9(td).head<3>());
     Dyn H = Dyn::Zero(3, n);
     H.leftCols(3) = m.H_pos * pos_unit;
+    // z = h(x) + b with b = sigma * b_scaled: dz/db_scaled = sigma of that component.
     for (int c = 0; c < 3; ++c) {
       const int k = bias_index[d.radar_index][c];
-      if (k >= 0) H(c, k) = bias_sigma[static_cast<std::size_t>(k - 6)];
+      if (k >= 0) H(c, k) = bias_sigma.at(static_cast<std::size_t>(k - kinematic));
     }
     const Eigen::Matrix3d R =
         Eigen::Vector3d(d.sigma_range_m * d.sigma_range_m, d.sigma_az_rad * d.sigma_az_rad,

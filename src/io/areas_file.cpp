@@ -2,11 +2,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
+#include <map>
+#include <optional>
+#include <unordered_map>
 
 #include "geo/angles.hpp"
+#include "io/read_file.hpp"
 
 namespace trilink::io {
 
@@ -26,6 +29,9 @@ Expected<std::vector<geo::Geodetic>> parse_ring(const json& j, const std::string
   if (!j.is_array()) return fail(where, "ring must be an array of positions, got " + type_name(j));
   if (j.size() < 4)
     return fail(where, "ring needs at least 4 positions (closed), got " + std::to_string(j.size()));
+  if (j.size() > max_geojson_positions)
+    return fail(where, "ring has " + std::to_string(j.size()) + " positions; at most " +
+                           std::to_string(max_geojson_positions) + " per file");
   std::vector<geo::Geodetic> ring;
   ring.reserve(j.size());
   for (std::size_t i = 0; i < j.size(); ++i) {
@@ -58,28 +64,40 @@ Expected<void> check_feature(const json& f, const std::string& where) {
   return {};
 }
 
-// The rings of a feature's Polygon or MultiPolygon geometry, appended to `rings`.
+// The rings of a feature's Polygon or MultiPolygon geometry, appended to `rings`, with the
+// path of each in the file appended to `paths`; `positions` counts every position read.
 Expected<void> parse_geometry(const json& f, const std::string& where,
-                              std::vector<std::vector<geo::Geodetic>>& rings) {
+                              std::vector<std::vector<geo::Geodetic>>& rings,
+                              std::vector<std::string>& paths, std::size_t& positions) {
   const auto geometry = f.find("geometry");
   if (geometry == f.end() || !geometry->is_object())
     return fail(where + ".geometry", "missing or not an object");
-  const std::string gtype = geometry->value("type", std::string());
+  const json gtype = geometry->value("type", json());
   if (gtype != "Polygon" && gtype != "MultiPolygon")
-    return fail(where + ".geometry.type", "must be \"Polygon\" or \"MultiPolygon\", got " +
-                                              geometry->value("type", json()).dump());
+    return fail(where + ".geometry.type",
+                "must be \"Polygon\" or \"MultiPolygon\", got " + gtype.dump());
   const auto coords = geometry->find("coordinates");
   const std::string cwhere = where + ".geometry.coordinates";
   if (coords == geometry->end()) return fail(cwhere, "missing");
   if (!coords->is_array() || coords->empty()) return fail(cwhere, "must be a non-empty array");
 
+  const std::size_t first_ring = rings.size();
   auto add_polygon = [&](const json& poly, const std::string& pwhere) -> Expected<void> {
     if (!poly.is_array() || poly.empty())
       return fail(pwhere, "polygon must be a non-empty array of rings");
+    if (rings.size() - first_ring + poly.size() > max_rings_per_feature)
+      return fail(pwhere,
+                  "more than " + std::to_string(max_rings_per_feature) + " rings in the feature");
     for (std::size_t r = 0; r < poly.size(); ++r) {
-      auto ring = parse_ring(poly[r], pwhere + "[" + std::to_string(r) + "]");
+      const std::string rwhere = pwhere + "[" + std::to_string(r) + "]";
+      auto ring = parse_ring(poly[r], rwhere);
       if (!ring) return std::unexpected(ring.error());
+      positions += ring->size() + 1;
+      if (positions > max_geojson_positions)
+        return fail(rwhere, "more than " + std::to_string(max_geojson_positions) +
+                                " positions in the file");
       rings.push_back(std::move(*ring));
+      paths.push_back(rwhere);
     }
     return {};
   };
@@ -90,7 +108,16 @@ Expected<void> parse_geometry(const json& f, const std::string& where,
   return {};
 }
 
-Expected<ProtectedArea> parse_feature(const json& f, const std::string& where) {
+// The first ring defect of `area` (warn::find_ring_defect), at the ring's path in the file.
+Expected<void> check_rings(const ProtectedArea& area, const std::vector<std::string>& paths,
+                           bool across_rings) {
+  if (const auto defect = warn::find_ring_defect(area, across_rings))
+    return fail(paths.at(defect->ring), defect->what);
+  return {};
+}
+
+Expected<ProtectedArea> parse_feature(const json& f, const std::string& where,
+                                      std::size_t& positions) {
   if (auto ok = check_feature(f, where); !ok) return std::unexpected(ok.error());
   ProtectedArea area;
   const auto props = f.find("properties");
@@ -108,76 +135,160 @@ Expected<ProtectedArea> parse_feature(const json& f, const std::string& where) {
   area.nation = *parsed;
   if (const auto buffer = props->find("buffer_m"); buffer != props->end()) {
     if (!buffer->is_number() || !(buffer->get<double>() >= 0.0) ||
-        !std::isfinite(buffer->get<double>()))
-      return fail(where + ".properties.buffer_m", "must be a number >= 0, got " + buffer->dump());
+        !(buffer->get<double>() <= max_buffer_m))
+      return fail(where + ".properties.buffer_m",
+                  "must be a number in [0, " + std::to_string(static_cast<int>(max_buffer_m)) +
+                      "] m, got " + buffer->dump());
     area.buffer_m = buffer->get<double>();
   }
-  if (auto ok = parse_geometry(f, where, area.rings); !ok) return std::unexpected(ok.error());
+  std::vector<std::string> paths;
+  if (auto ok = parse_geometry(f, where, area.rings, paths, positions); !ok)
+    return std::unexpected(ok.error());
+  if (auto ok = check_rings(area, paths, true); !ok) return std::unexpected(ok.error());
   return area;
 }
 
-// The features array of a FeatureCollection.
+// nlohmann's message without its "[json.exception.out_of_range.406] " prefix.
+std::string reason(const json::exception& e) {
+  const std::string what = e.what();
+  const auto end = what.find("] ");
+  return what.rfind("[json.exception.", 0) == 0 && end != std::string::npos ? what.substr(end + 2)
+                                                                            : what;
+}
+
+// The features array of a FeatureCollection: at least one, at most max_geojson_features.
 Expected<json> parse_collection(const std::string& text, const std::string& source) {
   json root;
   try {
     root = json::parse(text);
-  } catch (const json::parse_error& e) {
-    return fail(source, std::string("not valid JSON: ") + e.what());
+  } catch (const json::out_of_range& e) {
+    // A number too large for a double (1e400).
+    return fail(source, "a number is out of range: " + reason(e));
+  } catch (const json::exception& e) {
+    return fail(source, "not valid JSON: " + reason(e));
   }
   if (!root.is_object() || root.value("type", json()) != "FeatureCollection")
     return fail(source + ": type", "must be \"FeatureCollection\"");
   const auto features = root.find("features");
   if (features == root.end() || !features->is_array())
     return fail(source + ": features", "missing or not an array");
+  if (features->empty()) return fail(source + ": features", "empty: at least one feature needed");
+  if (features->size() > max_geojson_features)
+    return fail(source + ": features", std::to_string(features->size()) + " features; at most " +
+                                           std::to_string(max_geojson_features));
   return std::move(*features);
 }
 
-Expected<std::string> read_text(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return fail(path, "cannot open");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+// A second area of the same nation with the same name, or the same rings and buffer, as an
+// earlier one; hashed, so that checking n areas takes time linear in n.
+class Duplicates {
+ public:
+  // The index in `earlier` of the area `a` repeats, and how, or nullopt; then `a` is
+  // remembered as earlier[earlier.size()] (the caller appends it).
+  std::optional<std::pair<std::size_t, std::string>> check(
+      const std::vector<ProtectedArea>& earlier, const ProtectedArea& a) {
+    const std::string nation(to_string(a.nation));
+    const auto [it, fresh] = names_.try_emplace({a.nation, a.name}, earlier.size());
+    if (!fresh) return std::pair{it->second, "a second " + nation + " area named '" + a.name + "'"};
+    const std::size_t h = shape_hash(a);
+    const auto [lo, hi] = shapes_.equal_range(h);
+    for (auto k = lo; k != hi; ++k)
+      if (same_shape(earlier[k->second], a))
+        return std::pair{k->second,
+                         "the same rings as " + nation + " area '" + earlier[k->second].name + "'"};
+    shapes_.emplace(h, earlier.size());
+    return std::nullopt;
+  }
+
+ private:
+  static std::size_t shape_hash(const ProtectedArea& a) {
+    std::size_t h = std::hash<int>{}(static_cast<int>(a.nation));
+    const auto mix = [&](double v) {
+      h ^= std::hash<double>{}(v) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    };
+    mix(a.buffer_m);
+    for (const auto& ring : a.rings) {
+      mix(static_cast<double>(ring.size()));
+      for (const auto& v : ring) {
+        mix(v.lat_rad);
+        mix(v.lon_rad);
+      }
+    }
+    return h;
+  }
+  static bool same_shape(const ProtectedArea& a, const ProtectedArea& b) {
+    const auto same = [](const geo::Geodetic& u, const geo::Geodetic& v) {
+      return u.lat_rad == v.lat_rad && u.lon_rad == v.lon_rad;
+    };
+    return a.nation == b.nation && a.buffer_m == b.buffer_m && a.rings.size() == b.rings.size() &&
+           std::ranges::equal(a.rings, b.rings, [&](const auto& r, const auto& q) {
+             return std::ranges::equal(r, q, same);
+           });
+  }
+  std::map<std::pair<Nation, std::string>, std::size_t> names_;
+  std::unordered_multimap<std::size_t, std::size_t> shapes_;  // hash -> index
+};
 
 }  // namespace
 
 Expected<std::vector<ProtectedArea>> parse_areas_geojson(const std::string& text,
                                                          const std::string& source) {
-  const auto features = parse_collection(text, source);
-  if (!features) return std::unexpected(features.error());
-  std::vector<ProtectedArea> areas;
-  areas.reserve(features->size());
-  for (std::size_t i = 0; i < features->size(); ++i) {
-    auto area = parse_feature((*features)[i], source + ": features[" + std::to_string(i) + "]");
-    if (!area) return std::unexpected(area.error());
-    areas.push_back(std::move(*area));
+  try {
+    const auto features = parse_collection(text, source);
+    if (!features) return std::unexpected(features.error());
+    std::vector<ProtectedArea> areas;
+    areas.reserve(features->size());
+    Duplicates duplicates;
+    std::size_t positions = 0;
+    for (std::size_t i = 0; i < features->size(); ++i) {
+      const std::string where = source + ": features[" + std::to_string(i) + "]";
+      auto area = parse_feature((*features)[i], where, positions);
+      if (!area) return std::unexpected(area.error());
+      if (const auto dup = duplicates.check(areas, *area))
+        return fail(where, dup->second + " (features[" + std::to_string(dup->first) + "])");
+      areas.push_back(std::move(*area));
+    }
+    return areas;
+  } catch (const json::exception& e) {
+    return fail(source, "unexpected JSON: " + reason(e));
   }
-  return areas;
 }
 
 Expected<std::vector<ProtectedArea>> load_areas_geojson(const std::string& path) {
-  const auto text = read_text(path);
+  const auto text = read_input_file(path, max_geojson_bytes);
   if (!text) return std::unexpected(text.error());
   return parse_areas_geojson(*text, path);
 }
 
 Expected<std::vector<std::vector<geo::Geodetic>>> parse_geojson_rings(const std::string& text,
                                                                       const std::string& source) {
-  const auto features = parse_collection(text, source);
-  if (!features) return std::unexpected(features.error());
-  std::vector<std::vector<geo::Geodetic>> rings;
-  for (std::size_t i = 0; i < features->size(); ++i) {
-    const std::string where = source + ": features[" + std::to_string(i) + "]";
-    if (auto ok = check_feature((*features)[i], where); !ok) return std::unexpected(ok.error());
-    if (auto ok = parse_geometry((*features)[i], where, rings); !ok)
-      return std::unexpected(ok.error());
+  try {
+    const auto features = parse_collection(text, source);
+    if (!features) return std::unexpected(features.error());
+    std::vector<std::vector<geo::Geodetic>> rings;
+    std::vector<std::string> paths;
+    std::size_t positions = 0;
+    for (std::size_t i = 0; i < features->size(); ++i) {
+      const std::string where = source + ": features[" + std::to_string(i) + "]";
+      if (auto ok = check_feature((*features)[i], where); !ok) return std::unexpected(ok.error());
+      if (auto ok = parse_geometry((*features)[i], where, rings, paths, positions); !ok)
+        return std::unexpected(ok.error());
+    }
+    // Each ring on its own: outlines are drawn, never tested for containment, and the land of
+    // two countries may share a border.
+    for (std::size_t k = 0; k < rings.size(); ++k) {
+      ProtectedArea one;
+      one.rings = {rings[k]};
+      if (auto ok = check_rings(one, {paths[k]}, false); !ok) return std::unexpected(ok.error());
+    }
+    return rings;
+  } catch (const json::exception& e) {
+    return fail(source, "unexpected JSON: " + reason(e));
   }
-  return rings;
 }
 
 Expected<std::vector<std::vector<geo::Geodetic>>> load_geojson_rings(const std::string& path) {
-  const auto text = read_text(path);
+  const auto text = read_input_file(path, max_geojson_bytes);
   if (!text) return std::unexpected(text.error());
   return parse_geojson_rings(*text, path);
 }
@@ -220,10 +331,18 @@ std::string to_geojson(const std::vector<ProtectedArea>& areas) {
 Expected<std::vector<warn::ProtectedArea>> load_areas_geojson(
     const std::vector<std::string>& paths) {
   std::vector<warn::ProtectedArea> all;
+  std::vector<std::string> source;  // "file: features[i]" of each of `all`
+  Duplicates duplicates;
   for (const auto& path : paths) {
     auto a = load_areas_geojson(path);
     if (!a) return std::unexpected(a.error());
-    all.insert(all.end(), a->begin(), a->end());
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const std::string where = path + ": features[" + std::to_string(i) + "]";
+      if (const auto dup = duplicates.check(all, (*a)[i]))
+        return fail(where, dup->second + " (" + source[dup->first] + ")");
+      all.push_back(std::move((*a)[i]));
+      source.push_back(where);
+    }
   }
   return all;
 }

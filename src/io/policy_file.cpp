@@ -16,9 +16,7 @@ share::Releasability label(const Fields& f, std::string_view key) {
 }
 
 std::vector<std::string> node_names(const Fields& f, std::string_view key) {
-  if (!f.has(key)) f.fail_at(key, "required");
-  const YAML::Node seq = f.node(key);
-  if (!seq.IsSequence() || seq.size() == 0) f.fail_at(key, "expected a list of node names");
+  const YAML::Node seq = f.list(key, max_policy_nodes_per_nation, "a list of node names");
   std::vector<std::string> names;
   for (std::size_t i = 0; i < seq.size(); ++i) {
     const YAML::Node n = seq[i];
@@ -29,13 +27,31 @@ std::vector<std::string> node_names(const Fields& f, std::string_view key) {
   return names;
 }
 
-share::NationPolicy read_nation(const Fields& f, share::Releasability seen) {
+share::NationPolicy read_nation(const Fields& f, share::Releasability seen,
+                                const scenario::Network* network) {
   f.only({"nation", "nodes", "may_grant"});
   const std::string name = f.text("nation");
   const auto nation = parse_nation(name);
   if (!nation) f.fail_at("nation", "unknown nation '" + name + "' (known: USA, JPN, KOR)");
   if (seen.contains(*nation)) f.fail_at("nation", "nation " + name + " listed twice");
   share::NationPolicy np{*nation, node_names(f, "nodes"), label(f, "may_grant")};
+  if (network) {
+    std::string known;
+    for (const auto& n : network->nodes)
+      known += (known.empty() ? "" : ", ") + n.name + " (" + std::string(to_string(n.nation)) + ")";
+    for (const auto& node : np.nodes) {
+      const scenario::NodeSite* site = network->node(node);
+      if (!site)
+        f.fail_at("nodes", "node '" + node + "' is not in the network (its nodes: " + known + ")");
+      if (site->nation != *nation)
+        f.fail_at("nodes", "node '" + node + "' is a " + std::string(to_string(site->nation)) +
+                               " node, not " + name);
+    }
+    for (const auto& n : network->nodes)
+      if (n.nation == *nation && std::ranges::find(np.nodes, n.name) == np.nodes.end())
+        f.fail_at("nodes", "the network's " + name + " node " + n.name +
+                               " is missing (the hub would reject all its messages)");
+  }
   return np;
 }
 
@@ -55,14 +71,12 @@ share::SharedType read_shared(const Fields& f) {
 }
 
 template <typename Read>
-void each(const Fields& f, std::string_view key, Read read) {
-  if (!f.has(key)) f.fail_at(key, "required");
-  const YAML::Node seq = f.node(key);
-  if (!seq.IsSequence() || seq.size() == 0) f.fail_at(key, "expected a non-empty list");
+void each(const Fields& f, std::string_view key, std::size_t max, Read read) {
+  const YAML::Node seq = f.list(key, max, "a non-empty list");
   for (std::size_t i = 0; i < seq.size(); ++i) read(element(f, key, seq[i], i));
 }
 
-share::Policy read_policy(const std::string& path) {
+share::Policy read_policy(const std::string& path, const scenario::Network* network) {
   const Fields top(load_yaml_file(path), "", path);
   top.only({"version", "nations", "shared"});
   const std::uint64_t version = top.integer("version", 0);
@@ -73,8 +87,8 @@ share::Policy read_policy(const std::string& path) {
   share::Policy policy;
   share::Releasability seen;
   std::vector<std::string> nodes;
-  each(top, "nations", [&](const Fields& f) {
-    policy.nations.push_back(read_nation(f, seen));
+  each(top, "nations", all_nations.size(), [&](const Fields& f) {
+    policy.nations.push_back(read_nation(f, seen, network));
     seen = seen.with(policy.nations.back().nation);
     for (const auto& n : policy.nations.back().nodes) {
       if (std::ranges::find(nodes, n) != nodes.end())
@@ -82,7 +96,7 @@ share::Policy read_policy(const std::string& path) {
       nodes.push_back(n);
     }
   });
-  each(top, "shared", [&](const Fields& f) {
+  each(top, "shared", share::all_message_types.size(), [&](const Fields& f) {
     const auto s = read_shared(f);
     if (policy.is_shared(s.type))
       f.fail_at("type", "type " + std::string(share::to_string(s.type)) + " listed twice");
@@ -90,19 +104,32 @@ share::Policy read_policy(const std::string& path) {
     if (const auto problem = policy.check()) f.fail_at("default_label", *problem);
   });
   if (const auto problem = policy.check()) top.fail_here(*problem);
+  if (network)
+    for (const auto& n : network->nodes)
+      if (!policy.find(n.nation))
+        top.fail_at("nations", "nation " + std::string(to_string(n.nation)) +
+                                   " is missing: the network has its node " + n.name);
   return policy;
 }
 
-}  // namespace
-
-Expected<share::Policy> load_policy(const std::string& path) {
+Expected<share::Policy> load(const std::string& path, const scenario::Network* network) {
   try {
-    return read_policy(path);
+    return read_policy(path, network);
   } catch (const InputError& e) {
     return std::unexpected(e.error);
   } catch (const YAML::Exception& e) {
     return fail(path, std::string("YAML: ") + e.what());
   }
+}
+
+}  // namespace
+
+Expected<share::Policy> load_policy(const std::string& path) {
+  return load(path, nullptr);
+}
+
+Expected<share::Policy> load_policy(const std::string& path, const scenario::Network& network) {
+  return load(path, &network);
 }
 
 }  // namespace trilink::io

@@ -1,11 +1,14 @@
 #include "io/scenario_file.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <filesystem>
 #include <numbers>
+#include <set>
 #include <string_view>
 
+#include "base/text.hpp"
 #include "geo/angles.hpp"
 #include "io/yaml_fields.hpp"
 
@@ -19,7 +22,82 @@ using scenario::Scenario;
 
 using geo::deg_to_rad;
 
-constexpr double big = 1e12;
+// The limits of every number and list in a scenario or the catalogue, by YAML key: what is
+// physically sensible, and what keeps a run bounded in time and memory. docs/scenarios.md
+// ("Limits") lists the same figures; change both together.
+struct Limit {
+  std::string_view key;
+  double lo, hi;
+};
+constexpr Limit number_limits[] = {
+    {"lat_deg", -90.0, 90.0},
+    {"lon_deg", -180.0, 180.0},
+    {"height_m", -500.0, 10'000.0},  // Dead Sea shore to a high mountain site
+    {"boresight_deg", -360.0, 360.0},
+    {"sector_deg", 0.0, 360.0},
+    {"min_el_deg", -10.0, 90.0},
+    {"max_el_deg", -10.0, 90.0},
+    {"max_range_km", 1.0, 10'000.0},  // the largest early-warning radars reach ~5 000 km
+    {"revisit_s", 0.1, 3600.0},       // faster than 10 Hz is not a surveillance revisit
+    {"sigma_range_m", 0.0, 10'000.0},
+    {"sigma_az_deg", 0.0, 10.0},
+    {"sigma_el_deg", 0.0, 10.0},
+    {"sigma_range_rate_mps", 0.0, 1000.0},
+    {"ref_range_km", 1.0, 10'000.0},
+    {"ref_snr_db", -50.0, 100.0},
+    {"pfa", 0.0, 1.0},
+    {"false_alarms_per_scan", 0.0, 100.0},
+    {"clutter_max_range_rate_mps", 0.0, 10'000.0},
+    {"bias_sigma_range_m", 0.0, 10'000.0},
+    {"bias_sigma_az_deg", 0.0, 10.0},
+    {"bias_sigma_el_deg", 0.0, 10.0},
+    {"bias_range_m", -10'000.0, 10'000.0},
+    {"bias_az_deg", -10.0, 10.0},
+    {"bias_el_deg", -10.0, 10.0},
+    {"time_s", 0.0, 21'600.0},  // launches within 6 h of the start
+    {"azimuth_deg", -360.0, 360.0},
+    {"range_km", 1.0, 20'000.0},  // half the Earth's circumference
+    {"apogee_km", 1.0, 10'000.0},
+    {"duration_s", 1.0, 43'200.0},  // 12 h
+    {"truth_interval_s", 0.1, 600.0},
+    {"route_factor", 1.0, 10.0},
+    {"fibre_km", 0.0, 50'000.0},
+    {"processing_ms", 0.0, 60'000.0},
+    {"jitter_ms", 0.0, 60'000.0},
+    {"loss", 0.0, 1.0},
+    {"start_s", 0.0, 43'200.0},
+    {"end_s", 0.0, 43'200.0},
+};
+constexpr std::size_t max_launches = 100;
+constexpr std::size_t max_radars = 64;               // in a scenario
+constexpr std::size_t max_catalogue_entries = 1000;  // launch areas, and radars
+constexpr std::size_t max_area_files = 16;
+constexpr std::size_t max_outages = 100;  // per link
+// Radar looks over the whole run, sum over radars of duration_s / revisit_s.
+constexpr double max_looks = 5e6;
+
+Limit limit_of(std::string_view key) {
+  for (const auto& l : number_limits)
+    if (l.key == key) return l;
+  assert(false && "a YAML key without a limit");
+  return {key, 0.0, 0.0};
+}
+std::optional<double> optional_number(const Fields& f, std::string_view key) {
+  const Limit l = limit_of(key);
+  return f.optional_number(key, l.lo, l.hi);
+}
+double number(const Fields& f, std::string_view key) {
+  const Limit l = limit_of(key);
+  return f.number(key, l.lo, l.hi);
+}
+double number_or(const Fields& f, std::string_view key, double fallback) {
+  const Limit l = limit_of(key);
+  return f.number_or(key, fallback, l.lo, l.hi);
+}
+geo::Geodetic lat_lon(const Fields& f) {
+  const double lat = number(f, "lat_deg");
+  return geo::Geodetic::from_deg(lat, number(f, "lon_deg"));
+}
 
 // Radar fields in YAML units (degrees, km) -> RadarParams (radians, metres). Every key is
 // optional so that a scenario can override any field of a catalogue entry.
@@ -61,43 +139,53 @@ void apply_radar_fields(const Fields& f, sensor::RadarParams& r) {
     if (!nation) f.fail_at("nation", "must be JPN, KOR or USA, got '" + *v + "'");
     r.nation = *nation;
   }
-  if (auto v = f.optional_number("lat_deg", -90, 90)) r.site.lat_rad = deg_to_rad(*v);
-  if (auto v = f.optional_number("lon_deg", -180, 360)) r.site.lon_rad = deg_to_rad(*v);
-  if (auto v = f.optional_number("height_m", -500, 10000)) r.site.h_m = *v;
-  if (auto v = f.optional_number("boresight_deg", -360, 360))
+  if (auto v = optional_number(f, "lat_deg")) r.site.lat_rad = deg_to_rad(*v);
+  if (auto v = optional_number(f, "lon_deg")) r.site.lon_rad = deg_to_rad(*v);
+  if (auto v = optional_number(f, "height_m")) r.site.h_m = *v;
+  if (auto v = optional_number(f, "boresight_deg"))
     r.boresight_az_rad = geo::wrap_two_pi(deg_to_rad(*v));
-  if (auto v = f.optional_number("sector_deg", 0, 360)) r.half_sector_rad = deg_to_rad(*v) / 2;
-  if (auto v = f.optional_number("min_el_deg", -10, 90)) r.min_el_rad = deg_to_rad(*v);
-  if (auto v = f.optional_number("max_el_deg", -10, 90)) r.max_el_rad = deg_to_rad(*v);
-  if (auto v = f.optional_number("max_range_km", 0, 1e5)) r.max_range_m = *v * 1e3;
-  if (auto v = f.optional_number("revisit_s", 0, 3600)) r.revisit_s = *v;
-  if (auto v = f.optional_number("sigma_range_m", 0, 1e5)) r.sigma_range_m = *v;
-  if (auto v = f.optional_number("sigma_az_deg", 0, 10)) r.sigma_az_rad = deg_to_rad(*v);
-  if (auto v = f.optional_number("sigma_el_deg", 0, 10)) r.sigma_el_rad = deg_to_rad(*v);
-  if (auto v = f.optional_number("sigma_range_rate_mps", 0, 1e4)) r.sigma_range_rate_mps = *v;
-  if (auto v = f.optional_number("ref_range_km", 0, 1e5)) r.ref_range_m = *v * 1e3;
-  if (auto v = f.optional_number("ref_snr_db", -50, 100)) r.ref_snr_db = *v;
-  if (auto v = f.optional_number("pfa", 0, 1)) r.pfa = *v;
-  if (auto v = f.optional_number("false_alarms_per_scan", 0, 1e6)) r.false_alarms_per_scan = *v;
-  if (auto v = f.optional_number("clutter_max_range_rate_mps", 0, 1e5))
-    r.clutter_max_range_rate_mps = *v;
-  if (auto v = f.optional_number("bias_sigma_range_m", 0, 1e5)) r.bias_sigma_range_m = *v;
-  if (auto v = f.optional_number("bias_sigma_az_deg", 0, 10)) r.bias_sigma_az_rad = deg_to_rad(*v);
-  if (auto v = f.optional_number("bias_sigma_el_deg", 0, 10)) r.bias_sigma_el_rad = deg_to_rad(*v);
+  if (auto v = optional_number(f, "sector_deg")) r.half_sector_rad = deg_to_rad(*v) / 2;
+  if (auto v = optional_number(f, "min_el_deg")) r.min_el_rad = deg_to_rad(*v);
+  if (auto v = optional_number(f, "max_el_deg")) r.max_el_rad = deg_to_rad(*v);
+  if (auto v = optional_number(f, "max_range_km")) r.max_range_m = *v * 1e3;
+  if (auto v = optional_number(f, "revisit_s")) r.revisit_s = *v;
+  if (auto v = optional_number(f, "sigma_range_m")) r.sigma_range_m = *v;
+  if (auto v = optional_number(f, "sigma_az_deg")) r.sigma_az_rad = deg_to_rad(*v);
+  if (auto v = optional_number(f, "sigma_el_deg")) r.sigma_el_rad = deg_to_rad(*v);
+  if (auto v = optional_number(f, "sigma_range_rate_mps")) r.sigma_range_rate_mps = *v;
+  if (auto v = optional_number(f, "ref_range_km")) r.ref_range_m = *v * 1e3;
+  if (auto v = optional_number(f, "ref_snr_db")) r.ref_snr_db = *v;
+  if (auto v = optional_number(f, "pfa")) r.pfa = *v;
+  if (auto v = optional_number(f, "false_alarms_per_scan")) r.false_alarms_per_scan = *v;
+  if (auto v = optional_number(f, "clutter_max_range_rate_mps")) r.clutter_max_range_rate_mps = *v;
+  if (auto v = optional_number(f, "bias_sigma_range_m")) r.bias_sigma_range_m = *v;
+  if (auto v = optional_number(f, "bias_sigma_az_deg")) r.bias_sigma_az_rad = deg_to_rad(*v);
+  if (auto v = optional_number(f, "bias_sigma_el_deg")) r.bias_sigma_el_rad = deg_to_rad(*v);
   if (f.has("bias_range_m") || f.has("bias_az_deg") || f.has("bias_el_deg")) {
     sensor::MeasurementBias b = r.fixed_bias.value_or(sensor::MeasurementBias{});
-    if (auto v = f.optional_number("bias_range_m", -1e5, 1e5)) b.range_m = *v;
-    if (auto v = f.optional_number("bias_az_deg", -10, 10)) b.az_rad = deg_to_rad(*v);
-    if (auto v = f.optional_number("bias_el_deg", -10, 10)) b.el_rad = deg_to_rad(*v);
+    if (auto v = optional_number(f, "bias_range_m")) b.range_m = *v;
+    if (auto v = optional_number(f, "bias_az_deg")) b.az_rad = deg_to_rad(*v);
+    if (auto v = optional_number(f, "bias_el_deg")) b.el_rad = deg_to_rad(*v);
     r.fixed_bias = b;
   }
 }
 
-// After all fields are applied: the sensor's own validation, reported at this mapping.
+// After all fields are applied: the checks across fields in YAML units, then the sensor's own
+// validation, reported at this mapping under the YAML key.
 void check_radar(const Fields& f, const sensor::RadarParams& r) {
+  const auto inherited = [&](std::string_view key) {
+    return f.has(key) ? std::string() : std::string(" (from the catalogue entry)");
+  };
+  if (r.max_el_rad <= r.min_el_rad)
+    f.fail_at("max_el_deg", "must be above min_el_deg (" + fixed(geo::rad_to_deg(r.min_el_rad), 3) +
+                                " deg), got " + fixed(geo::rad_to_deg(r.max_el_rad), 3) + " deg" +
+                                inherited("max_el_deg"));
   if (auto ok = sensor::validate(r); !ok) {
     const std::string& key = ok.error().where;
     static const std::map<std::string, std::string> yaml_name = {
+        {"site.lat_rad", "lat_deg"},
+        {"site.lon_rad", "lon_deg"},
+        {"site.h_m", "height_m"},
         {"boresight_az_rad", "boresight_deg"},
         {"half_sector_rad", "sector_deg"},
         {"min_el_rad", "min_el_deg"},
@@ -107,27 +195,28 @@ void check_radar(const Fields& f, const sensor::RadarParams& r) {
         {"sigma_el_rad", "sigma_el_deg"},
         {"ref_range_m", "ref_range_km"},
         {"bias_sigma_az_rad", "bias_sigma_az_deg"},
-        {"bias_sigma_el_rad", "bias_sigma_el_deg"}};
+        {"bias_sigma_el_rad", "bias_sigma_el_deg"},
+        {"fixed_bias.range_m", "bias_range_m"},
+        {"fixed_bias.az_rad", "bias_az_deg"},
+        {"fixed_bias.el_rad", "bias_el_deg"}};
     const auto it = yaml_name.find(key);
     const std::string name = it == yaml_name.end() ? key : it->second;
-    f.fail_at(name, ok.error().what + (f.has(name) ? "" : " (from the catalogue entry)"));
+    f.fail_at(name, ok.error().what + inherited(name));
   }
 }
 
 scenario::LinkParams read_params(const Fields& f, scenario::LinkParams p) {
-  if (auto v = f.optional_number("fibre_km", 0.0, 50000.0)) p.fibre_m = *v * 1e3;
-  p.processing_s = f.number_or("processing_ms", p.processing_s * 1e3, 0.0, 60000.0) / 1e3;
-  p.jitter_s = f.number_or("jitter_ms", p.jitter_s * 1e3, 0.0, 60000.0) / 1e3;
-  p.loss = f.number_or("loss", p.loss, 0.0, 1.0);
+  if (auto v = optional_number(f, "fibre_km")) p.fibre_m = *v * 1e3;
+  p.processing_s = number_or(f, "processing_ms", p.processing_s * 1e3) / 1e3;
+  p.jitter_s = number_or(f, "jitter_ms", p.jitter_s * 1e3) / 1e3;
+  p.loss = number_or(f, "loss", p.loss);
   if (f.has("outages")) {
-    if (!f.node("outages").IsSequence())
-      f.fail_at("outages", "expected a list of {start_s, end_s}");
+    const YAML::Node list = f.list("outages", max_outages, "a list of {start_s, end_s}");
     std::size_t i = 0;
-    for (const auto& item : f.node("outages")) {
+    for (const auto& item : list) {
       const Fields o = element(f, "outages", item, i++);
       o.only({"start_s", "end_s"});
-      scenario::Outage w{o.number("start_s", 0.0, 7 * 86400.0),
-                         o.number("end_s", 0.0, 7 * 86400.0)};
+      scenario::Outage w{number(o, "start_s"), number(o, "end_s")};
       if (w.end_s <= w.start_s) o.fail_at("end_s", "must be after start_s");
       p.outages.push_back(w);
     }
@@ -135,46 +224,75 @@ scenario::LinkParams read_params(const Fields& f, scenario::LinkParams p) {
   return p;
 }
 
+// A node name from a YAML scalar, or an error at `key`.
+std::string node_name(const Fields& f, std::string_view key, const YAML::Node& n) {
+  if (!n.IsScalar() || n.Scalar().empty()) f.fail_at(key, "expected a node name");
+  return n.Scalar();
+}
+
 scenario::Network read_network(const Fields& f) {
   scenario::Network n = scenario::default_network();
   f.only({"route_factor", "processing_ms", "jitter_ms", "loss", "nodes", "links"});
-  n.route_factor = f.number_or("route_factor", n.route_factor, 1.0, 10.0);
-  if (f.has("outages")) f.fail_at("outages", "outages belong to a link");
+  n.route_factor = number_or(f, "route_factor", n.route_factor);
   n.defaults = read_params(f, n.defaults);
+  std::string known;
+  for (const auto& node : n.nodes) known += (known.empty() ? "" : ", ") + node.name;
   if (f.has("nodes")) {
-    if (!f.node("nodes").IsSequence()) f.fail_at("nodes", "expected a list of nodes");
+    const YAML::Node list = f.list("nodes", n.nodes.size(), "a list of {name, lat_deg, lon_deg}");
+    std::set<std::string> seen;
     std::size_t i = 0;
-    for (const auto& item : f.node("nodes")) {
+    for (const auto& item : list) {
       const Fields e = element(f, "nodes", item, i++);
       e.only({"name", "lat_deg", "lon_deg"});
       const std::string name = e.text("name");
       auto it = std::ranges::find(n.nodes, name, &scenario::NodeSite::name);
-      if (it == n.nodes.end())
-        e.fail_at("name", "unknown node '" + name + "' (INDOPACOM, C2BMC, JADGE or KAMD)");
-      const double lat = e.number("lat_deg", -90.0, 90.0);
-      it->site = geo::Geodetic::from_deg(lat, e.number("lon_deg", -180.0, 360.0));
+      if (it == n.nodes.end()) e.fail_at("name", "unknown node '" + name + "' (" + known + ")");
+      if (!seen.insert(name).second) e.fail_at("name", "node '" + name + "' is listed twice");
+      it->site = lat_lon(e);
     }
   }
   if (f.has("links")) {
-    if (!f.node("links").IsSequence()) f.fail_at("links", "expected a list of links");
+    const scenario::NodeSite* hub = n.hub();
+    assert(hub);
+    const YAML::Node list = f.list("links", n.nodes.size() - 1,
+                                   "a list of links, each {between: [NODE, " + hub->name + "]}");
     std::size_t i = 0;
-    for (const auto& item : f.node("links")) {
+    for (const auto& item : list) {
       const Fields e = element(f, "links", item, i++);
       e.only({"between", "fibre_km", "processing_ms", "jitter_ms", "loss", "outages"});
       const YAML::Node between = e.node("between");
       if (!between.IsSequence() || between.size() != 2)
-        e.fail_at("between", "expected two node names, e.g. [KAMD, INDOPACOM]");
+        e.fail_at("between", "expected two node names, e.g. [KAMD, " + hub->name + "]");
       scenario::LinkSpec l;
-      l.a = between[0].as<std::string>();
-      l.b = between[1].as<std::string>();
+      l.a = node_name(e, "between", between[0]);
+      l.b = node_name(e, "between", between[1]);
       for (const auto& name : {l.a, l.b})
-        if (!n.node(name)) e.fail_at("between", "unknown node '" + name + "'");
+        if (!n.node(name)) e.fail_at("between", "unknown node '" + name + "' (" + known + ")");
       if (l.a == l.b) e.fail_at("between", "a link joins two different nodes");
+      // Every message between nations passes through the hub: a national node has one link,
+      // to the hub, and Japan and Korea are never linked directly (DESIGN.md).
+      if (l.a != hub->name && l.b != hub->name)
+        e.fail_at("between", "no link joins " + l.a + " and " + l.b +
+                                 ": national nodes are linked only to the hub " + hub->name +
+                                 " (Japan and Korea are never linked directly)");
+      for (const auto& other : n.links)
+        if ((other.a == l.a && other.b == l.b) || (other.a == l.b && other.b == l.a))
+          e.fail_at("between", "the link " + l.a + "-" + l.b + " is listed twice");
       l.params = read_params(e, n.defaults);
       n.links.push_back(std::move(l));
     }
   }
   return n;
+}
+
+// The mapping under `key`, with at most `max` entries.
+YAML::Node entries(const Fields& top, std::string_view key, std::size_t max) {
+  const YAML::Node m = top.node(key);
+  if (!m.IsMap()) top.fail_at(key, "expected a mapping of names");
+  if (m.size() > max)
+    top.fail_at(key, "at most " + std::to_string(max) + " entries allowed, got " +
+                         std::to_string(m.size()));
+  return m;
 }
 
 Catalogue read_catalogue(const std::string& path) {
@@ -183,19 +301,20 @@ Catalogue read_catalogue(const std::string& path) {
   top.only({"launch_areas", "radars"});
   Catalogue c;
   if (top.has("launch_areas")) {
-    const Fields areas(top.node("launch_areas"), "launch_areas", path);
-    for (const auto& kv : top.node("launch_areas")) {
-      const std::string name = kv.first.as<std::string>();
+    const YAML::Node m = entries(top, "launch_areas", max_catalogue_entries);
+    const Fields areas(m, "launch_areas", path);
+    for (const auto& kv : m) {
+      const std::string name = kv.first.Scalar();
       const Fields a(kv.second, areas.field(name), path);
       a.only({"lat_deg", "lon_deg", "note"});
-      const double lat = a.number("lat_deg", -90, 90);
-      c.launch_areas[name] = geo::Geodetic::from_deg(lat, a.number("lon_deg", -180, 360));
+      c.launch_areas[name] = lat_lon(a);
     }
   }
   if (top.has("radars")) {
-    const Fields radars(top.node("radars"), "radars", path);
-    for (const auto& kv : top.node("radars")) {
-      const std::string name = kv.first.as<std::string>();
+    const YAML::Node m = entries(top, "radars", max_catalogue_entries);
+    const Fields radars(m, "radars", path);
+    for (const auto& kv : m) {
+      const std::string name = kv.first.Scalar();
       const Fields r(kv.second, radars.field(name), path);
       sensor::RadarParams p;
       p.name = name;
@@ -215,8 +334,8 @@ LaunchSpec read_launch(const Fields& f, const Catalogue& cat) {
           "apogee_km", "range_km", "note"});
   LaunchSpec l;
   l.id = f.text("id");
-  if (l.id.empty() || l.id.find_first_of(",\"\n") != std::string::npos)
-    f.fail_at("id", "must be non-empty text without commas or quotes");
+  if (l.id.empty() || l.id.size() > 64 || l.id.find_first_of(",\"\n") != std::string::npos)
+    f.fail_at("id", "must be text of 1 to 64 characters without commas or quotes");
   if (f.has("area")) {
     if (f.has("lat_deg") || f.has("lon_deg")) f.fail_at("area", "give either area or lat/lon");
     l.area = f.text("area");
@@ -225,23 +344,25 @@ LaunchSpec read_launch(const Fields& f, const Catalogue& cat) {
       f.fail_at("area", "unknown launch area '" + l.area + "' (not in the catalogue)");
     l.request.site = it->second;
   } else {
-    const double lat = f.number("lat_deg", -90, 90);
-    l.request.site = geo::Geodetic::from_deg(lat, f.number("lon_deg", -180, 360));
+    l.request.site = lat_lon(f);
   }
-  l.time_s = f.number_or("time_s", 0.0, 0.0, 86400.0);
+  l.time_s = number_or(f, "time_s", 0.0);
   const bool has_az = f.has("azimuth_deg"), has_aim = f.has("aim");
   if (has_az == has_aim) f.fail_at("azimuth_deg", "give exactly one of azimuth_deg or aim");
-  const auto range_km = f.optional_number("range_km", 1e-3, 20000.0);
+  const auto range_km = optional_number(f, "range_km");
   if (has_az) {
-    l.request.azimuth_rad = geo::wrap_two_pi(deg_to_rad(f.number("azimuth_deg", -360, 360)));
+    l.request.azimuth_rad = geo::wrap_two_pi(deg_to_rad(number(f, "azimuth_deg")));
     if (!range_km) f.fail_at("range_km", "required with azimuth_deg");
     l.request.range_m = *range_km * 1e3;
   } else {
     const Fields aim(f.node("aim"), f.field("aim"), f.file());
     aim.only({"lat_deg", "lon_deg"});
-    const double lat = aim.number("lat_deg", -90, 90);
-    const auto target = geo::Geodetic::from_deg(lat, aim.number("lon_deg", -180, 360));
+    const auto target = lat_lon(aim);
     const auto path = geo::geodesic_inverse(l.request.site, target);
+    const Limit range = limit_of("range_km");
+    if (path.distance_m < range.lo * 1e3)
+      aim.fail_here("must be at least " + fixed(range.lo, 0) + " km from the launch point, is " +
+                    fixed(path.distance_m, 0) + " m");
     l.request.azimuth_rad = path.azimuth_rad;
     l.request.range_m = path.distance_m;
     if (range_km && std::abs(*range_km * 1e3 - path.distance_m) > 0.01 * path.distance_m)
@@ -260,7 +381,7 @@ LaunchSpec read_launch(const Fields& f, const Catalogue& cat) {
       f.fail_at("profile", "must be minimum-energy, lofted or depressed, got '" + *p + "'");
     l.profile_label = *p;
   }
-  if (auto a = f.optional_number("apogee_km", 1e-3, 1e5)) l.request.apogee_m = *a * 1e3;
+  if (auto a = optional_number(f, "apogee_km")) l.request.apogee_m = *a * 1e3;
   if (!l.request.apogee_m && !l.request.profile)
     f.fail_at("apogee_km", "required unless a profile is given");
   if (l.profile_label.empty())
@@ -281,7 +402,7 @@ Scenario read_scenario(const std::string& path, const std::optional<std::string>
   if (!start) top.fail_at("start", start.error().what);
   s.start = *start;
   s.seed = top.integer("seed", 1);
-  s.truth_interval_s = top.number_or("truth_interval_s", 1.0, 0.01, 600.0);
+  s.truth_interval_s = number_or(top, "truth_interval_s", 1.0);
 
   std::string cat_path;
   if (cat_override) {
@@ -292,18 +413,22 @@ Scenario read_scenario(const std::string& path, const std::optional<std::string>
   }
   const Catalogue cat = read_catalogue(cat_path);
 
-  if (!top.has("launches") || !top.node("launches").IsSequence() ||
-      top.node("launches").size() == 0)
-    top.fail_at("launches", "required: a list of at least one launch");
+  const YAML::Node launches = top.list("launches", max_launches, "a list of at least one launch");
   std::size_t i = 0;
   double last_impact_s = 0.0;
-  for (const auto& item : top.node("launches")) {
+  for (const auto& item : launches) {
     const Fields f = element(top, "launches", item, i++);
     LaunchSpec spec = read_launch(f, cat);
     for (const auto& other : s.launches)
       if (other.spec.id == spec.id) f.fail_at("id", "duplicate launch id '" + spec.id + "'");
     auto shaped = flight::shape(spec.request);
-    if (!shaped) f.fail_at(shaped.error().where, shaped.error().what);
+    if (!shaped) {
+      // Shaping names its request's fields; report the key the file used for each.
+      std::string key = shaped.error().where;
+      if (f.has("aim") && (key == "azimuth_deg" || (key == "range_km" && !f.has(key)))) key = "aim";
+      if (key == "apogee_km" && !f.has(key)) key = "profile";
+      f.fail_at(key, shaped.error().what);
+    }
     Launch launch{spec, s.start.plus_seconds(spec.time_s), std::move(*shaped)};
     last_impact_s = std::max(last_impact_s, spec.time_s + launch.shaped.flight.trajectory.impact_s);
     s.launches.push_back(std::move(launch));
@@ -312,32 +437,46 @@ Scenario read_scenario(const std::string& path, const std::optional<std::string>
   if (top.has("radars") && top.node("radars").IsScalar()) {
     if (top.node("radars").Scalar() != "all")
       top.fail_at("radars", "expected a list of radars or 'all'");
+    if (cat.radars.size() > max_radars)
+      top.fail_at("radars", "'all' takes " + std::to_string(cat.radars.size()) +
+                                " radars from the catalogue; at most " +
+                                std::to_string(max_radars) + " allowed");
+    if (cat.radars.empty()) top.fail_at("radars", "'all': the catalogue has no radars");
     for (const auto& [name, params] : cat.radars) s.radars.push_back(params);
-  } else if (!top.has("radars") || !top.node("radars").IsSequence() ||
-             top.node("radars").size() == 0) {
-    top.fail_at("radars", "required: a list of at least one radar, or 'all'");
-  }
-  i = 0;
-  for (const auto& item : top.node("radars")) {
-    if (!top.node("radars").IsSequence()) break;
-    const Fields f = element(top, "radars", item, i++);
-    sensor::RadarParams r;
-    if (f.has("site")) {
-      const std::string site = f.text("site");
-      const auto it = cat.radars.find(site);
-      if (it == cat.radars.end()) f.fail_at("site", "unknown radar site '" + site + "'");
-      r = it->second;
-    } else {
-      for (auto key : {"name", "nation", "lat_deg", "lon_deg", "max_range_km", "revisit_s"})
-        if (!f.has(key)) f.fail_at(key, "required for a radar not taken from the catalogue");
+  } else {
+    const YAML::Node radars =
+        top.list("radars", max_radars, "a list of at least one radar, or 'all'");
+    i = 0;
+    for (const auto& item : radars) {
+      const Fields f = element(top, "radars", item, i++);
+      sensor::RadarParams r;
+      if (f.has("site")) {
+        const std::string site = f.text("site");
+        const auto it = cat.radars.find(site);
+        if (it == cat.radars.end()) f.fail_at("site", "unknown radar site '" + site + "'");
+        r = it->second;
+      } else {
+        for (auto key : {"name", "nation", "lat_deg", "lon_deg", "max_range_km", "revisit_s"})
+          if (!f.has(key)) f.fail_at(key, "required for a radar not taken from the catalogue");
+      }
+      apply_radar_fields(f, r);
+      check_radar(f, r);
+      for (const auto& other : s.radars)
+        if (other.name == r.name) f.fail_here("duplicate radar name '" + r.name + "'");
+      s.radars.push_back(r);
     }
-    apply_radar_fields(f, r);
-    check_radar(f, r);
-    for (const auto& other : s.radars)
-      if (other.name == r.name) f.fail_here("duplicate radar name '" + r.name + "'");
-    s.radars.push_back(r);
   }
-  s.duration_s = top.number_or("duration_s", last_impact_s + 30.0, 1.0, 7 * 86400.0);
+  s.duration_s = number_or(top, "duration_s", last_impact_s + 30.0);
+  if (!top.has("duration_s") && s.duration_s > limit_of("duration_s").hi)
+    top.fail_at("launches", "the last impact comes " + fixed(last_impact_s, 0) +
+                                " s after the start; a run lasts at most " +
+                                fixed(limit_of("duration_s").hi, 0) + " s");
+  double looks = 0.0;
+  for (const auto& r : s.radars) looks += s.duration_s / r.revisit_s;
+  if (looks > max_looks)
+    top.fail_at("duration_s", "the radars would look " + fixed(looks, 0) + " times in " +
+                                  fixed(s.duration_s, 0) + " s; at most " + fixed(max_looks, 0) +
+                                  " (shorten the run, use fewer radars or a longer revisit_s)");
 
   const auto dir = std::filesystem::path(path).parent_path();
   const auto beside = [&](const std::string& p) { return (dir / p).lexically_normal().string(); };
@@ -347,10 +486,15 @@ Scenario read_scenario(const std::string& path, const std::optional<std::string>
   }
   s.policy_path = beside(top.optional_text("policy").value_or("../deploy/policy.yaml"));
   if (top.has("areas")) {
-    if (!top.node("areas").IsSequence()) top.fail_at("areas", "expected a list of GeoJSON files");
-    for (const auto& item : top.node("areas")) {
-      if (!item.IsScalar()) top.fail_at("areas", "expected a list of GeoJSON files");
-      s.area_paths.push_back(beside(item.Scalar()));
+    const YAML::Node areas =
+        top.list("areas", max_area_files, "a list of at least one GeoJSON file");
+    for (const auto& item : areas) {
+      if (!item.IsScalar() || item.Scalar().empty())
+        top.fail_at("areas", "expected a list of GeoJSON file names");
+      const std::string file = beside(item.Scalar());
+      if (std::ranges::find(s.area_paths, file) != s.area_paths.end())
+        top.fail_at("areas", "'" + item.Scalar() + "' is listed twice");
+      s.area_paths.push_back(file);
     }
   } else {
     s.area_paths = {beside("areas/japan.geojson"), beside("areas/korea.geojson"),

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "geo/angles.hpp"
+#include "io/read_file.hpp"
 
 namespace trilink::io {
 
@@ -63,6 +64,7 @@ namespace {
 // Reads a CSV of numbers with a known header; each row must have `cols` fields.
 Expected<std::vector<std::vector<double>>> read_csv(const std::string& path,
                                                     const std::string& header, std::size_t cols) {
+  if (auto ok = check_input_file(path); !ok) return std::unexpected(ok.error());
   std::ifstream in(path);
   if (!in) return fail(path, "cannot open");
   std::string line;
@@ -166,6 +168,7 @@ std::vector<std::string> split(const std::string& line) {
 
 // A CSV of finite numbers under a known header; every row has the header's field count.
 Expected<Table> read_table(const std::string& path, const std::string& header) {
+  if (auto ok = check_input_file(path); !ok) return std::unexpected(ok.error());
   std::ifstream in(path);
   if (!in) return fail(path, "cannot open");
   std::string line;

@@ -1,9 +1,10 @@
 #include "io/yaml_fields.hpp"
 
 #include <cmath>
-#include <filesystem>
+#include <map>
 
 #include "base/text.hpp"
+#include "io/read_file.hpp"
 
 namespace trilink::io {
 namespace {
@@ -23,20 +24,51 @@ std::string shown(double v) {
   return s;
 }
 
+// Every mapping in the document: keys are plain text and none repeats (yaml-cpp keeps both
+// entries of a repeated key, and which one a lookup finds differs from place to place).
+void check_keys(const YAML::Node& n, const std::string& path, const std::string& file,
+                std::size_t& visited) {
+  if (++visited > max_yaml_nodes)
+    throw InputError(Error{file, "more than " + std::to_string(max_yaml_nodes) +
+                                     " YAML nodes (counting every alias where it is used)"});
+  const auto child = [&](const std::string& name) {
+    return path.empty() ? name : path + "." + name;
+  };
+  if (n.IsSequence()) {
+    std::size_t i = 0;
+    for (const auto& item : n)
+      check_keys(item, path + "[" + std::to_string(i++) + "]", file, visited);
+  } else if (n.IsMap()) {
+    std::map<std::string, int> first_line;
+    for (const auto& kv : n) {
+      const int line = kv.first.Mark().line + 1;
+      if (!kv.first.IsScalar())
+        throw InputError(Error{where(file, line, path), "a key must be plain text"});
+      const std::string key = kv.first.Scalar();
+      const auto [it, fresh] = first_line.emplace(key, line);
+      if (!fresh)
+        throw InputError(Error{where(file, line, child(key)),
+                               "duplicate key (first at line " + std::to_string(it->second) + ")"});
+      check_keys(kv.second, child(key), file, visited);
+    }
+  }
+}
+
 }  // namespace
 
 YAML::Node load_yaml_file(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw InputError(Error{path, "no such file"});
+  const auto text = read_input_file(path, max_yaml_bytes);
+  if (!text) throw InputError(text.error());
+  YAML::Node root;
   try {
-    YAML::Node root = YAML::LoadFile(path);
-    if (!root.IsMap()) throw InputError(Error{path, "expected a mapping of keys at the top level"});
-    return root;
+    root = YAML::Load(*text);
   } catch (const YAML::ParserException& e) {
     throw InputError(Error{where(path, e.mark.line + 1, ""), "YAML syntax: " + e.msg});
-  } catch (const YAML::BadFile&) {
-    throw InputError(Error{path, "cannot read the file"});
   }
+  if (!root.IsMap()) throw InputError(Error{path, "expected a mapping of keys at the top level"});
+  std::size_t visited = 0;
+  check_keys(root, "", path, visited);
+  return root;
 }
 
 Fields::Fields(const YAML::Node& map, std::string path, std::string file)
@@ -84,6 +116,17 @@ bool Fields::has(std::string_view key) const {
 
 YAML::Node Fields::node(std::string_view key) const {
   return map_[std::string(key)];
+}
+
+YAML::Node Fields::list(std::string_view key, std::size_t max_items,
+                        const std::string& what) const {
+  if (!has(key)) fail_at(key, "required: " + what);
+  const YAML::Node n = node(key);
+  if (!n.IsSequence() || n.size() == 0) fail_at(key, "expected " + what);
+  if (n.size() > max_items)
+    fail_at(key,
+            "at most " + std::to_string(max_items) + " allowed, got " + std::to_string(n.size()));
+  return n;
 }
 
 std::optional<double> Fields::optional_number(std::string_view key, double lo, double hi) const {

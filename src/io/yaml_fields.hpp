@@ -23,7 +23,14 @@ struct InputError : std::runtime_error {
   Error error;
 };
 
-// Loads a YAML file; throws InputError for a missing file or a syntax error (with line).
+// Limits on every YAML input (docs/scenarios.md, "Limits"): the file's size, and the number of
+// nodes visited when every alias is expanded (so that a "billion laughs" file is refused).
+inline constexpr std::uintmax_t max_yaml_bytes = 1u << 20;  // 1 MiB (yaml-cpp nodes are large)
+inline constexpr std::size_t max_yaml_nodes = 1'000'000;
+
+// Loads a YAML file; throws InputError for a missing or unreadable file, a directory, a file
+// over max_yaml_bytes, a syntax error (with line), a mapping that repeats a key, a key that is
+// not plain text, or more than max_yaml_nodes nodes.
 YAML::Node load_yaml_file(const std::string& path);
 
 // One YAML mapping with the path that leads to it ("launches[2]").
@@ -45,6 +52,9 @@ class Fields {
   std::string text(std::string_view key) const;
   std::optional<std::string> optional_text(std::string_view key) const;
   YAML::Node node(std::string_view key) const;
+  // The sequence under `key`: required, 1 to `max_items` elements, else an error that says
+  // "expected `what`".
+  YAML::Node list(std::string_view key, std::size_t max_items, const std::string& what) const;
 
   std::string field(std::string_view key) const;  // "launches[2].apogee_km"
   [[noreturn]] void fail_at(std::string_view key, const std::string& what) const;

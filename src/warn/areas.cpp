@@ -1,5 +1,16 @@
 #include "warn/areas.hpp"
 
+// Boost 1.74's Boost.Geometry includes a header it deprecated itself, and GCC 12 sees a
+// maybe-uninitialised variable in its rescale policy; neither is ours.
+#define BOOST_ALLOW_DEPRECATED_HEADERS
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <boost/geometry.hpp>
+#include <boost/geometry/geometries/linestring.hpp>
+#include <boost/geometry/geometries/point_xy.hpp>
+#include <boost/geometry/geometries/ring.hpp>
+#pragma GCC diagnostic pop
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -147,6 +158,86 @@ double AreaGeometry::rings_segment_distance_m(const Plane& a, const Plane& b) co
       best = std::min(best, planar::segment_segment_distance(a, b, ring[j], ring[i]));
   }
   return best;
+}
+
+namespace {
+
+namespace bg = boost::geometry;
+using BgPoint = bg::model::d2::point_xy<double>;
+using BgRing = bg::model::ring<BgPoint, true, false>;  // clockwise, not closed (as ours)
+using BgLine = bg::model::linestring<BgPoint>;
+
+BgRing to_bg_ring(const std::vector<Plane>& ring) {
+  BgRing r;
+  r.reserve(ring.size());
+  for (const auto& v : ring) r.push_back(BgPoint(v.x(), v.y()));
+  return r;
+}
+
+BgLine to_bg_line(const std::vector<Plane>& ring) {
+  BgLine l;
+  l.reserve(ring.size() + 1);
+  for (const auto& v : ring) l.push_back(BgPoint(v.x(), v.y()));
+  l.push_back(l.front());
+  return l;
+}
+
+std::string km(double m) {
+  return std::to_string(static_cast<long long>(std::llround(m / 1e3))) + " km";
+}
+
+}  // namespace
+
+std::optional<RingDefect> find_ring_defect(const ProtectedArea& area, bool across_rings) {
+  assert(!area.rings.empty());
+  for (std::size_t k = 0; k < area.rings.size(); ++k)
+    if (area.rings[k].size() < 3)
+      return RingDefect{k, "a ring needs at least 3 distinct vertices, got " +
+                               std::to_string(area.rings[k].size())};
+  geo::Vec3 sum = geo::Vec3::Zero();
+  std::size_t count = 0;
+  for (const auto& ring : area.rings)
+    for (const auto& v : ring) {
+      sum += geo::to_ecef(geo::Geodetic{v.lat_rad, v.lon_rad, 0.0}).r_m;
+      ++count;
+    }
+  // Vertices spread all round the Earth cancel out; such an area has no plane.
+  if (sum.norm() < 0.5 * 6.3e6 * static_cast<double>(count))
+    return RingDefect{0, "the area spreads over more than a hemisphere"};
+  const AreaGeometry g(area);
+  for (std::size_t k = 0; k < area.rings.size(); ++k)
+    for (const auto& v : area.rings[k])
+      if (const double d = geo::geodesic_inverse(g.origin(), v).distance_m; d > max_area_radius_m)
+        return RingDefect{k, "a vertex lies " + km(d) + " from the area's centre; at most " +
+                                 km(max_area_radius_m)};
+  const auto& rings = g.rings();
+  for (std::size_t k = 0; k < rings.size(); ++k) {
+    BgRing r = to_bg_ring(rings[k]);
+    const double a = bg::area(r);
+    if (!(std::abs(a) > 1.0)) return RingDefect{k, "the ring encloses no area"};
+    if (a < 0.0) bg::reverse(r);
+    std::string reason;
+    if (!bg::is_valid(r, reason)) return RingDefect{k, "not a valid ring: " + reason};
+  }
+  if (!across_rings) return std::nullopt;
+  std::vector<bg::model::box<BgPoint>> boxes;
+  std::vector<BgLine> lines;
+  for (const auto& ring : rings) {
+    lines.push_back(to_bg_line(ring));
+    boxes.push_back(bg::return_envelope<bg::model::box<BgPoint>>(lines.back()));
+  }
+  for (std::size_t k = 1; k < rings.size(); ++k)
+    for (std::size_t j = 0; j < k; ++j) {
+      if (bg::disjoint(boxes[j], boxes[k])) continue;
+      if (std::ranges::is_permutation(area.rings[j], area.rings[k],
+                                      [](const auto& u, const auto& v) {
+                                        return u.lat_rad == v.lat_rad && u.lon_rad == v.lon_rad;
+                                      }))
+        return RingDefect{k, "the same ring as ring " + std::to_string(j)};
+      if (bg::intersects(lines[j], lines[k]))
+        return RingDefect{k, "crosses or touches ring " + std::to_string(j)};
+    }
+  return std::nullopt;
 }
 
 bool contains(const ProtectedArea& area, const geo::Geodetic& p) {
