@@ -101,7 +101,9 @@ TEST(WarnAlerts, LaunchThreatUpdateFell) {
   // even past the predicted impact time.
   EXPECT_TRUE(m.step(at(200), {track(7, false, false, {}, 0)}).empty());
   EXPECT_TRUE(m.step(at(480), {track(7, false, false, {}, 0)}).empty());
-  a = m.step(at(481), {});
+  // The track is gone past the impact time: "fell" still waits fell_margin_s (10 s) beyond it.
+  EXPECT_TRUE(m.step(at(481), {}).empty());
+  a = m.step(at(490), {});
   ASSERT_EQ(kinds(a), std::vector{K::fell});
   EXPECT_EQ(a[0].alert.level, share::AlertLevel::fell);
   EXPECT_EQ(a[0].alert.areas, std::vector<std::string>{"Aomori"});
@@ -291,8 +293,8 @@ TEST(WarnAlerts, ABrokenTrackIsOneMissile) {
   EXPECT_EQ(m.state(2), TrackAlertState::threatened);
   EXPECT_EQ(m.missiles(), 1u);
   // Alerts now carry the new track.
-  EXPECT_EQ(kinds(m.step(at(401), {})), std::vector{K::fell});
-  // (fell: the last prediction's impact time is over and no track is left)
+  EXPECT_EQ(kinds(m.step(at(410), {})), std::vector{K::fell});
+  // (fell: the last prediction's impact time and its margin are over and no track is left)
 }
 
 TEST(WarnAlerts, ANewTrackFarFromEveryMissileIsANewLaunch) {

@@ -224,7 +224,7 @@ void AlertManager::close_by_clock(geo::UtcTime now, TrackAlertRecord& r,
     const Assessment& a = r.latest ? *r.latest : *r.assessment;
     if (!a.impact_areas.empty()) {
       // Fell: the impact time is over and no track of the missile is left.
-      if (r.live || now < *a.time_of_impact) return;
+      if (r.live || now < a.time_of_impact->plus_seconds(config_.fell_margin_s)) return;
       emit(make(AlertKind::fell, now, r, a.impact_areas, std::nullopt,
                 "impact time passed; may have fallen in " + join(a.impact_areas)));
       r.state = TrackAlertState::closed;

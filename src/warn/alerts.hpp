@@ -9,8 +9,8 @@
 //   detected ──a prediction meets an area──► threatened ──(areas or time change)──► update
 //      ▲  ▲                                   │   │   │
 //      │  └─passed: the predicted ground track┘   │   └─fell: the predicted impact time is over
-//      │    has left every overflown area and     │         and no track of the missile is left
-//      │    the prediction meets no area          │         (the missile then ends)
+//      │    has left every overflown area and     │         (+ fell_margin_s) and no track of
+//      │    the prediction meets no area          │         the missile is left (it then ends)
 //      └─all_clear (withdrawn): no prediction has met an area for `withdraw_after_s`
 //   detected ──(no track left, impact time over or lost)──► all_clear, the missile ends
 //
@@ -85,6 +85,10 @@ struct AlertConfig {
   // A threat is withdrawn once no prediction has met an area for this long (predictions come
   // every few seconds; one that jitters out of an area for one update does not end it).
   double withdraw_after_s = 10.0;
+  // "Fell" waits this long past the predicted time of impact: that time is a few seconds off
+  // (a track that ends at the ground a little early), and "fell" before the missile has fallen
+  // would end the alert too soon.
+  double fell_margin_s = 10.0;
   // A new track joins a missile whose last confirmed state, carried forward under gravity,
   // lies within join_gate_m + a_max dt^2 / 2 of it (a_max: the manoeuvre the missile may have
   // made since, boosting or not) and whose tracks have all been silent at most max_join_gap_s.
