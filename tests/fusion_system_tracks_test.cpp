@@ -224,3 +224,39 @@ TEST(SystemTracks, NaNInputIsRejectedAndNeverFused) {
   ASSERT_EQ(hub.diagnostics().rejected.size(), 1u);
   EXPECT_EQ(hub.diagnostics().rejected[0].failure.status, FusionStatus::not_positive_definite);
 }
+
+// Issue 16: every field of a view comes from the contributions released to its recipient.
+// Korea has called burnout (midcourse), Japan has not (boost). The USA sees both: the track's
+// phase (here boost: the fused track is too young for its energy to overrule Japan). Korea
+// sees only its own: midcourse. Japan sees only its own: boost - Korea's withheld burnout call
+// does not show through the phase.
+TEST(SystemTracks, AViewsPhaseComesFromItsReleasedContributionsOnly) {
+  Nations nations;
+  SystemTrackManager hub;
+  const share::Policy policy = test_policy();
+  auto jpn = nations.report(Nation::JPN, 4, 0.0);
+  auto kor = nations.report(Nation::KOR, 17, 0.0);
+  jpn.phase = share::FlightPhase::boost;
+  kor.phase = share::FlightPhase::midcourse;
+  const auto all = hub.update(t0, std::vector{jpn, kor});
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].phase, share::FlightPhase::boost);
+  const auto for_jpn = hub.release_view(Nation::JPN, policy);
+  ASSERT_EQ(for_jpn.size(), 1u);
+  EXPECT_EQ(for_jpn[0].phase, share::FlightPhase::boost);
+  const auto for_kor = hub.release_view(Nation::KOR, policy);
+  ASSERT_EQ(for_kor.size(), 1u);
+  EXPECT_EQ(for_kor[0].phase, share::FlightPhase::midcourse);
+  const auto for_usa = hub.release_view(Nation::USA, policy);
+  ASSERT_EQ(for_usa.size(), 1u);
+  EXPECT_EQ(for_usa[0].phase, all[0].phase);
+
+  // Japan's view is the same whether Korea's track says boost or midcourse.
+  SystemTrackManager hub2;
+  kor.phase = share::FlightPhase::boost;
+  hub2.update(t0, std::vector{jpn, kor});
+  const auto for_jpn2 = hub2.release_view(Nation::JPN, policy);
+  ASSERT_EQ(for_jpn2.size(), 1u);
+  EXPECT_EQ(for_jpn2[0].phase, for_jpn[0].phase);
+  EXPECT_EQ(for_jpn2[0].position_ecef_m, for_jpn[0].position_ecef_m);
+}

@@ -255,17 +255,28 @@ std::vector<share::SystemTrack> SystemTrackManager::release_view(
     std::vector<share::Header> headers;
     std::vector<share::TrackStatus> statuses;
     std::vector<share::Contribution> contributions;
+    // The phase from the released contributions only: past burnout when every one of them
+    // says so. With every member released, the track's own phase (which may also rest on the
+    // fused energy); with some withheld, a withheld nation's burnout call must not show.
+    share::FlightPhase phase = share::FlightPhase::boost;
+    bool any_boost = false;
     for (const share::LocalTrack& tr : view) {
       const Key k{tr.header.originator.nation, tr.track_id};
       estimates.push_back(held_.at(k).aligned);
       headers.push_back(tr.header);
       statuses.push_back(tr.status);
       contributions.push_back({k.nation, k.track_id});
+      if (tr.phase == share::FlightPhase::boost)
+        any_boost = true;
+      else
+        phase = std::max(phase, tr.phase);
     }
     auto fused = covariance_intersection(estimates);
     if (!fused || below_ground(fused->fused)) continue;
     out.push_back(
         message(s, fused->fused, label_of(headers), std::move(contributions), status_of(statuses)));
+    if (view.size() != s.members.size())
+      out.back().phase = any_boost ? share::FlightPhase::boost : phase;
   }
   return out;
 }
