@@ -240,6 +240,26 @@ std::optional<RingDefect> find_ring_defect(const ProtectedArea& area, bool acros
   return std::nullopt;
 }
 
+bool AreaGeometry::rings_segment_within(const Plane& a, const Plane& b, double reach_m) const {
+  if (rings_contain(a) || rings_contain(b)) return true;
+  // The segment's box grown by the reach: an edge whose box misses it is farther than that.
+  const Plane lo = a.cwiseMin(b) - Plane::Constant(reach_m);
+  const Plane hi = a.cwiseMax(b) + Plane::Constant(reach_m);
+  for (std::size_t k = 0; k < rings_.size(); ++k) {
+    if (boxes_[k].distance(a, b) > reach_m) continue;
+    const auto& ring = rings_[k];
+    for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+      const Plane& c = ring[j];
+      const Plane& d = ring[i];
+      if (std::max(c.x(), d.x()) < lo.x() || std::min(c.x(), d.x()) > hi.x() ||
+          std::max(c.y(), d.y()) < lo.y() || std::min(c.y(), d.y()) > hi.y())
+        continue;
+      if (planar::segment_segment_distance(a, b, c, d) <= reach_m) return true;
+    }
+  }
+  return false;
+}
+
 bool contains(const ProtectedArea& area, const geo::Geodetic& p) {
   return AreaGeometry(area).contains(p);
 }

@@ -101,7 +101,7 @@ std::optional<Overflight> corridor_overflight(const AreaGeometry& area,
   };
   std::size_t segment = 0;
   auto meets = [&](const Plane& a, const Plane& b) {
-    return area.rings_segment_distance_m(a, b) <= reach(segment);
+    return area.rings_segment_within(a, b, reach(segment));
   };
   std::optional<std::size_t> first, last;
   for (std::size_t i = 0; i + 1 < p.size(); ++i) {
