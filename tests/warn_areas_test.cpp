@@ -93,7 +93,8 @@ TEST(WarnAreas, RingDefectsAreFoundAndGoodAreasPass) {
   EXPECT_FALSE(find_ring_defect(reversed).has_value());
 
   ProtectedArea bow = hokkaido_square();
-  bow.rings[0] = ring_deg({{142.0, 43.0}, {143.5, 44.0}, {143.5, 43.0}, {142.0, 44.5}});  // a bow tie
+  bow.rings[0] =
+      ring_deg({{142.0, 43.0}, {143.5, 44.0}, {143.5, 43.0}, {142.0, 44.5}});  // a bow tie
   auto d = find_ring_defect(bow);
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->ring, 0u);
