@@ -17,14 +17,6 @@ namespace {
 
 using geo::Vec3;
 
-// Height above the ellipsoid, approximated from the geocentric radius (good to metres below
-// 1000 km; used only for air density inside the force model).
-double approx_height_m(const Vec3& r) {
-  const double rn = r.norm();
-  const double sin_lat = r.z() / rn;
-  return rn - geo::wgs84::a_m() * (1.0 - geo::wgs84::f() * sin_lat * sin_lat);
-}
-
 struct Thrust {
   double accel_mps2 = 0.0;  // T / m
   double mass_kg = 0.0;
@@ -104,7 +96,7 @@ class ForceModel {
     if (opt_.drag) {
       const Vec3 v_rel =
           opt_.earth_rotation ? Vec3(v - Vec3(0, 0, geo::wgs84::omega_radps()).cross(r)) : v;
-      const double h = approx_height_m(r);
+      const double h = geo::approx_height_m(r);
       if (aero_ && !th.boosting) {
         a +=
             aero_acceleration(*aero_, segment.phase, r, h, v_rel, body_mass_kg_, -a_gravity.dot(up))

@@ -10,6 +10,13 @@
 
 namespace trilink::geo {
 
+double approx_height_m(const Vec3& r) {
+  const double rn = r.norm();
+  if (rn == 0.0) return -wgs84::a_m();
+  const double s = r.z() / rn;
+  return rn - wgs84::a_m() * (1.0 - wgs84::f() * s * s);
+}
+
 Geodetic Geodetic::from_deg(double lat_deg, double lon_deg, double h_m) {
   return Geodetic{deg_to_rad(lat_deg), deg_to_rad(lon_deg), h_m};
 }

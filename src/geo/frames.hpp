@@ -42,6 +42,11 @@ struct RangeAzEl {
 
 Ecef to_ecef(const Geodetic& g);
 Geodetic to_geodetic(const Ecef& e);
+// Height (m) above the WGS84 ellipsoid of an ECEF position, closed form: |r| minus the
+// ellipsoid's radius a (1 - f sin^2 phi') at the geocentric latitude. Within ~20 m of the
+// geodetic height below 1000 km; for air density, "has it come down" and plausibility checks
+// on hot paths, where the iterative to_geodetic is too dear. The centre of the Earth: -a.
+double approx_height_m(const Vec3& r_ecef);
 
 RangeAzEl to_range_az_el(const Enu& enu);
 Enu to_enu(const RangeAzEl& rae);

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <numbers>
 
-#include "geo/wgs84.hpp"
+#include "geo/frames.hpp"
 #include "share/boundary.hpp"
 
 namespace trilink::share {
@@ -73,25 +73,13 @@ std::string fmt(double v) {
 
 // ------------------------------------------------------------------ plausibility
 
-// Height above the WGS84 ellipsoid along the radial: |r| minus the ellipsoid's geocentric
-// radius at the point's geocentric latitude, R = a b / sqrt(b² cos²φ + a² sin²φ). Within metres
-// of the geodetic height where it matters (near the ground); no iteration.
-double radial_height_m(const Vector3& r) {
-  const double n = r.norm();
-  if (n == 0.0) return -geo::wgs84::b_m();
-  const double s = r.z() / n;
-  const double c2 = 1.0 - s * s;
-  const double a = geo::wgs84::a_m(), b = geo::wgs84::b_m();
-  return n - a * b / std::sqrt(b * b * c2 + a * a * s * s);
-}
-
 std::optional<std::string> position_problem(const Vector3& r, const GateLimits& l,
                                             std::string_view what) {
   const double radius = r.norm();
   if (radius > l.max_radius_m)
     return std::string(what) + " is " + fmt(radius / 1e3) + " km from the Earth's centre (limit " +
            fmt(l.max_radius_m / 1e3) + " km)";
-  const double h = radial_height_m(r);
+  const double h = geo::approx_height_m(r);
   if (h < l.min_height_m)
     return std::string(what) + " is " + fmt(-h / 1e3) + " km inside the Earth";
   return std::nullopt;

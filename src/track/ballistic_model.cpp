@@ -82,12 +82,6 @@ double LiftManoeuvre::sigma_mps2(const Vec<9>& x) const {
   return std::min(max_sigma_mps2, rho * speed * speed / (2.0 * beta_lift_kgpm2));
 }
 
-double approx_height_m(const Vec3& r) {
-  const double rn = r.norm();
-  const double s = r.z() / rn;
-  return rn - geo::wgs84::a_m() * (1.0 - geo::wgs84::f() * s * s);
-}
-
 Vec9 BallisticDynamics::derivative(const Vec9& x, bool with_thrust) const {
   const Vec3 p = pos(x), v = vel(x), a = acc(x);
   Vec3 acc = flight::gravity_j2(p) - 2.0 * omega.cross(v) - omega.cross(omega.cross(p));

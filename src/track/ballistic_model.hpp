@@ -23,6 +23,7 @@
 
 #include <algorithm>
 
+#include "geo/frames.hpp"
 #include "track/gaussian.hpp"
 
 namespace trilink::track {
@@ -30,9 +31,7 @@ namespace trilink::track {
 using Vec9 = Vec<9>;
 using Mat9 = Mat<9>;
 
-// Height (m) above the WGS84 ellipsoid of an ECEF position, to within ~20 m (the
-// ellipsoid's radius at the geocentric latitude): for air density and "has it come down".
-double approx_height_m(const Vec3& r_ecef);
+using geo::approx_height_m;  // (geo/frames.hpp)
 
 struct BallisticDynamics {
   double beta_kgpm2 = 0.0;  // nominal ballistic coefficient for drag; 0 = no drag

@@ -148,18 +148,6 @@ double AreaGeometry::distance_to_boundary_m(const geo::Geodetic& p) const {
   return std::abs(signed_distance_m(p));
 }
 
-double AreaGeometry::rings_segment_distance_m(const Plane& a, const Plane& b) const {
-  if (rings_contain(a) || rings_contain(b)) return 0.0;
-  double best = std::numeric_limits<double>::infinity();
-  for (std::size_t k = 0; k < rings_.size(); ++k) {
-    if (boxes_[k].distance(a, b) >= best) continue;
-    const auto& ring = rings_[k];
-    for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++)
-      best = std::min(best, planar::segment_segment_distance(a, b, ring[j], ring[i]));
-  }
-  return best;
-}
-
 namespace {
 
 namespace bg = boost::geometry;

@@ -73,10 +73,9 @@ class AreaGeometry {
   // Unsigned distance (m) to the buffered area's boundary.
   double distance_to_boundary_m(const geo::Geodetic& p) const;
 
-  // Distance (m) from the rings (not the buffer) to a segment: 0 if it touches or enters them.
-  double rings_segment_distance_m(const Plane& a, const Plane& b) const;
-  // rings_segment_distance_m(a, b) <= reach_m, without finding the distance: rings whose box
-  // lies beyond the reach are skipped, and the first edge within it answers.
+  // Does the segment a-b come within reach_m of the rings (not the buffer), or enter them?
+  // Rings and edges whose boxes lie beyond the reach are skipped; the first edge within it
+  // answers.
   bool rings_segment_within(const Plane& a, const Plane& b, double reach_m) const;
   bool rings_contain(const Plane& p) const;
 
