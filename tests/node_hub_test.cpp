@@ -12,6 +12,7 @@
 #include "node/national_node.hpp"
 #include "node/radar_feed.hpp"
 #include "policy_fixture.hpp"
+#include "record/codec.hpp"
 #include "warn/areas.hpp"
 
 using namespace trilink;
@@ -366,4 +367,114 @@ TEST(Hub, AdmitsARestartedNode) {
   old.header.time_of_validity = t0.plus_seconds(3.5);
   hub.on_message(old, "KAMD", t0.plus_seconds(3.55));
   EXPECT_EQ(hub.gatekeeper().rejected(share::Rejection::replay), 1u);
+}
+
+namespace {
+
+// The bundled policy with Japan's and Korea's tracks each withheld from the other: JADGE may
+// grant USA|JPN only, KAMD USA|KOR only.
+share::Policy apart_policy() {
+  share::Policy p = bundled_policy();
+  for (auto& n : p.nations)
+    if (n.nation != Nation::USA) n.max_label = {Nation::USA, n.nation};
+  EXPECT_FALSE(p.check().has_value()) << *p.check();
+  return p;
+}
+
+share::LocalTrack labelled(share::LocalTrack t) {
+  t.header.releasability = {Nation::USA, t.header.originator.nation};
+  return t;
+}
+
+// Every message a hub releases to `node` over the inputs, encoded, with the tick it came at.
+std::vector<std::string> stream_to(const share::Policy& policy, const std::string& node,
+                                   const std::vector<std::pair<share::LocalTrack, double>>& in,
+                                   int seconds) {
+  node::Hub hub(hub_config(), policy);
+  std::vector<std::string> out;
+  auto keep = [&](const node::Outbox& o, double t) {
+    for (const auto& e : o)
+      if (e.to == node) out.push_back(std::to_string(t) + " " + record::encode(e.message));
+  };
+  for (const auto& [t, at] : in)
+    keep(hub.on_message(t, t.header.originator.node, t0.plus_seconds(at)), at);
+  for (int k = 1; k <= seconds; ++k) keep(hub.tick(t0.plus_seconds(k)), k);
+  return out;
+}
+
+}  // namespace
+
+// Each nation's system track is fused from the local tracks released to it only: Korea's
+// from Korea's, Japan's from Japan's, the USA's from both. With Korea's and Japan's tracks of
+// one object withheld from each other, Korea receives exactly what it would had Japan never
+// sent its track (and Japan likewise), field by field and byte by byte.
+TEST(Hub, ANationsSystemTrackIsFusedFromWhatIsReleasableToItOnly) {
+  const share::Policy policy = apart_policy();
+  const share::LocalTrack kor = labelled(korean_track(1));
+  const share::LocalTrack jpn = labelled(japanese_track(1));
+  node::Hub hub(hub_config(), policy);
+  hub.on_message(kor, "KAMD", t0);
+  hub.on_message(jpn, "JADGE", t0.plus_seconds(0.05));
+  EXPECT_EQ(hub.counters().admitted, 2u);
+  std::map<std::string, share::SystemTrack> got;
+  for (const auto& e : hub.tick(t0.plus_seconds(1.5)))
+    if (const auto* s = std::get_if<share::SystemTrack>(&e.message)) got[e.to] = *s;
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got.at("KAMD").contributions, (std::vector<share::Contribution>{{Nation::KOR, 7}}));
+  EXPECT_EQ(got.at("JADGE").contributions, (std::vector<share::Contribution>{{Nation::JPN, 3}}));
+  EXPECT_EQ(got.at("C2BMC").contributions.size(), 2u);
+  EXPECT_FALSE(got.at("KAMD").header.releasability.contains(Nation::JPN));
+  EXPECT_FALSE(got.at("JADGE").header.releasability.contains(Nation::KOR));
+  EXPECT_EQ(hub.pictures(), 3u);  // the USA's and the hub's, Japan's, Korea's
+
+  const auto both = std::vector{std::pair{kor, 0.0}, std::pair{jpn, 0.05}};
+  const auto kor_alone = std::vector{std::pair{kor, 0.0}};
+  const auto jpn_alone = std::vector{std::pair{jpn, 0.05}};
+  const auto kamd = stream_to(policy, "KAMD", both, 10);
+  EXPECT_GT(kamd.size(), 10u);
+  EXPECT_TRUE(kamd == stream_to(policy, "KAMD", kor_alone, 10));
+  EXPECT_TRUE(stream_to(policy, "JADGE", both, 10) == stream_to(policy, "JADGE", jpn_alone, 10));
+  EXPECT_FALSE(stream_to(policy, "C2BMC", both, 10) == stream_to(policy, "C2BMC", kor_alone, 10));
+  // Shared with all (the bundled policy), Korea's stream does change when Japan sends: the
+  // comparison can fail.
+  const auto shared =
+      std::vector{std::pair{korean_track(1), 0.0}, std::pair{japanese_track(1), 0.05}};
+  const auto shared_kor = std::vector{std::pair{korean_track(1), 0.0}};
+  EXPECT_FALSE(stream_to(bundled_policy(), "KAMD", shared, 10) ==
+               stream_to(bundled_policy(), "KAMD", shared_kor, 10));
+}
+
+// Korea has called burnout (midcourse), Japan has not (boost), their tracks withheld from each
+// other: Japan's system track says boost - Korea's burnout call does not show through the
+// phase - and is the same whether Korea's says boost or midcourse; Korea's says midcourse.
+TEST(Hub, ANationsPhaseComesFromItsReleasedContributionsOnly) {
+  const share::Policy policy = apart_policy();
+  share::LocalTrack jpn = labelled(japanese_track(1));
+  share::LocalTrack kor = labelled(korean_track(1));
+  jpn.phase = share::FlightPhase::boost;
+  kor.phase = share::FlightPhase::midcourse;
+  const auto phases = [&](const share::LocalTrack& k) {
+    node::Hub hub(hub_config(), policy);
+    std::map<std::string, share::FlightPhase> got;
+    auto keep = [&](const node::Outbox& out) {
+      for (const auto& e : out)
+        if (const auto* s = std::get_if<share::SystemTrack>(&e.message)) got[e.to] = s->phase;
+    };
+    keep(hub.on_message(k, "KAMD", t0));
+    keep(hub.on_message(jpn, "JADGE", t0.plus_seconds(0.05)));
+    keep(hub.tick(t0.plus_seconds(1.5)));
+    return got;
+  };
+  const auto got = phases(kor);
+  EXPECT_EQ(got.at("JADGE"), share::FlightPhase::boost);
+  EXPECT_EQ(got.at("KAMD"), share::FlightPhase::midcourse);
+  kor.phase = share::FlightPhase::boost;
+  EXPECT_EQ(phases(kor).at("JADGE"), got.at("JADGE"));
+  const auto both = std::vector{std::pair{kor, 0.0}, std::pair{jpn, 0.05}};
+  kor.phase = share::FlightPhase::midcourse;
+  const auto both_midcourse = std::vector{std::pair{kor, 0.0}, std::pair{jpn, 0.05}};
+  EXPECT_TRUE(stream_to(policy, "JADGE", both, 10) ==
+              stream_to(policy, "JADGE", both_midcourse, 10));
+  EXPECT_FALSE(stream_to(policy, "KAMD", both, 10) ==
+               stream_to(policy, "KAMD", both_midcourse, 10));
 }

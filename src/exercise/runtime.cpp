@@ -92,14 +92,8 @@ class Runtime {
       nodes_.emplace(n, std::make_unique<node::NationalNode>(c, *in.policy));
       node_names_.emplace(site->name, n);
     }
-    if (mode == Mode::trilateral && net.hub()) {
-      node::HubConfig hc;
-      hc.name = net.hub()->name;
-      for (const auto& [n, node] : nodes_) hc.nation_nodes[n] = node->config().name;
-      hc.areas = in.areas;
-      hc.session_start = s_.start;
-      hub_ = std::make_unique<node::Hub>(hc, *in.policy);
-    }
+    if (auto hc = hub_config(s_, in.areas); mode == Mode::trilateral && hc)
+      hub_ = std::make_unique<node::Hub>(*hc, *in.policy);
     // Looks: the simulation's detections grouped by (time, radar).
     const auto& d = in.simulation->detections;
     for (std::size_t i = 0; i < d.size();) {
@@ -306,6 +300,23 @@ class Runtime {
 };
 
 }  // namespace
+
+std::optional<node::HubConfig> hub_config(const Scenario& s,
+                                          const std::vector<warn::ProtectedArea>& areas) {
+  const Network& net = s.network;
+  if (!net.hub()) return std::nullopt;
+  node::HubConfig hc;
+  hc.name = net.hub()->name;
+  for (Nation n : all_nations) {
+    const NodeSite* site = net.node_of(n);
+    const bool has_radars =
+        std::ranges::any_of(s.radars, [&](const auto& r) { return r.nation == n; });
+    if (site && has_radars) hc.nation_nodes[n] = site->name;
+  }
+  hc.areas = areas;
+  hc.session_start = s.start;
+  return hc;
+}
 
 Expected<RunOutput> run_exercise(const RunInputs& in, Mode mode) {
   Runtime rt(in, mode);

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,5 +74,10 @@ struct RunInputs {
 
 // Fails when the recorder does (the error names the recording) or when stopped.
 Expected<RunOutput> run_exercise(const RunInputs& in, Mode mode);
+
+// The hub of a trilateral run (nullopt when the network has none): its nations are those with
+// a node and radars, each warned for its own of `areas`.
+std::optional<node::HubConfig> hub_config(const scenario::Scenario& s,
+                                          const std::vector<warn::ProtectedArea>& areas);
 
 }  // namespace trilink::exercise

@@ -25,11 +25,9 @@
 // Ids start at 1 and are never reused. Mapped contributions are not re-tested against each
 // other: a mis-association is not split off and two system tracks are never merged (not yet).
 //
-// Per-nation views (release_view): a system track released to a nation is fused only from
-// the contributions share::view_for releases to it; if none is, the track is not in the
-// view. The label of a fused system track is the intersection of its contributors' labels
-// (for a view: of the labels the policy releases them under), so it never names a nation
-// that may not see one of its inputs.
+// The label of a fused system track is the intersection of its contributors' labels, so it
+// never names a nation that may not see one of its inputs. Per-nation views are whole
+// managers of their own at the hub (node/hub.hpp), each fed only what its nations may see.
 #pragma once
 
 #include <cstdint>
@@ -41,7 +39,7 @@
 
 #include "fusion/association.hpp"
 #include "fusion/covariance_intersection.hpp"
-#include "share/policy.hpp"
+#include "share/messages.hpp"
 #include "track/thrust_test.hpp"
 
 namespace trilink::fusion {
@@ -75,10 +73,6 @@ class SystemTrackManager {
   // tracks; a contribution not in `tracks` keeps its last report until stale). Live and
   // coasting system tracks, in id order, each with its contributions.
   std::vector<share::SystemTrack> update(geo::UtcTime t, std::span<const share::LocalTrack> tracks);
-
-  // The picture of the last update as released to `recipient`: each system track fused from
-  // the contributions releasable to it only.
-  std::vector<share::SystemTrack> release_view(Nation recipient, const share::Policy& policy) const;
 
   std::optional<std::uint64_t> system_id_of(share::Contribution c) const;
   const UpdateDiagnostics& diagnostics() const { return diagnostics_; }

@@ -20,17 +20,24 @@ Hub::Hub(HubConfig config, const share::Policy& policy)
     : config_(std::move(config)),
       policy_(policy),
       gatekeeper_(policy,
-                  share::GatekeeperConfig{Nation::USA, config_.name, config_.name, config_.gate}),
-      fusion_(config_.fusion),
-      products_(config_.products, share::Originator{Nation::USA, config_.name, std::nullopt},
-                policy.label_for(share::MessageType::impact_prediction, Nation::USA)) {
+                  share::GatekeeperConfig{Nation::USA, config_.name, config_.name, config_.gate}) {
+  // One picture for all until a track is withheld from someone.
+  auto all = std::make_unique<Picture>(Picture{
+      {},
+      true,
+      fusion::SystemTrackManager(config_.fusion),
+      ProductMaker(config_.products, share::Originator{Nation::USA, config_.name, std::nullopt},
+                   policy.label_for(share::MessageType::impact_prediction, Nation::USA)),
+      std::nullopt,
+      {}});
+  own_ = all.get();
+  pictures_.push_back(std::move(all));
   for (const auto& [nation, node] : config_.nation_nodes) {
     Recipient r;
     r.nation = nation;
     r.node = node;
-    r.products = std::make_unique<ProductMaker>(
-        config_.products, share::Originator{Nation::USA, config_.name, std::nullopt},
-        share::Releasability{Nation::USA, nation});
+    r.picture = own_;
+    own_->members = own_->members.with(nation);
     warn::AlertConfig ac;
     ac.nation = Nation::USA;
     ac.node = config_.name;
@@ -75,26 +82,38 @@ void Hub::release(Recipient& r, share::Message m, Outbox& out) {
   out.push_back({r.node, std::move(m), rec});
 }
 
-const std::vector<share::SystemTrack>& Hub::view_of(Recipient& r) {
-  if (r.view_version != version_) {
-    r.view = fusion_.release_view(r.nation, policy_);
-    r.view_version = version_;
-  }
-  return r.view;
+Hub::Picture* Hub::picture_for(Picture& p, share::Releasability to) {
+  const share::Releasability in = p.members.intersect(to);
+  if (in == p.members) return &p;  // the hub's own always takes the track
+  if (in.empty() && !p.hub_own) return nullptr;
+  auto split = std::make_unique<Picture>(p);
+  split->members = in;
+  p.members = p.members.without(in);
+  p.hub_own = false;
+  if (split->hub_own) own_ = split.get();
+  for (Recipient& r : recipients_)
+    if (in.contains(r.nation)) r.picture = split.get();
+  pictures_.push_back(std::move(split));
+  return pictures_.back().get();
 }
 
-void Hub::release_tracks(geo::UtcTime now, bool only_due, std::optional<std::uint64_t> only_id,
+geo::UtcTime Hub::update(Picture& p, geo::UtcTime t, std::span<const share::LocalTrack> tracks) {
+  const geo::UtcTime at = p.last_update ? std::max(*p.last_update, t) : t;
+  p.last_update = at;
+  p.tracks = p.fusion.update(at, tracks);
+  return at;
+}
+
+void Hub::release_tracks(Recipient& r, geo::UtcTime now, std::optional<std::uint64_t> only_id,
                          Outbox& out) {
-  for (Recipient& r : recipients_) {
-    for (const auto& s : view_of(r)) {
-      if (only_id && s.system_track_id != *only_id) continue;
-      auto it = r.released.find(s.system_track_id);
-      const bool due = it == r.released.end() || it->second.second != s.status ||
-                       now.seconds_since(it->second.first) >= config_.release_interval_s;
-      if (only_due && !due) continue;
-      r.released[s.system_track_id] = {now, s.status};
-      release(r, s, out);
-    }
+  for (const auto& s : r.picture->tracks) {
+    if (only_id && s.system_track_id != *only_id) continue;
+    auto it = r.released.find(s.system_track_id);
+    const bool due = it == r.released.end() || it->second.second != s.status ||
+                     now.seconds_since(it->second.first) >= config_.release_interval_s;
+    if (!due) continue;
+    r.released[s.system_track_id] = {now, s.status};
+    release(r, s, out);
   }
 }
 
@@ -108,13 +127,22 @@ Outbox Hub::on_message(const share::Message& m, std::string_view from, geo::UtcT
   ++counters_.admitted;
   if (const auto* t = std::get_if<share::LocalTrack>(&m)) {
     ++counters_.local_tracks;
-    const geo::UtcTime at = last_update_ ? std::max(*last_update_, received) : received;
-    last_update_ = at;
-    picture_ = fusion_.update(at, std::span<const share::LocalTrack>(t, 1));
-    ++version_;
-    const auto id =
-        fusion_.system_id_of(share::Contribution{t->header.originator.nation, t->track_id});
-    if (id) release_tracks(at, true, id, out);
+    // The track as the policy releases it: its label is the one its system tracks inherit.
+    share::LocalTrack released = *t;
+    released.header.releasability = policy_.release_to(share::MessageType::local_track, t->header);
+    const share::Contribution c{t->header.originator.nation, t->track_id};
+    std::map<const Picture*, std::pair<geo::UtcTime, std::optional<std::uint64_t>>> updated;
+    const std::size_t existing = pictures_.size();
+    for (std::size_t i = 0; i < existing; ++i) {
+      Picture* p = picture_for(*pictures_[i], released.header.releasability);
+      if (!p) continue;
+      const geo::UtcTime at =
+          update(*p, received, std::span<const share::LocalTrack>(&released, 1));
+      updated[p] = {at, p->fusion.system_id_of(c)};
+    }
+    for (Recipient& r : recipients_)
+      if (auto it = updated.find(r.picture); it != updated.end() && it->second.second)
+        release_tracks(r, it->second.first, it->second.second, out);
   } else if (std::holds_alternative<share::NodeHealth>(m)) {
     ++counters_.health;
   }
@@ -123,42 +151,36 @@ Outbox Hub::on_message(const share::Message& m, std::string_view from, geo::UtcT
 
 Outbox Hub::tick(geo::UtcTime now) {
   Outbox out;
-  const geo::UtcTime at = last_update_ ? std::max(*last_update_, now) : now;
-  last_update_ = at;
-  picture_ = fusion_.update(at, {});
-  ++version_;
-  release_tracks(at, true, std::nullopt, out);
+  std::map<const Picture*, geo::UtcTime> at;
+  for (auto& p : pictures_) at[p.get()] = update(*p, now, {});
+  for (Recipient& r : recipients_) release_tracks(r, at.at(r.picture), std::nullopt, out);
 
-  // Products of the whole system tracks, computed once.
-  std::map<std::uint64_t, Products> whole;
-  std::map<std::uint64_t, const share::SystemTrack*> by_id;
-  for (const auto& s : picture_) {
-    whole[s.system_track_id] = products_.update(view(s));
-    by_id[s.system_track_id] = &s;
+  // Products of each picture's system tracks, computed once for all the nations it serves.
+  std::map<const Picture*, std::vector<Products>> products;
+  std::map<const Picture*, std::vector<warn::TrackSituation>> situations;
+  for (auto& p : pictures_) {
+    if (p->members.empty()) continue;  // the hub's own alone: nobody to release products to
+    for (const auto& s : p->tracks) {
+      products[p.get()].push_back(p->products.update(view(s)));
+      situations[p.get()].push_back(p->products.situation(view(s)));
+    }
   }
   for (Recipient& r : recipients_) {
-    std::vector<warn::TrackSituation> situations;
-    for (const auto& v : view_of(r)) {
-      const auto full = by_id.find(v.system_track_id);
-      const bool same = full != by_id.end() && full->second->contributions == v.contributions;
-      Products p;
-      if (same) {
-        p = whole[v.system_track_id];
-        situations.push_back(products_.situation(view(*full->second)));
-      } else {
-        p = r.products->update(view(v));
-        situations.push_back(r.products->situation(view(v)));
-      }
+    const auto& tracks = r.picture->tracks;
+    auto& made = products[r.picture];
+    for (std::size_t i = 0; i < tracks.size(); ++i) {
+      Products p = made[i];
       if (p.launch) {
-        p.launch->header.releasability = v.header.releasability;
+        p.launch->header.releasability = tracks[i].header.releasability;
         release(r, *p.launch, out);
       }
       if (p.impact) {
-        p.impact->header.releasability = v.header.releasability;
+        p.impact->header.releasability = tracks[i].header.releasability;
         release(r, *p.impact, out);
       }
     }
-    for (auto& a : r.alerts->step(at, situations)) release(r, std::move(a.alert), out);
+    for (auto& a : r.alerts->step(at.at(r.picture), situations[r.picture]))
+      release(r, std::move(a.alert), out);
   }
   return out;
 }

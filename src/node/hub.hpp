@@ -10,9 +10,19 @@
 // changed, otherwise at most every `release_interval_s`.
 // The clock (tick) ages contributions, releases what is due, and runs the products and the
 // alert life cycle per nation: each nation is warned for its own protected areas (the USA for
-// Guam and Hawaii), from the system tracks as fused for its view (share::view_for). Products are
-// computed once per system track when every nation's view holds all of its contributions
-// (the usual case), per view otherwise.
+// Guam and Hawaii).
+//
+// Releasability by construction: everything released to a nation is computed from a picture
+// fed only with the local tracks the policy releases to it (share::Policy::release_to) - the
+// system tracks' ids, association, members, state, status and phase, the launch reports,
+// impact predictions and alerts made from them, and the times they are fused and released at.
+// Nations whose releasable inputs have been the same so far share one picture (with the bundled
+// policy, one for all, fused once); a local track releasable to some of a picture's nations and
+// not the others splits it first (a copy of its state), and only the copy of the nations it is
+// released to takes it in. So withholding one nation's tracks from a recipient leaves every
+// byte that recipient receives as it would be had those tracks never been sent
+// (tests/node_releasability_test.cpp proves it over whole exercises). The hub's own picture
+// (fusion()) takes every admitted track.
 //
 // Releases: every message the hub releases (system tracks, launch reports, impact predictions,
 // alerts) obeys the policy's rules for its type: nothing of a type the policy does not share;
@@ -28,6 +38,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,36 +82,46 @@ class Hub {
 
   const share::Gatekeeper& gatekeeper() const { return gatekeeper_; }
   const HubCounters& counters() const { return counters_; }
-  const fusion::SystemTrackManager& fusion() const { return fusion_; }
+  // The hub's own picture, fused from every admitted local track.
+  const fusion::SystemTrackManager& fusion() const { return own_->fusion; }
+  // How many pictures the hub keeps (1 while every nation may see every track).
+  std::size_t pictures() const { return pictures_.size(); }
 
  private:
+  // A fused picture of the system tracks and the products made from it, for the nations of
+  // `members` (and the hub's own when `hub_own`).
+  struct Picture {
+    share::Releasability members;
+    bool hub_own = false;
+    fusion::SystemTrackManager fusion;
+    ProductMaker products;
+    std::optional<geo::UtcTime> last_update;
+    std::vector<share::SystemTrack> tracks;  // of its last update
+  };
   struct Recipient {
     Nation nation;
     std::string node;
     std::uint64_t sequence = 0;
-    std::unique_ptr<ProductMaker> products;  // for views that differ from the whole track
+    Picture* picture = nullptr;
     std::unique_ptr<warn::AlertManager> alerts;
     // Per system track: last release time and status.
     std::map<std::uint64_t, std::pair<geo::UtcTime, share::TrackStatus>> released;
-    // The nation's view of the last fusion update (fused once per update: CI is the cost).
-    std::vector<share::SystemTrack> view;
-    std::uint64_t view_version = 0;
   };
-  const std::vector<share::SystemTrack>& view_of(Recipient& r);
+  // The picture of the nations in `to` (the hub's own included) among `p`'s, split off `p`
+  // when `p` serves others too; nullptr when `p` serves none of them.
+  Picture* picture_for(Picture& p, share::Releasability to);
+  static geo::UtcTime update(Picture& p, geo::UtcTime t, std::span<const share::LocalTrack> tracks);
   void release(Recipient& r, share::Message m, Outbox& out);
-  void release_tracks(geo::UtcTime now, bool only_due, std::optional<std::uint64_t> only_id,
+  void release_tracks(Recipient& r, geo::UtcTime now, std::optional<std::uint64_t> only_id,
                       Outbox& out);
   static TrackView view(const share::SystemTrack& s);
 
   HubConfig config_;
   const share::Policy& policy_;
   share::Gatekeeper gatekeeper_;
-  fusion::SystemTrackManager fusion_;
-  ProductMaker products_;  // whole system tracks
+  std::vector<std::unique_ptr<Picture>> pictures_;
+  Picture* own_ = nullptr;  // the hub's own picture
   std::vector<Recipient> recipients_;
-  std::vector<share::SystemTrack> picture_;  // of the last fusion update
-  std::optional<geo::UtcTime> last_update_;
-  std::uint64_t version_ = 0;  // of the fusion picture
   HubCounters counters_;
 };
 

@@ -40,6 +40,7 @@ class Releasability {
   constexpr Releasability unite(Releasability o) const { return from_bits(bits_ | o.bits_); }
   constexpr bool is_subset_of(Releasability o) const { return (bits_ & ~o.bits_) == 0; }
   constexpr Releasability with(Nation n) const { return from_bits(bits_ | bit(n)); }
+  constexpr Releasability without(Releasability o) const { return from_bits(bits_ & ~o.bits_); }
   constexpr bool operator==(const Releasability&) const = default;
 
  private:
