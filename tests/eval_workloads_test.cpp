@@ -259,6 +259,17 @@ TEST(BallisticWorkload, BadFilesAreRejectedWithFileLineAndField) {
   std::ofstream(truth, std::ios::app) << "4,4,0,1,2,3,4,5,6\n";  // scan 3 missing
   expect_error("scan 3", "no row");
 
+  // Made-up ids far beyond what the rows can fill are refused before memory is taken for them
+  // (object 10^7 in one scan would take half a gigabyte).
+  fresh();
+  std::ofstream(truth, std::ios::app) << "1,1,10000000,1,2,3,4,5,6\n";
+  expect_error("truth.csv:" + std::to_string(lines_in(truth)) + ": target", "leaves ids unused");
+
+  fresh();
+  std::ofstream(det, std::ios::app) << "999999,1,800000,100,30\n";
+  expect_error("detections.csv:" + std::to_string(lines_in(det)) + ": scan",
+               "leaves scans without a row");
+
   std::filesystem::remove(det);
   expect_error("detections.csv", "no such file");
 }

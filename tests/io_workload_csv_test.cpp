@@ -30,4 +30,12 @@ TEST(NcvWorkload, ExportImportRoundTripAndBadFiles) {
   ASSERT_FALSE(bad.has_value());
   EXPECT_NE(bad.error().message().find("detections.csv:"), std::string::npos);
   EXPECT_NE(bad.error().message().find("oops"), std::string::npos);
+
+  // A target number the rows cannot fill is refused before memory is taken for it.
+  ASSERT_TRUE(io::export_ncv(w, dir).has_value());
+  std::ofstream(dir + "/truth.csv", std::ios::app) << "1,1,9999999,1,2,3,4,5,6\n";
+  const auto huge = io::import_ncv(dir, w.sigma_m);
+  ASSERT_FALSE(huge.has_value());
+  EXPECT_NE(huge.error().message().find("truth.csv:"), std::string::npos);
+  EXPECT_NE(huge.error().message().find("leaves ids unused"), std::string::npos);
 }

@@ -61,6 +61,28 @@ Expected<void> export_ncv(const NcvWorkload& w, const std::string& dir) {
 
 namespace {
 
+std::unexpected<Error> too_many_rows(const std::string& path, std::size_t line_no) {
+  return fail(path + ":" + std::to_string(line_no),
+              "more than " + std::to_string(max_workload_rows) + " rows");
+}
+
+// Room for the truth of objects 0..id in one scan, within a budget of slots over the whole file:
+// a file of N truth rows names at most N (scan, object) pairs, so a valid file never needs more,
+// and a made-up id (1e7 in every scan) cannot grow the workload's memory beyond the file's size.
+template <class Truth>
+Expected<void> make_room(std::vector<Truth>& truth, std::size_t id, std::size_t& budget,
+                         const std::string& where) {
+  if (id < truth.size()) return {};
+  const std::size_t more = id + 1 - truth.size();
+  if (more > budget)
+    return fail(where, "object " + std::to_string(id) +
+                           " leaves ids unused: the file's truth rows cannot cover objects 0.." +
+                           std::to_string(id) + " in every scan");
+  budget -= more;
+  truth.resize(id + 1);
+  return {};
+}
+
 // Reads a CSV of numbers with a known header; each row must have `cols` fields.
 Expected<std::vector<std::vector<double>>> read_csv(const std::string& path,
                                                     const std::string& header, std::size_t cols) {
@@ -75,6 +97,7 @@ Expected<std::vector<std::vector<double>>> read_csv(const std::string& path,
   while (std::getline(in, line)) {
     ++line_no;
     if (line.empty()) continue;
+    if (rows.size() == max_workload_rows) return too_many_rows(path, line_no);
     std::vector<double> row;
     std::stringstream ss(line);
     std::string field;
@@ -111,10 +134,15 @@ Expected<NcvWorkload> import_ncv(const std::string& dir, double sigma_m) {
     if (s < 0 || s != std::floor(s) || s > 1e6)
       return fail(dir + "/" + file + ":" + std::to_string(row + 2),
                   "scan must be a whole number >= 0");
+    if (s >= static_cast<double>(truth->size() + dets->size()))
+      return fail(dir + "/" + file + ":" + std::to_string(row + 2),
+                  "scan " + num(s) + " leaves scans without a row: the files hold " +
+                      std::to_string(truth->size() + dets->size()) + " rows");
     const auto k = static_cast<std::size_t>(s);
     if (k >= w.scans.size()) w.scans.resize(k + 1);
     return k;
   };
+  std::size_t budget = truth->size();
   for (std::size_t r = 0; r < truth->size(); ++r) {
     const auto& row = (*truth)[r];
     const auto k = scan_of(row[0], "truth.csv", r);
@@ -125,7 +153,10 @@ Expected<NcvWorkload> import_ncv(const std::string& dir, double sigma_m) {
     if (row[2] < 0 || row[2] != std::floor(row[2]) || row[2] > 1e7)
       return fail(dir + "/truth.csv:" + std::to_string(r + 2),
                   "target must be a whole number >= 0");
-    if (scan.truth.size() <= target) scan.truth.resize(target + 1);
+    if (auto room =
+            make_room(scan.truth, target, budget, dir + "/truth.csv:" + std::to_string(r + 2));
+        !room)
+      return std::unexpected(room.error());
     scan.truth[target] = NcvTruth{{row[3], row[4], row[5]}, {row[6], row[7], row[8]}};
   }
   for (std::size_t r = 0; r < dets->size(); ++r) {
@@ -179,6 +210,7 @@ Expected<Table> read_table(const std::string& path, const std::string& header) {
   while (std::getline(in, line)) {
     ++line_no;
     if (line.empty()) continue;
+    if (t.rows.size() == max_workload_rows) return too_many_rows(path, line_no);
     const auto fields = split(line);
     if (fields.size() != t.columns.size())
       return fail(path + ":" + std::to_string(line_no),
@@ -256,6 +288,10 @@ Expected<BallisticWorkload> import_ballistic(const std::string& dir, const Balli
   const auto scan_of = [&](const Table& t, const Row& r) -> Expected<std::size_t> {
     const auto k = whole(t, r, 0, 1e6);
     if (!k) return k;
+    if (*k >= truth->rows.size() + dets->rows.size())
+      return fail(t.at(r, 0), "scan " + std::to_string(*k) +
+                                  " leaves scans without a row: the files hold " +
+                                  std::to_string(truth->rows.size() + dets->rows.size()) + " rows");
     if (*k >= w.scans.size()) {
       w.scans.resize(*k + 1);
       times.resize(*k + 1);
@@ -273,13 +309,15 @@ Expected<BallisticWorkload> import_ballistic(const std::string& dir, const Balli
 
   std::vector<std::vector<bool>> seen;  // per scan, per object
   std::size_t objects = 0;
+  std::size_t budget = truth->rows.size();
   for (const Row& r : truth->rows) {
     const auto k = scan_of(*truth, r);
     if (!k) return std::unexpected(k.error());
     const auto i = whole(*truth, r, 2, 1e7);
     if (!i) return std::unexpected(i.error());
     auto& scan = w.scans[*k];
-    if (scan.truth.size() <= *i) scan.truth.resize(*i + 1);
+    if (auto room = make_room(scan.truth, *i, budget, truth->at(r, 2)); !room)
+      return std::unexpected(room.error());
     if (seen.size() <= *k) seen.resize(*k + 1);
     if (seen[*k].size() <= *i) seen[*k].resize(*i + 1, false);
     if (seen[*k][*i])

@@ -4,6 +4,7 @@
 // file:line and field.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "base/error.hpp"
@@ -11,6 +12,10 @@
 #include "scenario/ncv_workload.hpp"
 
 namespace trilink::io {
+
+// Rows a workload CSV may hold (each read into memory: about 150 bytes a row); and an object or
+// scan number must leave no unused ids the file's rows could not fill (docs/scenarios.md).
+inline constexpr std::size_t max_workload_rows = 5'000'000;
 
 // truth.csv (scan,t_s,target,x_m,y_m,z_m,vx_mps,vy_mps,vz_mps) and
 // detections.csv (scan,t_s,x_m,y_m,z_m).
