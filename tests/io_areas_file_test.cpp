@@ -239,3 +239,48 @@ TEST(AreasFile, LargeInputsAreBounded) {
   expect_error(collection(feature(R"({"type": "Polygon", "coordinates": [)" + ring + "]}")),
                "features[1].geometry.coordinates[0]", "at most 1000000");
 }
+
+// A "neighbour_of" feature is another nation's land: it becomes the neighbours of every
+// buffered area of that nation in the file (not an area itself), survives a round trip, and is
+// refused with a nation, or with no buffered area of its nation to serve.
+TEST(AreasFile, NeighbourLandAttachesToItsNationsBufferedAreas) {
+  const auto feature = [](const std::string& props, double lat) {
+    const std::string a = std::to_string(lat), b = std::to_string(lat + 0.2);
+    return R"({"type": "Feature", "properties": )" + props +
+           R"(, "geometry": {"type": "Polygon", "coordinates": [[[128.0, )" + a + "], [128.2, " +
+           a + "], [128.2, " + b + "], [128.0, " + b + "], [128.0, " + a + "]]]}}";
+  };
+  const auto collection = [](const std::vector<std::string>& features) {
+    std::string s = R"({"type": "FeatureCollection", "features": [)";
+    for (std::size_t i = 0; i < features.size(); ++i) s += (i ? ", " : "") + features[i];
+    return s + "]}";
+  };
+  const std::string land = feature(R"({"name": "land", "nation": "KOR"})", 37.0);
+  const std::string sea = feature(R"({"name": "sea", "nation": "KOR", "buffer_m": 22224})", 37.0);
+  const std::string north = feature(R"({"name": "north", "neighbour_of": "KOR"})", 37.3);
+  const auto r = parse_areas_geojson(collection({land, sea, north}), "k.geojson");
+  ASSERT_TRUE(r.has_value()) << r.error().message();
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_TRUE((*r)[0].neighbours.empty());  // no buffer: a neighbour cannot change it
+  ASSERT_EQ((*r)[1].neighbours.size(), 1u);
+  EXPECT_FALSE(contains((*r)[1], at_deg(37.35, 128.1)));  // the neighbour's land
+  EXPECT_TRUE(contains((*r)[1], at_deg(36.9, 128.1)));
+
+  const auto back = parse_areas_geojson(to_geojson(*r), "round-trip");
+  ASSERT_TRUE(back.has_value()) << back.error().message();
+  ASSERT_EQ(back->size(), 2u);
+  EXPECT_EQ((*back)[1].neighbours.size(), 1u);
+
+  const auto with_nation = parse_areas_geojson(
+      collection({sea, feature(R"({"name": "n", "neighbour_of": "KOR", "nation": "KOR"})", 37.3)}),
+      "k.geojson");
+  ASSERT_FALSE(with_nation.has_value());
+  EXPECT_NE(with_nation.error().message().find("k.geojson: features[1].properties"),
+            std::string::npos)
+      << with_nation.error().message();
+  const auto unused = parse_areas_geojson(
+      collection({land, feature(R"({"name": "n", "neighbour_of": "JPN"})", 37.3)}), "k.geojson");
+  ASSERT_FALSE(unused.has_value());
+  EXPECT_NE(unused.error().message().find("neighbour_of: no buffered JPN area"), std::string::npos)
+      << unused.error().message();
+}

@@ -7,6 +7,7 @@
 #include "area_fixtures.hpp"
 #include "geo/angles.hpp"
 #include "warn/areas.hpp"
+#include "warn/threat.hpp"
 
 using namespace trilink;
 using namespace trilink::warn;
@@ -119,4 +120,80 @@ TEST(WarnAreas, RingDefectsAreFoundAndGoodAreasPass) {
   touching.rings.push_back(ring_deg({{143.5, 43.0}, {144.5, 43.0}, {144.5, 44.0}, {143.5, 44.0}}));
   EXPECT_TRUE(find_ring_defect(touching).has_value());
   EXPECT_FALSE(find_ring_defect(touching, false).has_value());
+}
+
+namespace {
+
+// A square of land 0.2 degrees a side (about 22 km) south of 37.1 N at 128 E, with its 12-nmi
+// sea; and, with `neighbour`, another nation's square of land whose south edge lies 10 km north
+// of it (the equidistance line runs 5 km north of the first square's north edge).
+ProtectedArea sea_with_neighbour(bool neighbour) {
+  const auto square = [](double lat0, double lat1) {
+    return std::vector{geo::Geodetic::from_deg(lat0, 127.9), geo::Geodetic::from_deg(lat0, 128.1),
+                       geo::Geodetic::from_deg(lat1, 128.1), geo::Geodetic::from_deg(lat1, 127.9)};
+  };
+  ProtectedArea a{"sea", Nation::KOR, {square(36.9, 37.1)}, territorial_sea_km * 1e3};
+  const double gap_deg = 10e3 / 111.0e3;
+  if (neighbour) a.neighbours = {square(37.1 + gap_deg, 37.5)};
+  return a;
+}
+
+// km north of the square's north edge, on its meridian.
+geo::Geodetic north_km(double km, double lon_deg = 128.0) {
+  return geo::Geodetic::from_deg(37.1 + km / 111.0, lon_deg);
+}
+
+}  // namespace
+
+// A territorial sea stops at the line equidistant from its coast and a neighbour's, and never
+// covers the neighbour's land; away from the neighbour it is the whole 12-nmi buffer.
+TEST(WarnAreaNeighbours, ASeaStopsAtTheEquidistanceLineAndOffTheNeighboursLand) {
+  const AreaGeometry plain(sea_with_neighbour(false));
+  const AreaGeometry clipped(sea_with_neighbour(true));
+  EXPECT_TRUE(clipped.contains(north_km(3.0)));  // nearer its own coast
+  EXPECT_TRUE(clipped.contains(north_km(4.8)));
+  EXPECT_FALSE(clipped.contains(north_km(5.3)));  // past the equidistance line
+  EXPECT_FALSE(clipped.contains(north_km(7.0)));
+  EXPECT_FALSE(clipped.contains(north_km(15.0)));  // on the neighbour's land
+  for (double km : {5.3, 7.0, 15.0}) EXPECT_TRUE(plain.contains(north_km(km))) << km;
+  // South, east and west, far from the neighbour: the whole buffer, as without one.
+  const auto south = geo::Geodetic::from_deg(36.9 - 20.0 / 111.0, 128.0);
+  EXPECT_TRUE(clipped.contains(south));
+  EXPECT_DOUBLE_EQ(clipped.signed_distance_m(south), plain.signed_distance_m(south));
+  EXPECT_FALSE(clipped.contains(geo::Geodetic::from_deg(36.9 - 23.0 / 111.0, 128.0)));
+  // Outside, the signed distance is a lower bound of the distance to the equidistance line: at
+  // 7 km north (2 km past it) about 2 km, never more.
+  const double d = clipped.signed_distance_m(north_km(7.0));
+  EXPECT_GT(d, 1.5e3);
+  EXPECT_LE(d, 2.1e3);
+}
+
+// The corridor and ellipse tests follow the same line: a path 7 km north of the coast (2 km
+// past the equidistance line) meets the sea only with a half-width that reaches back across it.
+// (Their slack is on the side of a threat: beyond the end of a neighbour's coast, where the two
+// coasts are nearly equidistant, a path may be said to meet the sea a little early.)
+TEST(WarnAreaNeighbours, CorridorsAndEllipsesMeetTheSeaOnlyOnItsSideOfTheLine) {
+  const AreaGeometry plain(sea_with_neighbour(false));
+  const AreaGeometry clipped(sea_with_neighbour(true));
+  const geo::UtcTime t0{1'700'000'000'000'000'000};
+  const auto path = [&](double km, double half_width_m) {
+    return std::vector{GroundPoint{north_km(km, 127.95), t0, half_width_m},
+                       GroundPoint{north_km(km, 128.05), t0.plus_seconds(20.0), half_width_m}};
+  };
+  EXPECT_TRUE(corridor_overflight(plain, path(7.0, 500.0), 500.0).has_value());
+  EXPECT_FALSE(corridor_overflight(clipped, path(7.0, 500.0), 500.0).has_value());
+  EXPECT_TRUE(corridor_overflight(clipped, path(7.0, 3000.0), 3000.0).has_value());
+  EXPECT_TRUE(corridor_overflight(clipped, path(3.0, 500.0), 500.0).has_value());
+  // Over the neighbour's land, within the disc buffer: no overflight of the sea.
+  EXPECT_TRUE(corridor_overflight(plain, path(15.0, 500.0), 500.0).has_value());
+  EXPECT_FALSE(corridor_overflight(clipped, path(15.0, 500.0), 500.0).has_value());
+
+  const auto ellipse = [](double km, double axis_m) {
+    return ImpactEllipse{north_km(km), axis_m, axis_m, 0.0};
+  };
+  EXPECT_TRUE(ellipse_meets(plain, ellipse(7.0, 1000.0)));
+  EXPECT_FALSE(ellipse_meets(clipped, ellipse(7.0, 1000.0)));
+  EXPECT_TRUE(ellipse_meets(clipped, ellipse(7.0, 3500.0)));
+  EXPECT_FALSE(ellipse_meets(clipped, ellipse(15.0, 2000.0)));
+  EXPECT_TRUE(ellipse_meets(clipped, ellipse(15.0, 14000.0)));  // reaches the own coast
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "geo/angles.hpp"
@@ -148,6 +149,41 @@ Expected<ProtectedArea> parse_feature(const json& f, const std::string& where,
   return area;
 }
 
+// A "neighbour_of" feature: its rings, each valid on its own, added to its nation's.
+Expected<void> parse_neighbour(
+    const json& f, const std::string& where, std::size_t& positions,
+    std::map<Nation, std::pair<std::vector<std::vector<geo::Geodetic>>, std::string>>& out) {
+  if (auto ok = check_feature(f, where); !ok) return std::unexpected(ok.error());
+  const json& props = f.at("properties");
+  if (props.contains("nation") || props.contains("buffer_m"))
+    return fail(where + ".properties",
+                "a neighbour_of feature is another nation's land, not an area: no nation or "
+                "buffer_m");
+  const json& of = props.at("neighbour_of");
+  const auto nation = of.is_string() ? parse_nation(of.get<std::string>()) : std::nullopt;
+  if (!nation) return fail(where + ".properties.neighbour_of", "not one of USA, JPN, KOR");
+  std::vector<std::vector<geo::Geodetic>> rings;
+  std::vector<std::string> paths;
+  const std::size_t before = positions;
+  if (auto ok = parse_geometry(f, where, rings, paths, positions); !ok)
+    return std::unexpected(ok.error());
+  for (std::size_t k = 0; k < rings.size(); ++k) {
+    ProtectedArea one;
+    one.rings = {rings[k]};
+    if (auto ok = check_rings(one, {paths[k]}, false); !ok) return std::unexpected(ok.error());
+  }
+  auto& [all, first] = out[*nation];
+  if (first.empty()) first = where;
+  std::size_t held = positions - before;
+  for (const auto& r : all) held += r.size() + 1;
+  if (held > max_neighbour_positions)
+    return fail(where, "more than " + std::to_string(max_neighbour_positions) +
+                           " positions of neighbours' land for " + of.get<std::string>());
+  all.insert(all.end(), std::make_move_iterator(rings.begin()),
+             std::make_move_iterator(rings.end()));
+  return {};
+}
+
 // nlohmann's message without its "[json.exception.out_of_range.406] " prefix.
 std::string reason(const json::exception& e) {
   const std::string what = e.what();
@@ -240,13 +276,32 @@ Expected<std::vector<ProtectedArea>> parse_areas_geojson(const std::string& text
     areas.reserve(features->size());
     Duplicates duplicates;
     std::size_t positions = 0;
+    std::map<Nation, std::pair<std::vector<std::vector<geo::Geodetic>>, std::string>> neighbours;
     for (std::size_t i = 0; i < features->size(); ++i) {
       const std::string where = source + ": features[" + std::to_string(i) + "]";
-      auto area = parse_feature((*features)[i], where, positions);
+      const json& f = (*features)[i];
+      if (const auto props = f.find("properties");
+          props != f.end() && props->is_object() && props->contains("neighbour_of")) {
+        auto n = parse_neighbour(f, where, positions, neighbours);
+        if (!n) return std::unexpected(n.error());
+        continue;
+      }
+      auto area = parse_feature(f, where, positions);
       if (!area) return std::unexpected(area.error());
       if (const auto dup = duplicates.check(areas, *area))
         return fail(where, dup->second + " (features[" + std::to_string(dup->first) + "])");
       areas.push_back(std::move(*area));
+    }
+    for (auto& [nation, rings] : neighbours) {
+      bool used = false;
+      for (auto& a : areas)
+        if (a.nation == nation && a.buffer_m > 0.0) {
+          a.neighbours = rings.first;
+          used = true;
+        }
+      if (!used)
+        return fail(rings.second + ".properties.neighbour_of",
+                    "no buffered " + std::string(to_string(nation)) + " area in the file");
     }
     return areas;
   } catch (const json::exception& e) {
@@ -324,6 +379,24 @@ std::string to_geojson(const std::vector<ProtectedArea>& areas) {
     features.push_back({{"type", "Feature"},
                         {"properties", std::move(props)},
                         {"geometry", {{"type", "MultiPolygon"}, {"coordinates", polygons}}}});
+  }
+  std::set<Nation> written;
+  for (const ProtectedArea& area : areas) {
+    if (area.neighbours.empty() || area.buffer_m <= 0.0 || !written.insert(area.nation).second)
+      continue;
+    json polygons = json::array();
+    for (const auto& ring : area.neighbours) {
+      json r = json::array();
+      for (const auto& v : ring) r.push_back({v.lon_deg(), v.lat_deg()});
+      r.push_back({ring.front().lon_deg(), ring.front().lat_deg()});
+      polygons.push_back(json::array({std::move(r)}));
+    }
+    features.push_back(
+        {{"type", "Feature"},
+         {"properties",
+          {{"name", std::string(to_string(area.nation)) + " neighbours' land"},
+           {"neighbour_of", to_string(area.nation)}}},
+         {"geometry", {{"type", "MultiPolygon"}, {"coordinates", std::move(polygons)}}}});
   }
   return json{{"type", "FeatureCollection"}, {"features", std::move(features)}}.dump(1);
 }

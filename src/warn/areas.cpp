@@ -89,8 +89,7 @@ geo::Geodetic mean_direction(const ProtectedArea& area) {
 AreaGeometry::AreaGeometry(ProtectedArea area) : area_(std::move(area)) {
   assert(!area_.rings.empty());
   origin_ = mean_direction(area_);
-  rings_.reserve(area_.rings.size());
-  for (const auto& ring : area_.rings) {
+  const auto add = [&](const std::vector<geo::Geodetic>& ring, auto& rings, auto& boxes) {
     assert(ring.size() >= 3);
     std::vector<Plane> r;
     r.reserve(ring.size());
@@ -100,9 +99,13 @@ AreaGeometry::AreaGeometry(ProtectedArea area) : area_(std::move(area)) {
       box.lo = box.lo.cwiseMin(v);
       box.hi = box.hi.cwiseMax(v);
     }
-    boxes_.push_back(box);
-    rings_.push_back(std::move(r));
-  }
+    boxes.push_back(box);
+    rings.push_back(std::move(r));
+  };
+  rings_.reserve(area_.rings.size());
+  for (const auto& ring : area_.rings) add(ring, rings_, boxes_);
+  if (area_.buffer_m > 0.0)  // a neighbour matters only to a buffer
+    for (const auto& ring : area_.neighbours) add(ring, neighbours_, neighbour_boxes_);
 }
 
 double AreaGeometry::Box::distance(const Plane& a, const Plane& b) const {
@@ -139,9 +142,49 @@ double AreaGeometry::rings_boundary_distance_m(const Plane& p) const {
   return best;
 }
 
+double AreaGeometry::neighbour_distance_m(const Plane& p) const {
+  double best = std::numeric_limits<double>::infinity();
+  bool inside = false;
+  for (std::size_t k = 0; k < neighbours_.size(); ++k) {
+    const Box& box = neighbour_boxes_[k];
+    if (box.contains(p) && planar::ring_contains(neighbours_[k], p)) inside = !inside;
+    if (box.distance(p, p) >= best) continue;
+    const auto& ring = neighbours_[k];
+    for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++)
+      best = std::min(best, planar::point_segment_distance(p, ring[j], ring[i]));
+  }
+  return inside ? 0.0 : best;
+}
+
 double AreaGeometry::signed_distance_m(const Plane& p) const {
   const double d = rings_boundary_distance_m(p);
-  return (rings_contain(p) ? -d : d) - area_.buffer_m;
+  if (rings_contain(p)) return -d - area_.buffer_m;
+  const double s = d - area_.buffer_m;
+  if (neighbours_.empty() || s > 0.0) return s;
+  // Within the buffer: half the excess over the nearer neighbour, if any.
+  return std::max(s, 0.5 * (d - neighbour_distance_m(p)));
+}
+
+bool AreaGeometry::may_hold(const Plane& p, double slack_m) const {
+  if (rings_contain(p)) return true;
+  const double d = rings_boundary_distance_m(p);
+  if (d > area_.buffer_m + slack_m) return false;
+  // Moving by slack changes each distance by at most slack, their difference by twice that.
+  return neighbours_.empty() || d - neighbour_distance_m(p) <= 2.0 * slack_m;
+}
+
+bool AreaGeometry::corridor_meets(const Plane& a, const Plane& b, double half_width_m) const {
+  if (!rings_segment_within(a, b, half_width_m + area_.buffer_m)) return false;
+  if (neighbours_.empty()) return true;
+  constexpr double step_m = 250.0;
+  const double length = (b - a).norm();
+  const auto n = static_cast<std::size_t>(std::ceil(length / step_m));
+  const double slack = half_width_m + 0.5 * (n > 0 ? length / static_cast<double>(n) : 0.0);
+  for (std::size_t i = 0; i <= n; ++i)
+    if (may_hold(n > 0 ? Plane(a + (b - a) * (static_cast<double>(i) / static_cast<double>(n))) : a,
+                 slack))
+      return true;
+  return false;
 }
 
 double AreaGeometry::distance_to_boundary_m(const geo::Geodetic& p) const {

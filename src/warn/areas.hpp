@@ -11,6 +11,14 @@
 // repair. A territorial sea is `buffer_km(land, 22.224)` (12 nmi); the real one is measured
 // from straight baselines, not from the coastline, so this is a close approximation only.
 //
+// Neighbours: a territorial sea stops at the line equidistant from its own coast and a
+// neighbour's (UNCLOS art. 15), and never covers a neighbour's land: with `neighbours` (other
+// nations' land near the area) a point of the buffer belongs to the area only when it is no
+// nearer to their land than to the area's own rings. Without it a disc buffer of South Korea's
+// land reaches 22 km across the DMZ into North Korea's land and waters. Point tests are exact;
+// the corridor and ellipse tests sample their shapes and keep the sampling's slack on the side
+// of a threat (they may say "meets" a few hundred metres early, never "misses" a meeting).
+//
 // Plane: each area is projected once into an azimuthal equidistant plane (east, north in m)
 // about the normalised mean of its vertices' ECEF directions, with geo::geodesic_inverse.
 // Distances from the origin are exact; across the plane the scale error is about
@@ -39,6 +47,7 @@ struct ProtectedArea {
   Nation nation = Nation::USA;
   std::vector<std::vector<geo::Geodetic>> rings;  // even-odd rule, closing vertex not repeated
   double buffer_m = 0.0;                          // grown by this distance (see above)
+  std::vector<std::vector<geo::Geodetic>> neighbours = {};  // other nations' land (see above)
 };
 
 // A copy of `area` grown by `km` (added to any buffer it has), renamed if `name` is not empty.
@@ -66,6 +75,9 @@ class AreaGeometry {
   Plane project(const geo::Geodetic& p) const;
 
   // Signed distance (m) from the buffered area's boundary: negative inside, positive outside.
+  // With neighbours, outside the rings it is at least half the amount by which the point is
+  // nearer to a neighbour's land than to the rings (a lower bound of the distance to the
+  // equidistance line), so "within w of the area" tests stay on the side of a threat.
   double signed_distance_m(const Plane& p) const;
   double signed_distance_m(const geo::Geodetic& p) const { return signed_distance_m(project(p)); }
   bool contains(const Plane& p) const { return signed_distance_m(p) <= 0.0; }
@@ -78,9 +90,19 @@ class AreaGeometry {
   // answers.
   bool rings_segment_within(const Plane& a, const Plane& b, double reach_m) const;
   bool rings_contain(const Plane& p) const;
+  bool has_neighbours() const { return !neighbours_.empty(); }
+  // May a point within slack_m of p lie in the buffered area? Exact for slack 0; conservative
+  // (never false when such a point exists) otherwise.
+  bool may_hold(const Plane& p, double slack_m) const;
+  // Does the corridor of half-width w about segment a-b meet the buffered area? Without
+  // neighbours: the rings come within w + buffer of the segment (rings_segment_within); with
+  // them, the segment is then sampled every 250 m (may_hold with the sampling's slack).
+  bool corridor_meets(const Plane& a, const Plane& b, double half_width_m) const;
 
  private:
   double rings_boundary_distance_m(const Plane& p) const;
+  // 0 inside a neighbour's land, else the distance to it (infinite with no neighbours).
+  double neighbour_distance_m(const Plane& p) const;
 
   // Axis-aligned bounds of each ring in the plane: a ring whose box is farther than the best
   // distance found so far is skipped (the box distance is a lower bound), and a point outside
@@ -94,6 +116,8 @@ class AreaGeometry {
   geo::Geodetic origin_;
   std::vector<std::vector<Plane>> rings_;
   std::vector<Box> boxes_;
+  std::vector<std::vector<Plane>> neighbours_;
+  std::vector<Box> neighbour_boxes_;
 };
 
 // Validation of an area before use (STYLE.md: bad input is reported, never repaired). In the

@@ -48,6 +48,17 @@ int sample_count(const ImpactEllipse& e) {
   return std::clamp(static_cast<int>(std::ceil(perimeter / 1000.0)), 72, 4096);
 }
 
+// With neighbours, (c) finds the buffer near the outline but not whether that part of it is
+// the area's (it may lie nearer to a neighbour's land): the outline's points answer, each
+// with the slack of half the spacing between them.
+bool outline_may_meet(const AreaGeometry& area, const std::vector<Plane>& polygon) {
+  double spacing = 0.0;
+  for (std::size_t k = 0, m = polygon.size() - 1; k < polygon.size(); m = k++)
+    spacing = std::max(spacing, (polygon[k] - polygon[m]).norm());
+  return std::ranges::any_of(polygon,
+                             [&](const Plane& q) { return area.may_hold(q, 0.5 * spacing); });
+}
+
 }  // namespace
 
 bool ellipse_meets(const AreaGeometry& area, const ImpactEllipse& e) {
@@ -70,7 +81,7 @@ bool ellipse_meets(const AreaGeometry& area, const ImpactEllipse& e) {
       if (planar::ring_contains(polygon, ring[i])) return true;                     // (b)
       for (std::size_t k = 0, m = polygon.size() - 1; k < polygon.size(); m = k++)  // (c)
         if (planar::segment_segment_distance(ring[j], ring[i], polygon[m], polygon[k]) <= buffer)
-          return true;
+          return !area.has_neighbours() || outline_may_meet(area, polygon);
     }
   }
   return false;
@@ -101,7 +112,7 @@ std::optional<Overflight> corridor_overflight(const AreaGeometry& area,
   };
   std::size_t segment = 0;
   auto meets = [&](const Plane& a, const Plane& b) {
-    return area.rings_segment_within(a, b, reach(segment));
+    return area.corridor_meets(a, b, reach(segment) - area.area().buffer_m);
   };
   std::optional<std::size_t> first, last;
   for (std::size_t i = 0; i + 1 < p.size(); ++i) {

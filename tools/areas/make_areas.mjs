@@ -10,7 +10,9 @@
 // Parts far apart (Guam and Hawaii are 6,000 km apart) are separate features because each area
 // is projected on a plane about its own centre (warn/areas.hpp).
 // The territorial sea is the land grown by 12 nmi from the coastline (warn/areas.hpp explains
-// why this approximates the real sea, which is measured from straight baselines).
+// why this approximates the real sea, which is measured from straight baselines), stopped at
+// the line equidistant from a neighbour's coast: Japan's and Korea's files end with a
+// "neighbour_of" feature, the other countries' land within 50 km of theirs.
 // It also writes region.geojson, the land around Korea, Japan and Guam for the exercise
 // report's map (see the section at the end).
 //
@@ -38,11 +40,13 @@ const NATIONS = [
   {
     file: "japan.geojson",
     nation: "JPN",
+    neighbours: true,
     parts: [{ name: "Japan", id: "392", source_name: "Japan" }],
   },
   {
     file: "korea.geojson",
     nation: "KOR",
+    neighbours: true,
     parts: [{ name: "Korea", id: "410", source_name: "South Korea" }],
   },
   {
@@ -106,9 +110,45 @@ function cleanPolygons(geometry, within) {
   return polygons;
 }
 
+// Neighbours' land: every polygon of another country with a vertex within NEIGHBOUR_KM of one of
+// the nation's own vertices. A territorial sea stops at the line equidistant from the two coasts
+// (warn/areas.hpp), which only land within twice the sea's breadth (44 km) can move; 50 km
+// leaves room for the 1:50m map's vertex spacing.
+const NEIGHBOUR_KM = 50;
+
+function kmBetween([lon1, lat1], [lon2, lat2]) {
+  const rad = Math.PI / 180;
+  const a =
+    Math.sin(((lat2 - lat1) * rad) / 2) ** 2 +
+    Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
+  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+function neighbourPolygons(countries, ownIds, ownPolygons) {
+  const own = ownPolygons.flat(2);
+  const lat0 = Math.min(...own.map((p) => p[1])) - 1, lat1 = Math.max(...own.map((p) => p[1])) + 1;
+  const lon0 = Math.min(...own.map((p) => p[0])) - 1, lon1 = Math.max(...own.map((p) => p[0])) + 1;
+  const near = (p) =>
+    p[0] >= lon0 && p[0] <= lon1 && p[1] >= lat0 && p[1] <= lat1 &&
+    own.some((q) => kmBetween(p, q) <= NEIGHBOUR_KM);
+  const out = [];
+  const names = [];
+  for (const f of countries) {
+    if (ownIds.includes(String(f.id))) continue;
+    let used = false;
+    for (const polygon of cleanPolygons(f.geometry)) {
+      if (!polygon[0].some(near)) continue;
+      out.push(polygon);
+      used = true;
+    }
+    if (used) names.push(f.properties.name);
+  }
+  return { polygons: out, names };
+}
+
 // JSON with a fixed key order and one ring per line, so that diffs stay readable.
-function featureText(name, nation, bufferM, polygons) {
-  const props = { name, nation };
+function featureText(name, nation, bufferM, polygons, neighbourOf) {
+  const props = neighbourOf ? { name, neighbour_of: neighbourOf } : { name, nation };
   if (bufferM !== undefined) props.buffer_m = bufferM;
   const rings = polygons
     .map((poly) => "    [\n" + poly.map((r) => "     " + JSON.stringify(r)).join(",\n") + "\n    ]")
@@ -141,6 +181,14 @@ for (const n of NATIONS) {
     );
     const vertices = polygons.flat().reduce((s, r) => s + r.length - 1, 0);
     sizes.push(`${part.name} ${polygons.length} polygons, ${vertices} vertices`);
+    if (n.neighbours) {
+      const near = neighbourPolygons(countries, n.parts.map((p) => p.id), polygons);
+      features.push(
+        featureText(`${part.name} neighbours' land`, undefined, undefined, near.polygons, n.nation),
+      );
+      const nv = near.polygons.flat().reduce((s, r) => s + r.length - 1, 0);
+      sizes.push(`neighbours (${near.names.join(", ")}) ${near.polygons.length} polygons, ${nv} vertices`);
+    }
   }
   const text =
     '{"type": "FeatureCollection",\n' +
