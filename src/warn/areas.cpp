@@ -15,6 +15,7 @@
 #include <cassert>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <utility>
 
 #include "geo/angles.hpp"
@@ -176,14 +177,30 @@ bool AreaGeometry::may_hold(const Plane& p, double slack_m) const {
 bool AreaGeometry::corridor_meets(const Plane& a, const Plane& b, double half_width_m) const {
   if (!rings_segment_within(a, b, half_width_m + area_.buffer_m)) return false;
   if (neighbours_.empty()) return true;
-  constexpr double step_m = 250.0;
-  const double length = (b - a).norm();
-  const auto n = static_cast<std::size_t>(std::ceil(length / step_m));
-  const double slack = half_width_m + 0.5 * (n > 0 ? length / static_cast<double>(n) : 0.0);
-  for (std::size_t i = 0; i <= n; ++i)
-    if (may_hold(n > 0 ? Plane(a + (b - a) * (static_cast<double>(i) / static_cast<double>(n))) : a,
-                 slack))
-      return true;
+  // Quadtree over the corridor's box: a cell of half-diagonal r about c is dropped when no
+  // point of it can be in the corridor or in the area (may_hold with slack r), answers when c
+  // is in both, and is split otherwise, down to cells of 100 m (then "meets", conservatively).
+  constexpr double finest_m = 100.0;
+  const Plane lo = a.cwiseMin(b) - Plane::Constant(half_width_m);
+  const Plane hi = a.cwiseMax(b) + Plane::Constant(half_width_m);
+  const double side = std::max(hi.x() - lo.x(), hi.y() - lo.y());
+  struct Cell {
+    Plane centre;
+    double half_side;
+  };
+  std::vector<Cell> cells{{0.5 * (lo + hi), 0.5 * side}};
+  while (!cells.empty()) {
+    const Cell c = cells.back();
+    cells.pop_back();
+    const double r = c.half_side * std::numbers::sqrt2;
+    const double off = planar::point_segment_distance(c.centre, a, b);
+    if (off > half_width_m + r || !may_hold(c.centre, r)) continue;
+    if (off <= half_width_m && may_hold(c.centre, 0.0)) return true;
+    if (r < finest_m) return true;
+    const double q = 0.5 * c.half_side;
+    for (const Plane& d : {Plane(-q, -q), Plane(q, -q), Plane(-q, q), Plane(q, q)})
+      cells.push_back({c.centre + d, q});
+  }
   return false;
 }
 

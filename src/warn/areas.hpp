@@ -96,7 +96,7 @@ class AreaGeometry {
   bool may_hold(const Plane& p, double slack_m) const;
   // Does the corridor of half-width w about segment a-b meet the buffered area? Without
   // neighbours: the rings come within w + buffer of the segment (rings_segment_within); with
-  // them, the segment is then sampled every 250 m (may_hold with the sampling's slack).
+  // them, a quadtree over the corridor then looks for a point in both, to 100 m.
   bool corridor_meets(const Plane& a, const Plane& b, double half_width_m) const;
 
  private:
