@@ -26,6 +26,23 @@ TEST(Time, RejectsMalformed) {
   }
 }
 
+// Found by fuzzing (fuzz/corpus/scenario/crash-year-3759.yaml): the year 3759 overflowed the
+// int64 nanoseconds (signed overflow, undefined). Years outside 1900-2200 are refused by name.
+TEST(Time, RejectsYearsOutsideTheRange) {
+  for (const char* bad : {"3759-05-05T00:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
+                          "2201-01-01T00:00:00Z", "1899-12-31T23:59:59.999999999Z"}) {
+    const auto t = parse_utc(bad);
+    ASSERT_FALSE(t.has_value()) << bad;
+    EXPECT_NE(t.error().what.find("the year must be 1900 to 2200"), std::string::npos)
+        << t.error().what;
+  }
+  const auto first = parse_utc("1900-01-01T00:00:00Z");
+  const auto last = parse_utc("2200-12-31T23:59:59.999999999Z");
+  ASSERT_TRUE(first.has_value() && last.has_value());
+  EXPECT_EQ(first->ns, -2'208'988'800LL * 1'000'000'000);
+  EXPECT_EQ(last->ns, 7'289'654'399LL * 1'000'000'000 + 999'999'999);
+}
+
 TEST(Time, JulianDateOfJ2000) {
   auto t = parse_utc("2000-01-01T12:00:00Z");
   ASSERT_TRUE(t);

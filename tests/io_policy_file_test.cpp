@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "input_file.hpp"
 #include "io/areas_file.hpp"
 #include "io/policy_file.hpp"
@@ -218,4 +221,29 @@ TEST(PolicyFile, EveryBundledScenariosPolicyAndAreasLoadAgainstItsNetwork) {
     const auto coast = io::load_geojson_rings(s->coastline_path);
     EXPECT_TRUE(coast.has_value()) << name << ": " << (coast ? "" : coast.error().message());
   }
+}
+
+// The text readers (used by the fuzz harness) agree with the file readers, and name the source.
+TEST(PolicyFile, TextReaderAgreesWithTheFileReader) {
+  const std::string path = test_paths::source_dir() + "/deploy/policy.yaml";
+  std::ifstream in(path);
+  const std::string text{std::istreambuf_iterator<char>(in), {}};
+  const auto a = io::load_policy(path, scenario::default_network());
+  const auto b = io::parse_policy(text, path, scenario::default_network());
+  ASSERT_TRUE(a.has_value() && b.has_value());
+  ASSERT_EQ(b->nations.size(), a->nations.size());
+  for (std::size_t i = 0; i < a->nations.size(); ++i) {
+    EXPECT_EQ(b->nations[i].nodes, a->nations[i].nodes);
+    EXPECT_EQ(b->nations[i].max_label, a->nations[i].max_label);
+  }
+  ASSERT_EQ(b->shared.size(), a->shared.size());
+  const auto bad = io::parse_policy(with("version: 1", "version: 7"), "text.yaml");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_TRUE(bad.error().message().starts_with("text.yaml:1: version")) << bad.error().message();
+  // The bundled network has a KOR node the good policy leaves out.
+  const auto unchecked = io::parse_policy(good, "text.yaml");
+  ASSERT_TRUE(unchecked.has_value()) << unchecked.error().message();
+  const auto checked = io::parse_policy(good, "text.yaml", scenario::default_network());
+  ASSERT_FALSE(checked.has_value());
+  EXPECT_TRUE(checked.error().message().starts_with("text.yaml")) << checked.error().message();
 }

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include <filesystem>
 #include <fstream>
 
@@ -260,4 +263,57 @@ TEST(Scenario, AliasBombIsRefused) {
 TEST(Scenario, OversizedFileIsRefusedBeforeParsing) {
   expect_error(good + "# " + std::string(io::max_yaml_bytes, 'x') + "\n",
                {"bytes, more than the limit of 1048576"});
+}
+
+// The text readers (used by the fuzz harnesses) agree with the file readers: the same result
+// for every bundled scenario, and errors that name the source given for the text.
+TEST(Scenario, TextReaderAgreesWithTheFileReader) {
+  const auto catalogue = io::load_catalogue(test_paths::scenario("catalogue.yaml"));
+  ASSERT_TRUE(catalogue.has_value()) << catalogue.error().message();
+  std::ifstream cat_in(test_paths::scenario("catalogue.yaml"));
+  const std::string cat_text{std::istreambuf_iterator<char>(cat_in), {}};
+  const auto from_text = io::parse_catalogue(cat_text, "catalogue.yaml");
+  ASSERT_TRUE(from_text.has_value()) << from_text.error().message();
+  EXPECT_EQ(from_text->radars.size(), catalogue->radars.size());
+  EXPECT_EQ(from_text->launch_areas.size(), catalogue->launch_areas.size());
+  for (const char* name : {"default.yaml", "kor_srbm1.yaml"}) {
+    const std::string path = test_paths::scenario(name);
+    std::ifstream in(path);
+    const std::string text{std::istreambuf_iterator<char>(in), {}};
+    const auto a = io::load_scenario(path);
+    const auto b = io::parse_scenario(text, path, *catalogue);
+    ASSERT_TRUE(a.has_value() && b.has_value()) << name;
+    EXPECT_EQ(b->file, path);
+    EXPECT_EQ(b->name, a->name);
+    EXPECT_EQ(b->policy_path, a->policy_path);
+    EXPECT_EQ(b->area_paths, a->area_paths);
+    ASSERT_EQ(b->launches.size(), a->launches.size());
+    for (std::size_t i = 0; i < a->launches.size(); ++i)
+      EXPECT_EQ(b->launches[i].shaped.flight.trajectory.impact_s,
+                a->launches[i].shaped.flight.trajectory.impact_s);
+    ASSERT_EQ(b->radars.size(), a->radars.size());
+    EXPECT_EQ(b->duration_s, a->duration_s);
+  }
+  // Without shaping: the same fields, no flight, and the default duration from the launch times.
+  const auto unshaped = io::parse_scenario(good, "text.yaml", *catalogue, io::ShapeLaunches::no);
+  ASSERT_TRUE(unshaped.has_value()) << unshaped.error().message();
+  ASSERT_EQ(unshaped->launches.size(), 1u);
+  EXPECT_EQ(unshaped->launches[0].spec.id, "A");
+  EXPECT_TRUE(unshaped->launches[0].shaped.flight.trajectory.samples.empty());
+  EXPECT_DOUBLE_EQ(unshaped->duration_s, 30.0);
+  // A launch no class can fly is found only by shaping.
+  const std::string unflyable = with("apogee_km: 1000", "apogee_km: 9000");
+  EXPECT_TRUE(io::parse_scenario(unflyable, "text.yaml", *catalogue, io::ShapeLaunches::no));
+  EXPECT_FALSE(io::parse_scenario(unflyable, "text.yaml", *catalogue));
+  const auto bad = io::parse_scenario(with("apogee_km: 1000", "apogee_km: -3"), "text.yaml",
+                                      *catalogue, io::ShapeLaunches::no);
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_TRUE(bad.error().message().starts_with("text.yaml:9: launches[0].apogee_km"))
+      << bad.error().message();
+  const auto bad_cat = io::parse_catalogue("radars: [", "cat.yaml");
+  ASSERT_FALSE(bad_cat.has_value());
+  EXPECT_TRUE(bad_cat.error().message().starts_with("cat.yaml:")) << bad_cat.error().message();
+  const auto big = io::parse_catalogue(std::string(io::max_yaml_bytes + 1, '#'), "big.yaml");
+  ASSERT_FALSE(big.has_value());
+  EXPECT_NE(big.error().message().find("more than the limit"), std::string::npos);
 }

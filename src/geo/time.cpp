@@ -3,9 +3,16 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 namespace trilink::geo {
 namespace {
+
+// The years parse_utc accepts (docs/scenarios.md): UtcTime's int64 ns reach 1677-09-21 to
+// 2262-04-11 only, and a run's other times (start plus its duration, sessions, launch and
+// impact times) must stay inside that range too.
+constexpr int min_utc_year = 1900;
+constexpr int max_utc_year = 2200;
 
 bool read_digits(std::string_view text, std::size_t pos, std::size_t count, int& out) {
   if (pos + count > text.size()) return false;
@@ -21,7 +28,7 @@ bool read_digits(std::string_view text, std::size_t pos, std::size_t count, int&
 }  // namespace
 
 Expected<UtcTime> parse_utc(std::string_view text) {
-  const auto bad = [&](const char* why) {
+  const auto bad = [&](const std::string& why) {
     return fail("", "bad UTC time '" + std::string(text) + "': " + why +
                         " (expected YYYY-MM-DDTHH:MM:SS[.fff]Z)");
   };
@@ -49,6 +56,10 @@ Expected<UtcTime> parse_utc(std::string_view text) {
                                         std::chrono::month{unsigned(month)},
                                         std::chrono::day{unsigned(day)}};
   if (!ymd.ok()) return bad("no such date");
+  // A year such as 3759 overflowed the int64 ns (found by fuzzing).
+  if (year < min_utc_year || year > max_utc_year)
+    return bad("the year must be " + std::to_string(min_utc_year) + " to " +
+               std::to_string(max_utc_year));
   if (hour > 23 || minute > 59 || second > 59) return bad("no such time of day");
   const std::int64_t days = std::chrono::sys_days{ymd}.time_since_epoch().count();
   const std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second;

@@ -1,6 +1,7 @@
 #include "io/policy_file.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "io/yaml_fields.hpp"
 
@@ -76,8 +77,9 @@ void each(const Fields& f, std::string_view key, std::size_t max, Read read) {
   for (std::size_t i = 0; i < seq.size(); ++i) read(element(f, key, seq[i], i));
 }
 
-share::Policy read_policy(const std::string& path, const scenario::Network* network) {
-  const Fields top(load_yaml_file(path), "", path);
+share::Policy read_policy(const YAML::Node& root, const std::string& path,
+                          const scenario::Network* network) {
+  const Fields top(root, "", path);
   top.only({"version", "nations", "shared"});
   const std::uint64_t version = top.integer("version", 0);
   if (version != policy_file_version)
@@ -112,9 +114,11 @@ share::Policy read_policy(const std::string& path, const scenario::Network* netw
   return policy;
 }
 
-Expected<share::Policy> load(const std::string& path, const scenario::Network* network) {
+// `text` is the file's content, or nullopt to read it from `path`.
+Expected<share::Policy> load(const std::optional<std::string>& text, const std::string& path,
+                             const scenario::Network* network) {
   try {
-    return read_policy(path, network);
+    return read_policy(text ? parse_yaml(*text, path) : load_yaml_file(path), path, network);
   } catch (const InputError& e) {
     return std::unexpected(e.error);
   } catch (const YAML::Exception& e) {
@@ -125,11 +129,20 @@ Expected<share::Policy> load(const std::string& path, const scenario::Network* n
 }  // namespace
 
 Expected<share::Policy> load_policy(const std::string& path) {
-  return load(path, nullptr);
+  return load(std::nullopt, path, nullptr);
 }
 
 Expected<share::Policy> load_policy(const std::string& path, const scenario::Network& network) {
-  return load(path, &network);
+  return load(std::nullopt, path, &network);
+}
+
+Expected<share::Policy> parse_policy(const std::string& text, const std::string& source) {
+  return load(text, source, nullptr);
+}
+
+Expected<share::Policy> parse_policy(const std::string& text, const std::string& source,
+                                     const scenario::Network& network) {
+  return load(text, source, &network);
 }
 
 }  // namespace trilink::io

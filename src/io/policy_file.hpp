@@ -25,5 +25,9 @@ Expected<share::Policy> load_policy(const std::string& path);
 // nation (the hub would reject all its messages otherwise); every nation with a node is in the
 // policy (the hub would release to a nation the policy does not mention otherwise).
 Expected<share::Policy> load_policy(const std::string& path, const scenario::Network& network);
+// The same on text already read: `source` names it in errors as the path would.
+Expected<share::Policy> parse_policy(const std::string& text, const std::string& source);
+Expected<share::Policy> parse_policy(const std::string& text, const std::string& source,
+                                     const scenario::Network& network);
 
 }  // namespace trilink::io

@@ -295,8 +295,7 @@ YAML::Node entries(const Fields& top, std::string_view key, std::size_t max) {
   return m;
 }
 
-Catalogue read_catalogue(const std::string& path) {
-  const YAML::Node root = load_yaml_file(path);
+Catalogue read_catalogue(const YAML::Node& root, const std::string& path) {
   const Fields top(root, "", path);
   top.only({"launch_areas", "radars"});
   Catalogue c;
@@ -389,8 +388,11 @@ LaunchSpec read_launch(const Fields& f, const Catalogue& cat) {
   return l;
 }
 
-Scenario read_scenario(const std::string& path, const std::optional<std::string>& cat_override) {
-  const YAML::Node root = load_yaml_file(path);
+// `path` names the file (or text) in errors, and its folder is where relative paths lead.
+// The catalogue is `given`, else the one at `cat_override`, else the scenario's own.
+Scenario read_scenario(const YAML::Node& root, const std::string& path,
+                       const std::optional<std::string>& cat_override, const Catalogue* given,
+                       ShapeLaunches shaping) {
   const Fields top(root, "", path);
   top.only({"name", "description", "start", "seed", "duration_s", "catalogue", "launches", "radars",
             "truth_interval_s", "network", "policy", "areas", "coastline"});
@@ -404,14 +406,20 @@ Scenario read_scenario(const std::string& path, const std::optional<std::string>
   s.seed = top.integer("seed", 1);
   s.truth_interval_s = number_or(top, "truth_interval_s", 1.0);
 
-  std::string cat_path;
-  if (cat_override) {
-    cat_path = *cat_override;
-  } else {
-    const auto dir = std::filesystem::path(path).parent_path();
-    cat_path = (dir / top.optional_text("catalogue").value_or("catalogue.yaml")).string();
+  Catalogue read;
+  if (!given) {
+    std::string cat_path;
+    if (cat_override) {
+      cat_path = *cat_override;
+    } else {
+      const auto dir = std::filesystem::path(path).parent_path();
+      cat_path = (dir / top.optional_text("catalogue").value_or("catalogue.yaml")).string();
+    }
+    read = read_catalogue(load_yaml_file(cat_path), cat_path);
+  } else if (top.has("catalogue")) {
+    static_cast<void>(top.optional_text("catalogue"));  // still checked to be text
   }
-  const Catalogue cat = read_catalogue(cat_path);
+  const Catalogue& cat = given ? *given : read;
 
   const YAML::Node launches = top.list("launches", max_launches, "a list of at least one launch");
   std::size_t i = 0;
@@ -421,6 +429,11 @@ Scenario read_scenario(const std::string& path, const std::optional<std::string>
     LaunchSpec spec = read_launch(f, cat);
     for (const auto& other : s.launches)
       if (other.spec.id == spec.id) f.fail_at("id", "duplicate launch id '" + spec.id + "'");
+    if (shaping == ShapeLaunches::no) {
+      last_impact_s = std::max(last_impact_s, spec.time_s);
+      s.launches.push_back(Launch{spec, s.start.plus_seconds(spec.time_s), {}});
+      continue;
+    }
     auto shaped = flight::shape(spec.request);
     if (!shaped) {
       // Shaping names its request's fields; report the key the file used for each.
@@ -508,7 +521,7 @@ Scenario read_scenario(const std::string& path, const std::optional<std::string>
 
 Expected<Catalogue> load_catalogue(const std::string& path) {
   try {
-    return read_catalogue(path);
+    return read_catalogue(load_yaml_file(path), path);
   } catch (const InputError& e) {
     return std::unexpected(e.error);
   } catch (const YAML::Exception& e) {
@@ -516,14 +529,35 @@ Expected<Catalogue> load_catalogue(const std::string& path) {
   }
 }
 
+Expected<Catalogue> parse_catalogue(const std::string& text, const std::string& source) {
+  try {
+    return read_catalogue(parse_yaml(text, source), source);
+  } catch (const InputError& e) {
+    return std::unexpected(e.error);
+  } catch (const YAML::Exception& e) {
+    return fail(source, std::string("YAML: ") + e.what());
+  }
+}
+
 Expected<Scenario> load_scenario(const std::string& path,
                                  const std::optional<std::string>& catalogue_path) {
   try {
-    return read_scenario(path, catalogue_path);
+    return read_scenario(load_yaml_file(path), path, catalogue_path, nullptr, ShapeLaunches::yes);
   } catch (const InputError& e) {
     return std::unexpected(e.error);
   } catch (const YAML::Exception& e) {
     return fail(path, std::string("YAML: ") + e.what());
+  }
+}
+
+Expected<Scenario> parse_scenario(const std::string& text, const std::string& source,
+                                  const Catalogue& catalogue, ShapeLaunches shaping) {
+  try {
+    return read_scenario(parse_yaml(text, source), source, std::nullopt, &catalogue, shaping);
+  } catch (const InputError& e) {
+    return std::unexpected(e.error);
+  } catch (const YAML::Exception& e) {
+    return fail(source, std::string("YAML: ") + e.what());
   }
 }
 

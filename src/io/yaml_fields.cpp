@@ -59,15 +59,23 @@ void check_keys(const YAML::Node& n, const std::string& path, const std::string&
 YAML::Node load_yaml_file(const std::string& path) {
   const auto text = read_input_file(path, max_yaml_bytes);
   if (!text) throw InputError(text.error());
+  return parse_yaml(*text, path);
+}
+
+YAML::Node parse_yaml(const std::string& text, const std::string& source) {
+  if (text.size() > max_yaml_bytes)
+    throw InputError(Error{source, "is " + std::to_string(text.size()) +
+                                       " bytes, more than the limit of " +
+                                       std::to_string(max_yaml_bytes)});
   YAML::Node root;
   try {
-    root = YAML::Load(*text);
+    root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    throw InputError(Error{where(path, e.mark.line + 1, ""), "YAML syntax: " + e.msg});
+    throw InputError(Error{where(source, e.mark.line + 1, ""), "YAML syntax: " + e.msg});
   }
-  if (!root.IsMap()) throw InputError(Error{path, "expected a mapping of keys at the top level"});
+  if (!root.IsMap()) throw InputError(Error{source, "expected a mapping of keys at the top level"});
   std::size_t visited = 0;
-  check_keys(root, "", path, visited);
+  check_keys(root, "", source, visited);
   return root;
 }
 

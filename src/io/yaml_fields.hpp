@@ -32,6 +32,9 @@ inline constexpr std::size_t max_yaml_nodes = 1'000'000;
 // over max_yaml_bytes, a syntax error (with line), a mapping that repeats a key, a key that is
 // not plain text, or more than max_yaml_nodes nodes.
 YAML::Node load_yaml_file(const std::string& path);
+// The same checks on text already read; `source` names it in errors as the path would
+// ("f06.yaml:14: ..."). load_yaml_file reads the file and calls this.
+YAML::Node parse_yaml(const std::string& text, const std::string& source);
 
 // One YAML mapping with the path that leads to it ("launches[2]").
 class Fields {
