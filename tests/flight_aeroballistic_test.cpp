@@ -250,7 +250,12 @@ TEST(SrbmFlight, DeterministicAndFast) {
     EXPECT_EQ(a.samples[i].v_mps, b.samples[i].v_mps);
   }
   EXPECT_EQ(a.impact_s, shaped->flight.trajectory.impact_s);
+#if defined(__SANITIZE_ADDRESS__)
+  // `./run check` (AddressSanitizer + UBSan, -O1): the instrumented flight is 10-20 times
+  // slower, so the time bound, a claim about the Release build, is not checked there.
+#else
   EXPECT_LT(ms, 20.0);
+#endif
   RecordProperty("fly_ms", fixed1(ms));
 }
 
