@@ -7,12 +7,12 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <sstream>
 
 #include "node/hub.hpp"
 #include "node/national_node.hpp"
 #include "node/radar_feed.hpp"
 #include "policy_fixture.hpp"
-#include "record/codec.hpp"
 #include "warn/areas.hpp"
 
 using namespace trilink;
@@ -386,15 +386,34 @@ share::LocalTrack labelled(share::LocalTrack t) {
   return t;
 }
 
-// Every message a hub releases to `node` over the inputs, encoded, with the tick it came at.
+// What a hub releases to `node` over the inputs and `seconds` of one-second ticks: the
+// fields of every system track, impact prediction and alert, with the time it came at.
 std::vector<std::string> stream_to(const share::Policy& policy, const std::string& node,
                                    const std::vector<std::pair<share::LocalTrack, double>>& in,
                                    int seconds) {
   node::Hub hub(hub_config(), policy);
   std::vector<std::string> out;
   auto keep = [&](const node::Outbox& o, double t) {
-    for (const auto& e : o)
-      if (e.to == node) out.push_back(std::to_string(t) + " " + record::encode(e.message));
+    for (const auto& e : o) {
+      if (e.to != node) continue;
+      std::ostringstream s;
+      s.precision(17);
+      s << t << " " << share::to_string(share::type_of(e.message)) << " "
+        << share::to_string(share::header(e.message).releasability) << " "
+        << share::header(e.message).sequence << " ";
+      if (const auto* st = std::get_if<share::SystemTrack>(&e.message)) {
+        s << st->system_track_id << " " << st->position_ecef_m.transpose() << " "
+          << st->velocity_ecef_mps.transpose() << " " << st->covariance.reshaped().transpose()
+          << " " << static_cast<int>(st->status) << " " << static_cast<int>(st->phase);
+        for (const auto& c : st->contributions) s << " " << to_string(c.nation) << c.track_id;
+      } else if (const auto* p = std::get_if<share::ImpactPrediction>(&e.message)) {
+        s << p->system_track_id << " " << p->impact_point_ecef_m.transpose() << " "
+          << p->semi_major_m << " " << p->semi_minor_m;
+      } else if (const auto* a = std::get_if<share::Alert>(&e.message)) {
+        s << a->alert_id << " " << a->system_track_id << " " << a->text;
+      }
+      out.push_back(s.str());
+    }
   };
   for (const auto& [t, at] : in)
     keep(hub.on_message(t, t.header.originator.node, t0.plus_seconds(at)), at);
