@@ -387,3 +387,21 @@ TEST(Products, GroundTrackEndsAtTheImpactPoint) {
   EXPECT_LT(geo::geodesic_inverse(g.back().point, impact).distance_m, 100.0);
   EXPECT_EQ(g.back().time, p.impact->time_of_impact);
 }
+
+// A track that has lost its radars (its velocity sigma grown to hundreds of m/s while it
+// coasts) gets no prediction: its ellipse would be a guess hundreds of km wide. The last one
+// made before stays the track's situation.
+TEST(Products, ATrackWhoseVelocityIsLostGetsNoPrediction) {
+  node::ProductConfig c = vacuum_config();
+  c.prediction_interval_s = 1.0;
+  node::ProductMaker pm = maker(c);
+  const auto good = pm.update(view(0.0, srbm_at(0.0), diag_cov(100.0, 5.0), false));
+  ASSERT_TRUE(good.impact.has_value());
+  // 200 m/s per axis: 346 m/s root of the trace, beyond the 250 m/s limit.
+  const auto lost = pm.update(view(1.0, srbm_at(1.0), diag_cov(3000.0, 200.0), false));
+  EXPECT_FALSE(lost.impact.has_value());
+  EXPECT_EQ(pm.prediction_failures(), 0u);  // not a failure of the maths
+  // Just inside the limit (140 m/s per axis: 242 m/s): predicted again.
+  EXPECT_TRUE(
+      pm.update(view(2.0, srbm_at(2.0), diag_cov(3000.0, 140.0), false)).impact.has_value());
+}

@@ -93,6 +93,9 @@ Products ProductMaker::update(const TrackView& t) {
   }
   if (pt.next_prediction && t.time < *pt.next_prediction) return out;
   pt.next_prediction = t.time.plus_seconds(config_.prediction_interval_s);
+  if (std::sqrt(std::max(0.0, t.state.P.block<3, 3>(3, 3).trace())) >
+      config_.max_velocity_sigma_mps)
+    return out;
   track::ImpactPrediction p =
       impact_.predict(t.state, t.drag, config_.ground_track_step_s, &pt.descent);
   if (!p.valid) {

@@ -14,6 +14,8 @@
 //  - ground track: the predicted descent of the mean state (the ballistic fall, or the lifting
 //    descent of the bank nearest the published point) every `ground_track_step_s`, and last
 //    the predicted impact point at the predicted time of impact, for the overflight corridor;
+//  - no prediction from a track whose velocity sigma exceeds `max_velocity_sigma_mps` (it has
+//    lost its radars and coasts; its ellipse would be a guess hundreds of km wide);
 //  - a prediction is valid for warning only when it agrees with the one before it: their
 //    impact points lie within the sum of their 95 % semi-major axes. A true ballistic
 //    prediction stays inside its own uncertainty from one update to the next; one made while
@@ -44,6 +46,12 @@ struct ProductConfig {
   double ground_track_step_s = 10.0;
   double beta_kgpm2 = 8000.0;  // nominal ballistic coefficient of the prediction
   double max_warning_semi_major_m = 250e3;
+  // A track whose velocity sigma (root of the covariance trace) has grown beyond this has lost
+  // its radars: a missile low in its dive, below their horizon, is no miss to them, so the
+  // track stays confirmed while it coasts on a lift manoeuvre's noise. No prediction from it:
+  // at 250 m/s its heading is unknown to 10 deg (an SRBM's 1.5 km/s), its ellipse a guess
+  // hundreds of km wide. A radar track's is a few to tens of m/s.
+  double max_velocity_sigma_mps = 250.0;
   track::DescentEnvelope descent = default_descent();
 
   static track::DescentEnvelope default_descent() { return track::srbm_descent_envelope(); }
