@@ -83,7 +83,7 @@ std::vector<AreaHit> AlertManager::hits(const TrackSituation& t) const {
   out.reserve(areas_.size());
   for (const AreaGeometry& area : areas_) {
     AreaHit h;
-    h.impact = ellipse_meets(area, t.ellipse);
+    h.impact = !t.boost_arc && ellipse_meets(area, t.ellipse);
     // The whole ground track, past included, so that the entry time stays put while the
     // missile is over the area.
     if (!h.impact)
@@ -96,6 +96,7 @@ std::vector<AreaHit> AlertManager::hits(const TrackSituation& t) const {
 Assessment AlertManager::assess(geo::UtcTime now, const TrackSituation& t,
                                 const std::vector<AreaHit>& hits) const {
   Assessment a;
+  a.boost_arc = t.boost_arc;
   for (std::size_t i = 0; i < areas_.size(); ++i) {
     const AreaHit& h = hits[i];
     if (h.impact) {
@@ -110,6 +111,8 @@ Assessment AlertManager::assess(geo::UtcTime now, const TrackSituation& t,
     a.overflight_entry =
         a.overflight_entry ? std::min(*a.overflight_entry, over->entry) : over->entry;
     a.overflight_exit = a.overflight_exit ? std::max(*a.overflight_exit, over->exit) : over->exit;
+    // A boost-phase arc that ends over the area: the missile leaves it beyond the arc.
+    if (t.boost_arc && over->exit >= t.ground_track.back().time) a.open_exit = true;
   }
   return a;
 }
@@ -139,7 +142,9 @@ std::string threat_text(const Assessment& a, geo::UtcTime now) {
            seconds_text(std::max(0.0, a.time_of_impact->seconds_since(now)));
   if (!a.overflown_areas.empty()) {
     if (!text.empty()) text += "; ";
-    text += "may overfly " + join(a.overflown_areas) + " in " +
+    // On a boost-phase arc the times are those of a fall without thrust: the latest.
+    text += (a.boost_arc ? "boosting: will overfly " : "may overfly ") + join(a.overflown_areas) +
+            (a.boost_arc ? " within " : " in ") +
             seconds_text(std::max(0.0, a.overflight_entry->seconds_since(now)));
   }
   return text;
@@ -230,7 +235,9 @@ void AlertManager::close_by_clock(geo::UtcTime now, TrackAlertRecord& r,
       r.state = TrackAlertState::closed;
       return;
     }
-    if (now < *a.overflight_exit) return;
+    // An exit at the end of a boost-phase arc is where the arc stops, not where the missile
+    // leaves the area: held while the missile is tracked.
+    if (now < *a.overflight_exit || (a.open_exit && r.live)) return;
     emit(make(AlertKind::passed, now, r, a.overflown_areas, std::nullopt,
               "passed over " + join(a.overflown_areas)));
     r.state = TrackAlertState::detected;
@@ -262,8 +269,10 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
     return;
   }
   const TrackSituation& t = *usable;
-  r.time_of_impact = t.time_of_impact;
-  const auto key = std::make_tuple(t.system_track_id, t.time_of_impact, t.ellipse);
+  if (t.impact_valid) r.time_of_impact = t.time_of_impact;
+  const auto key =
+      std::make_tuple(t.system_track_id, t.time_of_impact, t.ellipse, t.boost_arc,
+                      t.ground_track.empty() ? geo::UtcTime{} : t.ground_track.front().time);
   if (r.hits_for != key) {
     r.hits = hits(t);
     r.hits_for = key;
@@ -284,20 +293,30 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
     }
     return;
   }
-  if (r.state != TrackAlertState::threatened) {
+  // A boost-phase arc that meets no area says nothing of the flight beyond it (thrust, a
+  // glide): it neither ends a threat nor lets the clock end one early.
+  if (r.state != TrackAlertState::threatened || t.boost_arc) {
     close_by_clock(now, r, out);
     return;
   }
   // Threatened, and this prediction meets no area: passed once the ground track has left the
   // overflown areas, else withdrawn once no prediction has met an area for a while.
   const Assessment& last = r.latest ? *r.latest : *r.assessment;
-  if (last.impact_areas.empty() && last.overflight_exit && now >= *last.overflight_exit) {
+  if (last.impact_areas.empty() && last.overflight_exit && now >= *last.overflight_exit &&
+      !last.open_exit) {
     close_by_clock(now, r, out);
     return;
   }
   if (now.seconds_since(*r.last_met) < config_.withdraw_after_s) return;
-  emit(make(AlertKind::all_clear, now, r, {}, std::nullopt,
-            "threat withdrawn: the prediction meets no area"));
+  // After a boost-phase arc (overflown whatever thrust remained) a prediction from here on that
+  // meets none of its areas means the missile has left them.
+  if (last.boost_arc && last.impact_areas.empty()) {
+    emit(make(AlertKind::passed, now, r, last.overflown_areas, std::nullopt,
+              "passed over " + join(last.overflown_areas)));
+  } else {
+    emit(make(AlertKind::all_clear, now, r, {}, std::nullopt,
+              "threat withdrawn: the prediction meets no area"));
+  }
   r.state = TrackAlertState::detected;
   r.assessment.reset();
   r.latest.reset();
@@ -360,7 +379,8 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
           r.current_track_id = t->system_track_id;
           if (t->kinematics) r.last_state = t->kinematics;
         }
-        if (t->impact_valid) usable = t;
+        // An impact prediction before a boost-phase arc (another track past burnout).
+        if (t->impact_valid || (t->boost_arc && (!usable || !usable->impact_valid))) usable = t;
       }
     }
     judge(now, r, usable, out);

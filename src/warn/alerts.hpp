@@ -14,7 +14,8 @@
 //      └─all_clear (withdrawn): no prediction has met an area for `withdraw_after_s`
 //   detected ──(no track left, impact time over or lost)──► all_clear, the missile ends
 //
-// A threat needs a confirmed track AND a valid impact prediction: a coasting or lost track
+// A threat needs a confirmed track AND a valid impact prediction, or while it boosts its
+// boost-phase overflight arc (overflight only, see TrackSituation::boost_arc): a coasting or lost track
 // never raises a threat, but one already raised is never let go while the missile may still be
 // flying toward an area: "fell" waits for the impact time AND the end of every track; "passed"
 // waits for the overflight exit. After "passed" or a withdrawal the missile is watched on:
@@ -63,6 +64,10 @@ struct TrackSituation {
   ImpactEllipse ellipse;                      // 95 % impact ellipse
   geo::UtcTime time_of_impact;                // predicted
   std::vector<GroundPoint> ground_track;      // predicted, with times (may include the past)
+  // While the missile boosts there is no impact prediction (impact_valid false): ground_track
+  // is then the boost-phase overflight arc (node::boost_overflight_arc), the ground overflown
+  // whatever thrust remains. It threatens overflight only, never an impact.
+  bool boost_arc = false;
   std::optional<TrackKinematics> kinematics;  // the track's state (none: never joined)
 };
 
@@ -114,6 +119,8 @@ struct Assessment {
   std::optional<geo::UtcTime> overflight_entry;  // earliest future entry, overflown areas
   std::optional<geo::UtcTime> overflight_exit;   // latest exit, overflown areas
   std::optional<geo::UtcTime> time_of_impact;    // set when impact_areas is not empty
+  bool boost_arc = false;                        // from a boost-phase overflight arc
+  bool open_exit = false;  // a boost-phase arc ends over an area: its exit is beyond it
   // Time of impact if the ellipse meets an area, else the first overflight entry.
   std::optional<geo::UtcTime> event_time() const;
   bool threat() const { return !impact_areas.empty() || !overflown_areas.empty(); }
@@ -144,7 +151,8 @@ struct TrackAlertRecord {
   std::optional<AlertKind> last_kind;
   // The geometry of the last prediction assessed, reused until the prediction changes (the
   // area tests are the costly part of a step).
-  std::optional<std::tuple<std::uint64_t, geo::UtcTime, ImpactEllipse>> hits_for;
+  std::optional<std::tuple<std::uint64_t, geo::UtcTime, ImpactEllipse, bool, geo::UtcTime>>
+      hits_for;
   std::vector<AreaHit> hits;
 };
 
