@@ -68,8 +68,8 @@ bool fall(const track::BallisticDynamics& dynamics, track::Vec<9> x, double step
 
 }  // namespace
 
-std::vector<warn::GroundPoint> boost_overflight_arc(const track::Gaussian<9>& state,
-                                                    geo::UtcTime t, const BoostArcConfig& c) {
+std::vector<warn::GroundPoint> boost_overflight_arc(const track::Gaussian<9>& state, geo::UtcTime t,
+                                                    const BoostArcConfig& c) {
   const track::Vec3 p = state.x.head<3>(), v = state.x.segment<3>(3);
   geo::Geodetic here = geo::to_geodetic(geo::Ecef{p});
   here.h_m = 0.0;
@@ -101,8 +101,8 @@ std::vector<warn::GroundPoint> boost_overflight_arc(const track::Gaussian<9>& st
     double t_i = 0.0;
     track::Vec3 impact_i;
     if (!fall(dynamics, x, c.step_s, c.max_time_s, t_i, impact_i, nullptr)) return {};
-    reach = std::min(
-        reach, geo::geodesic_inverse(here, geo::to_geodetic(geo::Ecef{impact_i})).distance_m);
+    reach = std::min(reach,
+                     geo::geodesic_inverse(here, geo::to_geodetic(geo::Ecef{impact_i})).distance_m);
   }
   std::vector<std::pair<track::Vec3, double>> timed;  // positions and seconds from t
   for (std::size_t k = 0; k < path.size(); ++k)
@@ -117,17 +117,20 @@ std::vector<warn::GroundPoint> boost_overflight_arc(const track::Gaussian<9>& st
     geo::Geodetic g = geo::to_geodetic(geo::Ecef{r});
     g.h_m = 0.0;
     const double d = geo::geodesic_inverse(here, g).distance_m;
-    if (out.empty() || d <= reach) {
+    if (out.empty() || (d <= reach && dt <= c.horizon_s)) {
       out.push_back({g, t.plus_seconds(dt), half_width(dt)});
       before = d;
-      if (d >= reach) break;
+      if (d >= reach || dt >= c.horizon_s) break;
       continue;
     }
-    // The end lies between the last point and this one.
+    // The end (the reach, or the horizon) lies between the last point and this one.
     const warn::GroundPoint& last = out.back();
-    const double f = std::clamp((reach - before) / (d - before), 0.0, 1.0);
+    const double last_dt = last.time.seconds_since(t);
+    const double f = std::clamp(
+        std::min((reach - before) / (d - before), (c.horizon_s - last_dt) / (dt - last_dt)), 0.0,
+        1.0);
     const geo::SurfacePath seg = geo::geodesic_inverse(last.point, g);
-    const double dt_end = last.time.seconds_since(t) + f * (dt - last.time.seconds_since(t));
+    const double dt_end = last_dt + f * (dt - last_dt);
     out.push_back({geo::geodesic_direct(last.point, seg.azimuth_rad, f * seg.distance_m),
                    t.plus_seconds(dt_end), half_width(dt_end)});
     break;

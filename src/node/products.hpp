@@ -55,18 +55,24 @@ namespace trilink::node {
 //  - each point has the 95 % cross-track half-width of the track's heading and position errors,
 //    2.45 sqrt(sigma_pos^2 + (sigma_vel dt)^2) across the direction of flight.
 // Times along it are those of the fall without thrust: the latest the missile gets there.
+// It stops `horizon_s` (of those times) ahead: an overflight that begins later than that is
+// still ahead at burnout, and the impact predictions made from then on (the threat within ~20 s
+// of burnout) warn of it in time; farther on, the cross-track error of a boosting velocity
+// (tens of m/s over the many minutes of a lofted flight) makes a corridor too wide to mean
+// anything (F06, F11: "overflights" of Korea and Japan from shots into the EEZ).
 struct BoostArcConfig {
   double beta_kgpm2 = 3000.0;
   double sigmas = 2.0;
   double step_s = 10.0;
   double max_time_s = 3600.0;
+  double horizon_s = 180.0;
   double min_horizontal_speed_mps = 100.0;  // slower: climbing near-vertically, no heading yet
 };
 
 // The arc of a boosting state of time t (empty when it has no heading yet, is not climbing or
 // does not come down within max_time_s). Every point carries its time and half-width.
-std::vector<warn::GroundPoint> boost_overflight_arc(const track::Gaussian<9>& state,
-                                                    geo::UtcTime t, const BoostArcConfig& c = {});
+std::vector<warn::GroundPoint> boost_overflight_arc(const track::Gaussian<9>& state, geo::UtcTime t,
+                                                    const BoostArcConfig& c = {});
 
 struct ProductConfig {
   double launch_report_interval_s = 5.0;

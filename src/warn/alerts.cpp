@@ -6,7 +6,9 @@
 #include <cstdio>
 #include <utility>
 
+#include "flight/atmosphere.hpp"
 #include "geo/wgs84.hpp"
+#include "track/ballistic_model.hpp"
 
 namespace trilink::warn {
 
@@ -182,6 +184,39 @@ IssuedAlert AlertManager::make(AlertKind kind, geo::UtcTime now, const TrackAler
   return out;
 }
 
+namespace {
+
+// A state flown on ballistically (gravity with J2, Earth's rotation, the drag of a nominal
+// re-entry vehicle) for dt seconds: position and velocity.
+Eigen::Matrix<double, 6, 1> flown_on(const TrackKinematics& k, double dt) {
+  track::Vec<9> x;
+  x << k.position_ecef_m, k.velocity_ecef_mps, Eigen::Vector3d::Zero();
+  const track::BallisticDynamics dynamics{8000.0};
+  return dynamics.propagate(x, dt, false).head<6>();
+}
+
+}  // namespace
+
+bool AlertManager::rejoins_ballistically(const TrackAlertRecord& r,
+                                         const TrackKinematics& k) const {
+  const TrackKinematics& last = *r.last_state;
+  const double dt = k.time.seconds_since(last.time);
+  if (last.boosting || dt <= 0.0 ||
+      track::approx_height_m(last.position_ecef_m) < config_.min_ballistic_height_m)
+    return false;
+  if (r.time_of_impact && k.time > r.time_of_impact->plus_seconds(config_.fell_margin_s))
+    return false;
+  const Eigen::Matrix<double, 6, 1> x = flown_on(last, dt);
+  // The last state's errors grow with the time flown (a velocity error, dt later).
+  const double d_error =
+      config_.gate_sigmas *
+      std::hypot(last.position_sigma_m + last.velocity_sigma_mps * dt, k.position_sigma_m);
+  const double dv_error =
+      config_.gate_sigmas * std::hypot(last.velocity_sigma_mps, k.velocity_sigma_mps);
+  return (x.head<3>() - k.position_ecef_m).norm() <= config_.join_gate_m + d_error &&
+         (x.tail<3>() - k.velocity_ecef_mps).norm() <= config_.join_speed_gate_mps + dv_error;
+}
+
 TrackAlertRecord* AlertManager::continued_missile(const TrackSituation& t,
                                                   const std::vector<std::uint64_t>& confirmed_now) {
   if (!t.kinematics) return nullptr;
@@ -194,13 +229,30 @@ TrackAlertRecord* AlertManager::continued_missile(const TrackSituation& t,
     // as a duplicate: where that missile is, moving as it moves.
     const bool tracked = std::ranges::binary_search(confirmed_now, id);
     const TrackKinematics& last = *r.last_state;
+    // A duplicate may be older than the missile's last state (two tracks of one missile new
+    // in the same step, of slightly different times): carried back to it.
     const double dt = k.time.seconds_since(last.time);
-    if (dt < 0.0 || dt > config_.max_join_gap_s) continue;
+    if (dt < 0.0 && !tracked) continue;
+    if (std::abs(dt) > config_.max_join_gap_s) {
+      if (!tracked && rejoins_ballistically(r, k)) {
+        const double d = (flown_on(last, dt).head<3>() - k.position_ecef_m).norm();
+        if (!best || d < best_d) best = &r, best_d = d;
+      }
+      continue;
+    }
     const Eigen::Vector3d& p = last.position_ecef_m;
     const Eigen::Vector3d g = -geo::wgs84::gm_m3ps2() / std::pow(p.norm(), 3) * p;
     const Eigen::Vector3d predicted = p + last.velocity_ecef_mps * dt + 0.5 * g * dt * dt;
+    // In dense air drag decelerates a missile far more than its thrust or lift accelerate it
+    // (a light lifting body at 1.6 km/s: ~40 m/s^2 at 20 km, ~280 m/s^2 at 6 km): two tracks
+    // of it, their velocities a second or two apart in lag, differ by that much.
+    const double air =
+        flight::air_density_kgpm3(
+            std::min(track::approx_height_m(p), track::approx_height_m(k.position_ecef_m))) *
+        std::pow(std::max(last.velocity_ecef_mps.norm(), k.velocity_ecef_mps.norm()), 2) /
+        (2.0 * config_.light_beta_kgpm2);
     const double a_max =
-        last.boosting || k.boosting ? config_.boost_accel_mps2 : config_.coast_accel_mps2;
+        (last.boosting || k.boosting ? config_.boost_accel_mps2 : config_.coast_accel_mps2) + air;
     const double d = (predicted - k.position_ecef_m).norm();
     const double dv = (last.velocity_ecef_mps + g * dt - k.velocity_ecef_mps).norm();
     const double d_error =
@@ -209,7 +261,7 @@ TrackAlertRecord* AlertManager::continued_missile(const TrackSituation& t,
         config_.gate_sigmas * std::hypot(last.velocity_sigma_mps, k.velocity_sigma_mps);
     if (tracked) {
       if (d > config_.duplicate_gate_m + d_error) continue;
-      if (dv > config_.duplicate_speed_gate_mps + dv_error) continue;
+      if (dv > config_.duplicate_speed_gate_mps + dv_error + air * config_.velocity_lag_s) continue;
     } else {
       if (d > config_.join_gate_m + d_error + 0.5 * a_max * dt * dt) continue;
       if (dv > config_.join_speed_gate_mps + dv_error + a_max * dt) continue;
@@ -359,6 +411,8 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
       r->current_track_id = t->system_track_id;
       r->state = TrackAlertState::detected;
       r->last_kind = AlertKind::launch_detected;
+      // Known at once: a second track of the same missile new in this step joins it.
+      r->last_state = t->kinematics;
       out.push_back(make(AlertKind::launch_detected, now, *r, {}, std::nullopt, "launch detected"));
     }
     missile_of_[t->system_track_id] = r->missile_id;
