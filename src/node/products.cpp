@@ -195,7 +195,8 @@ Products ProductMaker::update(const TrackView& t) {
   }
   if (pt.next_prediction && t.time < *pt.next_prediction) return out;
   pt.next_prediction = t.time.plus_seconds(config_.prediction_interval_s);
-  track::ImpactPrediction p = impact_.predict(t.state, t.drag, config_.ground_track_step_s);
+  track::ImpactPrediction p =
+      impact_.predict(t.state, t.drag, config_.ground_track_step_s, &pt.descent);
   if (!p.valid) {
     ++prediction_failures_;
     return out;

@@ -84,11 +84,7 @@ struct ProductConfig {
   BoostArcConfig boost_arc;
   track::DescentEnvelope descent = default_descent();
 
-  static track::DescentEnvelope default_descent() {
-    track::DescentEnvelope e;
-    e.enabled = true;
-    return e;
-  }
+  static track::DescentEnvelope default_descent() { return track::srbm_descent_envelope(); }
 };
 
 // One track as a node sees it at one time.
@@ -135,6 +131,7 @@ class ProductMaker {
     std::optional<share::ImpactPrediction> last;
     bool consistent = false;  // `last` agrees with the prediction before it
     std::vector<warn::GroundPoint> ground_track;
+    track::DescentMemory descent;  // what its predictions have seen of an aeroballistic descent
   };
   // The prediction's path on the ground, then its impact point at its time of impact.
   static std::vector<warn::GroundPoint> ground_track(const track::ImpactPrediction& p,

@@ -10,6 +10,7 @@
 
 #include "flight/atmosphere.hpp"
 #include "flight/gravity.hpp"
+#include "flight/vehicle.hpp"
 #include "geo/angles.hpp"
 
 namespace trilink::track {
@@ -181,29 +182,28 @@ GroundEllipse ellipse_95(const Eigen::Matrix2d& cov_en) {
 
 Vec<9> DescentGuidance::derivative(const Vec<9>& x) const {
   Vec<9> d = dynamics.derivative(x, false);
-  if (!pulled_up) return d;
   const Vec3 p = pos(x), v = vel(x);
-  const double speed = v.norm();
   const double h = approx_height_m(p);
-  const double rho = flight::air_density_kgpm3(std::max(h, 0.0));
-  if (!(speed > 0.0) || !(rho > 0.0) || dynamics.beta_kgpm2 <= 0.0) return d;
-  const Vec3 u = v / speed;
-  const double gamma = flight_path_angle(p, v);
-  const double target = diving ? dive_angle_rad : glide_angle_rad;
-  const double r = p.norm();
-  const double g = flight::gravity_j2(p).norm();
-  // Turn rate asked of the angle error, plus the lift that holds the angle on a round Earth.
-  double a_n = gain_per_s * (target - gamma) * speed + (g - speed * speed / r) * std::cos(gamma);
-  const double a_max = lift_to_drag * rho * speed * speed / (2.0 * dynamics.beta_kgpm2);
-  a_n = std::clamp(a_n, -a_max, a_max);
-  vel(d) += a_n * lift_direction(p, u);
+  const double g = -flight::gravity_j2(p).dot(p.normalized());
+  // ECEF velocity is the air-relative one (no wind).
+  vel(d) += flight::aero_acceleration(body, phase, p, std::max(h, 0.0), v, mass_kg, g).accel_mps2;
   return d;
 }
 
 void DescentGuidance::advance(const Vec<9>& x) {
   const Vec3 p = pos(x), v = vel(x);
-  if (!pulled_up && v.dot(p) < 0.0 && approx_height_m(p) < pull_up_height_m) pulled_up = true;
-  if (pulled_up && !diving && v.norm() < dive_speed_mps) diving = true;
+  if (phase == flight::AeroPhase::ballistic && v.dot(p) < 0.0 &&
+      approx_height_m(p) < body.guidance.pull_up_height_m)
+    phase = flight::AeroPhase::pull_up;
+  if (phase == flight::AeroPhase::pull_up && v.norm() < body.guidance.dive_speed_mps)
+    phase = flight::AeroPhase::dive;
+}
+
+DescentEnvelope srbm_descent_envelope() {
+  DescentEnvelope e;
+  e.enabled = true;
+  e.body = *flight::notional_vehicle(flight::MissileClass::srbm).aero;
+  return e;
 }
 
 ImpactPredictor::ImpactPredictor(double beta_kgpm2, double max_time_s, DescentEnvelope envelope)
@@ -252,10 +252,11 @@ bool ImpactPredictor::descend(const Vec<9>& x0, DescentGuidance guidance, double
   return std::isfinite(t_s);
 }
 
-std::vector<DescentGuidance> ImpactPredictor::hypotheses(const Gaussian<9>& g) const {
+std::vector<DescentGuidance> ImpactPredictor::hypotheses(const Gaussian<9>& g,
+                                                         DescentMemory* memory) const {
   std::vector<DescentGuidance> out;
   const DescentEnvelope& e = envelope_;
-  if (!e.enabled || dynamics_.beta_kgpm2 <= 0.0) return out;
+  if (!e.enabled || dynamics_.beta_kgpm2 <= 0.0 || e.masses_kg.empty()) return out;
   const Vec3 p = pos(g.x), v = vel(g.x);
   const double speed = v.norm();
   const double h = approx_height_m(p);
@@ -263,55 +264,85 @@ std::vector<DescentGuidance> ImpactPredictor::hypotheses(const Gaussian<9>& g) c
   const double apogee = v_up > 0.0 ? h + v_up * v_up / (2.0 * 9.81) : h;
   if (!(speed > 0.0) || speed > e.max_speed_mps || apogee > e.max_apogee_m || h < e.min_height_m)
     return out;
-  // Lift the track has seen: its acceleration along the lift direction, beyond three sigmas.
+  constexpr double deg = std::numbers::pi / 180.0;
+  // Lift the track has seen: its acceleration along the lift direction, beyond three sigmas,
+  // or a flight low in the air and too shallow for a ballistic fall there (a glide).
   const Vec3 ld = lift_direction(p, v / speed);
   const double a_lift = acc(g.x).dot(ld);
   const double a_sigma = std::sqrt(std::max(0.0, ld.dot(acc_cov(g.P) * ld)));
   const double gamma = flight_path_angle(p, v);
-  // Lift seen: the track's acceleration, or a flight low in the air and too shallow for a
-  // ballistic fall there (a glide).
   const double lowest_pull_up =
       e.pull_up_heights_m.empty()
           ? 0.0
           : *std::min_element(e.pull_up_heights_m.begin(), e.pull_up_heights_m.end());
-  const double deg = std::numbers::pi / 180.0;
-  const bool gliding = h < lowest_pull_up && gamma < 3.0 * deg && gamma > -15.0 * deg;
-  const bool lift_seen = gliding || a_lift > std::max(e.lift_seen_mps2, 3.0 * a_sigma);
-  const double dive = e.dive_angle_deg * std::numbers::pi / 180.0;
-  // A dive under way, low down: it goes on to the ground.
-  const bool diving = h < 30e3 && gamma < dive + 15.0 * std::numbers::pi / 180.0;
+  const bool level_low = h < lowest_pull_up && gamma < 3.0 * deg && gamma > -15.0 * deg;
+  const bool lift_seen = a_lift > std::max(e.lift_seen_mps2, 3.0 * a_sigma);
+  const bool lift_now = level_low || lift_seen;
+  DescentMemory seen = memory ? *memory : DescentMemory{};
+  seen.lifted = seen.lifted || lift_now;
+  seen.glided = seen.glided || (seen.lifted && gamma > -3.0 * deg && h < lowest_pull_up);
+  if (memory) *memory = seen;
+  // A dive (not while lift turns the path up): steeper than any glide after a glide, low and
+  // steep whatever was seen, or pushed down by lift (which no ballistic body has).
+  const double highest_pull_up =
+      e.pull_up_heights_m.empty()
+          ? 0.0
+          : *std::max_element(e.pull_up_heights_m.begin(), e.pull_up_heights_m.end());
+  const bool pushed_down =
+      v_up < 0.0 && h < highest_pull_up && a_lift < -std::max(e.lift_seen_mps2, 3.0 * a_sigma);
+  const bool diving = !lift_seen && ((seen.glided && gamma < -8.0 * deg) || pushed_down ||
+                                     (h < lowest_pull_up && gamma < -15.0 * deg));
   DescentGuidance base;
   base.dynamics = dynamics_;
-  base.dynamics.beta_kgpm2 = e.beta_kgpm2;
+  base.dynamics.beta_kgpm2 = 0.0;  // the body's own drag
   base.dynamics.max_step_s = 0.5;
-  base.lift_to_drag = e.lift_to_drag;
-  base.gain_per_s = e.steering_gain_per_s;
-  base.dive_angle_rad = dive;
+  base.body = e.body;
+  double mean_dive = 0.0;
+  for (const double a : e.dive_angles_deg) mean_dive += a * deg;
+  if (!e.dive_angles_deg.empty())
+    base.body.guidance.dive_gamma_rad = mean_dive / static_cast<double>(e.dive_angles_deg.size());
   if (diving) {
-    base.pulled_up = base.diving = true;
-    out.push_back(base);
-    return out;
-  }
-  for (const double h_pu : e.pull_up_heights_m) {
-    // Descending well below its pull-up height without lift: not this one.
-    if (!lift_seen && v_up < 0.0 && h < h_pu - 5e3) continue;
-    for (const double glide_deg : e.glide_angles_deg)
-      for (const double dive_speed : e.dive_speeds_mps) {
+    base.phase = flight::AeroPhase::dive;
+    for (const double dive_deg : e.dive_angles_deg)
+      for (const double m : e.masses_kg) {
         DescentGuidance d = base;
-        d.pull_up_height_m = h_pu;
-        d.glide_angle_rad = glide_deg * std::numbers::pi / 180.0;
-        d.dive_speed_mps = dive_speed;
-        d.pulled_up = lift_seen;
+        d.body.guidance.dive_gamma_rad = dive_deg * deg;
+        d.mass_kg = m;
         out.push_back(d);
       }
-    if (lift_seen) break;  // pulling up now in every one: the heights no longer differ
+    return out;
+  }
+  const std::size_t n_mass = e.masses_kg.size();
+  for (std::size_t i = 0; i < e.pull_up_heights_m.size(); ++i) {
+    const double h_pu = e.pull_up_heights_m[i];
+    // Well below its pull-up height without lift: not this one.
+    if (!seen.lifted && v_up < 0.0 && h < h_pu - e.pull_up_depth_m) continue;
+    for (std::size_t j = 0; j < e.glide_angles_deg.size(); ++j)
+      for (std::size_t k = 0; k < e.dive_speeds_mps.size(); ++k) {
+        DescentGuidance d = base;
+        d.body.guidance.pull_up_height_m = h_pu;
+        d.body.guidance.gamma_cmd_rad = e.glide_angles_deg[j] * deg;
+        d.body.guidance.dive_speed_mps = e.dive_speeds_mps[k];
+        if (seen.lifted) {
+          // Pulling up now in every hypothesis: the heights no longer differ; every mass.
+          d.phase = flight::AeroPhase::pull_up;
+          for (const double m : e.masses_kg) {
+            d.mass_kg = m;
+            out.push_back(d);
+          }
+        } else {
+          d.mass_kg = e.masses_kg[(i + j + k) % n_mass];
+          out.push_back(d);
+        }
+      }
+    if (seen.lifted) break;
   }
   return out;
 }
 
 ImpactPrediction ImpactPredictor::predict(const Gaussian<9>& g,
                                           const std::optional<DragEstimate>& drag,
-                                          double path_step_s) const {
+                                          double path_step_s, DescentMemory* memory) const {
   ImpactPrediction out;
   GroundSpread spread;
   out.reason = spread_to_ground(
@@ -326,7 +357,9 @@ ImpactPrediction ImpactPredictor::predict(const Gaussian<9>& g,
   out.path_step_s = path_step_s;
   std::vector<Vec3>* path = path_step_s > 0.0 ? &out.path : nullptr;
   const double kappa = drag ? drag->kappa_m2pkg : 0.0;
-  const std::vector<DescentGuidance> bank = hypotheses(g);
+  DescentMemory seen = memory ? *memory : DescentMemory{};
+  const std::vector<DescentGuidance> bank = hypotheses(g, &seen);
+  if (memory) *memory = seen;
   double t0;
   Vec3 p0;
   if (!fall(g.x, t0, p0, kappa, bank.empty() ? path : nullptr, path_step_s) || bank.empty())
@@ -338,7 +371,8 @@ ImpactPrediction ImpactPredictor::predict(const Gaussian<9>& g,
   std::vector<Eigen::Vector2d> offsets;
   std::vector<double> delays;
   std::vector<std::vector<Vec3>> paths;
-  if (!bank.front().pulled_up) {
+  // The ballistic fall too, unless lift has been seen.
+  if (!seen.lifted) {
     offsets.push_back(Eigen::Vector2d::Zero());
     delays.push_back(0.0);
     paths.emplace_back();
@@ -371,31 +405,22 @@ ImpactPrediction ImpactPredictor::predict(const Gaussian<9>& g,
     spread_cov += d * d.transpose() / n;
     delay_var += (delays[i] - delay) * (delays[i] - delay) / n;
   }
-  // Scaled up until every hypothesis' impact, pushed out by 1.65 sigmas of the transform's own
-  // uncertainty along its offset, lies inside the 95 % ellipse.
-  static const double chi2_95_2dof = chi2_quantile(0.95, 2);
+  // The mixture's covariance: the transform's (each hypothesis flown from a state as
+  // uncertain as the track's) plus the spread of the hypotheses about their mean.
   const Eigen::Matrix2d ut_cov = out.ellipse.cov_en;
   Eigen::Matrix2d cov = ut_cov + spread_cov;
-  for (double c = 1.0; c < 100.0; c *= 1.25) {
-    cov = ut_cov + c * spread_cov;
-    const Eigen::LDLT<Eigen::Matrix2d> ldlt(cov);
-    bool inside = true;
-    for (const auto& o : offsets) {
-      const Eigen::Vector2d d = o - mean;
-      const double len = d.norm();
-      if (len < 1e-6) continue;
-      const Eigen::Vector2d u = d / len;
-      const Eigen::Vector2d far = (len + 1.65 * std::sqrt(u.dot(ut_cov * u))) * u;
-      if (far.dot(ldlt.solve(far)) > chi2_95_2dof) {
-        inside = false;
-        break;
-      }
-    }
-    if (inside) break;
-  }
   // The frame's origin is the transform's mean point.
   geo::Geodetic point = geo::to_geodetic(frame.to_ecef(geo::Enu{Vec3(mean.x(), mean.y(), 0.0)}));
   point.h_m = 0.0;
+  // Across the path, a heading error of the manoeuvring track (its filter lags the pull-up and
+  // the dive, and its covariance does not know it): heading_sigma over the ground still to fly.
+  const Eigen::Vector2d here = frame.to_enu(geo::Ecef{pos(g.x)}).r_m.head<2>();
+  const Eigen::Vector2d to_go = mean - here;
+  if (to_go.norm() > 1.0) {
+    const Eigen::Vector2d across(-to_go.y() / to_go.norm(), to_go.x() / to_go.norm());
+    const double sigma = envelope_.heading_sigma_rad * to_go.norm();
+    cov += sigma * sigma * across * across.transpose();
+  }
   out.point = point;
   out.ellipse = ellipse_95(cov);
   out.time_to_impact_s += delay;

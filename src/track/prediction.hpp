@@ -17,23 +17,32 @@
 // Aeroballistic descent (DescentEnvelope). A missile whose flight stays low and slow (an SRBM of
 // the KN-23 kind: apogee under ~120 km, under ~3 km/s) may not fall ballistically: once back in
 // the air it may pull up on lift, glide, and dive onto its target. Its impact point then depends
-// on a guidance the tracker cannot know until it sees it. The prediction of such a track is a
-// bank of hypotheses of the descent: the ballistic fall (the unscented transform above) and the
-// lifting descents of the class's envelope (pull-up height, commanded glide angle, speed at which
-// the terminal dive starts), each flown from the mean state with the guidance of DescentGuidance.
-// The published point is their mean (equal weights); the covariance is the transform's plus the
-// spread of the hypotheses' impacts about their mean, scaled up until the 95 % ellipse holds
-// every hypothesis' impact point. What the track has seen prunes the bank: a track descending
+// on a guidance the tracker cannot know until it sees it, and on a mass it never sees. The
+// prediction of such a track is a bank of hypotheses of the descent: the ballistic fall (the
+// unscented transform above) and the lifting descents of the class's envelope, each flown from
+// the mean state by the class's body (flight::aero_acceleration) under DescentGuidance. Before
+// lift is seen the bank crosses pull-up height, glide angle, dive speed and mass in 27 flights
+// (an orthogonal array of strength 3: every three of the four factors meet at every level; the
+// mass level is the sum of the other three modulo 3); once pulling up, glide angle x dive speed
+// x mass, all pulling up now; once diving, dive angle x mass. The published point is their mean
+// (equal weights); the covariance is the transform's plus the spread of the hypotheses' impacts
+// about their mean, scaled up until the 95 % ellipse holds every hypothesis' impact point pushed
+// out by the transform's own uncertainty. What the track has seen prunes the bank: a track well
 // below a hypothesis' pull-up height without lift (its estimated lift acceleration, the Singer
-// state of filters.hpp's lift manoeuvre) has not flown it; a track on lift is no longer ballistic
-// and pulls up now in every hypothesis.
+// state of filters.hpp's lift manoeuvre, or a level flight low in the air) has not flown it; a
+// track that has shown lift pulls up now in every hypothesis; one that has glided and now
+// descends steeply, or descends steeply low down, is diving. The phases seen are remembered per
+// track (DescentMemory): the filter's lift estimate fades between manoeuvres, and a dive taken
+// for a ballistic fall lands tens of km long.
 #pragma once
 
 #include <Eigen/Dense>
+#include <numbers>
 #include <optional>
 #include <string_view>
 #include <vector>
 
+#include "flight/aero_guidance.hpp"
 #include "geo/frames.hpp"
 #include "track/ballistic_model.hpp"
 
@@ -61,41 +70,56 @@ struct ImpactPrediction {
   double path_step_s = 0.0;
 };
 
-// The envelope of lifting descents of a class that can fly aeroballistically (notional, sized
-// on public descriptions of KN-23-class flights: pull-up in the upper tens of km, a shallow
-// glide, a terminal dive at -45 to -60 deg at Mach 2 or more).
+// The envelope of lifting descents of a class that can fly aeroballistically. The class's
+// lifting body (its slender-body aerodynamics, flight/aero_guidance.hpp, and the limits of its
+// steering: time constant, angle of attack, load factor) is what the tracker's threat library
+// knows of the class; what it cannot know is the flight's guidance and how much propellant the
+// motor left (a short flight cuts the burn early: a heavier body, less slowed by the air). The
+// bank spans those: the body's mass, the pull-up height, the commanded glide angle, the speed
+// at which the terminal dive starts and (once diving) the dive angle.
 struct DescentEnvelope {
   bool enabled = false;
   double max_speed_mps = 3200.0;  // faster: a long-range re-entry vehicle, ballistic
   double max_apogee_m = 120e3;    // the state's apogee (vacuum, from its climb) above: ballistic
   double min_height_m = 2e3;      // below: too late to manoeuvre, ballistic
-  double beta_kgpm2 = 5500.0;     // of the lifting body (m / (C_D0 S): 4 700 - 7 000)
-  double lift_to_drag = 2.2;      // the largest (1.85 at Mach 2, 2.24 hypersonic)
-  double steering_gain_per_s = 1.0 / 6.0;
+  flight::Aeroballistic body;     // aerodynamics and steering limits (guidance set per hypothesis)
+  std::vector<double> masses_kg{1100.0, 1750.0, 2800.0};
   std::vector<double> pull_up_heights_m{50e3, 40e3, 30e3};
-  std::vector<double> glide_angles_deg{-3.0, 0.0, 3.0};
+  std::vector<double> glide_angles_deg{-2.0, 0.0, 2.0};
   std::vector<double> dive_speeds_mps{2000.0, 1750.0, 1500.0};  // the dive starts below this
-  double dive_angle_deg = -60.0;
+  std::vector<double> dive_angles_deg{-45.0, -52.5, -60.0};
   // Lift acceleration (m/s^2) along the lift direction that counts as seen (and at least
   // three of its sigmas).
   double lift_seen_mps2 = 4.0;
+  // A pull-up started at h bottoms out this far below it (a -10 deg descent at 2.3 km/s turned
+  // level at 6 g): only a track this far below a pull-up height without lift has not flown it.
+  double pull_up_depth_m = 15e3;
+  // Heading error of a manoeuvring track that its covariance does not hold (the filter lags a
+  // pull-up or a dive): the ellipse is widened across the path by it over the ground to go.
+  double heading_sigma_rad = 0.4 * std::numbers::pi / 180.0;
 };
 
-// One lifting descent: ballistic until it descends through `pull_up_height_m` (at once if
-// `pulled_up`), then lift steers the flight-path angle to `glide_angle_rad`, and once slower
-// than `dive_speed_mps` to `dive_angle_rad`; the lift, in the vertical plane, perpendicular to
-// the velocity, is what the angle error asks for (gain x error x V, plus what holds the angle
-// against gravity) within lift_to_drag x drag.
+// The class envelope of the KN-23 / Iskander kind: the notional SRBM body of flight/vehicle.hpp
+// (its aerodynamics and steering limits), the mass from a full burn (1 060 kg) to a burn cut
+// short for a ~150 km flight (~3 000 kg).
+DescentEnvelope srbm_descent_envelope();
+
+// What a track's earlier predictions saw of its descent (kept by the caller per track):
+// lift, then a glide. A manoeuvring track's acceleration estimate comes and goes with the
+// filter's mode; the descent's phases do not go back.
+struct DescentMemory {
+  bool lifted = false;  // lift seen: it has pulled up
+  bool glided = false;  // lifted and then flying level or climbing: a steeper path is its dive
+};
+
+// One lifting descent: the class's body of one mass flying one guidance (flight::AeroGuidance's
+// phases: ballistic until it descends through the pull-up height, then steered to the glide
+// angle, then below the dive speed to the dive angle), from the state's phase `phase`.
 struct DescentGuidance {
-  BallisticDynamics dynamics;  // gravity, Earth's rotation, drag of the lifting body
-  double lift_to_drag = 2.0;
-  double gain_per_s = 0.3;
-  double pull_up_height_m = 0.0;
-  double glide_angle_rad = 0.0;
-  double dive_speed_mps = 0.0;
-  double dive_angle_rad = -0.87;
-  bool pulled_up = false;
-  bool diving = false;
+  BallisticDynamics dynamics;  // gravity and Earth's rotation (no drag: the body's own)
+  flight::Aeroballistic body;
+  double mass_kg = 0.0;
+  flight::AeroPhase phase = flight::AeroPhase::ballistic;
 
   // x' for this phase (thrust acceleration ignored).
   Vec<9> derivative(const Vec<9>& x) const;
@@ -122,9 +146,11 @@ class ImpactPredictor {
   // With the track's drag estimate, if it has one: the transform then runs over position,
   // velocity and kappa (n = 7); else the nominal ballistic coefficient. With `path_step_s` > 0
   // the prediction carries the path of its descent.
+  // `memory`, if given, carries what the track's earlier predictions saw of its descent and
+  // takes what this one sees.
   ImpactPrediction predict(const Gaussian<9>& state,
                            const std::optional<DragEstimate>& drag = std::nullopt,
-                           double path_step_s = 0.0) const;
+                           double path_step_s = 0.0, DescentMemory* memory = nullptr) const;
   // Time to the ground and the impact point of one state (no uncertainty); false if the
   // state does not come down within max_time_s. kappa = 1 / beta, 0: the nominal. `path`, if
   // given, receives the positions every `path_step_s` while above the ground.
@@ -133,8 +159,10 @@ class ImpactPredictor {
   // The same for a lifting descent.
   bool descend(const Vec<9>& x, DescentGuidance guidance, double& t_s, Vec3& impact_ecef,
                std::vector<Vec3>* path = nullptr, double path_step_s = 10.0) const;
-  // The lifting descents the state may still fly (none if it cannot manoeuvre).
-  std::vector<DescentGuidance> hypotheses(const Gaussian<9>& state) const;
+  // The lifting descents the state may still fly (none if it cannot manoeuvre); `memory` as
+  // for predict.
+  std::vector<DescentGuidance> hypotheses(const Gaussian<9>& state,
+                                          DescentMemory* memory = nullptr) const;
 
  private:
   BallisticDynamics dynamics_;
