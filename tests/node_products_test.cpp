@@ -9,6 +9,7 @@
 // hand.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <vector>
@@ -404,4 +405,154 @@ TEST(Products, ATrackWhoseVelocityIsLostGetsNoPrediction) {
   // Just inside the limit (140 m/s per axis: 242 m/s): predicted again.
   EXPECT_TRUE(
       pm.update(view(2.0, srbm_at(2.0), diag_cov(3000.0, 140.0), false)).impact.has_value());
+}
+
+namespace {
+
+// An IRBM in boost over North Korea: 40 km up, 2 km/s at 40 deg above the horizon, heading
+// east-south-east, thrusting at 30 m/s^2 along its velocity.
+track::Gaussian<9> boosting_irbm(double sigma_p_m, double sigma_v_mps) {
+  const geo::Geodetic g = geo::Geodetic::from_deg(39.0, 126.0, 40e3);
+  const geo::LocalFrame f(g);
+  const double az = 110.0 * pi / 180.0, gamma = 40.0 * pi / 180.0;
+  const geo::Vec3 u(std::cos(gamma) * std::sin(az), std::cos(gamma) * std::cos(az),
+                    std::sin(gamma));
+  track::Gaussian<9> s;
+  s.x << geo::to_ecef(g).r_m, f.ecef_vector(2000.0 * u), f.ecef_vector(30.0 * u);
+  s.P.setZero();
+  s.P.topLeftCorner<3, 3>().diagonal().setConstant(sigma_p_m * sigma_p_m);
+  s.P.block<3, 3>(3, 3).diagonal().setConstant(sigma_v_mps * sigma_v_mps);
+  s.P.bottomRightCorner<3, 3>().diagonal().setConstant(100.0);
+  return s;
+}
+
+// The sub-missile points, every second, of the state flown on: its thrust held for
+// `burn_s`, then a coast with the drag of a re-entry vehicle (beta 8 000 kg/m^2) to the ground.
+std::vector<geo::Geodetic> flown_on(const track::Gaussian<9>& s, double burn_s) {
+  const track::BallisticDynamics dynamics{8000.0};
+  track::Vec<9> x = s.x;
+  std::vector<geo::Geodetic> out;
+  for (double t = 0.0; t < 4000.0; t += 1.0) {
+    geo::Geodetic g = geo::to_geodetic(geo::Ecef{x.head<3>()});
+    if (g.h_m < 0.0) break;
+    g.h_m = 0.0;
+    out.push_back(g);
+    if (t >= burn_s) x.tail<3>().setZero();
+    x = dynamics.propagate(x, 1.0, t < burn_s);
+  }
+  return out;
+}
+
+// Distance (m) from p to the polyline `line`, on the plane of p's frame.
+double distance_to(const geo::Geodetic& p, const std::vector<geo::Geodetic>& line) {
+  const geo::LocalFrame f(p);
+  double best = 1e300;
+  for (std::size_t k = 0; k + 1 < line.size(); ++k) {
+    const Eigen::Vector2d a = f.to_enu(geo::to_ecef(line[k])).r_m.head<2>();
+    const Eigen::Vector2d b = f.to_enu(geo::to_ecef(line[k + 1])).r_m.head<2>();
+    const double s = std::clamp(-a.dot(b - a) / std::max(1e-9, (b - a).squaredNorm()), 0.0, 1.0);
+    best = std::min(best, (a + s * (b - a)).norm());
+  }
+  return best;
+}
+
+}  // namespace
+
+// The boost-phase overflight arc starts under the missile, runs forward in time with a
+// cross-track half-width that grows, and lies under the path the missile flies whatever thrust
+// remains: a flight that burns on for 0, 20 or 60 s overflies every point of it (within the
+// point's half-width) and comes down beyond its end.
+TEST(Products, BoostArcIsOverflownWhateverThrustRemains) {
+  const track::Gaussian<9> s = boosting_irbm(200.0, 15.0);
+  node::BoostArcConfig whole;
+  whole.horizon_s = 1e4;
+  const auto arc = node::boost_overflight_arc(s, t0, whole);
+  ASSERT_GE(arc.size(), 3u);
+  geo::Geodetic under = geo::to_geodetic(geo::Ecef{s.x.head<3>()});
+  under.h_m = 0.0;
+  EXPECT_LT(geo::geodesic_inverse(under, arc.front().point).distance_m, 1.0);
+  EXPECT_EQ(arc.front().time, t0);
+  for (std::size_t k = 1; k < arc.size(); ++k) {
+    EXPECT_GT(arc[k].time, arc[k - 1].time) << k;
+    EXPECT_GT(arc[k].half_width_m, arc[k - 1].half_width_m) << k;
+  }
+  const double reach = geo::geodesic_inverse(under, arc.back().point).distance_m;
+  EXPECT_GT(reach, 300e3);  // an IRBM at 2 km/s: hundreds of km
+  for (const double burn_s : {0.0, 20.0, 60.0}) {
+    const auto path = flown_on(s, burn_s);
+    EXPECT_GT(geo::geodesic_inverse(under, path.back()).distance_m, reach) << burn_s;
+    for (std::size_t k = 0; k < arc.size(); ++k)
+      EXPECT_LT(distance_to(arc[k].point, path), arc[k].half_width_m + 1e3) << burn_s << " " << k;
+  }
+  // The times are those of the fall without thrust: a missile thrusting on is there sooner.
+  const auto fast = flown_on(s, 60.0);
+  const std::size_t k = arc.size() / 2;
+  const double fall_s = arc[k].time.seconds_since(t0);
+  ASSERT_LT(static_cast<std::size_t>(fall_s), fast.size());
+  EXPECT_GT(geo::geodesic_inverse(under, fast[static_cast<std::size_t>(fall_s)]).distance_m,
+            geo::geodesic_inverse(under, arc[k].point).distance_m);
+  // By default it stops horizon_s ahead, on the same path.
+  const auto near = node::boost_overflight_arc(s, t0);
+  ASSERT_GE(near.size(), 2u);
+  EXPECT_NEAR(near.back().time.seconds_since(t0), node::BoostArcConfig{}.horizon_s, 1e-6);
+  EXPECT_LT(geo::geodesic_inverse(under, near.back().point).distance_m, reach - 50e3);
+  EXPECT_LT(distance_to(near.back().point, {arc.front().point, arc.back().point}), 5e3);
+}
+
+// A poor velocity (a young track) stops the arc short, not long: the arc ends at the nearest
+// impact of the state slowed and steepened or flattened by two sigma.
+TEST(Products, BoostArcOfAPoorVelocityIsShorter) {
+  node::BoostArcConfig whole;
+  whole.horizon_s = 1e4;
+  const auto good = node::boost_overflight_arc(boosting_irbm(200.0, 5.0), t0, whole);
+  const auto poor = node::boost_overflight_arc(boosting_irbm(200.0, 100.0), t0, whole);
+  ASSERT_GE(good.size(), 2u);
+  ASSERT_GE(poor.size(), 2u);
+  const geo::Geodetic start = good.front().point;
+  EXPECT_LT(geo::geodesic_inverse(start, poor.back().point).distance_m,
+            geo::geodesic_inverse(start, good.back().point).distance_m - 50e3);
+  EXPECT_GT(poor[1].half_width_m, good[1].half_width_m);
+}
+
+// No arc for a state that is not climbing (a track restarted in the descent, still taken for
+// boosting) or climbing too steeply to have a heading.
+TEST(Products, NoBoostArcDescendingOrWithoutAHeading) {
+  track::Gaussian<9> falling = boosting_irbm(200.0, 15.0);
+  const geo::LocalFrame f(geo::to_geodetic(geo::Ecef{falling.x.head<3>()}));
+  falling.x.segment<3>(3) = f.ecef_vector(geo::Vec3(1500.0, -500.0, -300.0));
+  EXPECT_TRUE(node::boost_overflight_arc(falling, t0).empty());
+  track::Gaussian<9> vertical = falling;
+  vertical.x.segment<3>(3) = f.ecef_vector(geo::Vec3(30.0, 0.0, 800.0));
+  EXPECT_TRUE(node::boost_overflight_arc(vertical, t0).empty());
+}
+
+// A confirmed boosting track's situation carries its arc (every prediction_interval_s) and no
+// impact prediction: update() makes none before burnout; past burnout the arc is gone.
+TEST(Products, SituationWhileBoostingCarriesTheArcAndNoImpactPrediction) {
+  node::ProductConfig c;
+  c.prediction_interval_s = 5.0;
+  node::ProductMaker pm = maker(c);
+  const track::Gaussian<9> s = boosting_irbm(200.0, 15.0);
+  node::TrackView v;
+  v.id = 42;
+  v.time = t0;
+  v.state = s;
+  v.confirmed = true;
+  v.boosting = true;
+  EXPECT_FALSE(pm.update(v).impact.has_value());
+  const warn::TrackSituation sit = pm.situation(v);
+  EXPECT_TRUE(sit.boost_arc);
+  EXPECT_FALSE(sit.impact_valid);
+  const auto arc = node::boost_overflight_arc(s, t0);
+  ASSERT_EQ(sit.ground_track.size(), arc.size());
+  EXPECT_EQ(sit.ground_track.back().time, arc.back().time);
+  // Not confirmed: nothing.
+  v.confirmed = false;
+  EXPECT_FALSE(pm.situation(v).boost_arc);
+  // Past burnout: no arc (and an impact prediction instead).
+  v.confirmed = true;
+  v.boosting = false;
+  v.state.x.tail<3>().setZero();
+  EXPECT_TRUE(pm.update(v).impact.has_value());
+  EXPECT_FALSE(pm.situation(v).boost_arc);
 }

@@ -6,6 +6,7 @@
 
 #include "geo/frames.hpp"
 #include "geo/wgs84.hpp"
+#include "inertial_reference.hpp"
 
 using namespace trilink;
 using namespace trilink::warn;
@@ -349,4 +350,119 @@ TEST(WarnAlerts, AnOverflightUnderWaySendsNoUpdateEveryStep) {
   };
   ASSERT_EQ(kinds(m.step(at(100), {over_now(100)})), (std::vector{K::launch_detected, K::threat}));
   for (int s = 105; s <= 140; s += 5) EXPECT_TRUE(m.step(at(s), {over_now(s)}).empty()) << s;
+}
+
+namespace {
+
+// A boost-phase overflight arc (TrackSituation::boost_arc) northbound from 41 N at time s, one
+// point every 50 s, 0.5 deg apart, ending at `end_lat` (no impact prediction: the ellipse is
+// left where an impact would be in Aomori, and must not count).
+TrackSituation boost_arc(std::uint64_t id, double s, double end_lat) {
+  TrackSituation t = track(id, true, false, at_deg(40.8, 141.0), s + 300.0);
+  t.boost_arc = true;
+  for (int i = 0; 41.0 + 0.5 * i <= end_lat + 1e-9; ++i)
+    t.ground_track.push_back({at_deg(41.0 + 0.5 * i, 142.75), at(s + 50.0 * i)});
+  return t;
+}
+
+}  // namespace
+
+// A boosting missile's arc threatens overflight only: the alert names the areas under it and
+// counts down to the entry; nothing is said of an impact, and no "fell" follows.
+TEST(WarnAlerts, ABoostArcThreatensOverflightOnly) {
+  AlertConfig config;
+  config.corridor_half_width_m = 0.0;
+  AlertManager m(areas(), config);
+  const auto a = m.step(at(0), {boost_arc(9, 0.0, 45.0)});
+  ASSERT_EQ(kinds(a), (std::vector{K::launch_detected, K::threat}));
+  EXPECT_EQ(a[1].alert.areas, std::vector<std::string>{"Hokkaido"});
+  EXPECT_NEAR(*a[1].alert.time_to_impact_s, 200.0, 1.0);  // 43 N
+  EXPECT_NE(a[1].alert.text.find("overfly Hokkaido"), std::string::npos);
+  EXPECT_EQ(a[1].alert.text.find("fall"), std::string::npos);
+  EXPECT_FALSE(m.record(9)->time_of_impact.has_value());
+  // The arc has left Hokkaido by 300 s: passed, never "fell".
+  EXPECT_EQ(kinds(m.step(at(301), {boost_arc(9, 0.0, 45.0)})), std::vector{K::passed});
+}
+
+// An arc that meets no area says nothing of the flight beyond it: it never ends a threat, and
+// a threat whose arc ended over the area is not passed by the clock while the missile is
+// tracked. Only a prediction from here on that meets none of the areas ends it: "passed".
+TEST(WarnAlerts, ABoostArcThatMeetsNoAreaNeverEndsAThreat) {
+  AlertConfig config;
+  config.corridor_half_width_m = 0.0;
+  AlertManager m(areas(), config);
+  // The arc ends at 43.5 N, over Hokkaido (43-44 N), at 250 s.
+  ASSERT_EQ(kinds(m.step(at(0), {boost_arc(9, 0.0, 43.5)})),
+            (std::vector{K::launch_detected, K::threat}));
+  // Shorter arcs (a poorer velocity) that reach no area, past the first arc's end.
+  for (int s = 10; s <= 400; s += 10)
+    EXPECT_TRUE(m.step(at(s), {boost_arc(9, s, 42.0)}).empty()) << s;
+  EXPECT_EQ(m.state(9), TrackAlertState::threatened);
+  // Past burnout: a valid prediction that meets no area (and none has for withdraw_after_s).
+  const TrackSituation away = track(9, true, true, at_deg(40.0, 135.0), 900);
+  const auto a = m.step(at(405), {away});
+  ASSERT_EQ(kinds(a), std::vector{K::passed});
+  EXPECT_EQ(a[0].alert.areas, std::vector<std::string>{"Hokkaido"});
+}
+
+// Two tracks of one missile new in the same step (the hub's first system tracks from two
+// nations, not yet fused) are one launch, even with the second's state a little older.
+TEST(WarnAlerts, TwoTracksOfOneMissileNewInOneStepAreOneLaunch) {
+  AlertManager m(areas());
+  const auto [p0, v0, frame] = midcourse();
+  const Eigen::Vector3d dp = frame.ecef_from_enu() * Eigen::Vector3d(800.0, 0.0, 0.0);
+  const auto a = m.step(at(1), {moving(1, 0.0, p0, v0), moving(2, -0.5, p0 - 0.5 * v0 + dp, v0)});
+  EXPECT_EQ(kinds(a), std::vector{K::launch_detected});
+  EXPECT_EQ(m.missiles(), 1u);
+  EXPECT_EQ(m.record(2), m.record(1));
+}
+
+// In dense air drag decelerates an SRBM by hundreds of m/s^2: a second track of it diving
+// through 6 km, its velocity 280 m/s off the first's (which lags the deceleration), is that
+// missile (salvo16: a second "launch detected" at the hub). The same two tracks 300 km up,
+// where nothing decelerates a missile so, are two missiles.
+TEST(WarnAlerts, ATrackOfAMissileDivingThroughDenseAirIsThatMissile) {
+  for (const double h : {6e3, 300e3}) {
+    AlertManager m(areas());
+    const geo::LocalFrame frame(at_deg(41.0, 132.4));
+    const Eigen::Vector3d p = ecef_of(41.0, 132.4, h);
+    const Eigen::Vector3d v = frame.ecef_from_enu() * Eigen::Vector3d(0.0, -1600.0, -400.0);
+    const Eigen::Vector3d dp = frame.ecef_from_enu() * Eigen::Vector3d(1.5e3, 0.0, 1.0e3);
+    const Eigen::Vector3d dv = frame.ecef_from_enu() * Eigen::Vector3d(120.0, 250.0, -30.0);
+    m.step(at(0), {moving(1, 0.0, p, v)});
+    const auto a = m.step(at(1), {moving(1, 1.0, p + v, v), moving(2, 1.0, p + v + dp, v + dv)});
+    if (h < 10e3) {
+      EXPECT_TRUE(a.empty()) << h;
+      EXPECT_EQ(m.missiles(), 1u) << h;
+    } else {
+      EXPECT_EQ(kinds(a), std::vector{K::launch_detected}) << h;
+      EXPECT_EQ(m.missiles(), 2u) << h;
+    }
+  }
+}
+
+// A missile lost for longer than max_join_gap_s high above the air (a lofted shot leaves a
+// nation's radars for most of its flight: F11, 80 minutes) is picked up again where its
+// ballistic flight leads it (an independent inertial propagation here); a track 50 km off
+// that point is a new launch.
+TEST(WarnAlerts, AMissileLostForMinutesIsPickedUpWhereItsFlightLeadsIt) {
+  const auto [p0, v0, frame] = midcourse();
+  const geo::EcefState later = test_reference::propagate_ecef(p0, v0, 200.0);
+  ASSERT_GT(test_reference::height_m(later.r_m), 150e3);
+  for (const double off_m : {0.0, 50e3}) {
+    AlertManager m(areas());
+    TrackSituation first = track(1, true, true, at_deg(40.0, 135.0), 900);
+    first.kinematics = TrackKinematics{at(0), p0, v0, false, 100.0, 2.0};
+    ASSERT_EQ(kinds(m.step(at(0), {first})), std::vector{K::launch_detected});
+    EXPECT_TRUE(m.step(at(10), {}).empty());
+    const Eigen::Vector3d off = frame.ecef_from_enu() * Eigen::Vector3d(0.0, off_m, 0.0);
+    TrackSituation again = moving(2, 200.0, later.r_m + off, later.v_mps);
+    const auto a = m.step(at(200), {again});
+    if (off_m == 0.0) {
+      EXPECT_TRUE(a.empty());
+      EXPECT_EQ(m.record(2), m.record(1));
+    } else {
+      EXPECT_EQ(kinds(a), std::vector{K::launch_detected});
+    }
+  }
 }

@@ -38,7 +38,105 @@ share::Matrix3 ecef_covariance(const geo::Geodetic& at, const Eigen::Matrix2d& c
   return 0.5 * (c + c.transpose());
 }
 
+// Falls x (thrust ignored) to the ellipsoid: the time and point of impact, and, if `path` is
+// given, the positions every step_s from x on while above the ground. False if x is below the
+// ground or does not come down within max_time_s.
+bool fall(const track::BallisticDynamics& dynamics, track::Vec<9> x, double step_s,
+          double max_time_s, double& t_s, track::Vec3& impact, std::vector<track::Vec3>* path) {
+  x.tail<3>().setZero();
+  if (track::approx_height_m(x.head<3>()) < 0.0) return false;
+  if (path) path->push_back(x.head<3>());
+  for (t_s = 0.0; t_s < max_time_s; t_s += step_s) {
+    const track::Vec<9> next = dynamics.propagate(x, step_s, false);
+    if (track::approx_height_m(next.head<3>()) > 0.0) {
+      x = next;
+      if (path) path->push_back(x.head<3>());
+      continue;
+    }
+    // The crossing within this step, by bisection to 0.05 s.
+    double lo = 0.0, hi = step_s;
+    while (hi - lo > 0.05) {
+      const double mid = 0.5 * (lo + hi);
+      (track::approx_height_m(dynamics.propagate(x, mid, false).head<3>()) > 0.0 ? lo : hi) = mid;
+    }
+    impact = dynamics.propagate(x, hi, false).head<3>();
+    t_s += hi;
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+std::vector<warn::GroundPoint> boost_overflight_arc(const track::Gaussian<9>& state, geo::UtcTime t,
+                                                    const BoostArcConfig& c) {
+  const track::Vec3 p = state.x.head<3>(), v = state.x.segment<3>(3);
+  geo::Geodetic here = geo::to_geodetic(geo::Ecef{p});
+  here.h_m = 0.0;
+  const track::Vec3 up = geo::LocalFrame(here).ecef_vector(track::Vec3::UnitZ());
+  // Descending: no thrust of these classes (a track restarted in the descent, still taken for
+  // boosting until its burnout is declared).
+  if (v.dot(up) <= 0.0 || (v - v.dot(up) * up).norm() < c.min_horizontal_speed_mps) return {};
+  // Along the velocity, across it horizontally, and across it in the vertical plane.
+  const track::Vec3 along = v.normalized();
+  const track::Vec3 across = along.cross(up).normalized();
+  const track::Vec3 lift = across.cross(along);
+  const Eigen::Matrix3d Pp = state.P.topLeftCorner<3, 3>(), Pv = state.P.block<3, 3>(3, 3);
+  auto sigma = [](const Eigen::Matrix3d& P, const track::Vec3& u) {
+    return std::sqrt(std::max(0.0, u.dot(P * u)));
+  };
+  const double s_along = sigma(Pv, along), s_lift = sigma(Pv, lift);
+  const double s_across = sigma(Pv, across), s_pos_across = sigma(Pp, across);
+
+  const track::BallisticDynamics dynamics{c.beta_kgpm2};
+  std::vector<track::Vec3> path;
+  double t_fall = 0.0;
+  track::Vec3 impact;
+  if (!fall(dynamics, state.x, c.step_s, c.max_time_s, t_fall, impact, &path)) return {};
+  // The arc ends at the nearest impact of the slower states, steeper or flatter.
+  double reach = geo::geodesic_inverse(here, geo::to_geodetic(geo::Ecef{impact})).distance_m;
+  for (const double sign : {-1.0, 1.0}) {
+    track::Vec<9> x = state.x;
+    x.segment<3>(3) = v - c.sigmas * s_along * along + sign * c.sigmas * s_lift * lift;
+    double t_i = 0.0;
+    track::Vec3 impact_i;
+    if (!fall(dynamics, x, c.step_s, c.max_time_s, t_i, impact_i, nullptr)) return {};
+    reach = std::min(reach,
+                     geo::geodesic_inverse(here, geo::to_geodetic(geo::Ecef{impact_i})).distance_m);
+  }
+  std::vector<std::pair<track::Vec3, double>> timed;  // positions and seconds from t
+  for (std::size_t k = 0; k < path.size(); ++k)
+    timed.emplace_back(path[k], static_cast<double>(k) * c.step_s);
+  timed.emplace_back(impact, t_fall);
+  auto half_width = [&](double dt) {
+    return std::sqrt(5.991) * std::hypot(s_pos_across, s_across * dt);
+  };
+  std::vector<warn::GroundPoint> out;
+  double before = 0.0;  // distance of the last point from here
+  for (const auto& [r, dt] : timed) {
+    geo::Geodetic g = geo::to_geodetic(geo::Ecef{r});
+    g.h_m = 0.0;
+    const double d = geo::geodesic_inverse(here, g).distance_m;
+    if (out.empty() || (d <= reach && dt <= c.horizon_s)) {
+      out.push_back({g, t.plus_seconds(dt), half_width(dt)});
+      before = d;
+      if (d >= reach || dt >= c.horizon_s) break;
+      continue;
+    }
+    // The end (the reach, or the horizon) lies between the last point and this one.
+    const warn::GroundPoint& last = out.back();
+    const double last_dt = last.time.seconds_since(t);
+    const double f = std::clamp(
+        std::min((reach - before) / (d - before), (c.horizon_s - last_dt) / (dt - last_dt)), 0.0,
+        1.0);
+    const geo::SurfacePath seg = geo::geodesic_inverse(last.point, g);
+    const double dt_end = last_dt + f * (dt - last_dt);
+    out.push_back({geo::geodesic_direct(last.point, seg.azimuth_rad, f * seg.distance_m),
+                   t.plus_seconds(dt_end), half_width(dt_end)});
+    break;
+  }
+  return out;
+}
 
 std::vector<warn::GroundPoint> ProductMaker::ground_track(const track::ImpactPrediction& p,
                                                           geo::UtcTime t) {
@@ -74,6 +172,10 @@ Products ProductMaker::update(const TrackView& t) {
   PerTrack& pt = tracks_[t.id];
   if (!t.confirmed) return out;
   if (t.boosting) {
+    if (config_.boost_overflight && (!pt.next_arc || t.time >= *pt.next_arc)) {
+      pt.next_arc = t.time.plus_seconds(config_.prediction_interval_s);
+      pt.boost_arc = boost_overflight_arc(t.state, t.time, config_.boost_arc);
+    }
     if (pt.next_launch_report && t.time < *pt.next_launch_report) return out;
     const track::LaunchEstimate e = launch_.estimate(t.state);
     if (!e.valid) return out;
@@ -137,6 +239,11 @@ warn::TrackSituation ProductMaker::situation(const TrackView& t) const {
                             std::sqrt(std::max(0.0, t.state.P.topLeftCorner<3, 3>().trace())),
                             std::sqrt(std::max(0.0, t.state.P.block<3, 3>(3, 3).trace()))};
   const auto it = tracks_.find(t.id);
+  if (it != tracks_.end() && t.boosting && t.confirmed && it->second.boost_arc.size() >= 2) {
+    s.boost_arc = true;
+    s.ground_track = it->second.boost_arc;
+    return s;
+  }
   if (it == tracks_.end() || !it->second.last || !it->second.consistent || t.boosting ||
       it->second.last->semi_major_m > config_.max_warning_semi_major_m)
     return s;

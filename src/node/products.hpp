@@ -16,6 +16,10 @@
 //    the predicted impact point at the predicted time of impact, for the overflight corridor;
 //  - no prediction from a track whose velocity sigma exceeds `max_velocity_sigma_mps` (it has
 //    lost its radars and coasts; its ellipse would be a guess hundreds of km wide);
+//  - boost-phase overflight arc: while a confirmed track boosts (no impact prediction may be
+//    made), the ground it will overfly whatever thrust remains, every `prediction_interval_s`
+//    (boost_overflight_arc below); the alert manager warns of overflights on it, never of an
+//    impact (it is no impact prediction, and no message of its own);
 //  - a prediction is valid for warning only when it agrees with the one before it: their
 //    impact points lie within the sum of their 95 % semi-major axes. A true ballistic
 //    prediction stays inside its own uncertainty from one update to the next; one made while
@@ -40,6 +44,38 @@
 
 namespace trilink::node {
 
+// The boost-phase overflight arc (docs/warning.md). While thrust lasts, the instantaneous impact
+// point (where the missile would fall if thrust stopped now) moves only downrange, so the ground
+// under the path from the present sub-missile point to it is overflown whatever thrust remains:
+// thrust only carries the missile farther along the same azimuth (in the launch plane: a dog-leg
+// is not modelled). The arc is that path, honest on three counts:
+//  - the fall is under gravity (J2, rotating Earth) and the drag of a body lighter than any the
+//    classes fly (`beta_kgpm2`), so it falls short of the missile's own coast;
+//  - it ends at the nearest of the impact points of the state with its speed `sigmas` sigma
+//    lower and its flight-path angle `sigmas` sigma higher or lower (a young track's velocity
+//    is poor: its arc stops short, not long);
+//  - each point has the 95 % cross-track half-width of the track's heading and position errors,
+//    2.45 sqrt(sigma_pos^2 + (sigma_vel dt)^2) across the direction of flight.
+// Times along it are those of the fall without thrust: the latest the missile gets there.
+// It stops `horizon_s` (of those times) ahead: an overflight that begins later than that is
+// still ahead at burnout, and the impact predictions made from then on (the threat within ~20 s
+// of burnout) warn of it in time; farther on, the cross-track error of a boosting velocity
+// (tens of m/s over the many minutes of a lofted flight) makes a corridor too wide to mean
+// anything (F06, F11: "overflights" of Korea and Japan from shots into the EEZ).
+struct BoostArcConfig {
+  double beta_kgpm2 = 3000.0;
+  double sigmas = 2.0;
+  double step_s = 10.0;
+  double max_time_s = 3600.0;
+  double horizon_s = 180.0;
+  double min_horizontal_speed_mps = 100.0;  // slower: climbing near-vertically, no heading yet
+};
+
+// The arc of a boosting state of time t (empty when it has no heading yet, is not climbing or
+// does not come down within max_time_s). Every point carries its time and half-width.
+std::vector<warn::GroundPoint> boost_overflight_arc(const track::Gaussian<9>& state, geo::UtcTime t,
+                                                    const BoostArcConfig& c = {});
+
 struct ProductConfig {
   double launch_report_interval_s = 5.0;
   double prediction_interval_s = 5.0;
@@ -52,6 +88,8 @@ struct ProductConfig {
   // at 250 m/s its heading is unknown to 10 deg (an SRBM's 1.5 km/s), its ellipse a guess
   // hundreds of km wide. A radar track's is a few to tens of m/s.
   double max_velocity_sigma_mps = 250.0;
+  bool boost_overflight = true;  // make boost-phase overflight arcs
+  BoostArcConfig boost_arc;
   track::DescentEnvelope descent = default_descent();
 
   static track::DescentEnvelope default_descent() { return track::srbm_descent_envelope(); }
@@ -96,6 +134,8 @@ class ProductMaker {
   struct PerTrack {
     std::optional<geo::UtcTime> next_launch_report;
     std::optional<geo::UtcTime> next_prediction;
+    std::optional<geo::UtcTime> next_arc;
+    std::vector<warn::GroundPoint> boost_arc;  // while boosting
     std::optional<share::ImpactPrediction> last;
     bool consistent = false;  // `last` agrees with the prediction before it
     std::vector<warn::GroundPoint> ground_track;

@@ -6,7 +6,9 @@
 #include <cstdio>
 #include <utility>
 
+#include "flight/atmosphere.hpp"
 #include "geo/wgs84.hpp"
+#include "track/ballistic_model.hpp"
 
 namespace trilink::warn {
 
@@ -83,7 +85,7 @@ std::vector<AreaHit> AlertManager::hits(const TrackSituation& t) const {
   out.reserve(areas_.size());
   for (const AreaGeometry& area : areas_) {
     AreaHit h;
-    h.impact = ellipse_meets(area, t.ellipse);
+    h.impact = !t.boost_arc && ellipse_meets(area, t.ellipse);
     // The whole ground track, past included, so that the entry time stays put while the
     // missile is over the area.
     if (!h.impact)
@@ -96,6 +98,7 @@ std::vector<AreaHit> AlertManager::hits(const TrackSituation& t) const {
 Assessment AlertManager::assess(geo::UtcTime now, const TrackSituation& t,
                                 const std::vector<AreaHit>& hits) const {
   Assessment a;
+  a.boost_arc = t.boost_arc;
   for (std::size_t i = 0; i < areas_.size(); ++i) {
     const AreaHit& h = hits[i];
     if (h.impact) {
@@ -110,6 +113,8 @@ Assessment AlertManager::assess(geo::UtcTime now, const TrackSituation& t,
     a.overflight_entry =
         a.overflight_entry ? std::min(*a.overflight_entry, over->entry) : over->entry;
     a.overflight_exit = a.overflight_exit ? std::max(*a.overflight_exit, over->exit) : over->exit;
+    // A boost-phase arc that ends over the area: the missile leaves it beyond the arc.
+    if (t.boost_arc && over->exit >= t.ground_track.back().time) a.open_exit = true;
   }
   return a;
 }
@@ -139,7 +144,9 @@ std::string threat_text(const Assessment& a, geo::UtcTime now) {
            seconds_text(std::max(0.0, a.time_of_impact->seconds_since(now)));
   if (!a.overflown_areas.empty()) {
     if (!text.empty()) text += "; ";
-    text += "may overfly " + join(a.overflown_areas) + " in " +
+    // On a boost-phase arc the times are those of a fall without thrust: the latest.
+    text += (a.boost_arc ? "boosting: will overfly " : "may overfly ") + join(a.overflown_areas) +
+            (a.boost_arc ? " within " : " in ") +
             seconds_text(std::max(0.0, a.overflight_entry->seconds_since(now)));
   }
   return text;
@@ -177,6 +184,39 @@ IssuedAlert AlertManager::make(AlertKind kind, geo::UtcTime now, const TrackAler
   return out;
 }
 
+namespace {
+
+// A state flown on ballistically (gravity with J2, Earth's rotation, the drag of a nominal
+// re-entry vehicle) for dt seconds: position and velocity.
+Eigen::Matrix<double, 6, 1> flown_on(const TrackKinematics& k, double dt) {
+  track::Vec<9> x;
+  x << k.position_ecef_m, k.velocity_ecef_mps, Eigen::Vector3d::Zero();
+  const track::BallisticDynamics dynamics{8000.0};
+  return dynamics.propagate(x, dt, false).head<6>();
+}
+
+}  // namespace
+
+bool AlertManager::rejoins_ballistically(const TrackAlertRecord& r,
+                                         const TrackKinematics& k) const {
+  const TrackKinematics& last = *r.last_state;
+  const double dt = k.time.seconds_since(last.time);
+  if (last.boosting || dt <= 0.0 ||
+      track::approx_height_m(last.position_ecef_m) < config_.min_ballistic_height_m)
+    return false;
+  if (r.time_of_impact && k.time > r.time_of_impact->plus_seconds(config_.fell_margin_s))
+    return false;
+  const Eigen::Matrix<double, 6, 1> x = flown_on(last, dt);
+  // The last state's errors grow with the time flown (a velocity error, dt later).
+  const double d_error =
+      config_.gate_sigmas *
+      std::hypot(last.position_sigma_m + last.velocity_sigma_mps * dt, k.position_sigma_m);
+  const double dv_error =
+      config_.gate_sigmas * std::hypot(last.velocity_sigma_mps, k.velocity_sigma_mps);
+  return (x.head<3>() - k.position_ecef_m).norm() <= config_.join_gate_m + d_error &&
+         (x.tail<3>() - k.velocity_ecef_mps).norm() <= config_.join_speed_gate_mps + dv_error;
+}
+
 TrackAlertRecord* AlertManager::continued_missile(const TrackSituation& t,
                                                   const std::vector<std::uint64_t>& confirmed_now) {
   if (!t.kinematics) return nullptr;
@@ -189,13 +229,30 @@ TrackAlertRecord* AlertManager::continued_missile(const TrackSituation& t,
     // as a duplicate: where that missile is, moving as it moves.
     const bool tracked = std::ranges::binary_search(confirmed_now, id);
     const TrackKinematics& last = *r.last_state;
+    // A duplicate may be older than the missile's last state (two tracks of one missile new
+    // in the same step, of slightly different times): carried back to it.
     const double dt = k.time.seconds_since(last.time);
-    if (dt < 0.0 || dt > config_.max_join_gap_s) continue;
+    if (dt < 0.0 && !tracked) continue;
+    if (std::abs(dt) > config_.max_join_gap_s) {
+      if (!tracked && rejoins_ballistically(r, k)) {
+        const double d = (flown_on(last, dt).head<3>() - k.position_ecef_m).norm();
+        if (!best || d < best_d) best = &r, best_d = d;
+      }
+      continue;
+    }
     const Eigen::Vector3d& p = last.position_ecef_m;
     const Eigen::Vector3d g = -geo::wgs84::gm_m3ps2() / std::pow(p.norm(), 3) * p;
     const Eigen::Vector3d predicted = p + last.velocity_ecef_mps * dt + 0.5 * g * dt * dt;
+    // In dense air drag decelerates a missile far more than its thrust or lift accelerate it
+    // (a light lifting body at 1.6 km/s: ~40 m/s^2 at 20 km, ~280 m/s^2 at 6 km): two tracks
+    // of it, their velocities a second or two apart in lag, differ by that much.
+    const double air =
+        flight::air_density_kgpm3(
+            std::min(track::approx_height_m(p), track::approx_height_m(k.position_ecef_m))) *
+        std::pow(std::max(last.velocity_ecef_mps.norm(), k.velocity_ecef_mps.norm()), 2) /
+        (2.0 * config_.light_beta_kgpm2);
     const double a_max =
-        last.boosting || k.boosting ? config_.boost_accel_mps2 : config_.coast_accel_mps2;
+        (last.boosting || k.boosting ? config_.boost_accel_mps2 : config_.coast_accel_mps2) + air;
     const double d = (predicted - k.position_ecef_m).norm();
     const double dv = (last.velocity_ecef_mps + g * dt - k.velocity_ecef_mps).norm();
     const double d_error =
@@ -204,7 +261,7 @@ TrackAlertRecord* AlertManager::continued_missile(const TrackSituation& t,
         config_.gate_sigmas * std::hypot(last.velocity_sigma_mps, k.velocity_sigma_mps);
     if (tracked) {
       if (d > config_.duplicate_gate_m + d_error) continue;
-      if (dv > config_.duplicate_speed_gate_mps + dv_error) continue;
+      if (dv > config_.duplicate_speed_gate_mps + dv_error + air * config_.velocity_lag_s) continue;
     } else {
       if (d > config_.join_gate_m + d_error + 0.5 * a_max * dt * dt) continue;
       if (dv > config_.join_speed_gate_mps + dv_error + a_max * dt) continue;
@@ -230,7 +287,9 @@ void AlertManager::close_by_clock(geo::UtcTime now, TrackAlertRecord& r,
       r.state = TrackAlertState::closed;
       return;
     }
-    if (now < *a.overflight_exit) return;
+    // An exit at the end of a boost-phase arc is where the arc stops, not where the missile
+    // leaves the area: held while the missile is tracked.
+    if (now < *a.overflight_exit || (a.open_exit && r.live)) return;
     emit(make(AlertKind::passed, now, r, a.overflown_areas, std::nullopt,
               "passed over " + join(a.overflown_areas)));
     r.state = TrackAlertState::detected;
@@ -262,8 +321,10 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
     return;
   }
   const TrackSituation& t = *usable;
-  r.time_of_impact = t.time_of_impact;
-  const auto key = std::make_tuple(t.system_track_id, t.time_of_impact, t.ellipse);
+  if (t.impact_valid) r.time_of_impact = t.time_of_impact;
+  const auto key =
+      std::make_tuple(t.system_track_id, t.time_of_impact, t.ellipse, t.boost_arc,
+                      t.ground_track.empty() ? geo::UtcTime{} : t.ground_track.front().time);
   if (r.hits_for != key) {
     r.hits = hits(t);
     r.hits_for = key;
@@ -284,20 +345,30 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
     }
     return;
   }
-  if (r.state != TrackAlertState::threatened) {
+  // A boost-phase arc that meets no area says nothing of the flight beyond it (thrust, a
+  // glide): it neither ends a threat nor lets the clock end one early.
+  if (r.state != TrackAlertState::threatened || t.boost_arc) {
     close_by_clock(now, r, out);
     return;
   }
   // Threatened, and this prediction meets no area: passed once the ground track has left the
   // overflown areas, else withdrawn once no prediction has met an area for a while.
   const Assessment& last = r.latest ? *r.latest : *r.assessment;
-  if (last.impact_areas.empty() && last.overflight_exit && now >= *last.overflight_exit) {
+  if (last.impact_areas.empty() && last.overflight_exit && now >= *last.overflight_exit &&
+      !last.open_exit) {
     close_by_clock(now, r, out);
     return;
   }
   if (now.seconds_since(*r.last_met) < config_.withdraw_after_s) return;
-  emit(make(AlertKind::all_clear, now, r, {}, std::nullopt,
-            "threat withdrawn: the prediction meets no area"));
+  // After a boost-phase arc (overflown whatever thrust remained) a prediction from here on that
+  // meets none of its areas means the missile has left them.
+  if (last.boost_arc && last.impact_areas.empty()) {
+    emit(make(AlertKind::passed, now, r, last.overflown_areas, std::nullopt,
+              "passed over " + join(last.overflown_areas)));
+  } else {
+    emit(make(AlertKind::all_clear, now, r, {}, std::nullopt,
+              "threat withdrawn: the prediction meets no area"));
+  }
   r.state = TrackAlertState::detected;
   r.assessment.reset();
   r.latest.reset();
@@ -340,6 +411,8 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
       r->current_track_id = t->system_track_id;
       r->state = TrackAlertState::detected;
       r->last_kind = AlertKind::launch_detected;
+      // Known at once: a second track of the same missile new in this step joins it.
+      r->last_state = t->kinematics;
       out.push_back(make(AlertKind::launch_detected, now, *r, {}, std::nullopt, "launch detected"));
     }
     missile_of_[t->system_track_id] = r->missile_id;
@@ -360,7 +433,8 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
           r.current_track_id = t->system_track_id;
           if (t->kinematics) r.last_state = t->kinematics;
         }
-        if (t->impact_valid) usable = t;
+        // An impact prediction before a boost-phase arc (another track past burnout).
+        if (t->impact_valid || (t->boost_arc && (!usable || !usable->impact_valid))) usable = t;
       }
     }
     judge(now, r, usable, out);

@@ -14,9 +14,10 @@
 //      └─all_clear (withdrawn): no prediction has met an area for `withdraw_after_s`
 //   detected ──(no track left, impact time over or lost)──► all_clear, the missile ends
 //
-// A threat needs a confirmed track AND a valid impact prediction: a coasting or lost track
-// never raises a threat, but one already raised is never let go while the missile may still be
-// flying toward an area: "fell" waits for the impact time AND the end of every track; "passed"
+// A threat needs a confirmed track AND a valid impact prediction, or while it boosts its
+// boost-phase overflight arc (overflight only, see TrackSituation::boost_arc): a coasting or lost
+// track never raises a threat, but one already raised is never let go while the missile may still
+// be flying toward an area: "fell" waits for the impact time AND the end of every track; "passed"
 // waits for the overflight exit. After "passed" or a withdrawal the missile is watched on:
 // any new prediction that meets an area raises the threat again.
 // "Threat" means the 95 % impact ellipse meets an area, or the corridor under the future ground
@@ -58,11 +59,15 @@ struct TrackKinematics {
 
 struct TrackSituation {
   std::uint64_t system_track_id = 0;
-  bool confirmed = false;                     // confirmed, not coasting or tentative
-  bool impact_valid = false;                  // the impact prediction below is usable
-  ImpactEllipse ellipse;                      // 95 % impact ellipse
-  geo::UtcTime time_of_impact;                // predicted
-  std::vector<GroundPoint> ground_track;      // predicted, with times (may include the past)
+  bool confirmed = false;                 // confirmed, not coasting or tentative
+  bool impact_valid = false;              // the impact prediction below is usable
+  ImpactEllipse ellipse;                  // 95 % impact ellipse
+  geo::UtcTime time_of_impact;            // predicted
+  std::vector<GroundPoint> ground_track;  // predicted, with times (may include the past)
+  // While the missile boosts there is no impact prediction (impact_valid false): ground_track
+  // is then the boost-phase overflight arc (node::boost_overflight_arc), the ground overflown
+  // whatever thrust remains. It threatens overflight only, never an impact.
+  bool boost_arc = false;
   std::optional<TrackKinematics> kinematics;  // the track's state (none: never joined)
 };
 
@@ -97,6 +102,12 @@ struct AlertConfig {
   double boost_accel_mps2 = 60.0;
   double coast_accel_mps2 = 30.0;  // lift of an aeroballistic descent, with margin
   double max_join_gap_s = 120.0;
+  // A missile silent for longer (a lofted shot leaves a nation's radars for most of its
+  // flight) is picked up again by a track where its last state, flown on ballistically, is
+  // now (within join_gate_m + gate_sigmas x its errors grown by the time flown, and
+  // join_speed_gate_mps): when that state was past burnout and above the air (no lift: the
+  // flight between is ballistic), and its predicted impact time, if any, is not over.
+  double min_ballistic_height_m = 100e3;
   // A new track that duplicates a missile still tracked (its state within these of the
   // missile's) is that missile: a second track of one missile, or a hub re-association. Two
   // missiles of a salvo, launched seconds apart, are farther apart than this once tracked.
@@ -104,6 +115,12 @@ struct AlertConfig {
   // errors, so that a young track of a missile (a track restarted in a manoeuvre) still joins.
   double duplicate_gate_m = 4e3;
   double duplicate_speed_gate_mps = 120.0;
+  // In dense air both gates widen by the drag deceleration of a light body (this ballistic
+  // coefficient) at the lower of the two states: the join's manoeuvre by it, the duplicate's
+  // speed gate by it times velocity_lag_s (two tracks of an SRBM diving through 6 km, one
+  // lagging its deceleration, were 280 m/s apart: a second "launch detected", salvo16).
+  double light_beta_kgpm2 = 3000.0;
+  double velocity_lag_s = 2.0;
   double gate_sigmas = 3.0;
 };
 
@@ -114,6 +131,8 @@ struct Assessment {
   std::optional<geo::UtcTime> overflight_entry;  // earliest future entry, overflown areas
   std::optional<geo::UtcTime> overflight_exit;   // latest exit, overflown areas
   std::optional<geo::UtcTime> time_of_impact;    // set when impact_areas is not empty
+  bool boost_arc = false;                        // from a boost-phase overflight arc
+  bool open_exit = false;  // a boost-phase arc ends over an area: its exit is beyond it
   // Time of impact if the ellipse meets an area, else the first overflight entry.
   std::optional<geo::UtcTime> event_time() const;
   bool threat() const { return !impact_areas.empty() || !overflown_areas.empty(); }
@@ -144,7 +163,8 @@ struct TrackAlertRecord {
   std::optional<AlertKind> last_kind;
   // The geometry of the last prediction assessed, reused until the prediction changes (the
   // area tests are the costly part of a step).
-  std::optional<std::tuple<std::uint64_t, geo::UtcTime, ImpactEllipse>> hits_for;
+  std::optional<std::tuple<std::uint64_t, geo::UtcTime, ImpactEllipse, bool, geo::UtcTime>>
+      hits_for;
   std::vector<AreaHit> hits;
 };
 
@@ -180,6 +200,7 @@ class AlertManager {
   // The missile a new confirmed track continues, if any.
   TrackAlertRecord* continued_missile(const TrackSituation& t,
                                       const std::vector<std::uint64_t>& confirmed_now);
+  bool rejoins_ballistically(const TrackAlertRecord& r, const TrackKinematics& k) const;
   void judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation* usable,
              std::vector<IssuedAlert>& out);
   void close_by_clock(geo::UtcTime now, TrackAlertRecord& r, std::vector<IssuedAlert>& out);
