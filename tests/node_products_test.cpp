@@ -396,15 +396,19 @@ TEST(Products, ATrackWhoseVelocityIsLostGetsNoPrediction) {
   node::ProductConfig c = vacuum_config();
   c.prediction_interval_s = 1.0;
   node::ProductMaker pm = maker(c);
-  const auto good = pm.update(view(0.0, srbm_at(0.0), diag_cov(100.0, 5.0), false));
+  ASSERT_TRUE(pm.update(view(0.0, srbm_at(0.0), diag_cov(100.0, 5.0), false)).impact);
+  const auto good = pm.update(view(1.0, srbm_at(1.0), diag_cov(100.0, 5.0), false));
   ASSERT_TRUE(good.impact.has_value());
   // 200 m/s per axis: 346 m/s root of the trace, beyond the 250 m/s limit.
-  const auto lost = pm.update(view(1.0, srbm_at(1.0), diag_cov(3000.0, 200.0), false));
-  EXPECT_FALSE(lost.impact.has_value());
+  const auto lost_view = view(2.0, srbm_at(2.0), diag_cov(3000.0, 200.0), false);
+  EXPECT_FALSE(pm.update(lost_view).impact.has_value());
   EXPECT_EQ(pm.prediction_failures(), 0u);  // not a failure of the maths
+  const warn::TrackSituation s = pm.situation(lost_view);
+  ASSERT_TRUE(s.impact_valid);
+  EXPECT_EQ(s.time_of_impact, good.impact->time_of_impact);
   // Just inside the limit (140 m/s per axis: 242 m/s): predicted again.
   EXPECT_TRUE(
-      pm.update(view(2.0, srbm_at(2.0), diag_cov(3000.0, 140.0), false)).impact.has_value());
+      pm.update(view(3.0, srbm_at(3.0), diag_cov(3000.0, 140.0), false)).impact.has_value());
 }
 
 namespace {
