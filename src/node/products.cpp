@@ -1,5 +1,7 @@
 #include "node/products.hpp"
 
+#include "base/chi2.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -38,34 +40,6 @@ share::Matrix3 ecef_covariance(const geo::Geodetic& at, const Eigen::Matrix2d& c
   return 0.5 * (c + c.transpose());
 }
 
-// Falls x (thrust ignored) to the ellipsoid: the time and point of impact, and, if `path` is
-// given, the positions every step_s from x on while above the ground. False if x is below the
-// ground or does not come down within max_time_s.
-bool fall(const track::BallisticDynamics& dynamics, track::Vec<9> x, double step_s,
-          double max_time_s, double& t_s, track::Vec3& impact, std::vector<track::Vec3>* path) {
-  x.tail<3>().setZero();
-  if (track::approx_height_m(x.head<3>()) < 0.0) return false;
-  if (path) path->push_back(x.head<3>());
-  for (t_s = 0.0; t_s < max_time_s; t_s += step_s) {
-    const track::Vec<9> next = dynamics.propagate(x, step_s, false);
-    if (track::approx_height_m(next.head<3>()) > 0.0) {
-      x = next;
-      if (path) path->push_back(x.head<3>());
-      continue;
-    }
-    // The crossing within this step, by bisection to 0.05 s.
-    double lo = 0.0, hi = step_s;
-    while (hi - lo > 0.05) {
-      const double mid = 0.5 * (lo + hi);
-      (track::approx_height_m(dynamics.propagate(x, mid, false).head<3>()) > 0.0 ? lo : hi) = mid;
-    }
-    impact = dynamics.propagate(x, hi, false).head<3>();
-    t_s += hi;
-    return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 std::vector<warn::GroundPoint> boost_overflight_arc(const track::Gaussian<9>& state, geo::UtcTime t,
@@ -88,11 +62,12 @@ std::vector<warn::GroundPoint> boost_overflight_arc(const track::Gaussian<9>& st
   const double s_along = sigma(Pv, along), s_lift = sigma(Pv, lift);
   const double s_across = sigma(Pv, across), s_pos_across = sigma(Pp, across);
 
-  const track::BallisticDynamics dynamics{c.beta_kgpm2};
+  // The fall without thrust (the predictor's ballistic fall, of the light body).
+  const track::ImpactPredictor falling(c.beta_kgpm2, c.max_time_s);
   std::vector<track::Vec3> path;
   double t_fall = 0.0;
   track::Vec3 impact;
-  if (!fall(dynamics, state.x, c.step_s, c.max_time_s, t_fall, impact, &path)) return {};
+  if (!falling.fall(state.x, t_fall, impact, 0.0, &path, c.step_s)) return {};
   // The arc ends at the nearest impact of the slower states, steeper or flatter.
   double reach = geo::geodesic_inverse(here, geo::to_geodetic(geo::Ecef{impact})).distance_m;
   for (const double sign : {-1.0, 1.0}) {
@@ -100,7 +75,7 @@ std::vector<warn::GroundPoint> boost_overflight_arc(const track::Gaussian<9>& st
     x.segment<3>(3) = v - c.sigmas * s_along * along + sign * c.sigmas * s_lift * lift;
     double t_i = 0.0;
     track::Vec3 impact_i;
-    if (!fall(dynamics, x, c.step_s, c.max_time_s, t_i, impact_i, nullptr)) return {};
+    if (!falling.fall(x, t_i, impact_i)) return {};
     reach = std::min(reach,
                      geo::geodesic_inverse(here, geo::to_geodetic(geo::Ecef{impact_i})).distance_m);
   }
@@ -108,8 +83,9 @@ std::vector<warn::GroundPoint> boost_overflight_arc(const track::Gaussian<9>& st
   for (std::size_t k = 0; k < path.size(); ++k)
     timed.emplace_back(path[k], static_cast<double>(k) * c.step_s);
   timed.emplace_back(impact, t_fall);
+  static const double chi2_95_2dof = chi2_quantile(0.95, 2);
   auto half_width = [&](double dt) {
-    return std::sqrt(5.991) * std::hypot(s_pos_across, s_across * dt);
+    return std::sqrt(chi2_95_2dof) * std::hypot(s_pos_across, s_across * dt);
   };
   std::vector<warn::GroundPoint> out;
   double before = 0.0;  // distance of the last point from here

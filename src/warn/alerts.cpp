@@ -197,15 +197,15 @@ Eigen::Matrix<double, 6, 1> flown_on(const TrackKinematics& k, double dt) {
 
 }  // namespace
 
-bool AlertManager::rejoins_ballistically(const TrackAlertRecord& r,
-                                         const TrackKinematics& k) const {
+std::optional<double> AlertManager::rejoins_ballistically(const TrackAlertRecord& r,
+                                                          const TrackKinematics& k) const {
   const TrackKinematics& last = *r.last_state;
   const double dt = k.time.seconds_since(last.time);
   if (last.boosting || dt <= 0.0 ||
       track::approx_height_m(last.position_ecef_m) < config_.min_ballistic_height_m)
-    return false;
+    return std::nullopt;
   if (r.time_of_impact && k.time > r.time_of_impact->plus_seconds(config_.fell_margin_s))
-    return false;
+    return std::nullopt;
   const Eigen::Matrix<double, 6, 1> x = flown_on(last, dt);
   // The last state's errors grow with the time flown (a velocity error, dt later).
   const double d_error =
@@ -213,8 +213,11 @@ bool AlertManager::rejoins_ballistically(const TrackAlertRecord& r,
       std::hypot(last.position_sigma_m + last.velocity_sigma_mps * dt, k.position_sigma_m);
   const double dv_error =
       config_.gate_sigmas * std::hypot(last.velocity_sigma_mps, k.velocity_sigma_mps);
-  return (x.head<3>() - k.position_ecef_m).norm() <= config_.join_gate_m + d_error &&
-         (x.tail<3>() - k.velocity_ecef_mps).norm() <= config_.join_speed_gate_mps + dv_error;
+  const double d = (x.head<3>() - k.position_ecef_m).norm();
+  if (d > config_.join_gate_m + d_error ||
+      (x.tail<3>() - k.velocity_ecef_mps).norm() > config_.join_speed_gate_mps + dv_error)
+    return std::nullopt;
+  return d;
 }
 
 TrackAlertRecord* AlertManager::continued_missile(const TrackSituation& t,
@@ -234,10 +237,8 @@ TrackAlertRecord* AlertManager::continued_missile(const TrackSituation& t,
     const double dt = k.time.seconds_since(last.time);
     if (dt < 0.0 && !tracked) continue;
     if (std::abs(dt) > config_.max_join_gap_s) {
-      if (!tracked && rejoins_ballistically(r, k)) {
-        const double d = (flown_on(last, dt).head<3>() - k.position_ecef_m).norm();
-        if (!best || d < best_d) best = &r, best_d = d;
-      }
+      if (const auto d = tracked ? std::nullopt : rejoins_ballistically(r, k))
+        if (!best || *d < best_d) best = &r, best_d = *d;
       continue;
     }
     const Eigen::Vector3d& p = last.position_ecef_m;

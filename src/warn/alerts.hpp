@@ -200,7 +200,10 @@ class AlertManager {
   // The missile a new confirmed track continues, if any.
   TrackAlertRecord* continued_missile(const TrackSituation& t,
                                       const std::vector<std::uint64_t>& confirmed_now);
-  bool rejoins_ballistically(const TrackAlertRecord& r, const TrackKinematics& k) const;
+  // How far a silent missile's last state, flown on ballistically, lies from the new track's
+  // (m), if the track continues it that way (AlertConfig::min_ballistic_height_m).
+  std::optional<double> rejoins_ballistically(const TrackAlertRecord& r,
+                                              const TrackKinematics& k) const;
   void judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation* usable,
              std::vector<IssuedAlert>& out);
   void close_by_clock(geo::UtcTime now, TrackAlertRecord& r, std::vector<IssuedAlert>& out);
