@@ -389,6 +389,41 @@ TEST(Products, GroundTrackEndsAtTheImpactPoint) {
   EXPECT_EQ(g.back().time, p.impact->time_of_impact);
 }
 
+// The corridor's half-width at the impact is the ellipse's extent across the path's heading,
+// taken over the last 20 km: the last step of a steep dive, metres long, may point anywhere
+// (here east, across a northward path: it used to lay the 150 km long axis across the path, a
+// corridor 300 km wide that met Korea from SRBMs passing 30 km off). Halfway in time it is half
+// that; a path shorter than the baseline has no heading, and the whole ellipse is its width.
+TEST(Products, TheCorridorIsTheEllipseAcrossTheHeadingOfThePath) {
+  const geo::Geodetic start = geo::Geodetic::from_deg(37.0, 131.0, 40e3);
+  track::ImpactPrediction p;
+  p.valid = true;
+  p.path_step_s = 10.0;
+  for (int k = 0; k < 20; ++k) {  // 15 km north every 10 s (a meridian), coming down
+    geo::Geodetic g = geo::geodesic_direct(start, 0.0, 15e3 * k);
+    g.h_m = 40e3 - 1.9e3 * k;
+    p.path.push_back(geo::to_ecef(g).r_m);
+  }
+  geo::Geodetic last = geo::to_geodetic(geo::Ecef{p.path.back()});
+  last.h_m = 0.0;
+  p.point = geo::geodesic_direct(last, pi / 2.0, 100.0);  // the dive's last 100 m: east
+  p.time_to_impact_s = 195.0;
+  p.ellipse.semi_major_m = 150e3;
+  p.ellipse.semi_minor_m = 5e3;
+  p.ellipse.orientation_rad = 0.0;  // the long axis along the path
+  const auto g = node::prediction_ground_track(p, t0, 20e3);
+  ASSERT_EQ(g.size(), 21u);
+  EXPECT_NEAR(g.back().half_width_m, 5e3, 100.0);
+  EXPECT_EQ(g.front().half_width_m, 0.0);
+  const auto middle =
+      std::ranges::find_if(g, [](const auto& q) { return q.time == t0.plus_seconds(100.0); });
+  ASSERT_NE(middle, g.end());
+  EXPECT_NEAR(middle->half_width_m, 5e3 * 100.0 / 195.0, 50.0);
+  // A path shorter than the baseline: the whole ellipse.
+  const auto near = node::prediction_ground_track(p, t0, 400e3);
+  EXPECT_EQ(near.back().half_width_m, 150e3);
+}
+
 // A track that has lost its radars (its velocity sigma grown to hundreds of m/s while it
 // coasts) gets no prediction: its ellipse would be a guess hundreds of km wide. The last one
 // made before stays the track's situation.
@@ -528,6 +563,24 @@ TEST(Products, NoBoostArcDescendingOrWithoutAHeading) {
   track::Gaussian<9> vertical = falling;
   vertical.x.segment<3>(3) = f.ecef_vector(geo::Vec3(30.0, 0.0, 800.0));
   EXPECT_TRUE(node::boost_overflight_arc(vertical, t0).empty());
+}
+
+// A boosting track whose velocity is unknown to hundreds of m/s (one just born) draws no arc:
+// its corridor would be tens of km wide a minute on. Known to 15 m/s, it does.
+TEST(Products, ABoostingTrackWhoseVelocityIsUnknownDrawsNoArc) {
+  node::ProductMaker pm = maker(node::ProductConfig{});
+  node::TrackView v;
+  v.id = 42;
+  v.time = t0;
+  v.confirmed = true;
+  v.boosting = true;
+  v.state = boosting_irbm(3000.0, 200.0);  // 346 m/s root of the trace
+  pm.update(v);
+  EXPECT_FALSE(pm.situation(v).boost_arc);
+  v.time = t0.plus_seconds(5.0);
+  v.state = boosting_irbm(200.0, 15.0);
+  pm.update(v);
+  EXPECT_TRUE(pm.situation(v).boost_arc);
 }
 
 // A confirmed boosting track's situation carries its arc (every prediction_interval_s) and no

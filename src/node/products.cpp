@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 #include "geo/frames.hpp"
 
@@ -114,8 +115,8 @@ std::vector<warn::GroundPoint> boost_overflight_arc(const track::Gaussian<9>& st
   return out;
 }
 
-std::vector<warn::GroundPoint> ProductMaker::ground_track(const track::ImpactPrediction& p,
-                                                          geo::UtcTime t) {
+std::vector<warn::GroundPoint> prediction_ground_track(const track::ImpactPrediction& p,
+                                                       geo::UtcTime t, double heading_baseline_m) {
   std::vector<warn::GroundPoint> out;
   for (std::size_t k = 0; k < p.path.size(); ++k) {
     const double dt = static_cast<double>(k) * p.path_step_s;
@@ -128,9 +129,17 @@ std::vector<warn::GroundPoint> ProductMaker::ground_track(const track::ImpactPre
   out.push_back({p.point, t.plus_seconds(p.time_to_impact_s)});
   // The path's 95 % cross-track half-width: the impact ellipse's extent across the heading at
   // impact, grown linearly with time from the present (the spread a velocity error makes).
-  if (out.size() >= 2 && p.time_to_impact_s > 0.0) {
+  // The heading is the ground track's over its last `heading_baseline_m`: the last steps of a
+  // steep dive are metres long and point anywhere (a southward last step once laid a 160 km
+  // long ellipse across an eastward path: false threats to Korea from SRBMs passing 10-30 km
+  // off its territorial sea). A track nearer the impact than that has no heading to speak of:
+  // the whole ellipse is its width.
+  const auto from = std::ranges::find_if(out.rbegin(), out.rend(), [&](const auto& g) {
+    return geo::geodesic_inverse(g.point, p.point).distance_m >= heading_baseline_m;
+  });
+  if (from != out.rend() && p.time_to_impact_s > 0.0) {
     const double heading =
-        geo::geodesic_inverse(out[out.size() - 2].point, out.back().point).azimuth_rad;
+        geo::geodesic_inverse(p.point, from->point).azimuth_rad + std::numbers::pi;
     const warn::ImpactEllipse e{p.point, p.ellipse.semi_major_m, p.ellipse.semi_minor_m,
                                 p.ellipse.orientation_rad};
     const double at_impact = warn::cross_track_half_width_m(e, heading);
@@ -143,6 +152,11 @@ std::vector<warn::GroundPoint> ProductMaker::ground_track(const track::ImpactPre
   return out;
 }
 
+bool ProductMaker::velocity_known(const TrackView& t) const {
+  return std::sqrt(std::max(0.0, t.state.P.block<3, 3>(3, 3).trace())) <=
+         config_.max_velocity_sigma_mps;
+}
+
 Products ProductMaker::update(const TrackView& t) {
   Products out;
   PerTrack& pt = tracks_[t.id];
@@ -150,7 +164,10 @@ Products ProductMaker::update(const TrackView& t) {
   if (t.boosting) {
     if (config_.boost_overflight && (!pt.next_arc || t.time >= *pt.next_arc)) {
       pt.next_arc = t.time.plus_seconds(config_.prediction_interval_s);
-      pt.boost_arc = boost_overflight_arc(t.state, t.time, config_.boost_arc);
+      // No arc from a velocity unknown to hundreds of m/s: a track born late in a pull-up,
+      // still called boosting, once drew one 80 km across onto Korea.
+      pt.boost_arc = velocity_known(t) ? boost_overflight_arc(t.state, t.time, config_.boost_arc)
+                                       : std::vector<warn::GroundPoint>{};
     }
     if (pt.next_launch_report && t.time < *pt.next_launch_report) return out;
     const track::LaunchEstimate e = launch_.estimate(t.state);
@@ -171,9 +188,7 @@ Products ProductMaker::update(const TrackView& t) {
   }
   if (pt.next_prediction && t.time < *pt.next_prediction) return out;
   pt.next_prediction = t.time.plus_seconds(config_.prediction_interval_s);
-  if (std::sqrt(std::max(0.0, t.state.P.block<3, 3>(3, 3).trace())) >
-      config_.max_velocity_sigma_mps)
-    return out;
+  if (!velocity_known(t)) return out;
   track::ImpactPrediction p =
       impact_.predict(t.state, t.drag, config_.ground_track_step_s, &pt.descent);
   if (!p.valid) {
@@ -196,7 +211,7 @@ Products ProductMaker::update(const TrackView& t) {
     pt.consistent = moved <= pt.last->semi_major_m + m.semi_major_m;
   }
   pt.last = m;
-  pt.ground_track = ground_track(p, t.time);
+  pt.ground_track = prediction_ground_track(p, t.time, config_.heading_baseline_m);
   p.path.clear();  // kept in the ground track; the estimate is for scoring
   out.impact = m;
   out.impact_estimate = std::move(p);

@@ -14,12 +14,16 @@
 //  - ground track: the predicted descent of the mean state (the ballistic fall, or the lifting
 //    descent of the bank nearest the published point) every `ground_track_step_s`, and last
 //    the predicted impact point at the predicted time of impact, for the overflight corridor;
-//  - no prediction from a track whose velocity sigma exceeds `max_velocity_sigma_mps` (it has
-//    lost its radars and coasts; its ellipse would be a guess hundreds of km wide);
-//  - boost-phase overflight arc: while a confirmed track boosts (no impact prediction may be
-//    made), the ground it will overfly whatever thrust remains, every `prediction_interval_s`
-//    (boost_overflight_arc below); the alert manager warns of overflights on it, never of an
-//    impact (it is no impact prediction, and no message of its own);
+//    the corridor's 95 % half-width grows linearly in time to the impact ellipse's extent
+//    across the track's heading over its last `heading_baseline_m`;
+//  - no prediction (and no boost arc) from a track whose velocity sigma exceeds
+//    `max_velocity_sigma_mps` (it has lost its radars and coasts, or is just born; its ellipse
+//    would be a guess hundreds of km wide);
+//  - boost-phase overflight arc: while a confirmed track boosts (no impact
+//    prediction may be made), the ground it will overfly whatever thrust remains, every
+//    `prediction_interval_s` (boost_overflight_arc below); the alert manager warns of
+//    overflights on it, never of an impact (it is no impact prediction, and no message of its
+//    own);
 //  - a prediction is valid for warning only when it agrees with the one before it: their
 //    impact points lie within the sum of their 95 % semi-major axes. A true ballistic
 //    prediction stays inside its own uncertainty from one update to the next; one made while
@@ -76,10 +80,20 @@ struct BoostArcConfig {
 std::vector<warn::GroundPoint> boost_overflight_arc(const track::Gaussian<9>& state, geo::UtcTime t,
                                                     const BoostArcConfig& c = {});
 
+// The ground track of a prediction made at time t (with its path): the path on the ground, then
+// its impact point at its time of impact, each point with the corridor's 95 % half-width there
+// (it grows linearly in time to the impact ellipse's extent across the heading over the last
+// `heading_baseline_m`; the whole semi-major at the impact when the path is shorter).
+std::vector<warn::GroundPoint> prediction_ground_track(const track::ImpactPrediction& p,
+                                                       geo::UtcTime t, double heading_baseline_m);
+
 struct ProductConfig {
   double launch_report_interval_s = 5.0;
   double prediction_interval_s = 5.0;
   double ground_track_step_s = 10.0;
+  // The corridor's width is the impact ellipse's extent across the ground track's heading over
+  // its last this many metres (products.cpp, ground_track).
+  double heading_baseline_m = 20e3;
   double beta_kgpm2 = 8000.0;  // nominal ballistic coefficient of the prediction
   double max_warning_semi_major_m = 250e3;
   // A track whose velocity sigma (root of the covariance trace) has grown beyond this has lost
@@ -141,9 +155,8 @@ class ProductMaker {
     std::vector<warn::GroundPoint> ground_track;
     track::DescentMemory descent;  // what its predictions have seen of an aeroballistic descent
   };
-  // The prediction's path on the ground, then its impact point at its time of impact.
-  static std::vector<warn::GroundPoint> ground_track(const track::ImpactPrediction& p,
-                                                     geo::UtcTime t);
+  // Its velocity sigma (root of the covariance trace) within `max_velocity_sigma_mps`.
+  bool velocity_known(const TrackView& t) const;
 
   ProductConfig config_;
   share::Originator originator_;
