@@ -117,6 +117,23 @@ TEST(DescentBank, TheEllipseHoldsTheHypothesesImpacts) {
   // Without the bank the ellipse is the transform's alone, far smaller.
   const track::ImpactPrediction plain = track::ImpactPredictor(8000.0).predict(g);
   EXPECT_LT(plain.ellipse.semi_major_m, 0.2 * pr.ellipse.semi_major_m);
+  // The support: the ballistic fall's point (first; no lift seen) and one per hypothesis,
+  // about the published point as their mean, as far apart as the impacts; each with the
+  // state's error alone, well inside the mixture's ellipse.
+  ASSERT_EQ(pr.hypothesis_points.size(), bank.size() + 1);
+  const geo::LocalFrame f(pr.point);
+  Eigen::Vector2d mean = Eigen::Vector2d::Zero();
+  double farthest = -1e9;
+  const double x0 = f.to_enu(geo::to_ecef(pr.hypothesis_points.front())).r_m.x();
+  for (const auto& q : pr.hypothesis_points) {
+    const Eigen::Vector2d en = f.to_enu(geo::to_ecef(q)).r_m.head<2>();
+    mean += en / static_cast<double>(pr.hypothesis_points.size());
+    farthest = std::max(farthest, en.x() - x0);
+  }
+  EXPECT_LT(mean.norm(), 10.0);
+  EXPECT_NEAR(farthest, longest, 0.01 * longest);
+  EXPECT_LT(pr.hypothesis_ellipse.semi_major_m, 0.5 * pr.ellipse.semi_major_m);
+  EXPECT_GT(pr.hypothesis_ellipse.semi_major_m, 0.0);
 }
 
 TEST(DescentBank, ADiveLandsShortOfTheBallisticFallAndAGlideBeyondIt) {

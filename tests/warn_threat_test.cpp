@@ -56,6 +56,44 @@ TEST(WarnThreat, EllipseMeetsOrMissesAtKnownGeometry) {
   EXPECT_TRUE(ellipse_meets(g, {south_of_square(100), 400e3, 300e3, 0.0}));
 }
 
+// The support of a bank of descents: points strung south to north below the square, each
+// with a small ellipse. It meets the area only where a hypothesis (with its error) reaches
+// it, where the moment-matched ellipse of the same points overshoots; a gap between two
+// hypotheses is bridged (the impact may lie between them); a string beside the area, its
+// corridor as wide as the ellipses across it, misses.
+TEST(WarnThreat, SupportMeetsWhereAHypothesisReaches) {
+  const AreaGeometry g(square());
+  auto string_from = [](double near_km, double far_km, double semi_major_m) {
+    std::vector<ImpactEllipse> out;
+    for (double km = far_km; km >= near_km - 1e-9; km -= 10.0)
+      out.push_back({south_of_square(km), semi_major_m, 2e3, 0.0});
+    return out;
+  };
+  // Hypotheses 15-115 km south, 5 km of error along: they stop 10 km short. The mixture's
+  // ellipse (mean 65 km south, sigma 29 km along: 95 % semi-major 2.45 sigma, 71 km) reaches
+  // 6 km in.
+  EXPECT_FALSE(support_meets(g, string_from(15.0, 115.0, 5e3)));
+  EXPECT_TRUE(ellipse_meets(g, {south_of_square(65.0), 71e3, 4e3, 0.0}));
+  // With 16 km of error along, the nearest reaches 1 km in: meets.
+  EXPECT_TRUE(support_meets(g, string_from(15.0, 115.0, 16e3)));
+  // Two hypotheses either side of the square's strip (south and north of it): bridged.
+  const std::vector<ImpactEllipse> across{
+      {south_of_square(20.0), 2e3, 2e3, 0.0},
+      {geo::geodesic_direct(at_deg(44.0, 142.75), 0.0, 20e3), 2e3, 2e3, 0.0}};
+  EXPECT_TRUE(support_meets(g, across));
+  // A string north-south 20 km east of the square (143.5 E): corridor 2 km wide, misses; as
+  // wide as 25 km (the ellipses' major axes turned east-west), meets.
+  std::vector<ImpactEllipse> beside;
+  for (double lat = 42.5; lat <= 44.5; lat += 0.25)
+    beside.push_back({geo::geodesic_direct(at_deg(lat, 143.5), pi / 2, 20e3), 5e3, 2e3, 0.0});
+  EXPECT_FALSE(support_meets(g, beside));
+  for (auto& e : beside) {
+    e.semi_major_m = 25e3;
+    e.major_axis_azimuth_rad = pi / 2;
+  }
+  EXPECT_TRUE(support_meets(g, beside));
+}
+
 TEST(WarnThreat, EllipseMeetsTheTerritorialSea) {
   const AreaGeometry sea(buffer_km(square(), territorial_sea_km));
   EXPECT_TRUE(ellipse_meets(sea, {south_of_square(50), 40e3, 10e3, 0.0}));   // 10 km short

@@ -212,6 +212,10 @@ Products ProductMaker::update(const TrackView& t) {
   }
   pt.last = m;
   pt.ground_track = prediction_ground_track(p, t.time, config_.heading_baseline_m);
+  pt.support.clear();
+  for (const auto& q : p.hypothesis_points)
+    pt.support.push_back({q, p.hypothesis_ellipse.semi_major_m, p.hypothesis_ellipse.semi_minor_m,
+                          p.hypothesis_ellipse.orientation_rad});
   p.path.clear();  // kept in the ground track; the estimate is for scoring
   out.impact = m;
   out.impact_estimate = std::move(p);
@@ -241,6 +245,7 @@ warn::TrackSituation ProductMaker::situation(const TrackView& t) const {
   const share::ImpactPrediction& p = *it->second.last;
   s.impact_valid = true;
   s.ellipse = warn::ellipse_of(p);
+  s.impact_support = it->second.support;
   s.time_of_impact = p.time_of_impact;
   s.ground_track = it->second.ground_track;
   return s;

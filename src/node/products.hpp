@@ -153,6 +153,7 @@ class ProductMaker {
     std::optional<share::ImpactPrediction> last;
     bool consistent = false;  // `last` agrees with the prediction before it
     std::vector<warn::GroundPoint> ground_track;
+    std::vector<warn::ImpactEllipse> support;  // of `last` (warn::support_meets)
     track::DescentMemory descent;  // what its predictions have seen of an aeroballistic descent
   };
   // Its velocity sigma (root of the covariance trace) within `max_velocity_sigma_mps`.

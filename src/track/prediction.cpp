@@ -416,13 +416,22 @@ ImpactPrediction ImpactPredictor::predict(const Gaussian<9>& g,
   // the dive, and its covariance does not know it): heading_sigma over the ground still to fly.
   const Eigen::Vector2d here = frame.to_enu(geo::Ecef{pos(g.x)}).r_m.head<2>();
   const Eigen::Vector2d to_go = mean - here;
+  Eigen::Matrix2d heading_cov = Eigen::Matrix2d::Zero();
   if (to_go.norm() > 1.0) {
     const Eigen::Vector2d across(-to_go.y() / to_go.norm(), to_go.x() / to_go.norm());
     const double sigma = envelope_.heading_sigma_rad * to_go.norm();
-    cov += sigma * sigma * across * across.transpose();
+    heading_cov = sigma * sigma * across * across.transpose();
   }
+  cov += heading_cov;
   out.point = point;
   out.ellipse = ellipse_95(cov);
+  out.hypothesis_ellipse = ellipse_95(ut_cov + heading_cov);
+  out.hypothesis_points.reserve(offsets.size());
+  for (const auto& d : offsets) {  // about the frame's origin, as the mean
+    geo::Geodetic q = geo::to_geodetic(frame.to_ecef(geo::Enu{Vec3(d.x(), d.y(), 0.0)}));
+    q.h_m = 0.0;
+    out.hypothesis_points.push_back(q);
+  }
   out.time_to_impact_s += delay;
   out.time_sigma_s = std::sqrt(out.time_sigma_s * out.time_sigma_s + delay_var);
   if (path) {

@@ -63,6 +63,13 @@ struct ImpactPrediction {
   geo::Geodetic point;
   GroundEllipse ellipse;
   int hypotheses = 0;  // lifting descents in the bank (0: ballistic alone)
+  // With a bank: the impact point of each descent flown (the ballistic fall too, unless lift
+  // has been seen), and the 95 % ellipse of the state's error about each (the transform's
+  // covariance and the heading term, without the spread). The ellipse above is the mixture's
+  // moment-matched 95 %: a Gaussian over a spread of points reaches ~40 % of the spread's
+  // half-length beyond its farthest point; these are where the impact may truly lie.
+  std::vector<geo::Geodetic> hypothesis_points;
+  GroundEllipse hypothesis_ellipse;
   // On request: the ECEF positions of the predicted descent of the mean state (the hypothesis
   // whose impact lies nearest the published point) every `path_step_s` from the state's time,
   // while above the ground.

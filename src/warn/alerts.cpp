@@ -85,7 +85,8 @@ std::vector<AreaHit> AlertManager::hits(const TrackSituation& t) const {
   out.reserve(areas_.size());
   for (const AreaGeometry& area : areas_) {
     AreaHit h;
-    h.impact = !t.boost_arc && ellipse_meets(area, t.ellipse);
+    h.impact = !t.boost_arc && ellipse_meets(area, t.ellipse) &&
+               (t.impact_support.empty() || support_meets(area, t.impact_support));
     // The whole ground track, past included, so that the entry time stays put while the
     // missile is over the area.
     if (!h.impact)

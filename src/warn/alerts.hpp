@@ -59,9 +59,12 @@ struct TrackKinematics {
 
 struct TrackSituation {
   std::uint64_t system_track_id = 0;
-  bool confirmed = false;                 // confirmed, not coasting or tentative
-  bool impact_valid = false;              // the impact prediction below is usable
-  ImpactEllipse ellipse;                  // 95 % impact ellipse
+  bool confirmed = false;     // confirmed, not coasting or tentative
+  bool impact_valid = false;  // the impact prediction below is usable
+  ImpactEllipse ellipse;      // 95 % impact ellipse
+  // The impact's support (warn/threat.hpp, support_meets) when the prediction has a bank of
+  // descents: an impact threat needs the ellipse and the support to meet the area.
+  std::vector<ImpactEllipse> impact_support;
   geo::UtcTime time_of_impact;            // predicted
   std::vector<GroundPoint> ground_track;  // predicted, with times (may include the past)
   // While the missile boosts there is no impact prediction (impact_valid false): ground_track

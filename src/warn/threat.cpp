@@ -6,6 +6,8 @@
 #include <limits>
 #include <numbers>
 
+#include <Eigen/Eigenvalues>
+
 namespace trilink::warn {
 
 ImpactEllipse ellipse_of(const share::ImpactPrediction& p) {
@@ -83,6 +85,38 @@ bool ellipse_meets(const AreaGeometry& area, const ImpactEllipse& e) {
         if (planar::segment_segment_distance(ring[j], ring[i], polygon[m], polygon[k]) <= buffer)
           return !area.has_neighbours() || outline_may_meet(area, polygon);
     }
+  }
+  return false;
+}
+
+bool support_meets(const AreaGeometry& area, const std::vector<ImpactEllipse>& support) {
+  if (std::ranges::any_of(support, [&](const ImpactEllipse& e) { return ellipse_meets(area, e); }))
+    return true;
+  if (support.size() < 2) return false;
+  // Neighbours along the points' widest spread (the principal axis of their scatter).
+  std::vector<Plane> p;
+  p.reserve(support.size());
+  Plane mean = Plane::Zero();
+  for (const auto& e : support) {
+    p.push_back(area.project(e.centre));
+    mean += p.back() / static_cast<double>(support.size());
+  }
+  Eigen::Matrix2d scatter = Eigen::Matrix2d::Zero();
+  for (const auto& q : p) scatter += (q - mean) * (q - mean).transpose();
+  const Eigen::SelfAdjointEigenSolver<Eigen::Matrix2d> eig(scatter);
+  const Plane axis = eig.eigenvectors().col(1);  // of the larger eigenvalue
+  std::vector<std::size_t> order(p.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::ranges::sort(order, {}, [&](std::size_t i) { return axis.dot(p[i]); });
+  for (std::size_t k = 0; k + 1 < order.size(); ++k) {
+    const Plane& a = p[order[k]];
+    const Plane& b = p[order[k + 1]];
+    const Plane d = b - a;
+    if (d.norm() <= 0.0) continue;
+    // On the plane, x east and y north: the segment's heading, clockwise from north.
+    const double heading = std::atan2(d.x(), d.y());
+    const ImpactEllipse& e = support[order[k]];
+    if (area.corridor_meets(a, b, cross_track_half_width_m(e, heading))) return true;
   }
   return false;
 }

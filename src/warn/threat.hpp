@@ -13,6 +13,9 @@
 // (c) contains the "boundary sample inside the area" test and also catches a thin spike of an
 // area that passes between two samples.
 //
+// Support test (support_meets): the ellipse test for each hypothesis's ellipse, the corridor
+// test (below) between neighbouring hypotheses.
+//
 // Corridor test: the ground track is a polyline of (point, time); each segment is a straight
 // line in the area's plane, and time is linear along it. Each point carries the 95 % cross-track
 // half-width of the predicted path there (it grows from the track's present error to the impact
@@ -49,6 +52,14 @@ ImpactEllipse ellipse_of(const share::ImpactPrediction& p);
 geo::Geodetic ellipse_point(const ImpactEllipse& e, double theta_rad);
 
 bool ellipse_meets(const AreaGeometry& area, const ImpactEllipse& e);
+
+// The impact's support: the impact points of the descents a manoeuvring class may fly, each
+// with the 95 % ellipse of the state's error (track::ImpactPrediction's hypotheses). It meets
+// the area iff one of the ellipses does, or the corridor between two neighbours does (the
+// points ordered along their widest spread; the corridor as wide as their ellipse across the
+// segment): the hull of the hypotheses grown by the state's error, where the moment-matched
+// mixture ellipse reaches far beyond the farthest hypothesis.
+bool support_meets(const AreaGeometry& area, const std::vector<ImpactEllipse>& support);
 
 struct GroundPoint {
   geo::Geodetic point;  // sub-missile point (height ignored)
