@@ -311,6 +311,51 @@ TEST(WarnAlerts, ANewTrackFarFromEveryMissileIsANewLaunch) {
   EXPECT_EQ(m.missiles(), 2u);
 }
 
+// A track climbing faster than any booster at its height (plots of a dense salvo strung
+// together: 5.3 km/s up through 14 km, salvo16) is no launch: nothing is said of it. A
+// booster's pace there (2 km/s), or the same speed falling (a re-entry vehicle), is a launch;
+// so is a young track whose speed is known to 400 m/s (within 3 sigma of a booster's), but one
+// known only to 1 km/s is not yet: it is announced once its velocity is known.
+TEST(WarnAlerts, ATrackClimbingFasterThanAnyBoosterOrUnknownIsNoLaunchYet) {
+  const geo::LocalFrame frame(at_deg(39.0, 130.0));
+  const Eigen::Vector3d p = ecef_of(39.0, 130.0, 14e3);
+  auto climbing_at = [&](double speed, double up_fraction) -> Eigen::Vector3d {
+    return frame.ecef_from_enu() *
+           (speed * Eigen::Vector3d(std::sqrt(1.0 - up_fraction * up_fraction), 0.0, up_fraction));
+  };
+  {
+    AlertManager m(areas());
+    EXPECT_TRUE(m.step(at(0), {moving(1, 0.0, p, climbing_at(5300.0, 0.3))}).empty());
+    EXPECT_EQ(m.missiles(), 0u);
+    EXPECT_EQ(m.state(1), std::nullopt);
+  }
+  {
+    AlertManager m(areas());
+    EXPECT_EQ(kinds(m.step(at(0), {moving(1, 0.0, p, climbing_at(2000.0, 0.3))})),
+              std::vector{K::launch_detected});
+  }
+  {
+    AlertManager m(areas());
+    EXPECT_EQ(kinds(m.step(at(0), {moving(1, 0.0, p, climbing_at(5300.0, -0.3))})),
+              std::vector{K::launch_detected});
+  }
+  {
+    AlertManager m(areas());
+    TrackSituation young = moving(1, 0.0, p, climbing_at(3500.0, 0.3));
+    young.kinematics->velocity_sigma_mps = 400.0;
+    EXPECT_EQ(kinds(m.step(at(0), {young})), std::vector{K::launch_detected});
+  }
+  {
+    AlertManager m(areas());
+    TrackSituation young = moving(1, 0.0, p, climbing_at(2000.0, 0.3));
+    young.kinematics->velocity_sigma_mps = 1000.0;
+    EXPECT_TRUE(m.step(at(0), {young}).empty());
+    young.kinematics->velocity_sigma_mps = 200.0;
+    young.kinematics->time = at(1);
+    EXPECT_EQ(kinds(m.step(at(1), {young})), std::vector{K::launch_detected});
+  }
+}
+
 TEST(WarnAlerts, TwoTracksConfirmedTogetherAreTwoMissiles) {
   AlertManager m(areas());
   const auto [p0, v0, frame] = midcourse();

@@ -376,6 +376,16 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
   r.latest.reset();
 }
 
+bool AlertManager::may_be_a_launch(const TrackKinematics& k) const {
+  if (k.velocity_sigma_mps > config_.launch_velocity_sigma_mps) return false;
+  const Eigen::Vector3d& r = k.position_ecef_m;
+  const Eigen::Vector3d& v = k.velocity_ecef_mps;
+  if (v.dot(r) <= 0.0) return true;  // falling: a re-entry vehicle may be that fast
+  const double h = std::max(0.0, geo::to_geodetic(geo::Ecef{r}).h_m);
+  return v.norm() - config_.gate_sigmas * k.velocity_sigma_mps <=
+         config_.booster_speed_mps + config_.booster_speed_gain_per_s * h;
+}
+
 std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
                                             const std::vector<TrackSituation>& tracks) {
   assert(!last_now_ || now >= *last_now_);
@@ -394,7 +404,8 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
   for (const TrackSituation* t : ordered) {
     const auto it = missile_of_.find(t->system_track_id);
     if (it == missile_of_.end()) {
-      if (t->confirmed) unknown.push_back(t);  // nothing is said of a track never confirmed
+      // Nothing is said of a track never confirmed, nor yet of one that may be no missile.
+      if (t->confirmed && (!t->kinematics || may_be_a_launch(*t->kinematics))) unknown.push_back(t);
       continue;
     }
     of_missile[it->second].push_back(t);
