@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "app/commands.hpp"
 #include "app/interrupt.hpp"
@@ -30,6 +31,8 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
   struct Options {
     std::string scenario, out, catalogue, policy;
     bool quiet = false;
+    bool no_space = false;
+    std::optional<double> cloud_top_km;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand(
@@ -39,6 +42,11 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--catalogue", o->catalogue, "site catalogue (default: beside the scenario)");
   cmd->add_option("--policy", o->policy, "releasability policy (default: the scenario's)");
   cmd->add_flag("--quiet", o->quiet, "print nothing but errors");
+  cmd->add_flag("--no-space", o->no_space,
+                "no space-based infrared satellites (as the scenario key space: false)");
+  cmd->add_option("--cloud-top-km", o->cloud_top_km,
+                  "cloud top for every infrared satellite (as the scenario key cloud_top_km)")
+      ->check(CLI::Range(0.0, 20.0));
   cmd->callback([o, &exit_code] {
     namespace fs = std::filesystem;
     const auto started = std::chrono::steady_clock::now();
@@ -50,6 +58,9 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
     auto scenario = io::load_scenario(
         o->scenario, o->catalogue.empty() ? std::nullopt : std::optional(o->catalogue));
     if (!scenario) return bad(scenario.error(), 2);
+    if (o->no_space) scenario->satellites.clear();
+    if (o->cloud_top_km)
+      for (auto& sat : scenario->satellites) sat.cloud_top_m = *o->cloud_top_km * 1e3;
     const auto policy =
         io::load_policy(o->policy.empty() ? scenario->policy_path : o->policy, scenario->network);
     if (!policy) return bad(policy.error(), 2);

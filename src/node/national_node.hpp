@@ -21,6 +21,7 @@
 
 #include "node/emitted.hpp"
 #include "node/national_pipeline.hpp"
+#include "node/space_tracker.hpp"
 #include "share/validation.hpp"
 #include "warn/alerts.hpp"
 
@@ -40,7 +41,15 @@ struct NationalNodeConfig {
   ProductConfig products;
   bool consider_biases = true;
   share::GateLimits gate;  // the gatekeeper's limits on what the hub sends
+  // Space-based infrared satellites of the nation (sensor id = index; docs/sensors.md): their
+  // plots make boost tracks (space_tracker.hpp) numbered from space_track_id_base, reported
+  // and shared like the radar tracks, with a launch report of their own.
+  std::vector<sensor::IrSatelliteParams> satellites;
+  SpaceTrackerConfig space;
 };
+
+// Local track numbers of the space tracks (the national tracker's count from 1).
+inline constexpr std::uint64_t space_track_id_base = 1'000'000'000;
 
 struct NationalNodeCounters {
   std::uint64_t looks = 0;
@@ -50,6 +59,10 @@ struct NationalNodeCounters {
   std::uint64_t hub_admitted = 0;
   std::uint64_t hub_rejected = 0;
   std::array<std::uint64_t, share::rejection_count> hub_rejected_by_reason{};
+  std::uint64_t ir_frames = 0;
+  std::uint64_t ir_plots_rejected = 0;  // of no satellite of the node's, or of another time
+  std::uint64_t space_tracks_reported = 0;
+  SpaceTrackerCounters space;
 };
 
 class NationalNode {
@@ -59,6 +72,9 @@ class NationalNode {
 
   // One look of one radar (all its plots, possibly none) at time t.
   Outbox on_look(std::uint32_t sensor_id, geo::UtcTime t, std::span<const share::Detection> plots);
+  // One frame of infrared satellite `satellite_id` (all its plots, possibly none) at time t.
+  Outbox on_ir_frame(std::uint32_t satellite_id, geo::UtcTime t,
+                     std::span<const sensor::IrPlot> plots);
   // A message from the node at the other end of a link (`from`; the hub's is the only one),
   // received at `received`.
   Outbox on_message(const share::Message& m, std::string_view from, geo::UtcTime received);
@@ -86,6 +102,11 @@ class NationalNode {
   std::uint64_t heartbeat_ = 0;
   std::optional<geo::UtcTime> next_health_;
   NationalNodeCounters counters_;
+  SpaceTracker space_;
+  ProductMaker space_products_;
+  // The last report of each live confirmed space track (its situation joins the alerts').
+  std::map<std::uint64_t, SpaceTrackReport> space_live_;
+  std::map<std::uint64_t, geo::UtcTime> space_launch_reported_;
 };
 
 }  // namespace trilink::node
