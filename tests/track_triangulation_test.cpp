@@ -102,4 +102,7 @@ TEST(BoostFit, RecoversAConstantAccelerationArc) {
   EXPECT_EQ(fit.dof, 3 * 9 - 9);
   EXPECT_LT(fit.chi2, fit.dof + 5.0 * std::sqrt(2.0 * fit.dof));
   EXPECT_FALSE(fit_boost(std::span(fixes).first(3), 0.0).valid);
+  // Two epochs, however many points: the acceleration is not determined.
+  std::vector<TimedFix> two = {fixes[0], fixes[0], fixes[1], fixes[1], fixes[1]};
+  EXPECT_FALSE(fit_boost(two, 1.0).valid);
 }

@@ -185,9 +185,15 @@ void SpaceTracker::add_fix(const track::TimedFix& f, std::vector<SpaceTrackRepor
     if (dt < -config_.pair_max_dt_s || dt > config_.drop_after_s) continue;
     track::Vec3 predicted;
     double gate = config_.gate_m;
-    if (t.fit.valid) {
+    if (t.fit.valid && t.fit.state.x.segment<3>(3).norm() < config_.max_speed_mps) {
+      // The arc's position at the fix's time and its covariance, H P H' with H = [I, dt I,
+      // dt^2/2 I]: a young fit's velocity is poor, and the gate widens with it.
+      const double h = f.t_s - t.fit.t0_s;
+      Eigen::Matrix<double, 3, 9> jac;
+      jac << track::Mat3::Identity(), h * track::Mat3::Identity(),
+          0.5 * h * h * track::Mat3::Identity();
       predicted = t.fit.at(f.t_s).segment<3>(0);
-      gate += 3.0 * std::sqrt(t.fit.state.P.topLeftCorner<3, 3>().trace());
+      gate += 3.0 * std::sqrt((jac * t.fit.state.P * jac.transpose()).trace());
     } else {
       predicted = t.fixes.back().point_m;
       // Unknown velocity: as far as the missile may have flown since.

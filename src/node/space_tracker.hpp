@@ -8,9 +8,10 @@
 // mean of the two frame times. A plot takes part in a fix with each of the other satellites'
 // frames around it, so two fixes may share a ray: each fix's covariance is doubled for that.
 //
-// Tracks. A fix joins the nearest track whose arc (the boost fit below, or its last fix while
-// it has none) predicts it within `gate_m` plus the speed the missile may have gained; else it
-// starts a tentative track. A track is a constant-acceleration fit (track::fit_boost) over its
+// Tracks. A fix joins the nearest track whose arc (the boost fit below, with 3 sigma of its
+// predicted position; or its last fix and `max_speed_mps` while it has no fit, or one faster than
+// that) predicts it within `gate_m` plus the speed the missile may have gained; else it starts a
+// tentative track. A track is a constant-acceleration fit (track::fit_boost) over its
 // fixes of the last `fit_window_s`. It is confirmed when its fit spans `confirm_fixes` fixes
 // over at least `confirm_span_s`, its chi-square is plausible (below dof + 4 sqrt(2 dof)) and
 // it climbs at a believable speed: so random false alarms, which never line up over several

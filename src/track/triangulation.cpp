@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace trilink::track {
 
@@ -79,12 +80,12 @@ BoostFit fit_boost(std::span<const TimedFix> fixes, double t0_s) {
   BoostFit out;
   out.t0_s = t0_s;
   if (fixes.size() < 4) return out;
-  double lo = fixes.front().t_s, hi = lo;
-  for (const auto& f : fixes) {
-    lo = std::min(lo, f.t_s);
-    hi = std::max(hi, f.t_s);
-  }
-  if (!(hi > lo)) return out;
+  // A quadratic in time needs three distinct epochs (two would leave the acceleration free).
+  std::vector<double> epochs;
+  for (const auto& f : fixes)
+    if (std::ranges::none_of(epochs, [&](double e) { return std::abs(e - f.t_s) < 0.05; }))
+      epochs.push_back(f.t_s);
+  if (epochs.size() < 3) return out;
   Mat<9> info = Mat<9>::Zero();
   Vec<9> rhs = Vec<9>::Zero();
   for (const auto& f : fixes) {

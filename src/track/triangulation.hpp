@@ -60,7 +60,7 @@ struct BoostFit {
   Vec<9> at(double t_s) const;  // the arc's [p v a] at t
 };
 
-// Needs at least 4 points spanning a positive time.
+// Needs at least 4 points at 3 or more distinct times (50 ms apart).
 BoostFit fit_boost(std::span<const TimedFix> fixes, double t0_s);
 
 }  // namespace trilink::track
