@@ -1,5 +1,7 @@
 #include "node/national_node.hpp"
 
+#include <algorithm>
+
 #include "share/boundary.hpp"
 
 namespace trilink::node {
@@ -204,8 +206,40 @@ Outbox NationalNode::tick(geo::UtcTime now) {
     lt.phase = share::FlightPhase::boost;
     publish(std::move(lt), out);
   }
+  // A live space track that a confirmed radar track of the node now holds: the nation's own
+  // alerts follow the radar track from then on (the boost fit's poor velocity would be the
+  // missile's last state to join its later tracks to); with the hand-over on, it also ends.
+  for (auto it = space_live_.begin(); it != space_live_.end();) {
+    const SpaceTrackReport& r = it->second;
+    const bool held = std::ranges::any_of(p.products, [&](const TrackProducts& tp) {
+      if (!tp.view.confirmed) return false;
+      const double dt = tp.view.time.seconds_since(config_.epoch) - r.t_s;
+      const track::Vec3 carried = r.position_m + r.velocity_mps * dt;
+      return (tp.view.state.x.head<3>() - carried).norm() <= config_.space_held_gate_m;
+    });
+    if (held) space_held_.insert(r.id);
+    if (!held || !config_.space_handover) {
+      ++it;
+      continue;
+    }
+    space_.hand_over(r.id);
+    share::LocalTrack lt;
+    lt.header.time_of_validity = config_.epoch.plus_seconds(r.t_s);
+    lt.header.releasability = policy_.label_for(share::MessageType::local_track, config_.nation);
+    lt.track_id = space_track_id_base + r.id;
+    lt.position_ecef_m = r.position_m;
+    lt.velocity_ecef_mps = r.velocity_mps;
+    lt.covariance = r.covariance;
+    lt.status = share::TrackStatus::dropped;
+    lt.phase = share::FlightPhase::boost;
+    publish(std::move(lt), out);
+    space_launch_reported_.erase(r.id);
+    it = space_live_.erase(it);
+  }
+  counters_.space = space_.counters();
   for (const auto& [id, r] : space_live_)
-    p.situations.push_back(space_products_.situation(space_view(r, config_.epoch)));
+    if (!space_held_.contains(id))
+      p.situations.push_back(space_products_.situation(space_view(r, config_.epoch)));
   for (auto& a : alerts_.step(now, p.situations)) {
     stamp(a.alert.header);
     a.alert.header.time_of_validity = now;

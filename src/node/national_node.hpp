@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -46,6 +47,14 @@ struct NationalNodeConfig {
   // and shared like the radar tracks, with a launch report of their own.
   std::vector<sensor::IrSatelliteParams> satellites;
   SpaceTrackerConfig space;
+  // A space track is "held" once a confirmed radar track of the node lies within
+  // space_held_gate_m of it (the space track carried to the radar track's time on its
+  // velocity): from then on the nation's own alerts follow the radar track alone. With
+  // space_handover it is also handed over (reported dropped, no longer sent to the hub). Measured
+  // (docs/sensors.md): the hand-over removes the false overflight threats the space track's
+  // boost arcs raise at the hub (F02, F11) but gives repeated launch alerts there (F12): off.
+  double space_held_gate_m = 20e3;
+  bool space_handover = false;
 };
 
 // Local track numbers of the space tracks (the national tracker's count from 1).
@@ -107,6 +116,7 @@ class NationalNode {
   // The last report of each live confirmed space track (its situation joins the alerts').
   std::map<std::uint64_t, SpaceTrackReport> space_live_;
   std::map<std::uint64_t, geo::UtcTime> space_launch_reported_;
+  std::set<std::uint64_t> space_held_;  // held by a radar track (see space_held_gate_m)
 };
 
 }  // namespace trilink::node

@@ -240,7 +240,7 @@ void SpaceTracker::add_fix(const track::TimedFix& f, std::vector<SpaceTrackRepor
                   span >= config_.confirm_span_s && plausible_fit && climbing;
     if (t.confirmed) ++counters_.tracks_confirmed;
   }
-  if (!t.confirmed) return;
+  if (!t.confirmed || t.handed_over) return;
   SpaceTrackReport r = report(t);
   r.newly_confirmed = !was;
   out.push_back(std::move(r));
@@ -270,6 +270,14 @@ SpaceTrackReport SpaceTracker::report(const Track& t) const {
   return r;
 }
 
+void SpaceTracker::hand_over(std::uint64_t id) {
+  for (Track& t : tracks_)
+    if (t.id == id && !t.handed_over) {
+      t.handed_over = true;
+      ++counters_.tracks_handed_over;
+    }
+}
+
 std::vector<SpaceTrackReport> SpaceTracker::tick(double now_s) {
   std::vector<SpaceTrackReport> out;
   for (auto it = tracks_.begin(); it != tracks_.end();) {
@@ -277,7 +285,7 @@ std::vector<SpaceTrackReport> SpaceTracker::tick(double now_s) {
       ++it;
       continue;
     }
-    if (it->confirmed) {
+    if (it->confirmed && !it->handed_over) {
       SpaceTrackReport r;
       r.id = it->id;
       r.t_s = it->last_t_s;

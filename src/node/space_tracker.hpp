@@ -92,6 +92,7 @@ struct SpaceTrackerCounters {
   std::uint64_t fixes_gated_out = 0;  // rays that missed, or a point out of bounds
   std::uint64_t tracks_started = 0;
   std::uint64_t tracks_confirmed = 0;
+  std::uint64_t tracks_handed_over = 0;
 };
 
 class SpaceTracker {
@@ -104,6 +105,9 @@ class SpaceTracker {
                                          std::span<const sensor::IrPlot> plots);
   // The clock: tracks ended since (reported once with `ended`).
   std::vector<SpaceTrackReport> tick(double now_s);
+  // The node's radar tracker holds this missile now: the space track is tracked on (its fixes
+  // are not taken for a new track) but no longer reported, and ends silently.
+  void hand_over(std::uint64_t id);
 
   const SpaceTrackerCounters& counters() const { return counters_; }
   std::size_t tracks() const { return tracks_.size(); }
@@ -119,6 +123,7 @@ class SpaceTracker {
     std::vector<track::TimedFix> fixes;  // in time order
     track::BoostFit fit;                 // over the window
     bool confirmed = false;
+    bool handed_over = false;
     double last_t_s = 0.0;
   };
   void add_fix(const track::TimedFix& f, std::vector<SpaceTrackReport>& out);
