@@ -384,10 +384,17 @@ TEST(Scenario, SatellitesFollowTheRadarsAndTheSwitch) {
     ASSERT_TRUE(s.has_value()) << s.error().message();
     EXPECT_TRUE(s->satellites.empty());
   }
-  // `radars: all`: every catalogue satellite, its epoch the scenario start; `space: false`: none.
+  // `radars: all` alone: none either; `space: true`: every catalogue satellite, its epoch the
+  // scenario start; `space: false`: none.
   const std::string all_radars = good.substr(0, good.find("radars:")) + "radars: all\n";
   {
     const ScenarioFile f(all_radars);
+    const auto s = io::load_scenario(f.path());
+    ASSERT_TRUE(s.has_value()) << s.error().message();
+    EXPECT_TRUE(s->satellites.empty());
+  }
+  {
+    const ScenarioFile f(test_paths::with(all_radars, "seed: 3\n", "seed: 3\nspace: true\n"));
     const auto s = io::load_scenario(f.path());
     ASSERT_TRUE(s.has_value()) << s.error().message();
     ASSERT_EQ(s->satellites.size(), 3u);

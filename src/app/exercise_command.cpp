@@ -11,6 +11,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <ranges>
 
 #include "app/commands.hpp"
 #include "app/interrupt.hpp"
@@ -32,6 +33,7 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
     std::string scenario, out, catalogue, policy;
     bool quiet = false;
     bool no_space = false;
+    bool space = false;
     std::optional<double> cloud_top_km;
   };
   auto o = std::make_shared<Options>();
@@ -44,6 +46,9 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--quiet", o->quiet, "print nothing but errors");
   cmd->add_flag("--no-space", o->no_space,
                 "no space-based infrared satellites (as the scenario key space: false)");
+  cmd->add_flag("--space", o->space,
+                "every infrared satellite of the catalogue (--catalogue, else catalogue.yaml "
+                "beside the scenario) when the scenario names none (as space: true)");
   cmd->add_option("--cloud-top-km", o->cloud_top_km,
                   "cloud top for every infrared satellite (as the scenario key cloud_top_km)")
       ->check(CLI::Range(0.0, 20.0));
@@ -58,6 +63,19 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
     auto scenario = io::load_scenario(
         o->scenario, o->catalogue.empty() ? std::nullopt : std::optional(o->catalogue));
     if (!scenario) return bad(scenario.error(), 2);
+    if (o->space && o->no_space)
+      return bad(Error{"--space", "give at most one of --space and --no-space"}, 2);
+    if (o->space && scenario->satellites.empty()) {
+      const auto cat_path = o->catalogue.empty()
+                                ? (fs::path(o->scenario).parent_path() / "catalogue.yaml").string()
+                                : o->catalogue;
+      const auto cat = io::load_catalogue(cat_path);
+      if (!cat) return bad(cat.error(), 2);
+      for (auto sat : cat->satellites | std::views::values) {
+        sat.orbit.epoch = scenario->start;
+        scenario->satellites.push_back(sat);
+      }
+    }
     if (o->no_space) scenario->satellites.clear();
     if (o->cloud_top_km)
       for (auto& sat : scenario->satellites) sat.cloud_top_m = *o->cloud_top_km * 1e3;

@@ -569,15 +569,17 @@ Scenario read_scenario(const YAML::Node& root, const std::string& path,
     }
   }
   // Satellites: `satellites: all`, `none` or a list of catalogue names; without the key, every
-  // catalogue satellite when the radars are `all`, else none. `space: false` turns them off.
-  const bool all_radars = top.has("radars") && top.node("radars").IsScalar();
-  bool space = true;
+  // catalogue satellite with `space: true`, else none. `space: false` turns them off. (Off unless
+  // asked for: with them, salvos and short-range shots get repeated launch alerts at the hub,
+  // docs/sensors.md.)
+  std::optional<bool> space_key;
   if (top.has("space")) {
     const YAML::Node sp = top.node("space");
     if (!sp.IsScalar() || (sp.Scalar() != "true" && sp.Scalar() != "false"))
       top.fail_at("space", "expected true or false");
-    space = sp.Scalar() == "true";
+    space_key = sp.Scalar() == "true";
   }
+  const bool space = space_key.value_or(true);
   if (top.has("satellites")) {
     const YAML::Node sn = top.node("satellites");
     if (sn.IsScalar()) {
@@ -600,7 +602,7 @@ Scenario read_scenario(const YAML::Node& root, const std::string& path,
         s.satellites.push_back(it->second);
       }
     }
-  } else if (all_radars) {
+  } else if (space_key.value_or(false)) {
     for (const auto& [name, p] : cat.satellites) s.satellites.push_back(p);
   }
   if (s.satellites.size() > max_satellites)
