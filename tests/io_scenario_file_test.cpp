@@ -317,3 +317,105 @@ TEST(Scenario, TextReaderAgreesWithTheFileReader) {
   ASSERT_FALSE(big.has_value());
   EXPECT_NE(big.error().message().find("more than the limit"), std::string::npos);
 }
+
+namespace {
+
+// The bundled catalogue's text with `from` replaced by `to` (first occurrence after the
+// satellites' section begins), loaded; expects a one-line error with every part.
+void expect_catalogue_error(const std::string& from, const std::string& to,
+                            std::initializer_list<std::string> expected) {
+  std::ifstream in(test_paths::scenario("catalogue.yaml"));
+  std::string cat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto sats = cat.find("\nsatellites:");
+  ASSERT_NE(sats, std::string::npos);
+  const auto at = cat.find(from, sats);
+  ASSERT_NE(at, std::string::npos) << from;
+  cat.replace(at, from.size(), to);
+  const test_paths::InputFile f(cat, "catalogue.yaml");
+  test_paths::expect_load_error(
+      f, [](const std::string& path) { return io::load_catalogue(path); }, expected);
+}
+
+}  // namespace
+
+TEST(Catalogue, HoldsTheInfraredSatellites) {
+  const auto c = io::load_catalogue(test_paths::scenario("catalogue.yaml"));
+  ASSERT_TRUE(c.has_value()) << c.error().message();
+  ASSERT_EQ(c->satellites.size(), 3u);
+  for (const auto& [name, p] : c->satellites) {
+    EXPECT_EQ(p.nation, Nation::USA) << name;
+    EXPECT_TRUE(sensor::validate(p)) << name;
+  }
+  const auto& geo_sat = c->satellites.at("IR-GEO-150E");
+  EXPECT_NEAR(geo::rad_to_deg(geo_sat.orbit.node_lon_rad), 150.0, 1e-12);
+  EXPECT_NEAR(geo_sat.sigma_rad, 20e-6, 1e-15);
+  EXPECT_NEAR(c->satellites.at("IR-HEO-1").orbit.eccentricity, 0.72, 1e-15);
+}
+
+TEST(Catalogue, ImpossibleOrbitsAndSensorsAreErrors) {
+  // Perigee below the surface (a (1 - e) = 26562 x 0.2 = 5312 km).
+  expect_catalogue_error("eccentricity: 0.72", "eccentricity: 0.8",
+                         {"catalogue.yaml:", "satellites.IR-HEO-1.eccentricity", "perigee"});
+  expect_catalogue_error("eccentricity: 0.72", "eccentricity: 1",
+                         {"satellites.IR-HEO-1.eccentricity", "below 1"});
+  expect_catalogue_error("eccentricity: 0.72", "eccentricity: 1.5",
+                         {"satellites.IR-HEO-1.eccentricity", "below 1"});
+  expect_catalogue_error("inclination_deg: 63.4", "inclination_deg: 181",
+                         {"satellites.IR-HEO-1.inclination_deg", "[0, 180]"});
+  expect_catalogue_error("inclination_deg: 63.4", "inclination_deg: -1",
+                         {"satellites.IR-HEO-1.inclination_deg"});
+  expect_catalogue_error("    nation: USA\n", "", {"satellites.IR-GEO-150E.nation", "required"});
+  expect_catalogue_error("    nation: USA\n", "    nation: FRA\n",
+                         {"satellites.IR-GEO-150E.nation", "FRA"});
+  expect_catalogue_error("sigma_urad: 20", "sigma_urad: .nan",
+                         {"satellites.IR-GEO-150E.sigma_urad"});
+  expect_catalogue_error("semi_major_axis_km: 42166.2", "semi_major_axis_km: .nan",
+                         {"satellites.IR-GEO-150E.semi_major_axis_km"});
+  expect_catalogue_error("pd: 0.95", "pd: 1.5", {"satellites.IR-GEO-150E.pd"});
+  expect_catalogue_error("    frame_s: 1\n", "    frame_s: 1\n    colour: red\n",
+                         {"satellites.IR-GEO-150E", "colour"});
+}
+
+TEST(Scenario, SatellitesFollowTheRadarsAndTheSwitch) {
+  // Radars listed, no satellites key: none.
+  {
+    const ScenarioFile f(good);
+    const auto s = io::load_scenario(f.path());
+    ASSERT_TRUE(s.has_value()) << s.error().message();
+    EXPECT_TRUE(s->satellites.empty());
+  }
+  // `radars: all` alone: none either; `space: true`: every catalogue satellite, its epoch the
+  // scenario start; `space: false`: none.
+  const std::string all_radars = good.substr(0, good.find("radars:")) + "radars: all\n";
+  {
+    const ScenarioFile f(all_radars);
+    const auto s = io::load_scenario(f.path());
+    ASSERT_TRUE(s.has_value()) << s.error().message();
+    EXPECT_TRUE(s->satellites.empty());
+  }
+  {
+    const ScenarioFile f(test_paths::with(all_radars, "seed: 3\n", "seed: 3\nspace: true\n"));
+    const auto s = io::load_scenario(f.path());
+    ASSERT_TRUE(s.has_value()) << s.error().message();
+    ASSERT_EQ(s->satellites.size(), 3u);
+    for (const auto& p : s->satellites) EXPECT_EQ(p.orbit.epoch, s->start);
+  }
+  {
+    const ScenarioFile f(test_paths::with(all_radars, "seed: 3\n", "seed: 3\nspace: false\n"));
+    const auto s = io::load_scenario(f.path());
+    ASSERT_TRUE(s.has_value()) << s.error().message();
+    EXPECT_TRUE(s->satellites.empty());
+  }
+  {
+    const ScenarioFile f(test_paths::with(
+        good, "seed: 3\n", "seed: 3\nsatellites: [IR-GEO-150E, IR-HEO-2]\ncloud_top_km: 3\n"));
+    const auto s = io::load_scenario(f.path());
+    ASSERT_TRUE(s.has_value()) << s.error().message();
+    ASSERT_EQ(s->satellites.size(), 2u);
+    EXPECT_EQ(s->satellites[1].name, "IR-HEO-2");
+    EXPECT_EQ(s->satellites[0].cloud_top_m, 3e3);
+  }
+  expect_error(with("seed: 3\n", "seed: 3\nspace: maybe\n"), {":4: space", "true or false"});
+  expect_error(with("seed: 3\n", "seed: 3\nsatellites: [Sputnik]\n"), {"satellites", "Sputnik"});
+  expect_error(with("seed: 3\n", "seed: 3\ncloud_top_km: .nan\n"), {"cloud_top_km"});
+}

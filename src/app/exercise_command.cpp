@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <ranges>
 
 #include "app/commands.hpp"
 #include "app/interrupt.hpp"
@@ -30,6 +32,9 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
   struct Options {
     std::string scenario, out, catalogue, policy;
     bool quiet = false;
+    bool no_space = false;
+    bool space = false;
+    std::optional<double> cloud_top_km;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand(
@@ -39,6 +44,14 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--catalogue", o->catalogue, "site catalogue (default: beside the scenario)");
   cmd->add_option("--policy", o->policy, "releasability policy (default: the scenario's)");
   cmd->add_flag("--quiet", o->quiet, "print nothing but errors");
+  cmd->add_flag("--no-space", o->no_space,
+                "no space-based infrared satellites (as the scenario key space: false)");
+  cmd->add_flag("--space", o->space,
+                "every infrared satellite of the catalogue (--catalogue, else catalogue.yaml "
+                "beside the scenario) when the scenario names none (as space: true)");
+  cmd->add_option("--cloud-top-km", o->cloud_top_km,
+                  "cloud top for every infrared satellite (as the scenario key cloud_top_km)")
+      ->check(CLI::Range(0.0, 20.0));
   cmd->callback([o, &exit_code] {
     namespace fs = std::filesystem;
     const auto started = std::chrono::steady_clock::now();
@@ -50,6 +63,22 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
     auto scenario = io::load_scenario(
         o->scenario, o->catalogue.empty() ? std::nullopt : std::optional(o->catalogue));
     if (!scenario) return bad(scenario.error(), 2);
+    if (o->space && o->no_space)
+      return bad(Error{"--space", "give at most one of --space and --no-space"}, 2);
+    if (o->space && scenario->satellites.empty()) {
+      const auto cat_path = o->catalogue.empty()
+                                ? (fs::path(o->scenario).parent_path() / "catalogue.yaml").string()
+                                : o->catalogue;
+      const auto cat = io::load_catalogue(cat_path);
+      if (!cat) return bad(cat.error(), 2);
+      for (auto sat : cat->satellites | std::views::values) {
+        sat.orbit.epoch = scenario->start;
+        scenario->satellites.push_back(sat);
+      }
+    }
+    if (o->no_space) scenario->satellites.clear();
+    if (o->cloud_top_km)
+      for (auto& sat : scenario->satellites) sat.cloud_top_m = *o->cloud_top_km * 1e3;
     const auto policy =
         io::load_policy(o->policy.empty() ? scenario->policy_path : o->policy, scenario->network);
     if (!policy) return bad(policy.error(), 2);

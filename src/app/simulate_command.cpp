@@ -82,6 +82,23 @@ void write_detections(std::ostream& os, const scenario::Scenario& s,
   }
 }
 
+// The infrared satellites' plots (sensor/infrared.hpp): focal-plane angles in the satellite's
+// nadir frame, the satellite's ECEF position at the frame.
+void write_ir_plots(std::ostream& os, const scenario::Scenario& s,
+                    const scenario::Simulation& sim) {
+  os << "t_s,utc,satellite,nation,truth,alpha_rad,beta_rad,sigma_rad,satellite_x_m,"
+        "satellite_y_m,satellite_z_m\n";
+  for (const auto& p : sim.ir_plots) {
+    const auto& sat = s.satellites[p.satellite_index];
+    os << num(p.t.seconds_since(s.start)) << ',' << geo::format_utc(p.t) << ',' << sat.name << ','
+       << to_string(sat.nation) << ','
+       << (p.truth_id < 0 ? std::string("false_alarm") : s.launches[p.truth_id].spec.id) << ','
+       << num(p.alpha_rad, 12) << ',' << num(p.beta_rad, 12) << ',' << num(p.sigma_rad, 9) << ','
+       << num(p.satellite_ecef_m.x()) << ',' << num(p.satellite_ecef_m.y()) << ','
+       << num(p.satellite_ecef_m.z()) << '\n';
+  }
+}
+
 ordered_json summary_json(const scenario::Scenario& s, const scenario::Simulation& sim) {
   ordered_json j;
   j["scenario"] = s.name;
@@ -97,6 +114,15 @@ ordered_json summary_json(const scenario::Scenario& s, const scenario::Simulatio
                              {"nation", to_string(s.radars[r].nation)},
                              {"first_detection_s", nullable(sim.stats[r][li].first_detection_s)},
                              {"detections", sim.stats[r][li].detections}});
+    if (!s.satellites.empty()) {
+      l["satellites"] = ordered_json::array();
+      for (std::size_t k = 0; k < s.satellites.size(); ++k)
+        l["satellites"].push_back(
+            {{"satellite", s.satellites[k].name},
+             {"first_visible_s", nullable(sim.ir_stats[k][li].first_visible_s)},
+             {"first_plot_s", nullable(sim.ir_stats[k][li].first_plot_s)},
+             {"plots", sim.ir_stats[k][li].plots}});
+    }
     j["launches"].push_back(l);
   }
   j["radars"] = ordered_json::array();
@@ -148,6 +174,14 @@ void print_timeline(std::ostream& os, const scenario::Scenario& s,
                                                 std::string(to_string(s.radars[r].nation)) +
                                                 ") at " + fixed(h / 1e3, 1) + " km altitude");
     }
+    for (std::size_t k = 0; k < s.satellites.size(); ++k) {
+      const auto& st = sim.ir_stats[k][li];
+      if (!st.first_visible_s) continue;
+      const double h = l.shaped.flight.trajectory.geodetic_at(*st.first_visible_s).h_m;
+      events.emplace(*st.first_visible_s, "plume seen by " + s.satellites[k].name + " (" +
+                                              std::string(to_string(s.satellites[k].nation)) +
+                                              ") at " + fixed(h / 1e3, 1) + " km altitude");
+    }
     os << "\nlaunch " << l.spec.id << " (" << flight::to_string(l.shaped.plan.vehicle.missile_class)
        << (l.spec.profile_label.empty() ? "" : ", " + l.spec.profile_label) << ") at "
        << geo::format_utc(l.time) << "\n";
@@ -191,6 +225,7 @@ void add_simulate_command(CLI::App& app, int& exit_code) {
     if (auto ok = out.open(); !ok) return bad(ok.error(), 2);
     write_truth(out.file("truth.csv"), *scenario, sim);
     write_detections(out.file("detections.csv"), *scenario, sim);
+    if (!scenario->satellites.empty()) write_ir_plots(out.file("ir_plots.csv"), *scenario, sim);
     out.file("summary.json") << summary_json(*scenario, sim).dump(2) << "\n";
     if (interrupts.received() != 0)
       return bad(
@@ -201,7 +236,12 @@ void add_simulate_command(CLI::App& app, int& exit_code) {
       print_timeline(std::cout, *scenario, sim);
       std::cout << "\nwrote " << o->out << "/truth.csv (" << sim.truth.size() << " rows), "
                 << o->out << "/detections.csv (" << sim.detections.size() << " rows), " << o->out
-                << "/summary.json\n";
+                << "/summary.json"
+                << (scenario->satellites.empty()
+                        ? std::string()
+                        : ", " + o->out + "/ir_plots.csv (" + std::to_string(sim.ir_plots.size()) +
+                              " rows)")
+                << "\n";
     }
   });
 }

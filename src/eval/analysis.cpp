@@ -10,6 +10,7 @@
 #include "base/text.hpp"
 #include "eval/truth.hpp"
 #include "geo/angles.hpp"
+#include "node/national_node.hpp"
 #include "warn/threat.hpp"
 
 namespace trilink::eval {
@@ -56,6 +57,43 @@ bool inside_ellipse(const share::ImpactPrediction& p, const geo::Geodetic& truth
   return (x * x) / (p.semi_major_m * p.semi_major_m) +
              (y * y) / (p.semi_minor_m * p.semi_minor_m) <=
          1.0;
+}
+
+// The space tracks of a satellites' nation on its own picture, and their launch reports.
+void space_outcome(const Scenario& s, const RunOutput& run, std::size_t li, SpaceOutcome& out) {
+  if (s.satellites.empty()) return;
+  const Launch& L = s.launches[li];
+  std::map<std::pair<Nation, std::uint64_t>, std::size_t> about;
+  for (const auto& o : run.display) {
+    const share::Header& h = share::header(o.message);
+    if (h.originator.nation != o.nation) continue;  // the nation's own products only
+    if (const auto* t = std::get_if<share::LocalTrack>(&o.message)) {
+      if (t->track_id < node::space_track_id_base) continue;
+      const auto key = std::pair(o.nation, t->track_id);
+      if (!about.contains(key))
+        if (auto l = launch_near(s, h.time_of_validity, t->position_ecef_m)) about[key] = *l;
+      if (about.contains(key) && about[key] == li && t->status == share::TrackStatus::confirmed)
+        earliest(out.first_track_s, o.t_s - L.spec.time_s);
+    } else if (const auto* m = std::get_if<share::LaunchReport>(&o.message)) {
+      const auto it = about.find(std::pair(o.nation, m->system_track_id));
+      if (m->system_track_id < node::space_track_id_base || it == about.end() || it->second != li ||
+          out.settled_report_s)
+        continue;
+      const double err = ground_distance_m(geo::to_geodetic(geo::Ecef{m->launch_point_ecef_m}),
+                                           L.shaped.plan.site);
+      if (out.launch_report_s) {
+        if (o.t_s - L.spec.time_s >= *out.launch_report_s + 10.0) {
+          out.settled_report_s = o.t_s - L.spec.time_s;
+          out.settled_launch_point_error_m = err;
+        }
+        continue;
+      }
+      out.launch_report_s = o.t_s - L.spec.time_s;
+      out.launch_point_error_m = ground_distance_m(
+          geo::to_geodetic(geo::Ecef{m->launch_point_ecef_m}), L.shaped.plan.site);
+      out.launch_time_error_s = m->launch_time.seconds_since(L.time);
+    }
+  }
 }
 
 struct Accum {
@@ -232,6 +270,17 @@ ExerciseResult analyse(const Scenario& s, const Simulation& sim,
       const Nation n = s.radars[r].nation;
       first_plot[n] = min_opt(first_plot[n], st.first_detection_s);
     }
+    // Infrared satellites: their plots count as their nation's first detection.
+    for (std::size_t k = 0; k < s.satellites.size(); ++k) {
+      const auto& st = sim.ir_stats[k][li];
+      lo.space.first_visible_s = min_opt(lo.space.first_visible_s, st.first_visible_s);
+      lo.space.first_plot_s = min_opt(lo.space.first_plot_s, st.first_plot_s);
+      if (!st.first_plot_s) continue;
+      if (*st.first_plot_s < traj.burnout_s) lo.boost_seen = true;
+      const Nation n = s.satellites[k].nation;
+      first_plot[n] = min_opt(first_plot[n], st.first_plot_s);
+    }
+    space_outcome(s, national, li, lo.space);
     // Own first confirmations in the trilateral run (for the sharing bound).
     std::map<Nation, std::optional<double>> own_confirm;
     for (Nation n : nations) {
@@ -294,6 +343,12 @@ ExerciseResult analyse(const Scenario& s, const Simulation& sim,
         add(who + ": launch alert within 30 s of launch (boost seen)",
             t ? "T+" + fixed(*t, 1) + " s" : "never", t && *t <= 30.0);
       }
+      if (lo.space.first_visible_s) {
+        const auto& t = no.trilateral[kLaunchAlert];
+        add(who + ": launch alert within 20 s of lift-off (plume seen from space at T+" +
+                fixed(*lo.space.first_visible_s, 1) + " s)",
+            t ? "T+" + fixed(*t, 1) + " s" : "never", t && *t <= 20.0);
+      }
       if (no.truly_threatened) {
         const auto& t = no.trilateral[kThreat];
         add(who + ": threat alert within 20 s after burnout (T+" + fixed(lo.burnout_s, 1) + " s)",
@@ -302,6 +357,13 @@ ExerciseResult analyse(const Scenario& s, const Simulation& sim,
             t && *t - lo.burnout_s <= 20.0);
       }
     }
+  }
+  for (const auto& lo : out.launches) {
+    if (!lo.space.first_visible_s) continue;
+    const auto& e = lo.space.launch_point_error_m;
+    add(lo.id + ": launch point from space within 5 km at its first report",
+        e ? fixed(*e / 1e3, 2) + " km at T+" + fixed(*lo.space.launch_report_s, 1) + " s" : "never",
+        e && *e <= 5e3);
   }
   out.national_warning = score_warnings(s, areas, national);
   out.trilateral_warning = score_warnings(s, areas, trilateral);

@@ -60,14 +60,32 @@ struct NationOutcome {
   std::optional<double> first_track_bound_s;
 };
 
+// What the space-based infrared satellites made of one launch (docs/sensors.md), after lift-off:
+// its plume first in a satellite's view (at a frame), the first infrared plot, the first
+// confirmed space track on the satellites' nation's own picture (a triangulated boost, national
+// run: the node runs the same code in both), and its first launch report from space with the
+// launch-point error against truth. Empty without satellites.
+struct SpaceOutcome {
+  std::optional<double> first_visible_s;
+  std::optional<double> first_plot_s;
+  std::optional<double> first_track_s;
+  std::optional<double> launch_report_s;
+  std::optional<double> launch_point_error_m;
+  std::optional<double> launch_time_error_s;
+  // The same of the first report at least 10 s after the first: once the fit has more boost.
+  std::optional<double> settled_report_s;
+  std::optional<double> settled_launch_point_error_m;
+};
+
 struct LaunchOutcome {
   std::string id;
   std::string description;
   double launch_s = 0.0;   // since scenario start
   double burnout_s = 0.0;  // after lift-off
   double impact_s = 0.0;
-  bool boost_seen = false;  // some radar saw it before burnout
+  bool boost_seen = false;  // some radar or infrared satellite saw it before burnout
   std::vector<NationOutcome> nations;
+  SpaceOutcome space;
 };
 
 struct ThreatAlertRecord {

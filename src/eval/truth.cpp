@@ -9,7 +9,9 @@ namespace trilink::eval {
 std::vector<Nation> nations_with_nodes(const scenario::Scenario& s) {
   std::vector<Nation> out;
   for (Nation n : all_nations) {
-    const bool has = std::ranges::any_of(s.radars, [n](const auto& r) { return r.nation == n; });
+    const bool has =
+        std::ranges::any_of(s.radars, [n](const auto& r) { return r.nation == n; }) ||
+        std::ranges::any_of(s.satellites, [n](const auto& r) { return r.nation == n; });
     if (has && s.network.node_of(n)) out.push_back(n);
   }
   return out;

@@ -21,7 +21,8 @@ inline constexpr double truth_step_s = 5.0;
 // A track this close to a missile (m) is about it.
 inline constexpr double about_launch_m = 50e3;
 
-// The nations present: those with a national node (radars and a site), in all_nations order.
+// The nations present: those with a national node (radars or satellites, and a site), in
+// all_nations order.
 std::vector<Nation> nations_with_nodes(const scenario::Scenario& s);
 
 // The launch a track position is about at time t: the nearest airborne missile within 50 km.

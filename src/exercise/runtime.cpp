@@ -28,7 +28,11 @@ namespace {
 // Rng stream keys (the radars use their indices from 0; these stay clear of them).
 constexpr std::uint64_t kLinkStreamBase = 0x11a4'0000;
 
-enum class Kind : std::uint8_t { delivery, look, tick };
+// Space-based infrared frames reach their nation's node this long after the frame: the
+// downlink and the ground processing that turns a frame into plots (notional).
+constexpr double kIrProcessingS = 1.0;
+
+enum class Kind : std::uint8_t { delivery, look, tick, ir_frame };
 
 struct Event {
   double t_s;
@@ -42,6 +46,12 @@ struct Look {
   std::size_t radar = 0;            // scenario radar index
   double t_s = 0.0;                 // at the radar
   std::size_t first = 0, last = 0;  // simulation detections [first, last)
+};
+
+struct IrFrame {
+  std::size_t satellite = 0;        // scenario satellite index
+  double t_s = 0.0;                 // of the frame
+  std::size_t first = 0, last = 0;  // simulation ir_plots [first, last)
 };
 
 struct Delivery {
@@ -78,13 +88,21 @@ class Runtime {
               r, node::RadarFeed(n, s_.radars[r].name, static_cast<std::uint32_t>(radars.size())));
           radars.push_back(s_.radars[r]);
         }
+      std::vector<sensor::IrSatelliteParams> satellites;
+      for (std::size_t k = 0; k < s_.satellites.size(); ++k)
+        if (s_.satellites[k].nation == n) {
+          satellite_node_[k] = n;
+          satellite_sensor_[k] = static_cast<std::uint32_t>(satellites.size());
+          satellites.push_back(s_.satellites[k]);
+        }
       const NodeSite* site = net.node_of(n);
-      if (radars.empty() || !site) continue;
+      if ((radars.empty() && satellites.empty()) || !site) continue;
       node::NationalNodeConfig c;
       c.nation = n;
       c.name = site->name;
       c.hub = mode == Mode::trilateral && net.hub() ? net.hub()->name : "";
       c.radars = radars;
+      c.satellites = satellites;
       c.epoch = s_.start;
       c.session_start = s_.start;
       for (const auto& a : in.areas)
@@ -102,6 +120,15 @@ class Runtime {
       looks_.push_back(Look{d[i].radar_index, d[i].t.seconds_since(s_.start), i, j});
       i = j;
     }
+    // Infrared frames with plots, grouped by (time, satellite). A frame without plots changes
+    // nothing at the node but its pairing: it is not delivered.
+    const auto& p = in.simulation->ir_plots;
+    for (std::size_t i = 0; i < p.size();) {
+      std::size_t j = i;
+      while (j < p.size() && p[j].t == p[i].t && p[j].satellite_index == p[i].satellite_index) ++j;
+      ir_frames_.push_back(IrFrame{p[i].satellite_index, p[i].t.seconds_since(s_.start), i, j});
+      i = j;
+    }
   }
 
   Expected<RunOutput> run() {
@@ -110,6 +137,12 @@ class Runtime {
       if (!radar_node_.contains(l.radar) || !nodes_.contains(radar_node_[l.radar])) continue;
       const std::size_t link = radar_link(l.radar);
       push(l.t_s + links_[link].fibre_s + links_[link].params.processing_s, Kind::look, i);
+    }
+    for (std::size_t i = 0; i < ir_frames_.size(); ++i) {
+      const IrFrame& f = ir_frames_[i];
+      if (!satellite_node_.contains(f.satellite) || !nodes_.contains(satellite_node_[f.satellite]))
+        continue;
+      push(f.t_s + kIrProcessingS, Kind::ir_frame, i);
     }
     const auto ticks = static_cast<std::size_t>(std::floor(s_.duration_s));
     for (std::size_t k = 0; k <= ticks; ++k) push(static_cast<double>(k), Kind::tick, k);
@@ -129,6 +162,9 @@ class Runtime {
           break;
         case Kind::delivery:
           on_delivery(e.index);
+          break;
+        case Kind::ir_frame:
+          on_ir_frame(ir_frames_[e.index]);
           break;
       }
       if (failure_) return std::unexpected(*failure_);
@@ -256,6 +292,14 @@ class Runtime {
     dispatch(node.config().name, node.on_look(radar_sensor_.at(l.radar), at(l.t_s), plots));
   }
 
+  void on_ir_frame(const IrFrame& f) {
+    auto& node = *nodes_.at(satellite_node_.at(f.satellite));
+    const auto& p = in_.simulation->ir_plots;
+    dispatch(node.config().name, node.on_ir_frame(satellite_sensor_.at(f.satellite), p[f.first].t,
+                                                  std::span<const sensor::IrPlot>(
+                                                      p.data() + f.first, f.last - f.first)));
+  }
+
   void on_tick(std::size_t k) {
     const geo::UtcTime t = at(now_s_);
     for (auto& [n, node] : nodes_) dispatch(node->config().name, node->tick(t));
@@ -290,6 +334,9 @@ class Runtime {
   std::map<std::size_t, std::uint32_t> radar_sensor_;
   std::map<std::size_t, node::RadarFeed> feeds_;
   std::vector<Look> looks_;
+  std::map<std::size_t, Nation> satellite_node_;
+  std::map<std::size_t, std::uint32_t> satellite_sensor_;
+  std::vector<IrFrame> ir_frames_;
   std::vector<Link> links_;
   std::map<std::string, std::size_t> link_of_;
   std::deque<Delivery> deliveries_;
@@ -309,9 +356,10 @@ std::optional<node::HubConfig> hub_config(const Scenario& s,
   hc.name = net.hub()->name;
   for (Nation n : all_nations) {
     const NodeSite* site = net.node_of(n);
-    const bool has_radars =
-        std::ranges::any_of(s.radars, [&](const auto& r) { return r.nation == n; });
-    if (site && has_radars) hc.nation_nodes[n] = site->name;
+    const bool has_sensors =
+        std::ranges::any_of(s.radars, [&](const auto& r) { return r.nation == n; }) ||
+        std::ranges::any_of(s.satellites, [&](const auto& r) { return r.nation == n; });
+    if (site && has_sensors) hc.nation_nodes[n] = site->name;
   }
   hc.areas = areas;
   hc.session_start = s.start;

@@ -160,6 +160,14 @@ std::string summary_json(const Scenario& s, const ExerciseResult& r, const RunOu
     l["truth_overflight_s"] = over;
     l["truly_threatened"] = threatened;
     l["metrics"] = {{"national", mn}, {"trilateral", mt}};
+    l["space"] = {{"first_visible_s", opt(lo.space.first_visible_s)},
+                  {"first_plot_s", opt(lo.space.first_plot_s)},
+                  {"first_track_s", opt(lo.space.first_track_s)},
+                  {"launch_report_s", opt(lo.space.launch_report_s)},
+                  {"launch_point_error_m", opt(lo.space.launch_point_error_m)},
+                  {"launch_time_error_s", opt(lo.space.launch_time_error_s)},
+                  {"settled_report_s", opt(lo.space.settled_report_s)},
+                  {"settled_launch_point_error_m", opt(lo.space.settled_launch_point_error_m)}};
     launches.push_back(l);
   }
   j["launches"] = launches;
@@ -194,6 +202,19 @@ std::string timeline_text(const ExerciseResult& r) {
   for (const auto& lo : r.launches) {
     out += lo.id + " (" + lo.description + "): burnout T+" + fixed(lo.burnout_s, 1) +
            " s, impact T+" + fixed(lo.impact_s, 1) + " s\n";
+    if (lo.space.first_visible_s || lo.space.first_plot_s) {
+      const auto& sp = lo.space;
+      out += "  space: plume visible " + cell(sp.first_visible_s) + ", first plot " +
+             cell(sp.first_plot_s) + ", first track " + cell(sp.first_track_s) + ", launch point " +
+             (sp.launch_point_error_m ? fixed(*sp.launch_point_error_m / 1e3, 2) + " km off at " +
+                                            cell(sp.launch_report_s)
+                                      : std::string("never")) +
+             (sp.settled_launch_point_error_m
+                  ? ", " + fixed(*sp.settled_launch_point_error_m / 1e3, 2) + " km at " +
+                        cell(sp.settled_report_s)
+                  : std::string()) +
+             "\n";
+    }
     for (const auto& no : lo.nations) {
       out += "  " + std::string(to_string(no.nation)) + "  alone -> shared\n";
       for (std::size_t i = 0; i < timeline_events.size(); ++i) {

@@ -361,6 +361,19 @@ double FlightPlan::burnout_s() const {
   return std::min(cutoff_s, vehicle.total_burn_time_s());
 }
 
+bool FlightPlan::thrusting(double t_s) const {
+  if (!(t_s >= 0.0) || t_s >= burnout_s()) return false;
+  double start = 0.0;
+  for (const auto& s : vehicle.stages) {
+    start += s.coast_before_s;
+    if (t_s < start) return false;  // staging gap
+    const double end = start + s.burn_time_s();
+    if (t_s < end) return true;
+    start = end;
+  }
+  return false;
+}
+
 Flight fly(const FlightPlan& plan, const FlightOptions& options) {
   const geo::LocalFrame frame(plan.site);
   const Vec3 up = frame.ecef_vector(Vec3(0, 0, 1));

@@ -44,6 +44,9 @@ struct FlightPlan {
   double cutoff_s = std::numeric_limits<double>::infinity();
 
   double burnout_s() const;
+  // Whether a stage burns at t (s since launch): before burnout and outside every staging gap.
+  // What a space-based infrared sensor sees (sensor/infrared.hpp): a plume only while thrusting.
+  bool thrusting(double t_s) const;
 };
 
 struct Flight {

@@ -67,9 +67,25 @@ constexpr Limit number_limits[] = {
     {"loss", 0.0, 1.0},
     {"start_s", 0.0, 43'200.0},
     {"end_s", 0.0, 43'200.0},
+    // Infrared satellites (sensor/infrared.hpp; the orbit's own checks: validate()).
+    {"semi_major_axis_km", 1.0, 1'000'000.0},
+    {"eccentricity", 0.0, 1e9},  // below 1: checked with its own message
+    {"inclination_deg", 0.0, 180.0},
+    {"node_lon_deg", -360.0, 360.0},
+    {"arg_perigee_deg", -360.0, 360.0},
+    {"mean_anomaly_deg", -360.0, 360.0},
+    {"frame_s", 0.1, 600.0},
+    {"sigma_urad", 0.1, 10'000.0},
+    {"pd", 0.0, 1.0},
+    {"false_alarms_per_frame", 0.0, 100.0},
+    {"cloud_top_km", 0.0, 20.0},
+    {"stare_lat_deg", -90.0, 90.0},
+    {"stare_lon_deg", -180.0, 180.0},
+    {"stare_radius_km", 0.0, 5'000.0},
 };
 constexpr std::size_t max_launches = 100;
 constexpr std::size_t max_radars = 64;               // in a scenario
+constexpr std::size_t max_satellites = 16;           // in a scenario
 constexpr std::size_t max_catalogue_entries = 1000;  // launch areas, and radars
 constexpr std::size_t max_area_files = 16;
 constexpr std::size_t max_outages = 100;  // per link
@@ -205,6 +221,69 @@ void check_radar(const Fields& f, const sensor::RadarParams& r) {
   }
 }
 
+// Satellite fields in YAML units -> IrSatelliteParams. In the catalogue every orbit and
+// sensor key is required; a scenario names catalogue satellites only.
+constexpr std::string_view satellite_keys[] = {"nation",
+                                               "kind",
+                                               "semi_major_axis_km",
+                                               "eccentricity",
+                                               "inclination_deg",
+                                               "node_lon_deg",
+                                               "arg_perigee_deg",
+                                               "mean_anomaly_deg",
+                                               "frame_s",
+                                               "sigma_urad",
+                                               "pd",
+                                               "false_alarms_per_frame",
+                                               "cloud_top_km",
+                                               "stare_lat_deg",
+                                               "stare_lon_deg",
+                                               "stare_radius_km",
+                                               "note"};
+
+sensor::IrSatelliteParams read_satellite(const Fields& f, const std::string& name) {
+  f.only(satellite_keys);
+  for (auto key : satellite_keys)
+    if (key != "kind" && key != "note" && !f.has(key)) f.fail_at(key, "required");
+  sensor::IrSatelliteParams p;
+  p.name = name;
+  const std::string n = f.text("nation");
+  const auto nation = parse_nation(n);
+  if (!nation) f.fail_at("nation", "must be JPN, KOR or USA, got '" + n + "'");
+  p.nation = *nation;
+  auto& o = p.orbit;
+  o.semi_major_axis_m = number(f, "semi_major_axis_km") * 1e3;
+  o.eccentricity = number(f, "eccentricity");
+  if (!(o.eccentricity < 1.0))
+    f.fail_at("eccentricity", "must be below 1 (a closed orbit), got " + fixed(o.eccentricity, 3));
+  o.inclination_rad = deg_to_rad(number(f, "inclination_deg"));
+  o.node_lon_rad = deg_to_rad(number(f, "node_lon_deg"));
+  o.arg_perigee_rad = deg_to_rad(number(f, "arg_perigee_deg"));
+  o.mean_anomaly_rad = deg_to_rad(number(f, "mean_anomaly_deg"));
+  p.frame_s = number(f, "frame_s");
+  p.sigma_rad = number(f, "sigma_urad") * 1e-6;
+  p.pd = number(f, "pd");
+  p.false_alarms_per_frame = number(f, "false_alarms_per_frame");
+  p.cloud_top_m = number(f, "cloud_top_km") * 1e3;
+  p.stare = geo::Geodetic::from_deg(number(f, "stare_lat_deg"), number(f, "stare_lon_deg"));
+  p.stare_radius_m = number(f, "stare_radius_km") * 1e3;
+  if (auto ok = sensor::validate(p); !ok) {
+    static const std::map<std::string, std::string> yaml_name = {
+        {"orbit.semi_major_axis_m", "semi_major_axis_km"},
+        {"orbit.eccentricity", "eccentricity"},
+        {"orbit.perigee", "eccentricity"},
+        {"orbit.inclination_rad", "inclination_deg"},
+        {"frame_s", "frame_s"},
+        {"sigma_rad", "sigma_urad"},
+        {"pd", "pd"},
+        {"cloud_top_m", "cloud_top_km"},
+        {"stare_radius_m", "stare_radius_km"}};
+    const auto it = yaml_name.find(ok.error().where);
+    f.fail_at(it == yaml_name.end() ? ok.error().where : it->second, ok.error().what);
+  }
+  return p;
+}
+
 scenario::LinkParams read_params(const Fields& f, scenario::LinkParams p) {
   if (auto v = optional_number(f, "fibre_km")) p.fibre_m = *v * 1e3;
   p.processing_s = number_or(f, "processing_ms", p.processing_s * 1e3) / 1e3;
@@ -297,7 +376,7 @@ YAML::Node entries(const Fields& top, std::string_view key, std::size_t max) {
 
 Catalogue read_catalogue(const YAML::Node& root, const std::string& path) {
   const Fields top(root, "", path);
-  top.only({"launch_areas", "radars"});
+  top.only({"launch_areas", "radars", "satellites"});
   Catalogue c;
   if (top.has("launch_areas")) {
     const YAML::Node m = entries(top, "launch_areas", max_catalogue_entries);
@@ -323,6 +402,15 @@ Catalogue read_catalogue(const YAML::Node& root, const std::string& path) {
         if (!r.has(key)) r.fail_at(key, "required");
       check_radar(r, p);
       c.radars[name] = p;
+    }
+  }
+  if (top.has("satellites")) {
+    const YAML::Node m = entries(top, "satellites", max_catalogue_entries);
+    const Fields sats(m, "satellites", path);
+    for (const auto& kv : m) {
+      const std::string name = kv.first.Scalar();
+      if (!kv.second.IsMap()) sats.fail_at(name, "expected a mapping of orbit and sensor fields");
+      c.satellites[name] = read_satellite(Fields(kv.second, sats.field(name), path), name);
     }
   }
   return c;
@@ -395,7 +483,8 @@ Scenario read_scenario(const YAML::Node& root, const std::string& path,
                        ShapeLaunches shaping) {
   const Fields top(root, "", path);
   top.only({"name", "description", "start", "seed", "duration_s", "catalogue", "launches", "radars",
-            "truth_interval_s", "network", "policy", "areas", "coastline"});
+            "truth_interval_s", "network", "policy", "areas", "coastline", "satellites", "space",
+            "cloud_top_km"});
   Scenario s;
   s.file = path;
   s.name = top.text("name");
@@ -479,6 +568,52 @@ Scenario read_scenario(const YAML::Node& root, const std::string& path,
       s.radars.push_back(r);
     }
   }
+  // Satellites: `satellites: all`, `none` or a list of catalogue names; without the key, every
+  // catalogue satellite with `space: true`, else none. `space: false` turns them off. (Off unless
+  // asked for: with them, salvos and short-range shots get repeated launch alerts at the hub,
+  // docs/sensors.md.)
+  std::optional<bool> space_key;
+  if (top.has("space")) {
+    const YAML::Node sp = top.node("space");
+    if (!sp.IsScalar() || (sp.Scalar() != "true" && sp.Scalar() != "false"))
+      top.fail_at("space", "expected true or false");
+    space_key = sp.Scalar() == "true";
+  }
+  const bool space = space_key.value_or(true);
+  if (top.has("satellites")) {
+    const YAML::Node sn = top.node("satellites");
+    if (sn.IsScalar()) {
+      if (sn.Scalar() == "all") {
+        for (const auto& [name, p] : cat.satellites) s.satellites.push_back(p);
+      } else if (sn.Scalar() != "none") {
+        top.fail_at("satellites", "expected a list of catalogue satellites, 'all' or 'none'");
+      }
+    } else {
+      const YAML::Node list =
+          top.list("satellites", max_satellites, "a list of catalogue satellites, 'all' or 'none'");
+      for (const auto& item : list) {
+        if (!item.IsScalar()) top.fail_at("satellites", "expected satellite names");
+        const auto it = cat.satellites.find(item.Scalar());
+        if (it == cat.satellites.end())
+          top.fail_at("satellites", "unknown satellite '" + item.Scalar() + "'");
+        for (const auto& other : s.satellites)
+          if (other.name == item.Scalar())
+            top.fail_at("satellites", "'" + item.Scalar() + "' is listed twice");
+        s.satellites.push_back(it->second);
+      }
+    }
+  } else if (space_key.value_or(false)) {
+    for (const auto& [name, p] : cat.satellites) s.satellites.push_back(p);
+  }
+  if (s.satellites.size() > max_satellites)
+    top.fail_at("satellites", "at most " + std::to_string(max_satellites) + " satellites allowed");
+  const auto cloud_top_km = optional_number(top, "cloud_top_km");
+  for (auto& p : s.satellites) {
+    p.orbit.epoch = s.start;
+    if (cloud_top_km) p.cloud_top_m = *cloud_top_km * 1e3;
+  }
+  if (!space) s.satellites.clear();
+
   s.duration_s = number_or(top, "duration_s", last_impact_s + 30.0);
   if (!top.has("duration_s") && s.duration_s > limit_of("duration_s").hi)
     top.fail_at("launches", "the last impact comes " + fixed(last_impact_s, 0) +
@@ -486,6 +621,7 @@ Scenario read_scenario(const YAML::Node& root, const std::string& path,
                                 fixed(limit_of("duration_s").hi, 0) + " s");
   double looks = 0.0;
   for (const auto& r : s.radars) looks += s.duration_s / r.revisit_s;
+  for (const auto& p : s.satellites) looks += s.duration_s / p.frame_s;
   if (looks > max_looks)
     top.fail_at("duration_s", "the radars would look " + fixed(looks, 0) + " times in " +
                                   fixed(s.duration_s, 0) + " s; at most " + fixed(max_looks, 0) +

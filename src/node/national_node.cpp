@@ -1,5 +1,7 @@
 #include "node/national_node.hpp"
 
+#include <algorithm>
+
 #include "share/boundary.hpp"
 
 namespace trilink::node {
@@ -34,8 +36,82 @@ NationalNode::NationalNode(NationalNodeConfig config, const share::Policy& polic
       policy_(policy),
       pipeline_(pipeline_config(config_, policy)),
       alerts_(config_.areas, alert_config(config_)),
-      gatekeeper_(policy, share::GatekeeperConfig{config_.nation, config_.name, config_.hub,
-                                                  config_.gate}) {}
+      gatekeeper_(policy,
+                  share::GatekeeperConfig{config_.nation, config_.name, config_.hub, config_.gate}),
+      space_(config_.space),
+      space_products_(config_.products,
+                      share::Originator{config_.nation, config_.name, std::nullopt},
+                      policy.label_for(share::MessageType::local_track, config_.nation)) {}
+
+namespace {
+
+TrackView space_view(const SpaceTrackReport& r, geo::UtcTime epoch) {
+  TrackView v;
+  v.id = space_track_id_base + r.id;
+  v.time = epoch.plus_seconds(r.t_s);
+  track::Vec<6> x;
+  x << r.position_m, r.velocity_mps;
+  v.state = with_zero_thrust(x, r.covariance);
+  v.confirmed = !r.ended;
+  v.boosting = true;
+  return v;
+}
+
+}  // namespace
+
+Outbox NationalNode::on_ir_frame(std::uint32_t satellite_id, geo::UtcTime t,
+                                 std::span<const sensor::IrPlot> plots) {
+  Outbox out;
+  if (satellite_id >= config_.satellites.size()) {
+    counters_.ir_plots_rejected += plots.size();
+    return out;
+  }
+  ++counters_.ir_frames;
+  std::vector<sensor::IrPlot> frame;
+  frame.reserve(plots.size());
+  for (const auto& p : plots) {
+    if (p.satellite_index != satellite_id || p.t != t) {
+      ++counters_.ir_plots_rejected;
+      continue;
+    }
+    frame.push_back(p);
+  }
+  const auto reports = space_.on_frame(satellite_id, t.seconds_since(config_.epoch), frame);
+  counters_.space = space_.counters();
+  for (const auto& r : reports) {
+    ++counters_.space_tracks_reported;
+    space_live_[r.id] = r;
+    share::LocalTrack lt;
+    lt.header.time_of_validity = config_.epoch.plus_seconds(r.t_s);
+    lt.header.releasability = policy_.label_for(share::MessageType::local_track, config_.nation);
+    lt.track_id = space_track_id_base + r.id;
+    lt.position_ecef_m = r.position_m;
+    lt.velocity_ecef_mps = r.velocity_mps;
+    lt.covariance = r.covariance;
+    lt.status = share::TrackStatus::confirmed;
+    lt.phase = share::FlightPhase::boost;
+    publish(std::move(lt), out);
+    // The launch point seen from space, on the nation's own picture.
+    const geo::UtcTime now = config_.epoch.plus_seconds(r.t_s);
+    auto due = space_launch_reported_.find(r.id);
+    if (r.launch && (due == space_launch_reported_.end() ||
+                     now.seconds_since(due->second) >= config_.products.launch_report_interval_s)) {
+      space_launch_reported_[r.id] = now;
+      share::LaunchReport l;
+      l.header.time_of_validity = now;
+      l.header.releasability = policy_.label_for(share::MessageType::local_track, config_.nation);
+      l.system_track_id = space_track_id_base + r.id;
+      l.launch_point_ecef_m = geo::to_ecef(r.launch->point).r_m;
+      const double s2 = r.launch->ellipse.semi_major_m * r.launch->ellipse.semi_major_m / 5.99;
+      l.launch_point_covariance_m2 = s2 * share::Matrix3::Identity();
+      l.launch_time = config_.epoch.plus_seconds(r.launch_state_t_s - r.launch->time_before_s);
+      l.launch_time_sigma_s = r.launch->time_sigma_s;
+      stamp(l.header);
+      out.push_back({display_peer, std::move(l), std::nullopt});
+    }
+  }
+  return out;
+}
 
 void NationalNode::stamp(share::Header& h) {
   h.originator = share::Originator{config_.nation, config_.name, std::nullopt};
@@ -115,6 +191,55 @@ Outbox NationalNode::tick(geo::UtcTime now) {
       out.push_back({display_peer, std::move(*impact), std::nullopt});
     }
   }
+  // Space tracks: those ended are reported dropped; the live ones join the nation's alerts.
+  for (const auto& r : space_.tick(now.seconds_since(config_.epoch))) {
+    space_live_.erase(r.id);
+    space_launch_reported_.erase(r.id);
+    share::LocalTrack lt;
+    lt.header.time_of_validity = config_.epoch.plus_seconds(r.t_s);
+    lt.header.releasability = policy_.label_for(share::MessageType::local_track, config_.nation);
+    lt.track_id = space_track_id_base + r.id;
+    lt.position_ecef_m = r.position_m;
+    lt.velocity_ecef_mps = r.velocity_mps;
+    lt.covariance = r.covariance;
+    lt.status = share::TrackStatus::dropped;
+    lt.phase = share::FlightPhase::boost;
+    publish(std::move(lt), out);
+  }
+  // A live space track that a confirmed radar track of the node now holds: the nation's own
+  // alerts follow the radar track from then on (the boost fit's poor velocity would be the
+  // missile's last state to join its later tracks to); with the hand-over on, it also ends.
+  for (auto it = space_live_.begin(); it != space_live_.end();) {
+    const SpaceTrackReport& r = it->second;
+    const bool held = std::ranges::any_of(p.products, [&](const TrackProducts& tp) {
+      if (!tp.view.confirmed) return false;
+      const double dt = tp.view.time.seconds_since(config_.epoch) - r.t_s;
+      const track::Vec3 carried = r.position_m + r.velocity_mps * dt;
+      return (tp.view.state.x.head<3>() - carried).norm() <= config_.space_held_gate_m;
+    });
+    if (held) space_held_.insert(r.id);
+    if (!held || !config_.space_handover) {
+      ++it;
+      continue;
+    }
+    space_.hand_over(r.id);
+    share::LocalTrack lt;
+    lt.header.time_of_validity = config_.epoch.plus_seconds(r.t_s);
+    lt.header.releasability = policy_.label_for(share::MessageType::local_track, config_.nation);
+    lt.track_id = space_track_id_base + r.id;
+    lt.position_ecef_m = r.position_m;
+    lt.velocity_ecef_mps = r.velocity_mps;
+    lt.covariance = r.covariance;
+    lt.status = share::TrackStatus::dropped;
+    lt.phase = share::FlightPhase::boost;
+    publish(std::move(lt), out);
+    space_launch_reported_.erase(r.id);
+    it = space_live_.erase(it);
+  }
+  counters_.space = space_.counters();
+  for (const auto& [id, r] : space_live_)
+    if (!space_held_.contains(id))
+      p.situations.push_back(space_products_.situation(space_view(r, config_.epoch)));
   for (auto& a : alerts_.step(now, p.situations)) {
     stamp(a.alert.header);
     a.alert.header.time_of_validity = now;

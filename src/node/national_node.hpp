@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,6 +22,7 @@
 
 #include "node/emitted.hpp"
 #include "node/national_pipeline.hpp"
+#include "node/space_tracker.hpp"
 #include "share/validation.hpp"
 #include "warn/alerts.hpp"
 
@@ -40,7 +42,23 @@ struct NationalNodeConfig {
   ProductConfig products;
   bool consider_biases = true;
   share::GateLimits gate;  // the gatekeeper's limits on what the hub sends
+  // Space-based infrared satellites of the nation (sensor id = index; docs/sensors.md): their
+  // plots make boost tracks (space_tracker.hpp) numbered from space_track_id_base, reported
+  // and shared like the radar tracks, with a launch report of their own.
+  std::vector<sensor::IrSatelliteParams> satellites;
+  SpaceTrackerConfig space;
+  // A space track is "held" once a confirmed radar track of the node lies within
+  // space_held_gate_m of it (the space track carried to the radar track's time on its
+  // velocity): from then on the nation's own alerts follow the radar track alone. With
+  // space_handover it is also handed over (reported dropped, no longer sent to the hub). Measured
+  // (docs/sensors.md): the hand-over removes the false overflight threats the space track's
+  // boost arcs raise at the hub (F02, F11) but gives repeated launch alerts there (F12): off.
+  double space_held_gate_m = 20e3;
+  bool space_handover = false;
 };
+
+// Local track numbers of the space tracks (the national tracker's count from 1).
+inline constexpr std::uint64_t space_track_id_base = 1'000'000'000;
 
 struct NationalNodeCounters {
   std::uint64_t looks = 0;
@@ -50,6 +68,10 @@ struct NationalNodeCounters {
   std::uint64_t hub_admitted = 0;
   std::uint64_t hub_rejected = 0;
   std::array<std::uint64_t, share::rejection_count> hub_rejected_by_reason{};
+  std::uint64_t ir_frames = 0;
+  std::uint64_t ir_plots_rejected = 0;  // of no satellite of the node's, or of another time
+  std::uint64_t space_tracks_reported = 0;
+  SpaceTrackerCounters space;
 };
 
 class NationalNode {
@@ -59,6 +81,9 @@ class NationalNode {
 
   // One look of one radar (all its plots, possibly none) at time t.
   Outbox on_look(std::uint32_t sensor_id, geo::UtcTime t, std::span<const share::Detection> plots);
+  // One frame of infrared satellite `satellite_id` (all its plots, possibly none) at time t.
+  Outbox on_ir_frame(std::uint32_t satellite_id, geo::UtcTime t,
+                     std::span<const sensor::IrPlot> plots);
   // A message from the node at the other end of a link (`from`; the hub's is the only one),
   // received at `received`.
   Outbox on_message(const share::Message& m, std::string_view from, geo::UtcTime received);
@@ -86,6 +111,12 @@ class NationalNode {
   std::uint64_t heartbeat_ = 0;
   std::optional<geo::UtcTime> next_health_;
   NationalNodeCounters counters_;
+  SpaceTracker space_;
+  ProductMaker space_products_;
+  // The last report of each live confirmed space track (its situation joins the alerts').
+  std::map<std::uint64_t, SpaceTrackReport> space_live_;
+  std::map<std::uint64_t, geo::UtcTime> space_launch_reported_;
+  std::set<std::uint64_t> space_held_;  // held by a radar track (see space_held_gate_m)
 };
 
 }  // namespace trilink::node

@@ -13,6 +13,7 @@
 #include "geo/frames.hpp"
 #include "geo/time.hpp"
 #include "scenario/network.hpp"
+#include "sensor/infrared.hpp"
 #include "sensor/radar.hpp"
 
 namespace trilink::scenario {
@@ -20,6 +21,8 @@ namespace trilink::scenario {
 struct Catalogue {
   std::map<std::string, geo::Geodetic> launch_areas;
   std::map<std::string, sensor::RadarParams> radars;
+  // Space-based infrared satellites; their orbits' epoch is left for the scenario to set.
+  std::map<std::string, sensor::IrSatelliteParams> satellites;
 };
 
 struct LaunchSpec {
@@ -46,6 +49,9 @@ struct Scenario {
   double truth_interval_s = 1.0;
   std::vector<Launch> launches;
   std::vector<sensor::RadarParams> radars;
+  // Space-based infrared early warning (docs/sensors.md): the satellites watching, their
+  // orbits' epoch the scenario start. Empty with `space: false` or `trilink exercise --no-space`.
+  std::vector<sensor::IrSatelliteParams> satellites;
   // For `trilink exercise` (docs/scenarios.md): the network, the releasability policy, the
   // protected areas and the map's coastlines; paths resolved against the scenario's folder.
   Network network = default_network();

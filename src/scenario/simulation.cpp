@@ -20,6 +20,20 @@ std::vector<sensor::Target> airborne(const Scenario& s, geo::UtcTime t) {
   return targets;
 }
 
+std::vector<sensor::Plume> plumes(const Scenario& s, geo::UtcTime t) {
+  std::vector<sensor::Plume> out;
+  for (std::uint32_t i = 0; i < s.launches.size(); ++i) {
+    const Launch& l = s.launches[i];
+    const auto& traj = l.shaped.flight.trajectory;
+    const double since = t.seconds_since(l.time);
+    if (since < 0.0 || since >= traj.burnout_s) continue;
+    const geo::EcefState e = traj.ecef_at(since);
+    out.push_back(sensor::Plume{i, geo::Ecef{e.r_m}, geo::approx_height_m(e.r_m),
+                                l.shaped.plan.thrusting(since)});
+  }
+  return out;
+}
+
 Simulation simulate(const Scenario& s) {
   Simulation out;
   const geo::UtcTime end = s.start.plus_seconds(s.duration_s);
@@ -65,6 +79,43 @@ Simulation simulate(const Scenario& s) {
   std::stable_sort(out.detections.begin(), out.detections.end(),
                    [](const sensor::Detection& a, const sensor::Detection& b) {
                      return a.t.ns != b.t.ns ? a.t.ns < b.t.ns : a.radar_index < b.radar_index;
+                   });
+
+  // Infrared frames: every satellite on its own frame clock.
+  out.ir_stats.assign(s.satellites.size(), std::vector<SatelliteLaunchStats>(s.launches.size()));
+  out.ir_false_alarms.assign(s.satellites.size(), 0);
+  for (std::uint32_t k = 0; k < s.satellites.size(); ++k) {
+    sensor::IrSatellite sat(s.satellites[k], k, s.seed);
+    const double frame_ns = s.satellites[k].frame_s * 1e9;
+    const geo::UtcTime first = sat.first_frame(s.start);
+    for (std::int64_t j = 0;; ++j) {
+      const geo::UtcTime t{first.ns + static_cast<std::int64_t>(std::llround(j * frame_ns))};
+      if (t > end) break;
+      const auto in_boost = plumes(s, t);
+      if (!in_boost.empty()) {
+        const geo::Vec3 r = sat.orbit().ecef_at(t).r_m;
+        for (const auto& p : in_boost) {
+          auto& st = out.ir_stats[k][p.object_id];
+          if (!st.first_visible_s && sat.sees(r, p))
+            st.first_visible_s = t.seconds_since(s.launches[p.object_id].time);
+        }
+      }
+      for (sensor::IrPlot& p : sat.frame(t, in_boost)) {
+        if (p.truth_id < 0) {
+          ++out.ir_false_alarms[k];
+        } else {
+          auto& st = out.ir_stats[k][static_cast<std::size_t>(p.truth_id)];
+          ++st.plots;
+          if (!st.first_plot_s) st.first_plot_s = t.seconds_since(s.launches[p.truth_id].time);
+        }
+        out.ir_plots.push_back(p);
+      }
+    }
+  }
+  std::stable_sort(out.ir_plots.begin(), out.ir_plots.end(),
+                   [](const sensor::IrPlot& a, const sensor::IrPlot& b) {
+                     return a.t.ns != b.t.ns ? a.t.ns < b.t.ns
+                                             : a.satellite_index < b.satellite_index;
                    });
   return out;
 }

@@ -1,0 +1,303 @@
+#include "node/space_tracker.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "geo/frames.hpp"
+
+namespace trilink::node {
+
+namespace {
+
+double height_m(const track::Vec3& r) {
+  return geo::approx_height_m(r);
+}
+
+// Radial (up) component of a velocity at r.
+double climb_mps(const track::Vec3& r, const track::Vec3& v) {
+  return v.dot(r.normalized());
+}
+
+}  // namespace
+
+namespace {
+
+struct LaunchSolve {
+  bool ok = false;
+  double chi2 = 0.0;
+  Eigen::Matrix<double, 5, 1> x = Eigen::Matrix<double, 5, 1>::Zero();  // e_L, n_L, a_e, a_n, a_u
+  Eigen::Matrix<double, 5, 5> P = Eigen::Matrix<double, 5, 5>::Identity();
+};
+
+// Weighted least squares of (e_L, n_L, a) for a launch at t_l, fixes in the local frame.
+LaunchSolve solve_launch(std::span<const track::Vec3> enu, std::span<const track::Mat3> weights,
+                         std::span<const track::TimedFix> fixes, double t_l,
+                         double offset_prior_m) {
+  LaunchSolve out;
+  Eigen::Matrix<double, 5, 5> info = Eigen::Matrix<double, 5, 5>::Zero();
+  Eigen::Matrix<double, 5, 1> rhs = Eigen::Matrix<double, 5, 1>::Zero();
+  std::vector<Eigen::Matrix<double, 3, 5>> hs;
+  for (std::size_t k = 0; k < fixes.size(); ++k) {
+    const double q = 0.5 * (fixes[k].t_s - t_l) * (fixes[k].t_s - t_l);
+    Eigen::Matrix<double, 3, 5> h = Eigen::Matrix<double, 3, 5>::Zero();
+    h(0, 0) = 1.0;
+    h(1, 1) = 1.0;
+    h.rightCols<3>() = q * track::Mat3::Identity();
+    info += h.transpose() * weights[k] * h;
+    rhs += h.transpose() * weights[k] * enu[k];
+    hs.push_back(h);
+  }
+  // The prior on the horizontal path from the launch point to the earliest fix, a (t0 - t_L)^2 / 2
+  // (mean zero): a near-vertical early boost. As a prior on the horizontal acceleration.
+  const double span = fixes.front().t_s - t_l;
+  const double sigma_a = 2.0 * offset_prior_m / (span * span);
+  const double w_prior = 1.0 / (sigma_a * sigma_a);
+  info(2, 2) += w_prior;
+  info(3, 3) += w_prior;
+  const Eigen::LDLT<Eigen::Matrix<double, 5, 5>> ldlt(info);
+  if (ldlt.info() != Eigen::Success || !(ldlt.vectorD().minCoeff() > 0.0)) return out;
+  out.x = ldlt.solve(rhs);
+  out.P = ldlt.solve(Eigen::Matrix<double, 5, 5>::Identity());
+  for (std::size_t k = 0; k < fixes.size(); ++k) {
+    const track::Vec3 r = enu[k] - hs[k] * out.x;
+    out.chi2 += r.dot(weights[k] * r);
+  }
+  out.chi2 += w_prior * (out.x(2) * out.x(2) + out.x(3) * out.x(3));
+  out.ok = out.x.allFinite() && std::isfinite(out.chi2);
+  return out;
+}
+
+}  // namespace
+
+track::LaunchEstimate launch_from_fixes(std::span<const track::TimedFix> fixes, double max_climb_s,
+                                        double model_sigma_m, double offset_prior_m) {
+  track::LaunchEstimate out;
+  out.reason = "too few fixes";
+  if (fixes.size() < 4) return out;
+  geo::Geodetic under = geo::to_geodetic(geo::Ecef{fixes.front().point_m});
+  under.h_m = 0.0;
+  const geo::LocalFrame frame(under);
+  std::vector<track::Vec3> enu;
+  std::vector<track::Mat3> weights;
+  const track::Mat3 r = frame.enu_from_ecef();
+  for (const auto& f : fixes) {
+    enu.push_back(frame.to_enu(geo::Ecef{f.point_m}).r_m);
+    const Eigen::LDLT<track::Mat3> c(r * f.covariance_m2 * r.transpose());
+    if (c.info() != Eigen::Success) {
+      out.reason = "singular fix covariance";
+      return out;
+    }
+    weights.push_back(c.solve(track::Mat3::Identity()));
+  }
+  // Golden section on t_L in [t_0 - max_climb_s, t_0).
+  const double t0 = fixes.front().t_s;
+  const auto cost = [&](double t_l) {
+    const LaunchSolve s = solve_launch(enu, weights, fixes, t_l, offset_prior_m);
+    return s.ok ? s.chi2 : std::numeric_limits<double>::infinity();
+  };
+  const double g = (std::sqrt(5.0) - 1.0) / 2.0;
+  double lo = t0 - max_climb_s, hi = t0 - 0.1;
+  double x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
+  double f1 = cost(x1), f2 = cost(x2);
+  for (int k = 0; k < 60 && hi - lo > 0.01; ++k) {
+    if (f1 <= f2) {
+      hi = x2, x2 = x1, f2 = f1;
+      x1 = hi - g * (hi - lo), f1 = cost(x1);
+    } else {
+      lo = x1, x1 = x2, f1 = f2;
+      x2 = lo + g * (hi - lo), f2 = cost(x2);
+    }
+  }
+  const double t_l = 0.5 * (lo + hi);
+  const LaunchSolve best = solve_launch(enu, weights, fixes, t_l, offset_prior_m);
+  if (!best.ok) {
+    out.reason = "no fit";
+    return out;
+  }
+  out.point = geo::to_geodetic(frame.to_ecef(geo::Enu{track::Vec3(best.x(0), best.x(1), 0.0)}));
+  out.point.h_m = 0.0;
+  out.time_before_s = t0 - t_l;
+  Eigen::Matrix2d cov = best.P.topLeftCorner<2, 2>();
+  cov += model_sigma_m * model_sigma_m * Eigen::Matrix2d::Identity();
+  out.ellipse = track::ellipse_95(cov);
+  // Half the golden-section bracket is no error bar; the fit's own: the vertical acceleration's
+  // relative error over the climb, u = a_u t^2 / 2.
+  out.time_sigma_s =
+      0.5 * (t0 - t_l) * std::sqrt(best.P(4, 4)) / std::max(std::abs(best.x(4)), 1e-3);
+  out.valid = cov.allFinite() && std::isfinite(out.point.lat_rad);
+  out.reason = out.valid ? std::string_view() : std::string_view("non-finite");
+  return out;
+}
+
+SpaceTracker::SpaceTracker(SpaceTrackerConfig config) : config_(config) {}
+
+std::vector<SpaceTrackReport> SpaceTracker::on_frame(std::uint32_t satellite, double t_s,
+                                                     std::span<const sensor::IrPlot> plots) {
+  std::vector<SpaceTrackReport> out;
+  ++counters_.frames;
+  Frame frame;
+  frame.t_s = t_s;
+  for (const auto& p : plots) {
+    ++counters_.plots;
+    if (p.satellite_index != satellite || !std::isfinite(p.alpha_rad) ||
+        !std::isfinite(p.beta_rad) || !(p.sigma_rad > 0.0) || !std::isfinite(p.sigma_rad) ||
+        !p.satellite_ecef_m.allFinite() || std::abs(p.alpha_rad) >= 1.5 ||
+        std::abs(p.beta_rad) >= 1.5) {
+      ++counters_.plots_rejected;
+      continue;
+    }
+    frame.rays.push_back(track::Ray{
+        p.satellite_ecef_m, sensor::line_of_sight(p.satellite_ecef_m, p.alpha_rad, p.beta_rad),
+        p.sigma_rad});
+  }
+  // Pair with every other satellite's latest frame close in time.
+  for (const auto& [other, f] : latest_) {
+    if (other == satellite || std::abs(f.t_s - t_s) > config_.pair_max_dt_s) continue;
+    for (const auto& a : frame.rays)
+      for (const auto& b : f.rays) {
+        ++counters_.pairs;
+        const track::Ray both[] = {a, b};
+        const track::RayFix fix = track::triangulate(both);
+        if (!fix.valid || fix.miss_m > config_.max_miss_m || fix.chi2 > config_.fix_chi2_gate) {
+          ++counters_.fixes_gated_out;
+          continue;
+        }
+        const double h = height_m(fix.point_m);
+        if (!(h >= config_.min_height_m && h <= config_.max_height_m)) {
+          ++counters_.fixes_gated_out;
+          continue;
+        }
+        ++counters_.fixes;
+        add_fix(track::TimedFix{0.5 * (t_s + f.t_s), fix.point_m, 2.0 * fix.covariance_m2}, out);
+      }
+  }
+  latest_[satellite] = std::move(frame);
+  return out;
+}
+
+void SpaceTracker::add_fix(const track::TimedFix& f, std::vector<SpaceTrackReport>& out) {
+  // The nearest track whose arc predicts the fix within the gate.
+  Track* best = nullptr;
+  double best_d = 0.0;
+  for (Track& t : tracks_) {
+    const double dt = f.t_s - t.last_t_s;
+    if (dt < -config_.pair_max_dt_s || dt > config_.drop_after_s) continue;
+    track::Vec3 predicted;
+    double gate = config_.gate_m;
+    if (t.fit.valid && t.fit.state.x.segment<3>(3).norm() < config_.max_speed_mps) {
+      // The arc's position at the fix's time and its covariance, H P H' with H = [I, dt I,
+      // dt^2/2 I]: a young fit's velocity is poor, and the gate widens with it.
+      const double h = f.t_s - t.fit.t0_s;
+      Eigen::Matrix<double, 3, 9> jac;
+      jac << track::Mat3::Identity(), h * track::Mat3::Identity(),
+          0.5 * h * h * track::Mat3::Identity();
+      predicted = t.fit.at(f.t_s).segment<3>(0);
+      gate += 3.0 * std::sqrt((jac * t.fit.state.P * jac.transpose()).trace());
+    } else {
+      predicted = t.fixes.back().point_m;
+      // Unknown velocity: as far as the missile may have flown since.
+      gate += config_.max_speed_mps * std::abs(dt);
+    }
+    gate += 0.5 * config_.max_accel_mps2 * dt * dt;
+    const double d = (f.point_m - predicted).norm();
+    if (d <= gate && (!best || d < best_d)) {
+      best = &t;
+      best_d = d;
+    }
+  }
+  if (!best) {
+    if (tracks_.size() >= config_.max_tracks) {
+      auto oldest = std::ranges::min_element(tracks_, {}, &Track::last_t_s);
+      tracks_.erase(oldest);
+    }
+    Track t;
+    t.id = next_id_++;
+    t.fixes.push_back(f);
+    t.last_t_s = f.t_s;
+    ++counters_.tracks_started;
+    tracks_.push_back(std::move(t));
+    return;
+  }
+  Track& t = *best;
+  auto at = std::ranges::upper_bound(t.fixes, f.t_s, {}, &track::TimedFix::t_s);
+  t.fixes.insert(at, f);
+  t.last_t_s = std::max(t.last_t_s, f.t_s);
+  // The window's fit at the latest fix.
+  std::vector<track::TimedFix> window;
+  for (const auto& x : t.fixes)
+    if (x.t_s >= t.last_t_s - config_.fit_window_s) window.push_back(x);
+  t.fit = track::fit_boost(window, t.last_t_s);
+  if (!t.fit.valid) return;
+  const bool was = t.confirmed;
+  if (!t.confirmed) {
+    const double span = window.back().t_s - window.front().t_s;
+    const auto k = t.fit.dof;
+    const track::Vec3 p = t.fit.state.x.segment<3>(0), v = t.fit.state.x.segment<3>(3);
+    const bool plausible_fit = t.fit.chi2 <= k + 4.0 * std::sqrt(2.0 * k);
+    const bool climbing = climb_mps(p, v) > 0.0 && v.norm() < config_.max_speed_mps;
+    t.confirmed = static_cast<int>(window.size()) >= config_.confirm_fixes &&
+                  span >= config_.confirm_span_s && plausible_fit && climbing;
+    if (t.confirmed) ++counters_.tracks_confirmed;
+  }
+  if (!t.confirmed || t.handed_over) return;
+  SpaceTrackReport r = report(t);
+  r.newly_confirmed = !was;
+  out.push_back(std::move(r));
+}
+
+SpaceTrackReport SpaceTracker::report(const Track& t) const {
+  SpaceTrackReport r;
+  r.id = t.id;
+  r.t_s = t.last_t_s;
+  r.position_m = t.fit.state.x.segment<3>(0);
+  r.velocity_mps = t.fit.state.x.segment<3>(3);
+  r.covariance = t.fit.state.P.topLeftCorner<6, 6>();
+  r.covariance.topLeftCorner<3, 3>() +=
+      config_.model_sigma_m * config_.model_sigma_m * track::Mat3::Identity();
+  r.covariance.bottomRightCorner<3, 3>() +=
+      config_.model_sigma_mps * config_.model_sigma_mps * track::Mat3::Identity();
+  // Launch point from the first seconds of fixes.
+  std::vector<track::TimedFix> early;
+  for (const auto& x : t.fixes)
+    if (x.t_s <= t.fixes.front().t_s + config_.launch_window_s) early.push_back(x);
+  const track::LaunchEstimate l = launch_from_fixes(
+      early, config_.max_climb_s, config_.model_sigma_m, config_.launch_offset_prior_m);
+  if (l.valid) {
+    r.launch = l;
+    r.launch_state_t_s = early.front().t_s;
+  }
+  return r;
+}
+
+void SpaceTracker::hand_over(std::uint64_t id) {
+  for (Track& t : tracks_)
+    if (t.id == id && !t.handed_over) {
+      t.handed_over = true;
+      ++counters_.tracks_handed_over;
+    }
+}
+
+std::vector<SpaceTrackReport> SpaceTracker::tick(double now_s) {
+  std::vector<SpaceTrackReport> out;
+  for (auto it = tracks_.begin(); it != tracks_.end();) {
+    if (now_s - it->last_t_s <= config_.drop_after_s) {
+      ++it;
+      continue;
+    }
+    if (it->confirmed && !it->handed_over) {
+      SpaceTrackReport r;
+      r.id = it->id;
+      r.t_s = it->last_t_s;
+      r.position_m = it->fit.state.x.segment<3>(0);
+      r.velocity_mps = it->fit.state.x.segment<3>(3);
+      r.covariance = it->fit.state.P.topLeftCorner<6, 6>();
+      r.ended = true;
+      out.push_back(r);
+    }
+    it = tracks_.erase(it);
+  }
+  return out;
+}
+
+}  // namespace trilink::node
