@@ -59,6 +59,20 @@ TrackView space_view(const SpaceTrackReport& r, geo::UtcTime epoch) {
 
 }  // namespace
 
+share::LocalTrack NationalNode::space_track(const SpaceTrackReport& r,
+                                            share::TrackStatus status) const {
+  share::LocalTrack lt;
+  lt.header.time_of_validity = config_.epoch.plus_seconds(r.t_s);
+  lt.header.releasability = policy_.label_for(share::MessageType::local_track, config_.nation);
+  lt.track_id = space_track_id_base + r.id;
+  lt.position_ecef_m = r.position_m;
+  lt.velocity_ecef_mps = r.velocity_mps;
+  lt.covariance = r.covariance;
+  lt.status = status;
+  lt.phase = share::FlightPhase::boost;
+  return lt;
+}
+
 Outbox NationalNode::on_ir_frame(std::uint32_t satellite_id, geo::UtcTime t,
                                  std::span<const sensor::IrPlot> plots) {
   Outbox out;
@@ -81,16 +95,7 @@ Outbox NationalNode::on_ir_frame(std::uint32_t satellite_id, geo::UtcTime t,
   for (const auto& r : reports) {
     ++counters_.space_tracks_reported;
     space_live_[r.id] = r;
-    share::LocalTrack lt;
-    lt.header.time_of_validity = config_.epoch.plus_seconds(r.t_s);
-    lt.header.releasability = policy_.label_for(share::MessageType::local_track, config_.nation);
-    lt.track_id = space_track_id_base + r.id;
-    lt.position_ecef_m = r.position_m;
-    lt.velocity_ecef_mps = r.velocity_mps;
-    lt.covariance = r.covariance;
-    lt.status = share::TrackStatus::confirmed;
-    lt.phase = share::FlightPhase::boost;
-    publish(std::move(lt), out);
+    publish(space_track(r, share::TrackStatus::confirmed), out);
     // The launch point seen from space, on the nation's own picture.
     const geo::UtcTime now = config_.epoch.plus_seconds(r.t_s);
     auto due = space_launch_reported_.find(r.id);
@@ -195,16 +200,7 @@ Outbox NationalNode::tick(geo::UtcTime now) {
   for (const auto& r : space_.tick(now.seconds_since(config_.epoch))) {
     space_live_.erase(r.id);
     space_launch_reported_.erase(r.id);
-    share::LocalTrack lt;
-    lt.header.time_of_validity = config_.epoch.plus_seconds(r.t_s);
-    lt.header.releasability = policy_.label_for(share::MessageType::local_track, config_.nation);
-    lt.track_id = space_track_id_base + r.id;
-    lt.position_ecef_m = r.position_m;
-    lt.velocity_ecef_mps = r.velocity_mps;
-    lt.covariance = r.covariance;
-    lt.status = share::TrackStatus::dropped;
-    lt.phase = share::FlightPhase::boost;
-    publish(std::move(lt), out);
+    publish(space_track(r, share::TrackStatus::dropped), out);
   }
   // A live space track that a confirmed radar track of the node now holds: the nation's own
   // alerts follow the radar track from then on (the boost fit's poor velocity would be the
@@ -223,16 +219,7 @@ Outbox NationalNode::tick(geo::UtcTime now) {
       continue;
     }
     space_.hand_over(r.id);
-    share::LocalTrack lt;
-    lt.header.time_of_validity = config_.epoch.plus_seconds(r.t_s);
-    lt.header.releasability = policy_.label_for(share::MessageType::local_track, config_.nation);
-    lt.track_id = space_track_id_base + r.id;
-    lt.position_ecef_m = r.position_m;
-    lt.velocity_ecef_mps = r.velocity_mps;
-    lt.covariance = r.covariance;
-    lt.status = share::TrackStatus::dropped;
-    lt.phase = share::FlightPhase::boost;
-    publish(std::move(lt), out);
+    publish(space_track(r, share::TrackStatus::dropped), out);
     space_launch_reported_.erase(r.id);
     it = space_live_.erase(it);
   }

@@ -101,6 +101,8 @@ class NationalNode {
   void publish(share::LocalTrack t, Outbox& out);
   // Originator and sequence number; the time of validity is the message's own.
   void stamp(share::Header& h);
+  // A space track's report as the nation's local track (boost phase), with this status.
+  share::LocalTrack space_track(const SpaceTrackReport& r, share::TrackStatus status) const;
 
   NationalNodeConfig config_;
   const share::Policy& policy_;

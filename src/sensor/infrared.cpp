@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "geo/wgs84.hpp"
+#include "sensor/field_checks.hpp"
 
 namespace trilink::sensor {
 
@@ -15,29 +16,11 @@ namespace {
 
 constexpr double two_pi = 2.0 * std::numbers::pi;
 
-std::string show(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", x);
-  return buf;
-}
-
-// Written as !(x > 0) and the like so that NaN fails every check.
-std::optional<Error> positive(const char* field, double x) {
-  if (std::isfinite(x) && x > 0.0) return std::nullopt;
-  return Error{field, "must be positive and finite, got " + show(x)};
-}
-std::optional<Error> non_negative(const char* field, double x) {
-  if (std::isfinite(x) && x >= 0.0) return std::nullopt;
-  return Error{field, "must be zero or positive and finite, got " + show(x)};
-}
-std::optional<Error> finite(const char* field, double x) {
-  if (std::isfinite(x)) return std::nullopt;
-  return Error{field, "must be finite, got " + show(x)};
-}
-std::optional<Error> within(const char* field, double x, double lo, double hi) {
-  if (x >= lo && x <= hi) return std::nullopt;
-  return Error{field, "must be in [" + show(lo) + ", " + show(hi) + "], got " + show(x)};
-}
+using checks::finite;
+using checks::non_negative;
+using checks::positive;
+using checks::show;
+using checks::within;
 
 // Eccentric anomaly from the mean anomaly (Newton on E - e sin E = M; e < 1).
 double eccentric_anomaly(double m_rad, double e) {
