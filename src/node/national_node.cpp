@@ -107,8 +107,7 @@ Outbox NationalNode::on_ir_frame(std::uint32_t satellite_id, geo::UtcTime t,
       l.header.releasability = policy_.label_for(share::MessageType::local_track, config_.nation);
       l.system_track_id = space_track_id_base + r.id;
       l.launch_point_ecef_m = geo::to_ecef(r.launch->point).r_m;
-      const double s2 = r.launch->ellipse.semi_major_m * r.launch->ellipse.semi_major_m / 5.99;
-      l.launch_point_covariance_m2 = s2 * share::Matrix3::Identity();
+      l.launch_point_covariance_m2 = ecef_covariance(r.launch->point, r.launch->ellipse.cov_en);
       l.launch_time = config_.epoch.plus_seconds(r.launch_state_t_s - r.launch->time_before_s);
       l.launch_time_sigma_s = r.launch->time_sigma_s;
       stamp(l.header);

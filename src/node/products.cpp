@@ -27,10 +27,6 @@ ProductMaker::ProductMaker(ProductConfig config, share::Originator originator,
       label_(label),
       impact_(config.beta_kgpm2, 3.0 * 3600.0, config.descent) {}
 
-namespace {
-
-// An east-north covariance at a point as an ECEF 3x3 covariance (the vertical variance is
-// that of the ground: zero, plus a small floor that keeps it positive definite).
 share::Matrix3 ecef_covariance(const geo::Geodetic& at, const Eigen::Matrix2d& cov_en) {
   const geo::LocalFrame frame(at);
   Eigen::Matrix3d enu = Eigen::Matrix3d::Zero();
@@ -40,8 +36,6 @@ share::Matrix3 ecef_covariance(const geo::Geodetic& at, const Eigen::Matrix2d& c
   Eigen::Matrix3d c = R * enu * R.transpose();
   return 0.5 * (c + c.transpose());
 }
-
-}  // namespace
 
 std::vector<warn::GroundPoint> boost_overflight_arc(const track::Gaussian<9>& state, geo::UtcTime t,
                                                     const BoostArcConfig& c) {

@@ -80,6 +80,10 @@ struct BoostArcConfig {
 std::vector<warn::GroundPoint> boost_overflight_arc(const track::Gaussian<9>& state, geo::UtcTime t,
                                                     const BoostArcConfig& c = {});
 
+// An east-north covariance at a point on the ground as an ECEF 3x3 covariance (the vertical
+// variance that of the ground: zero, plus 1 m^2 that keeps it positive definite).
+share::Matrix3 ecef_covariance(const geo::Geodetic& at, const Eigen::Matrix2d& cov_en);
+
 // The ground track of a prediction made at time t (with its path): the path on the ground, then
 // its impact point at its time of impact, each point with the corridor's 95 % half-width there
 // (it grows linearly in time to the impact ellipse's extent across the heading over the last
@@ -92,7 +96,7 @@ struct ProductConfig {
   double prediction_interval_s = 5.0;
   double ground_track_step_s = 10.0;
   // The corridor's width is the impact ellipse's extent across the ground track's heading over
-  // its last this many metres (products.cpp, ground_track).
+  // its last this many metres (prediction_ground_track).
   double heading_baseline_m = 20e3;
   double beta_kgpm2 = 8000.0;  // nominal ballistic coefficient of the prediction
   double max_warning_semi_major_m = 250e3;

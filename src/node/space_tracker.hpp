@@ -116,7 +116,6 @@ class SpaceTracker {
   struct Frame {
     double t_s = 0.0;
     std::vector<track::Ray> rays;
-    bool used = false;
   };
   struct Track {
     std::uint64_t id = 0;

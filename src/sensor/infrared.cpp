@@ -7,6 +7,8 @@
 #include <numbers>
 #include <utility>
 
+#include <Eigen/Geometry>
+
 #include "geo/wgs84.hpp"
 #include "sensor/field_checks.hpp"
 
@@ -32,18 +34,6 @@ double eccentric_anomaly(double m_rad, double e) {
     if (std::abs(step) < 1e-14) break;
   }
   return big_e;
-}
-
-// Rotation about z by angle a (active: rotates a vector by +a).
-geo::Mat3 rot_z(double a) {
-  geo::Mat3 r;
-  r << std::cos(a), -std::sin(a), 0, std::sin(a), std::cos(a), 0, 0, 0, 1;
-  return r;
-}
-geo::Mat3 rot_x(double a) {
-  geo::Mat3 r;
-  r << 1, 0, 0, 0, std::cos(a), -std::sin(a), 0, std::sin(a), std::cos(a);
-  return r;
 }
 
 }  // namespace
@@ -85,7 +75,10 @@ geo::EciState Orbit::eci_at(geo::UtcTime t) const {
   const geo::Vec3 r_pf(a * (std::cos(big_e) - ecc), b * std::sin(big_e), 0.0);
   const double e_dot = mean_motion_ / (1.0 - ecc * std::cos(big_e));
   const geo::Vec3 v_pf(-a * std::sin(big_e) * e_dot, b * std::cos(big_e) * e_dot, 0.0);
-  const geo::Mat3 q = rot_z(raan) * rot_x(e_.inclination_rad) * rot_z(argp);
+  const geo::Mat3 q = (Eigen::AngleAxisd(raan, geo::Vec3::UnitZ()) *
+                       Eigen::AngleAxisd(e_.inclination_rad, geo::Vec3::UnitX()) *
+                       Eigen::AngleAxisd(argp, geo::Vec3::UnitZ()))
+                          .toRotationMatrix();
   return geo::EciState{q * r_pf, q * v_pf};
 }
 
@@ -195,18 +188,8 @@ std::vector<IrPlot> IrSatellite::frame(geo::UtcTime t, std::span<const Plume> pl
     beta += rng_.normal(0.0, params_.sigma_rad);
     plot(alpha, beta, p.object_id);
   }
-  // False alarms: Poisson count by inversion, then uniform over the stare area's cone.
-  const double lambda = params_.false_alarms_per_frame;
-  std::uint32_t count = 0;
-  if (lambda > 0.0) {
-    const double u = rng_.uniform();
-    double term = std::exp(-lambda), cdf = term;
-    while (u > cdf && count < 1000) {
-      ++count;
-      term *= lambda / count;
-      cdf += term;
-    }
-  }
+  // False alarms: a Poisson count, then uniform over the stare area's cone.
+  const std::uint32_t count = rng_.poisson(params_.false_alarms_per_frame);
   if (count == 0) return out;
   const geo::Vec3 to_stare = stare_ecef_m_ - sat;
   double a0 = 0.0, b0 = 0.0;

@@ -215,10 +215,10 @@ class AlertManager {
   IssuedAlert make(AlertKind kind, geo::UtcTime now, const TrackAlertRecord& r,
                    std::vector<std::string> areas, std::optional<double> time_to_event_s,
                    std::string text);
-  // The missile a new confirmed track continues, if any.
   // A track known well enough, and not faster than any booster at its height, to be
   // announced as a launch (AlertConfig::booster_speed_mps, launch_velocity_sigma_mps).
   bool may_be_a_launch(const TrackKinematics& k) const;
+  // The missile a new confirmed track continues, if any.
   TrackAlertRecord* continued_missile(const TrackSituation& t,
                                       const std::vector<std::uint64_t>& confirmed_now);
   // How far a silent missile's last state, flown on ballistically, lies from the new track's
