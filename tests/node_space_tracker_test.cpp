@@ -136,6 +136,27 @@ TEST(SpaceTracker, TriangulatesTheBoostAndFindsTheLaunchPoint) {
   EXPECT_EQ(run.ended[0].id, first.id);
 }
 
+// Clear sky: the plume is seen from lift-off and the young track's state is the boost from rest
+// (the missile started on the ground): its velocity is known to a few hundred m/s at once, well
+// enough for a launch alert (warn's rule: velocity sigma at most 500 m/s). A free fit of the
+// same few seconds of fixes knows it to 1-2 km/s.
+TEST(SpaceTracker, AYoungTrackSeenFromLiftOffKnowsItsVelocity) {
+  auto a = satellite(150.0, false), b = satellite(25.0, true), c = satellite(75.0, true);
+  for (auto* p : {&a, &b, &c}) p->cloud_top_m = 0.0;
+  const auto& traj = f06().flight.trajectory;
+  const Frames run = fly({a, b, c}, true, 30.0);
+  ASSERT_FALSE(run.reports.empty());
+  const auto& first = run.reports.front();
+  EXPECT_LT(first.t_s, 15.0);
+  for (const auto& r : run.reports) {
+    if (r.t_s > 20.0) break;
+    const double sigma_v = std::sqrt(r.covariance.bottomRightCorner<3, 3>().trace());
+    EXPECT_LT(sigma_v, 400.0) << "at " << r.t_s;
+    const auto truth = traj.ecef_at(r.t_s);
+    EXPECT_LT((r.velocity_mps - truth.v_mps).norm(), 3.0 * sigma_v) << "at " << r.t_s;
+  }
+}
+
 TEST(SpaceTracker, FalseAlarmsAloneMakeNoTrack) {
   auto a = satellite(150.0, false), b = satellite(25.0, true), c = satellite(75.0, true);
   for (auto* p : {&a, &b, &c}) p->false_alarms_per_frame = 3.0;

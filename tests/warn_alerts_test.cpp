@@ -381,6 +381,34 @@ TEST(WarnAlerts, ADuplicateTrackOfATrackedMissileIsThatMissile) {
   EXPECT_EQ(m.record(2), m.record(1));
 }
 
+// A space track (its ids lie above every radar track's) announces the missile and ends at
+// burnout; the radar track that joined it speaks for the missile from then on, so a later
+// second radar track of the missile is that missile: no second "launch detected". (The
+// missile's last state once stayed the space track's, the highest id, whose velocity was 50 m/s
+// off: 10 km off 200 s later.)
+TEST(WarnAlerts, TheLastTrackJoinedSpeaksForTheMissileWhateverItsId) {
+  AlertManager m(areas());
+  const auto [p0, v0, frame] = midcourse();
+  const std::uint64_t space = 1'000'000'001;
+  const Eigen::Vector3d dv = frame.ecef_from_enu() * Eigen::Vector3d(0.0, 50.0, 0.0);
+  ASSERT_EQ(kinds(m.step(at(0), {moving(space, 0.0, p0, v0 + dv)})),
+            std::vector{K::launch_detected});
+  const auto [ps, vs] = fly(p0, v0 + dv, 1.0);
+  const auto [p1, v1] = fly(p0, v0, 1.0);
+  EXPECT_TRUE(m.step(at(1), {moving(space, 1.0, ps, vs), moving(2, 1.0, p1, v1)}).empty());
+  ASSERT_EQ(m.record(2), m.record(space));
+  for (double s = 10.0; s < 200.0; s += 10.0) {
+    const auto [p, v] = fly(p0, v0, s);
+    EXPECT_TRUE(m.step(at(s), {moving(2, s, p, v)}).empty()) << "at " << s;
+  }
+  const auto [p, v] = fly(p0, v0, 200.0);
+  const Eigen::Vector3d dp = frame.ecef_from_enu() * Eigen::Vector3d(0.0, 1e3, 0.0);
+  EXPECT_TRUE(m.step(at(200), {moving(2, 200.0, p, v), moving(3, 200.0, p + dp, v)}).empty());
+  EXPECT_EQ(m.record(3), m.record(space));
+  EXPECT_EQ(m.missiles(), 1u);
+  EXPECT_EQ(m.record(3)->current_track_id, 3u);
+}
+
 TEST(WarnAlerts, AnOverflightUnderWaySendsNoUpdateEveryStep) {
   AlertConfig config;
   config.corridor_half_width_m = 0.0;

@@ -33,7 +33,7 @@ struct LaunchSolve {
 // Weighted least squares of (e_L, n_L, a) for a launch at t_l, fixes in the local frame.
 LaunchSolve solve_launch(std::span<const track::Vec3> enu, std::span<const track::Mat3> weights,
                          std::span<const track::TimedFix> fixes, double t_l,
-                         double offset_prior_m) {
+                         const SpaceTrackerConfig& c) {
   LaunchSolve out;
   Eigen::Matrix<double, 5, 5> info = Eigen::Matrix<double, 5, 5>::Zero();
   Eigen::Matrix<double, 5, 1> rhs = Eigen::Matrix<double, 5, 1>::Zero();
@@ -51,10 +51,16 @@ LaunchSolve solve_launch(std::span<const track::Vec3> enu, std::span<const track
   // The prior on the horizontal path from the launch point to the earliest fix, a (t0 - t_L)^2 / 2
   // (mean zero): a near-vertical early boost. As a prior on the horizontal acceleration.
   const double span = fixes.front().t_s - t_l;
-  const double sigma_a = 2.0 * offset_prior_m / (span * span);
+  const double sigma_a =
+      std::min(2.0 * c.launch_offset_prior_m / (span * span), c.climb_horizontal_accel_sigma_mps2);
   const double w_prior = 1.0 / (sigma_a * sigma_a);
   info(2, 2) += w_prior;
   info(3, 3) += w_prior;
+  // The prior on the climb's acceleration (a booster's, for the first fixes' few hundred m of
+  // climb that their km of noise would otherwise make any speed).
+  const double w_climb = 1.0 / (c.climb_accel_sigma_mps2 * c.climb_accel_sigma_mps2);
+  info(4, 4) += w_climb;
+  rhs(4) += w_climb * c.climb_accel_mps2;
   const Eigen::LDLT<Eigen::Matrix<double, 5, 5>> ldlt(info);
   if (ldlt.info() != Eigen::Success || !(ldlt.vectorD().minCoeff() > 0.0)) return out;
   out.x = ldlt.solve(rhs);
@@ -63,18 +69,20 @@ LaunchSolve solve_launch(std::span<const track::Vec3> enu, std::span<const track
     const track::Vec3 r = enu[k] - hs[k] * out.x;
     out.chi2 += r.dot(weights[k] * r);
   }
-  out.chi2 += w_prior * (out.x(2) * out.x(2) + out.x(3) * out.x(3));
+  out.chi2 += w_prior * (out.x(2) * out.x(2) + out.x(3) * out.x(3)) +
+              w_climb * (out.x(4) - c.climb_accel_mps2) * (out.x(4) - c.climb_accel_mps2);
   out.ok = out.x.allFinite() && std::isfinite(out.chi2);
   return out;
 }
 
 }  // namespace
 
-track::LaunchEstimate launch_from_fixes(std::span<const track::TimedFix> fixes, double max_climb_s,
-                                        double model_sigma_m, double offset_prior_m) {
-  track::LaunchEstimate out;
+LaunchFit fit_launch(std::span<const track::TimedFix> fixes, const SpaceTrackerConfig& c,
+                     double state_t_s) {
+  LaunchFit fit;
+  track::LaunchEstimate& out = fit.launch;
   out.reason = "too few fixes";
-  if (fixes.size() < 4) return out;
+  if (fixes.size() < 4) return fit;
   geo::Geodetic under = geo::to_geodetic(geo::Ecef{fixes.front().point_m});
   under.h_m = 0.0;
   const geo::LocalFrame frame(under);
@@ -86,18 +94,18 @@ track::LaunchEstimate launch_from_fixes(std::span<const track::TimedFix> fixes, 
     const Eigen::LDLT<track::Mat3> c(r * f.covariance_m2 * r.transpose());
     if (c.info() != Eigen::Success) {
       out.reason = "singular fix covariance";
-      return out;
+      return fit;
     }
     weights.push_back(c.solve(track::Mat3::Identity()));
   }
   // Golden section on t_L in [t_0 - max_climb_s, t_0).
   const double t0 = fixes.front().t_s;
   const auto cost = [&](double t_l) {
-    const LaunchSolve s = solve_launch(enu, weights, fixes, t_l, offset_prior_m);
+    const LaunchSolve s = solve_launch(enu, weights, fixes, t_l, c);
     return s.ok ? s.chi2 : std::numeric_limits<double>::infinity();
   };
   const double g = (std::sqrt(5.0) - 1.0) / 2.0;
-  double lo = t0 - max_climb_s, hi = t0 - 0.1;
+  double lo = t0 - c.max_climb_s, hi = t0 - 0.1;
   double x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
   double f1 = cost(x1), f2 = cost(x2);
   for (int k = 0; k < 60 && hi - lo > 0.01; ++k) {
@@ -110,24 +118,82 @@ track::LaunchEstimate launch_from_fixes(std::span<const track::TimedFix> fixes, 
     }
   }
   const double t_l = 0.5 * (lo + hi);
-  const LaunchSolve best = solve_launch(enu, weights, fixes, t_l, offset_prior_m);
+  const LaunchSolve best = solve_launch(enu, weights, fixes, t_l, c);
   if (!best.ok) {
     out.reason = "no fit";
-    return out;
+    return fit;
   }
   out.point = geo::to_geodetic(frame.to_ecef(geo::Enu{track::Vec3(best.x(0), best.x(1), 0.0)}));
   out.point.h_m = 0.0;
   out.time_before_s = t0 - t_l;
   Eigen::Matrix2d cov = best.P.topLeftCorner<2, 2>();
-  cov += model_sigma_m * model_sigma_m * Eigen::Matrix2d::Identity();
+  cov += c.model_sigma_m * c.model_sigma_m * Eigen::Matrix2d::Identity();
   out.ellipse = track::ellipse_95(cov);
-  // Half the golden-section bracket is no error bar; the fit's own: the vertical acceleration's
-  // relative error over the climb, u = a_u t^2 / 2.
-  out.time_sigma_s =
+  // The state at state_t_s, p = x_L + a tau^2 / 2, v = a tau (tau = t - t_L), in the local
+  // frame, for each launch time: the fit's covariance through the Jacobian in (e_L, n_L, a).
+  const auto state_at = [&](const LaunchSolve& f, double t_launch, track::Vec<6>& x,
+                            track::Mat<6>& p) {
+    const double tau = state_t_s - t_launch;
+    const track::Vec3 a = f.x.tail<3>();
+    x << track::Vec3(f.x(0), f.x(1), 0.0) + 0.5 * a * tau * tau, a * tau;
+    Eigen::Matrix<double, 6, 5> j = Eigen::Matrix<double, 6, 5>::Zero();
+    j(0, 0) = 1.0;
+    j(1, 1) = 1.0;
+    j.block<3, 3>(0, 2) = 0.5 * tau * tau * track::Mat3::Identity();
+    j.block<3, 3>(3, 2) = tau * track::Mat3::Identity();
+    p = j * f.P * j.transpose();
+  };
+  // The launch time is what a few seconds of fixes, km apart in noise on a climb of a few
+  // hundred m, know least: its posterior over the bracket (weight exp(-(chi2 - chi2_min) / 2),
+  // uniform prior) gives its spread, and the state is the mixture of each launch time's state
+  // (means and covariances, plus the spread of the means). As the climb grows the chi-square
+  // narrows to the golden section's minimum.
+  constexpr int grid = 200;
+  double w_sum = 0.0, w_var = 0.0;
+  track::Vec<6> mean = track::Vec<6>::Zero();
+  std::vector<std::pair<double, track::Vec<6>>> states;
+  track::Mat<6> cv = track::Mat<6>::Zero();
+  for (int k = 0; k < grid; ++k) {
+    const double t = t0 - c.max_climb_s + (c.max_climb_s - 0.1) * (k + 0.5) / grid;
+    if (t >= state_t_s) continue;
+    const LaunchSolve f = solve_launch(enu, weights, fixes, t, c);
+    if (!f.ok) continue;
+    const double w = std::exp(-0.5 * (f.chi2 - best.chi2));
+    if (!(w > 1e-12)) continue;
+    track::Vec<6> x;
+    track::Mat<6> p;
+    state_at(f, t, x, p);
+    w_sum += w;
+    w_var += w * (t - t_l) * (t - t_l);
+    mean += w * x;
+    cv += w * p;
+    states.emplace_back(w, x);
+  }
+  // Half the golden-section bracket is no error bar: the fit's own (the vertical acceleration's
+  // relative error over the climb, u = a_u t^2 / 2) or the posterior's spread, the wider.
+  const double from_accel =
       0.5 * (t0 - t_l) * std::sqrt(best.P(4, 4)) / std::max(std::abs(best.x(4)), 1e-3);
+  out.time_sigma_s = std::max(from_accel, w_sum > 0.0 ? std::sqrt(w_var / w_sum) : 0.0);
   out.valid = cov.allFinite() && std::isfinite(out.point.lat_rad);
   out.reason = out.valid ? std::string_view() : std::string_view("non-finite");
-  return out;
+  if (!out.valid || w_sum <= 0.0) return fit;
+
+  mean /= w_sum;
+  cv /= w_sum;
+  for (const auto& [w, x] : states) cv += (w / w_sum) * (x - mean) * (x - mean).transpose();
+  // The acceleration grows as the propellant burns: model terms.
+  const double sv = c.model_sigma_mps + 0.2 * mean.tail<3>().norm();
+  cv.topLeftCorner<3, 3>() += c.model_sigma_m * c.model_sigma_m * track::Mat3::Identity();
+  cv.bottomRightCorner<3, 3>() += sv * sv * track::Mat3::Identity();
+  track::Mat<6> rot = track::Mat<6>::Zero();
+  rot.topLeftCorner<3, 3>() = frame.ecef_from_enu();
+  rot.bottomRightCorner<3, 3>() = frame.ecef_from_enu();
+  fit.state << frame.to_ecef(geo::Enu{track::Vec3(mean.head<3>())}).r_m,
+      frame.ecef_vector(mean.tail<3>());
+  fit.covariance = rot * cv * rot.transpose();
+  fit.covariance = (0.5 * (fit.covariance + fit.covariance.transpose())).eval();
+  fit.state_valid = fit.state.allFinite() && fit.covariance.allFinite();
+  return fit;
 }
 
 SpaceTracker::SpaceTracker(SpaceTrackerConfig config) : config_(config) {}
@@ -257,15 +323,21 @@ SpaceTrackReport SpaceTracker::report(const Track& t) const {
       config_.model_sigma_m * config_.model_sigma_m * track::Mat3::Identity();
   r.covariance.bottomRightCorner<3, 3>() +=
       config_.model_sigma_mps * config_.model_sigma_mps * track::Mat3::Identity();
-  // Launch point from the first seconds of fixes.
+  // Launch point from the first seconds of fixes; while they are all the track has, its state
+  // too.
   std::vector<track::TimedFix> early;
   for (const auto& x : t.fixes)
     if (x.t_s <= t.fixes.front().t_s + config_.launch_window_s) early.push_back(x);
-  const track::LaunchEstimate l = launch_from_fixes(
-      early, config_.max_climb_s, config_.model_sigma_m, config_.launch_offset_prior_m);
-  if (l.valid) {
-    r.launch = l;
+  const LaunchFit l = fit_launch(early, config_, t.last_t_s);
+  if (l.launch.valid) {
+    r.launch = l.launch;
     r.launch_state_t_s = early.front().t_s;
+  }
+  if (l.state_valid && early.size() == t.fixes.size() &&
+      height_m(t.fixes.front().point_m) <= config_.launch_state_max_height_m) {
+    r.position_m = l.state.head<3>();
+    r.velocity_mps = l.state.tail<3>();
+    r.covariance = l.covariance;
   }
   return r;
 }
@@ -286,12 +358,8 @@ std::vector<SpaceTrackReport> SpaceTracker::tick(double now_s) {
       continue;
     }
     if (it->confirmed && !it->handed_over) {
-      SpaceTrackReport r;
-      r.id = it->id;
-      r.t_s = it->last_t_s;
-      r.position_m = it->fit.state.x.segment<3>(0);
-      r.velocity_mps = it->fit.state.x.segment<3>(3);
-      r.covariance = it->fit.state.P.topLeftCorner<6, 6>();
+      // Its last report again (the same state, model terms and launch), now ended.
+      SpaceTrackReport r = report(*it);
       r.ended = true;
       out.push_back(r);
     }

@@ -27,11 +27,17 @@
 // (each fix weighted by its covariance), with a prior N(0, launch_offset_prior_m^2) on each
 // horizontal component of the path from the launch point to the earliest fix, a (t0 - t_L)^2 / 2
 // (the early boost climbs nearly vertically: with a few seconds of fixes, their curvature alone
-// would carry noise back tens of km); t_L minimises the chi-square (golden section over the
-// `max_climb_s` before the earliest fix). The 95 % ellipse: the conditional covariance of
+// would carry noise back tens of km; at most `climb_horizontal_accel_sigma_mps2`) and a prior
+// N(climb_accel, climb_accel_sigma^2) on the vertical acceleration (the first fixes' climb is
+// hundreds of m under km of noise); t_L minimises the chi-square, priors included (golden section
+// over the `max_climb_s` before the earliest fix). The 95 % ellipse: the conditional covariance of
 // (e_L, n_L) with `model_sigma_m` added for the pitch programme the model leaves out.
-// Reported state: the fit of the last `fit_window_s` at its latest fix, with a model term
-// (`model_sigma_*`) for the acceleration that is not constant.
+// Reported state: while the track is young (its fixes span at most `launch_window_s`) and was
+// picked up low in the boost (`launch_state_max_height_m`), the boost from rest at its latest
+// fix; later the fit of the last `fit_window_s` at its latest fix.
+// Each with a model term (`model_sigma_*`) for the acceleration that is not constant. (A free
+// fit of a few seconds of fixes knows the velocity to 1-2 km/s; the boost from rest, to
+// ~100 m/s: the launch alert need not wait for more fixes.)
 
 // Plots with non-finite values, or of no known satellite, are counted and dropped.
 // Functional core: plots in with their times (seconds since the node's epoch), reports out.
@@ -65,6 +71,16 @@ struct SpaceTrackerConfig {
   double launch_window_s = 20.0;
   double max_climb_s = 150.0;  // the plume may be first seen this long after lift-off
   double launch_offset_prior_m = 3e3;
+  // Prior on the climb's (vertical) acceleration: the notional classes leave the pad at 10-45
+  // m/s^2 (thrust over lift-off mass less g: ICBM 11, IRBM 10, SRBM 45) and gain as they burn.
+  double climb_accel_mps2 = 25.0;
+  double climb_accel_sigma_mps2 = 20.0;
+  // ... and on the horizontal one, as the launch offset's prior when that is tighter (a boost
+  // rises vertically for its first seconds, then pitches over a few degrees at a time).
+  double climb_horizontal_accel_sigma_mps2 = 15.0;
+  // The boost from rest is the young track's state only if its first fix lies at most this
+  // high (it was seen from early in the boost: later the pitch programme has turned the thrust).
+  double launch_state_max_height_m = 5e3;
   double model_sigma_m = 300.0;
   double model_sigma_mps = 40.0;
   std::size_t max_tracks = 200;  // tentative tracks beyond this: the oldest go first
@@ -135,9 +151,21 @@ class SpaceTracker {
   SpaceTrackerCounters counters_;
 };
 
-// The launch point of a track's early fixes (see above); time_before_s counts back from the
-// earliest fix. Invalid with fewer than 4 fixes.
-track::LaunchEstimate launch_from_fixes(std::span<const track::TimedFix> fixes, double max_climb_s,
-                                        double model_sigma_m, double offset_prior_m);
+// The boost from rest fitted to a track's early fixes (see above).
+struct LaunchFit {
+  track::LaunchEstimate launch;  // time_before_s counts back from the earliest fix
+  // The fitted boost's state at the time asked for, ECEF [position, velocity], with its
+  // covariance: the fit's (the launch time's error included) plus `model_sigma_m` and, for the
+  // acceleration that grows as the propellant burns, `model_sigma_mps` plus a fifth of the
+  // speed. Known from the first fixes far better than a free fit's velocity: the missile
+  // started at rest on the ground.
+  bool state_valid = false;
+  track::Vec<6> state = track::Vec<6>::Zero();
+  track::Mat<6> covariance = track::Mat<6>::Identity();
+};
+
+// Invalid with fewer than 4 fixes.
+LaunchFit fit_launch(std::span<const track::TimedFix> fixes, const SpaceTrackerConfig& config,
+                     double state_t_s);
 
 }  // namespace trilink::node

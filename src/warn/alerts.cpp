@@ -439,15 +439,21 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
     if (it != of_missile.end()) {
       r.live = true;
       r.last_seen = now;
-      // The newest confirmed track speaks for the missile (the lists are in id order).
+      // The newest confirmed track present speaks for the missile: the last joined (not the
+      // highest id: a space track's ids lie above every radar track's).
+      const auto joined = [&r](std::uint64_t track_id) {
+        return std::ranges::find(r.track_ids, track_id) - r.track_ids.begin();
+      };
+      const TrackSituation* newest = nullptr;
       for (const TrackSituation* t : it->second) {
         if (!t->confirmed) continue;
-        if (t->system_track_id >= r.current_track_id) {
-          r.current_track_id = t->system_track_id;
-          if (t->kinematics) r.last_state = t->kinematics;
-        }
+        if (!newest || joined(t->system_track_id) > joined(newest->system_track_id)) newest = t;
         // An impact prediction before a boost-phase arc (another track past burnout).
         if (t->impact_valid || (t->boost_arc && (!usable || !usable->impact_valid))) usable = t;
+      }
+      if (newest) {
+        r.current_track_id = newest->system_track_id;
+        if (newest->kinematics) r.last_state = newest->kinematics;
       }
     }
     judge(now, r, usable, out);
