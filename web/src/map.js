@@ -17,6 +17,87 @@ const minEllipsePx = 9; // below this on screen an ellipse becomes a marker with
 const vectorSeconds = 60; // velocity vectors show one minute of flight
 const trailPoints = 40; // a live track's trail: its last 40 updates
 
+// A colour as the little-endian 32-bit RGBA word of an ImageData pixel.
+function rgba(hex, alpha) {
+  const v = parseInt(hex.slice(1), 16);
+  return ((alpha << 24) | ((v & 0xff) << 16) | (v & 0xff00) | (v >> 16)) >>> 0;
+}
+const systemColour = rgba('#ffffff', 255);
+const trailColour = rgba('#ffffff', 150);
+const vectorColour = rgba('#ffd84d', 255);
+
+// The moving objects' layer: 1-pixel lines and square markers written straight into pixels (no
+// path to rasterise: ten thousand tracks with trails and vectors cost a few milliseconds), then
+// drawn over the map in one image.
+class Raster {
+  constructor(w, h) {
+    this.w = w;
+    this.h = h;
+    this.canvas = document.createElement('canvas');
+    this.canvas.width = w;
+    this.canvas.height = h;
+    this.img = new ImageData(w, h);
+    this.buf = new Uint32Array(this.img.data.buffer);
+  }
+  clear() {
+    this.buf.fill(0);
+  }
+  rect(cx, cy, half, colour) {
+    const x0 = Math.max(0, Math.round(cx) - half);
+    const x1 = Math.min(this.w - 1, Math.round(cx) + half);
+    const y0 = Math.max(0, Math.round(cy) - half);
+    const y1 = Math.min(this.h - 1, Math.round(cy) + half);
+    const buf = this.buf;
+    for (let y = y0; y <= y1; y++) {
+      const row = y * this.w;
+      for (let x = x0; x <= x1; x++) buf[row + x] = colour;
+    }
+  }
+  // A line clipped to the layer (Liang-Barsky), then stepped along its longer axis.
+  line(x0, y0, x1, y1, colour) {
+    const w = this.w;
+    const h = this.h;
+    if ((x0 < 0 && x1 < 0) || (y0 < 0 && y1 < 0) || (x0 >= w && x1 >= w) || (y0 >= h && y1 >= h)) return;
+    const dx = x1 - x0;
+    const dy = y1 - y0;
+    let t0 = 0;
+    let t1 = 1;
+    const ps = [-dx, dx, -dy, dy];
+    const qs = [x0, w - 1 - x0, y0, h - 1 - y0];
+    for (let i = 0; i < 4; i++) {
+      const p = ps[i];
+      const q = qs[i];
+      if (p === 0) {
+        if (q < 0) return;
+      } else {
+        const r = q / p;
+        if (p < 0) {
+          if (r > t1) return;
+          if (r > t0) t0 = r;
+        } else {
+          if (r < t0) return;
+          if (r < t1) t1 = r;
+        }
+      }
+    }
+    const ax = x0 + t0 * dx + 0.5;
+    const ay = y0 + t0 * dy + 0.5;
+    const n = Math.ceil(Math.max(Math.abs(dx), Math.abs(dy)) * (t1 - t0));
+    const sx = n ? ((t1 - t0) * dx) / n : 0;
+    const sy = n ? ((t1 - t0) * dy) / n : 0;
+    const buf = this.buf;
+    for (let i = 0; i <= n; i++) buf[((ay + i * sy) | 0) * w + ((ax + i * sx) | 0)] = colour;
+  }
+  blit(ctx, dpr) {
+    this.canvas.getContext('2d').putImageData(this.img, 0, 0);
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.canvas, 0, 0);
+    ctx.restore();
+    void dpr;
+  }
+}
+
 export class MapView {
   constructor(canvas, meta, onSelect) {
     this.canvas = canvas;
@@ -54,6 +135,7 @@ export class MapView {
     this.w = w;
     this.h = h;
     this.dpr = dpr;
+    this.projId = (this.projId || 0) + 1;
     this.projection = geoMercator().fitExtent([[40, 40], [w - 40, h - 40]], this.extent());
     this.buildStatic();
   }
@@ -120,6 +202,20 @@ export class MapView {
     return (m / 1000) * Math.abs(b[0] - a[0]);
   }
 
+  // A track update's base-scale position (bx, by) and velocity (vx, vy, px/s), once per update
+  // and projection.
+  base(s) {
+    if (s.pid === this.projId) return;
+    const [bx, by] = this.projection([s.lon, s.lat]);
+    const en = velocityEN(s.msg.velocity_ecef_mps, s.lat, s.lon);
+    const [qx, qy] = this.projection(offset(s.lat, s.lon, en.north, en.east, this.meta.ellipsoid));
+    s.bx = bx;
+    s.by = by;
+    s.vx = qx - bx;
+    s.vy = qy - by;
+    s.pid = this.projId;
+  }
+
   setPicture(picture, t) {
     this.picture = picture;
     this.t = t;
@@ -170,8 +266,25 @@ export class MapView {
     if (best) this.onSelect(best.key);
   }
 
+  // The static layers (land, coastlines, areas, coverage, truth, radar sites) are drawn into an
+  // offscreen canvas only when the view changes; each frame copies it, then draws the picture.
   draw() {
     const ctx = this.canvas.getContext('2d');
+    const key = `${this.transform.k},${this.transform.x},${this.transform.y},${this.canvas.width},${this.canvas.height},${this.showTruth},${this.projId}`;
+    if (key !== this.staticKey) {
+      this.staticKey = key;
+      this.staticCanvas ??= document.createElement('canvas');
+      this.staticCanvas.width = this.canvas.width;
+      this.staticCanvas.height = this.canvas.height;
+      this.drawStatic(this.staticCanvas.getContext('2d'));
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.staticCanvas, 0, 0);
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    this.drawPicture(ctx);
+  }
+
+  drawStatic(ctx) {
     const { k, x, y } = this.transform;
     const dpr = this.dpr;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -215,8 +328,10 @@ export class MapView {
     }
     // Radar sites in screen space.
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this.radarsDrawn = [];
     for (const { r, xy } of st.radars) {
       const [sx, sy] = this.transform.apply(xy);
+      this.radarsDrawn.push({ name: r.name, nation: r.nation, x: sx, y: sy });
       ctx.fillStyle = nationColour[r.nation] || '#aaa';
       ctx.beginPath();
       ctx.moveTo(sx, sy - 5);
@@ -225,26 +340,33 @@ export class MapView {
       ctx.closePath();
       ctx.fill();
     }
-    this.drawPicture(ctx);
+  }
+
+  rasterFor() {
+    if (!this.raster || this.raster.w !== this.canvas.width || this.raster.h !== this.canvas.height) this.raster = new Raster(this.canvas.width, this.canvas.height);
+    this.raster.clear();
+    return this.raster;
   }
 
   drawPicture(ctx) {
-    const layers = { tracks: [], trails: 0, vectors: 0, launches: [], ellipses: [], corridors: 0, radars: this.layers.radars, areas: this.layers.areas };
+    const layers = { tracks: [], trails: 0, vectors: 0, launches: [], ellipses: [], corridors: 0, radars: this.radarsDrawn, areas: this.layers.areas };
     this.layers = layers;
     const pic = this.picture;
     if (!pic) return;
     const t = this.t;
     const ell = this.meta.ellipsoid;
-    const trails = new Path2D();
+    const raster = this.rasterFor();
+    const dpr = this.dpr;
     const history = new Path2D();
-    const vectors = new Path2D();
     const corridors = new Path2D();
-    const markers = { system: new Path2D(), local: new Path2D() };
+    const localColour = rgba(nationColour[pic.nation] || '#cccccc', 255);
     const launches = new Path2D();
     const ellipses = [];
+    const { k, x: tx, y: ty } = this.transform;
     const visible = (sx, sy) => sx > -50 && sy > -50 && sx < this.w + 50 && sy < this.h + 50;
     for (const tr of pic.tracks.values()) {
-      if (tr.kind === 'local' && !this.showLocal) continue;
+      const kind = pic.kindOf(tr);
+      if (kind === 'local' && !this.showLocal) continue;
       const s = tr.state;
       const imp = currentImpact(tr, t);
       if (tr.launch) {
@@ -272,29 +394,40 @@ export class MapView {
         });
         continue;
       }
-      // Dead reckoning from the last update (a few seconds at most) so tracks move smoothly.
+      // Dead reckoning from the last update (ten seconds at most) so tracks move smoothly: the
+      // update's base-scale position and velocity (px/s) are projected once, then each frame
+      // is arithmetic only.
+      this.base(s);
       const dt = Math.min(Math.max(t - s.t_s, 0), 10);
-      const v = s.msg.velocity_ecef_mps;
-      const en = velocityEN(v, s.lat, s.lon);
-      const [lon, lat] = offset(s.lat, s.lon, en.north * dt, en.east * dt, ell);
-      const [sx, sy] = this.screen(lon, lat);
-      if (tr.trail.length > 1) {
-        let first = true;
-        for (const p of tr.trail.slice(-trailPoints)) {
-          const [px, py] = this.screen(p[0], p[1]);
-          if (first) trails.moveTo(px, py);
-          else trails.lineTo(px, py);
-          first = false;
+      const sx = k * (s.bx + s.vx * dt) + tx;
+      const sy = k * (s.by + s.vy * dt) + ty;
+      const n = tr.trail.length;
+      let lx = 0;
+      let ly = 0;
+      if (n > 1 && this.showTrails !== false) {
+        for (let i = Math.max(0, n - trailPoints); i < n; i++) {
+          const p = tr.trail[i];
+          if (p[6] !== this.projId) {
+            const q = this.projection([p[0], p[1]]);
+            p[4] = q[0];
+            p[5] = q[1];
+            p[6] = this.projId;
+          }
+          const px = k * p[4] + tx;
+          const py = k * p[5] + ty;
+          if (i > Math.max(0, n - trailPoints)) raster.line(dpr * lx, dpr * ly, dpr * px, dpr * py, trailColour);
+          lx = px;
+          ly = py;
         }
-        trails.lineTo(sx, sy);
+        raster.line(dpr * lx, dpr * ly, dpr * sx, dpr * sy, trailColour);
         layers.trails += 1;
       }
-      const [vx, vy] = this.screen(...offset(lat, lon, en.north * vectorSeconds, en.east * vectorSeconds, ell));
-      vectors.moveTo(sx, sy);
-      vectors.lineTo(vx, vy);
-      layers.vectors += 1;
-      markers[tr.kind].rect(sx - 3, sy - 3, 6, 6);
-      layers.tracks.push({ key: tr.key, x: sx, y: sy, kind: tr.kind, visible: visible(sx, sy) });
+      if (this.showVectors !== false) {
+        raster.line(dpr * sx, dpr * sy, dpr * (sx + k * s.vx * vectorSeconds), dpr * (sy + k * s.vy * vectorSeconds), vectorColour);
+        layers.vectors += 1;
+      }
+      raster.rect(dpr * sx, dpr * sy, Math.round(3 * dpr), kind === 'system' ? systemColour : localColour);
+      layers.tracks.push({ key: tr.key, x: sx, y: sy, kind, visible: visible(sx, sy) });
     }
     ctx.lineWidth = 1;
     ctx.strokeStyle = 'rgba(255, 200, 80, 0.25)';
@@ -303,14 +436,7 @@ export class MapView {
     ctx.lineWidth = 1;
     ctx.strokeStyle = 'rgba(255,255,255,0.2)';
     ctx.stroke(history);
-    ctx.strokeStyle = 'rgba(255,255,255,0.45)';
-    ctx.stroke(trails);
-    ctx.strokeStyle = '#ffd84d';
-    ctx.stroke(vectors);
-    ctx.fillStyle = '#ffffff';
-    ctx.fill(markers.system);
-    ctx.fillStyle = nationColour[pic.nation] || '#ccc';
-    ctx.fill(markers.local);
+    raster.blit(ctx, dpr);
     ctx.strokeStyle = '#ff9f1c';
     ctx.lineWidth = 2;
     ctx.stroke(launches);

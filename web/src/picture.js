@@ -69,6 +69,7 @@ export class Picture {
     this.t = -Infinity;
     this.generation = this.store.generation;
     this.tracks = new Map(); // key -> track state
+    this.hubs = new Set(); // nodes that sent system tracks: their products are system ones
     this.alerts = []; // in arrival order
     this.health = new Map(); // node -> latest node_health
     this.counts = { system_track: 0, local_track: 0, launch_report: 0, impact_prediction: 0, alert: 0 };
@@ -86,8 +87,13 @@ export class Picture {
     this.t = t;
     return this;
   }
+  // A track's kind: 'system' (the hub's) or 'local' (a nation's own), from its messages.
+  kindOf(tr) {
+    return tr.kind ?? (this.hubs.has(tr.key.slice(0, tr.key.lastIndexOf('/'))) ? 'system' : 'local');
+  }
   track(key, kind) {
     let tr = this.tracks.get(key);
+    if (kind && tr && !tr.kind) tr.kind = kind;
     if (!tr) {
       tr = { key, kind, state: null, trail: [], launch: null, impacts: [], alerts: [], dropped: false };
       this.tracks.set(key, tr);
@@ -103,6 +109,7 @@ export class Picture {
       case 'system_track':
       case 'local_track': {
         const tr = this.track(trackKey(m), m.type === 'system_track' ? 'system' : 'local');
+        if (m.type === 'system_track') this.hubs.add(m.header.originator.node);
         const g = ecefToGeodetic(m.position_ecef_m, ell);
         tr.state = {
           msg: m,
@@ -118,13 +125,13 @@ export class Picture {
         break;
       }
       case 'launch_report': {
-        const tr = this.track(trackKey(m), 'system');
+        const tr = this.track(trackKey(m));
         const g = ecefToGeodetic(m.launch_point_ecef_m, ell);
         tr.launch = { msg: m, lat: g.lat, lon: g.lon, t_s: Number(BigInt(m.launch_time_ns) - BigInt(startNs)) / 1e9 };
         break;
       }
       case 'impact_prediction': {
-        const tr = this.track(trackKey(m), 'system');
+        const tr = this.track(trackKey(m));
         const g = ecefToGeodetic(m.impact_point_ecef_m, ell);
         tr.impacts.push({
           msg: m,
@@ -141,7 +148,7 @@ export class Picture {
       case 'alert': {
         const a = { msg: m, t_s: e.t_s, key: trackKey(m), node: m.header.originator.node };
         this.alerts.push(a);
-        this.track(a.key, 'system').alerts.push(a);
+        this.track(a.key).alerts.push(a);
         break;
       }
       case 'node_health':
