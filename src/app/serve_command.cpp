@@ -43,7 +43,7 @@ Expected<std::pair<std::string, int>> parse_listen(const std::string& text) {
 
 void add_serve_command(CLI::App& app, int& exit_code) {
   struct Options {
-    std::string recording, scenario, listen = "127.0.0.1:8470", nation;
+    std::string recording, scenario, listen = "127.0.0.1:8470", nation, cot_listen;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand(
@@ -56,6 +56,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                   "scenario whose areas, coastlines and radars the map shows");
   cmd->add_option("--listen", o->listen, "ADDR:PORT to listen on (default 127.0.0.1:8470)");
   cmd->add_option("--nation", o->nation, "serve this nation's picture only (JPN, KOR, USA)");
+  cmd->add_option("--cot-listen", o->cot_listen,
+                  "ADDR:PORT of a Cursor-on-Target stream for TAK clients (TCP; off unless given)");
   cmd->callback([o, &exit_code] {
     const auto bad = [&](const Error& e) {
       std::cerr << "trilink serve: " << e.message() << "\n";
@@ -70,6 +72,11 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       options.nation = parse_nation(o->nation);
       if (!options.nation)
         return bad(Error{"--nation", "unknown nation \"" + o->nation + "\" (JPN, KOR, USA)"});
+    }
+    if (!o->cot_listen.empty()) {
+      auto cot = parse_listen(o->cot_listen);
+      if (!cot) return bad(Error{"--cot-listen", cot.error().what});
+      options.cot = *cot;
     }
     std::optional<exports::Json> head;
     if (!o->scenario.empty()) {
@@ -87,14 +94,24 @@ void add_serve_command(CLI::App& app, int& exit_code) {
     if (picture.items.empty())
       return bad(Error{o->recording, "the recording holds no display message to show"});
     cop::Server server(
-        cop::recording_feed(picture, std::filesystem::path(o->recording).filename().string(), head),
+        cop::recording_feed(picture, std::filesystem::path(o->recording).filename().string(), head,
+                            options.nation.value_or(Nation::USA)),
         options);
     const auto port = server.bind();
     if (!port) return bad(port.error());
+    std::optional<int> cot_port;
+    if (options.cot) {
+      const auto p = server.bind_cot();
+      if (!p) return bad(p.error());
+      cot_port = *p;
+    }
     std::cout << "serving http://" << options.host << ":" << *port << "/ (" << o->recording << ", "
               << picture.items.size() << " display messages"
               << (options.nation ? ", " + std::string(to_string(*options.nation)) + " only" : "")
               << ")" << std::endl;
+    if (cot_port)
+      std::cout << "cot stream on tcp://" << options.cot->first << ":" << *cot_port << "/ ("
+                << to_string(options.nation.value_or(Nation::USA)) << "'s picture)" << std::endl;
     const Interrupts interrupts;
     server.run(&interrupts.stop());
   });

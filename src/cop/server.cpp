@@ -1,12 +1,20 @@
 #include "cop/server.hpp"
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
+#include <map>
 #include <set>
 #include <thread>
 
 #include "export/front_end.hpp"
+#include "export/interchange.hpp"
 #include "geo/wgs84.hpp"
 
 namespace trilink::cop {
@@ -48,7 +56,7 @@ void ReplayClock::seek(double t_s) {
 // ---------------------------------------------------------------- feed
 
 Feed recording_feed(const exports::RecordedPicture& picture, const std::string& title,
-                    std::optional<exports::Json> head) {
+                    std::optional<exports::Json> head, Nation cot_nation) {
   Feed f;
   // Event times count from the head's start (the scenario's), else the recording's.
   double offset_s = 0.0;
@@ -89,6 +97,11 @@ Feed recording_feed(const exports::RecordedPicture& picture, const std::string& 
   (*head)["runs"] = runs;
   (*head)["duration_s"] = std::max((*head)["duration_s"].get<double>(), f.end_s);
   (*head)["mode"] = "replay";
+  const geo::UtcTime start{head->contains("start_ns") ? (*head)["start_ns"].get<std::int64_t>()
+                                                      : picture.start.ns};
+  for (auto& e : exports::cot_events(picture, {"trilateral", cot_nation}))
+    f.cot.push_back({e.time.seconds_since(start), e.stale.seconds_since(start), std::move(e.uid),
+                     std::move(e.xml)});
   f.head = std::move(*head);
   return f;
 }
@@ -120,6 +133,8 @@ struct Server::Impl {
   std::uint64_t generation = 0;     // bumped by a seek: streams start again
   std::uint64_t clock_version = 0;  // bumped by any change of the clock
   bool stopping = false;
+  int cot_fd = -1;                       // the CoT listener
+  std::vector<std::thread> cot_threads;  // the listener's and one per client
 
   Impl(Feed f, ServeOptions o) : feed(std::move(f)), options(std::move(o)), clock(feed.end_s) {}
 
@@ -177,6 +192,78 @@ struct Server::Impl {
     }
     flush();
     return out;
+  }
+
+  // The CoT a client has not had: after a (re)start the picture at the clock's time (the latest
+  // event of every uid not yet stale), then every event the clock has reached.
+  struct CotClient {
+    std::uint64_t generation = ~std::uint64_t{0};
+    std::size_t next = 0;
+  };
+  std::string cot_pending(CotClient& c) {
+    const double t = clock.now();
+    std::string out;
+    if (c.generation != generation) {
+      c.generation = generation;
+      std::map<std::string, std::size_t> latest;
+      c.next = 0;
+      for (; c.next < feed.cot.size() && feed.cot[c.next].t_s <= t; ++c.next)
+        latest[feed.cot[c.next].uid] = c.next;
+      std::vector<std::size_t> live;
+      for (const auto& [uid, i] : latest)
+        if (feed.cot[i].stale_s > t) live.push_back(i);
+      std::ranges::sort(live);
+      for (std::size_t i : live) out += feed.cot[i].xml;
+      return out;
+    }
+    for (; c.next < feed.cot.size() && feed.cot[c.next].t_s <= t; ++c.next)
+      out += feed.cot[c.next].xml;
+    return out;
+  }
+
+  void cot_serve(int fd) {
+    CotClient c;
+    while (true) {
+      std::string out;
+      {
+        std::unique_lock lk(mu);
+        if (stopping) break;
+        out = cot_pending(c);
+      }
+      std::size_t sent = 0;
+      while (sent < out.size()) {
+        const auto n = ::send(fd, out.data() + sent, out.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0) {
+          ::close(fd);
+          return;
+        }
+        sent += static_cast<std::size_t>(n);
+      }
+      std::unique_lock lk(mu);
+      cv.wait_for(lk, std::chrono::milliseconds(100),
+                  [&] { return stopping || c.generation != generation; });
+      if (stopping) break;
+    }
+    ::close(fd);
+  }
+
+  void cot_accept() {
+    while (true) {
+      {
+        std::lock_guard lk(mu);
+        if (stopping) return;
+      }
+      pollfd p{cot_fd, POLLIN, 0};
+      if (::poll(&p, 1, 100) <= 0) continue;
+      const int fd = ::accept(cot_fd, nullptr, nullptr);
+      if (fd < 0) continue;
+      std::lock_guard lk(mu);
+      if (stopping) {
+        ::close(fd);
+        return;
+      }
+      cot_threads.emplace_back([this, fd] { cot_serve(fd); });
+    }
   }
 
   void routes() {
@@ -278,7 +365,36 @@ Expected<int> Server::bind() {
   return impl_->options.port;
 }
 
+Expected<int> Server::bind_cot() {
+  const auto& [host, port] = *impl_->options.cot;
+  const std::string where = host + ":" + std::to_string(port);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  if (::inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1)
+    return fail(where, "the CoT stream's address must be an IPv4 address, e.g. 127.0.0.1");
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return fail(where, "cannot open a socket for the CoT stream");
+  const int yes = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  if (::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(fd, 8) != 0) {
+    ::close(fd);
+    return fail(where,
+                "cannot listen for the CoT stream: the port is in use, or the address is "
+                "not this machine's");
+  }
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  impl_->cot_fd = fd;
+  return static_cast<int>(ntohs(addr.sin_port));
+}
+
 void Server::run(const std::atomic<int>* stop_flag) {
+  if (impl_->cot_fd >= 0) {
+    std::lock_guard lk(impl_->mu);
+    impl_->cot_threads.emplace_back([this] { impl_->cot_accept(); });
+  }
   std::atomic<bool> done = false;
   std::thread watcher([&] {
     while (!done.load()) {
@@ -292,6 +408,16 @@ void Server::run(const std::atomic<int>* stop_flag) {
   impl_->http.listen_after_bind();
   done = true;
   watcher.join();
+  stop();
+  // The CoT threads see `stopping` within 100 ms; the list no longer grows once it is set.
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lk(impl_->mu);
+    threads.swap(impl_->cot_threads);
+  }
+  for (auto& t : threads) t.join();
+  if (impl_->cot_fd >= 0) ::close(impl_->cot_fd);
+  impl_->cot_fd = -1;
 }
 
 void Server::stop() {

@@ -8,6 +8,7 @@
 //                           and `reset` (after a seek: the events up to the new time follow)
 //   POST /api/control?action=play|pause|speed&value=X|seek&t=S    the replay's clock
 //   GET  /api/clock         the clock as JSON
+// and, when asked (ServeOptions::cot), Cursor-on-Target over TCP for TAK clients.
 //
 // A Feed is what is served: the head and the events, each with the nation whose picture it
 // reached. A server bound to one nation (`nation`) serves that nation's events only, whatever
@@ -65,19 +66,28 @@ struct Feed {
     std::string json;  // export/picture.hpp event
   };
   std::vector<Event> events;  // in time order
+  // The CoT stream (export/interchange.hpp): one nation's picture as CoT events, in time order.
+  struct Cot {
+    double t_s = 0.0, stale_s = 0.0;
+    std::string uid, xml;
+  };
+  std::vector<Cot> cot;
   double end_s = 0.0;
 };
 
 // A recording's feed (export/picture.hpp recorded_picture): every display link, each nation's.
 // `head` gives title and static layer (a scenario's picture_head) or, when null, a head is made
 // from the recording alone (no static layer).
+// `cot_nation`: whose picture the CoT stream carries (the trilateral run's).
 Feed recording_feed(const exports::RecordedPicture& picture, const std::string& title,
-                    std::optional<exports::Json> head);
+                    std::optional<exports::Json> head, Nation cot_nation);
 
 struct ServeOptions {
   std::string host = "127.0.0.1";  // loopback unless asked
   int port = 8470;                 // 0: any free port
   std::optional<Nation> nation;    // serve this nation's picture only
+  // The CoT stream for TAK clients (TCP, one <event> per update): host and port (0: any).
+  std::optional<std::pair<std::string, int>> cot;
 };
 
 class Server {
@@ -89,6 +99,10 @@ class Server {
 
   // Binds the address; an Error naming it (in use, not an address of this machine...).
   Expected<int> bind();
+  // Binds the CoT stream's address (options.cot): a TAK client connects over TCP and receives
+  // the current picture (the latest event of every uid not yet stale), then every event as the
+  // replay's clock reaches it; after a seek, the picture at the new time again.
+  Expected<int> bind_cot();
   // Serves until stop() (or `stop_flag` becomes non-zero: polled ten times a second).
   void run(const std::atomic<int>* stop_flag = nullptr);
   void stop();

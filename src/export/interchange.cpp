@@ -170,9 +170,9 @@ std::optional<Interchange> parse_interchange(std::string_view name) {
   return std::nullopt;
 }
 
-std::string to_cot(const RecordedPicture& p, const InterchangeView& view) {
+std::vector<CotEvent> cot_events(const RecordedPicture& p, const InterchangeView& view) {
   // Every event of every track, in time order (updates, predictions and reports interleaved).
-  std::vector<std::pair<std::int64_t, std::string>> events;
+  std::vector<CotEvent> events;
   for (const Track& t : tracks_of(p, view)) {
     for (const auto& u : t.updates) {
       const std::string detail = R"(<track course=")" + fixed(u.course_deg, 2) + R"(" speed=")" +
@@ -181,9 +181,9 @@ std::string to_cot(const RecordedPicture& p, const InterchangeView& view) {
                                  xml_escape(u.phase + ", " + u.status + "; from " + u.nations +
                                             "; releasable to " + u.label) +
                                  "</remarks>";
-      events.emplace_back(
-          u.tov.ns, cot_event(t.uid(), "a-h-A-W-M-S", u.tov, later(u.tov, track_stale_s), u.at,
-                              u.at.h_m, u.sigma_m, detail));
+      events.push_back({u.tov, later(u.tov, track_stale_s), t.uid(),
+                        cot_event(t.uid(), "a-h-A-W-M-S", u.tov, later(u.tov, track_stale_s), u.at,
+                                  u.at.h_m, u.sigma_m, detail)});
     }
     for (const auto& i : t.impacts) {
       const std::string detail =
@@ -191,23 +191,28 @@ std::string to_cot(const RecordedPicture& p, const InterchangeView& view) {
           R"(" angle=")" + fixed(i.azimuth_rad * rad_to_deg, 3) +
           R"("/></shape><contact callsign=")" + t.callsign() + R"( impact"/><remarks>)" +
           xml_escape("95 % impact ellipse; impact at " + geo::format_utc(i.impact)) + "</remarks>";
-      events.emplace_back(
-          i.tov.ns, cot_event(t.uid() + ".impact", "u-d-c-c", i.tov,
-                              later(i.impact, impact_stale_after_s), i.at, 0.0, i.b_m, detail));
+      events.push_back(
+          {i.tov, later(i.impact, impact_stale_after_s), t.uid() + ".impact",
+           cot_event(t.uid() + ".impact", "u-d-c-c", i.tov, later(i.impact, impact_stale_after_s),
+                     i.at, 0.0, i.b_m, detail)});
     }
     for (const auto& l : t.launches) {
       const std::string detail =
           R"(<contact callsign=")" + t.callsign() + R"( launch"/><remarks>)" +
           xml_escape("estimated launch at " + geo::format_utc(l.launch)) + "</remarks>";
-      events.emplace_back(
-          l.tov.ns, cot_event(t.uid() + ".launch", "b-m-p-s-m", l.tov, later(l.tov, launch_stale_s),
-                              l.at, 0.0, 0.0, detail));
+      events.push_back({l.tov, later(l.tov, launch_stale_s), t.uid() + ".launch",
+                        cot_event(t.uid() + ".launch", "b-m-p-s-m", l.tov,
+                                  later(l.tov, launch_stale_s), l.at, 0.0, 0.0, detail)});
     }
   }
   std::stable_sort(events.begin(), events.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+                   [](const auto& a, const auto& b) { return a.time.ns < b.time.ns; });
+  return events;
+}
+
+std::string to_cot(const RecordedPicture& p, const InterchangeView& view) {
   std::string out;
-  for (auto& [t, e] : events) out += e;
+  for (const auto& e : cot_events(p, view)) out += e.xml;
   return out;
 }
 

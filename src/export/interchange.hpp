@@ -38,6 +38,13 @@ struct InterchangeView {
   Nation nation = Nation::USA;
 };
 
+// One CoT event: its time (of validity), stale time, uid and XML (one line, '\n' included).
+struct CotEvent {
+  geo::UtcTime time, stale;
+  std::string uid;
+  std::string xml;
+};
+std::vector<CotEvent> cot_events(const RecordedPicture& p, const InterchangeView& view);
 std::string to_cot(const RecordedPicture& p, const InterchangeView& view);
 std::string to_czml(const RecordedPicture& p, const InterchangeView& view);
 std::string to_kml(const RecordedPicture& p, const InterchangeView& view);

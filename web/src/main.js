@@ -407,6 +407,7 @@ function start() {
       t: app.lastT,
       view: { ...app.view },
       events: app.store.events.length,
+      nations: [...new Set(app.store.events.map((e) => e.nation))].sort(),
       counts: app.picture ? { ...app.picture.counts } : null,
       tracks: app.picture ? [...app.picture.tracks.values()].filter((tr) => tr.state).map((tr) => tr.key) : [],
       launches: app.map ? app.map.layers.launches.length : 0,

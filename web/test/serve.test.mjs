@@ -9,7 +9,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer, connect } from 'node:net';
+import CoT from '@tak-ps/node-cot';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,12 +25,15 @@ const skipBrowser = skip || (!chromiumPath() ? 'no chromium' : false);
 
 let server;
 let url;
+let cotPort;
 let browser;
 let page;
 let picture;
 
-// Starts `trilink serve` on any free loopback port and waits (bounded) for its "serving" line.
+// Starts `trilink serve` on any free loopback port and waits (bounded) for its "serving" line
+// (and its "cot stream" line when it has one).
 function serve(args) {
+  const wantCot = args.includes('--cot-listen');
   return new Promise((resolve, reject) => {
     const child = spawn(trilink, ['serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -37,9 +41,10 @@ function serve(args) {
     child.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/serving (http:\/\/127\.0\.0\.1:\d+\/)/);
-      if (m) {
+      const c = out.match(/cot stream on tcp:\/\/127\.0\.0\.1:(\d+)\//);
+      if (m && (c || !wantCot)) {
         clearTimeout(timer);
-        resolve({ child, url: m[1] });
+        resolve({ child, url: m[1], cot: c ? Number(c[1]) : null });
       }
     });
     child.on('exit', (code) => reject(new Error(`trilink serve exited ${code}: ${out}`)));
@@ -49,7 +54,7 @@ function serve(args) {
 before(async () => {
   if (skipBrowser) return;
   picture = embeddedPicture(report);
-  ({ child: server, url } = await serve(['--recording', recording, '--listen', '127.0.0.1:0', ...(scenario ? ['--scenario', scenario] : [])]));
+  ({ child: server, url, cot: cotPort } = await serve(['--recording', recording, '--listen', '127.0.0.1:0', '--cot-listen', '127.0.0.1:0', '--nation', 'JPN', ...(scenario ? ['--scenario', scenario] : [])]));
   browser = await openBrowser();
   page = await openPage(browser, url.replace(/\/$/, ''));
   await page.goto(url);
@@ -116,6 +121,10 @@ test("the slider seeks; the picture is the state at that time; F08's threat aler
   const threatItem = items.find((i) => i.text.includes('threat'));
   assert.ok(threatItem, `a threat in the panel: ${JSON.stringify(items)}`);
   for (const area of threat.message.areas) assert.ok(threatItem.text.includes(area), `names ${area}`);
+  // A server bound to Japan (--nation JPN) sends Japan's picture only: nothing released elsewhere.
+  assert.deepEqual((await page.evaluate(() => window.trilink.state())).nations, ['JPN']);
+  const other = await fetch(`${url}events?nation=KOR`);
+  assert.equal(other.status, 403);
 });
 
 test('seeking back before the launch empties the picture; play moves the clock', { skip: skipBrowser }, async () => {
@@ -128,6 +137,51 @@ test('seeking back before the launch empties the picture; play moves the clock',
   await page.waitForFunction((x) => window.trilink.state().t > x + 0.5, t0, { timeout: 15000 });
   const c = await (await fetch(`${url}api/clock`)).json();
   assert.equal(c.playing, true);
+});
+
+test('CoT stream: a TAK client gets the picture at the clock, then each update as it plays', { skip: skipBrowser }, async () => {
+  const threat = picture.events.find((e) => e.run === 'trilateral' && e.nation === 'JPN' && e.message.type === 'alert' && e.message.level === 'threat');
+  const t1 = threat.t_s + 3;
+  const post = (q) => fetch(`${url}api/control?${q}`, { method: 'POST' });
+  await post('action=pause');
+  await post(`action=seek&t=${t1}`);
+  const socket = connect(cotPort, '127.0.0.1');
+  let buffer = '';
+  const events = [];
+  socket.on('data', (d) => {
+    buffer += d;
+    let at;
+    while ((at = buffer.indexOf('\n')) >= 0) {
+      events.push(new CoT(buffer.slice(0, at)));
+      buffer = buffer.slice(at + 1);
+    }
+  });
+  const until = async (what, ms) => {
+    const end = Date.now() + ms;
+    while (!what()) {
+      if (Date.now() > end) throw new Error(`CoT stream: timed out; ${events.length} events`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  try {
+    const type = (c) => c.raw.event._attributes.type;
+    await until(() => events.some((c) => type(c) === 'a-h-A-W-M-S') && events.some((c) => type(c) === 'u-d-c-c'), 15000);
+    const now = Number(BigInt(picture.start_ns) / 1000000n) + t1 * 1000;
+    for (const c of events) {
+      const a = c.raw.event._attributes;
+      assert.ok(Date.parse(a.time) <= now + 1, `${a.uid} at ${a.time}: not after the clock`);
+      assert.ok(Date.parse(a.stale) > now - 1, `${a.uid}: not stale at the clock`);
+    }
+    const uids = new Set(events.map((c) => c.raw.event._attributes.uid));
+    assert.equal(uids.size, events.length, 'the picture: one event per uid');
+    const seen = events.length;
+    await post('action=speed&value=50');
+    await post('action=play');
+    await until(() => events.length > seen && events.slice(seen).some((c) => Date.parse(c.raw.event._attributes.time) > now), 15000);
+  } finally {
+    socket.destroy();
+    await post('action=pause');
+  }
 });
 
 test('bad input: a corrupt recording, one line, exit 2', { skip }, () => {
