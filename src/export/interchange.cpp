@@ -237,7 +237,9 @@ std::string to_czml(const RecordedPicture& p, const InterchangeView& view) {
   doc.push_back(std::move(head));
   for (const Track& t : tracks) {
     Json samples = Json::array();
-    const geo::UtcTime epoch = t.updates.front().tov;
+    // The epoch as written (ISO 8601 to the millisecond), and every sample's offset from it.
+    const std::int64_t first_ns = t.updates.front().tov.ns;
+    const geo::UtcTime epoch{first_ns - ((first_ns % 1'000'000) + 1'000'000) % 1'000'000};
     for (const auto& u : t.updates) {
       samples.push_back(static_cast<double>(u.tov.ns - epoch.ns) / ns_per_s);
       samples.push_back(u.at.lon_deg());

@@ -2,7 +2,7 @@
 //   TRILINK=build/trilink TRILINK_RECORDING=out/f08/recording.db TRILINK_REPORT=out/f08/report.html \
 //   node --test test/interchange.test.mjs
 // CoT parsed by @tak-ps/node-cot, KML read by @tmcw/togeojson (and well-formed by xmllint), CZML
-// read as the JSON it is. The reference is the same exercise's report: its picture carries the
+// read as the JSON it is and loaded by CesiumJS's CzmlDataSource in Debian's Chromium. The reference is the same exercise's report: its picture carries the
 // recorded messages themselves (every impact prediction and launch report; track updates
 // thinned, each a recorded one), so every position is checked against the recording's ECEF
 // within 1 m, and every ellipse against the recorded semi-axes.
@@ -11,11 +11,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import CoT from '@tak-ps/node-cot';
 import { kml as kmlToGeoJSON } from '@tmcw/togeojson';
 import { DOMParser } from '@xmldom/xmldom';
-import { embeddedPicture } from './browser.mjs';
+import { createRequire } from 'node:module';
+import { embeddedPicture, openBrowser, openPage, chromiumPath } from './browser.mjs';
 import { geodeticToEcef } from '../src/geo.js';
 
 const trilink = process.env.TRILINK;
@@ -141,6 +142,51 @@ test('CZML: time-tagged positions within 1 m of the recording, one ellipse entit
   const ellipses = doc.filter((p) => p.ellipse);
   assert.equal(ellipses.length, view('impact_prediction').length);
   for (const p of ellipses) assert.ok(p.ellipse.semiMajorAxis >= p.ellipse.semiMinorAxis && p.ellipse.rotation >= 0);
+});
+
+// The message's time of validity as ISO 8601 to the nanosecond (Cesium reads every digit).
+function isoNs(ns) {
+  const b = BigInt(ns);
+  const ms = b / 1000000n;
+  const frac = String(b % 1000000000n).padStart(9, '0');
+  return `${new Date(Number(ms)).toISOString().slice(0, 19)}.${frac}Z`;
+}
+
+test('CZML: loaded by CesiumJS CzmlDataSource in headless Chromium, positions within 1 m', { skip: skip || (!chromiumPath() ? 'no chromium' : false) }, async () => {
+  const doc = JSON.parse(exportAs('czml'));
+  // The built CesiumJS of the cesium package (not in its "exports": found beside its package.json).
+  const cesium = join(dirname(createRequire(import.meta.url).resolve('cesium/package.json')), 'Build/Cesium/Cesium.js');
+  const browser = await openBrowser();
+  try {
+    const page = await openPage(browser);
+    await page.setContent('<!doctype html><html><body></body></html>');
+    await page.addScriptTag({ path: cesium });
+    const tracks = view('system_track').map((e) => ({ id: uid(e.message), t: isoNs(e.message.header.time_of_validity_ns), ecef: e.message.position_ecef_m }));
+    const r = await page.evaluate(
+      async ({ doc, tracks }) => {
+        const ds = await Cesium.CzmlDataSource.load(doc);
+        const entities = ds.entities.values;
+        const errors = tracks.map(({ id, t, ecef }) => {
+          const e = ds.entities.getById(id);
+          // JSON.parse holds a time in ns to ~0.3 us: at the first sample the asked time may fall
+          // a few ns before it, where a sampled position has no value unless it is held.
+          if (e && e.position) e.position.backwardExtrapolationType = Cesium.ExtrapolationType.HOLD;
+          const p = e && e.position ? e.position.getValue(Cesium.JulianDate.fromIso8601(t)) : null;
+          return p ? Math.hypot(p.x - ecef[0], p.y - ecef[1], p.z - ecef[2]) : null;
+        });
+        return { entities: entities.length, ellipses: entities.filter((e) => e.ellipse).length, errors };
+      },
+      { doc, tracks },
+    );
+    const ids = new Set(tracks.map((x) => x.id));
+    assert.equal(r.ellipses, view('impact_prediction').length);
+    assert.equal(r.entities, ids.size + view('impact_prediction').length + view('launch_report').length);
+    assert.ok(r.errors.length > 10);
+    for (const [i, err] of r.errors.entries()) assert.ok(err !== null && err < 1, `${tracks[i].id} at ${tracks[i].t}: ${err} m`);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await browser.close();
+  }
 });
 
 test('bad input: an unknown format, one line, exit 2', { skip }, () => {
