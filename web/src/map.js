@@ -368,7 +368,7 @@ export class MapView {
       const kind = pic.kindOf(tr);
       if (kind === 'local' && !this.showLocal) continue;
       const s = tr.state;
-      const imp = currentImpact(tr, t);
+      const imp = tr.impacts.length ? currentImpact(tr, t) : null;
       if (tr.launch) {
         const [lx, ly] = this.screen(tr.launch.lon, tr.launch.lat);
         launches.moveTo(lx + 5, ly);
@@ -426,7 +426,7 @@ export class MapView {
         raster.line(dpr * sx, dpr * sy, dpr * (sx + k * s.vx * vectorSeconds), dpr * (sy + k * s.vy * vectorSeconds), vectorColour);
         layers.vectors += 1;
       }
-      raster.rect(dpr * sx, dpr * sy, Math.round(3 * dpr), kind === 'system' ? systemColour : localColour);
+      raster.rect(dpr * sx, dpr * sy, Math.round(2 * dpr), kind === 'system' ? systemColour : localColour);
       layers.tracks.push({ key: tr.key, x: sx, y: sy, kind, visible: visible(sx, sy) });
     }
     ctx.lineWidth = 1;
