@@ -18,8 +18,8 @@
 #include "app/output_files.hpp"
 #include "base/text.hpp"
 #include "eval/analysis.hpp"
-#include "export/report.hpp"
-#include "export/report_data.hpp"
+#include "export/front_end.hpp"
+#include "export/picture.hpp"
 #include "export/summary.hpp"
 #include "io/areas_file.hpp"
 #include "io/policy_file.hpp"
@@ -140,8 +140,8 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
     }  // the recording is closed here: nothing of SQLite's is left beside it
     const eval::ExerciseResult result = eval::analyse(*scenario, sim, areas, *runs[0], *runs[1]);
     if (interrupted()) return;
-    out.file("report.html") << exports::report::render_html(
-        exports::report_data(*scenario, areas, *coast, result, *runs[0], *runs[1]));
+    out.file("report.html") << exports::page_with_picture(
+        exports::report_picture(*scenario, areas, *coast, result, *runs[0], *runs[1]).dump());
     const double wall_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     eval::ExerciseResult with_speed = result;

@@ -1,0 +1,81 @@
+// The picture the front end draws (web/, DESIGN.md "export/"): data only, as JSON. C++ never
+// writes the page's HTML, CSS or script: the built front end (export/front_end.hpp) takes this
+// JSON embedded (the report) or streamed (trilink serve).
+//
+// The picture is one object:
+//   {"format": "trilink-picture/1", "title", "description", "start_utc", "start_ns",
+//    "duration_s", "ellipsoid": {"a_m", "f"} (GeographicLib's WGS84, for the page's
+//    ECEF-to-geodetic conversion), "nations": [...], "runs": [...],
+//    "static": {"coastlines": [ring...], "areas": [{name, nation, buffer_m, rings}],
+//               "radars": [{name, nation, lat_deg, lon_deg, boresight_az_deg,
+//                           half_sector_deg, max_range_m}]},   rings are [[lon_deg, lat_deg]...]
+//    "truth": [{launch_id, launch_s, impact_s, samples: [[t_s, lat_deg, lon_deg, alt_m]...]}],
+//    "timeline": [{launch_id, description, launch_s, burnout_s, impact_s,
+//                  nations: [{nation, gain_s, events: [{name, national_s, trilateral_s}]}]}],
+//    "figures": [{name, value}], "targets": [{name, measured, pass}],
+//    "events": [event...]}
+// and an event is {"t_s", "run", "nation", "message"}: the message (record/codec.hpp JSON,
+// untouched) as it reached `nation`'s picture in `run` ("national" or "trilateral") at t_s
+// seconds after start_ns. Deterministic: the same inputs give the same bytes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "eval/analysis.hpp"
+#include "record/replay.hpp"
+#include "warn/areas.hpp"
+
+namespace trilink::exports {
+
+using Json = nlohmann::ordered_json;
+
+// One event of the picture.
+struct PictureEvent {
+  double t_s = 0.0;  // since the picture's start
+  std::string_view run;
+  Nation nation = Nation::USA;
+  const share::Message* message = nullptr;
+};
+Json event_json(const PictureEvent& e);
+
+// The head of a picture: format, title, times, ellipsoid, nations, runs and the static layer
+// (coastlines, protected areas, radar sites and coverage) of a scenario.
+Json picture_head(const scenario::Scenario& s, const std::vector<warn::ProtectedArea>& areas,
+                  const std::vector<std::vector<geo::Geodetic>>& coastlines);
+
+// How much of a run the report carries: a track's updates at most one per `track_interval_s`
+// of time (its first and last, and every change of status or phase, always); every other
+// message whole.
+struct ReportOptions {
+  double track_interval_s = 5.0;
+};
+
+// The exercise report's picture: the head, truth, both runs' displays (every nation's),
+// the timeline with the value of sharing, the figures and the development targets.
+Json report_picture(const scenario::Scenario& s, const std::vector<warn::ProtectedArea>& areas,
+                    const std::vector<std::vector<geo::Geodetic>>& coastlines,
+                    const eval::ExerciseResult& r, const exercise::RunOutput& national,
+                    const exercise::RunOutput& trilateral, const ReportOptions& options = {});
+
+// What a recording shows each nation: the messages on every "<run>:<node>>display" link, the
+// nation being that node's (learnt from what the node itself originated), and each node's
+// health reports (its own nation's). In time order, with t_s counted from `start`.
+struct RecordedPicture {
+  struct Item {
+    double t_s = 0.0;
+    std::string run;
+    Nation nation = Nation::USA;
+    share::Message message;
+  };
+  geo::UtcTime start;       // the session start of the first message
+  double duration_s = 0.0;  // to the last event
+  std::vector<Item> items;
+};
+RecordedPicture recorded_picture(const std::vector<record::RecordedEvent>& events);
+
+}  // namespace trilink::exports

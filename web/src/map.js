@@ -1,0 +1,482 @@
+// The map: one canvas, d3-geo's projection, d3-zoom's pan and zoom. Static layers (land,
+// coastlines, areas, radar coverage) are projected once into Path2D at the base scale and
+// redrawn under the zoom transform; moving objects (tracks, trails, vectors, launch points,
+// ellipses) are projected every frame and drawn in batches, one path per style, so that ten
+// thousand objects stay smooth. Every drawn object is also kept in `layers` (what was drawn,
+// by kind, with its screen position) for selection and for tests.
+import { geoMercator, geoPath } from 'd3-geo';
+import { zoom as d3zoom, zoomIdentity } from 'd3-zoom';
+import { select } from 'd3-selection';
+import { feature } from 'topojson-client';
+import land50 from 'world-atlas/land-50m.json';
+import { ellipseRing, greatCircle, sectorRing, velocityEN, offset } from './geo.js';
+import { currentImpact } from './picture.js';
+
+export const nationColour = { USA: '#4f8cff', JPN: '#ff5a5a', KOR: '#38c172', ALL: '#c8c8c8' };
+const minEllipsePx = 9; // below this on screen an ellipse becomes a marker with its size
+const vectorSeconds = 60; // velocity vectors show one minute of flight
+const trailPoints = 40; // a live track's trail: its last 40 updates
+
+// A colour as the little-endian 32-bit RGBA word of an ImageData pixel.
+function rgba(hex, alpha) {
+  const v = parseInt(hex.slice(1), 16);
+  return ((alpha << 24) | ((v & 0xff) << 16) | (v & 0xff00) | (v >> 16)) >>> 0;
+}
+const systemColour = rgba('#ffffff', 255);
+const trailColour = rgba('#ffffff', 150);
+const vectorColour = rgba('#ffd84d', 255);
+
+// The moving objects' layer: 1-pixel lines and square markers written straight into pixels (no
+// path to rasterise: ten thousand tracks with trails and vectors cost a few milliseconds), then
+// drawn over the map in one image.
+class Raster {
+  constructor(w, h) {
+    this.w = w;
+    this.h = h;
+    this.canvas = document.createElement('canvas');
+    this.canvas.width = w;
+    this.canvas.height = h;
+    this.img = new ImageData(w, h);
+    this.buf = new Uint32Array(this.img.data.buffer);
+  }
+  clear() {
+    this.buf.fill(0);
+  }
+  rect(cx, cy, half, colour) {
+    const x0 = Math.max(0, Math.round(cx) - half);
+    const x1 = Math.min(this.w - 1, Math.round(cx) + half);
+    const y0 = Math.max(0, Math.round(cy) - half);
+    const y1 = Math.min(this.h - 1, Math.round(cy) + half);
+    const buf = this.buf;
+    for (let y = y0; y <= y1; y++) {
+      const row = y * this.w;
+      for (let x = x0; x <= x1; x++) buf[row + x] = colour;
+    }
+  }
+  // A line clipped to the layer (Liang-Barsky), then stepped along its longer axis.
+  line(x0, y0, x1, y1, colour) {
+    const w = this.w;
+    const h = this.h;
+    if ((x0 < 0 && x1 < 0) || (y0 < 0 && y1 < 0) || (x0 >= w && x1 >= w) || (y0 >= h && y1 >= h)) return;
+    const dx = x1 - x0;
+    const dy = y1 - y0;
+    let t0 = 0;
+    let t1 = 1;
+    const ps = [-dx, dx, -dy, dy];
+    const qs = [x0, w - 1 - x0, y0, h - 1 - y0];
+    for (let i = 0; i < 4; i++) {
+      const p = ps[i];
+      const q = qs[i];
+      if (p === 0) {
+        if (q < 0) return;
+      } else {
+        const r = q / p;
+        if (p < 0) {
+          if (r > t1) return;
+          if (r > t0) t0 = r;
+        } else {
+          if (r < t0) return;
+          if (r < t1) t1 = r;
+        }
+      }
+    }
+    const ax = x0 + t0 * dx + 0.5;
+    const ay = y0 + t0 * dy + 0.5;
+    const n = Math.ceil(Math.max(Math.abs(dx), Math.abs(dy)) * (t1 - t0));
+    const sx = n ? ((t1 - t0) * dx) / n : 0;
+    const sy = n ? ((t1 - t0) * dy) / n : 0;
+    const buf = this.buf;
+    for (let i = 0; i <= n; i++) buf[((ay + i * sy) | 0) * w + ((ax + i * sx) | 0)] = colour;
+  }
+  blit(ctx, dpr) {
+    this.canvas.getContext('2d').putImageData(this.img, 0, 0);
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.canvas, 0, 0);
+    ctx.restore();
+    void dpr;
+  }
+}
+
+export class MapView {
+  constructor(canvas, meta, onSelect) {
+    this.canvas = canvas;
+    this.meta = meta;
+    this.onSelect = onSelect;
+    this.transform = zoomIdentity;
+    this.selected = null;
+    this.layers = { tracks: [], trails: 0, vectors: 0, launches: [], ellipses: [], corridors: 0, radars: 0, areas: 0 };
+    this.picture = null;
+    this.t = 0;
+    this.truth = [];
+    this.showTruth = true;
+    this.resize();
+    this.zoom = d3zoom()
+      .scaleExtent([0.5, 4000])
+      .on('zoom', (ev) => {
+        this.transform = ev.transform;
+        this.requestDraw();
+      });
+    select(canvas).call(this.zoom).on('dblclick.zoom', null);
+    canvas.addEventListener('click', (ev) => this.click(ev));
+    new ResizeObserver(() => {
+      this.resize();
+      this.requestDraw();
+    }).observe(canvas);
+  }
+
+  // Fits the projection to the picture's extent (areas, radars, truth) in the canvas.
+  resize() {
+    const dpr = window.devicePixelRatio || 1;
+    const w = this.canvas.clientWidth || 800;
+    const h = this.canvas.clientHeight || 500;
+    this.canvas.width = Math.round(w * dpr);
+    this.canvas.height = Math.round(h * dpr);
+    this.w = w;
+    this.h = h;
+    this.dpr = dpr;
+    this.projId = (this.projId || 0) + 1;
+    this.projection = geoMercator().fitExtent([[40, 40], [w - 40, h - 40]], this.extent());
+    this.buildStatic();
+  }
+
+  extent() {
+    const pts = [];
+    const s = this.meta.static || {};
+    for (const r of s.radars || []) pts.push([r.lon_deg, r.lat_deg]);
+    for (const tr of this.meta.truth || []) for (const p of tr.samples) pts.push([p[2], p[1]]);
+    for (const e of this.extraExtent || []) pts.push(e);
+    if (pts.length < 2) pts.push([120, 25], [150, 45]);
+    return { type: 'MultiPoint', coordinates: pts };
+  }
+
+  setTruth(truth) {
+    this.truth = truth || [];
+  }
+
+  buildStatic() {
+    const ell = this.meta.ellipsoid;
+    const s = this.meta.static || {};
+    const path = (obj) => {
+      const p = new Path2D();
+      geoPath(this.projection, p)(obj);
+      return p;
+    };
+    // Rings of the scenario (areas, coastlines, coverage) drawn as projected polygons: their
+    // winding order is the file's, not d3-geo's spherical convention.
+    const rings = (list) => {
+      const p = new Path2D();
+      for (const r of list) {
+        r.forEach((q, i) => {
+          const [x, y] = this.projection(q);
+          if (i) p.lineTo(x, y);
+          else p.moveTo(x, y);
+        });
+        p.closePath();
+      }
+      return p;
+    };
+    const st = {};
+    st.land = path(feature(land50, land50.objects.land));
+    st.coast = rings(s.coastlines || []);
+    st.areas = (s.areas || []).map((a) => ({
+      a,
+      path: rings(a.rings),
+      buffer_px: this.metresToPx(a.buffer_m, a.rings[0]?.[0]?.[1] ?? 35),
+    }));
+    st.radars = (s.radars || []).map((r) => ({
+      r,
+      xy: this.projection([r.lon_deg, r.lat_deg]),
+      cover: rings([sectorRing(r.lat_deg, r.lon_deg, (r.boresight_az_deg * Math.PI) / 180, (r.half_sector_deg * Math.PI) / 180, r.max_range_m, ell)]),
+    }));
+    st.truth = this.truth.map((tr) => path({ type: 'LineString', coordinates: tr.samples.map((p) => [p[2], p[1]]) }));
+    this.static = st;
+    this.layers.radars = st.radars.length;
+    this.layers.areas = st.areas.length;
+  }
+
+  // Metres as base-scale pixels at latitude lat (Mercator: scale grows with 1/cos lat).
+  metresToPx(m, lat) {
+    const a = this.projection([0, lat]);
+    const b = this.projection(offset(lat, 0, 0, 1000, this.meta.ellipsoid));
+    return (m / 1000) * Math.abs(b[0] - a[0]);
+  }
+
+  // A track update's base-scale position (bx, by) and velocity (vx, vy, px/s), once per update
+  // and projection.
+  base(s) {
+    if (s.pid === this.projId) return;
+    const [bx, by] = this.projection([s.lon, s.lat]);
+    const en = velocityEN(s.msg.velocity_ecef_mps, s.lat, s.lon);
+    const [qx, qy] = this.projection(offset(s.lat, s.lon, en.north, en.east, this.meta.ellipsoid));
+    s.bx = bx;
+    s.by = by;
+    s.vx = qx - bx;
+    s.vy = qy - by;
+    s.pid = this.projId;
+  }
+
+  setPicture(picture, t) {
+    this.picture = picture;
+    this.t = t;
+    this.requestDraw();
+  }
+
+  requestDraw() {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.draw();
+    });
+  }
+
+  screen(lon, lat) {
+    const p = this.projection([lon, lat]);
+    return this.transform.apply(p);
+  }
+
+  // Zooms so that the ring (of [lon, lat]) fills a third of the map.
+  zoomTo(ring) {
+    const ps = ring.map((q) => this.projection(q));
+    const xs = ps.map((p) => p[0]);
+    const ys = ps.map((p) => p[1]);
+    const dx = Math.max(...xs) - Math.min(...xs) || 1;
+    const dy = Math.max(...ys) - Math.min(...ys) || 1;
+    const k = Math.min(4000, 0.33 * Math.min(this.w / dx, this.h / dy));
+    const cx = (Math.max(...xs) + Math.min(...xs)) / 2;
+    const cy = (Math.max(...ys) + Math.min(...ys)) / 2;
+    const t = zoomIdentity.translate(this.w / 2 - k * cx, this.h / 2 - k * cy).scale(k);
+    select(this.canvas).call(this.zoom.transform, t);
+  }
+
+  click(ev) {
+    const r = this.canvas.getBoundingClientRect();
+    const x = ev.clientX - r.left;
+    const y = ev.clientY - r.top;
+    let best = null;
+    let bestD = 12;
+    for (const o of [...this.layers.tracks, ...this.layers.ellipses]) {
+      const d = Math.hypot(o.x - x, o.y - y);
+      if (d < bestD) {
+        bestD = d;
+        best = o;
+      }
+    }
+    if (best) this.onSelect(best.key);
+  }
+
+  // The static layers (land, coastlines, areas, coverage, truth, radar sites) are drawn into an
+  // offscreen canvas only when the view changes; each frame copies it, then draws the picture.
+  draw() {
+    const ctx = this.canvas.getContext('2d');
+    const key = `${this.transform.k},${this.transform.x},${this.transform.y},${this.canvas.width},${this.canvas.height},${this.showTruth},${this.projId}`;
+    if (key !== this.staticKey) {
+      this.staticKey = key;
+      this.staticCanvas ??= document.createElement('canvas');
+      this.staticCanvas.width = this.canvas.width;
+      this.staticCanvas.height = this.canvas.height;
+      this.drawStatic(this.staticCanvas.getContext('2d'));
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.staticCanvas, 0, 0);
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    this.drawPicture(ctx);
+  }
+
+  drawStatic(ctx) {
+    const { k, x, y } = this.transform;
+    const dpr = this.dpr;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = '#0b1624';
+    ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
+    // Static layers under the zoom transform (line widths in screen pixels).
+    ctx.setTransform(dpr * k, 0, 0, dpr * k, dpr * x, dpr * y);
+    const st = this.static;
+    ctx.fillStyle = '#1d2b3a';
+    ctx.fill(st.land);
+    ctx.strokeStyle = '#50647a';
+    ctx.lineWidth = 1 / k;
+    ctx.stroke(st.coast);
+    for (const { a, path, buffer_px } of st.areas) {
+      const c = nationColour[a.nation] || '#aaa';
+      ctx.globalAlpha = 0.25;
+      ctx.strokeStyle = c;
+      ctx.lineWidth = Math.max(1 / k, 2 * buffer_px);
+      ctx.stroke(path);
+      ctx.fillStyle = c;
+      ctx.globalAlpha = 0.12;
+      ctx.fill(path);
+      ctx.globalAlpha = 1;
+    }
+    for (const { r, cover } of st.radars) {
+      ctx.globalAlpha = 0.07;
+      ctx.fillStyle = nationColour[r.nation] || '#aaa';
+      ctx.fill(cover);
+      ctx.globalAlpha = 0.35;
+      ctx.strokeStyle = nationColour[r.nation] || '#aaa';
+      ctx.lineWidth = 0.7 / k;
+      ctx.stroke(cover);
+      ctx.globalAlpha = 1;
+    }
+    if (this.showTruth) {
+      ctx.setLineDash([4 / k, 4 / k]);
+      ctx.strokeStyle = '#9aa7b4';
+      ctx.lineWidth = 1 / k;
+      for (const p of st.truth) ctx.stroke(p);
+      ctx.setLineDash([]);
+    }
+    // Radar sites in screen space.
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this.radarsDrawn = [];
+    for (const { r, xy } of st.radars) {
+      const [sx, sy] = this.transform.apply(xy);
+      this.radarsDrawn.push({ name: r.name, nation: r.nation, x: sx, y: sy });
+      ctx.fillStyle = nationColour[r.nation] || '#aaa';
+      ctx.beginPath();
+      ctx.moveTo(sx, sy - 5);
+      ctx.lineTo(sx + 4, sy + 3);
+      ctx.lineTo(sx - 4, sy + 3);
+      ctx.closePath();
+      ctx.fill();
+    }
+  }
+
+  rasterFor() {
+    if (!this.raster || this.raster.w !== this.canvas.width || this.raster.h !== this.canvas.height) this.raster = new Raster(this.canvas.width, this.canvas.height);
+    this.raster.clear();
+    return this.raster;
+  }
+
+  drawPicture(ctx) {
+    const layers = { tracks: [], trails: 0, vectors: 0, launches: [], ellipses: [], corridors: 0, radars: this.radarsDrawn, areas: this.layers.areas };
+    this.layers = layers;
+    const pic = this.picture;
+    if (!pic) return;
+    const t = this.t;
+    const ell = this.meta.ellipsoid;
+    const raster = this.rasterFor();
+    const dpr = this.dpr;
+    const history = new Path2D();
+    const corridors = new Path2D();
+    const localColour = rgba(nationColour[pic.nation] || '#cccccc', 255);
+    const launches = new Path2D();
+    const ellipses = [];
+    const { k, x: tx, y: ty } = this.transform;
+    const visible = (sx, sy) => sx > -50 && sy > -50 && sx < this.w + 50 && sy < this.h + 50;
+    for (const tr of pic.tracks.values()) {
+      const kind = pic.kindOf(tr);
+      if (kind === 'local' && !this.showLocal) continue;
+      const s = tr.state;
+      const imp = tr.impacts.length ? currentImpact(tr, t) : null;
+      if (tr.launch) {
+        const [lx, ly] = this.screen(tr.launch.lon, tr.launch.lat);
+        launches.moveTo(lx + 5, ly);
+        launches.arc(lx, ly, 5, 0, 2 * Math.PI);
+        layers.launches.push({ key: tr.key, x: lx, y: ly });
+        if (imp && !imp.final) {
+          const gc = greatCircle([tr.launch.lon, tr.launch.lat], [imp.lon, imp.lat]);
+          gc.forEach(([lo, la], i) => {
+            const [cx, cy] = this.screen(lo, la);
+            if (i === 0) corridors.moveTo(cx, cy);
+            else corridors.lineTo(cx, cy);
+          });
+          layers.corridors += 1;
+        }
+      }
+      if (imp) ellipses.push({ tr, imp });
+      if (!s) continue;
+      if (tr.dropped || (imp && t > imp.impact_s + 5)) {
+        tr.trail.forEach((p, i) => {
+          const [px, py] = this.screen(p[0], p[1]);
+          if (i) history.lineTo(px, py);
+          else history.moveTo(px, py);
+        });
+        continue;
+      }
+      // Dead reckoning from the last update (ten seconds at most) so tracks move smoothly: the
+      // update's base-scale position and velocity (px/s) are projected once, then each frame
+      // is arithmetic only.
+      this.base(s);
+      const dt = Math.min(Math.max(t - s.t_s, 0), 10);
+      const sx = k * (s.bx + s.vx * dt) + tx;
+      const sy = k * (s.by + s.vy * dt) + ty;
+      const n = tr.trail.length;
+      let lx = 0;
+      let ly = 0;
+      if (n > 1 && this.showTrails !== false) {
+        for (let i = Math.max(0, n - trailPoints); i < n; i++) {
+          const p = tr.trail[i];
+          if (p[6] !== this.projId) {
+            const q = this.projection([p[0], p[1]]);
+            p[4] = q[0];
+            p[5] = q[1];
+            p[6] = this.projId;
+          }
+          const px = k * p[4] + tx;
+          const py = k * p[5] + ty;
+          if (i > Math.max(0, n - trailPoints)) raster.line(dpr * lx, dpr * ly, dpr * px, dpr * py, trailColour);
+          lx = px;
+          ly = py;
+        }
+        raster.line(dpr * lx, dpr * ly, dpr * sx, dpr * sy, trailColour);
+        layers.trails += 1;
+      }
+      if (this.showVectors !== false) {
+        raster.line(dpr * sx, dpr * sy, dpr * (sx + k * s.vx * vectorSeconds), dpr * (sy + k * s.vy * vectorSeconds), vectorColour);
+        layers.vectors += 1;
+      }
+      raster.rect(dpr * sx, dpr * sy, Math.round(2 * dpr), kind === 'system' ? systemColour : localColour);
+      layers.tracks.push({ key: tr.key, x: sx, y: sy, kind, visible: visible(sx, sy) });
+    }
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = 'rgba(255, 200, 80, 0.25)';
+    ctx.lineWidth = 6;
+    ctx.stroke(corridors);
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = 'rgba(255,255,255,0.2)';
+    ctx.stroke(history);
+    raster.blit(ctx, dpr);
+    ctx.strokeStyle = '#ff9f1c';
+    ctx.lineWidth = 2;
+    ctx.stroke(launches);
+    // Impact ellipses: the ring when it is big enough to see, else a marker with its size.
+    for (const { tr, imp } of ellipses) {
+      const ring = ellipseRing(imp.lat, imp.lon, imp.a, imp.b, imp.az, ell, 40).map(([lo, la]) => this.screen(lo, la));
+      const [cx, cy] = this.screen(imp.lon, imp.lat);
+      const span = Math.max(...ring.map(([px, py]) => Math.hypot(px - cx, py - cy)));
+      const colour = imp.final ? '#ff3b3b' : '#ff9f1c';
+      ctx.strokeStyle = colour;
+      ctx.fillStyle = imp.final ? 'rgba(255,59,59,0.25)' : 'rgba(255,159,28,0.18)';
+      ctx.lineWidth = imp.final ? 2.5 : 1.5;
+      const asMarker = span < minEllipsePx;
+      ctx.beginPath();
+      if (asMarker) {
+        ctx.arc(cx, cy, minEllipsePx, 0, 2 * Math.PI);
+        ctx.moveTo(cx - minEllipsePx - 4, cy);
+        ctx.lineTo(cx + minEllipsePx + 4, cy);
+        ctx.moveTo(cx, cy - minEllipsePx - 4);
+        ctx.lineTo(cx, cy + minEllipsePx + 4);
+      } else {
+        ring.forEach(([px, py], i) => (i ? ctx.lineTo(px, py) : ctx.moveTo(px, py)));
+        ctx.closePath();
+        ctx.fill();
+      }
+      ctx.stroke();
+      if (asMarker || tr.key === this.selected) {
+        ctx.fillStyle = colour;
+        ctx.font = '11px sans-serif';
+        const size = `${(imp.a / 1000).toFixed(1)}×${(imp.b / 1000).toFixed(1)} km${imp.final ? ' final' : ''}`;
+        ctx.fillText(size, cx + minEllipsePx + 6, cy - 4);
+      }
+      layers.ellipses.push({ key: tr.key, x: cx, y: cy, final: imp.final, marker: asMarker, span_px: span, a_m: imp.a, b_m: imp.b });
+    }
+    // The selection on top.
+    const sel = layers.tracks.find((o) => o.key === this.selected);
+    if (sel) {
+      ctx.strokeStyle = '#00e5ff';
+      ctx.lineWidth = 2;
+      ctx.strokeRect(sel.x - 8, sel.y - 8, 16, 16);
+    }
+  }
+}
