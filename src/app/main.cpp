@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   trilink::app::add_warning_bench_command(app, exit_code);
   trilink::app::add_replay_command(app, exit_code);
   trilink::app::add_exercise_command(app, exit_code);
+  trilink::app::add_live_commands(app, exit_code);
   if (const auto unknown = unknown_subcommand(app, argc, argv)) {
     std::cerr << *unknown << "\n";
     return 2;
