@@ -225,6 +225,25 @@ class Endpoint {
     return n;
   }
 
+  // Readers matched by this participant's writer of t.
+  std::uint32_t matched(Topic t) {
+    auto it = writers_.find(t);
+    dds_publication_matched_status_t st{};
+    if (it == writers_.end() ||
+        dds_get_publication_matched_status(it->second.get(), &st) != DDS_RETCODE_OK)
+      return 0;
+    return st.current_count;
+  }
+
+  // Whether every matched reader acknowledged what the writer of t wrote, within `seconds`.
+  bool acknowledged(Topic t, double seconds) {
+    auto it = writers_.find(t);
+    if (it == writers_.end()) return false;
+    const dds_return_t rc = dds_wait_for_acks(
+        it->second.get(), static_cast<dds_duration_t>(std::max(0.0, seconds) * 1e9));
+    return rc == DDS_RETCODE_OK;
+  }
+
   int domain_id() const { return domain_id_; }
 
  private:
@@ -786,8 +805,15 @@ Expected<void> inject(const io::Deployment& d, int domain, const std::string& id
   const Encoded enc = encode(m);
   if (auto ok = (*e)->add_writer(enc.topic(), qos_settings(d)); !ok)
     return std::unexpected(ok.error());
+  const auto end =
+      Clock::now() + std::chrono::nanoseconds(static_cast<std::int64_t>(seconds * 1e9));
+  while ((*e)->matched(enc.topic()) == 0) {
+    if (Clock::now() >= end) return fail("inject", "no reader matched");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   if (!(*e)->write(enc)) return fail("inject", "write refused");
-  std::this_thread::sleep_for(std::chrono::nanoseconds(static_cast<std::int64_t>(seconds * 1e9)));
+  if (!(*e)->acknowledged(enc.topic(), std::chrono::duration<double>(end - Clock::now()).count()))
+    return fail("inject", "not acknowledged");
   return {};
 }
 

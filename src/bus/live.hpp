@@ -95,8 +95,8 @@ struct ProbeResult {
 Expected<ProbeResult> probe(const io::Deployment& d, int domain, const std::string& identity,
                             Topic topic, double seconds, const std::atomic<int>* stop);
 
-// Writes one sample of `m` on `domain` as `identity` (for tests of the receivers' checks) and
-// stays `seconds` so that it is delivered.
+// Writes one sample of `m` on `domain` as `identity` (for tests of the receivers' checks): waits
+// for a matching reader, writes, and waits for every reader to acknowledge it, within `seconds`.
 Expected<void> inject(const io::Deployment& d, int domain, const std::string& identity,
                       const share::Message& m, double seconds);
 
