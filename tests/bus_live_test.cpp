@@ -18,6 +18,8 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <algorithm>
+#include <iterator>
 #include <set>
 #include <thread>
 
@@ -160,6 +162,50 @@ TEST_F(Live, F08GivesJapanThePictureOfTheExercise) {
                                          "live:INDOPACOM>JADGE", *start, until_s);
   EXPECT_FALSE(ids_ex.empty());
   EXPECT_EQ(ids_live.size(), ids_ex.size());
+}
+
+// Releasability end to end: a policy under which Korea may grant its tracks to the USA only.
+// Japan's recording holds no system track fused from a Korean track (while Korea's does), and
+// Japan's first track is the exercise's under the same policy (what its own and the US radars
+// give it), within 1 s.
+TEST_F(Live, KoreasTracksWithheldFromJapanEndToEnd) {
+  std::ifstream in(test_paths::source_dir() + "/deploy/policy.yaml");
+  std::string policy((std::istreambuf_iterator<char>(in)), {});
+  const std::string kor = "nodes: [KAMD]\n    may_grant: USA|JPN|KOR";
+  ASSERT_NE(policy.find(kor), std::string::npos);
+  policy.replace(policy.find(kor), kor.size(), "nodes: [KAMD]\n    may_grant: USA|KOR");
+  const fs::path p = dir_ / "policy.yaml";
+  std::ofstream(p) << policy;
+  const auto ex = run("exercise " + test_paths::scenario("f08.yaml") + " --policy " + p.string() +
+                      " --quiet --out " + (dir_ / "ex").string());
+  ASSERT_EQ(ex.code, 0) << ex.err;
+  const auto live = run("live " + test_paths::scenario("f08.yaml") + " --policy " + p.string() +
+                        " --speed 20 --duration 120 --quiet --out " + (dir_ / "live").string());
+  ASSERT_EQ(live.code, 0) << live.err;
+  const json a = read_json(dir_ / "ex" / "summary.json");
+  const json b = read_json(dir_ / "live" / "summary.json");
+  const json& ta = a["launches"][0]["timeline"]["trilateral"]["JPN"];
+  const json& tb = b["launches"][0]["timeline"]["trilateral"]["JPN"];
+  ASSERT_TRUE(ta["first_track_s"].is_number());
+  ASSERT_TRUE(tb["first_track_s"].is_number());
+  EXPECT_NEAR(tb["first_track_s"].get<double>(), ta["first_track_s"].get<double>(), 1.0);
+  auto events = record::read_all((dir_ / "live" / "recording.db").string());
+  ASSERT_TRUE(events) << events.error().message();
+  std::size_t to_japan = 0, korean_to_korea = 0;
+  for (const auto& e : *events) {
+    const auto* s = std::get_if<share::SystemTrack>(&e.event.message);
+    if (!s) continue;
+    const bool korean = std::ranges::any_of(
+        s->contributions, [](const auto& c) { return c.nation == Nation::KOR; });
+    if (e.event.link.starts_with("live:INDOPACOM>JADGE") ||
+        e.event.link.starts_with("live:JADGE>display")) {
+      ++to_japan;
+      EXPECT_FALSE(korean) << e.event.link << " system track " << s->system_track_id;
+    }
+    if (e.event.link.starts_with("live:INDOPACOM>KAMD") && korean) ++korean_to_korea;
+  }
+  EXPECT_GT(to_japan, 0u);
+  EXPECT_GT(korean_to_korea, 0u);  // the Korean tracks were there to withhold
 }
 
 TEST_F(Live, OnlyKoreasNodeHearsTheHubOnTheKoreanLink) {

@@ -65,7 +65,7 @@ Expected<Loaded> load_all(const std::string& deploy, const std::string& scenario
   if (sp.empty()) return fail(deploy + ": scenario", "missing (or give --scenario)");
   auto s = io::load_scenario(sp, std::nullopt);
   if (!s) return std::unexpected(s.error());
-  auto p = io::load_policy(s->policy_path, s->network);
+  auto p = io::load_policy(d->policy.empty() ? s->policy_path : d->policy, s->network);
   if (!p) return std::unexpected(p.error());
   auto a = io::load_areas_geojson(s->area_paths);
   if (!a) return std::unexpected(a.error());
@@ -318,7 +318,7 @@ void add_live_commands(CLI::App& app, int& exit_code) {
   // trilink live SCENARIO --out DIR
   {
     struct Options {
-      std::string scenario, out;
+      std::string scenario, out, policy;
       double speed = 1.0;
       std::optional<double> duration_s;
       double startup_s = 4.0;
@@ -335,6 +335,7 @@ void add_live_commands(CLI::App& app, int& exit_code) {
         ->check(CLI::Range(1.0, 43200.0));
     cmd->add_option("--startup", o->startup_s, "wall seconds for the processes to start")
         ->check(CLI::Range(0.5, 60.0));
+    cmd->add_option("--policy", o->policy, "releasability policy (default: the scenario's)");
     cmd->add_flag("--quiet", o->quiet, "print nothing but errors");
     cmd->callback([o, &exit_code] {
       const auto started = std::chrono::steady_clock::now();
@@ -345,7 +346,8 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       auto scenario = io::load_scenario(o->scenario, std::nullopt);
       if (!scenario) return bad(scenario.error(), 2);
       if (o->duration_s) scenario->duration_s = std::min(scenario->duration_s, *o->duration_s);
-      auto policy = io::load_policy(scenario->policy_path, scenario->network);
+      auto policy = io::load_policy(o->policy.empty() ? scenario->policy_path : o->policy,
+                                    scenario->network);
       if (!policy) return bad(policy.error(), 2);
       auto areas = io::load_areas_geojson(scenario->area_paths);
       if (!areas) return bad(areas.error(), 2);
@@ -370,6 +372,7 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       io::Deployment d;
       d.path = (work / "deploy.yaml").string();
       d.scenario = fs::absolute(o->scenario).string();
+      if (!o->policy.empty()) d.policy = fs::absolute(o->policy).string();
       d.interface = "127.0.0.1";
       d.peers = {"127.0.0.1"};
       d.heartbeat_s = 0.5;

@@ -24,11 +24,12 @@ Expected<Deployment> load_deployment(const std::string& path) {
     const YAML::Node root = load_yaml_file(path);
     if (!root.IsMap()) throw InputError(Error{path, "expected a mapping of deployment settings"});
     const Fields top(root, "", path);
-    top.only({"scenario", "interface", "peers", "lease_s", "deadline_s", "heartbeat_s", "domains",
+    top.only({"scenario", "policy", "interface", "peers", "lease_s", "deadline_s", "heartbeat_s", "domains",
               "security", "pki", "recordings"});
     Deployment d;
     d.path = path;
     if (auto s = top.optional_text("scenario")) d.scenario = resolve(path, *s);
+    if (auto s = top.optional_text("policy")) d.policy = resolve(path, *s);
     if (!top.has("interface"))
       top.fail_at("interface",
                   "missing: name the network interface (an address such as 127.0.0.1, or a "
@@ -94,6 +95,7 @@ std::string deployment_yaml(const Deployment& d) {
   std::ostringstream y;
   y << "# trilink live deployment (docs/live.md)\n";
   if (!d.scenario.empty()) y << "scenario: " << d.scenario << "\n";
+  if (!d.policy.empty()) y << "policy: " << d.policy << "\n";
   y << "interface: " << d.interface << "\npeers: [";
   for (std::size_t i = 0; i < d.peers.size(); ++i) y << (i ? ", " : "") << d.peers[i];
   y << "]\nlease_s: " << d.lease_s << "\ndeadline_s: " << d.deadline_s

@@ -2,6 +2,7 @@
 // trilink nodes find each other and their credentials. Paths in it are relative to the file.
 //
 //   scenario: ../scenarios/f08.yaml   # sites, radars, areas and policy the network runs
+//   policy: policy.yaml               # optional: another releasability policy than the scenario's
 //   interface: 127.0.0.1              # required: an address or an interface name
 //   peers: [127.0.0.1]                # unicast discovery peers (multicast is always off)
 //   lease_s: 10                       # participant lease: a silent participant is gone after it
@@ -25,6 +26,7 @@ namespace trilink::io {
 struct Deployment {
   std::string path;      // the file (for messages)
   std::string scenario;  // resolved; "" when the file names none
+  std::string policy;  // resolved; "": the scenario's
   std::string interface;
   std::vector<std::string> peers;
   double lease_s = 10.0;
