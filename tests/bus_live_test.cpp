@@ -13,13 +13,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
-#include <algorithm>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
@@ -195,8 +196,8 @@ TEST_F(Live, KoreasTracksWithheldFromJapanEndToEnd) {
   for (const auto& e : *events) {
     const auto* s = std::get_if<share::SystemTrack>(&e.event.message);
     if (!s) continue;
-    const bool korean = std::ranges::any_of(
-        s->contributions, [](const auto& c) { return c.nation == Nation::KOR; });
+    const bool korean = std::ranges::any_of(s->contributions,
+                                            [](const auto& c) { return c.nation == Nation::KOR; });
     if (e.event.link.starts_with("live:INDOPACOM>JADGE") ||
         e.event.link.starts_with("live:JADGE>display")) {
       ++to_japan;
@@ -305,6 +306,87 @@ TEST_F(Live, UntrustworthySamplesAreCountedAndDropped) {
       for (const auto& c : s->contributions) EXPECT_EQ(c.track_id, 1u);
     }
   }
+}
+
+// What a local track looks like on the wire (loopback, captured with tcpdump): with security
+// on, neither its track id nor its coordinates' bytes appear anywhere in the capture; with
+// security off (the control, showing that the search finds them) they do.
+std::size_t occurrences(const std::string& hay, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
+  return n;
+}
+
+TEST_F(Live, TheWireHoldsNoPlaintextTrack) {
+  if (std::system("command -v tcpdump >/dev/null 2>&1") != 0) GTEST_SKIP() << "no tcpdump";
+  const std::uint64_t track_id = 0x31'4B'4E'49'4C'49'52'54ull;  // "TRILINK1" little-endian
+  const double x_m = -3'912'345.678125;
+  std::string id_bytes(8, '\0'), x_bytes(8, '\0');
+  std::memcpy(id_bytes.data(), &track_id, 8);
+  std::memcpy(x_bytes.data(), &x_m, 8);
+  const auto capture = [&](bool security) -> std::optional<std::string> {
+    io::Deployment d = deployment();
+    d.security = security;
+    std::ofstream(d.path) << io::deployment_yaml(d);
+    if (security) {
+      const auto pki = run("pki init " + d.pki + " --deploy " + d.path);
+      EXPECT_EQ(pki.code, 0) << pki.err;
+    }
+    const fs::path pcap = dir_ / (security ? "secure.pcap" : "plain.pcap");
+    const fs::path log = dir_ / (security ? "secure.tcpdump" : "plain.tcpdump");
+    const pid_t dump = fork();
+    if (dump == 0) {
+      FILE* f = std::freopen(log.c_str(), "w", stderr);
+      (void)f;
+      execlp("tcpdump", "tcpdump", "-i", "lo", "-U", "-n", "-w", pcap.c_str(), "udp",
+             static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    // tcpdump says "listening on lo" once it captures.
+    bool listening = false;
+    for (int i = 0; i < 200 && !listening; ++i) {
+      std::ifstream f(log);
+      std::string text((std::istreambuf_iterator<char>(f)), {});
+      listening = text.find("listening on") != std::string::npos;
+      if (!listening) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    if (!listening) {
+      kill(dump, SIGKILL);
+      waitpid(dump, nullptr, 0);
+      return std::nullopt;
+    }
+    {
+      Process hub({"hub", "--deploy", d.path}, dir_ / "hub.log");
+      share::LocalTrack t;
+      t.header.originator = {Nation::JPN, "JADGE", std::nullopt};
+      t.header.session_start = *geo::parse_utc("2022-10-03T22:21:00Z");
+      t.header.time_of_validity = *geo::parse_utc("2022-10-03T22:22:00Z");
+      t.header.sequence = 1;
+      t.header.releasability = share::Releasability::all();
+      t.track_id = track_id;
+      t.position_ecef_m = {x_m, 3.4e6, 3.7e6};
+      t.velocity_ecef_mps = {1000, 0, 1000};
+      t.covariance = share::Matrix6::Identity() * 100.0;
+      t.status = TrackStatus::confirmed;
+      auto ok = bus::inject(d, d.link_domains.at(Nation::JPN), "JADGE", t, 20.0);
+      EXPECT_TRUE(ok) << ok.error().message();
+      EXPECT_EQ(hub.stop(), 0);
+    }
+    kill(dump, SIGTERM);
+    waitpid(dump, nullptr, 0);
+    std::ifstream f(pcap, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(f)), {});
+  };
+  const auto plain = capture(false);
+  if (!plain) GTEST_SKIP() << "tcpdump cannot capture on lo here";
+  EXPECT_GT(plain->size(), 1000u);
+  EXPECT_GE(occurrences(*plain, id_bytes), 1u) << "the control: the plain track id is found";
+  EXPECT_GE(occurrences(*plain, x_bytes), 1u);
+  const auto secure = capture(true);
+  ASSERT_TRUE(secure);
+  EXPECT_GT(secure->size(), 1000u);
+  EXPECT_EQ(occurrences(*secure, id_bytes), 0u);
+  EXPECT_EQ(occurrences(*secure, x_bytes), 0u);
 }
 
 TEST_F(Live, ABadDeploymentOrAMissingCertificateIsOneLineAndExitTwo) {
