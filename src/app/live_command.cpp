@@ -346,8 +346,8 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       auto scenario = io::load_scenario(o->scenario, std::nullopt);
       if (!scenario) return bad(scenario.error(), 2);
       if (o->duration_s) scenario->duration_s = std::min(scenario->duration_s, *o->duration_s);
-      auto policy = io::load_policy(o->policy.empty() ? scenario->policy_path : o->policy,
-                                    scenario->network);
+      auto policy =
+          io::load_policy(o->policy.empty() ? scenario->policy_path : o->policy, scenario->network);
       if (!policy) return bad(policy.error(), 2);
       auto areas = io::load_areas_geojson(scenario->area_paths);
       if (!areas) return bad(areas.error(), 2);
@@ -472,6 +472,19 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       std::map<std::string, Nation> node_nation;
       for (Nation n : all_nations)
         if (net.node_of(n)) node_nation[net.node_of(n)->name] = n;
+      // One-way latency per link (wall clock: the writer's source timestamp to the reader's
+      // hand-over to its node, hold included), from the received events.
+      std::map<std::string, std::vector<double>> latency_us;
+      for (const auto& x : *events) {
+        const auto& e = x.event;
+        if (e.direction != record::Direction::received || !e.received ||
+            e.link.ends_with(">display"))
+          continue;
+        const std::string link = e.link.substr(5);
+        const bool radar = !link.starts_with("INDOPACOM>") && !link.ends_with(">INDOPACOM");
+        latency_us[radar ? "radar>node" : link].push_back(e.received->seconds_since(e.sent) /
+                                                          o->speed * 1e6);
+      }
       for (auto& x : *events) {
         const auto& link = x.event.link;
         ++tri.events;
@@ -532,6 +545,18 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       live["runtime"] = "live";
       live["speed"] = o->speed;
       live["domains"] = {base, base + 5};
+      auto& lat = live["latency_us"] = nlohmann::ordered_json::object();
+      for (auto& [link, v] : latency_us) {
+        std::sort(v.begin(), v.end());
+        const auto q = [&](double p) {
+          return v[std::min(v.size() - 1,
+                            static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+        };
+        lat[link] = {{"samples", v.size()},
+                     {"p50", std::round(q(0.5))},
+                     {"p99", std::round(q(0.99))},
+                     {"max", std::round(v.back())}};
+      }
       live["processes"] = processes;
       out.file("live.json") << live.dump(2) << "\n";
       if (auto ok = out.commit(); !ok) return bad(ok.error(), 2);

@@ -59,7 +59,7 @@ struct LiveInputs {
   ScenarioClock clock;
   const std::atomic<int>* stop = nullptr;  // non-zero: stop (a signal number)
   std::optional<double> until_s;           // stop by itself at this scenario time
-  double hold_s = 0.002;                   // wall seconds a sample waits for reordering
+  double hold_s = 0.0005;                  // wall seconds a sample waits for reordering
   std::function<void(const std::string&)> log;
 };
 
