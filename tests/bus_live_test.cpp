@@ -5,8 +5,9 @@
 //  - security: on the Korean link domain, a participant without a certificate and one with
 //    Japan's certificate receive nothing of what the hub publishes there, while Korea's node
 //    identity does; an identity may not create a topic its permissions do not name;
-//  - samples that cannot be trusted (NaN, another node's name, a replayed sequence, a label
-//    wider than the sender may grant, a future time) are counted under their reason and dropped;
+//  - samples that cannot be trusted (NaN, another node's name, a replayed sequence, a future
+//    time) are counted under their reason and dropped, never released; a node that joins late
+//    gets the current picture at once;
 //  - a bad deployment file or a missing certificate: one line naming the file and field, exit 2.
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -263,7 +264,7 @@ TEST_F(Live, UntrustworthySamplesAreCountedAndDropped) {
   t.header.time_of_validity = now;
   t.header.releasability = share::Releasability::all();
   t.track_id = 1;
-  t.position_ecef_m = {-3.9e6, 3.4e6, 3.7e6};
+  t.position_ecef_m = {-3.99e6, 3.475e6, 3.78e6};  // 130 km above Japan
   t.velocity_ecef_mps = {1000, 0, 1000};
   t.covariance = share::Matrix6::Identity() * 100.0;
   t.status = TrackStatus::confirmed;
@@ -290,6 +291,15 @@ TEST_F(Live, UntrustworthySamplesAreCountedAndDropped) {
     auto ok = bus::inject(d, d.link_domains.at(Nation::JPN), "JADGE", *m, 20.0);
     ASSERT_TRUE(ok) << ok.error().message();
   }
+  // A node that joins late gets the current picture: the hub's system track of the admitted
+  // local track (TRANSIENT_LOCAL: its last sample on matching; then the hub's re-release once a
+  // second), and nothing made from the refused ones.
+  const auto late = run("probe --deploy " + d.path + " --domain link_JPN --as JADGE --topic " +
+                        "SystemTrack --seconds 2");
+  ASSERT_EQ(late.code, 0) << late.err;
+  const int late_received = json::parse(late.out).value("received", -1);
+  EXPECT_GE(late_received, 1) << late.out;
+  EXPECT_LE(late_received, 3) << late.out;
   ASSERT_EQ(hub.stop(), 0);
   const json r = read_json(fs::path(d.recordings) / "INDOPACOM.json");
   EXPECT_EQ(r["wire_rejected"]["non_finite"], 1) << r.dump(2);
