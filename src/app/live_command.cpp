@@ -222,6 +222,32 @@ Expected<void> merge_recordings(const std::vector<std::string>& inputs, const st
   return rec->finish();
 }
 
+// A loopback deployment of its own for one run (domains apart from other runs on this machine,
+// by process id) and its PKI, in `work`.
+Expected<io::Deployment> run_deployment(const fs::path& work, const std::string& scenario,
+                                        const std::string& policy, const scenario::Scenario& s) {
+  io::Deployment d;
+  d.path = (work / "deploy.yaml").string();
+  d.scenario = fs::absolute(scenario).string();
+  if (!policy.empty()) d.policy = fs::absolute(policy).string();
+  d.interface = "127.0.0.1";
+  d.peers = {"127.0.0.1"};
+  d.heartbeat_s = 0.5;
+  const int base = 1 + static_cast<int>(getpid() % 30) * 7;
+  for (Nation n : all_nations) {
+    d.nation_domains[n] = base + static_cast<int>(n);
+    d.link_domains[n] = base + 3 + static_cast<int>(n);
+  }
+  d.security = true;
+  d.pki = (work / "pki").string();
+  d.recordings = (work / "rec").string();
+  std::ofstream(d.path) << io::deployment_yaml(d);
+  auto req = bus::pki_request(d, s);
+  if (!req) return std::unexpected(req.error());
+  if (auto ok = bus::pki_init(d.pki, *req); !ok) return std::unexpected(ok.error());
+  return d;
+}
+
 }  // namespace
 
 void add_live_commands(CLI::App& app, int& exit_code) {
@@ -369,29 +395,10 @@ void add_live_commands(CLI::App& app, int& exit_code) {
           fs::remove_all(p, ec);
         }
       } cleanup{work};
-      io::Deployment d;
-      d.path = (work / "deploy.yaml").string();
-      d.scenario = fs::absolute(o->scenario).string();
-      if (!o->policy.empty()) d.policy = fs::absolute(o->policy).string();
-      d.interface = "127.0.0.1";
-      d.peers = {"127.0.0.1"};
-      d.heartbeat_s = 0.5;
-      // Domains of this run: apart from other runs on this machine (by process id).
-      const int base = 1 + static_cast<int>(getpid() % 30) * 7;
-      for (Nation n : all_nations) {
-        d.nation_domains[n] = base + static_cast<int>(n);
-        d.link_domains[n] = base + 3 + static_cast<int>(n);
-      }
-      d.security = true;
-      d.pki = (work / "pki").string();
-      d.recordings = (work / "rec").string();
-      {
-        std::ofstream f(d.path);
-        f << io::deployment_yaml(d);
-      }
-      auto req = bus::pki_request(d, *scenario);
-      if (!req) return bad(req.error(), 2);
-      if (auto ok = bus::pki_init(d.pki, *req); !ok) return bad(ok.error(), 1);
+      auto made = run_deployment(work, o->scenario, o->policy, *scenario);
+      if (!made) return bad(made.error(), 1);
+      const io::Deployment& d = *made;
+      const int base = d.nation_domains.at(Nation::USA);
       // Everyone starts at the same wall time.
       const double start_at =
           std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
@@ -565,6 +572,80 @@ void add_live_commands(CLI::App& app, int& exit_code) {
                   << exports::timeline_text(result)
                   << "summary: " << (fs::path(o->out) / "summary.json").string()
                   << "\nrecording: " << (fs::path(o->out) / "recording.db").string() << "\n";
+    });
+  }
+  // trilink bench live: the hub's added latency with security on, loopback (BENCHMARKS.md).
+  CLI::App* bench = nullptr;
+  try {
+    bench = app.get_subcommand("bench");
+  } catch (const CLI::OptionNotFound&) {
+    bench = app.add_subcommand("bench", "benchmarks");
+  }
+  {
+    struct Options {
+      std::string scenario = "scenarios/f08.yaml";
+      std::vector<double> rates = {10, 100, 1000};
+      double seconds = 3.0;
+    };
+    auto o = std::make_shared<Options>();
+    auto* cmd = bench->add_subcommand(
+        "live", "hub added latency on DDS with security: JADGE writes, KAMD reads (JSON)");
+    cmd->add_option("--scenario", o->scenario, "scenario naming the network");
+    cmd->add_option("--rates", o->rates, "local tracks per second, each rate in turn")
+        ->delimiter(',');
+    cmd->add_option("--seconds", o->seconds, "seconds per rate")->check(CLI::Range(0.5, 60.0));
+    cmd->callback([o, &exit_code] {
+      const auto bad = [&](const Error& e, int code) {
+        std::cerr << "trilink bench live: " << e.message() << "\n";
+        exit_code = code;
+      };
+      auto scenario = io::load_scenario(o->scenario, std::nullopt);
+      if (!scenario) return bad(scenario.error(), 2);
+      for (double r : o->rates)
+        if (!(r >= 1.0 && r <= 5000.0)) return bad(Error{"--rates", "each in 1..5000"}, 2);
+      const fs::path work =
+          fs::temp_directory_path() / ("trilink-bench-live-" + std::to_string(getpid()));
+      fs::remove_all(work);
+      fs::create_directories(work);
+      struct Cleanup {
+        fs::path p;
+        ~Cleanup() {
+          std::error_code ec;
+          fs::remove_all(p, ec);
+        }
+      } cleanup{work};
+      auto d = run_deployment(work, o->scenario, "", *scenario);
+      if (!d) return bad(d.error(), 1);
+      const Interrupts interrupts;
+      const double start_at =
+          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+              .count();
+      std::vector<Child> hub{Child{
+          "hub", spawn({"trilink", "hub", "--deploy", d->path, "--start-at", fixed(start_at, 6)},
+                       work / "hub.log")}};
+      bus::ScenarioClock clock;
+      clock.scenario_start = scenario->start;
+      clock.start_at_unix_ns = static_cast<std::int64_t>(std::llround(start_at * 1e9));
+      auto points = bus::bench_live(*d, clock, o->rates, o->seconds, &interrupts.stop());
+      stop_children(hub);
+      if (!points) return bad(points.error(), 1);
+      nlohmann::ordered_json j;
+      j["benchmark"] = "live hub latency (JADGE write -> hub -> KAMD arrival), loopback";
+      j["security"] = true;
+      auto& pts = j["points"] = nlohmann::ordered_json::array();
+      for (const auto& p : *points)
+        pts.push_back({{"rate_per_s", p.rate_per_s},
+                       {"written", p.written},
+                       {"released", p.released},
+                       {"p50_us", std::round(p.p50_us)},
+                       {"p99_us", std::round(p.p99_us)},
+                       {"p999_us", std::round(p.p999_us)},
+                       {"max_us", std::round(p.max_us)}});
+      std::ifstream f(fs::path(d->recordings) / "INDOPACOM.json");
+      const auto h = nlohmann::ordered_json::parse(f, nullptr, false);
+      if (!h.is_discarded() && h.contains("hub_processing_us"))
+        j["hub_processing_us"] = h["hub_processing_us"];
+      std::cout << j.dump(2) << "\n";
     });
   }
 }

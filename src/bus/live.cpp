@@ -408,6 +408,18 @@ void write_report(const io::Deployment& d, const LiveReport& r) {
                 {"rejected", r.hub->rejected},         {"released", r.hub->released},
                 {"local_tracks", r.hub->local_tracks}, {"health", r.hub->health}};
   }
+  if (!r.hub_processing_us.empty()) {
+    std::vector<double> v = r.hub_processing_us;
+    std::sort(v.begin(), v.end());
+    const auto q = [&](double p) {
+      return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+    };
+    j["hub_processing_us"] = {{"samples", v.size()},
+                              {"p50", q(0.5)},
+                              {"p99", q(0.99)},
+                              {"p999", q(0.999)},
+                              {"max", v.back()}};
+  }
   if (r.national) {
     const auto& c = *r.national;
     j["national"] = {{"looks", c.looks},
@@ -538,11 +550,18 @@ Expected<LiveReport> run_hub(const LiveInputs& in) {
   std::uint64_t beats = 0, sequence = 0;
   Loop loop{in, inbox, {}, {}, {}};
   loop.deliver = [&](const Inbound& x, geo::UtcTime now) -> Expected<void> {
+    const auto t0 = Clock::now();
     const auto& m = std::get<share::Message>(x.value);
     const geo::UtcTime sent = in.clock.at_wall_ns(x.source_unix_ns);
     if (auto ok = rec->link(x.from, hc->name, record::Direction::received, sent, now, m); !ok)
       return ok;
-    return dispatch(hub.on_message(m, x.from, now), now);
+    node::Outbox out = hub.on_message(m, x.from, now);
+    const bool released = !out.empty();
+    auto ok = dispatch(std::move(out), now);
+    if (released && rep.hub_processing_us.size() < 1'000'000)
+      rep.hub_processing_us.push_back(
+          std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    return ok;
   };
   loop.tick = [&](geo::UtcTime t) { return dispatch(hub.tick(t), t); };
   loop.heartbeat = [&](geo::UtcTime now) -> Expected<void> {
@@ -772,6 +791,97 @@ Expected<LiveReport> run_radar(const LiveInputs& in, const std::string& radar) {
     std::this_thread::sleep_until(until);
   }
   return rep;
+}
+
+// --- bench ------------------------------------------------------------------------------------
+
+Expected<std::vector<BenchPoint>> bench_live(const io::Deployment& d, const ScenarioClock& clock,
+                                             const std::vector<double>& rates, double seconds,
+                                             const std::atomic<int>* stop) {
+  const auto jpn = d.link_domains.find(Nation::JPN), kor = d.link_domains.find(Nation::KOR);
+  if (jpn == d.link_domains.end() || kor == d.link_domains.end())
+    return fail(d.path + ": domains", "bench live needs link_JPN and link_KOR");
+  const QosSettings qs = qos_settings(d);
+  auto writer = Endpoint::join(d, jpn->second, "JADGE");
+  if (!writer) return std::unexpected(writer.error());
+  if (auto ok = (*writer)->add_writer(Topic::local_track, qs); !ok)
+    return std::unexpected(ok.error());
+  Inbox inbox;
+  auto reader = Endpoint::join(d, kor->second, "KAMD");
+  if (!reader) return std::unexpected(reader.error());
+  if (auto ok = (*reader)->add_reader(Topic::system_track, qs, &inbox, "INDOPACOM"); !ok)
+    return std::unexpected(ok.error());
+  // Wait for the hub on both links (bounded).
+  const auto give_up = Clock::now() + std::chrono::seconds(30);
+  while ((*writer)->matched(Topic::local_track) == 0) {
+    if (Clock::now() > give_up || (stop && stop->load() != 0))
+      return fail("bench live", "no hub on link_JPN");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const geo::UtcTime session = clock.now();
+  std::uint64_t sequence = 0, next_id = 1;
+  std::vector<BenchPoint> points;
+  std::map<std::uint64_t, Clock::time_point> written;
+  const auto collect = [&](std::vector<double>& lat, Clock::time_point until) {
+    for (auto& x : inbox.wait(until)) {
+      const auto* s = std::get_if<share::SystemTrack>(&std::get<share::Message>(x.value));
+      if (!s) continue;
+      for (const auto& c : s->contributions) {
+        auto it = written.find(c.track_id);
+        if (c.nation != Nation::JPN || it == written.end()) continue;
+        lat.push_back(std::chrono::duration<double, std::micro>(x.arrived - it->second).count());
+        written.erase(it);
+      }
+    }
+  };
+  for (double rate : rates) {
+    BenchPoint p;
+    p.rate_per_s = rate;
+    std::vector<double> lat;
+    written.clear();
+    const auto period = std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 / rate));
+    const auto start = Clock::now();
+    const auto n = static_cast<std::uint64_t>(std::llround(rate * seconds));
+    for (std::uint64_t i = 0; i < n && !(stop && stop->load() != 0); ++i) {
+      const auto due = start + period * static_cast<std::int64_t>(i);
+      while (Clock::now() < due) collect(lat, due);
+      share::LocalTrack t;
+      const std::uint64_t id = next_id++;
+      t.header.originator = {Nation::JPN, "JADGE", std::nullopt};
+      t.header.session_start = session;
+      t.header.sequence = ++sequence;
+      t.header.time_of_validity = clock.now();
+      t.header.releasability = share::Releasability::all();
+      t.track_id = id;
+      // Spread over the globe 130 km up (the golden-angle spiral): never associated together.
+      const double k = static_cast<double>(id % 20000) + 0.5;
+      const double z = 1.0 - 2.0 * k / 20000.0;
+      const double r = std::sqrt(1.0 - z * z), phi = 2.399963229728653 * k;
+      t.position_ecef_m = share::Vector3(r * std::cos(phi), r * std::sin(phi), z) * 6.5e6;
+      t.velocity_ecef_mps = t.position_ecef_m.normalized() * 100.0;
+      t.covariance = share::Matrix6::Identity() * 100.0;
+      t.status = TrackStatus::confirmed;
+      t.phase = share::FlightPhase::midcourse;
+      written[id] = Clock::now();
+      if ((*writer)->write(encode(share::Message(t)))) ++p.written;
+    }
+    // Let the last ones arrive (at most 2 s).
+    const auto end = Clock::now() + std::chrono::seconds(2);
+    while (!written.empty() && Clock::now() < end) collect(lat, end);
+    p.released = lat.size();
+    if (!lat.empty()) {
+      std::sort(lat.begin(), lat.end());
+      const auto q = [&](double f) {
+        return lat[std::min(lat.size() - 1, static_cast<std::size_t>(f * lat.size()))];
+      };
+      p.p50_us = q(0.5);
+      p.p99_us = q(0.99);
+      p.p999_us = q(0.999);
+      p.max_us = lat.back();
+    }
+    points.push_back(p);
+  }
+  return points;
 }
 
 // --- probe and inject (tests of the security and of the receivers' checks) --------------------

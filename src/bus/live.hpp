@@ -75,6 +75,9 @@ struct LiveReport {
   std::optional<node::HubCounters> hub;
   std::array<std::uint64_t, share::rejection_count> gate_rejected{};
   std::optional<node::NationalNodeCounters> national;
+  // Hub: wall time from handing a local track to the hub code to having written (and recorded)
+  // every release it caused, per local track that caused a release (µs).
+  std::vector<double> hub_processing_us;
 };
 
 Expected<LiveReport> run_hub(const LiveInputs& in);
@@ -94,6 +97,20 @@ struct ProbeResult {
 };
 Expected<ProbeResult> probe(const io::Deployment& d, int domain, const std::string& identity,
                             Topic topic, double seconds, const std::atomic<int>* stop);
+
+// `trilink bench live`: as JADGE on link_JPN, writes local tracks (each a new track, far from
+// the others, so the hub releases its system track at once) at each rate for `seconds`; as
+// KAMD on link_KOR, reads the hub's system tracks and times each from the write of its first
+// contribution to its arrival (wall, µs). The hub runs in its own process on the same clock.
+struct BenchPoint {
+  double rate_per_s = 0;
+  std::uint64_t written = 0;
+  std::uint64_t released = 0;  // of them, seen released at KAMD
+  double p50_us = 0, p99_us = 0, p999_us = 0, max_us = 0;
+};
+Expected<std::vector<BenchPoint>> bench_live(const io::Deployment& d, const ScenarioClock& clock,
+                                             const std::vector<double>& rates, double seconds,
+                                             const std::atomic<int>* stop);
 
 // Writes one sample of `m` on `domain` as `identity` (for tests of the receivers' checks): waits
 // for a matching reader, writes, and waits for every reader to acknowledge it, within `seconds`.
