@@ -49,6 +49,7 @@ struct NodeOptions {
   double speed = 1.0;
   std::optional<double> start_at;  // unix seconds of scenario start
   std::optional<double> until_s;
+  std::string ready_file, start_file;
 };
 
 struct Loaded {
@@ -96,6 +97,10 @@ void add_node_options(CLI::App* cmd, const std::shared_ptr<NodeOptions>& o) {
                   "wall time (Unix seconds) of the scenario's start, the same on every host "
                   "(default: now)");
   cmd->add_option("--until", o->until_s, "stop by itself at this scenario time (s)");
+  cmd->add_option("--ready-file", o->ready_file,
+                  "create this file once connected to the peers (trilink live)");
+  cmd->add_option("--start-file", o->start_file,
+                  "then wait for this file: the scenario's start (Unix seconds; trilink live)");
 }
 
 // Runs one node process: hub, node or radar.
@@ -115,6 +120,8 @@ void run_one(const std::string& what, const NodeOptions& o, int& exit_code) {
   in.clock = clock_for(loaded->scenario, o);
   in.stop = &interrupts.stop();
   in.until_s = o.until_s;
+  in.ready_file = o.ready_file;
+  in.start_file = o.start_file;
   in.log = [&](const std::string& s) { std::cerr << "trilink " << what << ": " << s << "\n"; };
   Expected<bus::LiveReport> r = fail("", "");
   if (what == "hub") {
@@ -347,7 +354,6 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       std::string scenario, out, policy;
       double speed = 1.0;
       std::optional<double> duration_s;
-      double startup_s = 4.0;
       bool quiet = false;
     };
     auto o = std::make_shared<Options>();
@@ -359,8 +365,6 @@ void add_live_commands(CLI::App& app, int& exit_code) {
         ->check(CLI::Range(0.01, 1000.0));
     cmd->add_option("--duration", o->duration_s, "stop the scenario at this time (s)")
         ->check(CLI::Range(1.0, 43200.0));
-    cmd->add_option("--startup", o->startup_s, "wall seconds for the processes to start")
-        ->check(CLI::Range(0.5, 60.0));
     cmd->add_option("--policy", o->policy, "releasability policy (default: the scenario's)");
     cmd->add_flag("--quiet", o->quiet, "print nothing but errors");
     cmd->callback([o, &exit_code] {
@@ -399,20 +403,21 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       if (!made) return bad(made.error(), 1);
       const io::Deployment& d = *made;
       const int base = d.nation_domains.at(Nation::USA);
-      // Everyone starts at the same wall time.
-      const double start_at =
-          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-              .count() +
-          o->startup_s;
+      // Every process connects, says it is ready, and waits for the start time, which is
+      // written once all are ready: the scenario starts on a connected network.
+      fs::create_directories(work / "ready");
+      const fs::path start_file = work / "start";
       const std::string self = "trilink";
-      std::vector<std::string> common = {"--deploy",   d.path,
-                                         "--speed",    fixed(o->speed, 6),
-                                         "--start-at", fixed(start_at, 6),
-                                         "--until",    fixed(scenario->duration_s, 3)};
+      std::vector<std::string> common = {"--deploy",     d.path,
+                                         "--speed",      fixed(o->speed, 6),
+                                         "--until",      fixed(scenario->duration_s, 3),
+                                         "--start-file", start_file.string()};
       std::vector<Child> children;
       const auto launch = [&](const std::string& name, std::vector<std::string> args) {
         args.insert(args.begin(), self);
         args.insert(args.end(), common.begin(), common.end());
+        args.push_back("--ready-file");
+        args.push_back((work / "ready" / name).string());
         children.push_back(Child{name, spawn(args, work / "logs" / (name + ".log"))});
       };
       const auto& net = scenario->network;
@@ -431,19 +436,41 @@ void add_live_commands(CLI::App& app, int& exit_code) {
         std::cerr << "trilink live: " << children.size() << " processes, domains " << base << ".."
                   << base + 5 << ", scenario " << fixed(scenario->duration_s, 0) << " s at "
                   << fixed(o->speed, 1) << "x\n";
-      // Meanwhile: the national run (each nation alone) on the exercise runtime, for the
-      // comparison (no network: the same in both runtimes).
-      const scenario::Simulation sim = scenario::simulate(*scenario);
-      exercise::RunInputs ein;
-      ein.scenario = &*scenario;
-      ein.simulation = &sim;
-      ein.policy = &*policy;
-      ein.areas = *areas;
-      ein.stop = &interrupts.stop();
-      auto national = exercise::run_exercise(ein, exercise::Mode::national);
-      const double run_wall_s = o->startup_s + scenario->duration_s / o->speed;
-      const auto deadline = started + std::chrono::milliseconds(
-                                          static_cast<std::int64_t>((run_wall_s + 20.0) * 1000.0));
+      // The start: half a second after the last process is ready (or one ended, or a minute
+      // passed).
+      const auto ready_by = std::chrono::steady_clock::now() +
+                            std::chrono::milliseconds(static_cast<std::int64_t>(60'000));
+      for (;;) {
+        std::size_t ready = 0;
+        for (const auto& c : children) ready += fs::exists(work / "ready" / c.name) ? 1 : 0;
+        if (ready == children.size() || std::chrono::steady_clock::now() > ready_by ||
+            interrupts.received())
+          break;
+        bool ended = false;
+        for (auto& c : children)
+          if (!c.done && waitpid(c.pid, &c.status, WNOHANG) == c.pid) c.done = ended = true;
+        if (ended) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      const double start_at =
+          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+              .count() +
+          0.5;
+      {
+        const fs::path tmp = work / "start.tmp";
+        std::ofstream(tmp) << fixed(start_at, 6) << "\n";
+        fs::rename(tmp, start_file);
+      }
+      if (!o->quiet)
+        std::cerr << "trilink live: connected after "
+                  << fixed(std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                               .count(),
+                           1)
+                  << " s; scenario starts\n";
+      const double run_wall_s = 0.5 + scenario->duration_s / o->speed;
+      const auto deadline =
+          std::chrono::steady_clock::now() +
+          std::chrono::milliseconds(static_cast<std::int64_t>((run_wall_s + 20.0) * 1000.0));
       const bool all_ended = reap(children, deadline, &interrupts);
       if (!all_ended) stop_children(children);
       if (interrupts.received()) {
@@ -452,6 +479,17 @@ void add_live_commands(CLI::App& app, int& exit_code) {
         exit_code = interrupts.exit_code();
         return;
       }
+      // Then the national run (each nation alone) on the exercise runtime, for the comparison
+      // (no network: the same in both runtimes). After the live run, not during it: it would
+      // take a core from the live processes.
+      const scenario::Simulation sim = scenario::simulate(*scenario);
+      exercise::RunInputs ein;
+      ein.scenario = &*scenario;
+      ein.simulation = &sim;
+      ein.policy = &*policy;
+      ein.areas = *areas;
+      ein.stop = &interrupts.stop();
+      auto national = exercise::run_exercise(ein, exercise::Mode::national);
       if (!national) return bad(national.error(), 1);
       for (const auto& c : children)
         if (!WIFEXITED(c.status) || WEXITSTATUS(c.status) != 0) {

@@ -235,6 +235,16 @@ class Endpoint {
     return st.current_count;
   }
 
+  // Writers matched by this participant's reader of t.
+  std::uint32_t publishers(Topic t) {
+    auto it = readers_.find(t);
+    dds_subscription_matched_status_t st{};
+    if (it == readers_.end() ||
+        dds_get_subscription_matched_status(it->second.get(), &st) != DDS_RETCODE_OK)
+      return 0;
+    return st.current_count;
+  }
+
   // Whether every matched reader acknowledged what the writer of t wrote, within `seconds`.
   bool acknowledged(Topic t, double seconds) {
     auto it = writers_.find(t);
@@ -463,6 +473,34 @@ std::vector<std::string> strings(std::initializer_list<Topic> ts) {
   return out;
 }
 
+// The start-up handshake (LiveInputs::ready_file, start_file): waits until `connected` holds
+// (bounded), says so, then takes the scenario's start from the start file. Returns the clock.
+Expected<ScenarioClock> synchronise(const LiveInputs& in, const std::string& name,
+                                    const std::function<bool()>& connected) {
+  ScenarioClock clock = in.clock;
+  if (in.ready_file.empty() && in.start_file.empty()) return clock;
+  const auto stopped = [&] { return in.stop && in.stop->load(std::memory_order_relaxed) != 0; };
+  const auto give_up = Clock::now() + std::chrono::milliseconds(
+                                          static_cast<std::int64_t>(in.connect_timeout_s * 1e3));
+  while (!connected() && Clock::now() < give_up && !stopped())
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (!connected()) say(in, name + ": not every peer matched; starting anyway");
+  if (!in.ready_file.empty()) std::ofstream(in.ready_file) << name << "\n";
+  if (in.start_file.empty()) return clock;
+  while (!stopped()) {
+    std::ifstream f(in.start_file);
+    double start_at = 0;
+    if (f >> start_at) {
+      clock.start_at_unix_ns = static_cast<std::int64_t>(std::llround(start_at * 1e9));
+      return clock;
+    }
+    if (Clock::now() > give_up + std::chrono::seconds(60))
+      return fail(in.start_file, "no start time came");
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return clock;
+}
+
 }  // namespace
 
 // --- PKI request -----------------------------------------------------------------------------
@@ -505,13 +543,12 @@ Expected<PkiRequest> pki_request(const io::Deployment& d, const scenario::Scenar
 
 // --- hub -------------------------------------------------------------------------------------
 
-Expected<LiveReport> run_hub(const LiveInputs& in) {
+Expected<LiveReport> run_hub(const LiveInputs& in0) {
+  LiveInputs in = in0;
   const auto& d = *in.deploy;
   const auto& s = *in.scenario;
   auto hc = exercise::hub_config(s, in.areas);
   if (!hc) return fail(s.file + ": network", "no hub");
-  hc->session_start = in.clock.now();
-  node::Hub hub(*hc, *in.policy);
   LiveReport rep;
   rep.name = hc->name;
   auto rec = Recording::open(d, hc->name);
@@ -534,6 +571,16 @@ Expected<LiveReport> run_hub(const LiveInputs& in) {
     links.emplace(name, std::move(*e));
     nation_of_node.emplace(name, n);
   }
+  auto clock = synchronise(in, hc->name, [&] {
+    for (auto& [_, e] : links)
+      if (e->publishers(Topic::local_track) == 0 || e->matched(Topic::system_track) == 0)
+        return false;
+    return true;
+  });
+  if (!clock) return std::unexpected(clock.error());
+  in.clock = *clock;
+  hc->session_start = in.clock.now();
+  node::Hub hub(*hc, *in.policy);
   say(in, hc->name + ": on link domains, " + std::to_string(links.size()) + " nations");
   const auto dispatch = [&](node::Outbox out, geo::UtcTime now) -> Expected<void> {
     for (auto& e : out) {
@@ -597,7 +644,8 @@ Expected<LiveReport> run_hub(const LiveInputs& in) {
 
 // --- national node ---------------------------------------------------------------------------
 
-Expected<LiveReport> run_node(const LiveInputs& in, Nation nation) {
+Expected<LiveReport> run_node(const LiveInputs& in0, Nation nation) {
+  LiveInputs in = in0;
   const auto& d = *in.deploy;
   const auto& s = *in.scenario;
   const auto* site = s.network.node_of(nation);
@@ -610,12 +658,10 @@ Expected<LiveReport> run_node(const LiveInputs& in, Nation nation) {
   for (const auto& r : s.radars)
     if (r.nation == nation) c.radars.push_back(r);
   c.epoch = s.start;
-  c.session_start = in.clock.now();
   for (const auto& a : in.areas)
     if (a.nation == nation) c.areas.push_back(a);
   if (std::ranges::any_of(s.satellites, [&](const auto& k) { return k.nation == nation; }))
     say(in, c.name + ": infrared satellites are not fed in live runs (radars only)");
-  node::NationalNode nn(c, *in.policy);
   LiveReport rep;
   rep.name = c.name;
   auto rec = Recording::open(d, c.name);
@@ -652,6 +698,15 @@ Expected<LiveReport> run_node(const LiveInputs& in, Nation nation) {
       if (auto ok = link->add_reader(t, qs, &inbox, hub_name); !ok)
         return std::unexpected(ok.error());
   }
+  auto clock = synchronise(in, c.name, [&] {
+    if ((*home)->publishers(Topic::radar_look) < c.radars.size()) return false;
+    return !link ||
+           (link->matched(Topic::local_track) > 0 && link->publishers(Topic::system_track) > 0);
+  });
+  if (!clock) return std::unexpected(clock.error());
+  in.clock = *clock;
+  c.session_start = in.clock.now();
+  node::NationalNode nn(c, *in.policy);
   say(in, c.name + ": " + std::to_string(c.radars.size()) + " radars" +
               (link ? ", linked to " + c.hub : ", alone"));
   const auto dispatch = [&](node::Outbox out, geo::UtcTime now) -> Expected<void> {
@@ -716,7 +771,8 @@ Expected<LiveReport> run_node(const LiveInputs& in, Nation nation) {
 
 // --- radar feed ------------------------------------------------------------------------------
 
-Expected<LiveReport> run_radar(const LiveInputs& in, const std::string& radar) {
+Expected<LiveReport> run_radar(const LiveInputs& in0, const std::string& radar) {
+  LiveInputs in = in0;
   const auto& d = *in.deploy;
   const auto& s = *in.scenario;
   std::optional<std::size_t> index;
@@ -739,6 +795,9 @@ Expected<LiveReport> run_radar(const LiveInputs& in, const std::string& radar) {
   std::vector<sensor::Detection> mine;
   for (const auto& det : sim.detections)
     if (det.radar_index == *index) mine.push_back(det);
+  auto clock = synchronise(in, radar, [&] { return (*home)->matched(Topic::radar_look) > 0; });
+  if (!clock) return std::unexpected(clock.error());
+  in.clock = *clock;
   say(in, radar + ": " + std::to_string(mine.size()) + " plots to play");
   node::RadarFeed feed(nation, radar, sensor_id);
   LiveReport rep;

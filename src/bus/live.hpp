@@ -61,6 +61,11 @@ struct LiveInputs {
   std::optional<double> until_s;           // stop by itself at this scenario time
   double hold_s = 0.0005;                  // wall seconds a sample waits for reordering
   std::function<void(const std::string&)> log;
+  // Start-up handshake with `trilink live` (both empty: none). Once its endpoints have matched
+  // their peers (at most connect_timeout_s), the process creates `ready_file`; then it waits for
+  // `start_file`, which holds the wall time (Unix seconds) of the scenario's start, and uses it.
+  std::string ready_file, start_file;
+  double connect_timeout_s = 60.0;
 };
 
 // What a live process did (written as <recordings>/<NAME>.json when it stops).

@@ -24,8 +24,8 @@ Expected<Deployment> load_deployment(const std::string& path) {
     const YAML::Node root = load_yaml_file(path);
     if (!root.IsMap()) throw InputError(Error{path, "expected a mapping of deployment settings"});
     const Fields top(root, "", path);
-    top.only({"scenario", "policy", "interface", "peers", "lease_s", "deadline_s", "heartbeat_s", "domains",
-              "security", "pki", "recordings"});
+    top.only({"scenario", "policy", "interface", "peers", "lease_s", "deadline_s", "heartbeat_s",
+              "domains", "security", "pki", "recordings"});
     Deployment d;
     d.path = path;
     if (auto s = top.optional_text("scenario")) d.scenario = resolve(path, *s);

@@ -26,7 +26,7 @@ namespace trilink::io {
 struct Deployment {
   std::string path;      // the file (for messages)
   std::string scenario;  // resolved; "" when the file names none
-  std::string policy;  // resolved; "": the scenario's
+  std::string policy;    // resolved; "": the scenario's
   std::string interface;
   std::vector<std::string> peers;
   double lease_s = 10.0;
