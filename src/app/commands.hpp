@@ -18,5 +18,7 @@ void add_replay_command(CLI::App& app, int& exit_code);
 void add_exercise_command(CLI::App& app, int& exit_code);
 void add_serve_command(CLI::App& app, int& exit_code);
 void add_export_command(CLI::App& app, int& exit_code);
+// pki init, hub, node, radar, probe, live (the live runtime, docs/live.md).
+void add_live_commands(CLI::App& app, int& exit_code);
 
 }  // namespace trilink::app

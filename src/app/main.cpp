@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   trilink::app::add_exercise_command(app, exit_code);
   trilink::app::add_serve_command(app, exit_code);
   trilink::app::add_export_command(app, exit_code);
+  trilink::app::add_live_commands(app, exit_code);
   if (const auto unknown = unknown_subcommand(app, argc, argv)) {
     std::cerr << *unknown << "\n";
     return 2;

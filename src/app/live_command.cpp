@@ -1,0 +1,691 @@
+// The live runtime's commands (docs/live.md): `trilink pki init`, `trilink hub`, `trilink node`,
+// `trilink radar`, each one node of the live network on Cyclone DDS with DDS Security, and
+// `trilink live`, which starts the whole network on this machine (one process per node and per
+// radar, loopback, security on), runs a scenario and writes summary.json, recording.db (merged
+// from the nodes' recordings) and report.html as `trilink exercise` does. Also `trilink probe`
+// and `trilink inject`, a listening or writing participant for the security tests.
+// Bad input (deployment file, missing certificate, scenario) exits 2 with one line naming the
+// file and field; SIGINT/SIGTERM stops a node cleanly (its recording committed), exit 0.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
+
+#include "app/commands.hpp"
+#include "app/interrupt.hpp"
+#include "app/output_files.hpp"
+#include "base/text.hpp"
+#include "bus/live.hpp"
+#include "eval/analysis.hpp"
+#include "export/front_end.hpp"
+#include "export/picture.hpp"
+#include "export/summary.hpp"
+#include "io/areas_file.hpp"
+#include "io/deploy_file.hpp"
+#include "io/policy_file.hpp"
+#include "io/scenario_file.hpp"
+#include "record/recorder.hpp"
+#include "record/replay.hpp"
+
+namespace trilink::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct NodeOptions {
+  std::string deploy, scenario, radar, nation;
+  double speed = 1.0;
+  std::optional<double> start_at;  // unix seconds of scenario start
+  std::optional<double> until_s;
+  std::string ready_file, start_file;
+};
+
+struct Loaded {
+  io::Deployment deploy;
+  scenario::Scenario scenario;
+  share::Policy policy;
+  std::vector<warn::ProtectedArea> areas;
+};
+
+Expected<Loaded> load_all(const std::string& deploy, const std::string& scenario_override) {
+  auto d = io::load_deployment(deploy);
+  if (!d) return std::unexpected(d.error());
+  const std::string sp = scenario_override.empty() ? d->scenario : scenario_override;
+  if (sp.empty()) return fail(deploy + ": scenario", "missing (or give --scenario)");
+  auto s = io::load_scenario(sp, std::nullopt);
+  if (!s) return std::unexpected(s.error());
+  auto p = io::load_policy(d->policy.empty() ? s->policy_path : d->policy, s->network);
+  if (!p) return std::unexpected(p.error());
+  auto a = io::load_areas_geojson(s->area_paths);
+  if (!a) return std::unexpected(a.error());
+  return Loaded{std::move(*d), std::move(*s), std::move(*p), std::move(*a)};
+}
+
+bus::ScenarioClock clock_for(const scenario::Scenario& s, const NodeOptions& o) {
+  bus::ScenarioClock c;
+  c.scenario_start = s.start;
+  c.speed = o.speed;
+  if (o.start_at) {
+    c.start_at_unix_ns = static_cast<std::int64_t>(std::llround(*o.start_at * 1e9));
+  } else {
+    // Real time: the scenario starts now.
+    c.start_at_unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  }
+  return c;
+}
+
+void add_node_options(CLI::App* cmd, const std::shared_ptr<NodeOptions>& o) {
+  cmd->add_option("--deploy", o->deploy, "deployment file (deploy/*.yaml)")->required();
+  cmd->add_option("--scenario", o->scenario, "scenario (default: the deployment's)");
+  cmd->add_option("--speed", o->speed, "scenario seconds per wall second")
+      ->check(CLI::Range(0.01, 1000.0));
+  cmd->add_option("--start-at", o->start_at,
+                  "wall time (Unix seconds) of the scenario's start, the same on every host "
+                  "(default: now)");
+  cmd->add_option("--until", o->until_s, "stop by itself at this scenario time (s)");
+  cmd->add_option("--ready-file", o->ready_file,
+                  "create this file once connected to the peers (trilink live)");
+  cmd->add_option("--start-file", o->start_file,
+                  "then wait for this file: the scenario's start (Unix seconds; trilink live)");
+}
+
+// Runs one node process: hub, node or radar.
+void run_one(const std::string& what, const NodeOptions& o, int& exit_code) {
+  auto loaded = load_all(o.deploy, o.scenario);
+  const auto bad = [&](const Error& e, int code) {
+    std::cerr << "trilink " << what << ": " << e.message() << "\n";
+    exit_code = code;
+  };
+  if (!loaded) return bad(loaded.error(), 2);
+  const Interrupts interrupts;
+  bus::LiveInputs in;
+  in.deploy = &loaded->deploy;
+  in.scenario = &loaded->scenario;
+  in.policy = &loaded->policy;
+  in.areas = loaded->areas;
+  in.clock = clock_for(loaded->scenario, o);
+  in.stop = &interrupts.stop();
+  in.until_s = o.until_s;
+  in.ready_file = o.ready_file;
+  in.start_file = o.start_file;
+  in.log = [&](const std::string& s) { std::cerr << "trilink " << what << ": " << s << "\n"; };
+  Expected<bus::LiveReport> r = fail("", "");
+  if (what == "hub") {
+    r = bus::run_hub(in);
+  } else if (what == "node") {
+    const auto n = parse_nation(o.nation);
+    if (!n) return bad(Error{"--nation", "expected USA, JPN or KOR, got '" + o.nation + "'"}, 2);
+    r = bus::run_node(in, *n);
+  } else {
+    r = bus::run_radar(in, o.radar);
+  }
+  if (!r) return bad(r.error(), 2);
+  std::cerr << "trilink " << what << ": " << r->name << " stopped"
+            << (interrupts.received() ? std::string(" (") + interrupts.name() + ")" : "")
+            << ": received " << r->received << ", sent " << r->sent
+            << (r->recording.empty() ? "" : ", recording " + r->recording) << "\n";
+}
+
+// --- trilink live ----------------------------------------------------------------------------
+
+struct Child {
+  std::string name;
+  pid_t pid = -1;
+  int status = 0;
+  bool done = false;
+};
+
+pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
+  const pid_t pid = fork();
+  if (pid != 0) return pid;
+  const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd >= 0) {
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    close(fd);
+  }
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  execv("/proc/self/exe", argv.data());
+  _exit(127);
+}
+
+// Waits for the children until `deadline`; true when all have ended.
+bool reap(std::vector<Child>& children, std::chrono::steady_clock::time_point deadline,
+          const Interrupts* interrupts) {
+  for (;;) {
+    bool all = true;
+    for (auto& c : children) {
+      if (c.done) continue;
+      if (waitpid(c.pid, &c.status, WNOHANG) == c.pid)
+        c.done = true;
+      else
+        all = false;
+    }
+    if (all) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (interrupts && interrupts->received()) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+void stop_children(std::vector<Child>& children) {
+  for (auto& c : children)
+    if (!c.done) kill(c.pid, SIGTERM);
+  if (!reap(children, std::chrono::steady_clock::now() + std::chrono::seconds(10), nullptr)) {
+    for (auto& c : children)
+      if (!c.done) kill(c.pid, SIGKILL);
+    reap(children, std::chrono::steady_clock::now() + std::chrono::seconds(5), nullptr);
+  }
+}
+
+// The nodes' recordings merged into one (events in time order, releases with their messages).
+Expected<void> merge_recordings(const std::vector<std::string>& inputs, const std::string& out) {
+  struct Ev {
+    record::LinkEvent e;
+    std::size_t file;
+    std::int64_t id;
+  };
+  std::vector<Ev> all;
+  std::vector<std::vector<record::RecordedRelease>> releases;
+  for (std::size_t f = 0; f < inputs.size(); ++f) {
+    auto evs = record::read_all(inputs[f]);
+    if (!evs) return std::unexpected(evs.error());
+    for (auto& x : *evs) all.push_back(Ev{std::move(x.event), f, x.id});
+    auto rel = record::read_releases(inputs[f]);
+    if (!rel) return std::unexpected(rel.error());
+    releases.push_back(std::move(*rel));
+  }
+  std::stable_sort(all.begin(), all.end(),
+                   [](const Ev& a, const Ev& b) { return a.e.time() < b.e.time(); });
+  std::map<std::pair<std::size_t, std::int64_t>, std::vector<const record::RecordedRelease*>> by;
+  for (std::size_t f = 0; f < releases.size(); ++f)
+    for (const auto& r : releases[f])
+      if (r.message_id) by[{f, *r.message_id}].push_back(&r);
+  auto rec = record::Recorder::open(out);
+  if (!rec) return std::unexpected(rec.error());
+  for (const auto& x : all) {
+    auto row = rec->record(x.e);
+    if (!row) return std::unexpected(row.error());
+    if (auto it = by.find({x.file, x.id}); it != by.end())
+      for (const auto* r : it->second)
+        if (auto ok = rec->record(r->release, *row); !ok) return std::unexpected(ok.error());
+  }
+  return rec->finish();
+}
+
+// A loopback deployment of its own for one run (domains apart from other runs on this machine,
+// by process id) and its PKI, in `work`.
+Expected<io::Deployment> run_deployment(const fs::path& work, const std::string& scenario,
+                                        const std::string& policy, const scenario::Scenario& s) {
+  io::Deployment d;
+  d.path = (work / "deploy.yaml").string();
+  d.scenario = fs::absolute(scenario).string();
+  if (!policy.empty()) d.policy = fs::absolute(policy).string();
+  d.interface = "127.0.0.1";
+  d.peers = {"127.0.0.1"};
+  d.heartbeat_s = 0.5;
+  const int base = 1 + static_cast<int>(getpid() % 30) * 7;
+  for (Nation n : all_nations) {
+    d.nation_domains[n] = base + static_cast<int>(n);
+    d.link_domains[n] = base + 3 + static_cast<int>(n);
+  }
+  d.security = true;
+  d.pki = (work / "pki").string();
+  d.recordings = (work / "rec").string();
+  std::ofstream(d.path) << io::deployment_yaml(d);
+  auto req = bus::pki_request(d, s);
+  if (!req) return std::unexpected(req.error());
+  if (auto ok = bus::pki_init(d.pki, *req); !ok) return std::unexpected(ok.error());
+  return d;
+}
+
+}  // namespace
+
+void add_live_commands(CLI::App& app, int& exit_code) {
+  // trilink pki init DIR --deploy FILE
+  {
+    struct Options {
+      std::string dir, deploy, scenario;
+      int days = 365;
+    };
+    auto o = std::make_shared<Options>();
+    auto* pki = app.add_subcommand("pki", "DDS Security credentials for a deployment");
+    pki->require_subcommand(1);
+    auto* init = pki->add_subcommand(
+        "init", "CAs, identity certificates, signed governance and permissions (OpenSSL)");
+    init->add_option("dir", o->dir, "output folder (keys inside: never commit it)")->required();
+    init->add_option("--deploy", o->deploy, "deployment file naming domains")->required();
+    init->add_option("--scenario", o->scenario, "scenario naming the nodes and radars");
+    init->add_option("--days", o->days, "validity of the certificates")->check(CLI::Range(1, 3650));
+    init->callback([o, &exit_code] {
+      auto loaded = load_all(o->deploy, o->scenario);
+      if (!loaded) {
+        std::cerr << "trilink pki init: " << loaded.error().message() << "\n";
+        exit_code = 2;
+        return;
+      }
+      auto req = bus::pki_request(loaded->deploy, loaded->scenario);
+      if (req) req->validity_days = o->days;
+      auto ok = req ? bus::pki_init(o->dir, *req) : std::unexpected(req.error());
+      if (!ok) {
+        std::cerr << "trilink pki init: " << ok.error().message() << "\n";
+        exit_code = 2;
+        return;
+      }
+      std::cout << "pki: " << req->grants.size() << " identities in " << o->dir << "\n";
+    });
+  }
+  // trilink hub | node | radar
+  for (const std::string what : {"hub", "node", "radar"}) {
+    auto o = std::make_shared<NodeOptions>();
+    auto* cmd = app.add_subcommand(
+        what, what == "hub"    ? "run the hub (INDOPACOM) on its link domains"
+              : what == "node" ? "run a national node on its nation and link domains"
+                               : "play one radar's simulated plots to its national node");
+    add_node_options(cmd, o);
+    if (what == "node") cmd->add_option("--nation", o->nation, "USA, JPN or KOR")->required();
+    if (what == "radar")
+      cmd->add_option("--radar", o->radar, "the radar's name in the scenario")->required();
+    cmd->callback([o, what, &exit_code] { run_one(what, *o, exit_code); });
+  }
+  // trilink probe / inject: test participants.
+  {
+    struct Options {
+      std::string deploy, domain, identity = "none", topic = "NodeHealth";
+      double seconds = 3.0;
+    };
+    auto o = std::make_shared<Options>();
+    auto* cmd = app.add_subcommand(
+        "probe", "listen on one domain and topic as one identity; print what was received");
+    cmd->add_option("--deploy", o->deploy, "deployment file")->required();
+    cmd->add_option("--domain", o->domain, "JPN, KOR, USA, link_JPN, link_KOR or link_USA")
+        ->required();
+    cmd->add_option("--as", o->identity, "identity in the PKI folder, or none");
+    cmd->add_option("--topic", o->topic, "topic name (LocalTrack, SystemTrack, ...)");
+    cmd->add_option("--seconds", o->seconds, "how long to listen")->check(CLI::Range(0.1, 60.0));
+    cmd->callback([o, &exit_code] {
+      auto d = io::load_deployment(o->deploy);
+      const auto bad = [&](const Error& e) {
+        std::cerr << "trilink probe: " << e.message() << "\n";
+        exit_code = 2;
+      };
+      if (!d) return bad(d.error());
+      std::optional<int> dom;
+      for (Nation n : all_nations) {
+        if (o->domain == to_string(n) && d->nation_domains.contains(n))
+          dom = d->nation_domains.at(n);
+        if (o->domain == "link_" + std::string(to_string(n)) && d->link_domains.contains(n))
+          dom = d->link_domains.at(n);
+      }
+      if (!dom) return bad(Error{"--domain", "no domain '" + o->domain + "' in " + o->deploy});
+      std::optional<bus::Topic> topic;
+      for (auto t : bus::all_topics)
+        if (bus::topic_name(t) == o->topic) topic = t;
+      if (!topic) return bad(Error{"--topic", "unknown topic '" + o->topic + "'"});
+      const Interrupts interrupts;
+      auto r = bus::probe(*d, *dom, o->identity == "none" ? "" : o->identity, *topic, o->seconds,
+                          &interrupts.stop());
+      if (!r) return bad(r.error());
+      nlohmann::ordered_json j;
+      j["received"] = r->received;
+      j["refused"] = r->refused ? nlohmann::ordered_json(*r->refused) : nullptr;
+      std::cout << j.dump() << "\n";
+    });
+  }
+  // trilink live SCENARIO --out DIR
+  {
+    struct Options {
+      std::string scenario, out, policy;
+      double speed = 1.0;
+      std::optional<double> duration_s;
+      bool quiet = false;
+    };
+    auto o = std::make_shared<Options>();
+    auto* cmd = app.add_subcommand(
+        "live", "run a scenario on the live runtime: every node its own process, DDS Security");
+    cmd->add_option("scenario", o->scenario, "scenario YAML file")->required();
+    cmd->add_option("--out", o->out, "output directory")->required();
+    cmd->add_option("--speed", o->speed, "scenario seconds per wall second")
+        ->check(CLI::Range(0.01, 1000.0));
+    cmd->add_option("--duration", o->duration_s, "stop the scenario at this time (s)")
+        ->check(CLI::Range(1.0, 43200.0));
+    cmd->add_option("--policy", o->policy, "releasability policy (default: the scenario's)");
+    cmd->add_flag("--quiet", o->quiet, "print nothing but errors");
+    cmd->callback([o, &exit_code] {
+      const auto started = std::chrono::steady_clock::now();
+      const auto bad = [&](const Error& e, int code) {
+        std::cerr << "trilink live: " << e.message() << "\n";
+        exit_code = code;
+      };
+      auto scenario = io::load_scenario(o->scenario, std::nullopt);
+      if (!scenario) return bad(scenario.error(), 2);
+      if (o->duration_s) scenario->duration_s = std::min(scenario->duration_s, *o->duration_s);
+      auto policy =
+          io::load_policy(o->policy.empty() ? scenario->policy_path : o->policy, scenario->network);
+      if (!policy) return bad(policy.error(), 2);
+      auto areas = io::load_areas_geojson(scenario->area_paths);
+      if (!areas) return bad(areas.error(), 2);
+      auto coast = io::load_geojson_rings(scenario->coastline_path);
+      if (!coast) return bad(coast.error(), 2);
+      const Interrupts interrupts;
+      OutputSet out(o->out);
+      if (auto ok = out.open(); !ok) return bad(ok.error(), 2);
+      // The run's deployment, credentials and node recordings: a private folder, removed at
+      // the end (it holds private keys).
+      const fs::path work =
+          fs::temp_directory_path() / ("trilink-live-" + std::to_string(getpid()));
+      fs::remove_all(work);
+      fs::create_directories(work / "logs");
+      struct Cleanup {
+        fs::path p;
+        ~Cleanup() {
+          std::error_code ec;
+          fs::remove_all(p, ec);
+        }
+      } cleanup{work};
+      auto made = run_deployment(work, o->scenario, o->policy, *scenario);
+      if (!made) return bad(made.error(), 1);
+      const io::Deployment& d = *made;
+      const int base = d.nation_domains.at(Nation::USA);
+      // Every process connects, says it is ready, and waits for the start time, which is
+      // written once all are ready: the scenario starts on a connected network.
+      fs::create_directories(work / "ready");
+      const fs::path start_file = work / "start";
+      const std::string self = "trilink";
+      std::vector<std::string> common = {"--deploy",     d.path,
+                                         "--speed",      fixed(o->speed, 6),
+                                         "--until",      fixed(scenario->duration_s, 3),
+                                         "--start-file", start_file.string()};
+      std::vector<Child> children;
+      const auto launch = [&](const std::string& name, std::vector<std::string> args) {
+        args.insert(args.begin(), self);
+        args.insert(args.end(), common.begin(), common.end());
+        args.push_back("--ready-file");
+        args.push_back((work / "ready" / name).string());
+        children.push_back(Child{name, spawn(args, work / "logs" / (name + ".log"))});
+      };
+      const auto& net = scenario->network;
+      if (net.hub()) launch(net.hub()->name, {"hub"});
+      std::vector<std::string> nodes;
+      for (Nation n : all_nations) {
+        const bool radars =
+            std::ranges::any_of(scenario->radars, [&](const auto& r) { return r.nation == n; });
+        if (!net.node_of(n) || !radars) continue;
+        nodes.push_back(net.node_of(n)->name);
+        launch(net.node_of(n)->name, {"node", "--nation", std::string(to_string(n))});
+      }
+      for (const auto& r : scenario->radars)
+        if (d.nation_domains.contains(r.nation)) launch(r.name, {"radar", "--radar", r.name});
+      if (!o->quiet)
+        std::cerr << "trilink live: " << children.size() << " processes, domains " << base << ".."
+                  << base + 5 << ", scenario " << fixed(scenario->duration_s, 0) << " s at "
+                  << fixed(o->speed, 1) << "x\n";
+      // The start: half a second after the last process is ready (or one ended, or a minute
+      // passed).
+      const auto ready_by = std::chrono::steady_clock::now() +
+                            std::chrono::milliseconds(static_cast<std::int64_t>(60'000));
+      for (;;) {
+        std::size_t ready = 0;
+        for (const auto& c : children) ready += fs::exists(work / "ready" / c.name) ? 1 : 0;
+        if (ready == children.size() || std::chrono::steady_clock::now() > ready_by ||
+            interrupts.received())
+          break;
+        bool ended = false;
+        for (auto& c : children)
+          if (!c.done && waitpid(c.pid, &c.status, WNOHANG) == c.pid) c.done = ended = true;
+        if (ended) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      const double start_at =
+          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+              .count() +
+          0.5;
+      {
+        const fs::path tmp = work / "start.tmp";
+        std::ofstream(tmp) << fixed(start_at, 6) << "\n";
+        fs::rename(tmp, start_file);
+      }
+      if (!o->quiet)
+        std::cerr << "trilink live: connected after "
+                  << fixed(std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                               .count(),
+                           1)
+                  << " s; scenario starts\n";
+      const double run_wall_s = 0.5 + scenario->duration_s / o->speed;
+      const auto deadline =
+          std::chrono::steady_clock::now() +
+          std::chrono::milliseconds(static_cast<std::int64_t>((run_wall_s + 20.0) * 1000.0));
+      const bool all_ended = reap(children, deadline, &interrupts);
+      if (!all_ended) stop_children(children);
+      if (interrupts.received()) {
+        std::cerr << "trilink live: interrupted by " << interrupts.name() << "; nothing written to "
+                  << o->out << "\n";
+        exit_code = interrupts.exit_code();
+        return;
+      }
+      // Then the national run (each nation alone) on the exercise runtime, for the comparison
+      // (no network: the same in both runtimes). After the live run, not during it: it would
+      // take a core from the live processes.
+      const scenario::Simulation sim = scenario::simulate(*scenario);
+      exercise::RunInputs ein;
+      ein.scenario = &*scenario;
+      ein.simulation = &sim;
+      ein.policy = &*policy;
+      ein.areas = *areas;
+      ein.stop = &interrupts.stop();
+      auto national = exercise::run_exercise(ein, exercise::Mode::national);
+      if (!national) return bad(national.error(), 1);
+      for (const auto& c : children)
+        if (!WIFEXITED(c.status) || WEXITSTATUS(c.status) != 0) {
+          std::ifstream log(work / "logs" / (c.name + ".log"));
+          std::string line, last;
+          while (std::getline(log, line))
+            if (!line.empty()) last = line;
+          return bad(Error{c.name, "process failed (" +
+                                       (WIFEXITED(c.status)
+                                            ? "exit " + std::to_string(WEXITSTATUS(c.status))
+                                            : "signal " + std::to_string(WTERMSIG(c.status))) +
+                                       "): " + last},
+                     1);
+        }
+      // Merge the recordings, rebuild the trilateral run from them.
+      std::vector<std::string> dbs;
+      if (net.hub()) dbs.push_back((fs::path(d.recordings) / (net.hub()->name + ".db")).string());
+      for (const auto& n : nodes) dbs.push_back((fs::path(d.recordings) / (n + ".db")).string());
+      const std::string merged = out.staged("recording.db").string();
+      if (auto ok = merge_recordings(dbs, merged); !ok) return bad(out.named_in_dir(ok.error()), 1);
+      exercise::RunOutput tri;
+      tri.mode = exercise::Mode::trilateral;
+      auto events = record::read_all(merged);
+      if (!events) return bad(out.named_in_dir(events.error()), 1);
+      std::map<std::string, Nation> node_nation;
+      for (Nation n : all_nations)
+        if (net.node_of(n)) node_nation[net.node_of(n)->name] = n;
+      // One-way latency per link (wall clock: the writer's source timestamp to the reader's
+      // hand-over to its node, hold included), from the received events.
+      std::map<std::string, std::vector<double>> latency_us;
+      for (const auto& x : *events) {
+        const auto& e = x.event;
+        if (e.direction != record::Direction::received || !e.received ||
+            e.link.ends_with(">display"))
+          continue;
+        const std::string link = e.link.substr(5);
+        const bool radar = !link.starts_with("INDOPACOM>") && !link.ends_with(">INDOPACOM");
+        latency_us[radar ? "radar>node" : link].push_back(e.received->seconds_since(e.sent) /
+                                                          o->speed * 1e6);
+      }
+      for (auto& x : *events) {
+        const auto& link = x.event.link;
+        ++tri.events;
+        if (!link.ends_with(">display")) continue;
+        const std::string from = link.substr(5, link.size() - 5 - 8);  // "live:" ... ">display"
+        auto it = node_nation.find(from);
+        if (it == node_nation.end()) continue;
+        tri.display.push_back(exercise::Observation{x.event.time().seconds_since(scenario->start),
+                                                    it->second, std::move(x.event.message)});
+      }
+      std::stable_sort(tri.display.begin(), tri.display.end(),
+                       [](const auto& a, const auto& b) { return a.t_s < b.t_s; });
+      nlohmann::ordered_json processes = nlohmann::ordered_json::object();
+      for (const auto& name : dbs) {
+        const fs::path js = fs::path(name).replace_extension(".json");
+        std::ifstream f(js);
+        if (!f) continue;
+        const auto j = nlohmann::ordered_json::parse(f, nullptr, false);
+        if (j.is_discarded()) continue;
+        processes[j.value("name", js.stem().string())] = j;
+        tri.messages += j.value("sent", std::uint64_t{0});
+        if (j.contains("hub")) {
+          const auto& h = j["hub"];
+          tri.hub.received = h.value("received", std::uint64_t{0});
+          tri.hub.admitted = h.value("admitted", std::uint64_t{0});
+          tri.hub.rejected = h.value("rejected", std::uint64_t{0});
+          tri.hub.released = h.value("released", std::uint64_t{0});
+          tri.hub.local_tracks = h.value("local_tracks", std::uint64_t{0});
+          tri.hub.health = h.value("health", std::uint64_t{0});
+          for (std::size_t i = 0; i < share::rejection_count; ++i)
+            tri.hub_rejected[i] = j["gate_rejected"].value(
+                std::string(share::to_string(share::all_rejections[i])), std::uint64_t{0});
+        }
+        if (j.contains("national")) {
+          const auto it = node_nation.find(j.value("name", ""));
+          if (it == node_nation.end()) continue;
+          node::NationalNodeCounters c;
+          const auto& n = j["national"];
+          c.looks = n.value("looks", std::uint64_t{0});
+          c.plots = n.value("plots", std::uint64_t{0});
+          c.plots_rejected = n.value("plots_rejected", std::uint64_t{0});
+          c.tracks_reported = n.value("tracks_reported", std::uint64_t{0});
+          c.hub_admitted = n.value("hub_admitted", std::uint64_t{0});
+          c.hub_rejected = n.value("hub_rejected", std::uint64_t{0});
+          for (std::size_t i = 0; i < share::rejection_count; ++i)
+            c.hub_rejected_by_reason[i] = j["gate_rejected"].value(
+                std::string(share::to_string(share::all_rejections[i])), std::uint64_t{0});
+          tri.nodes[it->second] = c;
+        }
+      }
+      const eval::ExerciseResult result = eval::analyse(*scenario, sim, *areas, *national, tri);
+      out.file("report.html") << exports::page_with_picture(
+          exports::report_picture(*scenario, *areas, *coast, result, *national, tri).dump());
+      const double wall_s =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      out.file("summary.json") << exports::summary_json(*scenario, result, *national, tri, wall_s);
+      nlohmann::ordered_json live;
+      live["runtime"] = "live";
+      live["speed"] = o->speed;
+      live["domains"] = {base, base + 5};
+      auto& lat = live["latency_us"] = nlohmann::ordered_json::object();
+      for (auto& [link, v] : latency_us) {
+        std::sort(v.begin(), v.end());
+        const auto q = [&](double p) {
+          return v[std::min(v.size() - 1,
+                            static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+        };
+        lat[link] = {{"samples", v.size()},
+                     {"p50", std::round(q(0.5))},
+                     {"p99", std::round(q(0.99))},
+                     {"max", std::round(v.back())}};
+      }
+      live["processes"] = processes;
+      out.file("live.json") << live.dump(2) << "\n";
+      if (auto ok = out.commit(); !ok) return bad(ok.error(), 2);
+      if (!o->quiet)
+        std::cout << "scenario " << scenario->name << " (live, " << fixed(o->speed, 1) << "x)\n"
+                  << exports::timeline_text(result)
+                  << "summary: " << (fs::path(o->out) / "summary.json").string()
+                  << "\nrecording: " << (fs::path(o->out) / "recording.db").string() << "\n";
+    });
+  }
+  // trilink bench live: the hub's added latency with security on, loopback (BENCHMARKS.md).
+  CLI::App* bench = nullptr;
+  try {
+    bench = app.get_subcommand("bench");
+  } catch (const CLI::OptionNotFound&) {
+    bench = app.add_subcommand("bench", "benchmarks");
+  }
+  {
+    struct Options {
+      std::string scenario = "scenarios/f08.yaml";
+      std::vector<double> rates = {10, 100, 1000};
+      double seconds = 3.0;
+    };
+    auto o = std::make_shared<Options>();
+    auto* cmd = bench->add_subcommand(
+        "live", "hub added latency on DDS with security: JADGE writes, KAMD reads (JSON)");
+    cmd->add_option("--scenario", o->scenario, "scenario naming the network");
+    cmd->add_option("--rates", o->rates, "local tracks per second, each rate in turn")
+        ->delimiter(',');
+    cmd->add_option("--seconds", o->seconds, "seconds per rate")->check(CLI::Range(0.5, 60.0));
+    cmd->callback([o, &exit_code] {
+      const auto bad = [&](const Error& e, int code) {
+        std::cerr << "trilink bench live: " << e.message() << "\n";
+        exit_code = code;
+      };
+      auto scenario = io::load_scenario(o->scenario, std::nullopt);
+      if (!scenario) return bad(scenario.error(), 2);
+      for (double r : o->rates)
+        if (!(r >= 1.0 && r <= 5000.0)) return bad(Error{"--rates", "each in 1..5000"}, 2);
+      const fs::path work =
+          fs::temp_directory_path() / ("trilink-bench-live-" + std::to_string(getpid()));
+      fs::remove_all(work);
+      fs::create_directories(work);
+      struct Cleanup {
+        fs::path p;
+        ~Cleanup() {
+          std::error_code ec;
+          fs::remove_all(p, ec);
+        }
+      } cleanup{work};
+      auto d = run_deployment(work, o->scenario, "", *scenario);
+      if (!d) return bad(d.error(), 1);
+      const Interrupts interrupts;
+      const double start_at =
+          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+              .count();
+      std::vector<Child> hub{Child{
+          "hub", spawn({"trilink", "hub", "--deploy", d->path, "--start-at", fixed(start_at, 6)},
+                       work / "hub.log")}};
+      bus::ScenarioClock clock;
+      clock.scenario_start = scenario->start;
+      clock.start_at_unix_ns = static_cast<std::int64_t>(std::llround(start_at * 1e9));
+      auto points = bus::bench_live(*d, clock, o->rates, o->seconds, &interrupts.stop());
+      stop_children(hub);
+      if (!points) return bad(points.error(), 1);
+      nlohmann::ordered_json j;
+      j["benchmark"] = "live hub latency (JADGE write -> hub -> KAMD arrival), loopback";
+      j["security"] = true;
+      auto& pts = j["points"] = nlohmann::ordered_json::array();
+      for (const auto& p : *points)
+        pts.push_back({{"rate_per_s", p.rate_per_s},
+                       {"written", p.written},
+                       {"released", p.released},
+                       {"p50_us", std::round(p.p50_us)},
+                       {"p99_us", std::round(p.p99_us)},
+                       {"p999_us", std::round(p.p999_us)},
+                       {"max_us", std::round(p.max_us)}});
+      std::ifstream f(fs::path(d->recordings) / "INDOPACOM.json");
+      const auto h = nlohmann::ordered_json::parse(f, nullptr, false);
+      if (!h.is_discarded() && h.contains("hub_processing_us"))
+        j["hub_processing_us"] = h["hub_processing_us"];
+      std::cout << j.dump(2) << "\n";
+    });
+  }
+}
+
+}  // namespace trilink::app

@@ -1,0 +1,40 @@
+// Cyclone DDS configuration, generated per participant (docs/live.md, "Network safety"): the
+// network part pins the participant to one interface (an address such as 127.0.0.1, or a name
+// such as lo or eth1) with multicast off and unicast discovery to the named peers; the security
+// part names the participant's identity and permissions and the deployment's CAs and signed
+// governance (Cyclone's built-in plugins: PKI-DH authentication, access control, AES-GCM).
+// trilink refuses to create a participant whose configuration does not name an interface and
+// turn multicast off (network_problem), whatever wrote it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trilink::bus {
+
+struct NetworkSettings {
+  std::string interface;           // "127.0.0.1", "198.51.100.1", "lo", "veth0"
+  std::vector<std::string> peers;  // unicast discovery peers (addresses)
+  double lease_s = 10.0;           // participant lease (discovery)
+  int max_participant_index = 40;  // participants per host and domain, minus one
+};
+
+struct SecurityFiles {
+  std::string identity_ca;  // PEM files
+  std::string identity_certificate;
+  std::string private_key;
+  std::string permissions_ca;
+  std::string governance;  // S/MIME signed XML
+  std::string permissions;
+};
+
+// The XML configuration of one participant (no security when `security` is empty).
+std::string cyclone_config(const NetworkSettings& net,
+                           const std::optional<SecurityFiles>& security);
+
+// nullopt when `xml` names an interface and turns multicast off; else what is wrong.
+std::optional<std::string> network_problem(std::string_view xml);
+
+}  // namespace trilink::bus

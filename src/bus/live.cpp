@@ -1,0 +1,989 @@
+#include "bus/live.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "bus/config.hpp"
+#include "exercise/runtime.hpp"
+#include "node/radar_feed.hpp"
+#include "record/recorder.hpp"
+#include "scenario/simulation.hpp"
+
+namespace trilink::bus {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// --- clock ---------------------------------------------------------------------------------
+
+namespace {
+std::int64_t wall_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+geo::UtcTime ScenarioClock::at_wall_ns(std::int64_t unix_ns) const {
+  return scenario_start.plus_seconds(static_cast<double>(unix_ns - start_at_unix_ns) * 1e-9 *
+                                     speed);
+}
+
+geo::UtcTime ScenarioClock::now() const {
+  return at_wall_ns(wall_ns());
+}
+
+std::chrono::system_clock::time_point ScenarioClock::wall_at(geo::UtcTime t) const {
+  const double wall_s = t.seconds_since(scenario_start) / speed;
+  return std::chrono::system_clock::time_point(std::chrono::nanoseconds(
+      start_at_unix_ns + static_cast<std::int64_t>(std::llround(wall_s * 1e9))));
+}
+
+namespace {
+
+// --- inbox: what the listeners hand to the node's thread ---------------------------------------
+
+struct Inbound {
+  std::variant<share::Message, Look> value;
+  std::string from;  // the peer bound to the link (or the nation's radars)
+  std::int64_t source_unix_ns = 0;
+  Clock::time_point arrived;
+};
+
+class Inbox {
+ public:
+  void push(Inbound in) {
+    {
+      std::lock_guard lock(m_);
+      q_.push_back(std::move(in));
+      ++received_;
+    }
+    cv_.notify_one();
+  }
+  void reject(WireRejection r) {
+    std::lock_guard lock(m_);
+    ++received_;
+    ++rejected_[static_cast<std::size_t>(r)];
+  }
+  void notify() { cv_.notify_one(); }
+  // Waits until something arrives or `until`; returns everything queued.
+  std::vector<Inbound> wait(Clock::time_point until) {
+    std::unique_lock lock(m_);
+    cv_.wait_until(lock, until, [&] { return !q_.empty(); });
+    std::vector<Inbound> out(std::make_move_iterator(q_.begin()),
+                             std::make_move_iterator(q_.end()));
+    q_.clear();
+    return out;
+  }
+  std::uint64_t received() {
+    std::lock_guard lock(m_);
+    return received_;
+  }
+  std::array<std::uint64_t, wire_rejection_count> rejected() {
+    std::lock_guard lock(m_);
+    return rejected_;
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<Inbound> q_;
+  std::uint64_t received_ = 0;
+  std::array<std::uint64_t, wire_rejection_count> rejected_{};
+};
+
+// --- a participant on one domain ---------------------------------------------------------------
+
+struct ReaderContext {
+  Inbox* inbox = nullptr;
+  Topic topic = Topic::node_health;
+  std::string from;
+  // A further check of the sender, for samples no gatekeeper sees (looks, heartbeats).
+  std::function<std::optional<std::string>(const Decoded&)> sender_problem;
+};
+
+void on_data(dds_entity_t reader, void* arg) {
+  auto* ctx = static_cast<ReaderContext*>(arg);
+  constexpr int kBatch = 64;
+  void* samples[kBatch] = {};
+  dds_sample_info_t infos[kBatch];
+  for (;;) {
+    samples[0] = nullptr;
+    const dds_return_t n = dds_take(reader, samples, infos, kBatch, kBatch);
+    if (n <= 0) break;
+    for (int i = 0; i < n; ++i) {
+      if (!infos[i].valid_data) continue;
+      Decoded d = decode(ctx->topic, samples[i]);
+      if (!d.rejection && ctx->sender_problem && ctx->sender_problem(d))
+        d.rejection = WireRejection::unexpected_sender;
+      if (d.rejection) {
+        ctx->inbox->reject(*d.rejection);
+        continue;
+      }
+      ctx->inbox->push(
+          Inbound{std::move(d.value), ctx->from, infos[i].source_timestamp, Clock::now()});
+    }
+    dds_return_loan(reader, samples, n);
+  }
+}
+
+Expected<SecurityFiles> credentials(const io::Deployment& d, const std::string& identity) {
+  const SecurityFiles f = security_files(d.pki, identity);
+  if (auto missing = missing_security_file(f))
+    return fail(d.path + ": pki",
+                "no security file for " + identity + ": " + *missing + " (run trilink pki init)");
+  return f;
+}
+
+class Endpoint {
+ public:
+  // Joins `domain` as `identity` (no security when the deployment's is off, or identity is "").
+  static Expected<std::unique_ptr<Endpoint>> join(const io::Deployment& d, int domain,
+                                                  const std::string& identity) {
+    std::optional<SecurityFiles> sec;
+    if (d.security && !identity.empty()) {
+      auto f = credentials(d, identity);
+      if (!f) return std::unexpected(f.error());
+      sec = *f;
+    }
+    NetworkSettings net{d.interface, d.peers, d.lease_s, 40};
+    const std::string xml = cyclone_config(net, sec);
+    if (auto problem = network_problem(xml)) return fail(d.path + ": interface", *problem);
+    auto e = std::unique_ptr<Endpoint>(new Endpoint());
+    e->domain_id_ = domain;
+    auto dom = created(dds_create_domain(static_cast<dds_domainid_t>(domain), xml.c_str()),
+                       "dds_create_domain " + std::to_string(domain));
+    if (!dom) return std::unexpected(dom.error());
+    e->domain_ = std::move(*dom);
+    auto p = created(dds_create_participant(static_cast<dds_domainid_t>(domain), nullptr, nullptr),
+                     "dds_create_participant on domain " + std::to_string(domain) +
+                         (identity.empty() ? "" : " as " + identity));
+    if (!p) return std::unexpected(p.error());
+    e->participant_ = std::move(*p);
+    return e;
+  }
+
+  ~Endpoint() {
+    // Readers first (their listeners point into contexts_), then the participant, the domain.
+    readers_.clear();
+    writers_.clear();
+    topics_.clear();
+    participant_.reset();
+    domain_.reset();
+  }
+
+  Expected<void> add_writer(Topic t, const QosSettings& qs) {
+    auto topic = topic_entity(t, qs);
+    if (!topic) return std::unexpected(topic.error());
+    Qos q = make_qos(profile(t), qs);
+    auto w = created(dds_create_writer(participant_.get(), *topic, q.get(), nullptr),
+                     "dds_create_writer " + std::string(topic_name(t)));
+    if (!w) return std::unexpected(w.error());
+    writers_.emplace(t, std::move(*w));
+    return {};
+  }
+
+  Expected<void> add_reader(Topic t, const QosSettings& qs, Inbox* inbox, std::string from,
+                            std::function<std::optional<std::string>(const Decoded&)> check = {}) {
+    auto topic = topic_entity(t, qs);
+    if (!topic) return std::unexpected(topic.error());
+    Qos q = make_qos(profile(t), qs);
+    auto ctx =
+        std::make_unique<ReaderContext>(ReaderContext{inbox, t, std::move(from), std::move(check)});
+    Listener l(dds_create_listener(ctx.get()));
+    dds_lset_data_available(l.get(), on_data);
+    auto r = created(dds_create_reader(participant_.get(), *topic, q.get(), l.get()),
+                     "dds_create_reader " + std::string(topic_name(t)));
+    if (!r) return std::unexpected(r.error());
+    contexts_.push_back(std::move(ctx));
+    readers_.emplace(t, std::move(*r));
+    return {};
+  }
+
+  // Writes one sample; false when the topic has no writer here or DDS refused it.
+  bool write(const Encoded& e) {
+    auto it = writers_.find(e.topic());
+    if (it == writers_.end()) return false;
+    return dds_write(it->second.get(), e.sample()) == DDS_RETCODE_OK;
+  }
+
+  std::uint64_t deadlines_missed() {
+    std::uint64_t n = 0;
+    if (auto it = readers_.find(Topic::node_health); it != readers_.end()) {
+      dds_requested_deadline_missed_status_t st;
+      if (dds_get_requested_deadline_missed_status(it->second.get(), &st) == DDS_RETCODE_OK)
+        n = st.total_count;
+    }
+    return n;
+  }
+
+  // Readers matched by this participant's writer of t.
+  std::uint32_t matched(Topic t) {
+    auto it = writers_.find(t);
+    dds_publication_matched_status_t st{};
+    if (it == writers_.end() ||
+        dds_get_publication_matched_status(it->second.get(), &st) != DDS_RETCODE_OK)
+      return 0;
+    return st.current_count;
+  }
+
+  // Writers matched by this participant's reader of t.
+  std::uint32_t publishers(Topic t) {
+    auto it = readers_.find(t);
+    dds_subscription_matched_status_t st{};
+    if (it == readers_.end() ||
+        dds_get_subscription_matched_status(it->second.get(), &st) != DDS_RETCODE_OK)
+      return 0;
+    return st.current_count;
+  }
+
+  // Whether every matched reader acknowledged what the writer of t wrote, within `seconds`.
+  bool acknowledged(Topic t, double seconds) {
+    auto it = writers_.find(t);
+    if (it == writers_.end()) return false;
+    const dds_return_t rc = dds_wait_for_acks(
+        it->second.get(), static_cast<dds_duration_t>(std::max(0.0, seconds) * 1e9));
+    return rc == DDS_RETCODE_OK;
+  }
+
+  int domain_id() const { return domain_id_; }
+
+ private:
+  Endpoint() = default;
+
+  Expected<dds_entity_t> topic_entity(Topic t, const QosSettings&) {
+    if (auto it = topics_.find(t); it != topics_.end()) return it->second.get();
+    const std::string name(topic_name(t));
+    auto topic =
+        created(dds_create_topic(participant_.get(), descriptor(t), name.c_str(), nullptr, nullptr),
+                "dds_create_topic " + name);
+    if (!topic) return std::unexpected(topic.error());
+    const dds_entity_t h = topic->get();
+    topics_.emplace(t, std::move(*topic));
+    return h;
+  }
+
+  int domain_id_ = 0;
+  Entity domain_;
+  Entity participant_;
+  std::map<Topic, Entity> topics_;
+  std::map<Topic, Entity> writers_;
+  std::map<Topic, Entity> readers_;
+  std::vector<std::unique_ptr<ReaderContext>> contexts_;
+};
+
+QosSettings qos_settings(const io::Deployment& d) {
+  return QosSettings{d.lease_s, d.deadline_s, 1.0};
+}
+
+// --- recording -----------------------------------------------------------------------------
+
+class Recording {
+ public:
+  static Expected<Recording> open(const io::Deployment& d, const std::string& name) {
+    std::error_code ec;
+    fs::create_directories(d.recordings, ec);
+    const std::string path = (fs::path(d.recordings) / (name + ".db")).string();
+    if (ec) return fail(d.path + ": recordings", "cannot create " + d.recordings);
+    std::error_code rm;
+    fs::remove(path, rm);  // a fresh recording per run
+    auto r = record::Recorder::open(path, record::Recorder::Options{200});
+    if (!r) return std::unexpected(r.error());
+    return Recording(std::move(*r), path);
+  }
+  Expected<void> link(const std::string& from, const std::string& to, record::Direction dir,
+                      geo::UtcTime sent, std::optional<geo::UtcTime> received,
+                      const share::Message& m,
+                      const std::optional<share::ReleaseRecord>& release = std::nullopt) {
+    record::LinkEvent e;
+    e.link = "live:" + from + ">" + to;
+    e.direction = dir;
+    e.sent = sent;
+    e.received = received;
+    e.message = m;
+    auto row = rec_.record(e);
+    if (!row) return std::unexpected(row.error());
+    if (release) {
+      auto r = rec_.record(*release, *row);
+      if (!r) return std::unexpected(r.error());
+    }
+    return {};
+  }
+  Expected<void> finish() { return rec_.finish(); }
+  const std::string& path() const { return path_; }
+
+ private:
+  Recording(record::Recorder r, std::string path) : rec_(std::move(r)), path_(std::move(path)) {}
+  record::Recorder rec_;
+  std::string path_;
+};
+
+// --- reordering ----------------------------------------------------------------------------
+
+// Senders' order: looks by their time, messages by (session, sequence) of their originator.
+bool before(const Inbound& a, const Inbound& b) {
+  const auto key = [](const Inbound& x) {
+    if (const auto* l = std::get_if<Look>(&x.value))
+      return std::tuple(0, l->time.ns, std::int64_t{0}, std::uint64_t{0});
+    const auto& h = share::header(std::get<share::Message>(x.value));
+    return std::tuple(1, std::int64_t{0}, h.session_start.ns, h.sequence);
+  };
+  return key(a) < key(b);
+}
+
+// The loop every node process runs: waits for samples, ticks, heartbeats; stops on a signal
+// or at until_s. `deliver` is called for each sample in sender order after it has waited hold_s.
+struct Loop {
+  const LiveInputs& in;
+  Inbox& inbox;
+  std::function<Expected<void>(const Inbound&, geo::UtcTime now)> deliver;
+  std::function<Expected<void>(geo::UtcTime tick)> tick;      // once a scenario second
+  std::function<Expected<void>(geo::UtcTime now)> heartbeat;  // every heartbeat_s (wall)
+
+  Expected<void> run() {
+    std::vector<Inbound> pending;
+    const auto hold = std::chrono::nanoseconds(static_cast<std::int64_t>(in.hold_s * 1e9));
+    const geo::UtcTime start = in.scenario->start;
+    const geo::UtcTime now0 = in.clock.now();
+    std::int64_t k = std::max<std::int64_t>(
+        0, static_cast<std::int64_t>(std::ceil(now0.seconds_since(start) - 1e-9)));
+    auto next_beat = Clock::now();
+    const auto beat =
+        std::chrono::nanoseconds(static_cast<std::int64_t>(in.deploy->heartbeat_s * 1e9));
+    for (;;) {
+      if (in.stop && in.stop->load(std::memory_order_relaxed) != 0) return {};
+      const geo::UtcTime now = in.clock.now();
+      if (in.until_s && now.seconds_since(start) > *in.until_s) return {};
+      // Due samples, in sender order.
+      const auto cut = Clock::now() - hold;
+      std::stable_sort(pending.begin(), pending.end(), before);
+      std::vector<Inbound> later;
+      for (auto& p : pending) {
+        if (p.arrived <= cut) {
+          if (auto ok = deliver(p, in.clock.now()); !ok) return ok;
+        } else {
+          later.push_back(std::move(p));
+        }
+      }
+      pending = std::move(later);
+      // Ticks that are due.
+      for (;;) {
+        const geo::UtcTime t = start.plus_seconds(static_cast<double>(k));
+        if (in.clock.now() < t) break;
+        if (tick)
+          if (auto ok = tick(t); !ok) return ok;
+        ++k;
+      }
+      if (heartbeat && Clock::now() >= next_beat) {
+        if (auto ok = heartbeat(in.clock.now()); !ok) return ok;
+        next_beat += beat;
+        if (next_beat < Clock::now()) next_beat = Clock::now() + beat;
+      }
+      // Wait for the next thing to do (at most 50 ms, to see a signal).
+      auto until = Clock::now() + std::chrono::milliseconds(50);
+      const auto tick_wall = in.clock.wall_at(start.plus_seconds(static_cast<double>(k)));
+      until = std::min(until, Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                                 tick_wall - std::chrono::system_clock::now()));
+      if (heartbeat) until = std::min(until, next_beat);
+      for (const auto& p : pending) until = std::min(until, p.arrived + hold);
+      for (auto& x : inbox.wait(until)) pending.push_back(std::move(x));
+    }
+  }
+};
+
+void write_report(const io::Deployment& d, const LiveReport& r) {
+  nlohmann::ordered_json j;
+  j["name"] = r.name;
+  j["recording"] = r.recording;
+  j["received"] = r.received;
+  j["sent"] = r.sent;
+  j["heartbeats_received"] = r.heartbeats_received;
+  j["deadlines_missed"] = r.deadlines_missed;
+  auto& w = j["wire_rejected"] = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < wire_rejection_count; ++i)
+    w[std::string(to_string(static_cast<WireRejection>(i)))] = r.wire_rejected[i];
+  auto& g = j["gate_rejected"] = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < share::rejection_count; ++i)
+    g[std::string(share::to_string(share::all_rejections[i]))] = r.gate_rejected[i];
+  if (r.hub) {
+    j["hub"] = {{"received", r.hub->received},         {"admitted", r.hub->admitted},
+                {"rejected", r.hub->rejected},         {"released", r.hub->released},
+                {"local_tracks", r.hub->local_tracks}, {"health", r.hub->health}};
+  }
+  if (!r.hub_processing_us.empty()) {
+    std::vector<double> v = r.hub_processing_us;
+    std::sort(v.begin(), v.end());
+    const auto q = [&](double p) {
+      return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+    };
+    j["hub_processing_us"] = {{"samples", v.size()},
+                              {"p50", q(0.5)},
+                              {"p99", q(0.99)},
+                              {"p999", q(0.999)},
+                              {"max", v.back()}};
+  }
+  if (r.national) {
+    const auto& c = *r.national;
+    j["national"] = {{"looks", c.looks},
+                     {"plots", c.plots},
+                     {"plots_rejected", c.plots_rejected},
+                     {"tracks_reported", c.tracks_reported},
+                     {"hub_admitted", c.hub_admitted},
+                     {"hub_rejected", c.hub_rejected}};
+  }
+  std::ofstream f(fs::path(d.recordings) / (r.name + ".json"));
+  f << j.dump(2) << "\n";
+}
+
+std::string country(Nation n) {
+  switch (n) {
+    case Nation::USA:
+      return "US";
+    case Nation::JPN:
+      return "JP";
+    case Nation::KOR:
+      return "KR";
+  }
+  return "US";
+}
+
+void say(const LiveInputs& in, const std::string& s) {
+  if (in.log) in.log(s);
+}
+
+Expected<int> domain_of(const io::Deployment& d, const std::map<Nation, int>& m, Nation n,
+                        const std::string& what) {
+  auto it = m.find(n);
+  if (it == m.end())
+    return fail(d.path + ": domains", "no " + what + " domain for " + std::string(to_string(n)));
+  return it->second;
+}
+
+std::vector<std::string> strings(std::initializer_list<Topic> ts) {
+  std::vector<std::string> out;
+  for (Topic t : ts) out.emplace_back(topic_name(t));
+  return out;
+}
+
+// The start-up handshake (LiveInputs::ready_file, start_file): waits until `connected` holds
+// (bounded), says so, then takes the scenario's start from the start file. Returns the clock.
+Expected<ScenarioClock> synchronise(const LiveInputs& in, const std::string& name,
+                                    const std::function<bool()>& connected) {
+  ScenarioClock clock = in.clock;
+  if (in.ready_file.empty() && in.start_file.empty()) return clock;
+  const auto stopped = [&] { return in.stop && in.stop->load(std::memory_order_relaxed) != 0; };
+  const auto give_up = Clock::now() + std::chrono::milliseconds(
+                                          static_cast<std::int64_t>(in.connect_timeout_s * 1e3));
+  while (!connected() && Clock::now() < give_up && !stopped())
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (!connected()) say(in, name + ": not every peer matched; starting anyway");
+  if (!in.ready_file.empty()) std::ofstream(in.ready_file) << name << "\n";
+  if (in.start_file.empty()) return clock;
+  while (!stopped()) {
+    std::ifstream f(in.start_file);
+    double start_at = 0;
+    if (f >> start_at) {
+      clock.start_at_unix_ns = static_cast<std::int64_t>(std::llround(start_at * 1e9));
+      return clock;
+    }
+    if (Clock::now() > give_up + std::chrono::seconds(60))
+      return fail(in.start_file, "no start time came");
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return clock;
+}
+
+}  // namespace
+
+// --- PKI request -----------------------------------------------------------------------------
+
+Expected<PkiRequest> pki_request(const io::Deployment& d, const scenario::Scenario& s) {
+  PkiRequest req;
+  for (const auto& [n, id] : d.nation_domains) req.domains.push_back(id);
+  for (const auto& [n, id] : d.link_domains) req.domains.push_back(id);
+  std::sort(req.domains.begin(), req.domains.end());
+  const auto* hub = s.network.hub();
+  if (!hub) return fail(s.file + ": network", "no hub");
+  Grant hg{hub->name, "US", {}};
+  for (const auto& [n, id] : d.link_domains)
+    hg.rules.push_back({id,
+                        strings({Topic::system_track, Topic::launch_report,
+                                 Topic::impact_prediction, Topic::alert, Topic::node_health}),
+                        strings({Topic::local_track, Topic::node_health})});
+  req.grants.push_back(hg);
+  for (Nation n : all_nations) {
+    const auto* site = s.network.node_of(n);
+    if (!site) continue;
+    Grant g{site->name, country(n), {}};
+    if (auto it = d.nation_domains.find(n); it != d.nation_domains.end())
+      g.rules.push_back({it->second, {}, strings({Topic::radar_look, Topic::node_health})});
+    if (auto it = d.link_domains.find(n); it != d.link_domains.end())
+      g.rules.push_back({it->second, strings({Topic::local_track, Topic::node_health}),
+                         strings({Topic::system_track, Topic::launch_report,
+                                  Topic::impact_prediction, Topic::alert, Topic::node_health})});
+    req.grants.push_back(g);
+  }
+  for (const auto& r : s.radars) {
+    auto it = d.nation_domains.find(r.nation);
+    if (it == d.nation_domains.end()) continue;
+    req.grants.push_back({r.name,
+                          country(r.nation),
+                          {{it->second, strings({Topic::radar_look, Topic::node_health}), {}}}});
+  }
+  return req;
+}
+
+// --- hub -------------------------------------------------------------------------------------
+
+Expected<LiveReport> run_hub(const LiveInputs& in0) {
+  LiveInputs in = in0;
+  const auto& d = *in.deploy;
+  const auto& s = *in.scenario;
+  auto hc = exercise::hub_config(s, in.areas);
+  if (!hc) return fail(s.file + ": network", "no hub");
+  LiveReport rep;
+  rep.name = hc->name;
+  auto rec = Recording::open(d, hc->name);
+  if (!rec) return std::unexpected(rec.error());
+  rep.recording = rec->path();
+  Inbox inbox;
+  const QosSettings qs = qos_settings(d);
+  std::map<std::string, std::unique_ptr<Endpoint>> links;  // by national node name
+  std::map<std::string, Nation> nation_of_node;
+  for (const auto& [n, name] : hc->nation_nodes) {
+    auto dom = domain_of(d, d.link_domains, n, "link");
+    if (!dom) return std::unexpected(dom.error());
+    auto e = Endpoint::join(d, *dom, hc->name);
+    if (!e) return std::unexpected(e.error());
+    for (Topic t : {Topic::system_track, Topic::launch_report, Topic::impact_prediction,
+                    Topic::alert, Topic::node_health})
+      if (auto ok = (*e)->add_writer(t, qs); !ok) return std::unexpected(ok.error());
+    for (Topic t : {Topic::local_track, Topic::node_health})
+      if (auto ok = (*e)->add_reader(t, qs, &inbox, name); !ok) return std::unexpected(ok.error());
+    links.emplace(name, std::move(*e));
+    nation_of_node.emplace(name, n);
+  }
+  auto clock = synchronise(in, hc->name, [&] {
+    for (auto& [_, e] : links)
+      if (e->publishers(Topic::local_track) == 0 || e->matched(Topic::system_track) == 0)
+        return false;
+    return true;
+  });
+  if (!clock) return std::unexpected(clock.error());
+  in.clock = *clock;
+  hc->session_start = in.clock.now();
+  node::Hub hub(*hc, *in.policy);
+  say(in, hc->name + ": on link domains, " + std::to_string(links.size()) + " nations");
+  const auto dispatch = [&](node::Outbox out, geo::UtcTime now) -> Expected<void> {
+    for (auto& e : out) {
+      auto it = links.find(e.to);
+      if (it == links.end()) continue;
+      if (it->second->write(encode(e.message))) ++rep.sent;
+      if (auto ok = rec->link(hc->name, e.to, record::Direction::sent, now, std::nullopt, e.message,
+                              e.release);
+          !ok)
+        return ok;
+    }
+    return {};
+  };
+  std::uint64_t beats = 0, sequence = 0;
+  Loop loop{in, inbox, {}, {}, {}};
+  loop.deliver = [&](const Inbound& x, geo::UtcTime now) -> Expected<void> {
+    const auto t0 = Clock::now();
+    const auto& m = std::get<share::Message>(x.value);
+    const geo::UtcTime sent = in.clock.at_wall_ns(x.source_unix_ns);
+    if (auto ok = rec->link(x.from, hc->name, record::Direction::received, sent, now, m); !ok)
+      return ok;
+    node::Outbox out = hub.on_message(m, x.from, now);
+    const bool released = !out.empty();
+    auto ok = dispatch(std::move(out), now);
+    if (released && rep.hub_processing_us.size() < 1'000'000)
+      rep.hub_processing_us.push_back(
+          std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    return ok;
+  };
+  loop.tick = [&](geo::UtcTime t) { return dispatch(hub.tick(t), t); };
+  loop.heartbeat = [&](geo::UtcTime now) -> Expected<void> {
+    // The hub's own heartbeat on every link (liveness; not a release: the nodes' runtimes
+    // check and record it, their gatekeepers do not see it).
+    ++beats;
+    for (auto& [name, e] : links) {
+      share::NodeHealth h;
+      h.header.originator = {Nation::USA, hc->name, std::nullopt};
+      h.header.session_start = hc->session_start;
+      h.header.sequence = ++sequence;
+      h.header.time_of_validity = now;
+      h.header.releasability = share::Releasability{Nation::USA, nation_of_node.at(name)};
+      h.heartbeat = beats;
+      for (const auto& [peer, _] : links) h.links.push_back({peer, share::LinkStatus::up});
+      if (e->write(encode(share::Message(h)))) ++rep.sent;
+    }
+    return {};
+  };
+  auto ran = loop.run();
+  rep.received = inbox.received();
+  rep.wire_rejected = inbox.rejected();
+  rep.hub = hub.counters();
+  for (std::size_t i = 0; i < share::rejection_count; ++i)
+    rep.gate_rejected[i] = hub.gatekeeper().rejected(share::all_rejections[i]);
+  for (auto& [_, e] : links) rep.deadlines_missed += e->deadlines_missed();
+  auto fin = rec->finish();
+  write_report(d, rep);
+  if (!ran) return std::unexpected(ran.error());
+  if (!fin) return std::unexpected(fin.error());
+  return rep;
+}
+
+// --- national node ---------------------------------------------------------------------------
+
+Expected<LiveReport> run_node(const LiveInputs& in0, Nation nation) {
+  LiveInputs in = in0;
+  const auto& d = *in.deploy;
+  const auto& s = *in.scenario;
+  const auto* site = s.network.node_of(nation);
+  const auto* hub_site = s.network.hub();
+  if (!site) return fail(s.file + ": network", "no node for " + std::string(to_string(nation)));
+  node::NationalNodeConfig c;
+  c.nation = nation;
+  c.name = site->name;
+  c.hub = hub_site ? hub_site->name : "";
+  for (const auto& r : s.radars)
+    if (r.nation == nation) c.radars.push_back(r);
+  c.epoch = s.start;
+  for (const auto& a : in.areas)
+    if (a.nation == nation) c.areas.push_back(a);
+  if (std::ranges::any_of(s.satellites, [&](const auto& k) { return k.nation == nation; }))
+    say(in, c.name + ": infrared satellites are not fed in live runs (radars only)");
+  LiveReport rep;
+  rep.name = c.name;
+  auto rec = Recording::open(d, c.name);
+  if (!rec) return std::unexpected(rec.error());
+  rep.recording = rec->path();
+  Inbox inbox;
+  const QosSettings qs = qos_settings(d);
+  auto nd = domain_of(d, d.nation_domains, nation, "nation");
+  if (!nd) return std::unexpected(nd.error());
+  auto home = Endpoint::join(d, *nd, c.name);
+  if (!home) return std::unexpected(home.error());
+  const auto radar_check = [nation](const Decoded& x) -> std::optional<std::string> {
+    const share::Header& h = std::holds_alternative<Look>(x.value)
+                                 ? std::get<Look>(x.value).header
+                                 : share::header(std::get<share::Message>(x.value));
+    if (h.originator.nation != nation) return "not a radar of this nation";
+    return std::nullopt;
+  };
+  for (Topic t : {Topic::radar_look, Topic::node_health})
+    if (auto ok = (*home)->add_reader(t, qs, &inbox, "radar", radar_check); !ok)
+      return std::unexpected(ok.error());
+  std::unique_ptr<Endpoint> link;
+  if (hub_site) {
+    auto ld = domain_of(d, d.link_domains, nation, "link");
+    if (!ld) return std::unexpected(ld.error());
+    auto e = Endpoint::join(d, *ld, c.name);
+    if (!e) return std::unexpected(e.error());
+    link = std::move(*e);
+    for (Topic t : {Topic::local_track, Topic::node_health})
+      if (auto ok = link->add_writer(t, qs); !ok) return std::unexpected(ok.error());
+    const std::string hub_name = hub_site->name;
+    for (Topic t : {Topic::system_track, Topic::launch_report, Topic::impact_prediction,
+                    Topic::alert, Topic::node_health})
+      if (auto ok = link->add_reader(t, qs, &inbox, hub_name); !ok)
+        return std::unexpected(ok.error());
+  }
+  auto clock = synchronise(in, c.name, [&] {
+    if ((*home)->publishers(Topic::radar_look) < c.radars.size()) return false;
+    return !link ||
+           (link->matched(Topic::local_track) > 0 && link->publishers(Topic::system_track) > 0);
+  });
+  if (!clock) return std::unexpected(clock.error());
+  in.clock = *clock;
+  c.session_start = in.clock.now();
+  node::NationalNode nn(c, *in.policy);
+  say(in, c.name + ": " + std::to_string(c.radars.size()) + " radars" +
+              (link ? ", linked to " + c.hub : ", alone"));
+  const auto dispatch = [&](node::Outbox out, geo::UtcTime now) -> Expected<void> {
+    for (auto& e : out) {
+      if (e.to == node::display_peer) {
+        if (auto ok = rec->link(c.name, e.to, record::Direction::received, now, now, e.message);
+            !ok)
+          return ok;
+        continue;
+      }
+      if (link && e.to == c.hub) {
+        if (link->write(encode(e.message))) ++rep.sent;
+        if (auto ok =
+                rec->link(c.name, e.to, record::Direction::sent, now, std::nullopt, e.message);
+            !ok)
+          return ok;
+      }
+    }
+    return {};
+  };
+  Loop loop{in, inbox, {}, {}, {}};
+  loop.deliver = [&](const Inbound& x, geo::UtcTime now) -> Expected<void> {
+    const geo::UtcTime sent = in.clock.at_wall_ns(x.source_unix_ns);
+    if (const auto* l = std::get_if<Look>(&x.value)) {
+      const std::string radar = l->header.originator.node;
+      for (const auto& p : l->plots)
+        if (auto ok = rec->link(radar, c.name, record::Direction::received, sent, now, p); !ok)
+          return ok;
+      return dispatch(nn.on_look(l->sensor_id, l->time, l->plots), now);
+    }
+    const auto& m = std::get<share::Message>(x.value);
+    if (std::holds_alternative<share::NodeHealth>(m)) {
+      // Heartbeats of the nation's radars and of the hub: liveness, recorded; the hub's is not
+      // a release (see run_hub), so it does not go through the gatekeeper.
+      ++rep.heartbeats_received;
+      if (x.from == "radar") return {};
+      if (share::header(m).originator.node != x.from) {
+        ++rep.wire_rejected[static_cast<std::size_t>(WireRejection::unexpected_sender)];
+        return {};
+      }
+      return rec->link(x.from, c.name, record::Direction::received, sent, now, m);
+    }
+    if (auto ok = rec->link(x.from, c.name, record::Direction::received, sent, now, m); !ok)
+      return ok;
+    return dispatch(nn.on_message(m, x.from, now), now);
+  };
+  loop.tick = [&](geo::UtcTime t) { return dispatch(nn.tick(t), t); };
+  auto ran = loop.run();
+  rep.received = inbox.received();
+  const auto wr = inbox.rejected();
+  for (std::size_t i = 0; i < wire_rejection_count; ++i) rep.wire_rejected[i] += wr[i];
+  rep.national = nn.counters();
+  for (std::size_t i = 0; i < share::rejection_count; ++i)
+    rep.gate_rejected[i] = nn.gatekeeper().rejected(share::all_rejections[i]);
+  rep.deadlines_missed = (*home)->deadlines_missed() + (link ? link->deadlines_missed() : 0);
+  auto fin = rec->finish();
+  write_report(d, rep);
+  if (!ran) return std::unexpected(ran.error());
+  if (!fin) return std::unexpected(fin.error());
+  return rep;
+}
+
+// --- radar feed ------------------------------------------------------------------------------
+
+Expected<LiveReport> run_radar(const LiveInputs& in0, const std::string& radar) {
+  LiveInputs in = in0;
+  const auto& d = *in.deploy;
+  const auto& s = *in.scenario;
+  std::optional<std::size_t> index;
+  for (std::size_t r = 0; r < s.radars.size(); ++r)
+    if (s.radars[r].name == radar) index = r;
+  if (!index) return fail("--radar", "no radar '" + radar + "' in " + s.file);
+  const Nation nation = s.radars[*index].nation;
+  std::uint32_t sensor_id = 0;
+  for (std::size_t r = 0; r < *index; ++r)
+    if (s.radars[r].nation == nation) ++sensor_id;
+  auto nd = domain_of(d, d.nation_domains, nation, "nation");
+  if (!nd) return std::unexpected(nd.error());
+  auto home = Endpoint::join(d, *nd, radar);
+  if (!home) return std::unexpected(home.error());
+  const QosSettings qs = qos_settings(d);
+  for (Topic t : {Topic::radar_look, Topic::node_health})
+    if (auto ok = (*home)->add_writer(t, qs); !ok) return std::unexpected(ok.error());
+  // The radar's plots: the scenario's simulation (the same for every process), this radar's.
+  const scenario::Simulation sim = scenario::simulate(s);
+  std::vector<sensor::Detection> mine;
+  for (const auto& det : sim.detections)
+    if (det.radar_index == *index) mine.push_back(det);
+  auto clock = synchronise(in, radar, [&] { return (*home)->matched(Topic::radar_look) > 0; });
+  if (!clock) return std::unexpected(clock.error());
+  in.clock = *clock;
+  say(in, radar + ": " + std::to_string(mine.size()) + " plots to play");
+  node::RadarFeed feed(nation, radar, sensor_id);
+  LiveReport rep;
+  rep.name = radar;
+  const geo::UtcTime session = in.clock.now();
+  std::uint64_t beats = 0, health_seq = 0;
+  std::size_t next = 0;
+  auto next_beat = Clock::now();
+  const auto beat = std::chrono::nanoseconds(static_cast<std::int64_t>(d.heartbeat_s * 1e9));
+  for (;;) {
+    if (in.stop && in.stop->load(std::memory_order_relaxed) != 0) break;
+    const geo::UtcTime now = in.clock.now();
+    if (in.until_s && now.seconds_since(s.start) > *in.until_s) break;
+    while (next < mine.size() && mine[next].t <= now) {
+      std::size_t j = next;
+      while (j < mine.size() && mine[j].t == mine[next].t) ++j;
+      Look l;
+      l.nation = nation;
+      l.sensor_id = sensor_id;
+      l.time = mine[next].t;
+      l.plots = feed.look(std::span<const sensor::Detection>(mine.data() + next, j - next));
+      l.header.originator = {nation, radar, sensor_id};
+      l.header.session_start = session;
+      l.header.sequence = l.plots.empty() ? 0 : l.plots.front().header.sequence;
+      l.header.time_of_validity = l.time;
+      l.header.releasability = {nation};
+      for (auto& p : l.plots) p.header.session_start = session;
+      if ((*home)->write(encode(l))) ++rep.sent;
+      next = j;
+    }
+    if (Clock::now() >= next_beat) {
+      share::NodeHealth h;
+      h.header.originator = {nation, radar, sensor_id};
+      h.header.session_start = session;
+      h.header.sequence = ++health_seq;
+      h.header.time_of_validity = now;
+      h.header.releasability = {nation};
+      h.heartbeat = ++beats;
+      h.radars_operating = 1;
+      h.radars_total = 1;
+      if ((*home)->write(encode(share::Message(h)))) ++rep.sent;
+      next_beat = Clock::now() + beat;
+    }
+    auto until = std::min(next_beat, Clock::now() + std::chrono::milliseconds(50));
+    if (next < mine.size()) {
+      const auto wall = in.clock.wall_at(mine[next].t);
+      until = std::min(until, Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                                 wall - std::chrono::system_clock::now()));
+    }
+    std::this_thread::sleep_until(until);
+  }
+  return rep;
+}
+
+// --- bench ------------------------------------------------------------------------------------
+
+Expected<std::vector<BenchPoint>> bench_live(const io::Deployment& d, const ScenarioClock& clock,
+                                             const std::vector<double>& rates, double seconds,
+                                             const std::atomic<int>* stop) {
+  const auto jpn = d.link_domains.find(Nation::JPN), kor = d.link_domains.find(Nation::KOR);
+  if (jpn == d.link_domains.end() || kor == d.link_domains.end())
+    return fail(d.path + ": domains", "bench live needs link_JPN and link_KOR");
+  const QosSettings qs = qos_settings(d);
+  auto writer = Endpoint::join(d, jpn->second, "JADGE");
+  if (!writer) return std::unexpected(writer.error());
+  if (auto ok = (*writer)->add_writer(Topic::local_track, qs); !ok)
+    return std::unexpected(ok.error());
+  Inbox inbox;
+  auto reader = Endpoint::join(d, kor->second, "KAMD");
+  if (!reader) return std::unexpected(reader.error());
+  if (auto ok = (*reader)->add_reader(Topic::system_track, qs, &inbox, "INDOPACOM"); !ok)
+    return std::unexpected(ok.error());
+  // Wait for the hub on both links (bounded).
+  const auto give_up = Clock::now() + std::chrono::seconds(30);
+  while ((*writer)->matched(Topic::local_track) == 0) {
+    if (Clock::now() > give_up || (stop && stop->load() != 0))
+      return fail("bench live", "no hub on link_JPN");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const geo::UtcTime session = clock.now();
+  std::uint64_t sequence = 0, next_id = 1;
+  std::vector<BenchPoint> points;
+  std::map<std::uint64_t, Clock::time_point> written;
+  const auto collect = [&](std::vector<double>& lat, Clock::time_point until) {
+    for (auto& x : inbox.wait(until)) {
+      const auto* s = std::get_if<share::SystemTrack>(&std::get<share::Message>(x.value));
+      if (!s) continue;
+      for (const auto& c : s->contributions) {
+        auto it = written.find(c.track_id);
+        if (c.nation != Nation::JPN || it == written.end()) continue;
+        lat.push_back(std::chrono::duration<double, std::micro>(x.arrived - it->second).count());
+        written.erase(it);
+      }
+    }
+  };
+  for (double rate : rates) {
+    BenchPoint p;
+    p.rate_per_s = rate;
+    std::vector<double> lat;
+    written.clear();
+    const auto period = std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 / rate));
+    const auto start = Clock::now();
+    const auto n = static_cast<std::uint64_t>(std::llround(rate * seconds));
+    for (std::uint64_t i = 0; i < n && !(stop && stop->load() != 0); ++i) {
+      const auto due = start + period * static_cast<std::int64_t>(i);
+      while (Clock::now() < due) collect(lat, due);
+      share::LocalTrack t;
+      const std::uint64_t id = next_id++;
+      t.header.originator = {Nation::JPN, "JADGE", std::nullopt};
+      t.header.session_start = session;
+      t.header.sequence = ++sequence;
+      t.header.time_of_validity = clock.now();
+      t.header.releasability = share::Releasability::all();
+      t.track_id = id;
+      // Spread over the globe 130 km up (the golden-angle spiral): never associated together.
+      const double k = static_cast<double>(id % 20000) + 0.5;
+      const double z = 1.0 - 2.0 * k / 20000.0;
+      const double r = std::sqrt(1.0 - z * z), phi = 2.399963229728653 * k;
+      t.position_ecef_m = share::Vector3(r * std::cos(phi), r * std::sin(phi), z) * 6.5e6;
+      t.velocity_ecef_mps = t.position_ecef_m.normalized() * 100.0;
+      t.covariance = share::Matrix6::Identity() * 100.0;
+      t.status = TrackStatus::confirmed;
+      t.phase = share::FlightPhase::midcourse;
+      written[id] = Clock::now();
+      if ((*writer)->write(encode(share::Message(t)))) ++p.written;
+    }
+    // Let the last ones arrive (at most 2 s).
+    const auto end = Clock::now() + std::chrono::seconds(2);
+    while (!written.empty() && Clock::now() < end) collect(lat, end);
+    p.released = lat.size();
+    if (!lat.empty()) {
+      std::sort(lat.begin(), lat.end());
+      const auto q = [&](double f) {
+        return lat[std::min(lat.size() - 1, static_cast<std::size_t>(f * lat.size()))];
+      };
+      p.p50_us = q(0.5);
+      p.p99_us = q(0.99);
+      p.p999_us = q(0.999);
+      p.max_us = lat.back();
+    }
+    points.push_back(p);
+  }
+  return points;
+}
+
+// --- probe and inject (tests of the security and of the receivers' checks) --------------------
+
+Expected<ProbeResult> probe(const io::Deployment& d, int domain, const std::string& identity,
+                            Topic topic, double seconds, const std::atomic<int>* stop) {
+  ProbeResult res;
+  Inbox inbox;
+  auto e = Endpoint::join(d, domain, identity);
+  if (!e) {
+    if (e.error().where.starts_with(d.path)) return std::unexpected(e.error());
+    res.refused = e.error().message();
+    return res;
+  }
+  if (auto ok = (*e)->add_reader(topic, qos_settings(d), &inbox, "probe"); !ok) {
+    res.refused = ok.error().message();
+    return res;
+  }
+  const auto end =
+      Clock::now() + std::chrono::nanoseconds(static_cast<std::int64_t>(seconds * 1e9));
+  while (Clock::now() < end && !(stop && stop->load() != 0))
+    (void)inbox.wait(std::min(end, Clock::now() + std::chrono::milliseconds(50)));
+  res.received = inbox.received();
+  return res;
+}
+
+Expected<void> inject(const io::Deployment& d, int domain, const std::string& identity,
+                      const share::Message& m, double seconds) {
+  auto e = Endpoint::join(d, domain, identity);
+  if (!e) return std::unexpected(e.error());
+  const Encoded enc = encode(m);
+  if (auto ok = (*e)->add_writer(enc.topic(), qos_settings(d)); !ok)
+    return std::unexpected(ok.error());
+  const auto end =
+      Clock::now() + std::chrono::nanoseconds(static_cast<std::int64_t>(seconds * 1e9));
+  while ((*e)->matched(enc.topic()) == 0) {
+    if (Clock::now() >= end) return fail("inject", "no reader matched");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (!(*e)->write(enc)) return fail("inject", "write refused");
+  if (!(*e)->acknowledged(enc.topic(), std::chrono::duration<double>(end - Clock::now()).count()))
+    return fail("inject", "not acknowledged");
+  return {};
+}
+
+}  // namespace trilink::bus

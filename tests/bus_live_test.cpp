@@ -1,0 +1,420 @@
+// The live runtime as a user runs it (docs/live.md): separate trilink processes on Cyclone DDS
+// with DDS Security, loopback only (every participant pinned to 127.0.0.1, multicast off).
+//  - `trilink live` on F08 gives Japan its first confirmed track, launch alert and threat alert
+//    within 1 s (scenario time) of `trilink exercise`, and the hub the same system tracks;
+//  - security: on the Korean link domain, a participant without a certificate and one with
+//    Japan's certificate receive nothing of what the hub publishes there, while Korea's node
+//    identity does; an identity may not create a topic its permissions do not name;
+//  - samples that cannot be trusted (NaN, another node's name, a replayed sequence, a future
+//    time) are counted under their reason and dropped, never released; a node that joins late
+//    gets the current picture at once;
+//  - a bad deployment file or a missing certificate: one line naming the file and field, exit 2.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "bus/live.hpp"
+#include "cli_run.hpp"
+#include "io/deploy_file.hpp"
+#include "record/replay.hpp"
+#include "test_paths.hpp"
+
+namespace trilink {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using test_cli::run;
+
+// A trilink process in the background, stopped with SIGTERM.
+class Process {
+ public:
+  Process(const std::vector<std::string>& args, const fs::path& log) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      FILE* f = std::freopen(log.c_str(), "w", stderr);
+      (void)f;
+      std::vector<char*> argv;
+      const std::string bin = test_paths::binary_dir() + "/trilink";
+      argv.push_back(const_cast<char*>(bin.c_str()));
+      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      execv(bin.c_str(), argv.data());
+      _exit(127);
+    }
+  }
+  ~Process() { stop(); }
+  // SIGTERM, then the exit code (-1 if it had to be killed).
+  int stop() {
+    if (pid_ <= 0) return code_;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    for (int i = 0; i < 200; ++i) {
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = 0;
+        code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        return code_;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
+    pid_ = 0;
+    return code_ = -1;
+  }
+
+ private:
+  pid_t pid_ = 0;
+  int code_ = -1;
+};
+
+class Live : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("bus_live_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // A loopback deployment of F08 with its own domains, and its PKI.
+  io::Deployment deployment() {
+    io::Deployment d;
+    d.path = (dir_ / "deploy.yaml").string();
+    d.scenario = test_paths::scenario("f08.yaml");
+    d.interface = "127.0.0.1";
+    d.peers = {"127.0.0.1"};
+    d.heartbeat_s = 0.2;
+    const int base = 211 + static_cast<int>(getpid() % 3) * 6;
+    for (Nation n : all_nations) {
+      d.nation_domains[n] = base + static_cast<int>(n);
+      d.link_domains[n] = base + 3 + static_cast<int>(n);
+    }
+    d.pki = (dir_ / "pki").string();
+    d.recordings = (dir_ / "rec").string();
+    std::ofstream(d.path) << io::deployment_yaml(d);
+    return d;
+  }
+
+  fs::path dir_;
+};
+
+json read_json(const fs::path& p) {
+  std::ifstream f(p);
+  return json::parse(f);
+}
+
+// System track ids in a recording's SystemTrack messages on links whose name starts with
+// `prefix`, up to scenario time `until_s`.
+std::set<std::uint64_t> system_track_ids(const std::string& db, const std::string& prefix,
+                                         geo::UtcTime start, double until_s) {
+  std::set<std::uint64_t> ids;
+  auto events = record::read_all(db);
+  EXPECT_TRUE(events) << (events ? "" : events.error().message());
+  if (!events) return ids;
+  for (const auto& e : *events) {
+    if (!e.event.link.starts_with(prefix)) continue;
+    if (e.event.time().seconds_since(start) > until_s) continue;
+    if (const auto* s = std::get_if<share::SystemTrack>(&e.event.message))
+      ids.insert(s->system_track_id);
+  }
+  return ids;
+}
+
+TEST_F(Live, F08GivesJapanThePictureOfTheExercise) {
+  const double until_s = 200.0;  // past Japan's threat alert (T+155 s)
+  const auto ex = run("exercise " + test_paths::scenario("f08.yaml") + " --quiet --out " +
+                      (dir_ / "ex").string());
+  ASSERT_EQ(ex.code, 0) << ex.err;
+  const auto live = run("live " + test_paths::scenario("f08.yaml") +
+                        " --speed 20 --duration 200 --quiet --out " + (dir_ / "live").string());
+  ASSERT_EQ(live.code, 0) << live.err;
+  const json a = read_json(dir_ / "ex" / "summary.json");
+  const json b = read_json(dir_ / "live" / "summary.json");
+  const json& ta = a["launches"][0]["timeline"]["trilateral"]["JPN"];
+  const json& tb = b["launches"][0]["timeline"]["trilateral"]["JPN"];
+  for (const char* k : {"first_track_s", "launch_alert_s", "threat_alert_s"}) {
+    ASSERT_TRUE(ta[k].is_number()) << k;
+    ASSERT_TRUE(tb[k].is_number()) << k << " never in the live run";
+    EXPECT_NEAR(tb[k].get<double>(), ta[k].get<double>(), 1.0) << k;
+  }
+  // Nothing was refused anywhere on the way.
+  EXPECT_EQ(b["runs"]["trilateral"]["hub"]["rejected"], 0);
+  EXPECT_GT(b["runs"]["trilateral"]["hub"]["admitted"].get<int>(), 50);
+  // The hub released the same system tracks to Japan up to T+200 s.
+  const auto start = geo::parse_utc(a["start"].get<std::string>());
+  ASSERT_TRUE(start);
+  const auto ids_ex = system_track_ids((dir_ / "ex" / "recording.db").string(),
+                                       "trilateral:INDOPACOM>JADGE", *start, until_s);
+  const auto ids_live = system_track_ids((dir_ / "live" / "recording.db").string(),
+                                         "live:INDOPACOM>JADGE", *start, until_s);
+  EXPECT_FALSE(ids_ex.empty());
+  EXPECT_EQ(ids_live.size(), ids_ex.size());
+}
+
+// Releasability end to end: a policy under which Korea may grant its tracks to the USA only.
+// Japan's recording holds no system track fused from a Korean track (while Korea's does), and
+// Japan's first track is the exercise's under the same policy (what its own and the US radars
+// give it), within 1 s.
+TEST_F(Live, KoreasTracksWithheldFromJapanEndToEnd) {
+  std::ifstream in(test_paths::source_dir() + "/deploy/policy.yaml");
+  std::string policy((std::istreambuf_iterator<char>(in)), {});
+  const std::string kor = "nodes: [KAMD]\n    may_grant: USA|JPN|KOR";
+  ASSERT_NE(policy.find(kor), std::string::npos);
+  policy.replace(policy.find(kor), kor.size(), "nodes: [KAMD]\n    may_grant: USA|KOR");
+  const fs::path p = dir_ / "policy.yaml";
+  std::ofstream(p) << policy;
+  const auto ex = run("exercise " + test_paths::scenario("f08.yaml") + " --policy " + p.string() +
+                      " --quiet --out " + (dir_ / "ex").string());
+  ASSERT_EQ(ex.code, 0) << ex.err;
+  const auto live = run("live " + test_paths::scenario("f08.yaml") + " --policy " + p.string() +
+                        " --speed 20 --duration 120 --quiet --out " + (dir_ / "live").string());
+  ASSERT_EQ(live.code, 0) << live.err;
+  const json a = read_json(dir_ / "ex" / "summary.json");
+  const json b = read_json(dir_ / "live" / "summary.json");
+  const json& ta = a["launches"][0]["timeline"]["trilateral"]["JPN"];
+  const json& tb = b["launches"][0]["timeline"]["trilateral"]["JPN"];
+  ASSERT_TRUE(ta["first_track_s"].is_number());
+  ASSERT_TRUE(tb["first_track_s"].is_number());
+  EXPECT_NEAR(tb["first_track_s"].get<double>(), ta["first_track_s"].get<double>(), 1.0);
+  auto events = record::read_all((dir_ / "live" / "recording.db").string());
+  ASSERT_TRUE(events) << events.error().message();
+  std::size_t to_japan = 0, korean_to_korea = 0;
+  for (const auto& e : *events) {
+    const auto* s = std::get_if<share::SystemTrack>(&e.event.message);
+    if (!s) continue;
+    const bool korean = std::ranges::any_of(s->contributions,
+                                            [](const auto& c) { return c.nation == Nation::KOR; });
+    if (e.event.link.starts_with("live:INDOPACOM>JADGE") ||
+        e.event.link.starts_with("live:JADGE>display")) {
+      ++to_japan;
+      EXPECT_FALSE(korean) << e.event.link << " system track " << s->system_track_id;
+    }
+    if (e.event.link.starts_with("live:INDOPACOM>KAMD") && korean) ++korean_to_korea;
+  }
+  EXPECT_GT(to_japan, 0u);
+  EXPECT_GT(korean_to_korea, 0u);  // the Korean tracks were there to withhold
+}
+
+TEST_F(Live, OnlyKoreasNodeHearsTheHubOnTheKoreanLink) {
+  const io::Deployment d = deployment();
+  const auto pki = run("pki init " + d.pki + " --deploy " + d.path);
+  ASSERT_EQ(pki.code, 0) << pki.err;
+  Process hub({"hub", "--deploy", d.path, "--speed", "20"}, dir_ / "hub.log");
+  // Four listeners at once on the Korean link domain, for the hub's heartbeat (every 0.2 s,
+  // TRANSIENT_LOCAL: a listener that matches gets one at once).
+  const std::string probe = test_paths::binary_dir() + "/trilink probe --deploy " + d.path +
+                            " --domain link_KOR --seconds 4";
+  const std::string out = (dir_ / "probe").string();
+  const std::string cmd = "(" + probe + " --as KAMD > " + out + ".kamd 2>&1 & " + probe +
+                          " --as none > " + out + ".none 2>&1 & " + probe + " --as JADGE > " + out +
+                          ".jadge 2>&1 & " + probe + " --as KAMD --topic RadarLook > " + out +
+                          ".topic 2>&1 & wait)";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_EQ(hub.stop(), 0);
+  const auto result = [&](const char* ext) {
+    std::ifstream f(out + ext);
+    std::string line, last;
+    while (std::getline(f, line))
+      if (line.starts_with("{")) last = line;
+    EXPECT_FALSE(last.empty()) << ext << ": no result";
+    return last.empty() ? json::object() : json::parse(last);
+  };
+  const json kamd = result(".kamd"), none = result(".none"), jadge = result(".jadge"),
+             topic = result(".topic");
+  EXPECT_GT(kamd.value("received", 0), 0) << kamd.dump();
+  EXPECT_TRUE(kamd["refused"].is_null()) << kamd.dump();
+  EXPECT_EQ(none.value("received", -1), 0) << none.dump();
+  EXPECT_EQ(jadge.value("received", -1), 0) << jadge.dump();
+  // Japan's identity may not join the Korean link at all.
+  EXPECT_TRUE(jadge["refused"].is_string()) << jadge.dump();
+  // Korea's node may not read radar looks on its link domain: the topic is refused.
+  ASSERT_TRUE(topic["refused"].is_string()) << topic.dump();
+  EXPECT_NE(topic["refused"].get<std::string>().find("Not Allowed By Security"), std::string::npos)
+      << topic.dump();
+}
+
+TEST_F(Live, UntrustworthySamplesAreCountedAndDropped) {
+  const io::Deployment d = deployment();
+  const auto pki = run("pki init " + d.pki + " --deploy " + d.path);
+  ASSERT_EQ(pki.code, 0) << pki.err;
+  // The hub's scenario clock starts at F08's start when the hub starts (real time): samples
+  // stamped with that start are a few seconds old when they arrive.
+  Process hub({"hub", "--deploy", d.path}, dir_ / "hub.log");
+  const auto f08_start = geo::parse_utc("2022-10-03T22:22:00Z");
+  ASSERT_TRUE(f08_start);
+  const geo::UtcTime now = *f08_start;
+  share::LocalTrack t;
+  t.header.originator = {Nation::JPN, "JADGE", std::nullopt};
+  t.header.session_start = now.plus_seconds(-10.0);
+  t.header.time_of_validity = now;
+  t.header.releasability = share::Releasability::all();
+  t.track_id = 1;
+  t.position_ecef_m = {-3.99e6, 3.475e6, 3.78e6};  // 130 km above Japan
+  t.velocity_ecef_mps = {1000, 0, 1000};
+  t.covariance = share::Matrix6::Identity() * 100.0;
+  t.status = TrackStatus::confirmed;
+  std::vector<share::LocalTrack> bad;
+  auto good = t;
+  good.header.sequence = 5;
+  auto nan = t;
+  nan.header.sequence = 6;
+  nan.position_ecef_m.x() = std::nan("");
+  auto replay = t;
+  replay.header.sequence = 5;  // after 5: a replay
+  replay.track_id = 2;
+  auto impostor = t;
+  impostor.header.sequence = 7;
+  impostor.header.originator = {Nation::KOR, "KAMD", std::nullopt};  // on Japan's link
+  impostor.track_id = 3;
+  auto future = t;
+  future.header.sequence = 8;
+  future.header.time_of_validity = now.plus_seconds(120.0);
+  future.track_id = 4;
+  // One writer per sample, in order: each waits for the hub's reader, writes, and waits for
+  // the hub to acknowledge it before the next.
+  for (const auto* m : {&good, &nan, &replay, &impostor, &future}) {
+    auto ok = bus::inject(d, d.link_domains.at(Nation::JPN), "JADGE", *m, 20.0);
+    ASSERT_TRUE(ok) << ok.error().message();
+  }
+  // A node that joins late gets the current picture: the hub's system track of the admitted
+  // local track (TRANSIENT_LOCAL: its last sample on matching; then the hub's re-release once a
+  // second), and nothing made from the refused ones.
+  const auto late = run("probe --deploy " + d.path + " --domain link_JPN --as JADGE --topic " +
+                        "SystemTrack --seconds 2");
+  ASSERT_EQ(late.code, 0) << late.err;
+  const int late_received = json::parse(late.out).value("received", -1);
+  EXPECT_GE(late_received, 1) << late.out;
+  EXPECT_LE(late_received, 3) << late.out;
+  ASSERT_EQ(hub.stop(), 0);
+  const json r = read_json(fs::path(d.recordings) / "INDOPACOM.json");
+  EXPECT_EQ(r["wire_rejected"]["non_finite"], 1) << r.dump(2);
+  EXPECT_EQ(r["gate_rejected"]["replay"], 1) << r.dump(2);
+  EXPECT_EQ(r["gate_rejected"]["sender_mismatch"], 1) << r.dump(2);
+  EXPECT_EQ(r["gate_rejected"]["time_ahead"], 1) << r.dump(2);
+  EXPECT_EQ(r["hub"]["admitted"], 1) << r.dump(2);
+  // Nothing rejected was released: the hub's recording holds the one admitted track's releases
+  // only (system track contributions name JPN track 1).
+  auto events = record::read_all(fs::path(d.recordings) / "INDOPACOM.db");
+  ASSERT_TRUE(events) << events.error().message();
+  for (const auto& e : *events) {
+    if (const auto* s = std::get_if<share::SystemTrack>(&e.event.message)) {
+      for (const auto& c : s->contributions) EXPECT_EQ(c.track_id, 1u);
+    }
+  }
+}
+
+// What a local track looks like on the wire (loopback, captured with tcpdump): with security
+// on, neither its track id nor its coordinates' bytes appear anywhere in the capture; with
+// security off (the control, showing that the search finds them) they do.
+std::size_t occurrences(const std::string& hay, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
+  return n;
+}
+
+TEST_F(Live, TheWireHoldsNoPlaintextTrack) {
+  if (std::system("command -v tcpdump >/dev/null 2>&1") != 0) GTEST_SKIP() << "no tcpdump";
+  const std::uint64_t track_id = 0x31'4B'4E'49'4C'49'52'54ull;  // "TRILINK1" little-endian
+  const double x_m = -3'912'345.678125;
+  std::string id_bytes(8, '\0'), x_bytes(8, '\0');
+  std::memcpy(id_bytes.data(), &track_id, 8);
+  std::memcpy(x_bytes.data(), &x_m, 8);
+  const auto capture = [&](bool security) -> std::optional<std::string> {
+    io::Deployment d = deployment();
+    d.security = security;
+    std::ofstream(d.path) << io::deployment_yaml(d);
+    if (security) {
+      const auto pki = run("pki init " + d.pki + " --deploy " + d.path);
+      EXPECT_EQ(pki.code, 0) << pki.err;
+    }
+    const fs::path pcap = dir_ / (security ? "secure.pcap" : "plain.pcap");
+    const fs::path log = dir_ / (security ? "secure.tcpdump" : "plain.tcpdump");
+    const pid_t dump = fork();
+    if (dump == 0) {
+      FILE* f = std::freopen(log.c_str(), "w", stderr);
+      (void)f;
+      execlp("tcpdump", "tcpdump", "-i", "lo", "-U", "-n", "-w", pcap.c_str(), "udp",
+             static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    // tcpdump says "listening on lo" once it captures.
+    bool listening = false;
+    for (int i = 0; i < 200 && !listening; ++i) {
+      std::ifstream f(log);
+      std::string text((std::istreambuf_iterator<char>(f)), {});
+      listening = text.find("listening on") != std::string::npos;
+      if (!listening) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    if (!listening) {
+      kill(dump, SIGKILL);
+      waitpid(dump, nullptr, 0);
+      return std::nullopt;
+    }
+    {
+      Process hub({"hub", "--deploy", d.path}, dir_ / "hub.log");
+      share::LocalTrack t;
+      t.header.originator = {Nation::JPN, "JADGE", std::nullopt};
+      t.header.session_start = *geo::parse_utc("2022-10-03T22:21:00Z");
+      t.header.time_of_validity = *geo::parse_utc("2022-10-03T22:22:00Z");
+      t.header.sequence = 1;
+      t.header.releasability = share::Releasability::all();
+      t.track_id = track_id;
+      t.position_ecef_m = {x_m, 3.4e6, 3.7e6};
+      t.velocity_ecef_mps = {1000, 0, 1000};
+      t.covariance = share::Matrix6::Identity() * 100.0;
+      t.status = TrackStatus::confirmed;
+      auto ok = bus::inject(d, d.link_domains.at(Nation::JPN), "JADGE", t, 20.0);
+      EXPECT_TRUE(ok) << ok.error().message();
+      EXPECT_EQ(hub.stop(), 0);
+    }
+    kill(dump, SIGTERM);
+    waitpid(dump, nullptr, 0);
+    std::ifstream f(pcap, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(f)), {});
+  };
+  const auto plain = capture(false);
+  if (!plain) GTEST_SKIP() << "tcpdump cannot capture on lo here";
+  EXPECT_GT(plain->size(), 1000u);
+  EXPECT_GE(occurrences(*plain, id_bytes), 1u) << "the control: the plain track id is found";
+  EXPECT_GE(occurrences(*plain, x_bytes), 1u);
+  const auto secure = capture(true);
+  ASSERT_TRUE(secure);
+  EXPECT_GT(secure->size(), 1000u);
+  EXPECT_EQ(occurrences(*secure, id_bytes), 0u);
+  EXPECT_EQ(occurrences(*secure, x_bytes), 0u);
+}
+
+TEST_F(Live, ABadDeploymentOrAMissingCertificateIsOneLineAndExitTwo) {
+  const io::Deployment d = deployment();
+  std::ofstream(dir_ / "noiface.yaml")
+      << "scenario: " << d.scenario << "\ndomains: {JPN: 11, link_JPN: 21}\npki: pki\n";
+  const auto r1 = run("node --nation JPN --deploy " + (dir_ / "noiface.yaml").string());
+  EXPECT_EQ(r1.code, 2);
+  EXPECT_NE(r1.err.find("noiface.yaml"), std::string::npos) << r1.err;
+  EXPECT_NE(r1.err.find("interface"), std::string::npos) << r1.err;
+  EXPECT_EQ(std::count(r1.err.begin(), r1.err.end(), '\n'), 1) << r1.err;
+  // The deployment is fine but no `pki init` was run: the node names the missing file.
+  const auto r2 = run("node --nation JPN --deploy " + d.path);
+  EXPECT_EQ(r2.code, 2);
+  EXPECT_NE(r2.err.find("deploy.yaml: pki"), std::string::npos) << r2.err;
+  EXPECT_NE(r2.err.find("JADGE"), std::string::npos) << r2.err;
+  EXPECT_EQ(std::count(r2.err.begin(), r2.err.end(), '\n'), 1) << r2.err;
+}
+
+}  // namespace
+}  // namespace trilink
