@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <regex>
 
+#include "base/text.hpp"
+
 namespace trilink::bus {
 
 namespace {
@@ -11,31 +13,8 @@ bool is_address(const std::string& s) {
   return !s.empty() && s.find_first_not_of("0123456789.") == std::string::npos;
 }
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string file_uri(const std::string& path) {
-  return "file:" + escape(path);
+  return "file:" + xml_escape(path);
 }
 
 }  // namespace
@@ -44,14 +23,14 @@ std::string cyclone_config(const NetworkSettings& net, const std::optional<Secur
   std::string x = "<CycloneDDS xmlns=\"https://cdds.io/config\"><Domain id=\"any\"><General>";
   if (!net.interface.empty())
     x += std::string("<Interfaces><NetworkInterface ") +
-         (is_address(net.interface) ? "address" : "name") + "=\"" + escape(net.interface) +
+         (is_address(net.interface) ? "address" : "name") + "=\"" + xml_escape(net.interface) +
          "\"/></Interfaces>";
   x += "<AllowMulticast>false</AllowMulticast></General>";
   char lease[32];
   std::snprintf(lease, sizeof lease, "%.3f s", net.lease_s);
   x += "<Discovery><ParticipantIndex>auto</ParticipantIndex><MaxAutoParticipantIndex>" +
        std::to_string(net.max_participant_index) + "</MaxAutoParticipantIndex><Peers>";
-  for (const auto& p : net.peers) x += "<Peer address=\"" + escape(p) + "\"/>";
+  for (const auto& p : net.peers) x += "<Peer address=\"" + xml_escape(p) + "\"/>";
   x += std::string("</Peers><LeaseDuration>") + lease + "</LeaseDuration></Discovery>";
   if (sec) {
     x += "<Security><Authentication><Library path=\"dds_security_auth\" "

@@ -106,32 +106,6 @@ geo::UtcTime later(geo::UtcTime t, double s) {
   return geo::UtcTime{t.ns + static_cast<std::int64_t>(std::llround(s * ns_per_s))};
 }
 
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string deg(double rad) {
   return fixed(rad * rad_to_deg, 9);
 }

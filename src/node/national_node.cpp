@@ -117,6 +117,22 @@ Outbox NationalNode::on_ir_frame(std::uint32_t satellite_id, geo::UtcTime t,
   return out;
 }
 
+void NationalNode::hand_over_held(const track::Vec3& position_m, geo::UtcTime t, Outbox& out) {
+  for (auto it = space_live_.begin(); it != space_live_.end();) {
+    const SpaceTrackReport& r = it->second;
+    const double dt = t.seconds_since(config_.epoch) - r.t_s;
+    if ((position_m - (r.position_m + r.velocity_mps * dt)).norm() > config_.space_held_gate_m) {
+      ++it;
+      continue;
+    }
+    space_held_.insert(r.id);
+    space_.hand_over(r.id);
+    publish(space_track(r, share::TrackStatus::dropped), out);
+    space_launch_reported_.erase(r.id);
+    it = space_live_.erase(it);
+  }
+}
+
 void NationalNode::stamp(share::Header& h) {
   h.originator = share::Originator{config_.nation, config_.name, std::nullopt};
   h.session_start = config_.session_start;
@@ -157,6 +173,12 @@ Outbox NationalNode::on_look(std::uint32_t sensor_id, geo::UtcTime t,
   }
   for (auto& report : pipeline_.on_look(sensor_id, t.seconds_since(config_.epoch), scan)) {
     ++counters_.tracks_reported;
+    // A radar track that holds a live space track takes its place before it is first sent:
+    // the space track is reported dropped first, so the hub, which never puts two tracks of one
+    // nation in one system track, takes the radar track into the missile's system track
+    // rather than starting a second one.
+    if (config_.space_handover && report.status == share::TrackStatus::confirmed)
+      hand_over_held(report.position_ecef_m, report.header.time_of_validity, out);
     publish(std::move(report), out);
   }
   return out;

@@ -50,11 +50,10 @@ struct NationalNodeConfig {
   // A space track is "held" once a confirmed radar track of the node lies within
   // space_held_gate_m of it (the space track carried to the radar track's time on its
   // velocity): from then on the nation's own alerts follow the radar track alone. With
-  // space_handover it is also handed over (reported dropped, no longer sent to the hub). Measured
-  // (docs/sensors.md): the hand-over removes the false overflight threats the space track's
-  // boost arcs raise at the hub (F02, F11) but gives repeated launch alerts there (F12): off.
+  // space_handover it is also handed over (reported dropped, no longer sent to the hub), and a
+  // radar track that holds one is sent only after it (docs/sensors.md, session 10).
   double space_held_gate_m = 20e3;
-  bool space_handover = false;
+  bool space_handover = true;
 };
 
 // Local track numbers of the space tracks (the national tracker's count from 1).
@@ -99,6 +98,8 @@ class NationalNode {
   // Stamped (originator, sequence), to the display, and (sensor identity removed) to the hub
   // when sharing.
   void publish(share::LocalTrack t, Outbox& out);
+  // Hands over every live space track that a radar track at position_m (ECEF, m) at t holds.
+  void hand_over_held(const track::Vec3& position_m, geo::UtcTime t, Outbox& out);
   // Originator and sequence number; the time of validity is the message's own.
   void stamp(share::Header& h);
   // A space track's report as the nation's local track (boost phase), with this status.
