@@ -44,6 +44,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A working folder removed when it goes out of scope (it may hold private keys).
+struct RemovedAtExit {
+  fs::path path;
+  ~RemovedAtExit() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
 struct NodeOptions {
   std::string deploy, scenario, radar, nation;
   double speed = 1.0;
@@ -392,13 +401,7 @@ void add_live_commands(CLI::App& app, int& exit_code) {
           fs::temp_directory_path() / ("trilink-live-" + std::to_string(getpid()));
       fs::remove_all(work);
       fs::create_directories(work / "logs");
-      struct Cleanup {
-        fs::path p;
-        ~Cleanup() {
-          std::error_code ec;
-          fs::remove_all(p, ec);
-        }
-      } cleanup{work};
+      const RemovedAtExit cleanup{work};
       auto made = run_deployment(work, o->scenario, o->policy, *scenario);
       if (!made) return bad(made.error(), 1);
       const io::Deployment& d = *made;
@@ -645,13 +648,7 @@ void add_live_commands(CLI::App& app, int& exit_code) {
           fs::temp_directory_path() / ("trilink-bench-live-" + std::to_string(getpid()));
       fs::remove_all(work);
       fs::create_directories(work);
-      struct Cleanup {
-        fs::path p;
-        ~Cleanup() {
-          std::error_code ec;
-          fs::remove_all(p, ec);
-        }
-      } cleanup{work};
+      const RemovedAtExit cleanup{work};
       auto d = run_deployment(work, o->scenario, "", *scenario);
       if (!d) return bad(d.error(), 1);
       const Interrupts interrupts;

@@ -117,7 +117,11 @@ Outbox NationalNode::on_ir_frame(std::uint32_t satellite_id, geo::UtcTime t,
   return out;
 }
 
-void NationalNode::hand_over_held(const track::Vec3& position_m, geo::UtcTime t, Outbox& out) {
+// A live space track that a radar track holds (within space_held_gate_m of it carried to the
+// radar track's time): the nation's own alerts follow the radar track from then on (the boost
+// fit's velocity would be the missile's last state to join its later tracks to); with the
+// hand-over on, it also ends.
+void NationalNode::hold_space_tracks(const track::Vec3& position_m, geo::UtcTime t, Outbox& out) {
   for (auto it = space_live_.begin(); it != space_live_.end();) {
     const SpaceTrackReport& r = it->second;
     const double dt = t.seconds_since(config_.epoch) - r.t_s;
@@ -126,6 +130,10 @@ void NationalNode::hand_over_held(const track::Vec3& position_m, geo::UtcTime t,
       continue;
     }
     space_held_.insert(r.id);
+    if (!config_.space_handover) {
+      ++it;
+      continue;
+    }
     space_.hand_over(r.id);
     publish(space_track(r, share::TrackStatus::dropped), out);
     space_launch_reported_.erase(r.id);
@@ -177,8 +185,8 @@ Outbox NationalNode::on_look(std::uint32_t sensor_id, geo::UtcTime t,
     // the space track is reported dropped first, so the hub, which never puts two tracks of one
     // nation in one system track, takes the radar track into the missile's system track
     // rather than starting a second one.
-    if (config_.space_handover && report.status == share::TrackStatus::confirmed)
-      hand_over_held(report.position_ecef_m, report.header.time_of_validity, out);
+    if (report.status == share::TrackStatus::confirmed)
+      hold_space_tracks(report.position_ecef_m, report.header.time_of_validity, out);
     publish(std::move(report), out);
   }
   return out;
@@ -223,27 +231,9 @@ Outbox NationalNode::tick(geo::UtcTime now) {
     space_launch_reported_.erase(r.id);
     publish(space_track(r, share::TrackStatus::dropped), out);
   }
-  // A live space track that a confirmed radar track of the node now holds: the nation's own
-  // alerts follow the radar track from then on (the boost fit's poor velocity would be the
-  // missile's last state to join its later tracks to); with the hand-over on, it also ends.
-  for (auto it = space_live_.begin(); it != space_live_.end();) {
-    const SpaceTrackReport& r = it->second;
-    const bool held = std::ranges::any_of(p.products, [&](const TrackProducts& tp) {
-      if (!tp.view.confirmed) return false;
-      const double dt = tp.view.time.seconds_since(config_.epoch) - r.t_s;
-      const track::Vec3 carried = r.position_m + r.velocity_mps * dt;
-      return (tp.view.state.x.head<3>() - carried).norm() <= config_.space_held_gate_m;
-    });
-    if (held) space_held_.insert(r.id);
-    if (!held || !config_.space_handover) {
-      ++it;
-      continue;
-    }
-    space_.hand_over(r.id);
-    publish(space_track(r, share::TrackStatus::dropped), out);
-    space_launch_reported_.erase(r.id);
-    it = space_live_.erase(it);
-  }
+  // Live space tracks that a confirmed radar track of the node now holds.
+  for (const auto& tp : p.products)
+    if (tp.view.confirmed) hold_space_tracks(tp.view.state.x.head<3>(), tp.view.time, out);
   counters_.space = space_.counters();
   for (const auto& [id, r] : space_live_)
     if (!space_held_.contains(id))

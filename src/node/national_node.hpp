@@ -98,8 +98,9 @@ class NationalNode {
   // Stamped (originator, sequence), to the display, and (sensor identity removed) to the hub
   // when sharing.
   void publish(share::LocalTrack t, Outbox& out);
-  // Hands over every live space track that a radar track at position_m (ECEF, m) at t holds.
-  void hand_over_held(const track::Vec3& position_m, geo::UtcTime t, Outbox& out);
+  // Every live space track that a confirmed radar track at position_m (ECEF, m) at t holds is
+  // held, and with space_handover handed over (reported dropped).
+  void hold_space_tracks(const track::Vec3& position_m, geo::UtcTime t, Outbox& out);
   // Originator and sequence number; the time of validity is the message's own.
   void stamp(share::Header& h);
   // A space track's report as the nation's local track (boost phase), with this status.
