@@ -85,7 +85,8 @@ Run run_withholding(const std::string& name, Nation withheld) {
     in.simulation = &sim;
     in.policy = &run.policy;
     in.areas = run.areas;
-    in.recorder = &*recorder;
+    record::RecorderSink sink(*recorder);
+    in.recorder = &sink;
     auto out = exercise::run_exercise(in, exercise::Mode::trilateral);
     if (!out) throw std::runtime_error(out.error().message());
     if (auto f = recorder->finish(); !f) throw std::runtime_error(f.error().message());

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <limits>
 #include <random>
 
@@ -171,4 +172,96 @@ TEST(SystemTracks, NaNInputIsRejectedAndNeverFused) {
   hub.update(t0.plus_seconds(1.0), std::vector{indefinite});
   ASSERT_EQ(hub.diagnostics().rejected.size(), 1u);
   EXPECT_EQ(hub.diagnostics().rejected[0].failure.status, FusionStatus::not_positive_definite);
+}
+
+// take() (one track at a time, through the spatial index) joins every contribution to the
+// system track the whole picture's update() joins it to - over 60 objects in 30 close pairs
+// (600 m apart: both of a pair pass the gate, the assignment decides), three nations, tracks
+// dropped and restarted under new ids, the US's with a position sigma of 2 km (past the
+// index's pad: tested by the bound against everything). And it tests only the system tracks
+// near: a few, not the whole picture.
+TEST(SystemTracks, TakeJoinsWhatTheWholePictureJoinsTestingOnlyTheNearSystemTracks) {
+  constexpr int kObjects = 60;
+  std::mt19937_64 rng{11};
+  std::normal_distribution<double> g(0.0, 1.0);
+  std::uint64_t seq = 0;
+  const auto offset = [](int j) {
+    const int c = j / 2;
+    return Eigen::Vector3d((c % 5) * 40e3 + (j % 2) * 600.0, (c / 5 % 5) * 40e3, (c / 25) * 40e3);
+  };
+  const auto report = [&](Nation n, std::uint64_t id, int j, double t_s, double sp, double sv) {
+    share::LocalTrack r;
+    r.header.originator = {n,
+                           n == Nation::JPN   ? "JADGE"
+                           : n == Nation::KOR ? "KAMD"
+                                              : "INDOPACOM",
+                           std::nullopt};
+    r.header.sequence = ++seq;
+    r.header.time_of_validity = t0.plus_seconds(t_s);
+    r.header.releasability = share::Releasability::all();
+    r.track_id = id;
+    State x = truth_at(t_s);
+    x.head<3>() += offset(j);
+    for (int i = 0; i < 3; ++i) x(i) += sp * g(rng);
+    for (int i = 3; i < 6; ++i) x(i) += sv * g(rng);
+    r.position_ecef_m = x.head<3>();
+    r.velocity_ecef_mps = x.tail<3>();
+    r.covariance = Covariance::Zero();
+    r.covariance.topLeftCorner<3, 3>().diagonal().setConstant(sp * sp / 3.0);
+    r.covariance.bottomRightCorner<3, 3>().diagonal().setConstant(sv * sv / 3.0);
+    r.status = share::TrackStatus::confirmed;
+    r.phase = share::FlightPhase::midcourse;
+    return r;
+  };
+
+  SystemTrackManager whole, taking;
+  std::vector<share::Contribution> seen;
+  std::size_t differences = 0, fresh = 0, whole_tests = 0, taking_tests = 0;
+  for (int k = 0; k < 24; ++k) {
+    std::vector<share::LocalTrack> second;
+    for (int j = 0; j < kObjects; ++j) {
+      const double t = k + (j * 7 % 10) / 10.0;
+      if (k <= 16) {
+        auto r = report(Nation::KOR, 1000 + j, j, t, 150.0, 15.0);
+        if (k == 16 && j % 2 == 0) r.status = share::TrackStatus::dropped;
+        if (k < 16 || j % 2 == 0) second.push_back(r);
+      }
+      if (k >= 6) {
+        const bool restarted = k >= 12 && j % 3 == 0;
+        if (k == 12 && j % 3 == 0) {
+          auto r = report(Nation::JPN, 2000 + j, j, t - 0.05, 250.0, 20.0);
+          r.status = share::TrackStatus::dropped;
+          second.push_back(r);
+        }
+        second.push_back(report(Nation::JPN, (restarted ? 3000 : 2000) + j, j, t, 250.0, 20.0));
+      }
+      if (k >= 9 && j % 4 == 0) second.push_back(report(Nation::USA, 4000 + j, j, t, 2000.0, 30.0));
+    }
+    std::ranges::stable_sort(second, {}, [](const auto& r) { return r.header.time_of_validity; });
+    for (const auto& r : second) {
+      const share::Contribution c{r.header.originator.nation, r.track_id};
+      const bool is_new = !whole.system_id_of(c);
+      whole.update(r.header.time_of_validity, std::vector{r});
+      taking.take(r.header.time_of_validity, r);
+      if (is_new && r.status != share::TrackStatus::dropped) {
+        seen.push_back(c);
+        ++fresh;
+        whole_tests += whole.diagnostics().gate_tests.size();
+        taking_tests += taking.diagnostics().gate_tests.size();
+      }
+      if (whole.system_id_of(c) != taking.system_id_of(c)) ++differences;
+    }
+    whole.update(t0.plus_seconds(k + 1.0), {});
+    taking.update(t0.plus_seconds(k + 1.0), {});
+    for (const auto& c : seen)
+      if (whole.system_id_of(c) != taking.system_id_of(c)) ++differences;
+  }
+  EXPECT_EQ(differences, 0u);
+  std::cout << fresh << " new tracks; gate tests per new track: whole picture "
+            << double(whole_tests) / fresh << ", take " << double(taking_tests) / fresh << "\n";
+  EXPECT_EQ(whole.system_tracks(), taking.system_tracks());
+  ASSERT_GT(fresh, 100u);
+  // The whole picture tests each new track against ~25 system tracks; take() against a few.
+  EXPECT_GT(whole_tests / fresh, 15u);
+  EXPECT_LT(taking_tests / fresh, 4u) << taking_tests << " tests for " << fresh << " tracks";
 }

@@ -8,8 +8,10 @@
 #include <unistd.h>
 #include <chrono>
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <ranges>
 
@@ -25,6 +27,7 @@
 #include "io/policy_file.hpp"
 #include "io/scenario_file.hpp"
 #include "record/recorder.hpp"
+#include "record/sink.hpp"
 
 namespace trilink::app {
 
@@ -115,25 +118,45 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
     {
       auto recorder = record::Recorder::open(out.staged("recording.db").string());
       if (!recorder) return bad(out.named_in_dir(recorder.error()), 2);
-      in.recorder = &*recorder;
-      for (int i = 0; i < 2; ++i) {
-        const auto mode = i == 0 ? exercise::Mode::national : exercise::Mode::trilateral;
-        int last_pct = -100;
+      // The two runs side by side (issue 15: both cores): the national run records straight
+      // into the recording, the trilateral run through a queue whose events are written after
+      // the national run's - the same rows, in the same order, as one run after the other.
+      record::RecorderSink direct(*recorder);
+      record::EventQueue queued;
+      std::mutex progress_mutex;
+      const auto with_progress = [&](exercise::RunInputs run, exercise::Mode mode) {
         if (!o->quiet)
-          in.progress = [&, mode](double t_s) {
+          run.progress = [&, mode, last_pct = -100](double t_s) mutable {
             const int pct = static_cast<int>(100.0 * t_s / scenario->duration_s);
             // On a terminal every simulated minute, in a log every quarter.
             if (!tty_progress && pct - last_pct < 25) return;
             last_pct = pct;
+            const std::lock_guard lock(progress_mutex);
             std::cerr << (tty_progress ? "\r" : "") << "  " << exercise::to_string(mode)
                       << " run: T+" << fixed(t_s, 0) << " s of " << fixed(scenario->duration_s, 0)
                       << " s (" << pct << " %)" << (tty_progress ? "   " : "\n") << std::flush;
           };
-        auto r = exercise::run_exercise(in, mode);
-        if (interrupted()) return;
-        if (!r) return bad(out.named_in_dir(r.error()), 2);
-        runs[i] = std::move(*r);
-      }
+        return run;
+      };
+      exercise::RunInputs national = with_progress(in, exercise::Mode::national);
+      national.recorder = &direct;
+      exercise::RunInputs trilateral = with_progress(in, exercise::Mode::trilateral);
+      trilateral.recorder = &queued;
+      auto trilateral_run = std::async(std::launch::async, [&] {
+        auto r = exercise::run_exercise(trilateral, exercise::Mode::trilateral);
+        queued.close();
+        return r;
+      });
+      auto national_run = exercise::run_exercise(national, exercise::Mode::national);
+      // Drained whatever the national run's fate, so that the trilateral run can end.
+      const auto drained = queued.drain_into(direct);
+      auto trilateral_result = trilateral_run.get();
+      if (interrupted()) return;
+      if (!national_run) return bad(out.named_in_dir(national_run.error()), 2);
+      if (!drained) return bad(out.named_in_dir(drained.error()), 2);
+      if (!trilateral_result) return bad(out.named_in_dir(trilateral_result.error()), 2);
+      runs[0] = std::move(*national_run);
+      runs[1] = std::move(*trilateral_result);
       if (tty_progress) std::cerr << "\n";
       if (auto ok = recorder->finish(); !ok) return bad(out.named_in_dir(ok.error()), 2);
       head = recorder->head();

@@ -230,15 +230,7 @@ class Runtime {
     e.sent = at(sent_s);
     if (received_s) e.received = at(*received_s);
     e.message = m;
-    auto row = in_.recorder->record(e);
-    if (!row) {
-      failure_ = row.error();
-      return;
-    }
-    if (release) {
-      auto r = in_.recorder->record(*release, *row);
-      if (!r) failure_ = r.error();
-    }
+    if (auto ok = in_.recorder->record({std::move(e), release}); !ok) failure_ = ok.error();
   }
 
   // Sends what a node emitted at now.

@@ -22,7 +22,7 @@
 
 #include "node/hub.hpp"
 #include "node/national_node.hpp"
-#include "record/recorder.hpp"
+#include "record/sink.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/simulation.hpp"
 #include "share/policy.hpp"
@@ -65,7 +65,7 @@ struct RunInputs {
   const scenario::Simulation* simulation = nullptr;
   const share::Policy* policy = nullptr;
   std::vector<warn::ProtectedArea> areas;
-  record::Recorder* recorder = nullptr;      // optional; links are recorded as "<mode>:<from>><to>"
+  record::RecordSink* recorder = nullptr;    // optional; links are recorded as "<mode>:<from>><to>"
   std::function<void(double t_s)> progress;  // called once a simulated minute
   // Polled before every event; once it holds a non-zero value (a signal number, set from a
   // signal handler) the run stops and fails with "interrupted".

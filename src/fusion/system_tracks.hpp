@@ -22,6 +22,31 @@
 //     taken on trust;
 //  6. a system track with no contribution coasts (status coasting) and ends
 //     `coast_timeout_s` after its last contribution ended.
+//
+// take(t, track) is the same for one arriving track, at a cost that does not grow with the
+// picture (issue 15): it touches the track's own contribution, its system track's other
+// members (aligned to t, ended when stale or fallen) and, for a new contribution, only the
+// system tracks a spatial index says may pass its gate (below); it returns that one system
+// track fused at t. Stale contributions elsewhere, coasting and ending are left to the next
+// update() (the hub's clock).
+//
+// The index (association's first half, STYLE 8): a track::SpatialGrid of spheres, one per
+// live contribution (from its latest report) and per coasting system track (from its fused
+// state), each holding every position within the gate of that estimate predicted to any time
+// of the index's window [built, built + index_horizon_s], for any candidate whose position
+// sigma is at most index_pad_sigma_m. It rests on two bounds: the alignment's ballistic
+// prediction accelerates at most kMaxAccel (gravity, Coriolis and centrifugal terms; no drag,
+// no thrust), and a candidate passes the 6-dof gate with an estimate only if their positions
+// pass it too, |p1 - p2| <= sqrt(gate) (sigma1 + sigma2), sigma = sqrt(trace P_pos) (the
+// Mahalanobis distance of a part is at most the whole's). Reports taken since the index was
+// built go into a hash of cells of side index_cell_m (each under the cell of its sphere's
+// centre, when the sphere's radius is at most a cell: a query looks in the 27 cells about the
+// candidate; a larger one in a list every query reads), each tested by the same bound at the
+// candidate's time. A candidate with a larger sigma is tested against every contribution by
+// the bound; a time past the window builds the index anew. So the index never changes which system
+// track a track joins: the exact gate and assignment run on what it returns
+// (tests/fusion_system_tracks_test.cpp compares it with the whole picture's association).
+//
 // Ids start at 1 and are never reused. Mapped contributions are not re-tested against each
 // other: a mis-association is not split off and two system tracks are never merged (not yet).
 //
@@ -35,11 +60,13 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "fusion/association.hpp"
 #include "fusion/covariance_intersection.hpp"
 #include "share/messages.hpp"
+#include "track/spatial_grid.hpp"
 #include "track/thrust_test.hpp"
 
 namespace trilink::fusion {
@@ -49,6 +76,10 @@ struct SystemTrackConfig {
   track::BallisticModel model;
   double stale_after_s = 20.0;    // a contribution not refreshed for this long ends
   double coast_timeout_s = 30.0;  // a system track with no contribution ends after this
+  // take()'s spatial index (above).
+  double index_cell_m = 25000.0;
+  double index_horizon_s = 1.5;
+  double index_pad_sigma_m = 1000.0;
   share::Originator hub{Nation::USA, "INDOPACOM", std::nullopt};
 };
 
@@ -67,14 +98,22 @@ struct UpdateDiagnostics {
 class SystemTrackManager {
  public:
   explicit SystemTrackManager(SystemTrackConfig config = {})
-      : config_(std::move(config)), associator_(config_.association) {}
+      : config_(std::move(config)),
+        associator_(config_.association),
+        index_(config_.index_cell_m) {}
 
   // The system picture at `t` after these local tracks (any subset of the nations' latest
   // tracks; a contribution not in `tracks` keeps its last report until stale). Live and
   // coasting system tracks, in id order, each with its contributions.
   std::vector<share::SystemTrack> update(geo::UtcTime t, std::span<const share::LocalTrack> tracks);
 
+  // One local track at t (t not before the last update's or take's): its system track fused
+  // at t, or nothing when the track is rejected, older than held, dropped, stale, fallen, or
+  // its system track could not be fused. See above for what it leaves to update().
+  std::optional<share::SystemTrack> take(geo::UtcTime t, const share::LocalTrack& track);
+
   std::optional<std::uint64_t> system_id_of(share::Contribution c) const;
+  std::size_t system_tracks() const { return systems_.size(); }
   const UpdateDiagnostics& diagnostics() const { return diagnostics_; }
 
  private:
@@ -105,6 +144,21 @@ class SystemTrackManager {
   share::SystemTrack message(const System& s, const Estimate& e, share::Releasability label,
                              std::vector<share::Contribution> contributions,
                              share::TrackStatus status) const;
+  // Steps 1-2 for one report: the held contribution it refreshes or starts (end() when it was
+  // rejected, older than held, or dropped).
+  std::map<Key, Held>::iterator take_in(const share::LocalTrack& tr, geo::UtcTime t);
+  std::map<Key, Held>::iterator end_contribution(std::map<Key, Held>::iterator it, geo::UtcTime t);
+  void reject(Key k, FusionFailure f);
+  // Step 3 for one contribution: aligned to t, or ended (stale, not alignable, fallen).
+  bool align_or_end(std::map<Key, Held>::iterator it, geo::UtcTime t);
+  // Step 5 for one system track with members (nothing when CI fails or it is below ground).
+  std::optional<share::SystemTrack> fuse(System& s, geo::UtcTime t);
+  // take()'s association of a new contribution (aligned at t) with the nearby system tracks.
+  void associate_one(Key k, geo::UtcTime t);
+  // The ids, ascending, of the system tracks that may pass the gate with `candidate` at t.
+  std::vector<std::uint64_t> systems_near(const Estimate& candidate, geo::UtcTime t);
+  void build_index(geo::UtcTime t);
+  void index_taken(Key k, const share::LocalTrack& tr, geo::UtcTime t);
 
   SystemTrackConfig config_;
   TrackAssociator associator_;
@@ -114,6 +168,16 @@ class SystemTrackManager {
   mutable std::uint64_t sequence_ = 0;
   geo::UtcTime now_{};
   UpdateDiagnostics diagnostics_;
+
+  // take()'s index (above): entry i is system track index_systems_[i].
+  track::SpatialGrid index_;
+  std::vector<std::uint64_t> index_systems_;
+  std::optional<geo::UtcTime> index_built_;  // nothing: to be built before use
+  // Since it was built: the reports taken (by cell key, or too wide for a cell) and the system
+  // tracks left with no contribution.
+  std::unordered_map<std::uint64_t, std::vector<Key>> taken_cells_;
+  std::vector<Key> taken_wide_;
+  std::vector<std::uint64_t> coasting_since_index_;
 };
 
 }  // namespace trilink::fusion

@@ -97,24 +97,20 @@ Hub::Picture* Hub::picture_for(Picture& p, share::Releasability to) {
   return pictures_.back().get();
 }
 
-geo::UtcTime Hub::update(Picture& p, geo::UtcTime t, std::span<const share::LocalTrack> tracks) {
+geo::UtcTime Hub::update(Picture& p, geo::UtcTime t) {
   const geo::UtcTime at = p.last_update ? std::max(*p.last_update, t) : t;
   p.last_update = at;
-  p.tracks = p.fusion.update(at, tracks);
+  p.tracks = p.fusion.update(at, {});
   return at;
 }
 
-void Hub::release_tracks(Recipient& r, geo::UtcTime now, std::optional<std::uint64_t> only_id,
-                         Outbox& out) {
-  for (const auto& s : r.picture->tracks) {
-    if (only_id && s.system_track_id != *only_id) continue;
-    auto it = r.released.find(s.system_track_id);
-    const bool due = it == r.released.end() || it->second.second != s.status ||
-                     now.seconds_since(it->second.first) >= config_.release_interval_s;
-    if (!due) continue;
-    r.released[s.system_track_id] = {now, s.status};
-    release(r, s, out);
-  }
+void Hub::release_track(Recipient& r, geo::UtcTime now, const share::SystemTrack& s, Outbox& out) {
+  auto it = r.released.find(s.system_track_id);
+  const bool due = it == r.released.end() || it->second.second != s.status ||
+                   now.seconds_since(it->second.first) >= config_.release_interval_s;
+  if (!due) return;
+  r.released[s.system_track_id] = {now, s.status};
+  release(r, s, out);
 }
 
 Outbox Hub::on_message(const share::Message& m, std::string_view from, geo::UtcTime received) {
@@ -130,19 +126,19 @@ Outbox Hub::on_message(const share::Message& m, std::string_view from, geo::UtcT
     // The track as the policy releases it: its label is the one its system tracks inherit.
     share::LocalTrack released = *t;
     released.header.releasability = policy_.release_to(share::MessageType::local_track, t->header);
-    const share::Contribution c{t->header.originator.nation, t->track_id};
-    std::map<const Picture*, std::pair<geo::UtcTime, std::optional<std::uint64_t>>> updated;
+    // Each picture that takes it fuses it into its one system track (the rest of the picture
+    // waits for the clock), released at once to that picture's nations.
     const std::size_t existing = pictures_.size();
     for (std::size_t i = 0; i < existing; ++i) {
       Picture* p = picture_for(*pictures_[i], released.header.releasability);
       if (!p) continue;
-      const geo::UtcTime at =
-          update(*p, received, std::span<const share::LocalTrack>(&released, 1));
-      updated[p] = {at, p->fusion.system_id_of(c)};
+      const geo::UtcTime at = p->last_update ? std::max(*p->last_update, received) : received;
+      p->last_update = at;
+      const auto system = p->fusion.take(at, released);
+      if (!system) continue;
+      for (Recipient& r : recipients_)
+        if (r.picture == p) release_track(r, at, *system, out);
     }
-    for (Recipient& r : recipients_)
-      if (auto it = updated.find(r.picture); it != updated.end() && it->second.second)
-        release_tracks(r, it->second.first, it->second.second, out);
   } else if (std::holds_alternative<share::NodeHealth>(m)) {
     ++counters_.health;
   }
@@ -152,8 +148,9 @@ Outbox Hub::on_message(const share::Message& m, std::string_view from, geo::UtcT
 Outbox Hub::tick(geo::UtcTime now) {
   Outbox out;
   std::map<const Picture*, geo::UtcTime> at;
-  for (auto& p : pictures_) at[p.get()] = update(*p, now, {});
-  for (Recipient& r : recipients_) release_tracks(r, at.at(r.picture), std::nullopt, out);
+  for (auto& p : pictures_) at[p.get()] = update(*p, now);
+  for (Recipient& r : recipients_)
+    for (const auto& s : r.picture->tracks) release_track(r, at.at(r.picture), s, out);
 
   // Products of each picture's system tracks, computed once for all the nations it serves.
   std::map<const Picture*, std::vector<Products>> products;

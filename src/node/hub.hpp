@@ -5,7 +5,8 @@
 //
 // Every incoming message passes the gatekeeper first (share/validation.hpp), with the node at
 // the other end of its link and its arrival time; a rejected one is counted under its reason
-// and goes no further. An admitted local track is fused at once and its system track released
+// and goes no further. An admitted local track is fused at once (fusion::SystemTrackManager::
+// take: its cost does not grow with the picture) and its system track released
 // to every nation whose view holds it: immediately when it is new to that nation or its status
 // changed, otherwise at most every `release_interval_s`.
 // The clock (tick) ages contributions, releases what is due, and runs the products and the
@@ -96,7 +97,7 @@ class Hub {
     fusion::SystemTrackManager fusion;
     ProductMaker products;
     std::optional<geo::UtcTime> last_update;
-    std::vector<share::SystemTrack> tracks;  // of its last update
+    std::vector<share::SystemTrack> tracks;  // of its last update (the clock's)
   };
   struct Recipient {
     Nation nation;
@@ -110,10 +111,11 @@ class Hub {
   // The picture of the nations in `to` (the hub's own included) among `p`'s, split off `p`
   // when `p` serves others too; nullptr when `p` serves none of them.
   Picture* picture_for(Picture& p, share::Releasability to);
-  static geo::UtcTime update(Picture& p, geo::UtcTime t, std::span<const share::LocalTrack> tracks);
+  // The whole picture brought to t (the clock's).
+  static geo::UtcTime update(Picture& p, geo::UtcTime t);
   void release(Recipient& r, share::Message m, Outbox& out);
-  void release_tracks(Recipient& r, geo::UtcTime now, std::optional<std::uint64_t> only_id,
-                      Outbox& out);
+  // `s` to r when new to it, its status changed, or release_interval_s since the last.
+  void release_track(Recipient& r, geo::UtcTime now, const share::SystemTrack& s, Outbox& out);
   static TrackView view(const share::SystemTrack& s);
 
   HubConfig config_;
