@@ -122,8 +122,10 @@ WarningScore score_warnings(const scenario::Scenario& s,
     if (const auto* p = std::get_if<share::ImpactPrediction>(&o.message)) {
       const auto oi = about.lookup(o.nation, node, p->system_track_id);
       if (oi) {
-        const Launch& L = s.launches[objects[*oi].launch];
-        if (h.time_of_validity.seconds_since(L.time) < L.shaped.flight.trajectory.burnout_s)
+        // Debris flies free from its separation: its burnout (the trajectory's) is then.
+        const scenario::TruthObject& ob = objects[*oi];
+        if (h.time_of_validity.seconds_since(s.launches[ob.launch].time) <
+            ob.trajectory(s).burnout_s)
           ++ns.early_predictions;
       }
       continue;

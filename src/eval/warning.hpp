@@ -23,7 +23,8 @@
 //                the first covering threat; the target is >= 80 % of event minus burnout;
 //   launch alerts  "launch detected" messages per source and launch (of the object); every
 //                one past the first is a repeat;
-//   early predictions  impact predictions made (time of validity) before true burnout;
+//   early predictions  impact predictions made (time of validity) before true burnout (of a
+//                stage or fragment: its separation);
 //   below ground  local or system tracks reported below the ground (altitude < 0).
 #pragma once
 

@@ -87,8 +87,9 @@ constexpr Limit number_limits[] = {
 };
 constexpr std::size_t max_launches = 100;
 constexpr std::uint64_t max_fragments = 1000;  // per launch
-// Spent stages fly unless a launch says `stages: false` (docs/scenarios.md).
-constexpr bool stages_by_default = true;
+// Spent stages fly only where a launch says `stages: true`: on by default, the nodes' launch
+// alerts for tracks on stages repeat every multi-stage launch's (docs/scenarios.md).
+constexpr bool stages_by_default = false;
 constexpr std::size_t max_radars = 64;               // in a scenario
 constexpr std::size_t max_satellites = 16;           // in a scenario
 constexpr std::size_t max_catalogue_entries = 1000;  // launch areas, and radars
