@@ -58,7 +58,7 @@ TEST(Simulation, EveryTargetDetectionIsGeometricallyVisible) {
   for (const auto& d : sim.detections) {
     if (d.truth_id < 0) continue;
     const auto& radar = s.radars[d.radar_index];
-    const auto targets = scenario::airborne(s, d.t);
+    const auto targets = scenario::airborne_objects(s, d.t);
     const auto it = std::find_if(targets.begin(), targets.end(), [&](const sensor::Target& t) {
       return static_cast<std::int64_t>(t.object_id) == d.truth_id;
     });
@@ -90,14 +90,16 @@ TEST(Simulation, KoreaSeesAPyongyangLaunchBeforeJapan) {
 
 TEST(Simulation, TruthRunsFromLiftOffToImpactThroughThePhases) {
   const auto s = load("f08.yaml");
-  const auto sim = scenario::simulate(s);
-  ASSERT_GT(sim.truth.size(), 100u);
-  EXPECT_NEAR(sim.truth.front().geodetic.h_m, 0.0, 1.0);
-  EXPECT_NEAR(sim.truth.back().geodetic.h_m, 0.0, 1.0);
-  EXPECT_EQ(sim.truth.front().phase, flight::Phase::boost);
-  EXPECT_EQ(sim.truth.back().phase, flight::Phase::terminal);
+  std::vector<scenario::TruthRow> missile;
+  for (const auto& r : scenario::truth_rows(s))
+    if (r.object == 0) missile.push_back(r);
+  ASSERT_GT(missile.size(), 100u);
+  EXPECT_NEAR(missile.front().geodetic.h_m, 0.0, 1.0);
+  EXPECT_NEAR(missile.back().geodetic.h_m, 0.0, 1.0);
+  EXPECT_EQ(missile.front().phase, flight::Phase::boost);
+  EXPECT_EQ(missile.back().phase, flight::Phase::terminal);
   int order = 0;
-  for (const auto& r : sim.truth) {
+  for (const auto& r : missile) {
     const int p = static_cast<int>(r.phase);
     ASSERT_GE(p, order);
     order = p;
@@ -112,4 +114,39 @@ TEST(Simulation, SalvoKeepsEveryLaunch) {
     EXPECT_LT(first_by_nation(s, sim, Nation::KOR, l), 60.0) << s.launches[l].spec.id;
     EXPECT_TRUE(std::isfinite(first_by_nation(s, sim, Nation::JPN, l))) << s.launches[l].spec.id;
   }
+}
+
+TEST(Simulation, RadarsSeeASpentStageWithItsOwnRcs) {
+  auto s = load("f08.yaml");  // one IRBM
+  ASSERT_EQ(s.launches.size(), 1u);
+  auto& l = s.launches[0];
+  flight::DebrisRequest asked;
+  asked.stages = true;
+  l.debris = flight::release_debris(l.shaped.plan, l.shaped.flight.trajectory, asked, 1);
+  ASSERT_EQ(l.debris.size(), 1u);
+  const flight::Debris& stage = l.debris[0];
+  ASSERT_NE(stage.rcs_m2, l.shaped.plan.vehicle.rcs_rv_m2);
+  const auto objects = scenario::truth_objects(s);
+  ASSERT_EQ(objects.size(), 2u);
+  EXPECT_EQ(scenario::label(s, objects[1]), l.spec.id + "/stage1");
+  EXPECT_EQ(scenario::kind(objects[1]), "stage");
+
+  const auto sim = scenario::simulate(s);
+  std::size_t seen = 0, missile = 0;
+  for (const auto& d : sim.detections) {
+    if (d.truth_id == 0) ++missile;
+    if (d.truth_id != 1) continue;
+    ++seen;
+    const sensor::Radar radar(s.radars[d.radar_index], d.radar_index, s.seed);
+    const double since = d.t.seconds_since(l.time);
+    ASSERT_GE(since, stage.separation_s);
+    const double range_m =
+        (stage.trajectory.ecef_at(since).r_m - radar.observer().frame().origin_ecef().r_m).norm();
+    EXPECT_NEAR(d.snr_db, radar.snr_db(range_m, stage.rcs_m2), 0.05);
+  }
+  EXPECT_GT(seen, 10u);
+  // The missile's own statistics count its own plots only.
+  std::uint64_t counted = 0;
+  for (const auto& per_radar : sim.stats) counted += per_radar[0].detections;
+  EXPECT_EQ(counted, missile);
 }

@@ -419,3 +419,47 @@ TEST(Scenario, SatellitesFollowTheRadarsAndTheSwitch) {
   expect_error(with("seed: 3\n", "seed: 3\nsatellites: [Sputnik]\n"), {"satellites", "Sputnik"});
   expect_error(with("seed: 3\n", "seed: 3\ncloud_top_km: .nan\n"), {"cloud_top_km"});
 }
+
+TEST(Scenario, StagesAndDebrisPerLaunch) {
+  {  // Off unless asked for.
+    ScenarioFile f(good);
+    const auto s = io::load_scenario(f.path());
+    ASSERT_TRUE(s.has_value()) << s.error().message();
+    EXPECT_TRUE(s->launches[0].debris.empty());
+  }
+  const std::string asked = with("    range_km: 1200\n",
+                                 "    range_km: 1200\n    stages: true\n"
+                                 "    debris: {fragments: 12, spread_mps: 25}\n");
+  ScenarioFile f(asked);
+  const auto s = io::load_scenario(f.path());
+  ASSERT_TRUE(s.has_value()) << s.error().message();
+  const auto& debris = s->launches[0].debris;
+  ASSERT_EQ(debris.size(), 13u);  // the IRBM's one stage, then the fragments
+  EXPECT_EQ(debris[0].name, "stage1");
+  EXPECT_EQ(debris[12].name, "frag12");
+  EXPECT_DOUBLE_EQ(s->launches[0].spec.debris.spread_mps, 25.0);
+  // Drawn from the seed and the launch id: the same file gives the same fragments, another
+  // seed others.
+  ScenarioFile again(asked);
+  const auto t = io::load_scenario(again.path());
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->launches[0].debris[5].beta_kgpm2, debris[5].beta_kgpm2);
+  ScenarioFile other(test_paths::with(asked, "seed: 3", "seed: 4"));
+  const auto u = io::load_scenario(other.path());
+  ASSERT_TRUE(u.has_value());
+  EXPECT_NE(u->launches[0].debris[5].beta_kgpm2, debris[5].beta_kgpm2);
+
+  expect_error(with("    range_km: 1200\n", "    range_km: 1200\n    stages: maybe\n"),
+               {"launches[0].stages", "true or false"});
+  expect_error(with("    range_km: 1200\n", "    range_km: 1200\n    debris: {fragments: 2000}\n"),
+               {"launches[0].debris.fragments", "at most 1000"});
+  expect_error(with("    range_km: 1200\n", "    range_km: 1200\n    debris: {spread_mps: 5}\n"),
+               {"launches[0].debris.fragments", "required"});
+  expect_error(
+      with("    range_km: 1200\n", "    range_km: 1200\n    debris: {fragments: 3, colour: red}\n"),
+      {"launches[0].debris", "colour"});
+  expect_error(with("    class: irbm\n    apogee_km: 1000\n    range_km: 1200\n",
+                    "    class: srbm\n    apogee_km: 100\n    range_km: 300\n"
+                    "    debris: {fragments: 3}\n"),
+               {"launches[0].debris", "separates nothing"});
+}

@@ -52,28 +52,39 @@ ordered_json launch_json(const scenario::Launch& l) {
   return j;
 }
 
-void write_truth(std::ostream& os, const scenario::Scenario& s, const scenario::Simulation& sim) {
-  os << "t_s,utc,launch,x_m,y_m,z_m,vx_mps,vy_mps,vz_mps,lat_deg,lon_deg,alt_m,phase\n";
-  for (const auto& r : sim.truth) {
+// With debris (spent stages, fragments), two more columns name each row's object and its kind.
+void write_truth(std::ostream& os, const scenario::Scenario& s,
+                 const std::vector<scenario::TruthRow>& rows) {
+  const bool debris = scenario::has_debris(s);
+  const auto objects = scenario::truth_objects(s);
+  os << "t_s,utc,launch,x_m,y_m,z_m,vx_mps,vy_mps,vz_mps,lat_deg,lon_deg,alt_m,phase"
+     << (debris ? ",object,kind\n" : "\n");
+  for (const auto& r : rows) {
     const auto& p = r.state.r_m;
     const auto& v = r.state.v_mps;
     os << num(r.t_s) << ',' << geo::format_utc(s.start.plus_seconds(r.t_s)) << ','
        << s.launches[r.launch].spec.id << ',' << num(p.x()) << ',' << num(p.y()) << ','
        << num(p.z()) << ',' << num(v.x()) << ',' << num(v.y()) << ',' << num(v.z()) << ','
        << num(r.geodetic.lat_deg()) << ',' << num(r.geodetic.lon_deg()) << ','
-       << num(r.geodetic.h_m) << ',' << flight::to_string(r.phase) << '\n';
+       << num(r.geodetic.h_m) << ',' << flight::to_string(r.phase);
+    if (debris)
+      os << ',' << scenario::label(s, objects[r.object]) << ','
+         << scenario::kind(objects[r.object]);
+    os << '\n';
   }
 }
 
+// truth: the object's label (launch id, or launch id/stage1, /frag07), or clutter.
 void write_detections(std::ostream& os, const scenario::Scenario& s,
                       const scenario::Simulation& sim) {
+  const auto objects = scenario::truth_objects(s);
   os << "t_s,utc,radar,nation,truth,range_m,az_deg,el_deg,range_rate_mps,sigma_range_m,"
         "sigma_az_deg,sigma_el_deg,sigma_range_rate_mps,snr_db\n";
   for (const auto& d : sim.detections) {
     const auto& radar = s.radars[d.radar_index];
     os << num(d.t.seconds_since(s.start)) << ',' << geo::format_utc(d.t) << ',' << radar.name << ','
        << to_string(radar.nation) << ','
-       << (d.truth_id < 0 ? std::string("clutter") : s.launches[d.truth_id].spec.id) << ','
+       << (d.truth_id < 0 ? std::string("clutter") : scenario::label(s, objects[d.truth_id])) << ','
        << num(d.range_m) << ',' << num(geo::rad_to_deg(d.az_rad)) << ','
        << num(geo::rad_to_deg(d.el_rad)) << ',' << (d.has_range_rate ? num(d.range_rate_mps) : "")
        << ',' << num(d.sigma_range_m) << ',' << num(geo::rad_to_deg(d.sigma_az_rad)) << ','
@@ -114,6 +125,22 @@ ordered_json summary_json(const scenario::Scenario& s, const scenario::Simulatio
                              {"nation", to_string(s.radars[r].nation)},
                              {"first_detection_s", nullable(sim.stats[r][li].first_detection_s)},
                              {"detections", sim.stats[r][li].detections}});
+    if (!s.launches[li].debris.empty()) {
+      l["debris"] = ordered_json::array();
+      for (const auto& d : s.launches[li].debris) {
+        const auto& t = d.trajectory;
+        l["debris"].push_back({{"id", s.launches[li].spec.id + "/" + d.name},
+                               {"kind", flight::to_string(d.kind)},
+                               {"separation_s", d.separation_s},
+                               {"beta_kgpm2", d.beta_kgpm2},
+                               {"rcs_m2", d.rcs_m2},
+                               {"impacted", t.impacted},
+                               {"impact_s", t.impact_s},
+                               {"impact_lat_deg", t.impact.lat_deg()},
+                               {"impact_lon_deg", t.impact.lon_deg()},
+                               {"range_km", t.ground_range_m / 1e3}});
+      }
+    }
     if (!s.satellites.empty()) {
       l["satellites"] = ordered_json::array();
       for (std::size_t k = 0; k < s.satellites.size(); ++k)
@@ -137,6 +164,10 @@ ordered_json summary_json(const scenario::Scenario& s, const scenario::Simulatio
                                 {"first_detection_s", nullable(sim.stats[r][li].first_detection_s)},
                                 {"detections", sim.stats[r][li].detections}});
     j["radars"].push_back(rj);
+  }
+  if (scenario::has_debris(s)) {
+    j["objects"] = scenario::truth_objects(s).size();
+    j["peak_objects_airborne"] = scenario::peak_airborne(s, 1.0);
   }
   return j;
 }
@@ -166,6 +197,22 @@ void print_timeline(std::ostream& os, const scenario::Scenario& s,
     events.emplace(t.impact_s, "impact at " + fixed(t.impact.lat_deg(), 2) + "N, " +
                                    fixed(t.impact.lon_deg(), 2) + "E, " +
                                    fixed(t.ground_range_m / 1e3, 0) + " km downrange");
+    std::size_t fragments = 0;
+    for (const auto& d : l.debris) {
+      if (d.kind == flight::DebrisKind::fragment) {
+        ++fragments;
+        continue;
+      }
+      const auto& dt = d.trajectory;
+      events.emplace(d.separation_s, d.name + " separates");
+      if (dt.impacted)
+        events.emplace(dt.impact_s, d.name + " falls at " + fixed(dt.impact.lat_deg(), 2) + "N, " +
+                                        fixed(dt.impact.lon_deg(), 2) + "E, " +
+                                        fixed(dt.ground_range_m / 1e3, 0) + " km downrange");
+    }
+    if (fragments > 0)
+      events.emplace(flight::separation_times(l.shaped.plan).front(),
+                     std::to_string(fragments) + " fragments released over the separations");
     for (std::size_t r = 0; r < s.radars.size(); ++r) {
       const auto& st = sim.stats[r][li];
       if (!st.first_detection_s) continue;
@@ -223,7 +270,8 @@ void add_simulate_command(CLI::App& app, int& exit_code) {
     const Interrupts interrupts;
     OutputSet out(o->out);
     if (auto ok = out.open(); !ok) return bad(ok.error(), 2);
-    write_truth(out.file("truth.csv"), *scenario, sim);
+    const std::vector<scenario::TruthRow> truth = scenario::truth_rows(*scenario);
+    write_truth(out.file("truth.csv"), *scenario, truth);
     write_detections(out.file("detections.csv"), *scenario, sim);
     if (!scenario->satellites.empty()) write_ir_plots(out.file("ir_plots.csv"), *scenario, sim);
     out.file("summary.json") << summary_json(*scenario, sim).dump(2) << "\n";
@@ -234,8 +282,8 @@ void add_simulate_command(CLI::App& app, int& exit_code) {
     if (auto ok = out.commit(); !ok) return bad(ok.error(), 2);
     if (!o->quiet) {
       print_timeline(std::cout, *scenario, sim);
-      std::cout << "\nwrote " << o->out << "/truth.csv (" << sim.truth.size() << " rows), "
-                << o->out << "/detections.csv (" << sim.detections.size() << " rows), " << o->out
+      std::cout << "\nwrote " << o->out << "/truth.csv (" << truth.size() << " rows), " << o->out
+                << "/detections.csv (" << sim.detections.size() << " rows), " << o->out
                 << "/summary.json"
                 << (scenario->satellites.empty()
                         ? std::string()

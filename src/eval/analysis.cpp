@@ -121,17 +121,29 @@ struct RunScore {
   std::vector<ThreatAlertRecord> threats;
 };
 
+// Tracks are matched to truth objects (eval/truth.hpp); the picture is scored per launch on
+// the tracks about its missile, and every threat alert on its object's truth.
 RunScore score(const Scenario& s, const RunOutput& run,
                const std::vector<warn::AreaGeometry>& geometry,
+               const std::vector<scenario::TruthObject>& objects,
                const std::vector<std::vector<warn::GroundPoint>>& truth_tracks,
                const std::string& hub_name) {
   RunScore r;
   r.per_launch.resize(s.launches.size());
-  TrackLaunches about(s);
+  TrackObjects about(s);
+  std::optional<std::size_t> object;
+  // The launch whose missile the object is, if it is one.
+  const auto missile = [&](std::optional<std::size_t> oi) {
+    return oi && *oi < s.launches.size() ? oi : std::nullopt;
+  };
   auto map_track = [&](Nation n, const std::string& node, std::uint64_t id, geo::UtcTime t,
-                       const Eigen::Vector3d& p) { return about.map(n, node, id, t, p); };
+                       const Eigen::Vector3d& p) {
+    object = about.map(n, node, id, t, p);
+    return missile(object);
+  };
   auto lookup = [&](Nation n, const std::string& node, std::uint64_t id) {
-    return about.lookup(n, node, id);
+    object = about.lookup(n, node, id);
+    return missile(object);
   };
   for (const auto& o : run.display) {
     const share::Header& h = share::header(o.message);
@@ -163,11 +175,12 @@ RunScore score(const Scenario& s, const RunOutput& run,
         tr.t_s = o.t_s;
         tr.areas = m->areas;
         bool real = false;
-        if (launch) {
-          tr.launch = s.launches[*launch].spec.id;
+        if (object) {
+          const scenario::TruthObject& ob = objects[*object];
+          tr.launch = scenario::label(s, ob);
           for (const auto& g : geometry)
             if (std::ranges::find(m->areas, g.area().name) != m->areas.end() &&
-                truth_over(g, s.launches[*launch], truth_tracks[*launch]).threatened())
+                truth_over(g, ob.trajectory(s), truth_tracks[*object]).threatened())
               real = true;
         }
         tr.false_alert = !real;
@@ -238,11 +251,13 @@ ExerciseResult analyse(const Scenario& s, const Simulation& sim,
   ExerciseResult out;
   std::vector<warn::AreaGeometry> geometry;
   for (const auto& a : areas) geometry.emplace_back(a);
+  const std::vector<scenario::TruthObject> objects = scenario::truth_objects(s);
   std::vector<std::vector<warn::GroundPoint>> tracks;
-  for (const auto& l : s.launches) tracks.push_back(true_ground_track(l));
+  for (const auto& o : objects)
+    tracks.push_back(true_ground_track(o.trajectory(s), s.launches[o.launch].time));
   const std::string hub = s.network.hub() ? s.network.hub()->name : "";
-  const RunScore alone = score(s, national, geometry, tracks, hub);
-  const RunScore shared = score(s, trilateral, geometry, tracks, hub);
+  const RunScore alone = score(s, national, geometry, objects, tracks, hub);
+  const RunScore shared = score(s, trilateral, geometry, objects, tracks, hub);
   out.threat_alerts = alone.threats;
   out.threat_alerts.insert(out.threat_alerts.end(), shared.threats.begin(), shared.threats.end());
   for (const auto& t : out.threat_alerts) out.false_threat_alerts += t.false_alert ? 1 : 0;

@@ -91,9 +91,9 @@ struct LaunchOutcome {
 struct ThreatAlertRecord {
   exercise::Mode mode = exercise::Mode::national;
   Nation nation = Nation::USA;
-  std::string source;  // node that raised it
-  double t_s = 0.0;    // since scenario start
-  std::optional<std::string> launch;
+  std::string source;                 // node that raised it
+  double t_s = 0.0;                   // since scenario start
+  std::optional<std::string> launch;  // the object it is about: F01, F01/stage1, F01/frag07
   std::vector<std::string> areas;
   bool false_alert = false;
 };

@@ -28,23 +28,44 @@ std::optional<std::size_t> launch_near(const scenario::Scenario& s, geo::UtcTime
   return best;
 }
 
+std::optional<std::size_t> object_near(const scenario::Scenario& s, geo::UtcTime t,
+                                       const Eigen::Vector3d& p) {
+  std::optional<std::size_t> best;
+  double best_d = about_launch_m;
+  for (const auto& x : scenario::airborne_objects(s, t)) {
+    const double d = (x.position.r_m - p).norm();
+    if (d < best_d) best_d = d, best = x.object_id;
+  }
+  return best;
+}
+
 std::vector<warn::GroundPoint> true_ground_track(const scenario::Launch& l) {
-  const auto& traj = l.shaped.flight.trajectory;
+  return true_ground_track(l.shaped.flight.trajectory, l.time);
+}
+
+std::vector<warn::GroundPoint> true_ground_track(const flight::Trajectory& traj,
+                                                 geo::UtcTime launch_time) {
   std::vector<warn::GroundPoint> out;
-  for (double t = 0.0;; t += truth_step_s) {
-    const double tt = std::min(t, traj.impact_s);
+  const double end = traj.impacted ? traj.impact_s : traj.end_s();
+  for (double t = traj.start_s();; t += truth_step_s) {
+    const double tt = std::min(t, end);
     geo::Geodetic g = traj.geodetic_at(tt);
     g.h_m = 0.0;
-    out.push_back({g, l.time.plus_seconds(tt)});
-    if (tt >= traj.impact_s) break;
+    out.push_back({g, launch_time.plus_seconds(tt)});
+    if (tt >= end) break;
   }
   return out;
 }
 
 TruthOverArea truth_over(const warn::AreaGeometry& a, const scenario::Launch& l,
                          const std::vector<warn::GroundPoint>& track) {
+  return truth_over(a, l.shaped.flight.trajectory, track);
+}
+
+TruthOverArea truth_over(const warn::AreaGeometry& a, const flight::Trajectory& traj,
+                         const std::vector<warn::GroundPoint>& track) {
   TruthOverArea r;
-  r.impact = a.contains(l.shaped.flight.trajectory.impact);
+  r.impact = traj.impacted && a.contains(traj.impact);
   if (const auto o = warn::corridor_overflight(a, track, 0.0)) {
     r.entry = o->entry;
     r.exit = o->exit;
@@ -52,17 +73,17 @@ TruthOverArea truth_over(const warn::AreaGeometry& a, const scenario::Launch& l,
   return r;
 }
 
-std::optional<std::size_t> TrackLaunches::map(Nation n, const std::string& node, std::uint64_t id,
-                                              geo::UtcTime t, const Eigen::Vector3d& p) {
+std::optional<std::size_t> TrackObjects::map(Nation n, const std::string& node, std::uint64_t id,
+                                             geo::UtcTime t, const Eigen::Vector3d& p) {
   const auto key = std::make_tuple(n, node, id);
   if (auto it = about_.find(key); it != about_.end()) return it->second;
-  const auto l = launch_near(s_, t, p);
+  const auto l = object_near(s_, t, p);
   if (l) about_.emplace(key, *l);
   return l;
 }
 
-std::optional<std::size_t> TrackLaunches::lookup(Nation n, const std::string& node,
-                                                 std::uint64_t id) const {
+std::optional<std::size_t> TrackObjects::lookup(Nation n, const std::string& node,
+                                                std::uint64_t id) const {
   const auto it = about_.find(std::make_tuple(n, node, id));
   if (it == about_.end()) return std::nullopt;
   return it->second;

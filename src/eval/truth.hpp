@@ -1,6 +1,6 @@
-// What truth says about a scenario's missiles, for scoring only (no node sees it): which
-// missile a reported track is about, the true ground tracks, and which areas each missile
-// truly threatens and when.
+// What truth says about a scenario's objects, for scoring only (no node sees it): which
+// missile, spent stage or fragment (scenario/simulation.hpp: truth object ids) a reported
+// track is about, the true ground tracks, and which areas each object truly threatens and when.
 #pragma once
 
 #include <cstdint>
@@ -28,9 +28,16 @@ std::vector<Nation> nations_with_nodes(const scenario::Scenario& s);
 // The launch a track position is about at time t: the nearest airborne missile within 50 km.
 std::optional<std::size_t> launch_near(const scenario::Scenario& s, geo::UtcTime t,
                                        const Eigen::Vector3d& p);
+// The truth object a track position is about at time t: the nearest airborne object (missile,
+// spent stage or fragment) within 50 km.
+std::optional<std::size_t> object_near(const scenario::Scenario& s, geo::UtcTime t,
+                                       const Eigen::Vector3d& p);
 
 // The true sub-missile points from lift-off to impact, every truth_step_s and at impact.
 std::vector<warn::GroundPoint> true_ground_track(const scenario::Launch& l);
+// The same for a trajectory flown by a launch at launch_time, from its start (separation).
+std::vector<warn::GroundPoint> true_ground_track(const flight::Trajectory& traj,
+                                                 geo::UtcTime launch_time);
 
 // Is the area under the true impact point or the true ground track? When, if overflown.
 struct TruthOverArea {
@@ -42,12 +49,14 @@ struct TruthOverArea {
 
 TruthOverArea truth_over(const warn::AreaGeometry& a, const scenario::Launch& l,
                          const std::vector<warn::GroundPoint>& track);
+TruthOverArea truth_over(const warn::AreaGeometry& a, const flight::Trajectory& traj,
+                         const std::vector<warn::GroundPoint>& track);
 
-// Which launch each reported track is about, decided at the first report within 50 km of a
-// missile and kept (per receiving nation, originating node and track id).
-class TrackLaunches {
+// Which truth object each reported track is about, decided at the first report within 50 km
+// of one (the nearest) and kept (per receiving nation, originating node and track id).
+class TrackObjects {
  public:
-  explicit TrackLaunches(const scenario::Scenario& s) : s_(s) {}
+  explicit TrackObjects(const scenario::Scenario& s) : s_(s) {}
   std::optional<std::size_t> map(Nation n, const std::string& node, std::uint64_t id,
                                  geo::UtcTime t, const Eigen::Vector3d& p);
   std::optional<std::size_t> lookup(Nation n, const std::string& node, std::uint64_t id) const;

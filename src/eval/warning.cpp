@@ -8,6 +8,7 @@
 
 #include "eval/truth.hpp"
 #include "geo/frames.hpp"
+#include "scenario/simulation.hpp"
 
 namespace trilink::eval {
 
@@ -53,29 +54,33 @@ WarningScore score_warnings(const scenario::Scenario& s,
   out.mode = run.mode;
   std::vector<warn::AreaGeometry> geometry;
   for (const auto& a : areas) geometry.emplace_back(a);
-  std::vector<std::vector<warn::GroundPoint>> tracks;
-  for (const auto& l : s.launches) tracks.push_back(true_ground_track(l));
+  const std::vector<scenario::TruthObject> objects = scenario::truth_objects(s);
 
   const std::vector<Nation> nations = nations_with_nodes(s);
-  // Truth: the danger each launch brings each nation.
+  // Truth: the danger each object brings each nation. A missile brings it to the areas it falls
+  // in or flies over; debris only to those it falls in.
   std::map<std::pair<Nation, std::size_t>, Danger> danger;
-  // Areas each launch truly threatens (of any nation), for false alerts.
-  std::vector<std::set<std::string>> threatened_areas(s.launches.size());
-  for (std::size_t li = 0; li < s.launches.size(); ++li) {
-    const Launch& L = s.launches[li];
-    const auto& traj = L.shaped.flight.trajectory;
+  // Areas each object truly threatens (of any nation; debris too where it only flies over), for
+  // false alerts.
+  std::vector<std::set<std::string>> threatened_areas(objects.size());
+  for (std::size_t oi = 0; oi < objects.size(); ++oi) {
+    const scenario::TruthObject& o = objects[oi];
+    const Launch& L = s.launches[o.launch];
+    const auto& traj = o.trajectory(s);
+    const auto track = true_ground_track(traj, L.time);
     const double launch_s = L.spec.time_s;
     for (const auto& g : geometry) {
-      const TruthOverArea over = truth_over(g, L, tracks[li]);
+      const TruthOverArea over = truth_over(g, traj, track);
       if (!over.threatened()) continue;
-      threatened_areas[li].insert(g.area().name);
+      threatened_areas[oi].insert(g.area().name);
       const Nation n = g.area().nation;
       if (std::ranges::find(nations, n) == nations.end()) continue;
-      const bool fresh = !danger.contains({n, li});
-      Danger& d = danger[{n, li}];
+      if (o.debris && !over.impact) continue;
+      const bool fresh = !danger.contains({n, oi});
+      Danger& d = danger[{n, oi}];
       if (fresh) {
         d.launch_s = launch_s;
-        d.burnout_s = launch_s + traj.burnout_s;
+        d.burnout_s = launch_s + L.shaped.flight.trajectory.burnout_s;
         d.end_s = d.event_s = -1e300;
       }
       d.areas.insert(g.area().name);
@@ -90,8 +95,8 @@ WarningScore score_warnings(const scenario::Scenario& s,
 
   std::map<Nation, NationWarningScore> score;
   for (Nation n : nations) score[n].nation = n;
-  TrackLaunches about(s);
-  // (nation, source node, launch) -> intervals of an active threat naming a threatened area.
+  TrackObjects about(s);
+  // (nation, source node, object) -> intervals of an active threat naming a threatened area.
   std::map<std::tuple<Nation, std::string, std::size_t>, std::vector<Interval>> active;
   std::map<std::tuple<Nation, std::string, std::optional<std::size_t>>, std::size_t> launch_alerts;
   for (const auto& o : run.display) {
@@ -115,34 +120,40 @@ WarningScore score_warnings(const scenario::Scenario& s,
       continue;
     }
     if (const auto* p = std::get_if<share::ImpactPrediction>(&o.message)) {
-      const auto li = about.lookup(o.nation, node, p->system_track_id);
-      if (li) {
-        const Launch& L = s.launches[*li];
-        if (h.time_of_validity.seconds_since(L.time) < L.shaped.flight.trajectory.burnout_s)
+      const auto oi = about.lookup(o.nation, node, p->system_track_id);
+      if (oi) {
+        // Debris flies free from its separation: its burnout (the trajectory's) is then.
+        const scenario::TruthObject& ob = objects[*oi];
+        if (h.time_of_validity.seconds_since(s.launches[ob.launch].time) <
+            ob.trajectory(s).burnout_s)
           ++ns.early_predictions;
       }
       continue;
     }
     const auto* a = std::get_if<share::Alert>(&o.message);
     if (!a) continue;
-    const auto li = about.lookup(o.nation, node, a->system_track_id);
+    const auto oi = about.lookup(o.nation, node, a->system_track_id);
     switch (a->level) {
-      case share::AlertLevel::launch_detected:
+      case share::AlertLevel::launch_detected: {
+        // Per launch: a launch alert for a track on its spent stage repeats the launch's.
+        std::optional<std::size_t> launch;
+        if (oi) launch = objects[*oi].launch;
         ++ns.launch_alerts;
-        ++launch_alerts[{o.nation, node, li}];
+        ++launch_alerts[{o.nation, node, launch}];
         break;
+      }
       case share::AlertLevel::threat:
       case share::AlertLevel::update: {
         ++ns.threat_messages;
         bool real = false, covering = false;
-        const auto d = li ? danger.find({o.nation, *li}) : danger.end();
+        const auto d = oi ? danger.find({o.nation, *oi}) : danger.end();
         for (const auto& name : a->areas) {
-          if (li && threatened_areas[*li].contains(name)) real = true;
+          if (oi && threatened_areas[*oi].contains(name)) real = true;
           if (d != danger.end() && d->second.areas.contains(name)) covering = true;
         }
         if (!real) ++ns.false_threats;
-        if (!li) break;
-        auto& iv = active[{o.nation, node, *li}];
+        if (!oi) break;
+        auto& iv = active[{o.nation, node, *oi}];
         const bool open = !iv.empty() && !iv.back().to_s;
         if (covering && !open) iv.push_back({o.t_s, std::nullopt});
         if (!covering && open) iv.back().to_s = o.t_s;
@@ -151,11 +162,11 @@ WarningScore score_warnings(const scenario::Scenario& s,
       case share::AlertLevel::passed:
       case share::AlertLevel::fell:
       case share::AlertLevel::all_clear: {
-        if (!li) break;
-        auto& iv = active[{o.nation, node, *li}];
+        if (!oi) break;
+        auto& iv = active[{o.nation, node, *oi}];
         if (iv.empty() || iv.back().to_s) break;
         iv.back().to_s = o.t_s;
-        const auto d = danger.find({o.nation, *li});
+        const auto d = danger.find({o.nation, *oi});
         if (d != danger.end() && o.t_s < d->second.end_s) ++ns.premature_ends;
         break;
       }
@@ -165,15 +176,16 @@ WarningScore score_warnings(const scenario::Scenario& s,
     score[std::get<0>(key)].repeated_launch_alerts += n > 1 ? n - 1 : 0;
 
   for (const auto& [key, d] : danger) {
-    const auto [n, li] = key;
+    const auto [n, oi] = key;
     NationWarningScore& ns = score[n];
     ++ns.threatened;
     ThreatOutcome t;
-    t.launch = li;
+    t.object = oi;
+    t.launch = objects[oi].launch;
     std::vector<std::pair<double, double>> covered;
     std::optional<double> first;
     for (const auto& [akey, iv] : active) {
-      if (std::get<0>(akey) != n || std::get<2>(akey) != li) continue;
+      if (std::get<0>(akey) != n || std::get<2>(akey) != oi) continue;
       for (const auto& i : iv) {
         covered.emplace_back(i.from_s, i.to_s.value_or(1e300));
         if (i.from_s < d.end_s && (!first || i.from_s < *first)) first = i.from_s;

@@ -1,13 +1,16 @@
 // Truth-based scoring of the warnings one run gave each nation (`trilink bench warning`,
 // the exercise's warning targets; docs/warning.md). Every alert message that reached a
-// nation's display counts, from its own node and (trilateral run) from the hub:
+// nation's display counts, from its own node and (trilateral run) from the hub. Judged per
+// truth object (a missile, a spent stage, a fragment: eval/truth.hpp), each alert by the
+// object its track is about; "launch" below reads "object":
 //
 //   threatened   a launch truly threatens the nation: the true impact point lies in one of
-//                its areas, or the true ground track passes over one;
+//                its areas, or the true ground track passes over one (debris: only its
+//                impact point: a stage that falls at sea threatens no one);
 //   missed       threatened, and no source raised a threat naming a truly threatened area
 //                before the danger ended (impact, or the last overflight exit);
 //   false        a threat or update none of whose areas the launch it is about truly
-//                threatens (or about no launch at all);
+//                threatens, by impact or overflight (or about no object at all);
 //   gap          seconds of the danger window with no active threat naming a truly threatened
 //                area, from any source. The window runs from burnout + threat_allowance_s
 //                (the threat target: within 20 s after burnout) to the end of the danger;
@@ -18,9 +21,10 @@
 //   to_threat    first covering threat alert after lift-off, and after burnout;
 //   lead         the true event (impact in an area, else the first overflight entry) minus
 //                the first covering threat; the target is >= 80 % of event minus burnout;
-//   launch alerts  "launch detected" messages per source and launch; every one past the
-//                first is a repeat;
-//   early predictions  impact predictions made (time of validity) before true burnout;
+//   launch alerts  "launch detected" messages per source and launch (of the object); every
+//                one past the first is a repeat;
+//   early predictions  impact predictions made (time of validity) before true burnout (of a
+//                stage or fragment: its separation);
 //   below ground  local or system tracks reported below the ground (altitude < 0).
 #pragma once
 
@@ -35,8 +39,9 @@ namespace trilink::eval {
 inline constexpr double threat_allowance_s = 20.0;
 inline constexpr double lead_target_fraction = 0.8;
 
-// One nation and one launch that truly threatens it.
+// One nation and one truth object that truly threatens it.
 struct ThreatOutcome {
+  std::size_t object = 0;  // truth object id (scenario/simulation.hpp)
   std::size_t launch = 0;
   bool missed = false;
   double gap_s = 0.0;
@@ -49,7 +54,7 @@ struct ThreatOutcome {
 
 struct NationWarningScore {
   Nation nation = Nation::USA;
-  std::size_t threatened = 0;  // launches truly threatening the nation
+  std::size_t threatened = 0;  // objects truly threatening the nation
   std::size_t missed = 0;
   std::size_t false_threats = 0;
   std::size_t threat_messages = 0;  // threat and update alerts

@@ -178,10 +178,10 @@ Vec3 hermite_velocity(double t0, const State6& y0, const State6& dy0, double t1,
          h11 * h * dy1.tail<3>();
 }
 
-// Integrates with the given force model through the event times, recording samples and
-// the apogee, max speed and impact events, and (for an aeroballistic body) the guidance
-// phase changes, located where their switching function crosses zero.
-Flight run(const ForceModel& model, const geo::Geodetic& site, const State6& y0,
+// Integrates with the given force model from (t0, y0) through the event times, recording
+// samples and the apogee, max speed and impact events, and (for an aeroballistic body) the
+// guidance phase changes, located where their switching function crosses zero.
+Flight run(const ForceModel& model, const geo::Geodetic& site, double t0, const State6& y0,
            std::vector<double> events, double burnout_s, const FlightOptions& opt) {
   Flight out;
   Trajectory& traj = out.trajectory;
@@ -198,7 +198,7 @@ Flight run(const ForceModel& model, const geo::Geodetic& site, const State6& y0,
     traj.samples.push_back(Sample{t, y.head<3>(), y.tail<3>(), dy.tail<3>()});
   };
   Segment segment;
-  record(0.0, y0, model(0.0, y0, segment));
+  record(t0, y0, model(t0, y0, segment));
 
   const Aeroballistic* aero = opt.drag ? model.aero() : nullptr;
   const auto air_velocity = [&](const Vec3& r, const Vec3& v) {
@@ -217,7 +217,7 @@ Flight run(const ForceModel& model, const geo::Geodetic& site, const State6& y0,
     return aero && segment.mid_s > burnout_s && segment.phase != AeroPhase::dive;
   };
 
-  double prev_h = exact_height_m(traj, y0.head<3>(), 0.0);
+  double prev_h = exact_height_m(traj, y0.head<3>(), t0);
   double prev_radial = 0.0;
   bool done = false;
   std::optional<std::pair<double, State6>> switched;  // phase change located in a step
@@ -329,7 +329,7 @@ Flight run(const ForceModel& model, const geo::Geodetic& site, const State6& y0,
 
   events.push_back(opt.max_flight_s);
   std::sort(events.begin(), events.end());
-  double t = 0.0;
+  double t = t0;
   State6 y = y0;
   for (double t_event : events) {
     if (done || t_event <= t) continue;
@@ -391,16 +391,17 @@ Flight fly(const FlightPlan& plan, const FlightOptions& options) {
   events.push_back(plan.vehicle.vertical_rise_s);
   std::erase_if(events, [&](double e) { return e > burnout; });
   events.push_back(burnout);
-  return run(model, plan.site, y0, events, burnout, options);
+  return run(model, plan.site, 0.0, y0, events, burnout, options);
 }
 
 Flight coast(const geo::Geodetic& reference_site, const geo::EciState& start, double beta_kgpm2,
-             const FlightOptions& options) {
+             const FlightOptions& options, double start_s) {
   FlightOptions opt = options;
   opt.drag = options.drag && beta_kgpm2 > 0.0;
   State6 y0;
   y0 << start.r_m, start.v_mps;
-  return run(ForceModel(nullptr, beta_kgpm2, Vec3::UnitZ(), opt), reference_site, y0, {}, 0.0, opt);
+  return run(ForceModel(nullptr, beta_kgpm2, Vec3::UnitZ(), opt), reference_site, start_s, y0, {},
+             start_s, opt);
 }
 
 }  // namespace trilink::flight

@@ -56,9 +56,10 @@ struct Flight {
 
 Flight fly(const FlightPlan& plan, const FlightOptions& options = {});
 
-// A free ballistic flight of an RV from an inertial state (launch-inertial frame, t = 0),
-// until impact or max_flight_s. `beta_kgpm2` <= 0 means no drag.
+// A free ballistic flight of an RV (or a stage, a fragment) from an inertial state at
+// start_s (launch-inertial frame, times since launch), until impact or max_flight_s; its
+// trajectory's burnout_s is start_s. `beta_kgpm2` <= 0 means no drag.
 Flight coast(const geo::Geodetic& reference_site, const geo::EciState& start, double beta_kgpm2,
-             const FlightOptions& options = {});
+             const FlightOptions& options = {}, double start_s = 0.0);
 
 }  // namespace trilink::flight

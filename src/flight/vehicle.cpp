@@ -86,6 +86,9 @@ Vehicle notional_vehicle(MissileClass c) {
     }
     case MissileClass::irbm:  // single liquid stage, Hwasong-12 class
       v.stages = {{22000.0, 1800.0, 480e3, 310.0}};
+      // Spent stage: 1.5 m x 14 m cylinder, Cd A 17 m^2 (beta ~100 kg/m^2 empty); RCS 5 m^2.
+      v.stages[0].spent_cd_area_m2 = 17.0;
+      v.stages[0].spent_rcs_m2 = 5.0;
       v.payload_kg = 650.0;
       v.boost_cd_area_m2 = 0.8;
       v.rv_beta_kgpm2 = 8000.0;
@@ -97,6 +100,14 @@ Vehicle notional_vehicle(MissileClass c) {
       v.stages = {{48000.0, 4000.0, 1.5e6, 285.0},
                   {15000.0, 1300.0, 4.0e5, 315.0},
                   {1500.0, 300.0, 8.0e4, 300.0}};
+      // Spent stages, as cylinders (diameter x length): 2.4 x 16 m (Cd A 32 m^2, beta ~125
+      // kg/m^2), 2.4 x 5 m (12 m^2, ~110), post-boost 1.2 x 2 m (2.5 m^2, ~120); RCS 10, 5, 1 m^2.
+      v.stages[0].spent_cd_area_m2 = 32.0;
+      v.stages[0].spent_rcs_m2 = 10.0;
+      v.stages[1].spent_cd_area_m2 = 12.0;
+      v.stages[1].spent_rcs_m2 = 5.0;
+      v.stages[2].spent_cd_area_m2 = 2.5;
+      v.stages[2].spent_rcs_m2 = 1.0;
       v.payload_kg = 700.0;
       v.boost_cd_area_m2 = 2.5;
       v.rv_beta_kgpm2 = 9000.0;

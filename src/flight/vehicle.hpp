@@ -28,6 +28,10 @@ struct Stage {
   // Staging gap: time between the previous stage's burnout (its dry mass dropped) and this
   // stage's ignition, no stage burning. Must be 0 for the first stage.
   double coast_before_s = 0.0;
+  // The empty stage once dropped (flight/debris.hpp), tumbling: its drag area Cd A (Cd ~1 times
+  // the mean projected area of a cylinder, its surface over 4) and its RCS. Notional.
+  double spent_cd_area_m2 = 0.0;
+  double spent_rcs_m2 = 0.0;
 
   double burn_time_s() const;
   double mass_flow_kgps() const;

@@ -8,6 +8,7 @@
 #include <set>
 #include <string_view>
 
+#include "base/rng.hpp"
 #include "base/text.hpp"
 #include "geo/angles.hpp"
 #include "io/yaml_fields.hpp"
@@ -82,8 +83,13 @@ constexpr Limit number_limits[] = {
     {"stare_lat_deg", -90.0, 90.0},
     {"stare_lon_deg", -180.0, 180.0},
     {"stare_radius_km", 0.0, 5'000.0},
+    {"spread_mps", 0.0, 1'000.0},  // separation kicks are metres to tens of metres per second
 };
 constexpr std::size_t max_launches = 100;
+constexpr std::uint64_t max_fragments = 1000;  // per launch
+// Spent stages fly only where a launch says `stages: true`: on by default, the nodes' launch
+// alerts for tracks on stages repeat every multi-stage launch's (docs/scenarios.md).
+constexpr bool stages_by_default = false;
 constexpr std::size_t max_radars = 64;               // in a scenario
 constexpr std::size_t max_satellites = 16;           // in a scenario
 constexpr std::size_t max_catalogue_entries = 1000;  // launch areas, and radars
@@ -418,7 +424,7 @@ Catalogue read_catalogue(const YAML::Node& root, const std::string& path) {
 
 LaunchSpec read_launch(const Fields& f, const Catalogue& cat) {
   f.only({"id", "area", "lat_deg", "lon_deg", "time_s", "azimuth_deg", "aim", "class", "profile",
-          "apogee_km", "range_km", "note"});
+          "apogee_km", "range_km", "stages", "debris", "note"});
   LaunchSpec l;
   l.id = f.text("id");
   if (l.id.empty() || l.id.size() > 64 || l.id.find_first_of(",\"\n") != std::string::npos)
@@ -473,7 +479,35 @@ LaunchSpec read_launch(const Fields& f, const Catalogue& cat) {
     f.fail_at("apogee_km", "required unless a profile is given");
   if (l.profile_label.empty())
     l.profile_label = l.request.profile ? std::string(flight::to_string(*l.request.profile)) : "";
+  l.debris.stages = stages_by_default;
+  if (f.has("stages")) {
+    const YAML::Node st = f.node("stages");
+    if (!st.IsScalar() || (st.Scalar() != "true" && st.Scalar() != "false"))
+      f.fail_at("stages", "expected true or false");
+    l.debris.stages = st.Scalar() == "true";
+  }
+  if (f.has("debris")) {
+    if (!f.node("debris").IsMap())
+      f.fail_at("debris", "expected a mapping {fragments: N, spread_mps: S}");
+    const Fields d(f.node("debris"), f.field("debris"), f.file());
+    d.only({"fragments", "spread_mps"});
+    if (!d.has("fragments")) d.fail_at("fragments", "required");
+    const std::uint64_t n = d.integer("fragments", 0);
+    if (n > max_fragments)
+      d.fail_at("fragments", "at most " + std::to_string(max_fragments) + " per launch, got " +
+                                 std::to_string(n));
+    l.debris.fragments = static_cast<std::uint32_t>(n);
+    l.debris.spread_mps = number_or(d, "spread_mps", l.debris.spread_mps);
+  }
   return l;
+}
+
+// The seed of a launch's debris: the scenario's, mixed with the launch id (FNV-1a), so that
+// a launch keeps its fragments whatever other launches the scenario holds.
+std::uint64_t debris_seed(std::uint64_t scenario_seed, const std::string& launch_id) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const unsigned char c : launch_id) h = (h ^ c) * 0x100000001b3ULL;
+  return Rng::stream(scenario_seed, h).next();
 }
 
 // `path` names the file (or text) in errors, and its folder is where relative paths lead.
@@ -520,7 +554,7 @@ Scenario read_scenario(const YAML::Node& root, const std::string& path,
       if (other.spec.id == spec.id) f.fail_at("id", "duplicate launch id '" + spec.id + "'");
     if (shaping == ShapeLaunches::no) {
       last_impact_s = std::max(last_impact_s, spec.time_s);
-      s.launches.push_back(Launch{spec, s.start.plus_seconds(spec.time_s), {}});
+      s.launches.push_back(Launch{spec, s.start.plus_seconds(spec.time_s), {}, {}});
       continue;
     }
     auto shaped = flight::shape(spec.request);
@@ -531,7 +565,13 @@ Scenario read_scenario(const YAML::Node& root, const std::string& path,
       if (key == "apogee_km" && !f.has(key)) key = "profile";
       f.fail_at(key, shaped.error().what);
     }
-    Launch launch{spec, s.start.plus_seconds(spec.time_s), std::move(*shaped)};
+    Launch launch{spec, s.start.plus_seconds(spec.time_s), std::move(*shaped), {}};
+    if (spec.debris.fragments > 0 && flight::separation_times(launch.shaped.plan).empty())
+      f.fail_at("debris",
+                "a " + std::string(flight::to_string(launch.shaped.plan.vehicle.missile_class)) +
+                    " flies on whole and separates nothing to make fragments");
+    launch.debris = flight::release_debris(launch.shaped.plan, launch.shaped.flight.trajectory,
+                                           spec.debris, debris_seed(s.seed, spec.id));
     last_impact_s = std::max(last_impact_s, spec.time_s + launch.shaped.flight.trajectory.impact_s);
     s.launches.push_back(std::move(launch));
   }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "flight/debris.hpp"
 #include "flight/shaping.hpp"
 #include "geo/frames.hpp"
 #include "geo/time.hpp"
@@ -30,13 +31,15 @@ struct LaunchSpec {
   std::string area;     // catalogue name, or "" when given as lat/lon
   double time_s = 0.0;  // after the scenario start
   flight::ShapeRequest request;
-  std::string profile_label;  // as written (for reports)
+  std::string profile_label;     // as written (for reports)
+  flight::DebrisRequest debris;  // spent stages and fragments (docs/scenarios.md)
 };
 
 struct Launch {
   LaunchSpec spec;
   geo::UtcTime time;
   flight::Shaped shaped;
+  std::vector<flight::Debris> debris;  // flown from the scenario seed and the launch id
 };
 
 struct Scenario {

@@ -1,10 +1,16 @@
 // Simulation of a scenario's truth and radar detections (no tracking): every radar scans on
-// its own revisit clock from a seeded phase, sees the airborne missiles through its coverage
-// and Pd, and adds clutter. Deterministic: the same scenario and seed give the same rows.
+// its own revisit clock from a seeded phase, sees the airborne objects (missiles, spent stages,
+// fragments) through its coverage and Pd, each with its own RCS, and adds clutter.
+// Deterministic: the same scenario and seed give the same rows.
+//
+// Truth object ids: id i < launches.size() is launch i's missile (its RV after separation);
+// the debris of every launch follow, launch by launch, each launch's in its own order.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "flight/trajectory.hpp"
@@ -16,6 +22,7 @@ namespace trilink::scenario {
 struct TruthRow {
   double t_s = 0.0;  // since scenario start
   std::uint32_t launch = 0;
+  std::uint32_t object = 0;  // truth object id
   geo::EcefState state;
   geo::Geodetic geodetic;
   flight::Phase phase = flight::Phase::boost;
@@ -35,9 +42,8 @@ struct SatelliteLaunchStats {
 };
 
 struct Simulation {
-  std::vector<TruthRow> truth;
-  std::vector<sensor::Detection> detections;  // by time, then radar
-  // stats[radar][launch]
+  std::vector<sensor::Detection> detections;  // by time, then radar (truth_id: object id)
+  // stats[radar][launch], of the missile alone
   std::vector<std::vector<RadarLaunchStats>> stats;
   std::vector<std::uint64_t> false_alarms;                  // per radar
   std::vector<sensor::IrPlot> ir_plots;                     // by time, then satellite
@@ -45,11 +51,35 @@ struct Simulation {
   std::vector<std::uint64_t> ir_false_alarms;               // per satellite
 };
 
+// A truth object: a launch's missile (debris null) or one of its debris.
+struct TruthObject {
+  std::uint32_t launch = 0;
+  const flight::Debris* debris = nullptr;
+
+  const flight::Trajectory& trajectory(const Scenario& s) const;
+  double rcs_m2(const Scenario& s, double since_launch_s) const;
+};
+
+// Every truth object, indexed by object id.
+std::vector<TruthObject> truth_objects(const Scenario& s);
+// "F01" for the missile, "F01/stage1", "F01/frag07" for its debris.
+std::string label(const Scenario& s, const TruthObject& o);
+// "missile", "stage" or "fragment".
+std::string_view kind(const TruthObject& o);
+bool has_debris(const Scenario& s);
+
 // Boosting truth (object id = launch index) airborne at t, with whether a stage burns.
 std::vector<sensor::Plume> plumes(const Scenario& s, geo::UtcTime t);
 
-// Truth targets (object id = launch index) airborne at scenario time t.
+// The missiles (object id = launch index) airborne at scenario time t.
 std::vector<sensor::Target> airborne(const Scenario& s, geo::UtcTime t);
+// Every truth object airborne at t (missiles first, then debris; object ids as above).
+std::vector<sensor::Target> airborne_objects(const Scenario& s, geo::UtcTime t);
+// The most truth objects airborne at once, sampled every interval_s over the run.
+std::size_t peak_airborne(const Scenario& s, double interval_s);
+
+// Every truth object's state every truth_interval_s from its start and at its impact, by time.
+std::vector<TruthRow> truth_rows(const Scenario& s);
 
 Simulation simulate(const Scenario& s);
 

@@ -1,0 +1,138 @@
+// Warning scores judged per truth object (eval/warning.hpp): an IRBM whose spent stage falls in
+// a small Japanese area, made-up displays of tracks and alerts about the RV, the stage and a
+// fragment, and what the score says of each.
+#include <gtest/gtest.h>
+
+#include "eval/warning.hpp"
+#include "flight/shaping.hpp"
+#include "geo/angles.hpp"
+#include "scenario/simulation.hpp"
+
+using namespace trilink;
+
+namespace {
+
+constexpr const char* kHub = "INDOPACOM";
+
+// One IRBM with its spent stage and two fragments; a JPN radar so that Japan has a node.
+scenario::Scenario irbm_with_debris() {
+  scenario::Scenario s;
+  s.start = geo::UtcTime{0};
+  scenario::Launch l;
+  l.spec.id = "F01";
+  l.time = s.start;
+  l.spec.request.site = geo::Geodetic::from_deg(39.0, 125.7);
+  l.spec.request.azimuth_rad = geo::deg_to_rad(95.0);
+  l.spec.request.range_m = 3000e3;
+  l.spec.request.missile_class = flight::MissileClass::irbm;
+  l.spec.request.profile = flight::Profile::minimum_energy;
+  auto shaped = flight::shape(l.spec.request);
+  EXPECT_TRUE(shaped.has_value());
+  l.shaped = *shaped;
+  l.spec.debris = {.stages = true, .fragments = 2, .spread_mps = 30.0};
+  l.debris = flight::release_debris(l.shaped.plan, l.shaped.flight.trajectory, l.spec.debris, 1);
+  s.launches.push_back(std::move(l));
+  sensor::RadarParams r;
+  r.nation = Nation::JPN;
+  s.radars.push_back(r);
+  s.duration_s = s.launches[0].debris[0].trajectory.impact_s + 30.0;
+  return s;
+}
+
+// A square of +-0.05 deg around a point, as a JPN area.
+warn::ProtectedArea box_around(const std::string& name, const geo::Geodetic& c) {
+  const double lat = c.lat_deg(), lon = c.lon_deg(), d = 0.05;
+  std::vector<geo::Geodetic> ring;
+  const std::pair<double, double> corners[] = {{-d, -d}, {-d, d}, {d, d}, {d, -d}};
+  for (auto [dlat, dlon] : corners) ring.push_back(geo::Geodetic::from_deg(lat + dlat, lon + dlon));
+  return {name, Nation::JPN, {ring}};
+}
+
+// A display seen by Japan: system track reports and alerts from the hub.
+struct Display {
+  const scenario::Scenario& s;
+  exercise::RunOutput run;
+  std::uint64_t sequence = 0;
+
+  share::Header header(double t_s) {
+    share::Header h;
+    h.originator.nation = Nation::USA;
+    h.originator.node = kHub;
+    h.sequence = ++sequence;
+    h.time_of_validity = s.start.plus_seconds(t_s);
+    return h;
+  }
+  // A report of track `id` exactly on truth object `object` at t_s.
+  void track(std::uint64_t id, std::size_t object, double t_s) {
+    const auto o = scenario::truth_objects(s)[object];
+    share::SystemTrack t;
+    t.header = header(t_s);
+    t.system_track_id = id;
+    t.position_ecef_m = o.trajectory(s).ecef_at(t_s).r_m;
+    t.status = share::TrackStatus::confirmed;
+    run.display.push_back({t_s, Nation::JPN, t});
+  }
+  void threat(std::uint64_t id, double t_s, const std::string& area) {
+    share::Alert a;
+    a.header = header(t_s);
+    a.system_track_id = id;
+    a.level = share::AlertLevel::threat;
+    a.areas = {area};
+    run.display.push_back({t_s, Nation::JPN, a});
+  }
+};
+
+}  // namespace
+
+TEST(Warning, AStageFallingInAnAreaIsAThreatOfItsOwnToWarn) {
+  const scenario::Scenario s = irbm_with_debris();
+  const auto& L = s.launches[0];
+  const auto& rv = L.shaped.flight.trajectory;
+  const flight::Debris& stage = L.debris[0];
+  ASSERT_EQ(stage.name, "stage1");
+  ASSERT_TRUE(stage.trajectory.impacted);
+  // The stage's area; the RV overflies it on its way, so it threatens it too.
+  const std::vector<warn::ProtectedArea> areas = {
+      box_around("stage-box", stage.trajectory.impact),
+      box_around("far-box", geo::Geodetic::from_deg(30.0, 131.0))};
+  ASSERT_FALSE(warn::AreaGeometry(areas[0]).contains(rv.impact));
+  const std::size_t rv_id = 0, stage_id = 1, fragment_id = 2;
+
+  const auto jpn = [&](const Display& d) {
+    const auto score = eval::score_warnings(s, areas, d.run);
+    EXPECT_EQ(score.nations.size(), 1u);
+    return score.nations.at(0);
+  };
+  const double rv_t = rv.burnout_s + 100.0;
+  const double stage_t = stage.trajectory.impact_s - 30.0;  // the RV is down by then
+  ASSERT_GT(stage_t, rv.impact_s);
+  const double fragment_t = L.debris[1].trajectory.impact_s - 10.0;
+
+  Display silent{s, {}};
+  silent.track(1, rv_id, rv_t);
+  silent.track(2, stage_id, stage_t);
+  silent.track(3, fragment_id, fragment_t);
+  const auto none = jpn(silent);
+  EXPECT_EQ(none.threatened, 2u);  // the RV (overflight) and the stage (impact)
+  EXPECT_EQ(none.missed, 2u);
+  EXPECT_EQ(none.false_threats, 0u);  // a fragment with no alert costs nothing
+
+  Display rv_only = silent;
+  rv_only.threat(1, rv_t, "stage-box");
+  const auto one = jpn(rv_only);
+  EXPECT_EQ(one.missed, 1u);  // the RV's alert does not warn of the stage
+  EXPECT_EQ(one.false_threats, 0u);
+  for (const auto& t : one.threats) EXPECT_EQ(t.missed, t.object == stage_id) << t.object;
+
+  Display both = rv_only;
+  both.threat(2, stage_t, "stage-box");
+  const auto two = jpn(both);
+  EXPECT_EQ(two.threatened, 2u);
+  EXPECT_EQ(two.missed, 0u);
+  EXPECT_EQ(two.false_threats, 0u);
+
+  // An alert about the fragment for an area nothing falls in or flies over is false.
+  Display wrong = both;
+  wrong.threat(3, fragment_t, "far-box");
+  EXPECT_EQ(jpn(wrong).false_threats, 1u);
+}
