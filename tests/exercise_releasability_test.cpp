@@ -22,6 +22,7 @@
 #include "io/policy_file.hpp"
 #include "io/scenario_file.hpp"
 #include "record/codec.hpp"
+#include "record/recorder.hpp"
 #include "record/replay.hpp"
 #include "test_paths.hpp"
 
