@@ -85,7 +85,9 @@ TEST(Raid, CountWindowAndIds) {
     EXPECT_GE(l.time_s, 100.0);
     EXPECT_LE(l.time_s, 400.0);
     EXPECT_DOUBLE_EQ(l.time_s * 10.0, std::round(l.time_s * 10.0)) << "0.1 s steps";
-    if (i > 0) EXPECT_LE(launches[i - 1].spec.time_s, l.time_s) << "in time order";
+    if (i > 0) {
+      EXPECT_LE(launches[i - 1].spec.time_s, l.time_s) << "in time order";
+    }
     char id[8];
     std::snprintf(id, sizeof id, "R%03zu", 5 + i);
     EXPECT_EQ(l.id, id);

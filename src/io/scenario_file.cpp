@@ -515,15 +515,16 @@ double weight(const Fields& f, std::string_view key) {
 }
 
 // The options under a raid's `key`: one name, a list of names (equal weights), or a mapping of
-// name to weight; `parse` turns a name into its value (nullopt: not a `kind`).
+// name to weight; `parse` turns a name into its value (nullopt: not a `kind`, and `known` says
+// what would be).
 template <typename T, typename Parse>
 std::vector<scenario::Weighted<T>> choices(const Fields& f, std::string_view key, Parse&& parse,
-                                           const std::string& kind) {
+                                           const std::string& kind, const std::string& known) {
   std::vector<scenario::Weighted<T>> out;
   std::vector<std::string> names;
   const auto add = [&](const std::string& name, double w, const Fields& at, std::string_view k) {
     const std::optional<T> value = parse(name);
-    if (!value) at.fail_at(k, "unknown " + kind + " '" + name + "'");
+    if (!value) at.fail_at(k, "unknown " + kind + " '" + name + "' (" + known + ")");
     if (std::ranges::find(names, name) != names.end()) at.fail_at(k, "'" + name + "' given twice");
     names.push_back(name);
     out.push_back({*value, w});
@@ -607,13 +608,13 @@ scenario::RaidWave read_raid_wave(const Fields& f, const Catalogue& cat,
         [&](const std::string& name) {
           return cat.launch_areas.contains(name) ? std::optional(name) : std::nullopt;
         },
-        "launch area (not in the catalogue)");
+        "launch area", "not in the catalogue");
   if (f.has("classes"))
-    w.classes = choices<flight::MissileClass>(f, "classes", flight::parse_missile_class,
-                                              "class (srbm, irbm or icbm)");
+    w.classes = choices<flight::MissileClass>(f, "classes", flight::parse_missile_class, "class",
+                                              "srbm, irbm or icbm");
   if (f.has("profiles"))
-    w.profiles = choices<flight::Profile>(f, "profiles", flight::parse_profile,
-                                          "profile (minimum-energy, lofted or depressed)");
+    w.profiles = choices<flight::Profile>(f, "profiles", flight::parse_profile, "profile",
+                                          "minimum-energy, lofted or depressed");
   else
     w.profiles = {{flight::Profile::minimum_energy, 1.0}};
   if (f.has("apogee_km")) {
@@ -725,7 +726,7 @@ Scenario read_scenario(const YAML::Node& root, const std::string& path,
       for (auto& drawn : scenario::expand_raid(wave, cat, first_number)) {
         const LaunchSpec& spec = drawn.spec;
         const Fields aim = element(wf, "aims", wf.node("aims")[drawn.aim_index], drawn.aim_index);
-        const std::string which = "launch " + spec.id + " from " + spec.area + " at " +
+        const std::string which = "launch " + spec.id + " from " + spec.area + " aimed at " +
                                   fixed(drawn.aim.lat_deg(), 3) + " N " +
                                   fixed(drawn.aim.lon_deg(), 3) + " E";
         for (const auto& other : s.launches)
