@@ -208,11 +208,18 @@ TEST(PolicyFile, ListsAreBounded) {
   expect_error(with("[JADGE]", nodes + "]"), {":7: nations[1].nodes", "at most 16"});
 }
 
+// The scenarios are read without flying their launches (io_scenario_file_test flies them):
+// the policy, areas and coastline are what is checked here.
 TEST(PolicyFile, EveryBundledScenariosPolicyAndAreasLoadAgainstItsNetwork) {
+  const auto catalogue = io::load_catalogue(test_paths::scenario("catalogue.yaml"));
+  ASSERT_TRUE(catalogue.has_value()) << catalogue.error().message();
   for (const auto& entry : fs::directory_iterator(test_paths::source_dir() + "/scenarios")) {
     const auto name = entry.path().filename().string();
     if (entry.path().extension() != ".yaml" || name == "catalogue.yaml") continue;
-    const auto s = io::load_scenario(entry.path().string());
+    std::ifstream in(entry.path());
+    const std::string text{std::istreambuf_iterator<char>(in), {}};
+    const auto s =
+        io::parse_scenario(text, entry.path().string(), *catalogue, io::ShapeLaunches::no);
     ASSERT_TRUE(s.has_value()) << name << ": " << s.error().message();
     const auto p = io::load_policy(s->policy_path, s->network);
     EXPECT_TRUE(p.has_value()) << name << ": " << (p ? "" : p.error().message());

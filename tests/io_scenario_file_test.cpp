@@ -131,10 +131,24 @@ TEST(Scenario, SyntaxErrorAndMissingFile) {
   EXPECT_NE(missing.error().message().find("/nonexistent/s.yaml"), std::string::npos);
 }
 
+// raid100's hundred launches take 20-70 s to fly at load (0.2-0.7 s an SRBM, by the load on
+// the machine): it is read and drawn here but not flown. raid32 flies the same recipes (and
+// BENCHMARKS.md "Raids" runs raid100 whole).
 TEST(Scenario, EveryBundledScenarioLoads) {
+  const auto catalogue = io::load_catalogue(test_paths::scenario("catalogue.yaml"));
+  ASSERT_TRUE(catalogue.has_value()) << catalogue.error().message();
   for (const auto& entry : fs::directory_iterator(test_paths::source_dir() + "/scenarios")) {
     const auto name = entry.path().filename().string();
     if (entry.path().extension() != ".yaml" || name == "catalogue.yaml") continue;
+    if (name == "raid100.yaml") {
+      std::ifstream in(entry.path());
+      const std::string text{std::istreambuf_iterator<char>(in), {}};
+      const auto s =
+          io::parse_scenario(text, entry.path().string(), *catalogue, io::ShapeLaunches::no);
+      ASSERT_TRUE(s.has_value()) << name << ": " << s.error().message();
+      EXPECT_EQ(s->launches.size(), 100u);
+      continue;
+    }
     const auto s = io::load_scenario(entry.path().string());
     EXPECT_TRUE(s.has_value()) << name << ": " << (s ? "" : s.error().message());
   }
@@ -462,4 +476,202 @@ TEST(Scenario, StagesAndDebrisPerLaunch) {
                     "    class: srbm\n    apogee_km: 100\n    range_km: 300\n"
                     "    debris: {fragments: 3}\n"),
                {"launches[0].debris", "separates nothing"});
+}
+
+// Raids (docs/scenarios.md, "Raids"): a recipe drawn into launches at load time.
+const std::string raid = R"(name: r
+start: 2026-06-01T00:00:00Z
+seed: 4
+raid:
+  count: 3
+  window_s: 60
+  areas: [Wonsan, Sinpo]
+  classes: srbm
+  profiles: {depressed: 2, minimum-energy: 1}
+  apogee_km: [40, 60]
+  aims:
+    - {name: sea, lat_deg: [38.8, 40.8], lon_deg: [130, 132]}
+radars:
+  - site: Sado
+)";
+
+std::string raid_with(const std::string& from, const std::string& to) {
+  return test_paths::with(raid, from, to);
+}
+
+// Read without flying (parse_scenario, ShapeLaunches::no): the draws only.
+Expected<scenario::Scenario> read_unshaped(const std::string& text) {
+  static const auto catalogue = io::load_catalogue(test_paths::scenario("catalogue.yaml"));
+  EXPECT_TRUE(catalogue.has_value());
+  return io::parse_scenario(text, "raid.yaml", *catalogue, io::ShapeLaunches::no);
+}
+
+TEST(Raid, ExpandsIntoShapedLaunches) {
+  const ScenarioFile f(raid);
+  const auto s = io::load_scenario(f.path());
+  ASSERT_TRUE(s.has_value()) << s.error().message();
+  ASSERT_EQ(s->launches.size(), 3u);
+  double last_impact_s = 0.0;
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto& l = s->launches[i];
+    EXPECT_EQ(l.spec.id, "R00" + std::to_string(i + 1));
+    EXPECT_TRUE(l.spec.area == "Wonsan" || l.spec.area == "Sinpo") << l.spec.area;
+    EXPECT_GE(l.spec.time_s, 0.0);
+    EXPECT_LE(l.spec.time_s, 60.0);
+    EXPECT_EQ(l.time, s->start.plus_seconds(l.spec.time_s));
+    EXPECT_EQ(l.shaped.plan.vehicle.missile_class, flight::MissileClass::srbm);
+    // Flown to the drawn aim point, in the sea box.
+    const auto& traj = l.shaped.flight.trajectory;
+    EXPECT_NEAR(traj.ground_range_m, l.spec.request.range_m, 0.01 * l.spec.request.range_m);
+    const auto aim = geo::geodesic_direct(l.spec.request.site, l.spec.request.azimuth_rad,
+                                          l.spec.request.range_m);
+    EXPECT_GE(aim.lat_deg(), 38.8);
+    EXPECT_LE(aim.lat_deg(), 40.8);
+    EXPECT_GE(aim.lon_deg(), 130.0);
+    EXPECT_LE(aim.lon_deg(), 132.0);
+    last_impact_s = std::max(last_impact_s, l.spec.time_s + traj.impact_s);
+  }
+  EXPECT_DOUBLE_EQ(s->duration_s, last_impact_s + 30.0);
+}
+
+// A wave's debris goes to every launch it draws; an SRBM, which separates nothing, flies
+// with none (a written-out SRBM that asks for fragments is an error), a class that stages
+// drops its stage and the fragments.
+TEST(Raid, TheWavesDebrisGoesToEveryLaunchThatSeparates) {
+  const ScenarioFile srbms(raid_with("  count: 3\n", "  count: 3\n  debris: {fragments: 5}\n"));
+  const auto s = io::load_scenario(srbms.path());
+  ASSERT_TRUE(s.has_value()) << s.error().message();
+  for (const auto& l : s->launches) {
+    EXPECT_EQ(l.spec.debris.fragments, 0u) << l.spec.id;
+    EXPECT_TRUE(l.debris.empty()) << l.spec.id;
+  }
+  const ScenarioFile irbms(test_paths::with(
+      raid_with("  count: 3\n", "  count: 2\n  stages: true\n  debris: {fragments: 5}\n"),
+      "classes: srbm\n  profiles: {depressed: 2, minimum-energy: 1}\n  apogee_km: [40, 60]\n"
+      "  aims:\n    - {name: sea, lat_deg: [38.8, 40.8], lon_deg: [130, 132]}",
+      "classes: irbm\n  profiles: minimum-energy\n"
+      "  aims:\n    - {name: pacific, lat_deg: [30, 32], lon_deg: [150, 152]}"));
+  const auto t = io::load_scenario(irbms.path());
+  ASSERT_TRUE(t.has_value()) << t.error().message();
+  for (const auto& l : t->launches) {
+    EXPECT_EQ(l.spec.debris.fragments, 5u) << l.spec.id;
+    ASSERT_EQ(l.debris.size(), 6u) << l.spec.id;  // the IRBM's stage, then the fragments
+    EXPECT_EQ(l.debris[0].name, "stage1");
+  }
+}
+
+TEST(Raid, SameFileAndSeedDrawTheSameRaid) {
+  const auto a = read_unshaped(raid);
+  const auto b = read_unshaped(raid);
+  const auto c = read_unshaped(raid_with("seed: 4", "seed: 5"));
+  ASSERT_TRUE(a && b && c);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(a->launches[i].spec.time_s, b->launches[i].spec.time_s);
+    EXPECT_EQ(a->launches[i].spec.area, b->launches[i].spec.area);
+    EXPECT_EQ(a->launches[i].spec.request.range_m, b->launches[i].spec.request.range_m);
+  }
+  EXPECT_NE(a->launches[0].spec.request.range_m, c->launches[0].spec.request.range_m);
+  // The raid's own seed holds whatever the scenario's.
+  const auto d = read_unshaped(raid_with("  count: 3\n", "  count: 3\n  seed: 4\n"));
+  const auto e = read_unshaped(
+      test_paths::with(raid_with("seed: 4", "seed: 5"), "  count: 3\n", "  count: 3\n  seed: 4\n"));
+  ASSERT_TRUE(d && e) << (d ? e.error().message() : d.error().message());
+  EXPECT_EQ(d->launches[0].spec.request.range_m, a->launches[0].spec.request.range_m);
+  EXPECT_EQ(e->launches[0].spec.request.range_m, a->launches[0].spec.request.range_m);
+}
+
+TEST(Raid, CoexistsWithLaunchesAndRunsOnAcrossWaves) {
+  const std::string waves = R"(raid:
+  - count: 2
+    window_s: 60
+    aims: [{name: sea, lat_deg: 39.5, lon_deg: 131}]
+  - count: 3
+    start_s: 100
+    end_s: 200
+    id_prefix: W
+    aims: [{name: oki, lat_deg: 36.25, lon_deg: 133.28, radius_km: 3}]
+radars:
+)";
+  const auto s = read_unshaped(with("radars:\n", waves));
+  ASSERT_TRUE(s.has_value()) << s.error().message();
+  ASSERT_EQ(s->launches.size(), 6u);
+  EXPECT_EQ(s->launches[0].spec.id, "A");
+  EXPECT_EQ(s->launches[1].spec.id, "R001");
+  EXPECT_EQ(s->launches[2].spec.id, "R002");
+  EXPECT_EQ(s->launches[3].spec.id, "W003");
+  EXPECT_EQ(s->launches[5].spec.id, "W005");
+  for (std::size_t i = 3; i < 6; ++i) {
+    EXPECT_GE(s->launches[i].spec.time_s, 100.0);
+    EXPECT_LE(s->launches[i].spec.time_s, 200.0);
+    EXPECT_EQ(s->launches[i].spec.profile_label, "minimum-energy") << "the default profile";
+    EXPECT_FALSE(s->launches[i].spec.request.missile_class) << "no class: the smallest";
+  }
+  // A written-out launch may not take an id the raid draws.
+  const auto taken = read_unshaped(test_paths::with(with("radars:\n", waves), "id: A", "id: R002"));
+  ASSERT_FALSE(taken.has_value());
+  EXPECT_NE(taken.error().message().find("raid[0].id_prefix: draws launch id 'R002'"),
+            std::string::npos)
+      << taken.error().message();
+}
+
+TEST(Raid, BadFieldsNameTheFileLineAndField) {
+  expect_error(raid_with("  count: 3\n", ""), {"raid.count", "required"});
+  expect_error(raid_with("count: 3", "count: 0"), {":5: raid.count", "1 to 100"});
+  expect_error(raid_with("count: 3", "count: many"), {":5: raid.count", "whole number"});
+  expect_error(raid_with("window_s: 60", "window_s: 60\n  end_s: 90"),
+               {":6: raid.window_s", "exactly one of window_s or end_s"});
+  expect_error(raid_with("window_s: 60", "window_s: -60"), {":6: raid.window_s", "[0, 21600]"});
+  expect_error(raid_with("window_s: 60", "start_s: 90\n  end_s: 30"),
+               {":7: raid.end_s", "before its start"});
+  expect_error(raid_with("window_s: 60", "start_s: 21000\n  window_s: 1200"),
+               {":7: raid.window_s", "at most 21600 s"});
+  expect_error(raid_with("[Wonsan, Sinpo]", "[Wonsan, Atlantis]"),
+               {":7: raid.areas", "unknown launch area 'Atlantis'"});
+  expect_error(raid_with("classes: srbm", "classes: mrbm"), {":8: raid.classes", "unknown class"});
+  expect_error(raid_with("classes: srbm", "classes: {srbm: 0}"),
+               {":8: raid.classes.srbm", "above 0"});
+  expect_error(raid_with("{depressed: 2, minimum-energy: 1}", "[depressed, depressed]"),
+               {":9: raid.profiles", "'depressed' given twice"});
+  expect_error(raid_with("[40, 60]", "[60, 40]"), {":10: raid.apogee_km", "low end 60 above"});
+  expect_error(raid_with("[40, 60]", "[40, 60, 80]"), {":10: raid.apogee_km", "pair"});
+  expect_error(raid_with("[38.8, 40.8]", "[38.8, 95]"), {":12: raid.aims[0].lat_deg", "[-90, 90]"});
+  expect_error(raid_with("lon_deg: [130, 132]}", "lon_deg: [130, 132], radius_km: 5}"),
+               {":12: raid.aims[0].radius_km", "only around a point"});
+  expect_error(raid_with("lon_deg: [130, 132]}",
+                         "lon_deg: [130, 132]}\n    - {name: sea, "
+                         "lat_deg: 39, lon_deg: 131}"),
+               {":13: raid.aims[1].name", "named twice"});
+  expect_error(
+      raid_with("  aims:\n    - {name: sea, lat_deg: [38.8, 40.8], lon_deg: [130, 132]}\n", ""),
+      {"raid.aims", "required"});
+  // A wave's stages and debris are every drawn launch's, read as a launch's.
+  expect_error(raid_with("  count: 3\n", "  count: 3\n  debris: {fragments: 2000}\n"),
+               {":6: raid.debris.fragments", "at most 1000"});
+  expect_error(raid_with("  count: 3\n", "  count: 3\n  stages: maybe\n"),
+               {":6: raid.stages", "true or false"});
+  const std::string head = raid.substr(0, raid.find("raid:\n"));
+  const std::string tail = raid.substr(raid.find("radars:\n"));
+  expect_error(head + "raid: 3\n" + tail, {":4: raid", "expected a raid (a mapping) or a list"});
+  expect_error(head + "raid: []\n" + tail, {":4: raid", "expected a raid (a mapping) or a list"});
+  expect_error(head + tail, {"launches", "required: a list of at least one launch (or a raid)"});
+}
+
+TEST(Raid, WhatCannotBeFlownOrCountedIsAnError) {
+  // An SRBM cannot reach Tokyo from Wonsan: named at the aim region, with the drawn launch.
+  expect_error(raid_with("{name: sea, lat_deg: [38.8, 40.8], lon_deg: [130, 132]}",
+                         "{name: Tokyo, lat_deg: 35.68, lon_deg: 139.69}"),
+               {"raid.aims[0]", "launch R001 from", "35.680 N 139.690 E", "srbm"});
+  // An aim point on the launch area.
+  expect_error(test_paths::with(raid_with("[Wonsan, Sinpo]", "Wonsan"),
+                                "{name: sea, lat_deg: [38.8, 40.8], lon_deg: [130, 132]}",
+                                "{name: here, lat_deg: 39.16, lon_deg: 127.48}"),
+               {"raid.aims[0]", "at least 1 km from the launch area"});
+  // At most 100 launches, written out and drawn together.
+  const auto s = read_unshaped(with("radars:\n",
+                                    "raid:\n  count: 100\n  window_s: 60\n  aims: "
+                                    "[{name: sea, lat_deg: 39.5, lon_deg: 131}]\n"
+                                    "radars:\n"));
+  ASSERT_FALSE(s.has_value());
+  EXPECT_NE(s.error().message().find("raid.count: makes 101 launches"), std::string::npos)
+      << s.error().message();
 }

@@ -12,6 +12,7 @@
 #include "base/text.hpp"
 #include "geo/angles.hpp"
 #include "io/yaml_fields.hpp"
+#include "scenario/raid.hpp"
 
 namespace trilink::io {
 namespace {
@@ -84,12 +85,19 @@ constexpr Limit number_limits[] = {
     {"stare_lon_deg", -180.0, 180.0},
     {"stare_radius_km", 0.0, 5'000.0},
     {"spread_mps", 0.0, 1'000.0},  // separation kicks are metres to tens of metres per second
+    // Raids (docs/scenarios.md, "Raids"); a raid's start_s and end_s are launch times.
+    {"window_s", 0.0, 21'600.0},
+    {"radius_km", 0.0, 1'000.0},
+    {"weight", 0.0, 1e6},  // above 0: checked with its own message
 };
-constexpr std::size_t max_launches = 100;
+constexpr std::size_t max_launches = 100;      // written out and drawn by raids, together
 constexpr std::uint64_t max_fragments = 1000;  // per launch
 // Spent stages fly only where a launch says `stages: true`: on by default, the nodes' launch
 // alerts for tracks on stages repeat every multi-stage launch's (docs/scenarios.md).
 constexpr bool stages_by_default = false;
+constexpr std::size_t max_raid_waves = 16;
+constexpr std::size_t max_raid_choices = 1000;       // areas, classes or profiles of a wave
+constexpr std::size_t max_aim_regions = 64;          // of a wave
 constexpr std::size_t max_radars = 64;               // in a scenario
 constexpr std::size_t max_satellites = 16;           // in a scenario
 constexpr std::size_t max_catalogue_entries = 1000;  // launch areas, and radars
@@ -422,6 +430,32 @@ Catalogue read_catalogue(const YAML::Node& root, const std::string& path) {
   return c;
 }
 
+// A launch's (or a raid wave's) spent stages and fragments: `stages` and `debris`.
+flight::DebrisRequest read_debris_request(const Fields& f) {
+  flight::DebrisRequest r;
+  r.stages = stages_by_default;
+  if (f.has("stages")) {
+    const YAML::Node st = f.node("stages");
+    if (!st.IsScalar() || (st.Scalar() != "true" && st.Scalar() != "false"))
+      f.fail_at("stages", "expected true or false");
+    r.stages = st.Scalar() == "true";
+  }
+  if (f.has("debris")) {
+    if (!f.node("debris").IsMap())
+      f.fail_at("debris", "expected a mapping {fragments: N, spread_mps: S}");
+    const Fields d(f.node("debris"), f.field("debris"), f.file());
+    d.only({"fragments", "spread_mps"});
+    if (!d.has("fragments")) d.fail_at("fragments", "required");
+    const std::uint64_t n = d.integer("fragments", 0);
+    if (n > max_fragments)
+      d.fail_at("fragments", "at most " + std::to_string(max_fragments) + " per launch, got " +
+                                 std::to_string(n));
+    r.fragments = static_cast<std::uint32_t>(n);
+    r.spread_mps = number_or(d, "spread_mps", r.spread_mps);
+  }
+  return r;
+}
+
 LaunchSpec read_launch(const Fields& f, const Catalogue& cat) {
   f.only({"id", "area", "lat_deg", "lon_deg", "time_s", "azimuth_deg", "aim", "class", "profile",
           "apogee_km", "range_km", "stages", "debris", "note"});
@@ -479,26 +513,7 @@ LaunchSpec read_launch(const Fields& f, const Catalogue& cat) {
     f.fail_at("apogee_km", "required unless a profile is given");
   if (l.profile_label.empty())
     l.profile_label = l.request.profile ? std::string(flight::to_string(*l.request.profile)) : "";
-  l.debris.stages = stages_by_default;
-  if (f.has("stages")) {
-    const YAML::Node st = f.node("stages");
-    if (!st.IsScalar() || (st.Scalar() != "true" && st.Scalar() != "false"))
-      f.fail_at("stages", "expected true or false");
-    l.debris.stages = st.Scalar() == "true";
-  }
-  if (f.has("debris")) {
-    if (!f.node("debris").IsMap())
-      f.fail_at("debris", "expected a mapping {fragments: N, spread_mps: S}");
-    const Fields d(f.node("debris"), f.field("debris"), f.file());
-    d.only({"fragments", "spread_mps"});
-    if (!d.has("fragments")) d.fail_at("fragments", "required");
-    const std::uint64_t n = d.integer("fragments", 0);
-    if (n > max_fragments)
-      d.fail_at("fragments", "at most " + std::to_string(max_fragments) + " per launch, got " +
-                                 std::to_string(n));
-    l.debris.fragments = static_cast<std::uint32_t>(n);
-    l.debris.spread_mps = number_or(d, "spread_mps", l.debris.spread_mps);
-  }
+  l.debris = read_debris_request(f);
   return l;
 }
 
@@ -510,15 +525,165 @@ std::uint64_t debris_seed(std::uint64_t scenario_seed, const std::string& launch
   return Rng::stream(scenario_seed, h).next();
 }
 
+// A number, or a `[low, high]` pair, under `key`: each within the key's limits, low <= high.
+// A number is the pair (v, v).
+std::pair<double, double> span(const Fields& f, std::string_view key) {
+  const YAML::Node n = f.node(key);
+  if (!n.IsSequence()) {
+    const double v = number(f, key);
+    return {v, v};
+  }
+  const Limit l = limit_of(key);
+  double v[2];
+  if (n.size() != 2) f.fail_at(key, "expected a number or a [low, high] pair");
+  for (std::size_t i = 0; i < 2; ++i) {
+    if (!n[i].IsScalar() || !YAML::convert<double>::decode(n[i], v[i]) || !std::isfinite(v[i]))
+      f.fail_at(key, "expected a number or a [low, high] pair of numbers");
+    if (v[i] < l.lo || v[i] > l.hi)
+      f.fail_at(
+          key, "must be in [" + fixed(l.lo, 0) + ", " + fixed(l.hi, 0) + "], got " + n[i].Scalar());
+  }
+  if (v[0] > v[1]) f.fail_at(key, "low end " + n[0].Scalar() + " above high end " + n[1].Scalar());
+  return {v[0], v[1]};
+}
+
+// A weight under `key` (a `weight:` field, or a name in a mapping of name to weight).
+double weight(const Fields& f, std::string_view key) {
+  const Limit l = limit_of("weight");
+  const double w = f.number(key, l.lo, l.hi);
+  if (w <= 0.0) f.fail_at(key, "a weight must be above 0");
+  return w;
+}
+
+// The options under a raid's `key`: one name, a list of names (equal weights), or a mapping of
+// name to weight; `parse` turns a name into its value (nullopt: not a `kind`, and `known` says
+// what would be).
+template <typename T, typename Parse>
+std::vector<scenario::Weighted<T>> choices(const Fields& f, std::string_view key, Parse&& parse,
+                                           const std::string& kind, const std::string& known) {
+  std::vector<scenario::Weighted<T>> out;
+  std::vector<std::string> names;
+  const auto add = [&](const std::string& name, double w, const Fields& at, std::string_view k) {
+    const std::optional<T> value = parse(name);
+    if (!value) at.fail_at(k, "unknown " + kind + " '" + name + "' (" + known + ")");
+    if (std::ranges::find(names, name) != names.end()) at.fail_at(k, "'" + name + "' given twice");
+    names.push_back(name);
+    out.push_back({*value, w});
+  };
+  const YAML::Node n = f.node(key);
+  const std::string size_error = "expected a name, a list of 1 to " +
+                                 std::to_string(max_raid_choices) + " names, or a mapping of " +
+                                 "name to weight";
+  if (n.IsScalar()) {
+    add(n.Scalar(), 1.0, f, key);
+  } else if (n.IsSequence()) {
+    if (n.size() == 0 || n.size() > max_raid_choices) f.fail_at(key, size_error);
+    for (const auto& item : n) {
+      if (!item.IsScalar()) f.fail_at(key, size_error);
+      add(item.Scalar(), 1.0, f, key);
+    }
+  } else {
+    if (n.size() == 0 || n.size() > max_raid_choices) f.fail_at(key, size_error);
+    const Fields weights(n, f.field(key), f.file());
+    for (const auto& kv : n) {
+      const std::string name = kv.first.Scalar();
+      add(name, weight(weights, name), weights, name);
+    }
+  }
+  return out;
+}
+
+// An aim region: `lat_deg` and `lon_deg` each a number or a [low, high] pair (a box), or both
+// numbers and a `radius_km` (a disc around the point).
+scenario::AimRegion read_aim_region(const Fields& f) {
+  f.only({"name", "lat_deg", "lon_deg", "radius_km", "weight", "note"});
+  scenario::AimRegion a;
+  a.name = f.text("name");
+  const auto [south, north] = span(f, "lat_deg");
+  const auto [west, east] = span(f, "lon_deg");
+  a.south_rad = deg_to_rad(south);
+  a.north_rad = deg_to_rad(north);
+  a.west_rad = deg_to_rad(west);
+  a.east_rad = deg_to_rad(east);
+  if (f.has("radius_km")) {
+    if (south != north || west != east)
+      f.fail_at("radius_km", "only around a point (lat_deg and lon_deg single numbers)");
+    a.radius_m = number(f, "radius_km") * 1e3;
+  }
+  a.weight = f.has("weight") ? weight(f, "weight") : 1.0;
+  return a;
+}
+
+// One wave of a raid; its `stages` and `debris` go to every launch it draws (fragments only
+// where the drawn class separates something: an SRBM flies on whole).
+scenario::RaidWave read_raid_wave(const Fields& f, const Catalogue& cat,
+                                  std::uint64_t scenario_seed) {
+  f.only({"count", "window_s", "start_s", "end_s", "seed", "id_prefix", "areas", "classes",
+          "profiles", "apogee_km", "aims", "stages", "debris", "note"});
+  scenario::RaidWave w;
+  w.debris = read_debris_request(f);
+  if (!f.has("count")) f.fail_at("count", "required");
+  w.count = f.integer("count", 0);
+  if (w.count < 1 || w.count > max_launches)
+    f.fail_at("count",
+              "must be 1 to " + std::to_string(max_launches) + ", got " + std::to_string(w.count));
+  w.start_s = number_or(f, "start_s", 0.0);
+  if (f.has("window_s") == f.has("end_s"))
+    f.fail_at("window_s", "give exactly one of window_s or end_s");
+  w.end_s = f.has("window_s") ? w.start_s + number(f, "window_s") : number(f, "end_s");
+  const std::string_view end_key = f.has("window_s") ? "window_s" : "end_s";
+  if (w.end_s < w.start_s)
+    f.fail_at(end_key, "the window ends at " + fixed(w.end_s, 1) + " s, before its start at " +
+                           fixed(w.start_s, 1) + " s");
+  if (w.end_s > limit_of("time_s").hi)
+    f.fail_at(end_key, "the window ends at " + fixed(w.end_s, 1) + " s; launches come at most " +
+                           fixed(limit_of("time_s").hi, 0) + " s after the start");
+  w.seed = f.integer("seed", scenario_seed);
+  w.id_prefix = f.optional_text("id_prefix").value_or("R");
+  if (w.id_prefix.empty() || w.id_prefix.size() > 32 ||
+      w.id_prefix.find_first_of(",\"\n") != std::string::npos)
+    f.fail_at("id_prefix", "must be text of 1 to 32 characters without commas or quotes");
+  if (f.has("areas"))
+    w.areas = choices<std::string>(
+        f, "areas",
+        [&](const std::string& name) {
+          return cat.launch_areas.contains(name) ? std::optional(name) : std::nullopt;
+        },
+        "launch area", "not in the catalogue");
+  if (f.has("classes"))
+    w.classes = choices<flight::MissileClass>(f, "classes", flight::parse_missile_class, "class",
+                                              "srbm, irbm or icbm");
+  if (f.has("profiles"))
+    w.profiles = choices<flight::Profile>(f, "profiles", flight::parse_profile, "profile",
+                                          "minimum-energy, lofted or depressed");
+  else
+    w.profiles = {{flight::Profile::minimum_energy, 1.0}};
+  if (f.has("apogee_km")) {
+    const auto [lo, hi] = span(f, "apogee_km");
+    w.apogee_lo_m = lo * 1e3;
+    w.apogee_hi_m = hi * 1e3;
+  }
+  const YAML::Node aims = f.list("aims", max_aim_regions, "a list of aim regions");
+  std::size_t i = 0;
+  for (const auto& item : aims) {
+    const Fields a = element(f, "aims", item, i++);
+    w.aims.push_back(read_aim_region(a));
+    for (std::size_t k = 0; k + 1 < w.aims.size(); ++k)
+      if (w.aims[k].name == w.aims.back().name)
+        a.fail_at("name", "aim region '" + w.aims.back().name + "' is named twice");
+  }
+  return w;
+}
+
 // `path` names the file (or text) in errors, and its folder is where relative paths lead.
 // The catalogue is `given`, else the one at `cat_override`, else the scenario's own.
 Scenario read_scenario(const YAML::Node& root, const std::string& path,
                        const std::optional<std::string>& cat_override, const Catalogue* given,
                        ShapeLaunches shaping) {
   const Fields top(root, "", path);
-  top.only({"name", "description", "start", "seed", "duration_s", "catalogue", "launches", "radars",
-            "truth_interval_s", "network", "policy", "areas", "coastline", "satellites", "space",
-            "cloud_top_km"});
+  top.only({"name", "description", "start", "seed", "duration_s", "catalogue", "launches", "raid",
+            "radars", "truth_interval_s", "network", "policy", "areas", "coastline", "satellites",
+            "space", "cloud_top_km"});
   Scenario s;
   s.file = path;
   s.name = top.text("name");
@@ -544,36 +709,98 @@ Scenario read_scenario(const YAML::Node& root, const std::string& path,
   }
   const Catalogue& cat = given ? *given : read;
 
-  const YAML::Node launches = top.list("launches", max_launches, "a list of at least one launch");
-  std::size_t i = 0;
   double last_impact_s = 0.0;
-  for (const auto& item : launches) {
-    const Fields f = element(top, "launches", item, i++);
-    LaunchSpec spec = read_launch(f, cat);
-    for (const auto& other : s.launches)
-      if (other.spec.id == spec.id) f.fail_at("id", "duplicate launch id '" + spec.id + "'");
+  // Flies `spec` (unless shaping is off) and adds it to the scenario. A shaping error names
+  // the request's field in its `where`; `fail` reports it at the file's field (and throws).
+  // A raid's fragments go only to the launches whose class separates something
+  // (`drawn`); a written-out launch that asks for them on an SRBM is an error.
+  const auto add_launch = [&](LaunchSpec spec, const auto& fail, bool drawn = false) {
     if (shaping == ShapeLaunches::no) {
       last_impact_s = std::max(last_impact_s, spec.time_s);
       s.launches.push_back(Launch{spec, s.start.plus_seconds(spec.time_s), {}, {}});
-      continue;
+      return;
     }
     auto shaped = flight::shape(spec.request);
-    if (!shaped) {
-      // Shaping names its request's fields; report the key the file used for each.
-      std::string key = shaped.error().where;
-      if (f.has("aim") && (key == "azimuth_deg" || (key == "range_km" && !f.has(key)))) key = "aim";
-      if (key == "apogee_km" && !f.has(key)) key = "profile";
-      f.fail_at(key, shaped.error().what);
-    }
+    if (!shaped) fail(shaped.error());
     Launch launch{spec, s.start.plus_seconds(spec.time_s), std::move(*shaped), {}};
-    if (spec.debris.fragments > 0 && flight::separation_times(launch.shaped.plan).empty())
-      f.fail_at("debris",
-                "a " + std::string(flight::to_string(launch.shaped.plan.vehicle.missile_class)) +
-                    " flies on whole and separates nothing to make fragments");
+    if (drawn && flight::separation_times(launch.shaped.plan).empty())
+      launch.spec.debris.fragments = 0;
+    if (launch.spec.debris.fragments > 0 && flight::separation_times(launch.shaped.plan).empty())
+      fail(Error{"debris",
+                 "a " + std::string(flight::to_string(launch.shaped.plan.vehicle.missile_class)) +
+                     " flies on whole and separates nothing to make fragments"});
     launch.debris = flight::release_debris(launch.shaped.plan, launch.shaped.flight.trajectory,
-                                           spec.debris, debris_seed(s.seed, spec.id));
+                                           launch.spec.debris, debris_seed(s.seed, spec.id));
     last_impact_s = std::max(last_impact_s, spec.time_s + launch.shaped.flight.trajectory.impact_s);
     s.launches.push_back(std::move(launch));
+  };
+
+  if (top.has("launches") || !top.has("raid")) {
+    const YAML::Node launches =
+        top.list("launches", max_launches, "a list of at least one launch (or a raid)");
+    std::size_t i = 0;
+    for (const auto& item : launches) {
+      const Fields f = element(top, "launches", item, i++);
+      LaunchSpec spec = read_launch(f, cat);
+      for (const auto& other : s.launches)
+        if (other.spec.id == spec.id) f.fail_at("id", "duplicate launch id '" + spec.id + "'");
+      add_launch(std::move(spec), [&](const Error& e) {
+        // Report the key the file used for each of the request's fields.
+        std::string key = e.where;
+        if (f.has("aim") && (key == "azimuth_deg" || (key == "range_km" && !f.has(key))))
+          key = "aim";
+        if (key == "apogee_km" && !f.has(key)) key = "profile";
+        f.fail_at(key, e.what);
+      });
+    }
+  }
+
+  if (top.has("raid")) {
+    const YAML::Node raid = top.node("raid");
+    std::vector<Fields> waves;
+    if (raid.IsMap()) {
+      waves.emplace_back(raid, top.field("raid"), path);
+    } else if (raid.IsSequence() && raid.size() >= 1 && raid.size() <= max_raid_waves) {
+      std::size_t k = 0;
+      for (const auto& item : raid) waves.push_back(element(top, "raid", item, k++));
+    } else {
+      top.fail_at("raid", "expected a raid (a mapping) or a list of 1 to " +
+                              std::to_string(max_raid_waves) + " waves");
+    }
+    std::size_t first_number = 1;  // ids run on across the waves
+    for (const Fields& wf : waves) {
+      const scenario::RaidWave wave = read_raid_wave(wf, cat, s.seed);
+      if (s.launches.size() + wave.count > max_launches)
+        wf.fail_at("count", "makes " + std::to_string(s.launches.size() + wave.count) +
+                                " launches in the scenario; at most " +
+                                std::to_string(max_launches) + " allowed");
+      for (auto& drawn : scenario::expand_raid(wave, cat, first_number)) {
+        const LaunchSpec& spec = drawn.spec;
+        const Fields aim = element(wf, "aims", wf.node("aims")[drawn.aim_index], drawn.aim_index);
+        const std::string which = "launch " + spec.id + " from " + spec.area + " aimed at " +
+                                  fixed(drawn.aim.lat_deg(), 3) + " N " +
+                                  fixed(drawn.aim.lon_deg(), 3) + " E";
+        for (const auto& other : s.launches)
+          if (other.spec.id == spec.id)
+            wf.fail_at("id_prefix", "draws launch id '" + spec.id + "', which is taken");
+        const Limit range = limit_of("range_km");
+        if (spec.request.range_m < range.lo * 1e3)
+          aim.fail_here(which + ": the aim point must be at least " + fixed(range.lo, 0) +
+                        " km from the launch area, is " + fixed(spec.request.range_m, 0) + " m");
+        add_launch(
+            drawn.spec,
+            [&](const Error& e) {
+              if (e.where == "apogee_km" && wf.has("apogee_km"))
+                wf.fail_at("apogee_km", which + ": " + e.what);
+              if (e.where == "apogee_km") wf.fail_at("profiles", which + ": " + e.what);
+              if (e.where == "class" && wf.has("classes"))
+                wf.fail_at("classes", which + ": " + e.what);
+              aim.fail_here(which + ": " + e.what);
+            },
+            true);
+      }
+      first_number += wave.count;
+    }
   }
 
   if (top.has("radars") && top.node("radars").IsScalar()) {
@@ -588,7 +815,7 @@ Scenario read_scenario(const YAML::Node& root, const std::string& path,
   } else {
     const YAML::Node radars =
         top.list("radars", max_radars, "a list of at least one radar, or 'all'");
-    i = 0;
+    std::size_t i = 0;
     for (const auto& item : radars) {
       const Fields f = element(top, "radars", item, i++);
       sensor::RadarParams r;
@@ -656,9 +883,10 @@ Scenario read_scenario(const YAML::Node& root, const std::string& path,
 
   s.duration_s = number_or(top, "duration_s", last_impact_s + 30.0);
   if (!top.has("duration_s") && s.duration_s > limit_of("duration_s").hi)
-    top.fail_at("launches", "the last impact comes " + fixed(last_impact_s, 0) +
-                                " s after the start; a run lasts at most " +
-                                fixed(limit_of("duration_s").hi, 0) + " s");
+    top.fail_at(top.has("launches") ? "launches" : "raid",
+                "the last impact comes " + fixed(last_impact_s, 0) +
+                    " s after the start; a run lasts at most " +
+                    fixed(limit_of("duration_s").hi, 0) + " s");
   double looks = 0.0;
   for (const auto& r : s.radars) looks += s.duration_s / r.revisit_s;
   for (const auto& p : s.satellites) looks += s.duration_s / p.frame_s;
