@@ -151,12 +151,13 @@ struct GateLimits {
   std::size_t max_radars = 1024;       // radars of one node
   std::size_t max_links = 64;          // links of one node
   // Per originator: a national node reports each track about once a second (and on a status
-  // change), and DESIGN.md asks for salvos with debris (thousands of objects): 5,000 live
-  // track ids (an id not reported for `track_id_expiry_s`, or reported dropped, is no longer
-  // live), 10,000 messages a second with a burst of as many.
-  double max_rate_per_s = 10'000.0;
-  double rate_burst = 10'000.0;
-  std::size_t max_track_ids = 5'000;
+  // change), and a raid with debris puts 10,000 objects in the air at once (issue 15), all of
+  // which one nation's radars may track: 20,000 live track ids (an id not reported for
+  // `track_id_expiry_s`, or reported dropped, is no longer live; a broken track's new id
+  // lives beside its old one for that long), 40,000 messages a second with a burst of as many.
+  double max_rate_per_s = 40'000.0;
+  double rate_burst = 40'000.0;
+  std::size_t max_track_ids = 20'000;
   double track_id_expiry_s = 60.0;
   // Sequence numbers a session can have stamped: a million a second since it began.
   double max_sequence_rate_per_s = 1e6;
