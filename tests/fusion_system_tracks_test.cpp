@@ -27,6 +27,13 @@ struct Nations {
   std::uint64_t seq = 0;
 
   share::LocalTrack report(Nation n, std::uint64_t id, double t_s, double offset_m = 0.0) {
+    return report(n, id, t_s, Eigen::Vector3d(offset_m, 0.0, 0.0), n == Nation::JPN ? 150.0 : 90.0,
+                  n == Nation::JPN ? 12.0 : 20.0);
+  }
+
+  // Off the missile by `offset`, with noise of sp (m) and sv (m/s) per axis.
+  share::LocalTrack report(Nation n, std::uint64_t id, double t_s, const Eigen::Vector3d& offset,
+                           double sp, double sv) {
     share::LocalTrack t;
     t.header.originator = {n,
                            n == Nation::JPN   ? "JADGE"
@@ -37,10 +44,9 @@ struct Nations {
     t.header.time_of_validity = t0.plus_seconds(t_s);
     t.header.releasability = share::Releasability::all();
     t.track_id = id;
-    const double sp = n == Nation::JPN ? 150.0 : 90.0, sv = n == Nation::JPN ? 12.0 : 20.0;
     std::normal_distribution<double> g(0.0, 1.0);
     State x = truth_at(t_s);
-    x(0) += offset_m;
+    x.head<3>() += offset;
     for (int i = 0; i < 3; ++i) x(i) += sp * g(rng);
     for (int i = 3; i < 6; ++i) x(i) += sv * g(rng);
     t.position_ecef_m = x.head<3>();
@@ -182,36 +188,13 @@ TEST(SystemTracks, NaNInputIsRejectedAndNeverFused) {
 // near: a few, not the whole picture.
 TEST(SystemTracks, TakeJoinsWhatTheWholePictureJoinsTestingOnlyTheNearSystemTracks) {
   constexpr int kObjects = 60;
-  std::mt19937_64 rng{11};
-  std::normal_distribution<double> g(0.0, 1.0);
-  std::uint64_t seq = 0;
+  Nations nations{std::mt19937_64{11}};
   const auto offset = [](int j) {
     const int c = j / 2;
     return Eigen::Vector3d((c % 5) * 40e3 + (j % 2) * 600.0, (c / 5 % 5) * 40e3, (c / 25) * 40e3);
   };
   const auto report = [&](Nation n, std::uint64_t id, int j, double t_s, double sp, double sv) {
-    share::LocalTrack r;
-    r.header.originator = {n,
-                           n == Nation::JPN   ? "JADGE"
-                           : n == Nation::KOR ? "KAMD"
-                                              : "INDOPACOM",
-                           std::nullopt};
-    r.header.sequence = ++seq;
-    r.header.time_of_validity = t0.plus_seconds(t_s);
-    r.header.releasability = share::Releasability::all();
-    r.track_id = id;
-    State x = truth_at(t_s);
-    x.head<3>() += offset(j);
-    for (int i = 0; i < 3; ++i) x(i) += sp * g(rng);
-    for (int i = 3; i < 6; ++i) x(i) += sv * g(rng);
-    r.position_ecef_m = x.head<3>();
-    r.velocity_ecef_mps = x.tail<3>();
-    r.covariance = Covariance::Zero();
-    r.covariance.topLeftCorner<3, 3>().diagonal().setConstant(sp * sp / 3.0);
-    r.covariance.bottomRightCorner<3, 3>().diagonal().setConstant(sv * sv / 3.0);
-    r.status = share::TrackStatus::confirmed;
-    r.phase = share::FlightPhase::midcourse;
-    return r;
+    return nations.report(n, id, t_s, offset(j), sp, sv);
   };
 
   SystemTrackManager whole, taking;
