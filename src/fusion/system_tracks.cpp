@@ -25,13 +25,6 @@ double position_sigma(const Estimate& e) {
   return std::sqrt(std::max(0.0, e.P.topLeftCorner<3, 3>().trace()));
 }
 
-Estimate estimate_of(const share::LocalTrack& t) {
-  Estimate e;
-  e.x << t.position_ecef_m, t.velocity_ecef_mps;
-  e.P = t.covariance;
-  return e;
-}
-
 // A sphere holding the position of `e` predicted over [from_s, to_s] (s after its time) by the
 // ballistic model (process noise q m^2/s^3), widened by the gate radius for a candidate of
 // position sigma `candidate_sigma_m`. Sigma grows at most as sigma_p + sigma_v dt +

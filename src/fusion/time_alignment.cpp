@@ -29,10 +29,15 @@ FusionResult<void> check_estimate(const Estimate& e, std::string_view what) {
   return {};
 }
 
-FusionResult<Estimate> to_estimate(const share::LocalTrack& t) {
+Estimate estimate_of(const share::LocalTrack& t) {
   Estimate e;
   e.x << t.position_ecef_m, t.velocity_ecef_mps;
   e.P = t.covariance;
+  return e;
+}
+
+FusionResult<Estimate> to_estimate(const share::LocalTrack& t) {
+  const Estimate e = estimate_of(t);
   if (auto ok = check_estimate(e, describe(t)); !ok) return std::unexpected(ok.error());
   return e;
 }

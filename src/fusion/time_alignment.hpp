@@ -24,7 +24,9 @@ using Estimate = track::Gaussian<6>;
 // definite (LLT succeeds).
 FusionResult<void> check_estimate(const Estimate& e, std::string_view what);
 
-// The local track as an estimate at its own time of validity, checked as above.
+// The local track as an estimate at its own time of validity: as it is (for a track already
+// checked), or checked as above.
+Estimate estimate_of(const share::LocalTrack& t);
 FusionResult<Estimate> to_estimate(const share::LocalTrack& t);
 
 // The local track predicted to `t` with `model`; a failure names the track and the reason.

@@ -97,9 +97,14 @@ Hub::Picture* Hub::picture_for(Picture& p, share::Releasability to) {
   return pictures_.back().get();
 }
 
-geo::UtcTime Hub::update(Picture& p, geo::UtcTime t) {
+geo::UtcTime Hub::advance(Picture& p, geo::UtcTime t) {
   const geo::UtcTime at = p.last_update ? std::max(*p.last_update, t) : t;
   p.last_update = at;
+  return at;
+}
+
+geo::UtcTime Hub::update(Picture& p, geo::UtcTime t) {
+  const geo::UtcTime at = advance(p, t);
   p.tracks = p.fusion.update(at, {});
   return at;
 }
@@ -132,8 +137,7 @@ Outbox Hub::on_message(const share::Message& m, std::string_view from, geo::UtcT
     for (std::size_t i = 0; i < existing; ++i) {
       Picture* p = picture_for(*pictures_[i], released.header.releasability);
       if (!p) continue;
-      const geo::UtcTime at = p->last_update ? std::max(*p->last_update, received) : received;
-      p->last_update = at;
+      const geo::UtcTime at = advance(*p, received);
       const auto system = p->fusion.take(at, released);
       if (!system) continue;
       for (Recipient& r : recipients_)

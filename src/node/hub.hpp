@@ -111,6 +111,8 @@ class Hub {
   // The picture of the nations in `to` (the hub's own included) among `p`'s, split off `p`
   // when `p` serves others too; nullptr when `p` serves none of them.
   Picture* picture_for(Picture& p, share::Releasability to);
+  // The picture's time moved on to t (never back): the time it is fused at.
+  static geo::UtcTime advance(Picture& p, geo::UtcTime t);
   // The whole picture brought to t (the clock's).
   static geo::UtcTime update(Picture& p, geo::UtcTime t);
   void release(Recipient& r, share::Message m, Outbox& out);
