@@ -134,5 +134,14 @@ TEST(Warning, AStageFallingInAnAreaIsAThreatOfItsOwnToWarn) {
   // An alert about the fragment for an area nothing falls in or flies over is false.
   Display wrong = both;
   wrong.threat(3, fragment_t, "far-box");
-  EXPECT_EQ(jpn(wrong).false_threats, 1u);
+  const auto wrong_score = jpn(wrong);
+  EXPECT_EQ(wrong_score.false_threats, 1u);
+  // The fault list says which alert it was, for the analyst to find it.
+  ASSERT_EQ(wrong_score.faults.size(), 1u);
+  const eval::WarningFault& f = wrong_score.faults[0];
+  EXPECT_EQ(f.kind, eval::WarningFault::Kind::false_threat);
+  EXPECT_DOUBLE_EQ(f.t_s, fragment_t);
+  EXPECT_EQ(f.source, kHub);
+  EXPECT_EQ(f.object, "F01/frag01");
+  EXPECT_EQ(f.track_id, 3u);
 }

@@ -47,6 +47,16 @@ double covered_s(std::vector<std::pair<double, double>> iv, double lo, double hi
 
 }  // namespace
 
+std::string_view to_string(WarningFault::Kind k) {
+  switch (k) {
+    case WarningFault::Kind::false_threat: return "false_threat";
+    case WarningFault::Kind::premature_end: return "premature_end";
+    case WarningFault::Kind::repeated_launch_alert: return "repeated_launch_alert";
+    case WarningFault::Kind::prediction_before_burnout: return "prediction_before_burnout";
+  }
+  return "?";
+}
+
 WarningScore score_warnings(const scenario::Scenario& s,
                             const std::vector<warn::ProtectedArea>& areas,
                             const exercise::RunOutput& run) {
@@ -125,21 +135,29 @@ WarningScore score_warnings(const scenario::Scenario& s,
         // Debris flies free from its separation: its burnout (the trajectory's) is then.
         const scenario::TruthObject& ob = objects[*oi];
         if (h.time_of_validity.seconds_since(s.launches[ob.launch].time) <
-            ob.trajectory(s).burnout_s)
+            ob.trajectory(s).burnout_s) {
           ++ns.early_predictions;
+          ns.faults.push_back({WarningFault::Kind::prediction_before_burnout, o.t_s, node,
+                               scenario::label(s, ob), p->system_track_id});
+        }
       }
       continue;
     }
     const auto* a = std::get_if<share::Alert>(&o.message);
     if (!a) continue;
     const auto oi = about.lookup(o.nation, node, a->system_track_id);
+    const auto about_label = [&](std::optional<std::size_t> i) {
+      return i ? scenario::label(s, objects[*i]) : std::string();
+    };
     switch (a->level) {
       case share::AlertLevel::launch_detected: {
         // Per launch: a launch alert for a track on its spent stage repeats the launch's.
         std::optional<std::size_t> launch;
         if (oi) launch = objects[*oi].launch;
         ++ns.launch_alerts;
-        ++launch_alerts[{o.nation, node, launch}];
+        if (++launch_alerts[{o.nation, node, launch}] > 1)
+          ns.faults.push_back(
+              {WarningFault::Kind::repeated_launch_alert, o.t_s, node, about_label(oi), a->system_track_id});
         break;
       }
       case share::AlertLevel::threat:
@@ -151,7 +169,11 @@ WarningScore score_warnings(const scenario::Scenario& s,
           if (oi && threatened_areas[*oi].contains(name)) real = true;
           if (d != danger.end() && d->second.areas.contains(name)) covering = true;
         }
-        if (!real) ++ns.false_threats;
+        if (!real) {
+          ++ns.false_threats;
+          ns.faults.push_back(
+              {WarningFault::Kind::false_threat, o.t_s, node, about_label(oi), a->system_track_id});
+        }
         if (!oi) break;
         auto& iv = active[{o.nation, node, *oi}];
         const bool open = !iv.empty() && !iv.back().to_s;
@@ -167,7 +189,11 @@ WarningScore score_warnings(const scenario::Scenario& s,
         if (iv.empty() || iv.back().to_s) break;
         iv.back().to_s = o.t_s;
         const auto d = danger.find({o.nation, *oi});
-        if (d != danger.end() && o.t_s < d->second.end_s) ++ns.premature_ends;
+        if (d != danger.end() && o.t_s < d->second.end_s) {
+          ++ns.premature_ends;
+          ns.faults.push_back(
+              {WarningFault::Kind::premature_end, o.t_s, node, about_label(oi), a->system_track_id});
+        }
         break;
       }
     }

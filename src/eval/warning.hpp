@@ -28,7 +28,10 @@
 //   below ground  local or system tracks reported below the ground (altitude < 0).
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "exercise/runtime.hpp"
@@ -52,6 +55,23 @@ struct ThreatOutcome {
   double lead_wanted_s = 0.0;  // lead_target_fraction x (event - burnout)
 };
 
+// One scored fault, for the analyst to find it in the recording: what, when, from which
+// source, about which object (none: an alert about no object) and which track.
+struct WarningFault {
+  enum class Kind : std::uint8_t {
+    false_threat,
+    premature_end,
+    repeated_launch_alert,
+    prediction_before_burnout
+  };
+  Kind kind = Kind::false_threat;
+  double t_s = 0.0;  // since the scenario start
+  std::string source;  // the node that sent the alert
+  std::string object;  // "F01", "F01/stage1"; empty: about no object
+  std::uint64_t track_id = 0;  // the source's track or system track
+};
+std::string_view to_string(WarningFault::Kind k);
+
 struct NationWarningScore {
   Nation nation = Nation::USA;
   std::size_t threatened = 0;  // objects truly threatening the nation
@@ -65,6 +85,7 @@ struct NationWarningScore {
   std::size_t early_predictions = 0;
   std::size_t below_ground = 0;
   std::vector<ThreatOutcome> threats;
+  std::vector<WarningFault> faults;  // in the order of the display's messages
 };
 
 struct WarningScore {

@@ -54,6 +54,17 @@ ordered_json warning_json(const eval::WarningScore& w) {
     nj["repeated_launch_alerts"] = n.repeated_launch_alerts;
     nj["predictions_before_burnout"] = n.early_predictions;
     nj["tracks_below_ground"] = n.below_ground;
+    ordered_json faults = ordered_json::array();
+    for (const auto& f : n.faults) {
+      ordered_json fj;
+      fj["kind"] = to_string(f.kind);
+      fj["t_s"] = opt(f.t_s, 3);
+      fj["source"] = f.source;
+      fj["object"] = f.object.empty() ? ordered_json(nullptr) : ordered_json(f.object);
+      fj["track_id"] = f.track_id;
+      faults.push_back(fj);
+    }
+    nj["faults"] = faults;
     j[std::string(to_string(n.nation))] = nj;
   }
   return j;
