@@ -144,4 +144,14 @@ TEST(Warning, AStageFallingInAnAreaIsAThreatOfItsOwnToWarn) {
   EXPECT_EQ(f.source, kHub);
   EXPECT_EQ(f.object, "F01/frag01");
   EXPECT_EQ(f.track_id, 3u);
+
+  // A track that leaves its object for another (it lost the RV and took the stage's plots) is
+  // about the stage from then on: its threat warns of the stage.
+  Display swapped{s, {}};
+  swapped.track(4, rv_id, rv_t);
+  swapped.track(4, stage_id, stage_t);
+  swapped.threat(4, stage_t, "stage-box");
+  const auto moved = jpn(swapped);
+  EXPECT_EQ(moved.false_threats, 0u);
+  for (const auto& t : moved.threats) EXPECT_EQ(t.missed, t.object == rv_id) << t.object;
 }

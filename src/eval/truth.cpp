@@ -73,12 +73,30 @@ TruthOverArea truth_over(const warn::AreaGeometry& a, const flight::Trajectory& 
   return r;
 }
 
+TrackObjects::TrackObjects(const scenario::Scenario& s)
+    : s_(s), objects_(scenario::truth_objects(s)) {}
+
 std::optional<std::size_t> TrackObjects::map(Nation n, const std::string& node, std::uint64_t id,
                                              geo::UtcTime t, const Eigen::Vector3d& p) {
   const auto key = std::make_tuple(n, node, id);
-  if (auto it = about_.find(key); it != about_.end()) return it->second;
+  const auto it = about_.find(key);
+  if (it != about_.end()) {
+    const scenario::TruthObject& o = objects_[it->second];
+    const auto& traj = o.trajectory(s_);
+    const double since = t.seconds_since(s_.launches[o.launch].time);
+    const double end = traj.impacted ? traj.impact_s : traj.end_s();
+    if (since >= traj.start_s() && since <= end &&
+        (traj.ecef_at(since).r_m - p).norm() <= left_object_m)
+      return it->second;
+  }
   const auto l = object_near(s_, t, p);
-  if (l) about_.emplace(key, *l);
+  if (l) {
+    about_.insert_or_assign(key, *l);
+  } else if (it != about_.end()) {
+    // Near nothing: its last object stays, for the alerts about it that follow (a track that
+    // ends below the ground, a prediction carried past impact).
+    return it->second;
+  }
   return l;
 }
 

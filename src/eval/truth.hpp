@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "scenario/scenario.hpp"
+#include "scenario/simulation.hpp"
 #include "warn/areas.hpp"
 #include "warn/threat.hpp"
 
@@ -20,6 +21,8 @@ namespace trilink::eval {
 inline constexpr double truth_step_s = 5.0;
 // A track this close to a missile (m) is about it.
 inline constexpr double about_launch_m = 50e3;
+// A track farther than this from the object it was about has left it (TrackObjects).
+inline constexpr double left_object_m = 20e3;
 
 // The nations present: those with a national node (radars or satellites, and a site), in
 // all_nations order.
@@ -52,17 +55,23 @@ TruthOverArea truth_over(const warn::AreaGeometry& a, const scenario::Launch& l,
 TruthOverArea truth_over(const warn::AreaGeometry& a, const flight::Trajectory& traj,
                          const std::vector<warn::GroundPoint>& track);
 
-// Which truth object each reported track is about, decided at the first report within 50 km
-// of one (the nearest) and kept (per receiving nation, originating node and track id).
+// Which truth object each reported track is about (per receiving nation, originating node and
+// track id): the nearest within 50 km at its first report, kept while the track's reports stay
+// within 20 km of it. A track that leaves its object (it lost its missile, coasted and took
+// another's plots: seen in dense raids) is about the nearest object within 50 km of its report
+// from then on, or about none; the alerts and predictions that follow are judged by the
+// object the track now follows. In a cluster (two missiles from one site seconds apart) the
+// 20 km keeps the answer from flipping at every report.
 class TrackObjects {
  public:
-  explicit TrackObjects(const scenario::Scenario& s) : s_(s) {}
+  explicit TrackObjects(const scenario::Scenario& s);
   std::optional<std::size_t> map(Nation n, const std::string& node, std::uint64_t id,
                                  geo::UtcTime t, const Eigen::Vector3d& p);
   std::optional<std::size_t> lookup(Nation n, const std::string& node, std::uint64_t id) const;
 
  private:
   const scenario::Scenario& s_;
+  const std::vector<scenario::TruthObject> objects_;
   std::map<std::tuple<Nation, std::string, std::uint64_t>, std::size_t> about_;
 };
 

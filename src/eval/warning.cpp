@@ -49,10 +49,14 @@ double covered_s(std::vector<std::pair<double, double>> iv, double lo, double hi
 
 std::string_view to_string(WarningFault::Kind k) {
   switch (k) {
-    case WarningFault::Kind::false_threat: return "false_threat";
-    case WarningFault::Kind::premature_end: return "premature_end";
-    case WarningFault::Kind::repeated_launch_alert: return "repeated_launch_alert";
-    case WarningFault::Kind::prediction_before_burnout: return "prediction_before_burnout";
+    case WarningFault::Kind::false_threat:
+      return "false_threat";
+    case WarningFault::Kind::premature_end:
+      return "premature_end";
+    case WarningFault::Kind::repeated_launch_alert:
+      return "repeated_launch_alert";
+    case WarningFault::Kind::prediction_before_burnout:
+      return "prediction_before_burnout";
   }
   return "?";
 }
@@ -156,8 +160,8 @@ WarningScore score_warnings(const scenario::Scenario& s,
         if (oi) launch = objects[*oi].launch;
         ++ns.launch_alerts;
         if (++launch_alerts[{o.nation, node, launch}] > 1)
-          ns.faults.push_back(
-              {WarningFault::Kind::repeated_launch_alert, o.t_s, node, about_label(oi), a->system_track_id});
+          ns.faults.push_back({WarningFault::Kind::repeated_launch_alert, o.t_s, node,
+                               about_label(oi), a->system_track_id});
         break;
       }
       case share::AlertLevel::threat:
@@ -191,8 +195,8 @@ WarningScore score_warnings(const scenario::Scenario& s,
         const auto d = danger.find({o.nation, *oi});
         if (d != danger.end() && o.t_s < d->second.end_s) {
           ++ns.premature_ends;
-          ns.faults.push_back(
-              {WarningFault::Kind::premature_end, o.t_s, node, about_label(oi), a->system_track_id});
+          ns.faults.push_back({WarningFault::Kind::premature_end, o.t_s, node, about_label(oi),
+                               a->system_track_id});
         }
         break;
       }

@@ -65,9 +65,9 @@ struct WarningFault {
     prediction_before_burnout
   };
   Kind kind = Kind::false_threat;
-  double t_s = 0.0;  // since the scenario start
-  std::string source;  // the node that sent the alert
-  std::string object;  // "F01", "F01/stage1"; empty: about no object
+  double t_s = 0.0;            // since the scenario start
+  std::string source;          // the node that sent the alert
+  std::string object;          // "F01", "F01/stage1"; empty: about no object
   std::uint64_t track_id = 0;  // the source's track or system track
 };
 std::string_view to_string(WarningFault::Kind k);
