@@ -111,8 +111,9 @@ TEST(Products, LaunchReportsOnlyWhileBoostingAndImpactPredictionsOnlyAfter) {
   }
   // The first launch report at once, then every 5 s while boosting (0..12 s).
   EXPECT_EQ(launches, (std::vector<double>{0.0, 5.0, 10.0}));
-  // The first prediction at the first update past burnout (13 s), then every 4 s.
-  EXPECT_EQ(impacts, (std::vector<double>{13.0, 17.0, 21.0, 25.0, 29.0}));
+  // The first prediction at the first update past burnout (13 s), the second 2 s later
+  // (confirm_interval_s), then every 4 s.
+  EXPECT_EQ(impacts, (std::vector<double>{13.0, 15.0, 19.0, 23.0, 27.0}));
   EXPECT_EQ(pm.prediction_failures(), 0u);
 }
 
@@ -236,6 +237,7 @@ Pair two_predictions(const Vec6& a, const Mat6& Pa, const Vec6& b, const Mat6& P
                      double max_semi_major_m = 50e3) {
   node::ProductConfig c = vacuum_config();
   c.prediction_interval_s = 1.0;
+  c.confirm_interval_s = 1.0;
   c.max_warning_semi_major_m = max_semi_major_m;
   node::ProductMaker pm = maker(c);
   Pair out;
@@ -310,9 +312,23 @@ TEST(Products, AnEllipseLongerThanTheWarningLimitIsNotValidForWarning) {
   EXPECT_TRUE(lenient.valid);
 }
 
+// The second prediction comes sooner than the rest: the threat waits for two that agree.
+TEST(Products, APredictionNotYetConfirmedIsFollowedSooner) {
+  node::ProductConfig c = vacuum_config();
+  c.prediction_interval_s = 5.0;
+  c.confirm_interval_s = 2.0;
+  node::ProductMaker pm = maker(c);
+  std::vector<double> times;
+  for (int k = 0; k <= 12; ++k)
+    if (pm.update(view(k, srbm_at(k), diag_cov(100.0, 1.0), false)).impact) times.push_back(k);
+  EXPECT_EQ(times, (std::vector<double>{0.0, 2.0, 7.0, 12.0}));
+  EXPECT_TRUE(pm.situation(view(12.0, srbm_at(12.0), diag_cov(100.0, 1.0), false)).impact_valid);
+}
+
 TEST(Products, SituationCarriesTheLastValidPredictionAndNothingWhileBoosting) {
   node::ProductConfig c = vacuum_config();
   c.prediction_interval_s = 1.0;
+  c.confirm_interval_s = 1.0;
   node::ProductMaker pm = maker(c);
   pm.update(view(0.0, srbm_at(0.0), diag_cov(100.0, 1.0), false));
   const auto p = pm.update(view(1.0, srbm_at(1.0), diag_cov(100.0, 1.0), false));
@@ -346,6 +362,7 @@ TEST(Products, AStateThatDoesNotComeDownIsAPredictionFailure) {
 TEST(Products, GroundTrackFollowsTheTrajectoryAndEndsOnTheGround) {
   node::ProductConfig c = vacuum_config();
   c.prediction_interval_s = 1.0;
+  c.confirm_interval_s = 1.0;
   c.ground_track_step_s = 10.0;
   node::ProductMaker pm = maker(c);
   pm.update(view(0.0, srbm_at(0.0), diag_cov(10.0, 0.1), false));
@@ -377,6 +394,7 @@ TEST(Products, GroundTrackFollowsTheTrajectoryAndEndsOnTheGround) {
 TEST(Products, GroundTrackEndsAtTheImpactPoint) {
   node::ProductConfig c = vacuum_config();
   c.prediction_interval_s = 1.0;
+  c.confirm_interval_s = 1.0;
   node::ProductMaker pm = maker(c);
   pm.update(view(0.0, srbm_at(0.0), diag_cov(10.0, 0.1), false));
   const auto p = pm.update(view(1.0, srbm_at(1.0), diag_cov(10.0, 0.1), false));
@@ -430,6 +448,7 @@ TEST(Products, TheCorridorIsTheEllipseAcrossTheHeadingOfThePath) {
 TEST(Products, ATrackWhoseVelocityIsLostGetsNoPrediction) {
   node::ProductConfig c = vacuum_config();
   c.prediction_interval_s = 1.0;
+  c.confirm_interval_s = 1.0;
   node::ProductMaker pm = maker(c);
   ASSERT_TRUE(pm.update(view(0.0, srbm_at(0.0), diag_cov(100.0, 5.0), false)).impact);
   const auto good = pm.update(view(1.0, srbm_at(1.0), diag_cov(100.0, 5.0), false));

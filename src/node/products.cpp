@@ -204,6 +204,7 @@ Products ProductMaker::update(const TrackView& t) {
     const double moved = (pt.last->impact_point_ecef_m - m.impact_point_ecef_m).norm();
     pt.consistent = moved <= pt.last->semi_major_m + m.semi_major_m;
   }
+  if (!pt.consistent) pt.next_prediction = t.time.plus_seconds(config_.confirm_interval_s);
   pt.last = m;
   pt.ground_track = prediction_ground_track(p, t.time, config_.heading_baseline_m);
   pt.support.clear();

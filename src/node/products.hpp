@@ -24,6 +24,10 @@
 //    `prediction_interval_s` (boost_overflight_arc below); the alert manager warns of
 //    overflights on it, never of an impact (it is no impact prediction, and no message of its
 //    own);
+//  - a prediction that does not yet agree with one before it (the first past burnout, or one
+//    that moved) is followed by the next after `confirm_interval_s`, not
+//    `prediction_interval_s`: the threat waits for the agreeing one, and the seconds saved are
+//    the warning's;
 //  - a prediction is valid for warning only when it agrees with the one before it: their
 //    impact points lie within the sum of their 95 % semi-major axes. A true ballistic
 //    prediction stays inside its own uncertainty from one update to the next; one made while
@@ -94,6 +98,7 @@ std::vector<warn::GroundPoint> prediction_ground_track(const track::ImpactPredic
 struct ProductConfig {
   double launch_report_interval_s = 5.0;
   double prediction_interval_s = 5.0;
+  double confirm_interval_s = 2.0;
   double ground_track_step_s = 10.0;
   // The corridor's width is the impact ellipse's extent across the ground track's heading over
   // its last this many metres (prediction_ground_track).
