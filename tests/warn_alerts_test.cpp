@@ -381,6 +381,41 @@ TEST(WarnAlerts, ADuplicateTrackOfATrackedMissileIsThatMissile) {
   EXPECT_EQ(m.record(2), m.record(1));
 }
 
+// In a dense raid a track of another missile may join a missile (as a duplicate, while close)
+// and then speak for it; the missile's own track, coasting a moment, is then picked up by a new
+// track where it flies: that is the same missile, not a second launch (raid32, seed 1: KAMD's
+// second "launch detected" for one SRBM in its dive).
+TEST(WarnAlerts, ANewTrackContinuingAMissilesCoastingTrackIsThatMissile) {
+  AlertManager m(areas());
+  const auto [p0, v0, frame] = midcourse();
+  ASSERT_EQ(kinds(m.step(at(0), {moving(1, 0.0, p0, v0)})), std::vector{K::launch_detected});
+  const Eigen::Vector3d dp = frame.ecef_from_enu() * Eigen::Vector3d(0.0, 3e3, 0.0);
+  const Eigen::Vector3d dv = frame.ecef_from_enu() * Eigen::Vector3d(0.0, 100.0, 0.0);
+  const auto stray = [&](double s) {  // 3 km off at T+1 s, 3 km farther each second
+    const auto [p, v] = fly(p0, v0, s);
+    return moving(2, s, p + s * dp, v + dv);
+  };
+  const auto [p1, v1] = fly(p0, v0, 1.0);
+  EXPECT_TRUE(m.step(at(1), {moving(1, 1.0, p1, v1), stray(1.0)}).empty());
+  ASSERT_EQ(m.record(2), m.record(1));  // joined as a duplicate
+  // The stray track speaks for the missile and drifts off; the missile's own track coasts from
+  // T+5 s.
+  const auto [p5, v5] = fly(p0, v0, 5.0);
+  for (double s = 2.0; s <= 10.0; s += 1.0) {
+    TrackSituation own = moving(1, std::min(s, 5.0), s < 5.0 ? fly(p0, v0, s).first : p5,
+                                s < 5.0 ? fly(p0, v0, s).second : v5);
+    own.confirmed = s < 5.0;
+    std::vector<TrackSituation> now = {own, stray(s)};
+    if (s == 10.0) {
+      const auto [p, v] = fly(p0, v0, 10.0);
+      now.push_back(moving(3, 10.0, p, v));
+    }
+    EXPECT_TRUE(m.step(at(s), now).empty()) << "at " << s;
+  }
+  EXPECT_EQ(m.record(3), m.record(1));
+  EXPECT_EQ(m.missiles(), 1u);
+}
+
 // A space track (its ids lie above every radar track's) announces the missile and ends at
 // burnout; the radar track that joined it speaks for the missile from then on, so a later
 // second radar track of the missile is that missile: no second "launch detected". (The

@@ -221,54 +221,71 @@ std::optional<double> AlertManager::rejoins_ballistically(const TrackAlertRecord
   return d;
 }
 
-TrackAlertRecord* AlertManager::continued_missile(const TrackSituation& t,
-                                                  const std::vector<std::uint64_t>& confirmed_now) {
+std::optional<double> AlertManager::continues(const TrackKinematics& last, bool tracked,
+                                              const TrackKinematics& k) const {
+  // A duplicate may be older than the missile's last state (two tracks of one missile new
+  // in the same step, of slightly different times): carried back to it.
+  const double dt = k.time.seconds_since(last.time);
+  if (dt < 0.0 && !tracked) return std::nullopt;
+  const Eigen::Vector3d& p = last.position_ecef_m;
+  const Eigen::Vector3d g = -geo::wgs84::gm_m3ps2() / std::pow(p.norm(), 3) * p;
+  const Eigen::Vector3d predicted = p + last.velocity_ecef_mps * dt + 0.5 * g * dt * dt;
+  // In dense air drag decelerates a missile far more than its thrust or lift accelerate it
+  // (a light lifting body at 1.6 km/s: ~40 m/s^2 at 20 km, ~280 m/s^2 at 6 km): two tracks
+  // of it, their velocities a second or two apart in lag, differ by that much.
+  const double air =
+      flight::air_density_kgpm3(
+          std::min(track::approx_height_m(p), track::approx_height_m(k.position_ecef_m))) *
+      std::pow(std::max(last.velocity_ecef_mps.norm(), k.velocity_ecef_mps.norm()), 2) /
+      (2.0 * config_.light_beta_kgpm2);
+  const double a_max =
+      (last.boosting || k.boosting ? config_.boost_accel_mps2 : config_.coast_accel_mps2) + air;
+  const double d = (predicted - k.position_ecef_m).norm();
+  const double dv = (last.velocity_ecef_mps + g * dt - k.velocity_ecef_mps).norm();
+  const double d_error =
+      config_.gate_sigmas * std::hypot(last.position_sigma_m, k.position_sigma_m);
+  const double dv_error =
+      config_.gate_sigmas * std::hypot(last.velocity_sigma_mps, k.velocity_sigma_mps);
+  if (tracked) {
+    if (d > config_.duplicate_gate_m + d_error) return std::nullopt;
+    if (dv > config_.duplicate_speed_gate_mps + dv_error + air * config_.velocity_lag_s)
+      return std::nullopt;
+  } else {
+    if (d > config_.join_gate_m + d_error + 0.5 * a_max * dt * dt) return std::nullopt;
+    if (dv > config_.join_speed_gate_mps + dv_error + a_max * dt) return std::nullopt;
+  }
+  return d;
+}
+
+TrackAlertRecord* AlertManager::continued_missile(
+    const TrackSituation& t, const std::vector<std::uint64_t>& confirmed_now,
+    const std::map<std::uint64_t, std::vector<const TrackSituation*>>& present) {
   if (!t.kinematics) return nullptr;
   const TrackKinematics& k = *t.kinematics;
   TrackAlertRecord* best = nullptr;
   double best_d = 0.0;
+  const auto consider = [&](TrackAlertRecord& r, std::optional<double> d) {
+    if (d && (!best || *d < best_d)) best = &r, best_d = *d;
+  };
   for (auto& [id, r] : missiles_) {
     if (r.state == TrackAlertState::closed || !r.last_state) continue;
     // A missile still tracked (a confirmed track of it present now) takes the new track only
     // as a duplicate: where that missile is, moving as it moves.
     const bool tracked = std::ranges::binary_search(confirmed_now, id);
     const TrackKinematics& last = *r.last_state;
-    // A duplicate may be older than the missile's last state (two tracks of one missile new
-    // in the same step, of slightly different times): carried back to it.
-    const double dt = k.time.seconds_since(last.time);
-    if (dt < 0.0 && !tracked) continue;
-    if (std::abs(dt) > config_.max_join_gap_s) {
-      if (const auto d = tracked ? std::nullopt : rejoins_ballistically(r, k))
-        if (!best || *d < best_d) best = &r, best_d = *d;
+    if (std::abs(k.time.seconds_since(last.time)) > config_.max_join_gap_s) {
+      if (!tracked) consider(r, rejoins_ballistically(r, k));
       continue;
     }
-    const Eigen::Vector3d& p = last.position_ecef_m;
-    const Eigen::Vector3d g = -geo::wgs84::gm_m3ps2() / std::pow(p.norm(), 3) * p;
-    const Eigen::Vector3d predicted = p + last.velocity_ecef_mps * dt + 0.5 * g * dt * dt;
-    // In dense air drag decelerates a missile far more than its thrust or lift accelerate it
-    // (a light lifting body at 1.6 km/s: ~40 m/s^2 at 20 km, ~280 m/s^2 at 6 km): two tracks
-    // of it, their velocities a second or two apart in lag, differ by that much.
-    const double air =
-        flight::air_density_kgpm3(
-            std::min(track::approx_height_m(p), track::approx_height_m(k.position_ecef_m))) *
-        std::pow(std::max(last.velocity_ecef_mps.norm(), k.velocity_ecef_mps.norm()), 2) /
-        (2.0 * config_.light_beta_kgpm2);
-    const double a_max =
-        (last.boosting || k.boosting ? config_.boost_accel_mps2 : config_.coast_accel_mps2) + air;
-    const double d = (predicted - k.position_ecef_m).norm();
-    const double dv = (last.velocity_ecef_mps + g * dt - k.velocity_ecef_mps).norm();
-    const double d_error =
-        config_.gate_sigmas * std::hypot(last.position_sigma_m, k.position_sigma_m);
-    const double dv_error =
-        config_.gate_sigmas * std::hypot(last.velocity_sigma_mps, k.velocity_sigma_mps);
-    if (tracked) {
-      if (d > config_.duplicate_gate_m + d_error) continue;
-      if (dv > config_.duplicate_speed_gate_mps + dv_error + air * config_.velocity_lag_s) continue;
-    } else {
-      if (d > config_.join_gate_m + d_error + 0.5 * a_max * dt * dt) continue;
-      if (dv > config_.join_speed_gate_mps + dv_error + a_max * dt) continue;
-    }
-    if (!best || d < best_d) best = &r, best_d = d;
+    consider(r, continues(last, tracked, k));
+    // Its other tracks present now: a duplicate of any confirmed one, or the continuation of
+    // one that coasts (the missile's own track, lost for a moment, while a track of another
+    // missile that joined it by mistake speaks for it).
+    const auto it = present.find(id);
+    if (it == present.end()) continue;
+    for (const TrackSituation* other : it->second)
+      if (other->kinematics && other->system_track_id != r.current_track_id)
+        consider(r, continues(*other->kinematics, other->confirmed, k));
   }
   return best;
 }
@@ -413,7 +430,7 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
   }
   std::ranges::sort(confirmed_now);
   for (const TrackSituation* t : unknown) {
-    TrackAlertRecord* r = continued_missile(*t, confirmed_now);
+    TrackAlertRecord* r = continued_missile(*t, confirmed_now, of_missile);
     if (r) {
       r->track_ids.push_back(t->system_track_id);
       ++r->joins;

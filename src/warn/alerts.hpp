@@ -218,9 +218,17 @@ class AlertManager {
   // A track known well enough, and not faster than any booster at its height, to be
   // announced as a launch (AlertConfig::booster_speed_mps, launch_velocity_sigma_mps).
   bool may_be_a_launch(const TrackKinematics& k) const;
-  // The missile a new confirmed track continues, if any.
-  TrackAlertRecord* continued_missile(const TrackSituation& t,
-                                      const std::vector<std::uint64_t>& confirmed_now);
+  // The missile a new confirmed track continues, if any. `present` holds each missile's
+  // tracks present now: the new track may duplicate any of its confirmed ones or continue any
+  // of its coasting ones, not only the one that speaks for it (in a dense raid a track of
+  // another missile may have joined it).
+  TrackAlertRecord* continued_missile(
+      const TrackSituation& t, const std::vector<std::uint64_t>& confirmed_now,
+      const std::map<std::uint64_t, std::vector<const TrackSituation*>>& present);
+  // How far the new track `k` lies from where the missile's state `last` has gone (m), if it
+  // duplicates it (`tracked`: that state is of a confirmed track present now) or continues it.
+  std::optional<double> continues(const TrackKinematics& last, bool tracked,
+                                  const TrackKinematics& k) const;
   // How far a silent missile's last state, flown on ballistically, lies from the new track's
   // (m), if the track continues it that way (AlertConfig::min_ballistic_height_m).
   std::optional<double> rejoins_ballistically(const TrackAlertRecord& r,
