@@ -716,25 +716,49 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       }
       for (const char* key : {"hub_processing_us", "hub_tick_us"})
         if (!hub_report.is_discarded() && hub_report.contains(key)) j[key] = hub_report[key];
-      if (o->burst_seconds > 0) {
-        auto [tp, tp_report] = against("throughput", false, [&](const bus::ScenarioClock& c) {
-          return bus::bench_throughput(*d, c, o->live_tracks, o->burst_seconds, &interrupts.stop());
-        });
+      // Throughput: the hub, then the bare relay (what DDS with security carries on this
+      // machine from one writer, the ceiling for the hub's figure).
+      for (const bool relay : {false, true}) {
+        if (o->burst_seconds <= 0) break;
+        auto [tp, tp_report] = against(
+            relay ? "relay_throughput" : "throughput", relay, [&](const bus::ScenarioClock& c) {
+              return bus::bench_throughput(*d, c, o->live_tracks, o->burst_seconds,
+                                           &interrupts.stop());
+            });
         if (!tp) return bad(tp.error(), 1);
-        auto& t = j["throughput"];
+        auto& t = j["throughput"][relay ? "bare_relay" : "hub"];
         t["live_tracks"] = tp->live_tracks;
         t["updates_written"] = tp->updates;
         t["burst_s"] = std::round(tp->write_s * 1e3) / 1e3;
         t["written_per_s"] = std::round(static_cast<double>(tp->updates) / tp->write_s);
         t["caught_up_s"] = std::round(tp->caught_up_s * 1e3) / 1e3;
-        if (!tp_report.is_discarded() && tp_report.contains("hub")) {
-          // Admitted updates: every local track the hub admitted but the picture's and the last.
-          const auto admitted = tp_report["hub"]["local_tracks"].get<std::uint64_t>();
-          const auto updates = admitted - std::min(admitted, tp->live_tracks + 1);
-          t["updates_admitted"] = updates;
-          t["admitted_per_s"] = std::round(static_cast<double>(updates) / tp->caught_up_s);
-          t["gate_rejected"] = tp_report["gate_rejected"];
-          if (tp_report.contains("hub_tick_us")) t["hub_tick_us"] = tp_report["hub_tick_us"];
+        if (tp_report.is_discarded()) continue;
+        // Updates taken: every local track the hub admitted (the relay received) but the
+        // picture's and the two new ones.
+        const auto taken = relay ? tp_report["received"].get<std::uint64_t>()
+                                 : tp_report["hub"]["local_tracks"].get<std::uint64_t>();
+        const auto updates = taken - std::min(taken, tp->live_tracks + 2);
+        t["updates_taken"] = updates;
+        t["taken_per_s"] = std::round(static_cast<double>(updates) / tp->caught_up_s);
+        if (relay) continue;
+        t["gate_rejected"] = tp_report["gate_rejected"];
+        for (const char* key : {"hub_message_us", "hub_tick_us"})
+          if (tp_report.contains(key)) t[key] = tp_report[key];
+        // The hub's thread alone, per local track that released nothing (an update: the
+        // gatekeeper, fusion, its recording queued): mean time and local tracks a second.
+        if (tp_report.contains("hub_message_us") && tp_report.contains("hub_processing_us")) {
+          const auto total = [&](const char* key) {
+            const auto& q = tp_report[key];
+            return std::pair(q["mean"].get<double>() * q["samples"].get<double>(),
+                             q["samples"].get<double>());
+          };
+          const auto [all_us, all_n] = total("hub_message_us");
+          const auto [released_us, released_n] = total("hub_processing_us");
+          if (all_n > released_n) {
+            const double per_update_us = (all_us - released_us) / (all_n - released_n);
+            t["hub_thread_us_per_update"] = std::round(per_update_us * 100) / 100;
+            t["hub_thread_updates_per_s"] = std::round(1e6 / per_update_us);
+          }
         }
       }
       std::cout << j.dump(2) << "\n";

@@ -85,6 +85,8 @@ struct LiveReport {
   // Hub: wall time from handing a local track to the hub code to having written (and recorded)
   // every release it caused, per local track that caused a release (µs).
   std::vector<double> hub_processing_us;
+  // Hub: the same for every message handed to the hub code (released or not), µs.
+  std::vector<double> hub_message_us;
   // Hub: wall time of each tick of its clock (the hub code's tick, its releases written and
   // queued for the recording), µs. Samples arriving meanwhile wait for it.
   std::vector<double> hub_tick_us;
@@ -123,13 +125,14 @@ Expected<std::vector<BenchPoint>> bench_live(const io::Deployment& d, const Scen
                                              const std::vector<double>& rates, double seconds,
                                              const std::atomic<int>* stop);
 
-// The hub's throughput: as JADGE, `live_tracks` confirmed tracks (each released before the
-// burst), then updates of them in turn as fast as this one participant writes them for
-// `seconds`, then one new track: its release at KAMD says the hub has taken everything before
-// it (caught_up_s after the burst's start). How many the hub admitted is in its report.
+// The hub's throughput: as JADGE, `live_tracks` tentative tracks (each released before the
+// burst, and the clock's first tick over them done), then updates of them in turn as fast as
+// this one participant writes them for `seconds`, then one new track: its release at KAMD says the
+// hub has taken everything before it (caught_up_s after the burst's start). How many the hub
+// admitted is in its report.
 struct BenchThroughput {
   std::uint64_t live_tracks = 0;
-  std::uint64_t written = 0;  // every local track written (picture, updates, the last one)
+  std::uint64_t written = 0;  // every local track written (picture, updates, two new ones)
   std::uint64_t updates = 0;
   double write_s = 0;      // the burst's length
   double caught_up_s = 0;  // from the burst's start to the last track's release at KAMD
