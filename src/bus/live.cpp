@@ -155,14 +155,15 @@ class Endpoint {
  public:
   // Joins `domain` as `identity` (no security when the deployment's is off, or identity is "").
   static Expected<std::unique_ptr<Endpoint>> join(const io::Deployment& d, int domain,
-                                                  const std::string& identity) {
+                                                  const std::string& identity,
+                                                  bool write_batch = false) {
     std::optional<SecurityFiles> sec;
     if (d.security && !identity.empty()) {
       auto f = credentials(d, identity);
       if (!f) return std::unexpected(f.error());
       sec = *f;
     }
-    NetworkSettings net{d.interface, d.peers, d.lease_s, 40};
+    NetworkSettings net{d.interface, d.peers, d.lease_s, 40, write_batch};
     const std::string xml = cyclone_config(net, sec);
     if (auto problem = network_problem(xml)) return fail(d.path + ": interface", *problem);
     auto e = std::unique_ptr<Endpoint>(new Endpoint());
@@ -223,6 +224,11 @@ class Endpoint {
     auto it = writers_.find(e.topic());
     if (it == writers_.end()) return false;
     return dds_write(it->second.get(), e.sample()) == DDS_RETCODE_OK;
+  }
+
+  // Sends what the writers hold (with write_batch: everything written since the last flush).
+  void flush() {
+    for (auto& [_, w] : writers_) (void)dds_write_flush(w.get());
   }
 
   std::uint64_t deadlines_missed() {
@@ -760,7 +766,7 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
   for (const auto& [n, name] : hc->nation_nodes) {
     auto dom = domain_of(d, d.link_domains, n, "link");
     if (!dom) return std::unexpected(dom.error());
-    auto e = Endpoint::join(d, *dom, hc->name);
+    auto e = Endpoint::join(d, *dom, hc->name, true);
     if (!e) return std::unexpected(e.error());
     for (Topic t : {Topic::system_track, Topic::launch_report, Topic::impact_prediction,
                     Topic::alert, Topic::node_health})
@@ -781,16 +787,21 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
   hc->session_start = in.clock.now();
   node::Hub hub(*hc, *in.policy);
   say(in, hc->name + ": on link domains, " + std::to_string(links.size()) + " nations");
+  // The hub's links batch their writes (NetworkSettings::write_batch): what one message or one
+  // tick releases is written, then sent together.
   const auto dispatch = [&](node::Outbox out, geo::UtcTime now) -> Expected<void> {
+    std::set<Endpoint*> written;
     for (auto& e : out) {
       auto it = links.find(e.to);
       if (it == links.end()) continue;
       if (it->second->write(encode(e.message))) ++rep.sent;
+      written.insert(it->second.get());
       if (auto ok = rec->link(hc->name, e.to, record::Direction::sent, now, std::nullopt, e.message,
                               e.release);
           !ok)
         return ok;
     }
+    for (Endpoint* e : written) e->flush();
     return {};
   };
   std::uint64_t beats = 0, sequence = 0;
@@ -832,6 +843,7 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
       h.heartbeat = beats;
       for (const auto& [peer, _] : links) h.links.push_back({peer, share::LinkStatus::up});
       if (e->write(encode(share::Message(h)))) ++rep.sent;
+      e->flush();
     }
     return {};
   };
