@@ -168,6 +168,7 @@ class Endpoint {
     if (auto problem = network_problem(xml)) return fail(d.path + ": interface", *problem);
     auto e = std::unique_ptr<Endpoint>(new Endpoint());
     e->domain_id_ = domain;
+    e->batched_ = write_batch;
     auto dom = created(dds_create_domain(static_cast<dds_domainid_t>(domain), xml.c_str()),
                        "dds_create_domain " + std::to_string(domain));
     if (!dom) return std::unexpected(dom.error());
@@ -219,16 +220,23 @@ class Endpoint {
     return {};
   }
 
-  // Writes one sample; false when the topic has no writer here or DDS refused it.
+  // Writes one sample; false when the topic has no writer here or DDS refused it. With
+  // write_batch, a sample for another writer than the last first sends the last one's batch:
+  // the samples leave in the order written (a receiver's gatekeeper wants the sender's
+  // sequence, across topics).
   bool write(const Encoded& e) {
     auto it = writers_.find(e.topic());
     if (it == writers_.end()) return false;
+    if (batched_ && batch_ && *batch_ != e.topic()) flush();
+    if (batched_) batch_ = e.topic();
     return dds_write(it->second.get(), e.sample()) == DDS_RETCODE_OK;
   }
 
-  // Sends what the writers hold (with write_batch: everything written since the last flush).
+  // Sends the samples a batch holds (with write_batch; nothing to do without).
   void flush() {
-    for (auto& [_, w] : writers_) (void)dds_write_flush(w.get());
+    if (!batch_) return;
+    (void)dds_write_flush(writers_.at(*batch_).get());
+    batch_.reset();
   }
 
   std::uint64_t deadlines_missed() {
@@ -288,6 +296,8 @@ class Endpoint {
   }
 
   int domain_id_ = 0;
+  bool batched_ = false;
+  std::optional<Topic> batch_;  // the writer whose samples wait for a flush
   Entity domain_;
   Entity participant_;
   std::map<Topic, Entity> topics_;
