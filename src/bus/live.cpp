@@ -111,7 +111,7 @@ struct ReaderContext {
   std::function<std::optional<std::string>(const Decoded&)> sender_problem;
   // When set, each checked sample goes here, in the listener, instead of to the inbox (the
   // bare relay of `bench live`).
-  std::function<void(const Decoded&, const dds_sample_info_t&)> relay;
+  std::function<void(const Decoded&)> relay;
 };
 
 void on_data(dds_entity_t reader, void* arg) {
@@ -133,7 +133,7 @@ void on_data(dds_entity_t reader, void* arg) {
         continue;
       }
       if (ctx->relay) {
-        ctx->relay(d, infos[i]);
+        ctx->relay(d);
         continue;
       }
       ctx->inbox->push(
@@ -201,10 +201,9 @@ class Endpoint {
     return {};
   }
 
-  Expected<void> add_reader(
-      Topic t, const QosSettings& qs, Inbox* inbox, std::string from,
-      std::function<std::optional<std::string>(const Decoded&)> check = {},
-      std::function<void(const Decoded&, const dds_sample_info_t&)> relay = {}) {
+  Expected<void> add_reader(Topic t, const QosSettings& qs, Inbox* inbox, std::string from,
+                            std::function<std::optional<std::string>(const Decoded&)> check = {},
+                            std::function<void(const Decoded&)> relay = {}) {
     auto topic = topic_entity(t, qs);
     if (!topic) return std::unexpected(topic.error());
     Qos q = make_qos(profile(t), qs);
@@ -491,8 +490,9 @@ struct Loop {
       for (auto& p : pending) {
         const auto* m = std::get_if<share::Message>(&p.value);
         const std::string s = m ? stream_of(*m) : std::string();
-        bool due = p.arrived <= cut;
-        if (!due && m && !held.contains(s)) {
+        const bool behind = m && held.contains(s);  // an earlier one of its stream waits
+        bool due = !behind && p.arrived <= cut;
+        if (!due && !behind && m) {
           const share::Header& h = share::header(*m);
           const auto it = last.find(s);
           due = it == last.end() || it->second.first != h.session_start.ns
@@ -709,7 +709,7 @@ Expected<LiveReport> run_relay(const LiveInputs& in, const node::HubConfig& hc) 
     if (!e) return std::unexpected(e.error());
     if (auto ok = (*e)->add_writer(Topic::system_track, qs); !ok)
       return std::unexpected(ok.error());
-    const auto relay = [&, from = name](const Decoded& x, const dds_sample_info_t&) {
+    const auto relay = [&, from = name](const Decoded& x) {
       const auto* m = std::get_if<share::Message>(&x.value);
       const auto* t = m ? std::get_if<share::LocalTrack>(m) : nullptr;
       if (!t || !ready.load()) return;
