@@ -155,6 +155,12 @@ TEST_F(Live, F08GivesJapanThePictureOfTheExercise) {
   // Nothing was refused anywhere on the way.
   EXPECT_EQ(b["runs"]["trilateral"]["hub"]["rejected"], 0);
   EXPECT_GT(b["runs"]["trilateral"]["hub"]["admitted"].get<int>(), 50);
+  // Nor at the nations: the hub's releases (several topics, batched writes) reach each node's
+  // gatekeeper in the hub's sequence order.
+  const json processes = read_json(dir_ / "live" / "live.json")["processes"];
+  for (const auto& [name, p] : processes.items())
+    for (const auto& [reason, n] : p["gate_rejected"].items())
+      EXPECT_EQ(n, 0) << name << " refused " << n << " as " << reason;
   // The hub released the same system tracks to Japan up to T+200 s.
   const auto start = geo::parse_utc(a["start"].get<std::string>());
   ASSERT_TRUE(start);

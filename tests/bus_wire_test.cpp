@@ -217,6 +217,15 @@ TEST(Config, PinsTheInterfaceAndTurnsMulticastOff) {
   EXPECT_NE(sec.find("<Governance>file:/p/gov.p7s</Governance>"), std::string::npos);
 }
 
+TEST(Config, BatchesWritesOnlyWhereAsked) {
+  const std::string plain = cyclone_config({"127.0.0.1", {}, 10.0, 40}, std::nullopt);
+  EXPECT_EQ(plain.find("WriteBatch"), std::string::npos);
+  const std::string batched = cyclone_config({"127.0.0.1", {}, 10.0, 40, true}, std::nullopt);
+  EXPECT_NE(batched.find("<Internal><WriteBatch>true</WriteBatch></Internal>"), std::string::npos)
+      << batched;
+  EXPECT_FALSE(network_problem(batched));
+}
+
 TEST(Config, RefusesAConfigurationWithoutInterfaceOrWithMulticast) {
   const std::string no_iface = cyclone_config({"", {"127.0.0.1"}, 10.0, 40}, std::nullopt);
   ASSERT_TRUE(network_problem(no_iface));

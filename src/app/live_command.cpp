@@ -59,6 +59,7 @@ struct NodeOptions {
   std::optional<double> start_at;  // unix seconds of scenario start
   std::optional<double> until_s;
   std::string ready_file, start_file;
+  bool relay = false;  // hub: the bare relay of bench live
 };
 
 struct Loaded {
@@ -131,6 +132,7 @@ void run_one(const std::string& what, const NodeOptions& o, int& exit_code) {
   in.until_s = o.until_s;
   in.ready_file = o.ready_file;
   in.start_file = o.start_file;
+  in.relay = o.relay;
   in.log = [&](const std::string& s) { std::cerr << "trilink " << what << ": " << s << "\n"; };
   Expected<bus::LiveReport> r = fail("", "");
   if (what == "hub") {
@@ -308,6 +310,9 @@ void add_live_commands(CLI::App& app, int& exit_code) {
               : what == "node" ? "run a national node on its nation and link domains"
                                : "play one radar's simulated plots to its national node");
     add_node_options(cmd, o);
+    if (what == "hub")
+      cmd->add_flag("--relay", o->relay,
+                    "bench live: relay each local track as a system track, no hub code");
     if (what == "node") cmd->add_option("--nation", o->nation, "USA, JPN or KOR")->required();
     if (what == "radar")
       cmd->add_option("--radar", o->radar, "the radar's name in the scenario")->required();
@@ -615,7 +620,8 @@ void add_live_commands(CLI::App& app, int& exit_code) {
                   << "\nrecording: " << (fs::path(o->out) / "recording.db").string() << "\n";
     });
   }
-  // trilink bench live: the hub's added latency with security on, loopback (BENCHMARKS.md).
+  // trilink bench live: the hub's added latency and throughput with security on, loopback
+  // (BENCHMARKS.md, docs/live.md).
   CLI::App* bench = nullptr;
   try {
     bench = app.get_subcommand("bench");
@@ -627,14 +633,21 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       std::string scenario = "scenarios/f08.yaml";
       std::vector<double> rates = {10, 100, 1000};
       double seconds = 3.0;
+      std::uint64_t live_tracks = 1000;
+      double burst_seconds = 3.0;
     };
     auto o = std::make_shared<Options>();
     auto* cmd = bench->add_subcommand(
-        "live", "hub added latency on DDS with security: JADGE writes, KAMD reads (JSON)");
+        "live", "hub added latency and throughput on DDS with security: JADGE writes, KAMD reads");
     cmd->add_option("--scenario", o->scenario, "scenario naming the network");
     cmd->add_option("--rates", o->rates, "local tracks per second, each rate in turn")
         ->delimiter(',');
     cmd->add_option("--seconds", o->seconds, "seconds per rate")->check(CLI::Range(0.5, 60.0));
+    cmd->add_option("--live-tracks", o->live_tracks, "the throughput run's picture")
+        ->check(CLI::Range(1, 20000));
+    cmd->add_option("--burst-seconds", o->burst_seconds,
+                    "the throughput run's burst (0: no throughput run)")
+        ->check(CLI::Range(0.0, 60.0));
     cmd->callback([o, &exit_code] {
       const auto bad = [&](const Error& e, int code) {
         std::cerr << "trilink bench live: " << e.message() << "\n";
@@ -652,34 +665,102 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       auto d = run_deployment(work, o->scenario, "", *scenario);
       if (!d) return bad(d.error(), 1);
       const Interrupts interrupts;
-      const double start_at =
-          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-              .count();
-      std::vector<Child> hub{Child{
-          "hub", spawn({"trilink", "hub", "--deploy", d->path, "--start-at", fixed(start_at, 6)},
-                       work / "hub.log")}};
-      bus::ScenarioClock clock;
-      clock.scenario_start = scenario->start;
-      clock.start_at_unix_ns = static_cast<std::int64_t>(std::llround(start_at * 1e9));
-      auto points = bus::bench_live(*d, clock, o->rates, o->seconds, &interrupts.stop());
-      stop_children(hub);
-      if (!points) return bad(points.error(), 1);
+      // Each run against a hub process of its own (started now, on the bench's clock); its
+      // report (INDOPACOM.json) once it has stopped.
+      const auto against = [&](const std::string& name, bool relay, const auto& run) {
+        const double start_at =
+            std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
+        std::vector<std::string> args = {"trilink", "hub",        "--deploy",
+                                         d->path,   "--start-at", fixed(start_at, 6)};
+        if (relay) args.push_back("--relay");
+        std::vector<Child> hub{Child{name, spawn(args, work / (name + ".log"))}};
+        bus::ScenarioClock clock;
+        clock.scenario_start = scenario->start;
+        clock.start_at_unix_ns = static_cast<std::int64_t>(std::llround(start_at * 1e9));
+        auto result = run(clock);
+        stop_children(hub);
+        std::ifstream f(fs::path(d->recordings) / "INDOPACOM.json");
+        return std::pair(std::move(result), nlohmann::ordered_json::parse(f, nullptr, false));
+      };
+      auto [bare, bare_report] = against("relay", true, [&](const bus::ScenarioClock& c) {
+        return bus::bench_live(*d, c, o->rates, o->seconds, &interrupts.stop());
+      });
+      if (!bare) return bad(bare.error(), 1);
+      auto [hubbed, hub_report] = against("hub", false, [&](const bus::ScenarioClock& c) {
+        return bus::bench_live(*d, c, o->rates, o->seconds, &interrupts.stop());
+      });
+      if (!hubbed) return bad(hubbed.error(), 1);
       nlohmann::ordered_json j;
-      j["benchmark"] = "live hub latency (JADGE write -> hub -> KAMD arrival), loopback";
+      j["benchmark"] =
+          "live hub: added latency (JADGE write -> hub -> KAMD arrival, minus the same path "
+          "through a bare relay) and throughput, loopback";
       j["security"] = true;
+      const auto quantiles = [](const bus::BenchPoint& p) {
+        return nlohmann::ordered_json{{"released", p.released},
+                                      {"p50_us", std::round(p.p50_us)},
+                                      {"p99_us", std::round(p.p99_us)},
+                                      {"p999_us", std::round(p.p999_us)},
+                                      {"max_us", std::round(p.max_us)}};
+      };
       auto& pts = j["points"] = nlohmann::ordered_json::array();
-      for (const auto& p : *points)
-        pts.push_back({{"rate_per_s", p.rate_per_s},
-                       {"written", p.written},
-                       {"released", p.released},
-                       {"p50_us", std::round(p.p50_us)},
-                       {"p99_us", std::round(p.p99_us)},
-                       {"p999_us", std::round(p.p999_us)},
-                       {"max_us", std::round(p.max_us)}});
-      std::ifstream f(fs::path(d->recordings) / "INDOPACOM.json");
-      const auto h = nlohmann::ordered_json::parse(f, nullptr, false);
-      if (!h.is_discarded() && h.contains("hub_processing_us"))
-        j["hub_processing_us"] = h["hub_processing_us"];
+      for (std::size_t i = 0; i < hubbed->size() && i < bare->size(); ++i) {
+        const auto &h = (*hubbed)[i], &b = (*bare)[i];
+        pts.push_back({{"rate_per_s", h.rate_per_s},
+                       {"written", h.written},
+                       {"hub", quantiles(h)},
+                       {"bare_relay", quantiles(b)},
+                       {"added_p50_us", std::round(h.p50_us - b.p50_us)},
+                       {"added_p99_us", std::round(h.p99_us - b.p99_us)},
+                       {"added_p999_us", std::round(h.p999_us - b.p999_us)}});
+      }
+      for (const char* key : {"hub_processing_us", "hub_tick_us"})
+        if (!hub_report.is_discarded() && hub_report.contains(key)) j[key] = hub_report[key];
+      // Throughput: the hub, then the bare relay (what DDS with security carries on this
+      // machine from one writer, the ceiling for the hub's figure).
+      for (const bool relay : {false, true}) {
+        if (o->burst_seconds <= 0) break;
+        auto [tp, tp_report] = against(
+            relay ? "relay_throughput" : "throughput", relay, [&](const bus::ScenarioClock& c) {
+              return bus::bench_throughput(*d, c, o->live_tracks, o->burst_seconds,
+                                           &interrupts.stop());
+            });
+        if (!tp) return bad(tp.error(), 1);
+        auto& t = j["throughput"][relay ? "bare_relay" : "hub"];
+        t["live_tracks"] = tp->live_tracks;
+        t["updates_written"] = tp->updates;
+        t["burst_s"] = std::round(tp->write_s * 1e3) / 1e3;
+        t["written_per_s"] = std::round(static_cast<double>(tp->updates) / tp->write_s);
+        t["caught_up_s"] = std::round(tp->caught_up_s * 1e3) / 1e3;
+        if (tp_report.is_discarded()) continue;
+        // Updates taken: every local track the hub admitted (the relay received) but the
+        // picture's and the two new ones.
+        const auto taken = relay ? tp_report["received"].get<std::uint64_t>()
+                                 : tp_report["hub"]["local_tracks"].get<std::uint64_t>();
+        const auto updates = taken - std::min(taken, tp->live_tracks + 2);
+        t["updates_taken"] = updates;
+        t["taken_per_s"] = std::round(static_cast<double>(updates) / tp->caught_up_s);
+        if (relay) continue;
+        t["gate_rejected"] = tp_report["gate_rejected"];
+        for (const char* key : {"hub_message_us", "hub_tick_us"})
+          if (tp_report.contains(key)) t[key] = tp_report[key];
+        // The hub's thread alone, per local track that released nothing (an update: the
+        // gatekeeper, fusion, its recording queued): mean time and local tracks a second.
+        if (tp_report.contains("hub_message_us") && tp_report.contains("hub_processing_us")) {
+          const auto total = [&](const char* key) {
+            const auto& q = tp_report[key];
+            return std::pair(q["mean"].get<double>() * q["samples"].get<double>(),
+                             q["samples"].get<double>());
+          };
+          const auto [all_us, all_n] = total("hub_message_us");
+          const auto [released_us, released_n] = total("hub_processing_us");
+          if (all_n > released_n) {
+            const double per_update_us = (all_us - released_us) / (all_n - released_n);
+            t["hub_thread_us_per_update"] = std::round(per_update_us * 100) / 100;
+            t["hub_thread_updates_per_s"] = std::round(1e6 / per_update_us);
+          }
+        }
+      }
       std::cout << j.dump(2) << "\n";
     });
   }

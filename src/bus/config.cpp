@@ -32,6 +32,7 @@ std::string cyclone_config(const NetworkSettings& net, const std::optional<Secur
        std::to_string(net.max_participant_index) + "</MaxAutoParticipantIndex><Peers>";
   for (const auto& p : net.peers) x += "<Peer address=\"" + xml_escape(p) + "\"/>";
   x += std::string("</Peers><LeaseDuration>") + lease + "</LeaseDuration></Discovery>";
+  if (net.write_batch) x += "<Internal><WriteBatch>true</WriteBatch></Internal>";
   if (sec) {
     x += "<Security><Authentication><Library path=\"dds_security_auth\" "
          "initFunction=\"init_authentication\" finalizeFunction=\"finalize_authentication\"/>"

@@ -19,6 +19,9 @@ struct NetworkSettings {
   std::vector<std::string> peers;  // unicast discovery peers (addresses)
   double lease_s = 10.0;           // participant lease (discovery)
   int max_participant_index = 40;  // participants per host and domain, minus one
+  // Writes wait in the writer until dds_write_flush (Cyclone's Internal/WriteBatch): many
+  // samples written together go out in fewer RTPS messages (fewer sends and encryptions).
+  bool write_batch = false;
 };
 
 struct SecurityFiles {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "bus/config.hpp"
@@ -108,6 +109,9 @@ struct ReaderContext {
   std::string from;
   // A further check of the sender, for samples no gatekeeper sees (looks, heartbeats).
   std::function<std::optional<std::string>(const Decoded&)> sender_problem;
+  // When set, each checked sample goes here, in the listener, instead of to the inbox (the
+  // bare relay of `bench live`).
+  std::function<void(const Decoded&)> relay;
 };
 
 void on_data(dds_entity_t reader, void* arg) {
@@ -126,6 +130,10 @@ void on_data(dds_entity_t reader, void* arg) {
         d.rejection = WireRejection::unexpected_sender;
       if (d.rejection) {
         ctx->inbox->reject(*d.rejection);
+        continue;
+      }
+      if (ctx->relay) {
+        ctx->relay(d);
         continue;
       }
       ctx->inbox->push(
@@ -147,18 +155,20 @@ class Endpoint {
  public:
   // Joins `domain` as `identity` (no security when the deployment's is off, or identity is "").
   static Expected<std::unique_ptr<Endpoint>> join(const io::Deployment& d, int domain,
-                                                  const std::string& identity) {
+                                                  const std::string& identity,
+                                                  bool write_batch = false) {
     std::optional<SecurityFiles> sec;
     if (d.security && !identity.empty()) {
       auto f = credentials(d, identity);
       if (!f) return std::unexpected(f.error());
       sec = *f;
     }
-    NetworkSettings net{d.interface, d.peers, d.lease_s, 40};
+    NetworkSettings net{d.interface, d.peers, d.lease_s, 40, write_batch};
     const std::string xml = cyclone_config(net, sec);
     if (auto problem = network_problem(xml)) return fail(d.path + ": interface", *problem);
     auto e = std::unique_ptr<Endpoint>(new Endpoint());
     e->domain_id_ = domain;
+    e->batched_ = write_batch;
     auto dom = created(dds_create_domain(static_cast<dds_domainid_t>(domain), xml.c_str()),
                        "dds_create_domain " + std::to_string(domain));
     if (!dom) return std::unexpected(dom.error());
@@ -192,12 +202,13 @@ class Endpoint {
   }
 
   Expected<void> add_reader(Topic t, const QosSettings& qs, Inbox* inbox, std::string from,
-                            std::function<std::optional<std::string>(const Decoded&)> check = {}) {
+                            std::function<std::optional<std::string>(const Decoded&)> check = {},
+                            std::function<void(const Decoded&)> relay = {}) {
     auto topic = topic_entity(t, qs);
     if (!topic) return std::unexpected(topic.error());
     Qos q = make_qos(profile(t), qs);
-    auto ctx =
-        std::make_unique<ReaderContext>(ReaderContext{inbox, t, std::move(from), std::move(check)});
+    auto ctx = std::make_unique<ReaderContext>(
+        ReaderContext{inbox, t, std::move(from), std::move(check), std::move(relay)});
     Listener l(dds_create_listener(ctx.get()));
     dds_lset_data_available(l.get(), on_data);
     auto r = created(dds_create_reader(participant_.get(), *topic, q.get(), l.get()),
@@ -208,11 +219,23 @@ class Endpoint {
     return {};
   }
 
-  // Writes one sample; false when the topic has no writer here or DDS refused it.
+  // Writes one sample; false when the topic has no writer here or DDS refused it. With
+  // write_batch, a sample for another writer than the last first sends the last one's batch:
+  // the samples leave in the order written (a receiver's gatekeeper wants the sender's
+  // sequence, across topics).
   bool write(const Encoded& e) {
     auto it = writers_.find(e.topic());
     if (it == writers_.end()) return false;
+    if (batched_ && batch_ && *batch_ != e.topic()) flush();
+    if (batched_) batch_ = e.topic();
     return dds_write(it->second.get(), e.sample()) == DDS_RETCODE_OK;
+  }
+
+  // Sends the samples a batch holds (with write_batch; nothing to do without).
+  void flush() {
+    if (!batch_) return;
+    (void)dds_write_flush(writers_.at(*batch_).get());
+    batch_.reset();
   }
 
   std::uint64_t deadlines_missed() {
@@ -272,6 +295,8 @@ class Endpoint {
   }
 
   int domain_id_ = 0;
+  bool batched_ = false;
+  std::optional<Topic> batch_;  // the writer whose samples wait for a flush
   Entity domain_;
   Entity participant_;
   std::map<Topic, Entity> topics_;
@@ -286,9 +311,15 @@ QosSettings qos_settings(const io::Deployment& d) {
 
 // --- recording -----------------------------------------------------------------------------
 
+// A node's recording, written by a thread of its own: the node's thread only queues each event
+// (its message copied), so the JSON encoding, the hash chain, SQLite's inserts and commits (and
+// WAL checkpoints, several ms each) never hold up the samples waiting for the node. One queue,
+// one writer: the rows are those of a synchronous recorder, in the order the events were
+// queued. The writer's first error stops it; the next link(), flush() or finish() returns it.
 class Recording {
  public:
-  static Expected<Recording> open(const io::Deployment& d, const std::string& name) {
+  static Expected<std::unique_ptr<Recording>> open(const io::Deployment& d,
+                                                   const std::string& name) {
     std::error_code ec;
     fs::create_directories(d.recordings, ec);
     const std::string path = (fs::path(d.recordings) / (name + ".db")).string();
@@ -297,33 +328,112 @@ class Recording {
     fs::remove(path, rm);  // a fresh recording per run
     auto r = record::Recorder::open(path, record::Recorder::Options{200});
     if (!r) return std::unexpected(r.error());
-    return Recording(std::move(*r), path);
+    return std::unique_ptr<Recording>(new Recording(std::move(*r), path));
   }
+  Recording(const Recording&) = delete;
+  Recording& operator=(const Recording&) = delete;
+  ~Recording() { (void)stop(); }
+
   Expected<void> link(const std::string& from, const std::string& to, record::Direction dir,
                       geo::UtcTime sent, std::optional<geo::UtcTime> received,
                       const share::Message& m,
                       const std::optional<share::ReleaseRecord>& release = std::nullopt) {
-    record::LinkEvent e;
-    e.link = "live:" + from + ">" + to;
-    e.direction = dir;
-    e.sent = sent;
-    e.received = received;
-    e.message = m;
-    auto row = rec_.record(e);
-    if (!row) return std::unexpected(row.error());
-    if (release) {
-      auto r = rec_.record(*release, *row);
-      if (!r) return std::unexpected(r.error());
-    }
+    Item item;
+    item.event.link = "live:" + from + ">" + to;
+    item.event.direction = dir;
+    item.event.sent = sent;
+    item.event.received = received;
+    item.event.message = m;
+    item.release = release;
+    std::unique_lock lock(m_);
+    if (error_) return std::unexpected(*error_);
+    // A writer far behind (the disk stalls): the node waits rather than the memory growing.
+    room_.wait(lock, [&] { return queue_.size() < kMaxQueued || error_; });
+    // Only an empty queue can have the writer asleep (it takes the whole queue at once).
+    const bool wake = queue_.empty();
+    queue_.push_back(std::move(item));
+    lock.unlock();
+    if (wake) work_.notify_one();
     return {};
   }
-  Expected<void> finish() { return rec_.finish(); }
+  // Commits, in the writer, everything queued before it (does not wait for it).
+  Expected<void> flush() {
+    std::lock_guard lock(m_);
+    if (error_) return std::unexpected(*error_);
+    Item marker;
+    marker.commit = true;
+    queue_.push_back(std::move(marker));
+    work_.notify_one();
+    return {};
+  }
+  // Writes what is queued, stops the writer and finishes the file (record::Recorder::finish).
+  Expected<void> finish() {
+    if (auto ok = stop(); !ok) return ok;
+    return rec_.finish();
+  }
   const std::string& path() const { return path_; }
 
  private:
-  Recording(record::Recorder r, std::string path) : rec_(std::move(r)), path_(std::move(path)) {}
+  static constexpr std::size_t kMaxQueued = 100'000;
+  struct Item {
+    record::LinkEvent event;
+    std::optional<share::ReleaseRecord> release;
+    bool commit = false;  // a flush() marker, no event
+  };
+
+  Recording(record::Recorder r, std::string path)
+      : rec_(std::move(r)), path_(std::move(path)), writer_([this] { write(); }) {}
+
+  Expected<void> stop() {
+    {
+      std::lock_guard lock(m_);
+      stopping_ = true;
+    }
+    work_.notify_one();
+    if (writer_.joinable()) writer_.join();
+    std::lock_guard lock(m_);
+    if (error_) return std::unexpected(*error_);
+    return {};
+  }
+
+  void write() {
+    std::unique_lock lock(m_);
+    for (;;) {
+      work_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty()) return;  // stopping, everything written
+      std::deque<Item> batch;
+      batch.swap(queue_);
+      lock.unlock();
+      room_.notify_all();
+      std::optional<Error> failed;
+      for (const Item& item : batch) {
+        if (item.commit) {
+          if (auto ok = rec_.flush(); !ok) failed = ok.error();
+        } else if (auto row = rec_.record(item.event); !row) {
+          failed = row.error();
+        } else if (item.release) {
+          if (auto r = rec_.record(*item.release, *row); !r) failed = r.error();
+        }
+        if (failed) break;
+      }
+      lock.lock();
+      if (failed) {
+        error_ = *failed;
+        queue_.clear();
+        room_.notify_all();
+        return;
+      }
+    }
+  }
+
   record::Recorder rec_;
   std::string path_;
+  std::mutex m_;
+  std::condition_variable work_, room_;
+  std::deque<Item> queue_;
+  bool stopping_ = false;
+  std::optional<Error> error_;
+  std::thread writer_;  // last: started once everything it uses exists
 };
 
 // --- reordering ----------------------------------------------------------------------------
@@ -340,16 +450,26 @@ bool before(const Inbound& a, const Inbound& b) {
 }
 
 // The loop every node process runs: waits for samples, ticks, heartbeats; stops on a signal
-// or at until_s. `deliver` is called for each sample in sender order after it has waited hold_s.
+// or at until_s. `deliver` is called for each sample in sender order: a message at once when it
+// is the next of its sender's sequence (the one after the last delivered of that stream, or the
+// first of a session), otherwise (a gap: an earlier one still on its way) once it has waited
+// hold_s, as every look does; nothing of a stream overtakes a message of it held back.
 struct Loop {
   const LiveInputs& in;
   Inbox& inbox;
   std::function<Expected<void>(const Inbound&, geo::UtcTime now)> deliver;
   std::function<Expected<void>(geo::UtcTime tick)> tick;      // once a scenario second
   std::function<Expected<void>(geo::UtcTime now)> heartbeat;  // every heartbeat_s (wall)
+  // The sequence a message belongs to (default: its originator's; one sequence per stream).
+  std::function<std::string(const share::Message&)> stream;
 
   Expected<void> run() {
     std::vector<Inbound> pending;
+    // Per stream: (session, sequence) of the last message delivered.
+    std::map<std::string, std::pair<std::int64_t, std::uint64_t>> last;
+    const auto stream_of = [&](const share::Message& m) {
+      return stream ? stream(m) : share::header(m).originator.node;
+    };
     const auto hold = std::chrono::nanoseconds(static_cast<std::int64_t>(in.hold_s * 1e9));
     const geo::UtcTime start = in.scenario->start;
     const geo::UtcTime now0 = in.clock.now();
@@ -366,12 +486,30 @@ struct Loop {
       const auto cut = Clock::now() - hold;
       std::stable_sort(pending.begin(), pending.end(), before);
       std::vector<Inbound> later;
+      std::set<std::string> held;  // streams with a message held back in this pass
       for (auto& p : pending) {
-        if (p.arrived <= cut) {
-          if (auto ok = deliver(p, in.clock.now()); !ok) return ok;
-        } else {
-          later.push_back(std::move(p));
+        const auto* m = std::get_if<share::Message>(&p.value);
+        const std::string s = m ? stream_of(*m) : std::string();
+        const bool behind = m && held.contains(s);  // an earlier one of its stream waits
+        bool due = !behind && p.arrived <= cut;
+        if (!due && !behind && m) {
+          const share::Header& h = share::header(*m);
+          const auto it = last.find(s);
+          due = it == last.end() || it->second.first != h.session_start.ns
+                    ? h.sequence == 1
+                    : h.sequence == it->second.second + 1;
         }
+        if (!due) {
+          if (m) held.insert(s);
+          later.push_back(std::move(p));
+          continue;
+        }
+        if (m) {
+          const share::Header& h = share::header(*m);
+          auto& l = last[s];
+          l = std::max(l, std::pair(h.session_start.ns, h.sequence));
+        }
+        if (auto ok = deliver(p, in.clock.now()); !ok) return ok;
       }
       pending = std::move(later);
       // Ticks that are due.
@@ -418,18 +556,21 @@ void write_report(const io::Deployment& d, const LiveReport& r) {
                 {"rejected", r.hub->rejected},         {"released", r.hub->released},
                 {"local_tracks", r.hub->local_tracks}, {"health", r.hub->health}};
   }
-  if (!r.hub_processing_us.empty()) {
-    std::vector<double> v = r.hub_processing_us;
+  const auto quantiles = [&](const char* key, std::vector<double> v) {
+    if (v.empty()) return;
     std::sort(v.begin(), v.end());
     const auto q = [&](double p) {
       return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
     };
-    j["hub_processing_us"] = {{"samples", v.size()},
-                              {"p50", q(0.5)},
-                              {"p99", q(0.99)},
-                              {"p999", q(0.999)},
-                              {"max", v.back()}};
-  }
+    double sum = 0;
+    for (double x : v) sum += x;
+    j[key] = {{"samples", v.size()}, {"mean", sum / static_cast<double>(v.size())},
+              {"p50", q(0.5)},       {"p99", q(0.99)},
+              {"p999", q(0.999)},    {"max", v.back()}};
+  };
+  quantiles("hub_processing_us", r.hub_processing_us);
+  quantiles("hub_message_us", r.hub_message_us);
+  quantiles("hub_tick_us", r.hub_tick_us);
   if (r.national) {
     const auto& c = *r.national;
     j["national"] = {{"looks", c.looks},
@@ -543,16 +684,90 @@ Expected<PkiRequest> pki_request(const io::Deployment& d, const scenario::Scenar
 
 // --- hub -------------------------------------------------------------------------------------
 
+namespace {
+
+// The bare relay (LiveInputs::relay): the hub's participants, security and topics, no hub code.
+// Each new local track (the first sample of its nation and id; the hub, too, releases an update
+// only now and then) is written back, in the DDS listener that took it, as a system track of
+// that one contribution on every other link; nothing is recorded.
+Expected<LiveReport> run_relay(const LiveInputs& in, const node::HubConfig& hc) {
+  const auto& d = *in.deploy;
+  const QosSettings qs = qos_settings(d);
+  LiveReport rep;
+  rep.name = hc.name;
+  Inbox inbox;
+  std::map<std::string, std::unique_ptr<Endpoint>> links;  // by national node name
+  std::atomic<bool> ready = false;
+  std::atomic<std::uint64_t> sequence = 0, sent = 0, received = 0;
+  std::mutex seen_mutex;
+  std::set<std::pair<Nation, std::uint64_t>> seen;  // tracks relayed
+  const geo::UtcTime session = in.clock.now();
+  for (const auto& [n, name] : hc.nation_nodes) {
+    auto dom = domain_of(d, d.link_domains, n, "link");
+    if (!dom) return std::unexpected(dom.error());
+    auto e = Endpoint::join(d, *dom, hc.name);
+    if (!e) return std::unexpected(e.error());
+    if (auto ok = (*e)->add_writer(Topic::system_track, qs); !ok)
+      return std::unexpected(ok.error());
+    const auto relay = [&, from = name](const Decoded& x) {
+      const auto* m = std::get_if<share::Message>(&x.value);
+      const auto* t = m ? std::get_if<share::LocalTrack>(m) : nullptr;
+      if (!t || !ready.load()) return;
+      ++received;
+      {
+        std::lock_guard lock(seen_mutex);
+        if (!seen.insert({t->header.originator.nation, t->track_id}).second) return;
+      }
+      share::SystemTrack st;
+      st.header.originator = {Nation::USA, hc.name, std::nullopt};
+      st.header.session_start = session;
+      st.header.sequence = ++sequence;
+      st.header.time_of_validity = t->header.time_of_validity;
+      st.header.releasability = t->header.releasability;
+      st.system_track_id = t->track_id;
+      st.position_ecef_m = t->position_ecef_m;
+      st.velocity_ecef_mps = t->velocity_ecef_mps;
+      st.covariance = t->covariance;
+      st.status = t->status;
+      st.phase = t->phase;
+      st.contributions = {{t->header.originator.nation, t->track_id}};
+      const Encoded enc = encode(share::Message(st));
+      for (auto& [to, link] : links)
+        if (to != from && link->write(enc)) ++sent;
+    };
+    if (auto ok = (*e)->add_reader(Topic::local_track, qs, &inbox, name, {}, relay); !ok)
+      return std::unexpected(ok.error());
+    links.emplace(name, std::move(*e));
+  }
+  ready = true;
+  say(in, hc.name + ": bare relay on " + std::to_string(links.size()) + " link domains");
+  while (!(in.stop && in.stop->load() != 0) &&
+         !(in.until_s && in.clock.now().seconds_since(in.scenario->start) > *in.until_s))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ready = false;
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a listener already relaying
+  rep.sent = sent.load();
+  rep.received = received.load();
+  rep.wire_rejected = inbox.rejected();
+  links.clear();  // the listeners stop before what they use goes
+  write_report(d, rep);
+  return rep;
+}
+
+}  // namespace
+
 Expected<LiveReport> run_hub(const LiveInputs& in0) {
   LiveInputs in = in0;
   const auto& d = *in.deploy;
   const auto& s = *in.scenario;
   auto hc = exercise::hub_config(s, in.areas);
   if (!hc) return fail(s.file + ": network", "no hub");
+  if (in.relay) return run_relay(in, *hc);
   LiveReport rep;
   rep.name = hc->name;
-  auto rec = Recording::open(d, hc->name);
-  if (!rec) return std::unexpected(rec.error());
+  auto opened = Recording::open(d, hc->name);
+  if (!opened) return std::unexpected(opened.error());
+  Recording* rec = opened->get();
   rep.recording = rec->path();
   Inbox inbox;
   const QosSettings qs = qos_settings(d);
@@ -561,7 +776,7 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
   for (const auto& [n, name] : hc->nation_nodes) {
     auto dom = domain_of(d, d.link_domains, n, "link");
     if (!dom) return std::unexpected(dom.error());
-    auto e = Endpoint::join(d, *dom, hc->name);
+    auto e = Endpoint::join(d, *dom, hc->name, true);
     if (!e) return std::unexpected(e.error());
     for (Topic t : {Topic::system_track, Topic::launch_report, Topic::impact_prediction,
                     Topic::alert, Topic::node_health})
@@ -582,20 +797,25 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
   hc->session_start = in.clock.now();
   node::Hub hub(*hc, *in.policy);
   say(in, hc->name + ": on link domains, " + std::to_string(links.size()) + " nations");
+  // The hub's links batch their writes (NetworkSettings::write_batch): what one message or one
+  // tick releases is written, then sent together.
   const auto dispatch = [&](node::Outbox out, geo::UtcTime now) -> Expected<void> {
+    std::set<Endpoint*> written;
     for (auto& e : out) {
       auto it = links.find(e.to);
       if (it == links.end()) continue;
       if (it->second->write(encode(e.message))) ++rep.sent;
+      written.insert(it->second.get());
       if (auto ok = rec->link(hc->name, e.to, record::Direction::sent, now, std::nullopt, e.message,
                               e.release);
           !ok)
         return ok;
     }
+    for (Endpoint* e : written) e->flush();
     return {};
   };
   std::uint64_t beats = 0, sequence = 0;
-  Loop loop{in, inbox, {}, {}, {}};
+  Loop loop{in, inbox, {}, {}, {}, {}};
   loop.deliver = [&](const Inbound& x, geo::UtcTime now) -> Expected<void> {
     const auto t0 = Clock::now();
     const auto& m = std::get<share::Message>(x.value);
@@ -605,12 +825,20 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
     node::Outbox out = hub.on_message(m, x.from, now);
     const bool released = !out.empty();
     auto ok = dispatch(std::move(out), now);
+    const double took_us = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
     if (released && rep.hub_processing_us.size() < 1'000'000)
-      rep.hub_processing_us.push_back(
+      rep.hub_processing_us.push_back(took_us);
+    if (rep.hub_message_us.size() < 1'000'000) rep.hub_message_us.push_back(took_us);
+    return ok;
+  };
+  loop.tick = [&](geo::UtcTime t) {
+    const auto t0 = Clock::now();
+    auto ok = dispatch(hub.tick(t), t);
+    if (rep.hub_tick_us.size() < 1'000'000)
+      rep.hub_tick_us.push_back(
           std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
     return ok;
   };
-  loop.tick = [&](geo::UtcTime t) { return dispatch(hub.tick(t), t); };
   loop.heartbeat = [&](geo::UtcTime now) -> Expected<void> {
     // The hub's own heartbeat on every link (liveness; not a release: the nodes' runtimes
     // check and record it, their gatekeepers do not see it).
@@ -625,6 +853,7 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
       h.heartbeat = beats;
       for (const auto& [peer, _] : links) h.links.push_back({peer, share::LinkStatus::up});
       if (e->write(encode(share::Message(h)))) ++rep.sent;
+      e->flush();
     }
     return {};
   };
@@ -664,8 +893,9 @@ Expected<LiveReport> run_node(const LiveInputs& in0, Nation nation) {
     say(in, c.name + ": infrared satellites are not fed in live runs (radars only)");
   LiveReport rep;
   rep.name = c.name;
-  auto rec = Recording::open(d, c.name);
-  if (!rec) return std::unexpected(rec.error());
+  auto opened = Recording::open(d, c.name);
+  if (!opened) return std::unexpected(opened.error());
+  Recording* rec = opened->get();
   rep.recording = rec->path();
   Inbox inbox;
   const QosSettings qs = qos_settings(d);
@@ -727,7 +957,7 @@ Expected<LiveReport> run_node(const LiveInputs& in0, Nation nation) {
     }
     return {};
   };
-  Loop loop{in, inbox, {}, {}, {}};
+  Loop loop{in, inbox, {}, {}, {}, {}};
   loop.deliver = [&](const Inbound& x, geo::UtcTime now) -> Expected<void> {
     const geo::UtcTime sent = in.clock.at_wall_ns(x.source_unix_ns);
     if (const auto* l = std::get_if<Look>(&x.value)) {
@@ -754,6 +984,11 @@ Expected<LiveReport> run_node(const LiveInputs& in0, Nation nation) {
     return dispatch(nn.on_message(m, x.from, now), now);
   };
   loop.tick = [&](geo::UtcTime t) { return dispatch(nn.tick(t), t); };
+  // Heartbeats (the hub's, the radars') have a sequence of their own and no gatekeeper here.
+  loop.stream = [](const share::Message& m) {
+    const std::string& node = share::header(m).originator.node;
+    return std::holds_alternative<share::NodeHealth>(m) ? node + "/health" : node;
+  };
   auto ran = loop.run();
   rep.received = inbox.received();
   const auto wr = inbox.rejected();
@@ -854,93 +1089,181 @@ Expected<LiveReport> run_radar(const LiveInputs& in0, const std::string& radar) 
 
 // --- bench ------------------------------------------------------------------------------------
 
-Expected<std::vector<BenchPoint>> bench_live(const io::Deployment& d, const ScenarioClock& clock,
-                                             const std::vector<double>& rates, double seconds,
-                                             const std::atomic<int>* stop) {
-  const auto jpn = d.link_domains.find(Nation::JPN), kor = d.link_domains.find(Nation::KOR);
-  if (jpn == d.link_domains.end() || kor == d.link_domains.end())
-    return fail(d.path + ": domains", "bench live needs link_JPN and link_KOR");
-  const QosSettings qs = qos_settings(d);
-  auto writer = Endpoint::join(d, jpn->second, "JADGE");
-  if (!writer) return std::unexpected(writer.error());
-  if (auto ok = (*writer)->add_writer(Topic::local_track, qs); !ok)
-    return std::unexpected(ok.error());
-  Inbox inbox;
-  auto reader = Endpoint::join(d, kor->second, "KAMD");
-  if (!reader) return std::unexpected(reader.error());
-  if (auto ok = (*reader)->add_reader(Topic::system_track, qs, &inbox, "INDOPACOM"); !ok)
-    return std::unexpected(ok.error());
-  // Wait for the hub on both links (bounded).
-  const auto give_up = Clock::now() + std::chrono::seconds(30);
-  while ((*writer)->matched(Topic::local_track) == 0) {
-    if (Clock::now() > give_up || (stop && stop->load() != 0))
-      return fail("bench live", "no hub on link_JPN");
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+namespace {
+
+// `bench live`'s two participants: JADGE writing local tracks on link_JPN, KAMD reading the
+// system tracks on link_KOR; times are wall (steady clock) in this one process.
+class BenchPair {
+ public:
+  static Expected<std::unique_ptr<BenchPair>> join(const io::Deployment& d,
+                                                   const ScenarioClock& clock,
+                                                   const std::atomic<int>* stop) {
+    const auto jpn = d.link_domains.find(Nation::JPN), kor = d.link_domains.find(Nation::KOR);
+    if (jpn == d.link_domains.end() || kor == d.link_domains.end())
+      return fail(d.path + ": domains", "bench live needs link_JPN and link_KOR");
+    auto p = std::unique_ptr<BenchPair>(new BenchPair(clock));
+    const QosSettings qs = qos_settings(d);
+    auto writer = Endpoint::join(d, jpn->second, "JADGE");
+    if (!writer) return std::unexpected(writer.error());
+    p->writer_ = std::move(*writer);
+    if (auto ok = p->writer_->add_writer(Topic::local_track, qs); !ok)
+      return std::unexpected(ok.error());
+    auto reader = Endpoint::join(d, kor->second, "KAMD");
+    if (!reader) return std::unexpected(reader.error());
+    p->reader_ = std::move(*reader);
+    if (auto ok = p->reader_->add_reader(Topic::system_track, qs, &p->inbox_, "INDOPACOM"); !ok)
+      return std::unexpected(ok.error());
+    // Wait for the hub on both links (bounded).
+    const auto give_up = Clock::now() + std::chrono::seconds(30);
+    while (p->writer_->matched(Topic::local_track) == 0 ||
+           p->reader_->publishers(Topic::system_track) == 0) {
+      if (Clock::now() > give_up || (stop && stop->load() != 0))
+        return fail("bench live", "no hub on link_JPN and link_KOR");
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return p;
   }
-  const geo::UtcTime session = clock.now();
-  std::uint64_t sequence = 0, next_id = 1;
-  std::vector<BenchPoint> points;
-  std::map<std::uint64_t, Clock::time_point> written;
-  const auto collect = [&](std::vector<double>& lat, Clock::time_point until) {
-    for (auto& x : inbox.wait(until)) {
+
+  // Writes Japan's local track `id` (a point on the golden-angle spiral 130 km up, far from
+  // every other id, rising at 100 m/s) at the scenario time now; true when DDS took it.
+  bool write(std::uint64_t id, TrackStatus status) {
+    share::LocalTrack t;
+    t.header.originator = {Nation::JPN, "JADGE", std::nullopt};
+    t.header.session_start = session_;
+    t.header.sequence = ++sequence_;
+    t.header.time_of_validity = clock_.now();
+    t.header.releasability = share::Releasability::all();
+    t.track_id = id;
+    const double k = static_cast<double>(id % 20000) + 0.5;
+    const double z = 1.0 - 2.0 * k / 20000.0;
+    const double r = std::sqrt(1.0 - z * z), phi = 2.399963229728653 * k;
+    const share::Vector3 up(r * std::cos(phi), r * std::sin(phi), z);
+    const double since_s = t.header.time_of_validity.seconds_since(session_);
+    t.position_ecef_m = up * (6.5e6 + 100.0 * since_s);
+    t.velocity_ecef_mps = up * 100.0;
+    t.covariance = share::Matrix6::Identity() * 100.0;
+    t.status = status;
+    t.phase = share::FlightPhase::midcourse;
+    written_[id] = Clock::now();
+    return writer_->write(encode(share::Message(t)));
+  }
+
+  // Takes what has arrived until `until`: for each system track with a contribution of a
+  // Japanese track written and not yet seen, its write-to-arrival time (µs) into `lat`.
+  void collect(std::vector<double>& lat, Clock::time_point until) {
+    for (auto& x : inbox_.wait(until)) {
       const auto* s = std::get_if<share::SystemTrack>(&std::get<share::Message>(x.value));
       if (!s) continue;
       for (const auto& c : s->contributions) {
-        auto it = written.find(c.track_id);
-        if (c.nation != Nation::JPN || it == written.end()) continue;
+        auto it = written_.find(c.track_id);
+        if (c.nation != Nation::JPN || it == written_.end()) continue;
         lat.push_back(std::chrono::duration<double, std::micro>(x.arrived - it->second).count());
-        written.erase(it);
+        written_.erase(it);
       }
     }
-  };
+  }
+  // Japanese tracks written and not yet seen in a system track.
+  std::size_t unseen() const { return written_.size(); }
+  void forget() { written_.clear(); }
+
+ private:
+  explicit BenchPair(const ScenarioClock& clock) : clock_(clock), session_(clock.now()) {}
+  ScenarioClock clock_;
+  geo::UtcTime session_;
+  std::uint64_t sequence_ = 0;
+  Inbox inbox_;
+  std::unique_ptr<Endpoint> writer_, reader_;
+  std::map<std::uint64_t, Clock::time_point> written_;
+};
+
+double quantile(const std::vector<double>& sorted, double f) {
+  return sorted[std::min(sorted.size() - 1,
+                         static_cast<std::size_t>(f * static_cast<double>(sorted.size())))];
+}
+
+}  // namespace
+
+Expected<std::vector<BenchPoint>> bench_live(const io::Deployment& d, const ScenarioClock& clock,
+                                             const std::vector<double>& rates, double seconds,
+                                             const std::atomic<int>* stop) {
+  auto pair = BenchPair::join(d, clock, stop);
+  if (!pair) return std::unexpected(pair.error());
+  BenchPair& b = **pair;
+  std::uint64_t next_id = 1;
+  std::vector<BenchPoint> points;
   for (double rate : rates) {
     BenchPoint p;
     p.rate_per_s = rate;
     std::vector<double> lat;
-    written.clear();
+    b.forget();
     const auto period = std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 / rate));
     const auto start = Clock::now();
     const auto n = static_cast<std::uint64_t>(std::llround(rate * seconds));
     for (std::uint64_t i = 0; i < n && !(stop && stop->load() != 0); ++i) {
       const auto due = start + period * static_cast<std::int64_t>(i);
-      while (Clock::now() < due) collect(lat, due);
-      share::LocalTrack t;
-      const std::uint64_t id = next_id++;
-      t.header.originator = {Nation::JPN, "JADGE", std::nullopt};
-      t.header.session_start = session;
-      t.header.sequence = ++sequence;
-      t.header.time_of_validity = clock.now();
-      t.header.releasability = share::Releasability::all();
-      t.track_id = id;
-      // Spread over the globe 130 km up (the golden-angle spiral): never associated together.
-      const double k = static_cast<double>(id % 20000) + 0.5;
-      const double z = 1.0 - 2.0 * k / 20000.0;
-      const double r = std::sqrt(1.0 - z * z), phi = 2.399963229728653 * k;
-      t.position_ecef_m = share::Vector3(r * std::cos(phi), r * std::sin(phi), z) * 6.5e6;
-      t.velocity_ecef_mps = t.position_ecef_m.normalized() * 100.0;
-      t.covariance = share::Matrix6::Identity() * 100.0;
-      t.status = TrackStatus::confirmed;
-      t.phase = share::FlightPhase::midcourse;
-      written[id] = Clock::now();
-      if ((*writer)->write(encode(share::Message(t)))) ++p.written;
+      while (Clock::now() < due) b.collect(lat, due);
+      if (b.write(next_id++, TrackStatus::tentative)) ++p.written;
     }
     // Let the last ones arrive (at most 2 s).
     const auto end = Clock::now() + std::chrono::seconds(2);
-    while (!written.empty() && Clock::now() < end) collect(lat, end);
+    while (b.unseen() > 0 && Clock::now() < end) b.collect(lat, end);
     p.released = lat.size();
     if (!lat.empty()) {
       std::sort(lat.begin(), lat.end());
-      const auto q = [&](double f) {
-        return lat[std::min(lat.size() - 1, static_cast<std::size_t>(f * lat.size()))];
-      };
-      p.p50_us = q(0.5);
-      p.p99_us = q(0.99);
-      p.p999_us = q(0.999);
+      p.p50_us = quantile(lat, 0.5);
+      p.p99_us = quantile(lat, 0.99);
+      p.p999_us = quantile(lat, 0.999);
       p.max_us = lat.back();
     }
     points.push_back(p);
   }
   return points;
+}
+
+Expected<BenchThroughput> bench_throughput(const io::Deployment& d, const ScenarioClock& clock,
+                                           std::uint64_t live_tracks, double seconds,
+                                           const std::atomic<int>* stop) {
+  auto pair = BenchPair::join(d, clock, stop);
+  if (!pair) return std::unexpected(pair.error());
+  BenchPair& b = **pair;
+  BenchThroughput r;
+  r.live_tracks = live_tracks;
+  std::vector<double> lat;
+  // The picture: every live track once, each released (new) before the burst starts. Tentative
+  // as in bench_live: what is measured is the message path, not the clock's products.
+  for (std::uint64_t id = 1; id <= live_tracks; ++id)
+    if (b.write(id, TrackStatus::tentative)) ++r.written;
+  const auto settle = Clock::now() + std::chrono::seconds(5);
+  while (b.unseen() > 0 && Clock::now() < settle) b.collect(lat, settle);
+  if (b.unseen() > 0) return fail("bench live", "the hub did not release the live tracks");
+  // The clock's first tick over the new picture before the burst: a new track written after it
+  // is released once it is done.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  (void)b.write(live_tracks + 1, TrackStatus::tentative);
+  const auto ticked = Clock::now() + std::chrono::seconds(30);
+  while (b.unseen() > 0 && Clock::now() < ticked) b.collect(lat, ticked);
+  // The burst: updates of the live tracks in turn, as fast as this participant writes them.
+  const auto start = Clock::now();
+  const auto end = start + std::chrono::nanoseconds(static_cast<std::int64_t>(seconds * 1e9));
+  std::uint64_t updates = 0;
+  while (Clock::now() < end && !(stop && stop->load() != 0))
+    for (int i = 0; i < 100; ++i)
+      if (b.write(1 + updates % live_tracks, TrackStatus::tentative)) ++updates;
+  const auto written_end = Clock::now();
+  b.forget();
+  // A new track after the burst: the hub takes a sender's samples in order, so its release
+  // arrives once the hub has dealt with every update before it.
+  lat.clear();
+  (void)b.write(live_tracks + 2, TrackStatus::tentative);
+  const auto give_up = Clock::now() + std::chrono::seconds(30);
+  while (b.unseen() > 0 && Clock::now() < give_up) b.collect(lat, give_up);
+  if (b.unseen() > 0) return fail("bench live", "the hub never caught up after the burst");
+  const auto caught_up = Clock::now();
+  r.written += updates + 2;
+  r.updates = updates;
+  r.write_s = std::chrono::duration<double>(written_end - start).count();
+  r.caught_up_s = std::chrono::duration<double>(caught_up - start).count();
+  return r;
 }
 
 // --- probe and inject (tests of the security and of the receivers' checks) --------------------

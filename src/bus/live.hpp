@@ -66,6 +66,8 @@ struct LiveInputs {
   // `start_file`, which holds the wall time (Unix seconds) of the scenario's start, and uses it.
   std::string ready_file, start_file;
   double connect_timeout_s = 60.0;
+  // Hub for `bench live`: a bare relay, none of the hub's code (run_hub says what it does).
+  bool relay = false;
 };
 
 // What a live process did (written as <recordings>/<NAME>.json when it stops).
@@ -83,6 +85,11 @@ struct LiveReport {
   // Hub: wall time from handing a local track to the hub code to having written (and recorded)
   // every release it caused, per local track that caused a release (µs).
   std::vector<double> hub_processing_us;
+  // Hub: the same for every message handed to the hub code (released or not), µs.
+  std::vector<double> hub_message_us;
+  // Hub: wall time of each tick of its clock (the hub code's tick, its releases written and
+  // queued for the recording), µs. Samples arriving meanwhile wait for it.
+  std::vector<double> hub_tick_us;
 };
 
 Expected<LiveReport> run_hub(const LiveInputs& in);
@@ -103,10 +110,11 @@ struct ProbeResult {
 Expected<ProbeResult> probe(const io::Deployment& d, int domain, const std::string& identity,
                             Topic topic, double seconds, const std::atomic<int>* stop);
 
-// `trilink bench live`: as JADGE on link_JPN, writes local tracks (each a new track, far from
-// the others, so the hub releases its system track at once) at each rate for `seconds`; as
-// KAMD on link_KOR, reads the hub's system tracks and times each from the write of its first
-// contribution to its arrival (wall, µs). The hub runs in its own process on the same clock.
+// `trilink bench live`: as JADGE on link_JPN, writes local tracks (each a new tentative track,
+// far from the others, so the hub releases its system track at once and makes no launch alert
+// of it) at each rate for `seconds`; as KAMD on link_KOR, reads the hub's system tracks and
+// times each from the write of its first contribution to its arrival (wall, µs). The hub runs
+// in its own process (or the bare relay: LiveInputs::relay) on the same clock.
 struct BenchPoint {
   double rate_per_s = 0;
   std::uint64_t written = 0;
@@ -116,6 +124,22 @@ struct BenchPoint {
 Expected<std::vector<BenchPoint>> bench_live(const io::Deployment& d, const ScenarioClock& clock,
                                              const std::vector<double>& rates, double seconds,
                                              const std::atomic<int>* stop);
+
+// The hub's throughput: as JADGE, `live_tracks` tentative tracks (each released before the
+// burst, and the clock's first tick over them done), then updates of them in turn as fast as
+// this one participant writes them for `seconds`, then one new track: its release at KAMD says the
+// hub has taken everything before it (caught_up_s after the burst's start). How many the hub
+// admitted is in its report.
+struct BenchThroughput {
+  std::uint64_t live_tracks = 0;
+  std::uint64_t written = 0;  // every local track written (picture, updates, two new ones)
+  std::uint64_t updates = 0;
+  double write_s = 0;      // the burst's length
+  double caught_up_s = 0;  // from the burst's start to the last track's release at KAMD
+};
+Expected<BenchThroughput> bench_throughput(const io::Deployment& d, const ScenarioClock& clock,
+                                           std::uint64_t live_tracks, double seconds,
+                                           const std::atomic<int>* stop);
 
 // Writes one sample of `m` on `domain` as `identity` (for tests of the receivers' checks): waits
 // for a matching reader, writes, and waits for every reader to acknowledge it, within `seconds`.
