@@ -59,6 +59,7 @@ struct NodeOptions {
   std::optional<double> start_at;  // unix seconds of scenario start
   std::optional<double> until_s;
   std::string ready_file, start_file;
+  bool resume = false;
 };
 
 struct Loaded {
@@ -129,6 +130,7 @@ void run_one(const std::string& what, const NodeOptions& o, int& exit_code) {
   in.clock = clock_for(loaded->scenario, o);
   in.stop = &interrupts.stop();
   in.until_s = o.until_s;
+  in.resume = o.resume;
   in.ready_file = o.ready_file;
   in.start_file = o.start_file;
   in.log = [&](const std::string& s) { std::cerr << "trilink " << what << ": " << s << "\n"; };
@@ -309,6 +311,9 @@ void add_live_commands(CLI::App& app, int& exit_code) {
                                : "play one radar's simulated plots to its national node");
     add_node_options(cmd, o);
     if (what == "node") cmd->add_option("--nation", o->nation, "USA, JPN or KOR")->required();
+    if (what == "hub")
+      cmd->add_flag("--resume", o->resume,
+                    "restart: rebuild the hub's state from its recording and append to it");
     if (what == "radar")
       cmd->add_option("--radar", o->radar, "the radar's name in the scenario")->required();
     cmd->callback([o, what, &exit_code] { run_one(what, *o, exit_code); });
@@ -354,6 +359,11 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       nlohmann::ordered_json j;
       j["received"] = r->received;
       j["refused"] = r->refused ? nlohmann::ordered_json(*r->refused) : nullptr;
+      if (!r->system_tracks.empty()) {
+        auto& st = j["system_tracks"] = nlohmann::ordered_json::object();
+        for (const auto& [id, a] : r->system_tracks)
+          st[std::to_string(id)] = {{"arrived_s", a.arrived_s}, {"written_s", a.written_s}};
+      }
       std::cout << j.dump() << "\n";
     });
   }

@@ -9,12 +9,14 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "bus/config.hpp"
 #include "exercise/runtime.hpp"
 #include "node/radar_feed.hpp"
 #include "record/recorder.hpp"
+#include "record/replay.hpp"
 #include "scenario/simulation.hpp"
 
 namespace trilink::bus {
@@ -288,13 +290,15 @@ QosSettings qos_settings(const io::Deployment& d) {
 
 class Recording {
  public:
-  static Expected<Recording> open(const io::Deployment& d, const std::string& name) {
+  // A fresh recording per run, or (`append`) the one already there, to go on with.
+  static Expected<Recording> open(const io::Deployment& d, const std::string& name,
+                                  bool append = false) {
     std::error_code ec;
     fs::create_directories(d.recordings, ec);
     const std::string path = (fs::path(d.recordings) / (name + ".db")).string();
     if (ec) return fail(d.path + ": recordings", "cannot create " + d.recordings);
     std::error_code rm;
-    fs::remove(path, rm);  // a fresh recording per run
+    if (!append) fs::remove(path, rm);
     auto r = record::Recorder::open(path, record::Recorder::Options{200});
     if (!r) return std::unexpected(r.error());
     return Recording(std::move(*r), path);
@@ -317,6 +321,8 @@ class Recording {
     }
     return {};
   }
+  // Commits what is pending: a process killed after it loses nothing recorded before.
+  Expected<void> flush() { return rec_.flush(); }
   Expected<void> finish() { return rec_.finish(); }
   const std::string& path() const { return path_; }
 
@@ -418,6 +424,7 @@ void write_report(const io::Deployment& d, const LiveReport& r) {
                 {"rejected", r.hub->rejected},         {"released", r.hub->released},
                 {"local_tracks", r.hub->local_tracks}, {"health", r.hub->health}};
   }
+  if (r.rebuilt) j["rebuilt"] = {{"messages", r.rebuilt->first}, {"wall_ms", r.rebuilt->second}};
   if (!r.hub_processing_us.empty()) {
     std::vector<double> v = r.hub_processing_us;
     std::sort(v.begin(), v.end());
@@ -501,6 +508,50 @@ Expected<ScenarioClock> synchronise(const LiveInputs& in, const std::string& nam
   return clock;
 }
 
+// A restarted hub's state from its own recording (LiveInputs::resume): every message it had
+// received, handed to it again in the order and at the scenario time it first was, its clock
+// ticked once a scenario second between them as it was (at second k when the recording holds
+// something of seconds k-1 and k: up across it; it records every tick's releases). The hub's code
+// is deterministic, so its system tracks come back under the same ids with the same members, its
+// alerts with their life cycles, and its gatekeeper with each node's session and last sequence (a
+// node's TRANSIENT_LOCAL replay of what was admitted before is refused as a replay). What it would
+// release is dropped: it was released then, and recorded. Returns the messages handed over.
+Expected<std::uint64_t> rebuild(node::Hub& hub, const std::string& recording, geo::UtcTime start,
+                                const std::string& hub_name) {
+  auto events = record::read_all(recording);
+  if (!events) return std::unexpected(events.error());
+  std::ranges::sort(*events, {}, &record::RecordedEvent::id);  // the order the hub recorded in
+  const auto second_of = [&](geo::UtcTime t) {
+    return static_cast<std::int64_t>(std::floor(t.seconds_since(start)));
+  };
+  std::set<std::int64_t> recorded, ticks;  // seconds with something recorded; ticks run
+  for (const auto& e : *events) recorded.insert(second_of(e.event.time()));
+  for (std::int64_t k : recorded)
+    if (recorded.contains(k - 1)) ticks.insert(k);
+  auto next_tick = ticks.begin();
+  const auto tick_before = [&](geo::UtcTime t, bool inclusive) {
+    for (; next_tick != ticks.end(); ++next_tick) {
+      const geo::UtcTime at = start.plus_seconds(static_cast<double>(*next_tick));
+      if (inclusive ? t < at : !(at < t)) break;
+      (void)hub.tick(at);
+    }
+  };
+  const std::string suffix = ">" + hub_name;
+  std::uint64_t handed = 0;
+  for (const auto& e : *events) {
+    const auto& ev = e.event;
+    if (ev.direction != record::Direction::received || !ev.received ||
+        !ev.link.starts_with("live:") || !ev.link.ends_with(suffix))
+      continue;
+    const std::string from = ev.link.substr(5, ev.link.size() - 5 - suffix.size());
+    tick_before(*ev.received, false);
+    (void)hub.on_message(ev.message, from, *ev.received);
+    ++handed;
+  }
+  if (!events->empty()) tick_before(events->back().event.time(), true);
+  return handed;
+}
+
 }  // namespace
 
 // --- PKI request -----------------------------------------------------------------------------
@@ -551,7 +602,7 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
   if (!hc) return fail(s.file + ": network", "no hub");
   LiveReport rep;
   rep.name = hc->name;
-  auto rec = Recording::open(d, hc->name);
+  auto rec = Recording::open(d, hc->name, in.resume);
   if (!rec) return std::unexpected(rec.error());
   rep.recording = rec->path();
   Inbox inbox;
@@ -581,6 +632,15 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
   in.clock = *clock;
   hc->session_start = in.clock.now();
   node::Hub hub(*hc, *in.policy);
+  if (in.resume) {
+    const auto t0 = Clock::now();
+    auto handed = rebuild(hub, rec->path(), s.start, hc->name);
+    if (!handed) return std::unexpected(handed.error());
+    rep.rebuilt = {*handed, std::chrono::duration<double, std::milli>(Clock::now() - t0).count()};
+    say(in, hc->name + ": rebuilt from " + std::to_string(*handed) + " recorded messages in " +
+                std::to_string(static_cast<int>(rep.rebuilt->second)) + " ms, " +
+                std::to_string(hub.fusion().system_tracks()) + " system tracks");
+  }
   say(in, hc->name + ": on link domains, " + std::to_string(links.size()) + " nations");
   const auto dispatch = [&](node::Outbox out, geo::UtcTime now) -> Expected<void> {
     for (auto& e : out) {
@@ -610,7 +670,10 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
           std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
     return ok;
   };
-  loop.tick = [&](geo::UtcTime t) { return dispatch(hub.tick(t), t); };
+  loop.tick = [&](geo::UtcTime t) -> Expected<void> {
+    if (auto ok = dispatch(hub.tick(t), t); !ok) return ok;
+    return rec->flush();  // once a scenario second: a restart rebuilds from all but the last
+  };
   loop.heartbeat = [&](geo::UtcTime now) -> Expected<void> {
     // The hub's own heartbeat on every link (liveness; not a release: the nodes' runtimes
     // check and record it, their gatekeepers do not see it).
@@ -949,6 +1012,8 @@ Expected<ProbeResult> probe(const io::Deployment& d, int domain, const std::stri
                             Topic topic, double seconds, const std::atomic<int>* stop) {
   ProbeResult res;
   Inbox inbox;
+  const std::int64_t joined_ns = wall_ns();
+  const auto joined = Clock::now();
   auto e = Endpoint::join(d, domain, identity);
   if (!e) {
     if (e.error().where.starts_with(d.path)) return std::unexpected(e.error());
@@ -961,8 +1026,16 @@ Expected<ProbeResult> probe(const io::Deployment& d, int domain, const std::stri
   }
   const auto end =
       Clock::now() + std::chrono::nanoseconds(static_cast<std::int64_t>(seconds * 1e9));
-  while (Clock::now() < end && !(stop && stop->load() != 0))
-    (void)inbox.wait(std::min(end, Clock::now() + std::chrono::milliseconds(50)));
+  while (Clock::now() < end && !(stop && stop->load() != 0)) {
+    for (const auto& x : inbox.wait(std::min(end, Clock::now() + std::chrono::milliseconds(50)))) {
+      const auto* m = std::get_if<share::Message>(&x.value);
+      const auto* s = m ? std::get_if<share::SystemTrack>(m) : nullptr;
+      if (!s || res.system_tracks.contains(s->system_track_id)) continue;
+      res.system_tracks[s->system_track_id] = {
+          std::chrono::duration<double>(x.arrived - joined).count(),
+          static_cast<double>(x.source_unix_ns - joined_ns) * 1e-9};
+    }
+  }
   res.received = inbox.received();
   return res;
 }

@@ -66,6 +66,9 @@ struct LiveInputs {
   // `start_file`, which holds the wall time (Unix seconds) of the scenario's start, and uses it.
   std::string ready_file, start_file;
   double connect_timeout_s = 60.0;
+  // Hub: a restart (after a crash, SIGKILL included). The hub keeps its recording, rebuilds its
+  // state from it (run_hub) and appends to it, instead of starting a fresh one.
+  bool resume = false;
 };
 
 // What a live process did (written as <recordings>/<NAME>.json when it stops).
@@ -83,6 +86,8 @@ struct LiveReport {
   // Hub: wall time from handing a local track to the hub code to having written (and recorded)
   // every release it caused, per local track that caused a release (µs).
   std::vector<double> hub_processing_us;
+  // Hub resumed: the recorded messages handed to it again, and the wall time that took (ms).
+  std::optional<std::pair<std::uint64_t, double>> rebuilt;
 };
 
 Expected<LiveReport> run_hub(const LiveInputs& in);
@@ -95,10 +100,17 @@ Expected<PkiRequest> pki_request(const io::Deployment& d, const scenario::Scenar
 
 // A participant that only listens: joins `domain` as `identity` ("" for none: no security),
 // reads `topic` for `seconds` (wall) and counts what it receives. `refused` says why it could
-// not join or read (then received is 0).
+// not join or read (then received is 0). For SystemTrack it also says, per system track, when
+// its first sample arrived and when that sample was written, in wall seconds after joining
+// (written before 0: the writer's TRANSIENT_LOCAL history, what a late joiner gets at once).
+struct ProbeArrival {
+  double arrived_s = 0;
+  double written_s = 0;
+};
 struct ProbeResult {
   std::uint64_t received = 0;
   std::optional<std::string> refused;
+  std::map<std::uint64_t, ProbeArrival> system_tracks;
 };
 Expected<ProbeResult> probe(const io::Deployment& d, int domain, const std::string& identity,
                             Topic topic, double seconds, const std::atomic<int>* stop);
