@@ -69,12 +69,13 @@ struct Loaded {
   std::vector<warn::ProtectedArea> areas;
 };
 
-Expected<Loaded> load_all(const std::string& deploy, const std::string& scenario_override) {
+Expected<Loaded> load_all(const std::string& deploy, const std::string& scenario_override,
+                          io::ShapeLaunches shaping) {
   auto d = io::load_deployment(deploy);
   if (!d) return std::unexpected(d.error());
   const std::string sp = scenario_override.empty() ? d->scenario : scenario_override;
   if (sp.empty()) return fail(deploy + ": scenario", "missing (or give --scenario)");
-  auto s = io::load_scenario(sp, std::nullopt);
+  auto s = io::load_scenario(sp, std::nullopt, shaping);
   if (!s) return std::unexpected(s.error());
   auto p = io::load_policy(d->policy.empty() ? s->policy_path : d->policy, s->network);
   if (!p) return std::unexpected(p.error());
@@ -115,7 +116,9 @@ void add_node_options(CLI::App* cmd, const std::shared_ptr<NodeOptions>& o) {
 
 // Runs one node process: hub, node or radar.
 void run_one(const std::string& what, const NodeOptions& o, int& exit_code) {
-  auto loaded = load_all(o.deploy, o.scenario);
+  // The hub needs the scenario's network and areas, not its flights.
+  auto loaded = load_all(o.deploy, o.scenario,
+                         what == "hub" ? io::ShapeLaunches::no : io::ShapeLaunches::yes);
   const auto bad = [&](const Error& e, int code) {
     std::cerr << "trilink " << what << ": " << e.message() << "\n";
     exit_code = code;
@@ -285,7 +288,7 @@ void add_live_commands(CLI::App& app, int& exit_code) {
     init->add_option("--scenario", o->scenario, "scenario naming the nodes and radars");
     init->add_option("--days", o->days, "validity of the certificates")->check(CLI::Range(1, 3650));
     init->callback([o, &exit_code] {
-      auto loaded = load_all(o->deploy, o->scenario);
+      auto loaded = load_all(o->deploy, o->scenario, io::ShapeLaunches::no);
       if (!loaded) {
         std::cerr << "trilink pki init: " << loaded.error().message() << "\n";
         exit_code = 2;
@@ -359,6 +362,7 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       nlohmann::ordered_json j;
       j["received"] = r->received;
       j["refused"] = r->refused ? nlohmann::ordered_json(*r->refused) : nullptr;
+      if (r->matched_s) j["matched_s"] = *r->matched_s;
       if (!r->system_tracks.empty()) {
         auto& st = j["system_tracks"] = nlohmann::ordered_json::object();
         for (const auto& [id, a] : r->system_tracks)

@@ -1,11 +1,13 @@
 #include "bus/live.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -110,7 +112,15 @@ struct ReaderContext {
   std::string from;
   // A further check of the sender, for samples no gatekeeper sees (looks, heartbeats).
   std::function<std::optional<std::string>(const Decoded&)> sender_problem;
+  // When the reader first matched a writer (wall, Unix ns; 0: not yet).
+  std::atomic<std::int64_t> first_matched_ns{0};
 };
+
+void on_matched(dds_entity_t, const dds_subscription_matched_status_t st, void* arg) {
+  auto* ctx = static_cast<ReaderContext*>(arg);
+  std::int64_t none = 0;
+  if (st.current_count > 0) ctx->first_matched_ns.compare_exchange_strong(none, wall_ns());
+}
 
 void on_data(dds_entity_t reader, void* arg) {
   auto* ctx = static_cast<ReaderContext*>(arg);
@@ -198,10 +208,14 @@ class Endpoint {
     auto topic = topic_entity(t, qs);
     if (!topic) return std::unexpected(topic.error());
     Qos q = make_qos(profile(t), qs);
-    auto ctx =
-        std::make_unique<ReaderContext>(ReaderContext{inbox, t, std::move(from), std::move(check)});
+    auto ctx = std::make_unique<ReaderContext>();
+    ctx->inbox = inbox;
+    ctx->topic = t;
+    ctx->from = std::move(from);
+    ctx->sender_problem = std::move(check);
     Listener l(dds_create_listener(ctx.get()));
     dds_lset_data_available(l.get(), on_data);
+    dds_lset_subscription_matched(l.get(), on_matched);
     auto r = created(dds_create_reader(participant_.get(), *topic, q.get(), l.get()),
                      "dds_create_reader " + std::string(topic_name(t)));
     if (!r) return std::unexpected(r.error());
@@ -235,6 +249,13 @@ class Endpoint {
         dds_get_publication_matched_status(it->second.get(), &st) != DDS_RETCODE_OK)
       return 0;
     return st.current_count;
+  }
+
+  // When this participant's reader of t first matched a writer (wall, Unix ns; 0: never).
+  std::int64_t first_matched_ns(Topic t) const {
+    for (const auto& c : contexts_)
+      if (c->topic == t) return c->first_matched_ns.load();
+    return 0;
   }
 
   // Writers matched by this participant's reader of t.
@@ -605,6 +626,21 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
   auto rec = Recording::open(d, hc->name, in.resume);
   if (!rec) return std::unexpected(rec.error());
   rep.recording = rec->path();
+  // A restart rebuilds its state while its participants join and authenticate.
+  std::optional<node::Hub> hub;
+  std::future<Expected<std::uint64_t>> rebuilding;
+  const auto restarted = Clock::now();
+  if (in.resume) {
+    hc->session_start = in.clock.now();
+    hub.emplace(*hc, *in.policy);
+    rebuilding = std::async(std::launch::async, [&] {
+      auto handed = rebuild(*hub, rec->path(), s.start, hc->name);
+      if (handed)
+        rep.rebuilt = {*handed,
+                       std::chrono::duration<double, std::milli>(Clock::now() - restarted).count()};
+      return handed;
+    });
+  }
   Inbox inbox;
   const QosSettings qs = qos_settings(d);
   std::map<std::string, std::unique_ptr<Endpoint>> links;  // by national node name
@@ -630,16 +666,27 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
   });
   if (!clock) return std::unexpected(clock.error());
   in.clock = *clock;
-  hc->session_start = in.clock.now();
-  node::Hub hub(*hc, *in.policy);
-  if (in.resume) {
-    const auto t0 = Clock::now();
-    auto handed = rebuild(hub, rec->path(), s.start, hc->name);
+  if (rebuilding.valid()) {
+    auto handed = rebuilding.get();
     if (!handed) return std::unexpected(handed.error());
-    rep.rebuilt = {*handed, std::chrono::duration<double, std::milli>(Clock::now() - t0).count()};
     say(in, hc->name + ": rebuilt from " + std::to_string(*handed) + " recorded messages in " +
                 std::to_string(static_cast<int>(rep.rebuilt->second)) + " ms, " +
-                std::to_string(hub.fusion().system_tracks()) + " system tracks");
+                std::to_string(hub->fusion().system_tracks()) + " system tracks");
+    // The nodes' local tracks (their writers' TRANSIENT_LOCAL history, a few ms after the
+    // match) go to the hub before its first tick: the tick ages the contributions by the time
+    // it was down, and a local track arriving after its contribution aged out would start a
+    // new system track. Bounded: a node that does not come stays out.
+    const auto give_up = Clock::now() + std::chrono::seconds(2);
+    const auto all_matched = [&] {
+      return std::ranges::all_of(
+          links, [](auto& l) { return l.second->publishers(Topic::local_track) > 0; });
+    };
+    while (!all_matched() && Clock::now() < give_up)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  } else {
+    hc->session_start = in.clock.now();
+    hub.emplace(*hc, *in.policy);
   }
   say(in, hc->name + ": on link domains, " + std::to_string(links.size()) + " nations");
   const auto dispatch = [&](node::Outbox out, geo::UtcTime now) -> Expected<void> {
@@ -662,7 +709,7 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
     const geo::UtcTime sent = in.clock.at_wall_ns(x.source_unix_ns);
     if (auto ok = rec->link(x.from, hc->name, record::Direction::received, sent, now, m); !ok)
       return ok;
-    node::Outbox out = hub.on_message(m, x.from, now);
+    node::Outbox out = hub->on_message(m, x.from, now);
     const bool released = !out.empty();
     auto ok = dispatch(std::move(out), now);
     if (released && rep.hub_processing_us.size() < 1'000'000)
@@ -671,7 +718,7 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
     return ok;
   };
   loop.tick = [&](geo::UtcTime t) -> Expected<void> {
-    if (auto ok = dispatch(hub.tick(t), t); !ok) return ok;
+    if (auto ok = dispatch(hub->tick(t), t); !ok) return ok;
     return rec->flush();  // once a scenario second: a restart rebuilds from all but the last
   };
   loop.heartbeat = [&](geo::UtcTime now) -> Expected<void> {
@@ -694,9 +741,9 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
   auto ran = loop.run();
   rep.received = inbox.received();
   rep.wire_rejected = inbox.rejected();
-  rep.hub = hub.counters();
+  rep.hub = hub->counters();
   for (std::size_t i = 0; i < share::rejection_count; ++i)
-    rep.gate_rejected[i] = hub.gatekeeper().rejected(share::all_rejections[i]);
+    rep.gate_rejected[i] = hub->gatekeeper().rejected(share::all_rejections[i]);
   for (auto& [_, e] : links) rep.deadlines_missed += e->deadlines_missed();
   auto fin = rec->finish();
   write_report(d, rep);
@@ -1037,6 +1084,8 @@ Expected<ProbeResult> probe(const io::Deployment& d, int domain, const std::stri
     }
   }
   res.received = inbox.received();
+  if (const std::int64_t m = (*e)->first_matched_ns(topic); m != 0)
+    res.matched_s = static_cast<double>(m - joined_ns) * 1e-9;
   return res;
 }
 

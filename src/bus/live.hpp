@@ -100,9 +100,10 @@ Expected<PkiRequest> pki_request(const io::Deployment& d, const scenario::Scenar
 
 // A participant that only listens: joins `domain` as `identity` ("" for none: no security),
 // reads `topic` for `seconds` (wall) and counts what it receives. `refused` says why it could
-// not join or read (then received is 0). For SystemTrack it also says, per system track, when
-// its first sample arrived and when that sample was written, in wall seconds after joining
-// (written before 0: the writer's TRANSIENT_LOCAL history, what a late joiner gets at once).
+// not join or read (then received is 0). `matched_s`: when its reader first matched a writer;
+// for SystemTrack, per system track, when its first sample arrived and when that sample was
+// written; all in wall seconds after joining (written before the match: the writer's
+// TRANSIENT_LOCAL history, what a late joiner gets at once).
 struct ProbeArrival {
   double arrived_s = 0;
   double written_s = 0;
@@ -110,6 +111,7 @@ struct ProbeArrival {
 struct ProbeResult {
   std::uint64_t received = 0;
   std::optional<std::string> refused;
+  std::optional<double> matched_s;
   std::map<std::uint64_t, ProbeArrival> system_tracks;
 };
 Expected<ProbeResult> probe(const io::Deployment& d, int domain, const std::string& identity,
