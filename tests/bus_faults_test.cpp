@@ -6,9 +6,12 @@
 // minutes; three system tracks by T+120 s, six by T+200 s) at 10x, security on, with its
 // faults at fixed scenario times:
 //  (b) T+130 s the hub SIGKILLed, restarted with --resume 0.5 s (wall) later: every nation gets
-//      the same system-track ids for the same nations' tracks, its picture rebuilt within 2 s;
+//      the same system-track ids for the same nations' tracks, its picture rebuilt within 2 s,
+//      and no launch alerted again;
 //  (a) T+160 s to T+190 s Japan's link down (its veth at the hub's end): Japan's picture is
 //      whole again within 1 s (wall) of the restore, and no release sent after it is lost;
+//      Japan's node reports its hub link down in its own health while cut (the hub's heartbeats
+//      missed their 1 s deadline), up again after;
 //  (c) T+220 s a late joiner on Korea's link (KAMD's identity) gets the current picture at once:
 //      every system track from the hub's TRANSIENT_LOCAL history, written before it matched.
 // The run serves the three tests (a ctest of its own: ~40 s). It needs root (ip netns); without
@@ -231,6 +234,7 @@ Flight fly(const fs::path& dir) {
   all.pki = (dir / "pki").string();
   all.recordings = (dir / "rec").string();
   all.heartbeat_s = 0.5;
+  all.deadline_s = 1.0;  // a node reports its hub link down 1 s (wall) after the last heartbeat
   for (Nation n : all_nations) {
     all.nation_domains[n] = 11 + static_cast<int>(n);
     all.link_domains[n] = 21 + static_cast<int>(n);
@@ -477,6 +481,22 @@ TEST(Faults, JapansLinkCutFor30sIsWholeWithin1sOfTheRestore) {
   }
   EXPECT_GT(sent, 10u);
   EXPECT_EQ(lost, 0u);
+  // Japan's node said so in its own health (recorded as sent): its hub link down once the hub's
+  // heartbeats missed their deadline, up again after the restore.
+  const auto hub_link = [&](double from_s, double to_s, share::LinkStatus st) {
+    std::size_t n = 0;
+    for (const auto& e : jpn) {
+      const auto* h = std::get_if<share::NodeHealth>(&e.event.message);
+      if (h && e.event.link == "live:" + f.jpn + ">" + f.hub && f.t(e.event) > from_s &&
+          f.t(e.event) < to_s && !h->links.empty() && h->links.front().status == st)
+        ++n;
+    }
+    return n;
+  };
+  EXPECT_GT(hub_link(kCut + 15.0, restored, share::LinkStatus::down), 0u);
+  EXPECT_EQ(hub_link(kCut + 15.0, restored, share::LinkStatus::up), 0u);
+  EXPECT_GT(hub_link(restored + 1.0, kUntil, share::LinkStatus::up), 0u);
+  EXPECT_EQ(hub_link(restored + 11.0, kUntil, share::LinkStatus::down), 0u);
   std::cout << "[ measured ] Japan's link down T+" << kCut << "..T+" << restored
             << " s: Japan's picture (" << picture.size() << " system tracks) whole "
             << whole_s / kSpeed << " s (wall) after the restore (" << whole_s << " s scenario); "
@@ -518,6 +538,21 @@ TEST(Faults, TheHubKilledAndRestartedKeepsItsSystemTrackIds) {
       }
     }
     EXPECT_GT(checked, 0u);
+    // Its alerts' life cycle too: no launch alerted again (a hub started afresh alerts every
+    // live track's launch once more).
+    std::set<std::uint64_t> alerted;
+    std::size_t repeated = 0;
+    for (const auto& e : rec) {
+      const auto* a = std::get_if<share::Alert>(&e.event.message);
+      if (!a || !from_hub(f, e.event, nation) || a->level != share::AlertLevel::launch_detected)
+        continue;
+      if (f.t(e.event) < kKill)
+        alerted.insert(a->system_track_id);
+      else if (f.t(e.event) >= restarted && alerted.contains(a->system_track_id))
+        ++repeated;
+    }
+    EXPECT_FALSE(alerted.empty());
+    EXPECT_EQ(repeated, 0u);
     double rebuilt_s = 0;
     for (const auto& [id, _] : before) {
       ASSERT_TRUE(first.contains(id)) << "system track " << id << " not released after restart";

@@ -837,6 +837,9 @@ Expected<LiveReport> run_node(const LiveInputs& in0, Nation nation) {
     }
     return {};
   };
+  // The hub link in the node's own health: down once the hub's heartbeats miss their deadline
+  // (the deployment's deadline_s, wall), up again with the next heartbeat.
+  std::uint64_t hub_deadlines_missed = 0;
   Loop loop{in, inbox, {}, {}, {}};
   loop.deliver = [&](const Inbound& x, geo::UtcTime now) -> Expected<void> {
     const geo::UtcTime sent = in.clock.at_wall_ns(x.source_unix_ns);
@@ -857,13 +860,21 @@ Expected<LiveReport> run_node(const LiveInputs& in0, Nation nation) {
         ++rep.wire_rejected[static_cast<std::size_t>(WireRejection::unexpected_sender)];
         return {};
       }
+      if (link) hub_deadlines_missed = link->deadlines_missed();  // the misses before it are over
+      nn.set_hub_link(share::LinkStatus::up);
       return rec->link(x.from, c.name, record::Direction::received, sent, now, m);
     }
     if (auto ok = rec->link(x.from, c.name, record::Direction::received, sent, now, m); !ok)
       return ok;
     return dispatch(nn.on_message(m, x.from, now), now);
   };
-  loop.tick = [&](geo::UtcTime t) { return dispatch(nn.tick(t), t); };
+  loop.tick = [&](geo::UtcTime t) {
+    if (link && link->deadlines_missed() > hub_deadlines_missed) {
+      hub_deadlines_missed = link->deadlines_missed();
+      nn.set_hub_link(share::LinkStatus::down);
+    }
+    return dispatch(nn.tick(t), t);
+  };
   auto ran = loop.run();
   rep.received = inbox.received();
   const auto wr = inbox.rejected();
