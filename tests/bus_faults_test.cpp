@@ -46,6 +46,13 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr double kSpeed = 10.0;  // scenario seconds per wall second
+// The wall-time bounds (1 s to rebuild after the restore, 2 s after the restart) are for a
+// Release build; under AddressSanitizer (./run check) every process runs about 3 times slower.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr double kSlower = 3.0;
+#else
+constexpr double kSlower = 1.0;
+#endif
 constexpr const char* kScenario = "salvo.yaml";
 constexpr double kUntil = 240.0;
 constexpr double kKill = 130.0, kRestartWall = 0.5;  // hub SIGKILL; restarted after (wall s)
@@ -458,7 +465,7 @@ TEST(Faults, JapansLinkCutFor30sIsWholeWithin1sOfTheRestore) {
     ASSERT_TRUE(first) << "system track " << id << " never reached Japan after the restore";
     whole_s = std::max(whole_s, *first - restored);
   }
-  EXPECT_LE(whole_s / kSpeed, 1.0);
+  EXPECT_LE(whole_s / kSpeed, 1.0 * kSlower);
   // No release lost after the restore (up to the end, when the last may still be on the
   // way): each of the hub's releases to Japan is in Japan's recording (by the hub's session and
   // sequence).
@@ -558,7 +565,7 @@ TEST(Faults, TheHubKilledAndRestartedKeepsItsSystemTrackIds) {
       ASSERT_TRUE(first.contains(id)) << "system track " << id << " not released after restart";
       rebuilt_s = std::max(rebuilt_s, first.at(id) - restarted);
     }
-    EXPECT_LE(rebuilt_s / kSpeed, 2.0);
+    EXPECT_LE(rebuilt_s / kSpeed, 2.0 * kSlower);
     std::cout << "[ measured ] hub restarted: " << nation << "'s picture (" << before.size()
               << " system tracks, ids kept) rebuilt " << rebuilt_s / kSpeed
               << " s (wall) after the restart\n";
