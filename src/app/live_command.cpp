@@ -124,6 +124,8 @@ void run_one(const std::string& what, const NodeOptions& o, int& exit_code) {
     exit_code = code;
   };
   if (!loaded) return bad(loaded.error(), 2);
+  if (o.resume && !o.start_at)
+    return bad(Error{"--resume", "needs --start-at: the running network's scenario clock"}, 2);
   const Interrupts interrupts;
   bus::LiveInputs in;
   in.deploy = &loaded->deploy;
