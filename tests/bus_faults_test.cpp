@@ -14,7 +14,7 @@
 //      missed their 1 s deadline), up again after;
 //  (c) T+175 s a late joiner on Korea's link (KAMD's identity) gets the current picture at once:
 //      every system track from the hub's TRANSIENT_LOCAL history, written before it matched.
-// The run serves the three tests (a ctest of its own: ~40 s). It needs root (ip netns); without
+// The run serves the three tests (a ctest of its own: 40-60 s). It needs root (ip netns); without
 // it the tests skip, saying so.
 #include <gtest/gtest.h>
 #include <signal.h>
