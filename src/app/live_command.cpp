@@ -60,6 +60,7 @@ struct NodeOptions {
   std::optional<double> until_s;
   std::string ready_file, start_file;
   bool relay = false;  // hub: the bare relay of bench live
+  bool resume = false;
 };
 
 struct Loaded {
@@ -69,12 +70,13 @@ struct Loaded {
   std::vector<warn::ProtectedArea> areas;
 };
 
-Expected<Loaded> load_all(const std::string& deploy, const std::string& scenario_override) {
+Expected<Loaded> load_all(const std::string& deploy, const std::string& scenario_override,
+                          io::ShapeLaunches shaping) {
   auto d = io::load_deployment(deploy);
   if (!d) return std::unexpected(d.error());
   const std::string sp = scenario_override.empty() ? d->scenario : scenario_override;
   if (sp.empty()) return fail(deploy + ": scenario", "missing (or give --scenario)");
-  auto s = io::load_scenario(sp, std::nullopt);
+  auto s = io::load_scenario(sp, std::nullopt, shaping);
   if (!s) return std::unexpected(s.error());
   auto p = io::load_policy(d->policy.empty() ? s->policy_path : d->policy, s->network);
   if (!p) return std::unexpected(p.error());
@@ -115,12 +117,16 @@ void add_node_options(CLI::App* cmd, const std::shared_ptr<NodeOptions>& o) {
 
 // Runs one node process: hub, node or radar.
 void run_one(const std::string& what, const NodeOptions& o, int& exit_code) {
-  auto loaded = load_all(o.deploy, o.scenario);
+  // The hub needs the scenario's network and areas, not its flights.
+  auto loaded = load_all(o.deploy, o.scenario,
+                         what == "hub" ? io::ShapeLaunches::no : io::ShapeLaunches::yes);
   const auto bad = [&](const Error& e, int code) {
     std::cerr << "trilink " << what << ": " << e.message() << "\n";
     exit_code = code;
   };
   if (!loaded) return bad(loaded.error(), 2);
+  if (o.resume && !o.start_at)
+    return bad(Error{"--resume", "needs --start-at: the running network's scenario clock"}, 2);
   const Interrupts interrupts;
   bus::LiveInputs in;
   in.deploy = &loaded->deploy;
@@ -130,6 +136,7 @@ void run_one(const std::string& what, const NodeOptions& o, int& exit_code) {
   in.clock = clock_for(loaded->scenario, o);
   in.stop = &interrupts.stop();
   in.until_s = o.until_s;
+  in.resume = o.resume;
   in.ready_file = o.ready_file;
   in.start_file = o.start_file;
   in.relay = o.relay;
@@ -285,7 +292,7 @@ void add_live_commands(CLI::App& app, int& exit_code) {
     init->add_option("--scenario", o->scenario, "scenario naming the nodes and radars");
     init->add_option("--days", o->days, "validity of the certificates")->check(CLI::Range(1, 3650));
     init->callback([o, &exit_code] {
-      auto loaded = load_all(o->deploy, o->scenario);
+      auto loaded = load_all(o->deploy, o->scenario, io::ShapeLaunches::no);
       if (!loaded) {
         std::cerr << "trilink pki init: " << loaded.error().message() << "\n";
         exit_code = 2;
@@ -314,6 +321,9 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       cmd->add_flag("--relay", o->relay,
                     "bench live: relay each local track as a system track, no hub code");
     if (what == "node") cmd->add_option("--nation", o->nation, "USA, JPN or KOR")->required();
+    if (what == "hub")
+      cmd->add_flag("--resume", o->resume,
+                    "restart: rebuild the hub's state from its recording and append to it");
     if (what == "radar")
       cmd->add_option("--radar", o->radar, "the radar's name in the scenario")->required();
     cmd->callback([o, what, &exit_code] { run_one(what, *o, exit_code); });
@@ -359,6 +369,12 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       nlohmann::ordered_json j;
       j["received"] = r->received;
       j["refused"] = r->refused ? nlohmann::ordered_json(*r->refused) : nullptr;
+      if (r->matched_s) j["matched_s"] = *r->matched_s;
+      if (!r->system_tracks.empty()) {
+        auto& st = j["system_tracks"] = nlohmann::ordered_json::object();
+        for (const auto& [id, a] : r->system_tracks)
+          st[std::to_string(id)] = {{"arrived_s", a.arrived_s}, {"written_s", a.written_s}};
+      }
       std::cout << j.dump() << "\n";
     });
   }

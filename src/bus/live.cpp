@@ -1,11 +1,13 @@
 #include "bus/live.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -16,6 +18,7 @@
 #include "exercise/runtime.hpp"
 #include "node/radar_feed.hpp"
 #include "record/recorder.hpp"
+#include "record/replay.hpp"
 #include "scenario/simulation.hpp"
 
 namespace trilink::bus {
@@ -112,7 +115,15 @@ struct ReaderContext {
   // When set, each checked sample goes here, in the listener, instead of to the inbox (the
   // bare relay of `bench live`).
   std::function<void(const Decoded&)> relay;
+  // When the reader first matched a writer (wall, Unix ns; 0: not yet).
+  std::atomic<std::int64_t> first_matched_ns{0};
 };
+
+void on_matched(dds_entity_t, const dds_subscription_matched_status_t st, void* arg) {
+  auto* ctx = static_cast<ReaderContext*>(arg);
+  std::int64_t none = 0;
+  if (st.current_count > 0) ctx->first_matched_ns.compare_exchange_strong(none, wall_ns());
+}
 
 void on_data(dds_entity_t reader, void* arg) {
   auto* ctx = static_cast<ReaderContext*>(arg);
@@ -207,10 +218,15 @@ class Endpoint {
     auto topic = topic_entity(t, qs);
     if (!topic) return std::unexpected(topic.error());
     Qos q = make_qos(profile(t), qs);
-    auto ctx = std::make_unique<ReaderContext>(
-        ReaderContext{inbox, t, std::move(from), std::move(check), std::move(relay)});
+    auto ctx = std::make_unique<ReaderContext>();
+    ctx->inbox = inbox;
+    ctx->topic = t;
+    ctx->from = std::move(from);
+    ctx->sender_problem = std::move(check);
+    ctx->relay = std::move(relay);
     Listener l(dds_create_listener(ctx.get()));
     dds_lset_data_available(l.get(), on_data);
+    dds_lset_subscription_matched(l.get(), on_matched);
     auto r = created(dds_create_reader(participant_.get(), *topic, q.get(), l.get()),
                      "dds_create_reader " + std::string(topic_name(t)));
     if (!r) return std::unexpected(r.error());
@@ -256,6 +272,13 @@ class Endpoint {
         dds_get_publication_matched_status(it->second.get(), &st) != DDS_RETCODE_OK)
       return 0;
     return st.current_count;
+  }
+
+  // When this participant's reader of t first matched a writer (wall, Unix ns; 0: never).
+  std::int64_t first_matched_ns(Topic t) const {
+    for (const auto& c : contexts_)
+      if (c->topic == t) return c->first_matched_ns.load();
+    return 0;
   }
 
   // Writers matched by this participant's reader of t.
@@ -318,14 +341,15 @@ QosSettings qos_settings(const io::Deployment& d) {
 // queued. The writer's first error stops it; the next link(), flush() or finish() returns it.
 class Recording {
  public:
+  // A fresh recording per run, or (`append`) the one already there, to go on with.
   static Expected<std::unique_ptr<Recording>> open(const io::Deployment& d,
-                                                   const std::string& name) {
+                                                   const std::string& name, bool append = false) {
     std::error_code ec;
     fs::create_directories(d.recordings, ec);
     const std::string path = (fs::path(d.recordings) / (name + ".db")).string();
     if (ec) return fail(d.path + ": recordings", "cannot create " + d.recordings);
     std::error_code rm;
-    fs::remove(path, rm);  // a fresh recording per run
+    if (!append) fs::remove(path, rm);
     auto r = record::Recorder::open(path, record::Recorder::Options{200});
     if (!r) return std::unexpected(r.error());
     return std::unique_ptr<Recording>(new Recording(std::move(*r), path));
@@ -556,6 +580,7 @@ void write_report(const io::Deployment& d, const LiveReport& r) {
                 {"rejected", r.hub->rejected},         {"released", r.hub->released},
                 {"local_tracks", r.hub->local_tracks}, {"health", r.hub->health}};
   }
+  if (r.rebuilt) j["rebuilt"] = {{"messages", r.rebuilt->first}, {"wall_ms", r.rebuilt->second}};
   const auto quantiles = [&](const char* key, std::vector<double> v) {
     if (v.empty()) return;
     std::sort(v.begin(), v.end());
@@ -640,6 +665,50 @@ Expected<ScenarioClock> synchronise(const LiveInputs& in, const std::string& nam
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return clock;
+}
+
+// A restarted hub's state from its own recording (LiveInputs::resume): every message it had
+// received, handed to it again in the order and at the scenario time it first was, its clock
+// ticked once a scenario second between them as it was (at second k when the recording holds
+// something of seconds k-1 and k: up across it; it records every tick's releases). The hub's code
+// is deterministic, so its system tracks come back under the same ids with the same members, its
+// alerts with their life cycles, and its gatekeeper with each node's session and last sequence (a
+// node's TRANSIENT_LOCAL replay of what was admitted before is refused as a replay). What it would
+// release is dropped: it was released then, and recorded. Returns the messages handed over.
+Expected<std::uint64_t> rebuild(node::Hub& hub, const std::string& recording, geo::UtcTime start,
+                                const std::string& hub_name) {
+  auto events = record::read_all(recording);
+  if (!events) return std::unexpected(events.error());
+  std::ranges::sort(*events, {}, &record::RecordedEvent::id);  // the order the hub recorded in
+  const auto second_of = [&](geo::UtcTime t) {
+    return static_cast<std::int64_t>(std::floor(t.seconds_since(start)));
+  };
+  std::set<std::int64_t> recorded, ticks;  // seconds with something recorded; ticks run
+  for (const auto& e : *events) recorded.insert(second_of(e.event.time()));
+  for (std::int64_t k : recorded)
+    if (recorded.contains(k - 1)) ticks.insert(k);
+  auto next_tick = ticks.begin();
+  const auto tick_before = [&](geo::UtcTime t, bool inclusive) {
+    for (; next_tick != ticks.end(); ++next_tick) {
+      const geo::UtcTime at = start.plus_seconds(static_cast<double>(*next_tick));
+      if (inclusive ? t < at : !(at < t)) break;
+      (void)hub.tick(at);
+    }
+  };
+  const std::string suffix = ">" + hub_name;
+  std::uint64_t handed = 0;
+  for (const auto& e : *events) {
+    const auto& ev = e.event;
+    if (ev.direction != record::Direction::received || !ev.received ||
+        !ev.link.starts_with("live:") || !ev.link.ends_with(suffix))
+      continue;
+    const std::string from = ev.link.substr(5, ev.link.size() - 5 - suffix.size());
+    tick_before(*ev.received, false);
+    (void)hub.on_message(ev.message, from, *ev.received);
+    ++handed;
+  }
+  if (!events->empty()) tick_before(events->back().event.time(), true);
+  return handed;
 }
 
 }  // namespace
@@ -765,10 +834,25 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
   if (in.relay) return run_relay(in, *hc);
   LiveReport rep;
   rep.name = hc->name;
-  auto opened = Recording::open(d, hc->name);
+  auto opened = Recording::open(d, hc->name, in.resume);
   if (!opened) return std::unexpected(opened.error());
   Recording* rec = opened->get();
   rep.recording = rec->path();
+  // A restart rebuilds its state while its participants join and authenticate.
+  std::optional<node::Hub> hub;
+  std::future<Expected<std::uint64_t>> rebuilding;
+  const auto restarted = Clock::now();
+  if (in.resume) {
+    hc->session_start = in.clock.now();
+    hub.emplace(*hc, *in.policy);
+    rebuilding = std::async(std::launch::async, [&] {
+      auto handed = rebuild(*hub, rec->path(), s.start, hc->name);
+      if (handed)
+        rep.rebuilt = {*handed,
+                       std::chrono::duration<double, std::milli>(Clock::now() - restarted).count()};
+      return handed;
+    });
+  }
   Inbox inbox;
   const QosSettings qs = qos_settings(d);
   std::map<std::string, std::unique_ptr<Endpoint>> links;  // by national node name
@@ -794,8 +878,28 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
   });
   if (!clock) return std::unexpected(clock.error());
   in.clock = *clock;
-  hc->session_start = in.clock.now();
-  node::Hub hub(*hc, *in.policy);
+  if (rebuilding.valid()) {
+    auto handed = rebuilding.get();
+    if (!handed) return std::unexpected(handed.error());
+    say(in, hc->name + ": rebuilt from " + std::to_string(*handed) + " recorded messages in " +
+                std::to_string(static_cast<int>(rep.rebuilt->second)) + " ms, " +
+                std::to_string(hub->fusion().system_tracks()) + " system tracks");
+    // The nodes' local tracks (their writers' TRANSIENT_LOCAL history, a few ms after the
+    // match) go to the hub before its first tick: the tick ages the contributions by the time
+    // it was down, and a local track arriving after its contribution aged out would start a
+    // new system track. Bounded: a node that does not come stays out.
+    const auto give_up = Clock::now() + std::chrono::seconds(2);
+    const auto all_matched = [&] {
+      return std::ranges::all_of(
+          links, [](auto& l) { return l.second->publishers(Topic::local_track) > 0; });
+    };
+    while (!all_matched() && Clock::now() < give_up)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  } else {
+    hc->session_start = in.clock.now();
+    hub.emplace(*hc, *in.policy);
+  }
   say(in, hc->name + ": on link domains, " + std::to_string(links.size()) + " nations");
   // The hub's links batch their writes (NetworkSettings::write_batch): what one message or one
   // tick releases is written, then sent together.
@@ -822,7 +926,7 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
     const geo::UtcTime sent = in.clock.at_wall_ns(x.source_unix_ns);
     if (auto ok = rec->link(x.from, hc->name, record::Direction::received, sent, now, m); !ok)
       return ok;
-    node::Outbox out = hub.on_message(m, x.from, now);
+    node::Outbox out = hub->on_message(m, x.from, now);
     const bool released = !out.empty();
     auto ok = dispatch(std::move(out), now);
     const double took_us = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
@@ -833,7 +937,9 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
   };
   loop.tick = [&](geo::UtcTime t) {
     const auto t0 = Clock::now();
-    auto ok = dispatch(hub.tick(t), t);
+    auto ok = dispatch(hub->tick(t), t);
+    // Once a scenario second: a restart rebuilds from all but the last.
+    if (ok) ok = rec->flush();
     if (rep.hub_tick_us.size() < 1'000'000)
       rep.hub_tick_us.push_back(
           std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
@@ -860,9 +966,9 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
   auto ran = loop.run();
   rep.received = inbox.received();
   rep.wire_rejected = inbox.rejected();
-  rep.hub = hub.counters();
+  rep.hub = hub->counters();
   for (std::size_t i = 0; i < share::rejection_count; ++i)
-    rep.gate_rejected[i] = hub.gatekeeper().rejected(share::all_rejections[i]);
+    rep.gate_rejected[i] = hub->gatekeeper().rejected(share::all_rejections[i]);
   for (auto& [_, e] : links) rep.deadlines_missed += e->deadlines_missed();
   auto fin = rec->finish();
   write_report(d, rep);
@@ -957,6 +1063,9 @@ Expected<LiveReport> run_node(const LiveInputs& in0, Nation nation) {
     }
     return {};
   };
+  // The hub link in the node's own health: down once the hub's heartbeats miss their deadline
+  // (the deployment's deadline_s, wall), up again with the next heartbeat.
+  std::uint64_t hub_deadlines_missed = 0;
   Loop loop{in, inbox, {}, {}, {}, {}};
   loop.deliver = [&](const Inbound& x, geo::UtcTime now) -> Expected<void> {
     const geo::UtcTime sent = in.clock.at_wall_ns(x.source_unix_ns);
@@ -977,13 +1086,21 @@ Expected<LiveReport> run_node(const LiveInputs& in0, Nation nation) {
         ++rep.wire_rejected[static_cast<std::size_t>(WireRejection::unexpected_sender)];
         return {};
       }
+      if (link) hub_deadlines_missed = link->deadlines_missed();  // the misses before it are over
+      nn.set_hub_link(share::LinkStatus::up);
       return rec->link(x.from, c.name, record::Direction::received, sent, now, m);
     }
     if (auto ok = rec->link(x.from, c.name, record::Direction::received, sent, now, m); !ok)
       return ok;
     return dispatch(nn.on_message(m, x.from, now), now);
   };
-  loop.tick = [&](geo::UtcTime t) { return dispatch(nn.tick(t), t); };
+  loop.tick = [&](geo::UtcTime t) {
+    if (link && link->deadlines_missed() > hub_deadlines_missed) {
+      hub_deadlines_missed = link->deadlines_missed();
+      nn.set_hub_link(share::LinkStatus::down);
+    }
+    return dispatch(nn.tick(t), t);
+  };
   // Heartbeats (the hub's, the radars') have a sequence of their own and no gatekeeper here.
   loop.stream = [](const share::Message& m) {
     const std::string& node = share::header(m).originator.node;
@@ -1272,6 +1389,8 @@ Expected<ProbeResult> probe(const io::Deployment& d, int domain, const std::stri
                             Topic topic, double seconds, const std::atomic<int>* stop) {
   ProbeResult res;
   Inbox inbox;
+  const std::int64_t joined_ns = wall_ns();
+  const auto joined = Clock::now();
   auto e = Endpoint::join(d, domain, identity);
   if (!e) {
     if (e.error().where.starts_with(d.path)) return std::unexpected(e.error());
@@ -1284,9 +1403,19 @@ Expected<ProbeResult> probe(const io::Deployment& d, int domain, const std::stri
   }
   const auto end =
       Clock::now() + std::chrono::nanoseconds(static_cast<std::int64_t>(seconds * 1e9));
-  while (Clock::now() < end && !(stop && stop->load() != 0))
-    (void)inbox.wait(std::min(end, Clock::now() + std::chrono::milliseconds(50)));
+  while (Clock::now() < end && !(stop && stop->load() != 0)) {
+    for (const auto& x : inbox.wait(std::min(end, Clock::now() + std::chrono::milliseconds(50)))) {
+      const auto* m = std::get_if<share::Message>(&x.value);
+      const auto* s = m ? std::get_if<share::SystemTrack>(m) : nullptr;
+      if (!s || res.system_tracks.contains(s->system_track_id)) continue;
+      res.system_tracks[s->system_track_id] = {
+          std::chrono::duration<double>(x.arrived - joined).count(),
+          static_cast<double>(x.source_unix_ns - joined_ns) * 1e-9};
+    }
+  }
   res.received = inbox.received();
+  if (const std::int64_t m = (*e)->first_matched_ns(topic); m != 0)
+    res.matched_s = static_cast<double>(m - joined_ns) * 1e-9;
   return res;
 }
 

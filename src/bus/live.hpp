@@ -68,6 +68,9 @@ struct LiveInputs {
   double connect_timeout_s = 60.0;
   // Hub for `bench live`: a bare relay, none of the hub's code (run_hub says what it does).
   bool relay = false;
+  // Hub: a restart (after a crash, SIGKILL included). The hub keeps its recording, rebuilds its
+  // state from it (run_hub) and appends to it, instead of starting a fresh one.
+  bool resume = false;
 };
 
 // What a live process did (written as <recordings>/<NAME>.json when it stops).
@@ -90,6 +93,8 @@ struct LiveReport {
   // Hub: wall time of each tick of its clock (the hub code's tick, its releases written and
   // queued for the recording), µs. Samples arriving meanwhile wait for it.
   std::vector<double> hub_tick_us;
+  // Hub resumed: the recorded messages handed to it again, and the wall time that took (ms).
+  std::optional<std::pair<std::uint64_t, double>> rebuilt;
 };
 
 Expected<LiveReport> run_hub(const LiveInputs& in);
@@ -102,10 +107,19 @@ Expected<PkiRequest> pki_request(const io::Deployment& d, const scenario::Scenar
 
 // A participant that only listens: joins `domain` as `identity` ("" for none: no security),
 // reads `topic` for `seconds` (wall) and counts what it receives. `refused` says why it could
-// not join or read (then received is 0).
+// not join or read (then received is 0). `matched_s`: when its reader first matched a writer;
+// for SystemTrack, per system track, when its first sample arrived and when that sample was
+// written; all in wall seconds after joining (written before the match: the writer's
+// TRANSIENT_LOCAL history, what a late joiner gets at once).
+struct ProbeArrival {
+  double arrived_s = 0;
+  double written_s = 0;
+};
 struct ProbeResult {
   std::uint64_t received = 0;
   std::optional<std::string> refused;
+  std::optional<double> matched_s;
+  std::map<std::uint64_t, ProbeArrival> system_tracks;
 };
 Expected<ProbeResult> probe(const io::Deployment& d, int domain, const std::string& identity,
                             Topic topic, double seconds, const std::atomic<int>* stop);

@@ -944,9 +944,10 @@ Expected<Catalogue> parse_catalogue(const std::string& text, const std::string& 
 }
 
 Expected<Scenario> load_scenario(const std::string& path,
-                                 const std::optional<std::string>& catalogue_path) {
+                                 const std::optional<std::string>& catalogue_path,
+                                 ShapeLaunches shaping) {
   try {
-    return read_scenario(load_yaml_file(path), path, catalogue_path, nullptr, ShapeLaunches::yes);
+    return read_scenario(load_yaml_file(path), path, catalogue_path, nullptr, shaping);
   } catch (const InputError& e) {
     return std::unexpected(e.error);
   } catch (const YAML::Exception& e) {

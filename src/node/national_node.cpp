@@ -253,7 +253,7 @@ Outbox NationalNode::tick(geo::UtcTime now) {
     h.heartbeat = ++heartbeat_;
     h.radars_total = static_cast<std::uint32_t>(config_.radars.size());
     h.radars_operating = h.radars_total;
-    h.links.push_back(share::LinkState{config_.hub, share::LinkStatus::up});
+    h.links.push_back(share::LinkState{config_.hub, hub_link_});
     out.push_back({config_.hub, std::move(h), std::nullopt});
   }
   return out;

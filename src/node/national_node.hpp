@@ -88,6 +88,9 @@ class NationalNode {
   Outbox on_message(const share::Message& m, std::string_view from, geo::UtcTime received);
   // The clock: coasting and ended tracks, products, alerts, health.
   Outbox tick(geo::UtcTime now);
+  // The state of the link to the hub as the transport sees it (the live runtime: the hub's
+  // heartbeats missing their deadline), reported in the node's own health from then on.
+  void set_hub_link(share::LinkStatus s) { hub_link_ = s; }
 
   const NationalNodeConfig& config() const { return config_; }
   const NationalNodeCounters& counters() const { return counters_; }
@@ -113,6 +116,7 @@ class NationalNode {
   share::Gatekeeper gatekeeper_;
   std::uint64_t sequence_ = 0;
   std::uint64_t heartbeat_ = 0;
+  share::LinkStatus hub_link_ = share::LinkStatus::up;
   std::optional<geo::UtcTime> next_health_;
   NationalNodeCounters counters_;
   SpaceTracker space_;
