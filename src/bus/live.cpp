@@ -342,8 +342,8 @@ QosSettings qos_settings(const io::Deployment& d) {
 class Recording {
  public:
   // A fresh recording per run, or (`append`) the one already there, to go on with.
-  static Expected<std::unique_ptr<Recording>> open(const io::Deployment& d,
-                                                   const std::string& name, bool append = false) {
+  static Expected<std::unique_ptr<Recording>> open(const io::Deployment& d, const std::string& name,
+                                                   bool append = false) {
     std::error_code ec;
     fs::create_directories(d.recordings, ec);
     const std::string path = (fs::path(d.recordings) / (name + ".db")).string();
