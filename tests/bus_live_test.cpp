@@ -354,8 +354,8 @@ TEST_F(Live, TheWireHoldsNoPlaintextTrack) {
     if (dump == 0) {
       FILE* f = std::freopen(log.c_str(), "w", stderr);
       (void)f;
-      execlp("tcpdump", "tcpdump", "-i", "lo", "-U", "-n", "-w", pcap.c_str(), "udp",
-             static_cast<char*>(nullptr));
+      execlp("tcpdump", "tcpdump", "-i", "lo", "-U", "--immediate-mode", "-n", "-w", pcap.c_str(),
+             "udp", static_cast<char*>(nullptr));
       _exit(127);
     }
     // tcpdump says "listening on lo" once it captures.
@@ -388,6 +388,9 @@ TEST_F(Live, TheWireHoldsNoPlaintextTrack) {
       EXPECT_TRUE(ok) << ok.error().message();
       EXPECT_EQ(hub.stop(), 0);
     }
+    // tcpdump drops what it has not read yet at SIGTERM ("received by filter", not
+    // "captured"): a short run (the hub up and down in under a second) must let it read first.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
     kill(dump, SIGTERM);
     waitpid(dump, nullptr, 0);
     std::ifstream f(pcap, std::ios::binary);
