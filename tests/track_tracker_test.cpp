@@ -193,6 +193,30 @@ TEST(Tracker, ConfirmsAfterMOfNAndDropsAfterKMisses) {
   EXPECT_EQ(tracker.counters().tracks_dropped, 1u);
 }
 
+// A track not yet predictable that has gone max_coast_s without an update (no look came for
+// it) is dropped before it can take a plot: the plot is as likely another target's.
+TEST(Tracker, ATrackPastItsCoastTimeTakesNoPlot) {
+  auto config = ncv_config();
+  config.deleter.misses = 100;
+  config.deleter.max_coast_s = 5.0;
+  NcvTracker tracker({NearlyConstantVelocity{1.0}}, config);
+  const auto sensor = tracker.add_sensor(CartesianPosition(50.0));
+  const track::Mat3 R = track::Mat3::Identity() * 2500.0;
+  const track::Vec3 p(0, 0, 5000), v(150, 0, 0);
+  for (int k = 0; k < 3; ++k) tracker.process(sensor, k, std::vector<Measurement>{{p + k * v, R}});
+  ASSERT_EQ(tracker.tracks().size(), 1u);
+  ASSERT_EQ(tracker.tracks()[0].status, track::TrackStatus::confirmed);
+  const std::uint64_t id = tracker.tracks()[0].id;
+  // Within its coast time a plot where it flies updates it...
+  tracker.process(sensor, 6.0, std::vector<Measurement>{{p + 6.0 * v, R}});
+  ASSERT_EQ(tracker.tracks().size(), 1u);
+  EXPECT_EQ(tracker.tracks()[0].last_update_s, 6.0);
+  // ...past it (6 s since its last update), the track is gone and the plot starts afresh.
+  tracker.process(sensor, 12.0, std::vector<Measurement>{{p + 12.0 * v, R}});
+  EXPECT_TRUE(std::ranges::none_of(tracker.tracks(), [&](const auto& t) { return t.id == id; }));
+  EXPECT_EQ(tracker.counters().deleted[static_cast<int>(track::DropReason::coast_time)], 1u);
+}
+
 TEST(Tracker, PairsNoFixesCloserInTimeThanTheMinimumGap) {
   const track::Mat3 R = track::Mat3::Identity() * 2500.0;
   const track::Vec3 p(0, 0, 5000), v(150, 0, 0);

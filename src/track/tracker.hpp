@@ -156,6 +156,8 @@ class Tracker {
 
   // The steps of process(), in order.
   void validate(const Sensor& s, std::span<const Measurement> scan);
+  // Drops the tracks not yet predictable that have gone max_coast_s without an update.
+  void expire(double t_s);
   void predict(double t_s);
   void associate();
   void update(std::size_t k, std::uint32_t sensor, double t_s, std::span<const Measurement> scan);

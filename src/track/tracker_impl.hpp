@@ -15,6 +15,11 @@ void Tracker<Filter, Sensor>::process(std::uint32_t sensor, double t,
   const Sensor& s = sensors_[sensor];
   validate(s, scan);
 
+  // A track not yet predictable that has gone max_coast_s without an update is dropped before
+  // it can take a plot: its thrust since is unknown, and a plot it would take now is as likely
+  // another missile's (a raid's boost track revived 22 s on by one plot, its energy then far
+  // below its last: "drag", a false burnout, and a prediction made while the missile boosted).
+  expire(t);
   // Predict every track to t, gate the measurements, associate (global nearest neighbour).
   predict(t);
   gate_.build(filter_, priors_, s);
@@ -56,6 +61,20 @@ void Tracker<Filter, Sensor>::validate(const Sensor& s, std::span<const Measurem
     }
   }
   counters_.measurements += valid_.size();
+}
+
+template <typename Filter, typename Sensor>
+void Tracker<Filter, Sensor>::expire(double t) {
+  bool any = false;
+  for (TrackT& tr : tracks_) {
+    if (tr.status == TrackStatus::tentative || predictable(filter_, tr.state) ||
+        t - tr.last_update_s <= deleter_.config().max_coast_s)
+      continue;
+    tr.status = TrackStatus::dropped;
+    ++counters_.deleted[static_cast<int>(DropReason::coast_time)];
+    any = true;
+  }
+  if (any) erase_dropped();
 }
 
 template <typename Filter, typename Sensor>
