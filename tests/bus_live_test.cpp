@@ -9,9 +9,9 @@
 //    time) are counted under their reason and dropped, never released; a node that joins late
 //    gets the current picture at once;
 //  - a bad deployment file or a missing certificate: one line naming the file and field, exit 2;
-//  - the served picture (`trilink node --serve`): Japan's node streams a Korean track the hub
-//    released to Japan within 1 s of the release, and never one withheld from Japan; a port in
-//    use is one line and exit 2.
+//  - the served picture (`trilink node|hub --serve`): Japan's node streams a Korean track the hub
+//    released to Japan within 1 s of the release, and never one withheld from Japan; the hub's
+//    stream has every nation's; a port in use is one line and exit 2.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -444,20 +444,21 @@ share::LocalTrack korean_track(std::uint64_t id, std::uint64_t sequence, double 
 }
 
 // The events of a served picture (/events, Server-Sent Events) as they arrive, each with the
-// wall time (Unix seconds) of its arrival. Reads until the server closes the stream.
+// wall time (Unix seconds) of its arrival. Reads until the server closes the stream (or the
+// test ends: a failed assertion leaves its server running).
 class PictureStream {
  public:
   explicit PictureStream(int port)
-      : reader_([this, port] {
-          httplib::Client client("127.0.0.1", port);
-          client.set_read_timeout(60, 0);
-          client.Get("/events", [this](const char* data, std::size_t n) {
+      : client_("127.0.0.1", port), reader_([this] {
+          client_.set_read_timeout(30, 0);
+          client_.Get("/events", [this](const char* data, std::size_t n) {
             take(std::string_view(data, n));
             return true;
           });
         }) {}
   ~PictureStream() {
-    if (reader_.joinable()) reader_.join();
+    client_.stop();
+    finish();
   }
   // Joins the reader (after the server stopped): the events are complete.
   void finish() {
@@ -471,9 +472,11 @@ class PictureStream {
     std::lock_guard lk(mu_);
     return events_;
   }
-  // The first arrival of a system track with Korean contribution `track_id`, if any yet.
-  std::optional<Arrival> korean(std::uint64_t track_id) {
+  // The first arrival of a system track with Korean contribution `track_id` (in `nation`'s
+  // picture if given), if any yet.
+  std::optional<Arrival> korean(std::uint64_t track_id, std::string_view nation = "") {
     for (auto& a : events()) {
+      if (!nation.empty() && a.event["nation"] != nation) continue;
       const json& m = a.event["message"];
       if (!m.contains("contributions")) continue;
       for (const auto& c : m["contributions"])
@@ -499,10 +502,16 @@ class PictureStream {
   std::mutex mu_;
   std::string buffer_;
   std::vector<Arrival> events_;
+  httplib::Client client_;
   std::thread reader_;
 };
 
-TEST_F(Live, JapansNodeServesWhatTheHubReleasedToIt) {
+// The served live picture (docs/live.md "Serving the picture"): the hub and Japan's node with
+// --serve; as Korea's node, three local tracks far apart: for every nation, for KOR|USA only
+// (withheld from Japan), for every nation. Japan's stream has the third's system track within
+// 1 s of its release (wall; both on one scenario clock), only what the hub released to Japan,
+// nothing of the withheld one; the hub's stream has every nation's picture.
+TEST_F(Live, JapansNodeServesWhatTheHubReleasedToItTheHubEverything) {
   const io::Deployment d = deployment();
   const auto pki = run("pki init " + d.pki + " --deploy " + d.path);
   ASSERT_EQ(pki.code, 0) << pki.err;
@@ -511,23 +520,29 @@ TEST_F(Live, JapansNodeServesWhatTheHubReleasedToIt) {
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   char start_text[32];
   std::snprintf(start_text, sizeof start_text, "%.6f", start_at);
-  Process hub({"hub", "--deploy", d.path, "--start-at", start_text}, dir_ / "hub.log");
+  Process hub({"hub", "--deploy", d.path, "--start-at", start_text, "--serve", "127.0.0.1:0"},
+              dir_ / "hub.log");
   Process japan({"node", "--nation", "JPN", "--deploy", d.path, "--start-at", start_text, "--serve",
                  "127.0.0.1:0"},
                 dir_ / "japan.log");
   // "trilink node: serving http://127.0.0.1:PORT/ (JPN's picture)" once it listens.
-  int port = 0;
-  const std::string said = "serving http://127.0.0.1:";
-  for (int i = 0; i < 200 && port == 0; ++i) {
-    std::ifstream f(dir_ / "japan.log");
-    const std::string text((std::istreambuf_iterator<char>(f)), {});
-    if (const auto at = text.find(said); at != std::string::npos)
-      port = std::atoi(text.c_str() + at + said.size());
-    else
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  const auto served_on = [&](const fs::path& log) {
+    int port = 0;
+    const std::string said = "serving http://127.0.0.1:";
+    for (int i = 0; i < 200 && port == 0; ++i) {
+      std::ifstream f(log);
+      const std::string text((std::istreambuf_iterator<char>(f)), {});
+      if (const auto at = text.find(said); at != std::string::npos)
+        port = std::atoi(text.c_str() + at + said.size());
+      else
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return port;
+  };
+  const int port = served_on(dir_ / "japan.log"), hub_port = served_on(dir_ / "hub.log");
   ASSERT_GT(port, 0) << "Japan's node never said it serves";
-  PictureStream stream(port);
+  ASSERT_GT(hub_port, 0) << "the hub never said it serves";
+  PictureStream stream(port), whole(hub_port);
   const auto inject = [&](const share::LocalTrack& t) {
     auto ok = bus::inject(d, d.link_domains.at(Nation::KOR), "KAMD", t, 20.0);
     ASSERT_TRUE(ok) << ok.error().message();
@@ -553,6 +568,7 @@ TEST_F(Live, JapansNodeServesWhatTheHubReleasedToIt) {
   EXPECT_EQ(japan.stop(), 0);
   stream.finish();
   EXPECT_EQ(hub.stop(), 0);
+  whole.finish();
   // The hub's releases (it numbers each nation's system tracks apart): to Japan, the first of
   // track 7003's, and the sequence of every message; to Korea, track 7002's system track.
   auto events = record::read_all(fs::path(d.recordings) / "INDOPACOM.db");
@@ -604,6 +620,14 @@ TEST_F(Live, JapansNodeServesWhatTheHubReleasedToIt) {
   }
   EXPECT_EQ(served_tracks, japans_tracks);
   EXPECT_FALSE(stream.korean(7002));
+  // The hub's served picture: every nation's, track 7002 in Korea's and the USA's, not Japan's.
+  std::set<std::string> nations;
+  for (const auto& a : whole.events()) nations.insert(a.event["nation"].get<std::string>());
+  EXPECT_EQ(nations, (std::set<std::string>{"JPN", "KOR", "USA"}));
+  EXPECT_TRUE(whole.korean(7002, "KOR"));
+  EXPECT_TRUE(whole.korean(7002, "USA"));
+  EXPECT_FALSE(whole.korean(7002, "JPN"));
+  EXPECT_TRUE(whole.korean(7003, "JPN"));
 }
 
 TEST_F(Live, ServingOnAPortInUseIsOneLineAndExitTwo) {
