@@ -8,9 +8,15 @@
 //  - samples that cannot be trusted (NaN, another node's name, a replayed sequence, a future
 //    time) are counted under their reason and dropped, never released; a node that joins late
 //    gets the current picture at once;
-//  - a bad deployment file or a missing certificate: one line naming the file and field, exit 2.
+//  - a bad deployment file or a missing certificate: one line naming the file and field, exit 2;
+//  - the served picture (`trilink node|hub --serve`): Japan's node streams a Korean track the hub
+//    released to Japan within 1 s of the release, and never one withheld from Japan; the hub's
+//    stream has every nation's; a port in use is one line and exit 2.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +27,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -30,6 +37,10 @@
 #include "io/deploy_file.hpp"
 #include "record/replay.hpp"
 #include "test_paths.hpp"
+
+// After Eigen (share/messages.hpp): cpp-httplib brings resolv.h, whose `_res` macro breaks
+// Eigen's headers.
+#include <httplib.h>
 
 namespace trilink {
 namespace {
@@ -406,6 +417,242 @@ TEST_F(Live, TheWireHoldsNoPlaintextTrack) {
   EXPECT_GT(secure->size(), 1000u);
   EXPECT_EQ(occurrences(*secure, id_bytes), 0u);
   EXPECT_EQ(occurrences(*secure, x_bytes), 0u);
+}
+
+// A Korean local track (KAMD's) 130 km up at `lat`, `lon`: labelled for `to` (every nation, or
+// KOR|USA: withheld from Japan), valid at the scenario time of a clock started at `start_at`.
+share::LocalTrack korean_track(std::uint64_t id, std::uint64_t sequence, double lat_deg,
+                               double lon_deg, share::Releasability to, double start_at) {
+  const auto f08_start = *geo::parse_utc("2022-10-03T22:22:00Z");
+  const double now_s =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() -
+      start_at;
+  const double r_m = 6'501'000.0, lat = lat_deg * M_PI / 180, lon = lon_deg * M_PI / 180;
+  share::LocalTrack t;
+  t.header.originator = {Nation::KOR, "KAMD", std::nullopt};
+  t.header.session_start = f08_start.plus_seconds(-10.0);
+  t.header.time_of_validity = f08_start.plus_seconds(now_s);
+  t.header.sequence = sequence;
+  t.header.releasability = to;
+  t.track_id = id;
+  t.position_ecef_m = {r_m * std::cos(lat) * std::cos(lon), r_m * std::cos(lat) * std::sin(lon),
+                       r_m * std::sin(lat)};
+  t.velocity_ecef_mps = {1000, 0, 1000};
+  t.covariance = share::Matrix6::Identity() * 100.0;
+  t.status = TrackStatus::confirmed;
+  return t;
+}
+
+// The events of a served picture (/events, Server-Sent Events) as they arrive, each with the
+// wall time (Unix seconds) of its arrival. Reads until the server closes the stream (or the
+// test ends: a failed assertion leaves its server running).
+class PictureStream {
+ public:
+  explicit PictureStream(int port)
+      : client_("127.0.0.1", port), reader_([this] {
+          client_.set_read_timeout(30, 0);
+          client_.Get("/events", [this](const char* data, std::size_t n) {
+            take(std::string_view(data, n));
+            return true;
+          });
+        }) {}
+  ~PictureStream() {
+    client_.stop();
+    finish();
+  }
+  // Joins the reader (after the server stopped): the events are complete.
+  void finish() {
+    if (reader_.joinable()) reader_.join();
+  }
+  struct Arrival {
+    double wall_s;
+    json event;
+  };
+  std::vector<Arrival> events() {
+    std::lock_guard lk(mu_);
+    return events_;
+  }
+  // The first arrival of a system track with Korean contribution `track_id` (in `nation`'s
+  // picture if given), if any yet.
+  std::optional<Arrival> korean(std::uint64_t track_id, std::string_view nation = "") {
+    for (auto& a : events()) {
+      if (!nation.empty() && a.event["nation"] != nation) continue;
+      const json& m = a.event["message"];
+      if (!m.contains("contributions")) continue;
+      for (const auto& c : m["contributions"])
+        if (c["nation"] == "KOR" && c["track_id"] == track_id) return a;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  void take(std::string_view chunk) {
+    const double now_s =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    std::lock_guard lk(mu_);
+    buffer_ += chunk;
+    for (auto end = buffer_.find("\n\n"); end != std::string::npos; end = buffer_.find("\n\n")) {
+      const std::string message = buffer_.substr(0, end);
+      buffer_.erase(0, end + 2);
+      if (!message.starts_with("event: events\ndata: ")) continue;
+      for (auto& e : json::parse(message.substr(message.find('\n') + 7)))
+        events_.push_back({now_s, std::move(e)});
+    }
+  }
+  std::mutex mu_;
+  std::string buffer_;
+  std::vector<Arrival> events_;
+  httplib::Client client_;
+  std::thread reader_;
+};
+
+// The served live picture (docs/live.md "Serving the picture"): the hub and Japan's node with
+// --serve; as Korea's node, three local tracks far apart: for every nation, for KOR|USA only
+// (withheld from Japan), for every nation. Japan's stream has the third's system track within
+// 1 s of its release (wall; both on one scenario clock), only what the hub released to Japan,
+// nothing of the withheld one; the hub's stream has every nation's picture.
+TEST_F(Live, JapansNodeServesWhatTheHubReleasedToItTheHubEverything) {
+  const io::Deployment d = deployment();
+  const auto pki = run("pki init " + d.pki + " --deploy " + d.path);
+  ASSERT_EQ(pki.code, 0) << pki.err;
+  // Both on one scenario clock (real time, from now), so that release and arrival compare.
+  const double start_at =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  char start_text[32];
+  std::snprintf(start_text, sizeof start_text, "%.6f", start_at);
+  Process hub({"hub", "--deploy", d.path, "--start-at", start_text, "--serve", "127.0.0.1:0"},
+              dir_ / "hub.log");
+  Process japan({"node", "--nation", "JPN", "--deploy", d.path, "--start-at", start_text, "--serve",
+                 "127.0.0.1:0"},
+                dir_ / "japan.log");
+  // "trilink node: serving http://127.0.0.1:PORT/ (JPN's picture)" once it listens.
+  const auto served_on = [&](const fs::path& log) {
+    int port = 0;
+    const std::string said = "serving http://127.0.0.1:";
+    for (int i = 0; i < 200 && port == 0; ++i) {
+      std::ifstream f(log);
+      const std::string text((std::istreambuf_iterator<char>(f)), {});
+      if (const auto at = text.find(said); at != std::string::npos)
+        port = std::atoi(text.c_str() + at + said.size());
+      else
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return port;
+  };
+  const int port = served_on(dir_ / "japan.log"), hub_port = served_on(dir_ / "hub.log");
+  ASSERT_GT(port, 0) << "Japan's node never said it serves";
+  ASSERT_GT(hub_port, 0) << "the hub never said it serves";
+  PictureStream stream(port), whole(hub_port);
+  const auto inject = [&](const share::LocalTrack& t) {
+    auto ok = bus::inject(d, d.link_domains.at(Nation::KOR), "KAMD", t, 20.0);
+    ASSERT_TRUE(ok) << ok.error().message();
+  };
+  const auto arrived = [&](std::uint64_t id, double seconds) {
+    for (int i = 0; i < seconds * 100 && !stream.korean(id); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return stream.korean(id);
+  };
+  const auto all = share::Releasability::all();
+  const share::Releasability kor_usa{Nation::KOR, Nation::USA};
+  // A first track, for every nation: once it is in Japan's picture, hub and node are linked.
+  inject(korean_track(7001, 1, 37.0, 127.0, all, start_at));
+  ASSERT_TRUE(arrived(7001, 20.0)) << "the first Korean track never reached Japan's picture";
+  // Then one withheld from Japan, and one for every nation (each far from the others: three
+  // system tracks).
+  inject(korean_track(7002, 2, 35.0, 120.0, kor_usa, start_at));
+  inject(korean_track(7003, 3, 40.0, 131.0, all, start_at));
+  const auto released = arrived(7003, 5.0);
+  ASSERT_TRUE(released) << "the third Korean track never reached Japan's picture";
+  // The hub re-releases its picture once a second: two more seconds to leak the withheld one.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  EXPECT_EQ(japan.stop(), 0);
+  stream.finish();
+  EXPECT_EQ(hub.stop(), 0);
+  whole.finish();
+  // The hub's releases (it numbers each nation's system tracks apart): to Japan, the first of
+  // track 7003's, and the sequence of every message; to Korea, track 7002's system track.
+  auto events = record::read_all(fs::path(d.recordings) / "INDOPACOM.db");
+  ASSERT_TRUE(events) << events.error().message();
+  const auto f08_start = *geo::parse_utc("2022-10-03T22:22:00Z");
+  std::optional<double> release_wall_s;
+  std::set<std::uint64_t> to_japan, japans_tracks, koreas_tracks;
+  bool withheld = false;
+  for (const auto& e : *events) {
+    const bool japan = e.event.link.starts_with("live:INDOPACOM>JADGE");
+    const bool korea = e.event.link.starts_with("live:INDOPACOM>KAMD");
+    if (japan) to_japan.insert(share::header(e.event.message).sequence);
+    const auto* s = std::get_if<share::SystemTrack>(&e.event.message);
+    if (!s) continue;
+    if (japan) japans_tracks.insert(s->system_track_id);
+    if (korea) koreas_tracks.insert(s->system_track_id);
+    for (const auto& c : s->contributions) {
+      if (c.nation != Nation::KOR) continue;
+      if (c.track_id == 7003 && japan && !release_wall_s)
+        release_wall_s = start_at + e.event.time().seconds_since(f08_start);
+      if (c.track_id == 7002) {
+        EXPECT_FALSE(japan) << "track 7002 released to Japan";
+        withheld = withheld || korea;
+      }
+    }
+  }
+  ASSERT_TRUE(release_wall_s) << "no release of track 7003 to Japan in the hub's recording";
+  ASSERT_TRUE(withheld) << "track 7002 was never released to Korea: nothing to withhold";
+  EXPECT_EQ(japans_tracks.size(), 2u);
+  EXPECT_EQ(koreas_tracks.size(), 3u);
+  // Released to Japan: in its served picture within 1 s of the release.
+  const double latency_s = released->wall_s - *release_wall_s;
+  EXPECT_GT(latency_s, 0.0);
+  EXPECT_LT(latency_s, 1.0);
+  std::cout << "release to Japan's served picture: " << latency_s * 1e3 << " ms\n";
+  // Served: Japan's picture only, every message of the hub's in it one the hub released to
+  // Japan, its two system tracks and nothing of the withheld one.
+  const auto served = stream.events();
+  std::set<std::uint64_t> served_tracks;
+  for (const auto& a : served) {
+    EXPECT_EQ(a.event["nation"], "JPN") << a.event.dump();
+    EXPECT_EQ(a.event["run"], "live") << a.event.dump();
+    const json& m = a.event["message"];
+    if (m["header"]["originator"]["node"] == "INDOPACOM") {
+      EXPECT_TRUE(to_japan.contains(m["header"]["sequence"].get<std::uint64_t>())) << m.dump();
+    }
+    if (m["type"] == "system_track")
+      served_tracks.insert(m["system_track_id"].get<std::uint64_t>());
+  }
+  EXPECT_EQ(served_tracks, japans_tracks);
+  EXPECT_FALSE(stream.korean(7002));
+  // The hub's served picture: every nation's, track 7002 in Korea's and the USA's, not Japan's.
+  std::set<std::string> nations;
+  for (const auto& a : whole.events()) nations.insert(a.event["nation"].get<std::string>());
+  EXPECT_EQ(nations, (std::set<std::string>{"JPN", "KOR", "USA"}));
+  EXPECT_TRUE(whole.korean(7002, "KOR"));
+  EXPECT_TRUE(whole.korean(7002, "USA"));
+  EXPECT_FALSE(whole.korean(7002, "JPN"));
+  EXPECT_TRUE(whole.korean(7003, "JPN"));
+}
+
+TEST_F(Live, ServingOnAPortInUseIsOneLineAndExitTwo) {
+  const io::Deployment d = deployment();
+  // A port of this machine's loopback that something already listens on.
+  const int held = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(held, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(held, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(held, 1), 0);
+  socklen_t len = sizeof addr;
+  getsockname(held, reinterpret_cast<sockaddr*>(&addr), &len);
+  const std::string port = std::to_string(ntohs(addr.sin_port));
+  const auto r = run("node --nation JPN --deploy " + d.path + " --serve " + port);
+  close(held);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--serve 127.0.0.1:" + port), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("in use"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  const auto bad = run("hub --deploy " + d.path + " --serve 127.0.0.1:http");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("--serve"), std::string::npos) << bad.err;
+  EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
 }
 
 TEST_F(Live, ABadDeploymentOrAMissingCertificateIsOneLineAndExitTwo) {

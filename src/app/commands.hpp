@@ -4,6 +4,10 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <string>
+#include <utility>
+
+#include "base/error.hpp"
 
 namespace trilink::app {
 
@@ -17,6 +21,10 @@ void add_accuracy_command(CLI::App& app, int& exit_code);
 void add_replay_command(CLI::App& app, int& exit_code);
 void add_exercise_command(CLI::App& app, int& exit_code);
 void add_serve_command(CLI::App& app, int& exit_code);
+// An address to listen on: ADDR:PORT, or PORT alone for loopback (127.0.0.1); PORT 0..65535,
+// 0 taking any free port. An Error naming `option` otherwise (serve --listen, node|hub --serve).
+Expected<std::pair<std::string, int>> parse_listen(const std::string& text,
+                                                   const std::string& option);
 void add_export_command(CLI::App& app, int& exit_code);
 // pki init, hub, node, radar, probe, live (the live runtime, docs/live.md).
 void add_live_commands(CLI::App& app, int& exit_code);

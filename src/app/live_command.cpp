@@ -4,6 +4,8 @@
 // radar, loopback, security on), runs a scenario and writes summary.json, recording.db (merged
 // from the nodes' recordings) and report.html as `trilink exercise` does. Also `trilink probe`
 // and `trilink inject`, a listening or writing participant for the security tests.
+// `trilink node|hub --serve ADDR:PORT` serves the picture as it reaches that process to a
+// browser (cop/server.hpp): a node's nation's picture, or the hub's releases to every nation.
 // Bad input (deployment file, missing certificate, scenario) exits 2 with one line naming the
 // file and field; SIGINT/SIGTERM stops a node cleanly (its recording committed), exit 0.
 #include <fcntl.h>
@@ -11,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -27,6 +30,7 @@
 #include "app/output_files.hpp"
 #include "base/text.hpp"
 #include "bus/live.hpp"
+#include "cop/server.hpp"
 #include "eval/analysis.hpp"
 #include "export/front_end.hpp"
 #include "export/picture.hpp"
@@ -61,6 +65,7 @@ struct NodeOptions {
   std::string ready_file, start_file;
   bool relay = false;  // hub: the bare relay of bench live
   bool resume = false;
+  std::string serve;  // node, hub: serve the picture on this ADDR:PORT (or PORT: loopback)
 };
 
 struct Loaded {
@@ -141,6 +146,45 @@ void run_one(const std::string& what, const NodeOptions& o, int& exit_code) {
   in.start_file = o.start_file;
   in.relay = o.relay;
   in.log = [&](const std::string& s) { std::cerr << "trilink " << what << ": " << s << "\n"; };
+  // --serve: the picture as it reaches this process (cop/server.hpp, a live feed): a node's,
+  // its own nation's only; the hub's, every nation's. Bound before the node joins DDS.
+  std::unique_ptr<cop::Server> server;
+  if (!o.serve.empty()) {
+    const auto listen = parse_listen(o.serve, "--serve");
+    if (!listen) return bad(listen.error(), 2);
+    std::vector<Nation> nations(all_nations.begin(), all_nations.end());
+    cop::ServeOptions options;
+    options.host = listen->first;
+    options.port = listen->second;
+    if (what == "node") {
+      const auto n = parse_nation(o.nation);
+      if (!n) return bad(Error{"--nation", "expected USA, JPN or KOR, got '" + o.nation + "'"}, 2);
+      nations = {*n};
+      options.nation = *n;
+    }
+    const auto coast = io::load_geojson_rings(loaded->scenario.coastline_path);
+    if (!coast) return bad(coast.error(), 2);
+    const geo::UtcTime start = loaded->scenario.start;
+    const bus::ScenarioClock clock = in.clock;
+    server = std::make_unique<cop::Server>(
+        cop::live_feed(
+            exports::picture_head(loaded->scenario, loaded->areas, *coast), nations,
+            [clock, start] { return clock.now().seconds_since(start); }, o.speed),
+        options);
+    const auto port = server->bind();
+    if (!port) return bad(Error{"--serve " + port.error().where, port.error().what}, 2);
+    std::cerr << "trilink " << what << ": serving http://" << options.host << ":" << *port << "/ ("
+              << (options.nation ? std::string(to_string(*options.nation)) + "'s picture"
+                                 : std::string("every nation's picture"))
+              << ")" << std::endl;
+    in.picture = [&server, start](geo::UtcTime now, Nation n, const share::Message& m) {
+      const double t_s = now.seconds_since(start);
+      server->append({t_s, n, exports::event_json({t_s, "live", n, &m}).dump()});
+    };
+  }
+  std::atomic<int> stopped = 0;  // the node has stopped: so does its server
+  std::thread serving;
+  if (server) serving = std::thread([&] { server->run(&stopped); });
   Expected<bus::LiveReport> r = fail("", "");
   if (what == "hub") {
     r = bus::run_hub(in);
@@ -151,6 +195,8 @@ void run_one(const std::string& what, const NodeOptions& o, int& exit_code) {
   } else {
     r = bus::run_radar(in, o.radar);
   }
+  stopped = 1;
+  if (serving.joinable()) serving.join();
   if (!r) return bad(r.error(), 2);
   std::cerr << "trilink " << what << ": " << r->name << " stopped"
             << (interrupts.received() ? std::string(" (") + interrupts.name() + ")" : "")
@@ -324,6 +370,10 @@ void add_live_commands(CLI::App& app, int& exit_code) {
     if (what == "hub")
       cmd->add_flag("--resume", o->resume,
                     "restart: rebuild the hub's state from its recording and append to it");
+    if (what != "radar")
+      cmd->add_option("--serve", o->serve,
+                      "serve the picture in a browser on ADDR:PORT, or PORT on loopback (the "
+                      "node's: its nation's; the hub's: every nation's)");
     if (what == "radar")
       cmd->add_option("--radar", o->radar, "the radar's name in the scenario")->required();
     cmd->callback([o, what, &exit_code] { run_one(what, *o, exit_code); });

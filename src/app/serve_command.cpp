@@ -3,9 +3,10 @@
 // replays a recording's displays (every nation's, or N's only) with play, pause, speed and a
 // time slider; --scenario adds its static layer (areas, coastlines, radar coverage) and title.
 // Loopback (127.0.0.1:8470) unless --listen says otherwise; port 0 takes any free port. Prints
-// one line, "serving http://ADDR:PORT/ ...", once it listens. The live network's picture comes
-// with the live runtime (DESIGN.md "Runtimes" 2). Bad input (a recording that is not one, a
-// scenario, an address or a port in use) exits 2 with one line; SIGINT/SIGTERM stop it (0).
+// one line, "serving http://ADDR:PORT/ ...", once it listens. The live network's picture is
+// served by its own processes: trilink node|hub --serve (docs/live.md). Bad input (a recording that
+// is not one, a scenario, an address or a port in use) exits 2 with one line; SIGINT/SIGTERM stop
+// it (0).
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -20,26 +21,23 @@
 
 namespace trilink::app {
 
-namespace {
-
-// ADDR:PORT (PORT 0..65535) as host and port; an Error naming --listen otherwise.
-Expected<std::pair<std::string, int>> parse_listen(const std::string& text) {
+Expected<std::pair<std::string, int>> parse_listen(const std::string& text,
+                                                   const std::string& option) {
   const auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
-    return fail("--listen", "expected ADDR:PORT, e.g. 127.0.0.1:8470, got \"" + text + "\"");
-  const std::string port_text = text.substr(colon + 1);
+  if (colon == 0 || colon + 1 == text.size())
+    return fail(option, "expected ADDR:PORT or PORT, e.g. 127.0.0.1:8470, got \"" + text + "\"");
+  const std::string port_text = colon == std::string::npos ? text : text.substr(colon + 1);
   int port = 0;
   for (char c : port_text) {
     if (c < '0' || c > '9' || port > 65535)
-      return fail("--listen", "the port must be a number 0..65535, got \"" + port_text + "\"");
+      return fail(option, "the port must be a number 0..65535, got \"" + port_text + "\"");
     port = port * 10 + (c - '0');
   }
   if (port > 65535)
-    return fail("--listen", "the port must be a number 0..65535, got \"" + port_text + "\"");
-  return std::pair{text.substr(0, colon), port};
+    return fail(option, "the port must be a number 0..65535, got \"" + port_text + "\"");
+  return std::pair{colon == std::string::npos ? std::string("127.0.0.1") : text.substr(0, colon),
+                   port};
 }
-
-}  // namespace
 
 void add_serve_command(CLI::App& app, int& exit_code) {
   struct Options {
@@ -63,7 +61,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       std::cerr << "trilink serve: " << e.message() << "\n";
       exit_code = 2;
     };
-    const auto listen = parse_listen(o->listen);
+    const auto listen = parse_listen(o->listen, "--listen");
     if (!listen) return bad(listen.error());
     cop::ServeOptions options;
     options.host = listen->first;
@@ -74,8 +72,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
         return bad(Error{"--nation", "unknown nation \"" + o->nation + "\" (JPN, KOR, USA)"});
     }
     if (!o->cot_listen.empty()) {
-      auto cot = parse_listen(o->cot_listen);
-      if (!cot) return bad(Error{"--cot-listen", cot.error().what});
+      auto cot = parse_listen(o->cot_listen, "--cot-listen");
+      if (!cot) return bad(cot.error());
       options.cot = *cot;
     }
     std::optional<exports::Json> head;

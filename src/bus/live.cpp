@@ -910,6 +910,7 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
       if (it == links.end()) continue;
       if (it->second->write(encode(e.message))) ++rep.sent;
       written.insert(it->second.get());
+      if (in.picture) in.picture(now, nation_of_node.at(e.to), e.message);
       if (auto ok = rec->link(hc->name, e.to, record::Direction::sent, now, std::nullopt, e.message,
                               e.release);
           !ok)
@@ -1051,6 +1052,7 @@ Expected<LiveReport> run_node(const LiveInputs& in0, Nation nation) {
         if (auto ok = rec->link(c.name, e.to, record::Direction::received, now, now, e.message);
             !ok)
           return ok;
+        if (in.picture) in.picture(now, nation, e.message);
         continue;
       }
       if (link && e.to == c.hub) {

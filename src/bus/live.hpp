@@ -71,6 +71,11 @@ struct LiveInputs {
   // Hub: a restart (after a crash, SIGKILL included). The hub keeps its recording, rebuilds its
   // state from it (run_hub) and appends to it, instead of starting a fresh one.
   bool resume = false;
+  // What reaches a picture, as it does (`trilink node|hub --serve`), called on the node's
+  // thread: a national node's display messages (its own products and alerts, and what the hub
+  // released to it, as its gatekeeper admitted them: its nation's picture); the hub's releases,
+  // each with the nation it went to (the whole picture).
+  std::function<void(geo::UtcTime, Nation, const share::Message&)> picture;
 };
 
 // What a live process did (written as <recordings>/<NAME>.json when it stops).

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <thread>
@@ -106,6 +107,20 @@ Feed recording_feed(const exports::RecordedPicture& picture, const std::string& 
   return f;
 }
 
+Feed live_feed(exports::Json head, std::vector<Nation> nations, std::function<double()> now_s,
+               double speed) {
+  Feed f;
+  exports::Json ns = exports::Json::array();
+  for (Nation n : nations) ns.push_back(to_string(n));
+  head["nations"] = std::move(ns);
+  head["runs"] = exports::Json::array({"live"});
+  head["mode"] = "live";
+  f.head = std::move(head);
+  f.live_now_s = std::move(now_s);
+  f.live_speed = speed;
+  return f;
+}
+
 // ---------------------------------------------------------------- server
 
 namespace {
@@ -139,6 +154,13 @@ struct Server::Impl {
   Impl(Feed f, ServeOptions o) : feed(std::move(f)), options(std::move(o)), clock(feed.end_s) {}
 
   std::string clock_json() const {
+    if (feed.live_now_s)
+      return exports::Json{{"t_s", feed.live_now_s()},
+                           {"playing", true},
+                           {"speed", feed.live_speed},
+                           {"end_s", 0.0},
+                           {"seekable", false}}
+          .dump();
     return exports::Json{{"t_s", clock.now()},
                          {"playing", clock.playing()},
                          {"speed", clock.speed()},
@@ -174,7 +196,8 @@ struct Server::Impl {
       s.clock_version = clock_version;
       out += sse("clock", clock_json());
     }
-    const double t = clock.now();
+    // Live: every event appended so far (each reached its picture before it was appended).
+    const double t = feed.live_now_s ? std::numeric_limits<double>::infinity() : clock.now();
     std::string batch;
     std::size_t n = 0;
     const auto flush = [&] {
@@ -288,6 +311,11 @@ struct Server::Impl {
         }
       };
       std::lock_guard lk(mu);
+      if (feed.live_now_s) {
+        res.status = 409;
+        res.set_content("a live picture: its clock is the scenario's\n", "text/plain");
+        return;
+      }
       if (action == "play") {
         clock.play();
       } else if (action == "pause") {
@@ -323,23 +351,23 @@ struct Server::Impl {
         stream->nation = asked;
       }
       res.set_header("Cache-Control", "no-store");
-      res.set_chunked_content_provider("text/event-stream",
-                                       [this, stream](std::size_t, httplib::DataSink& sink) {
-                                         std::string out;
-                                         {
-                                           std::unique_lock lk(mu);
-                                           if (stopping) return false;
-                                           out = pending(*stream);
-                                         }
-                                         if (!out.empty() && !sink.write(out.data(), out.size()))
-                                           return false;
-                                         std::unique_lock lk(mu);
-                                         cv.wait_for(lk, std::chrono::milliseconds(100), [&] {
-                                           return stopping || stream->generation != generation ||
-                                                  stream->clock_version != clock_version;
-                                         });
-                                         return !stopping;
-                                       });
+      res.set_chunked_content_provider(
+          "text/event-stream", [this, stream](std::size_t, httplib::DataSink& sink) {
+            std::string out;
+            {
+              std::unique_lock lk(mu);
+              if (stopping) return false;
+              out = pending(*stream);
+            }
+            if (!out.empty() && !sink.write(out.data(), out.size())) return false;
+            std::unique_lock lk(mu);
+            cv.wait_for(lk, std::chrono::milliseconds(100), [&] {
+              return stopping || stream->generation != generation ||
+                     stream->clock_version != clock_version ||
+                     (feed.live_now_s && stream->next < feed.events.size());
+            });
+            return !stopping;
+          });
     });
   }
 };
@@ -390,6 +418,14 @@ Expected<int> Server::bind_cot() {
   return static_cast<int>(ntohs(addr.sin_port));
 }
 
+void Server::append(Feed::Event event) {
+  {
+    std::lock_guard lk(impl_->mu);
+    impl_->feed.events.push_back(std::move(event));
+  }
+  impl_->cv.notify_all();
+}
+
 void Server::run(const std::atomic<int>* stop_flag) {
   if (impl_->cot_fd >= 0) {
     std::lock_guard lk(impl_->mu);
@@ -398,7 +434,8 @@ void Server::run(const std::atomic<int>* stop_flag) {
   std::atomic<bool> done = false;
   std::thread watcher([&] {
     while (!done.load()) {
-      if (stop_flag && stop_flag->load() != 0) {
+      // Once listening: a stop before that would leave it listening.
+      if (stop_flag && stop_flag->load() != 0 && impl_->http.is_running()) {
         stop();
         return;
       }

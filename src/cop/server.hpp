@@ -14,6 +14,10 @@
 // reached. A server bound to one nation (`nation`) serves that nation's events only, whatever
 // a client asks: exactly what was released to it. Events are sent as the feed's clock reaches
 // them; a replay's clock starts paused at 0 and obeys play, pause, speed and seek.
+// A live feed (live_feed: `trilink node|hub --serve`) has no events up front: the live process
+// appends each as it reaches a picture (Server::append, from any thread) and every stream sends
+// it at once; its clock is the scenario's (`clock` says playing, not seekable, no end) and
+// /api/control refuses it (409).
 #pragma once
 
 #include <atomic>
@@ -73,7 +77,15 @@ struct Feed {
   };
   std::vector<Cot> cot;
   double end_s = 0.0;
+  // Live: picture time now (scenario seconds since the head's start_ns), and its rate.
+  std::function<double()> live_now_s;
+  double live_speed = 1.0;
 };
+
+// A live feed: `head` (export/picture.hpp picture_head, made "mode": "live", "runs": ["live"],
+// "nations" those served) and the scenario's clock.
+Feed live_feed(exports::Json head, std::vector<Nation> nations, std::function<double()> now_s,
+               double speed);
 
 // A recording's feed (export/picture.hpp recorded_picture): every display link, each nation's.
 // `head` gives title and static layer (a scenario's picture_head) or, when null, a head is made
@@ -103,6 +115,8 @@ class Server {
   // the current picture (the latest event of every uid not yet stale), then every event as the
   // replay's clock reaches it; after a seek, the picture at the new time again.
   Expected<int> bind_cot();
+  // A live feed's event, sent to every stream that serves its nation (thread-safe).
+  void append(Feed::Event event);
   // Serves until stop() (or `stop_flag` becomes non-zero: polled ten times a second).
   void run(const std::atomic<int>* stop_flag = nullptr);
   void stop();
