@@ -301,6 +301,19 @@ TEST(Products, APredictionThatJumpsIsNotValidForWarning) {
   EXPECT_FALSE(p.valid);
 }
 
+// A prediction whose cross-track width jumps (its state has just gone bad) is not valid for
+// warning although its point lies within the two ellipses' reach.
+TEST(Products, APredictionWhoseWidthJumpsIsNotValidForWarning) {
+  const Pair steady = two_predictions(srbm_at(0.0), diag_cov(100.0, 1.0), srbm_at(1.0),
+                                      diag_cov(100.0, 1.0), 250e3);
+  EXPECT_TRUE(steady.valid);
+  const Pair jumped = two_predictions(srbm_at(0.0), diag_cov(100.0, 1.0), srbm_at(1.0),
+                                      diag_cov(300.0, 8.0), 250e3);
+  ASSERT_GT(jumped.second.semi_minor_m, 2.0 * jumped.first.semi_minor_m + 1e3);
+  EXPECT_LT(moved_m(jumped), allowed_m(jumped));  // the points agree...
+  EXPECT_FALSE(jumped.valid);                     // ...but the width jumped
+}
+
 TEST(Products, AnEllipseLongerThanTheWarningLimitIsNotValidForWarning) {
   const Mat6 P = diag_cov(2000.0, 60.0);
   const Pair strict = two_predictions(srbm_at(0.0), P, srbm_at(1.0), P, 50e3);

@@ -202,7 +202,9 @@ Products ProductMaker::update(const TrackView& t) {
   pt.consistent = false;
   if (pt.last) {
     const double moved = (pt.last->impact_point_ecef_m - m.impact_point_ecef_m).norm();
-    pt.consistent = moved <= pt.last->semi_major_m + m.semi_major_m;
+    pt.consistent = moved <= pt.last->semi_major_m + m.semi_major_m &&
+                    m.semi_minor_m <= config_.max_semi_minor_growth * pt.last->semi_minor_m +
+                                          config_.semi_minor_growth_floor_m;
   }
   if (!pt.consistent) pt.next_prediction = t.time.plus_seconds(config_.confirm_interval_s);
   pt.last = m;

@@ -29,7 +29,11 @@
 //    `prediction_interval_s`: the threat waits for the agreeing one, and the seconds saved are
 //    the warning's;
 //  - a prediction is valid for warning only when it agrees with the one before it: their
-//    impact points lie within the sum of their 95 % semi-major axes. A true ballistic
+//    impact points lie within the sum of their 95 % semi-major axes, and its semi-minor axis
+//    is at most `max_semi_minor_growth` times the one before's (plus a floor). A prediction
+//    whose cross-track width jumps comes from a state that has just gone bad (salvo16, seed 2:
+//    one KAMD prediction 90 km off, its width 7.9 -> 32 km, its ellipse reached Korea's sea
+//    for one update: a false threat); the next, 2 s on, agrees or not. A true ballistic
 //    prediction stays inside its own uncertainty from one update to the next; one made while
 //    the missile is still thrusting (burnout declared too early) marches downrange by
 //    hundreds of km in seconds and never raises a threat. Nor does one whose 95 % ellipse is
@@ -99,6 +103,8 @@ struct ProductConfig {
   double launch_report_interval_s = 5.0;
   double prediction_interval_s = 5.0;
   double confirm_interval_s = 2.0;
+  double max_semi_minor_growth = 2.0;
+  double semi_minor_growth_floor_m = 1e3;
   double ground_track_step_s = 10.0;
   // The corridor's width is the impact ellipse's extent across the ground track's heading over
   // its last this many metres (prediction_ground_track).
