@@ -17,26 +17,30 @@ std::vector<Nation> nations_with_nodes(const scenario::Scenario& s) {
   return out;
 }
 
-std::optional<std::size_t> launch_near(const scenario::Scenario& s, geo::UtcTime t,
-                                       const Eigen::Vector3d& p) {
+namespace {
+
+// The id of the target nearest p within about_launch_m.
+std::optional<std::size_t> nearest(const std::vector<sensor::Target>& targets,
+                                   const Eigen::Vector3d& p) {
   std::optional<std::size_t> best;
   double best_d = about_launch_m;
-  for (const auto& x : scenario::airborne(s, t)) {
+  for (const auto& x : targets) {
     const double d = (x.position.r_m - p).norm();
     if (d < best_d) best_d = d, best = x.object_id;
   }
   return best;
 }
 
+}  // namespace
+
+std::optional<std::size_t> launch_near(const scenario::Scenario& s, geo::UtcTime t,
+                                       const Eigen::Vector3d& p) {
+  return nearest(scenario::airborne(s, t), p);
+}
+
 std::optional<std::size_t> object_near(const scenario::Scenario& s, geo::UtcTime t,
                                        const Eigen::Vector3d& p) {
-  std::optional<std::size_t> best;
-  double best_d = about_launch_m;
-  for (const auto& x : scenario::airborne_objects(s, t)) {
-    const double d = (x.position.r_m - p).norm();
-    if (d < best_d) best_d = d, best = x.object_id;
-  }
-  return best;
+  return nearest(scenario::airborne_objects(s, t), p);
 }
 
 std::vector<warn::GroundPoint> true_ground_track(const scenario::Launch& l) {
@@ -46,7 +50,7 @@ std::vector<warn::GroundPoint> true_ground_track(const scenario::Launch& l) {
 std::vector<warn::GroundPoint> true_ground_track(const flight::Trajectory& traj,
                                                  geo::UtcTime launch_time) {
   std::vector<warn::GroundPoint> out;
-  const double end = traj.impacted ? traj.impact_s : traj.end_s();
+  const double end = scenario::end_of(traj);
   for (double t = traj.start_s();; t += truth_step_s) {
     const double tt = std::min(t, end);
     geo::Geodetic g = traj.geodetic_at(tt);
@@ -81,13 +85,8 @@ std::optional<std::size_t> TrackObjects::map(Nation n, const std::string& node, 
   const auto key = std::make_tuple(n, node, id);
   const auto it = about_.find(key);
   if (it != about_.end()) {
-    const scenario::TruthObject& o = objects_[it->second];
-    const auto& traj = o.trajectory(s_);
-    const double since = t.seconds_since(s_.launches[o.launch].time);
-    const double end = traj.impacted ? traj.impact_s : traj.end_s();
-    if (since >= traj.start_s() && since <= end &&
-        (traj.ecef_at(since).r_m - p).norm() <= left_object_m)
-      return it->second;
+    const auto e = objects_[it->second].state_at(s_, t);
+    if (e && (e->r_m - p).norm() <= left_object_m) return it->second;
   }
   const auto l = object_near(s_, t, p);
   if (l) {

@@ -4,25 +4,31 @@
 
 namespace trilink::scenario {
 
-namespace {
-
-// The time (s since launch) a trajectory ends: its impact, else its last sample.
 double end_of(const flight::Trajectory& traj) {
   return traj.impacted ? traj.impact_s : traj.end_s();
 }
 
+namespace {
+
 // Appends the truth object `id` to `targets` when airborne at t.
 void add_if_airborne(const Scenario& s, const TruthObject& o, std::uint32_t id, geo::UtcTime t,
                      std::vector<sensor::Target>& targets) {
-  const auto& traj = o.trajectory(s);
+  const auto e = o.state_at(s, t);
+  if (!e) return;
+  const geo::Geodetic g = geo::to_geodetic(geo::Ecef{e->r_m});
   const double since = t.seconds_since(s.launches[o.launch].time);
-  if (since < traj.start_s() || since > (o.debris ? end_of(traj) : traj.impact_s)) return;
-  const geo::EcefState e = traj.ecef_at(since);
-  const geo::Geodetic g = geo::to_geodetic(geo::Ecef{e.r_m});
-  targets.push_back(sensor::Target{id, geo::Ecef{e.r_m}, e.v_mps, g.h_m, o.rcs_m2(s, since)});
+  targets.push_back(sensor::Target{id, geo::Ecef{e->r_m}, e->v_mps, g.h_m, o.rcs_m2(s, since)});
 }
 
 }  // namespace
+
+std::optional<geo::EcefState> TruthObject::state_at(const Scenario& s, geo::UtcTime t) const {
+  const auto& traj = trajectory(s);
+  const double since = t.seconds_since(s.launches[launch].time);
+  if (since < traj.start_s() || since > (debris ? end_of(traj) : traj.impact_s))
+    return std::nullopt;
+  return traj.ecef_at(since);
+}
 
 const flight::Trajectory& TruthObject::trajectory(const Scenario& s) const {
   return debris ? debris->trajectory : s.launches[launch].shaped.flight.trajectory;

@@ -58,7 +58,13 @@ struct TruthObject {
 
   const flight::Trajectory& trajectory(const Scenario& s) const;
   double rcs_m2(const Scenario& s, double since_launch_s) const;
+  // Its state at scenario time t while it flies (a missile to its impact, debris to its impact
+  // or last sample), else none.
+  std::optional<geo::EcefState> state_at(const Scenario& s, geo::UtcTime t) const;
 };
+
+// The time (s since launch) a trajectory ends: its impact, else its last sample.
+double end_of(const flight::Trajectory& traj);
 
 // Every truth object, indexed by object id.
 std::vector<TruthObject> truth_objects(const Scenario& s);
