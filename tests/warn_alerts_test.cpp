@@ -3,6 +3,7 @@
 #include "warn/alerts.hpp"
 
 #include <cmath>
+#include <memory>
 
 #include "geo/frames.hpp"
 #include "geo/wgs84.hpp"
@@ -218,6 +219,38 @@ TEST(WarnAlerts, ThreatWithdrawnWhenPredictionMovesAway) {
   EXPECT_EQ(m.state(5), TrackAlertState::detected);
 }
 
+// kor_srbm2, seed 1: Japan's track of an SRBM diving onto Korea lagged the end of its pull-up;
+// its one prediction from the lagging state glided on toward Tsushima (the ellipse and the
+// hull of the descents reached Japan's sea) while the prediction before it fell in Korea. The
+// track then lost the missile to a new track, and no prediction of it followed: a false threat.
+TEST(WarnAlerts, AThreatNeedsThePredictionBeforeItToMeetTheAreaToo) {
+  AlertManager m(areas());
+  const geo::Geodetic sea = at_deg(40.0, 135.0);
+  const geo::Geodetic hokkaido = at_deg(43.5, 142.75);
+  const geo::Geodetic aomori = at_deg(40.8, 141.0);
+  const auto after = [](TrackSituation t, const TrackSituation& before) {
+    t.previous = std::make_shared<const TrackSituation>(before);
+    return t;
+  };
+  TrackSituation at_sea = track(5, true, true, sea, 300);
+  m.step(at(0), {at_sea});
+  // Hokkaido after a prediction at sea: not yet, however long it stays the last one.
+  const TrackSituation first_on_hokkaido = after(track(5, true, true, hokkaido, 300), at_sea);
+  EXPECT_TRUE(m.step(at(5), {first_on_hokkaido}).empty());
+  EXPECT_TRUE(m.step(at(8), {first_on_hokkaido}).empty());
+  EXPECT_EQ(m.state(5), TrackAlertState::detected);
+  // Aomori after Hokkaido: each met a different area, nothing seconded.
+  const TrackSituation on_aomori = after(track(5, true, true, aomori, 300), first_on_hokkaido);
+  EXPECT_TRUE(m.step(at(10), {on_aomori}).empty());
+  // Aomori again: the threat, naming it.
+  const auto a = m.step(at(15), {after(track(5, true, true, aomori, 300), on_aomori)});
+  ASSERT_EQ(kinds(a), std::vector{K::threat});
+  EXPECT_EQ(a[0].alert.areas, std::vector<std::string>{"Aomori"});
+  // Once threatened, each prediction counts alone: an update on the first to move.
+  const auto u = m.step(at(20), {after(track(5, true, true, hokkaido, 600), at_sea)});
+  ASSERT_EQ(kinds(u), std::vector{K::update});
+  EXPECT_EQ(u[0].alert.areas, std::vector<std::string>{"Hokkaido"});
+}
 TEST(WarnAlerts, DeterministicOrderOverTracks) {
   auto run = [] {
     AlertManager m(areas());

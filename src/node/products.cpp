@@ -207,6 +207,17 @@ Products ProductMaker::update(const TrackView& t) {
                                           config_.semi_minor_growth_floor_m;
   }
   if (!pt.consistent) pt.next_prediction = t.time.plus_seconds(config_.confirm_interval_s);
+  if (pt.last) {
+    auto before = std::make_shared<warn::TrackSituation>();
+    before->system_track_id = t.id;
+    before->confirmed = true;
+    before->impact_valid = true;
+    before->ellipse = warn::ellipse_of(*pt.last);
+    before->impact_support = std::move(pt.support);
+    before->time_of_impact = pt.last->time_of_impact;
+    before->ground_track = std::move(pt.ground_track);
+    pt.before = std::move(before);
+  }
   pt.last = m;
   pt.ground_track = prediction_ground_track(p, t.time, config_.heading_baseline_m);
   pt.support.clear();
@@ -245,6 +256,7 @@ warn::TrackSituation ProductMaker::situation(const TrackView& t) const {
   s.impact_support = it->second.support;
   s.time_of_impact = p.time_of_impact;
   s.ground_track = it->second.ground_track;
+  s.previous = it->second.before;
   return s;
 }
 

@@ -46,6 +46,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -169,6 +170,8 @@ class ProductMaker {
     bool consistent = false;  // `last` agrees with the prediction before it
     std::vector<warn::GroundPoint> ground_track;
     std::vector<warn::ImpactEllipse> support;  // of `last` (warn::support_meets)
+    // The prediction before `last`, as the alert manager sees one (TrackSituation::previous).
+    std::shared_ptr<const warn::TrackSituation> before;
     track::DescentMemory descent;  // what its predictions have seen of an aeroballistic descent
   };
   // Its velocity sigma (root of the covariance trace) within `max_velocity_sigma_mps`.

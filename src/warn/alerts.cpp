@@ -329,6 +329,21 @@ void AlertManager::close_by_clock(geo::UtcTime now, TrackAlertRecord& r,
   }
 }
 
+bool AlertManager::seconded(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation& t,
+                            const Assessment& a) const {
+  if (t.boost_arc || !t.previous) return true;
+  if (r.seconded_for != r.hits_for || r.seconded_by != t.previous) {
+    const Assessment before = assess(now, *t.previous);
+    const std::vector<std::string> met = before.areas();
+    r.seconded = std::ranges::any_of(a.areas(), [&](const std::string& area) {
+      return std::ranges::find(met, area) != met.end();
+    });
+    r.seconded_for = r.hits_for;
+    r.seconded_by = t.previous;
+  }
+  return r.seconded;
+}
+
 void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation* usable,
                          std::vector<IssuedAlert>& out) {
   auto emit = [&](IssuedAlert a) {
@@ -349,6 +364,10 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
     r.hits_for = key;
   }
   Assessment a = assess(now, t, r.hits);
+  if (a.threat() && r.state != TrackAlertState::threatened && !seconded(now, r, t, a)) {
+    close_by_clock(now, r, out);
+    return;
+  }
   if (a.threat()) {
     r.last_met = now;
     r.latest = a;

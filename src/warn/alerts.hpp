@@ -16,8 +16,11 @@
 //      └─all_clear (withdrawn): no prediction has met an area for `withdraw_after_s`
 //   detected ──(no track left, impact time over or lost)──► all_clear, the missile ends
 //
-// A threat needs a confirmed track AND a valid impact prediction, or while it boosts its
-// boost-phase overflight arc (overflight only, see TrackSituation::boost_arc): a coasting or lost
+// A threat needs a confirmed track AND a valid impact prediction that its track's prediction
+// before it seconds (it met one of the areas too: one prediction thrown off course by a track
+// lagging a manoeuvre raises nothing; once threatened, each prediction counts alone), or while
+// it boosts its boost-phase overflight arc (overflight only, see TrackSituation::boost_arc): a
+// coasting or lost
 // track never raises a threat, but one already raised is never let go while the missile may still
 // be flying toward an area: "fell" waits for the impact time AND the end of every track; "passed"
 // waits for the overflight exit. After "passed" or a withdrawal the missile is watched on:
@@ -33,6 +36,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -74,6 +78,9 @@ struct TrackSituation {
   // whatever thrust remains. It threatens overflight only, never an impact.
   bool boost_arc = false;
   std::optional<TrackKinematics> kinematics;  // the track's state (none: never joined)
+  // The impact prediction of the same track before this one, when known (valid or not): a
+  // threat is raised only when it met one of the areas too (two predictions in a row).
+  std::shared_ptr<const TrackSituation> previous;
 };
 
 enum class AlertKind : std::uint8_t { launch_detected, threat, update, passed, fell, all_clear };
@@ -184,6 +191,12 @@ struct TrackAlertRecord {
   std::optional<std::tuple<std::uint64_t, geo::UtcTime, ImpactEllipse, bool, geo::UtcTime>>
       hits_for;
   std::vector<AreaHit> hits;
+  // Whether the prediction before the last one assessed (seconded_by) met an area the last
+  // one meets.
+  std::optional<std::tuple<std::uint64_t, geo::UtcTime, ImpactEllipse, bool, geo::UtcTime>>
+      seconded_for;
+  std::shared_ptr<const TrackSituation> seconded_by;
+  bool seconded = false;
 };
 
 struct IssuedAlert {
@@ -233,6 +246,10 @@ class AlertManager {
   // (m), if the track continues it that way (AlertConfig::min_ballistic_height_m).
   std::optional<double> rejoins_ballistically(const TrackAlertRecord& r,
                                               const TrackKinematics& k) const;
+  // Whether the prediction before `t`'s (TrackSituation::previous) met one of the areas that
+  // `a`, t's assessment, names; true when there is none to ask.
+  bool seconded(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation& t,
+                const Assessment& a) const;
   void judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation* usable,
              std::vector<IssuedAlert>& out);
   void close_by_clock(geo::UtcTime now, TrackAlertRecord& r, std::vector<IssuedAlert>& out);
