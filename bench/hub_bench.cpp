@@ -13,6 +13,10 @@
 // BM_HubNewLocalTrack: as above, then a Japanese track of the same object new to the hub
 // (associated: its candidates found through the index; joined_own_object: the share that joined
 // the object's system track) and its drop; items/s counts the three messages.
+// BM_HubTick: the clock alone over n system tracks, each reported in the second before it,
+// with the periodic re-release of the exercise (refresh 0) or the live runtime's release on
+// change (1); items/s: system tracks a second. In the live runtime every local track arriving
+// during a tick waits for it.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -154,6 +158,36 @@ BENCHMARK(BM_HubNewLocalTrack)
     ->RangeMultiplier(10)
     ->Range(10, 10000)
     ->Unit(benchmark::kMicrosecond);
+
+void BM_HubTick(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const Scene s = scene(n);
+  const share::Policy policy = s.policy;
+  node::HubConfig c = hub_config(n);
+  c.refresh = state.range(1) == 0 ? node::Refresh::periodic : node::Refresh::on_change;
+  node::Hub hub(c, policy);
+  std::uint64_t sequence = 0;
+  fill(hub, s, sequence);
+  std::size_t released = 0;
+  int second = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    ++second;
+    for (std::size_t i = 0; i < n; ++i) {
+      const geo::UtcTime t = t0.plus_seconds(second - 1.0 + static_cast<double>(i) / n);
+      hub.on_message(report(s, i, t, ++sequence), "KAMD", t);
+    }
+    state.ResumeTiming();
+    released += hub.tick(t0.plus_seconds(second)).size();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+  state.counters["released_per_tick"] =
+      static_cast<double>(released) / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_HubTick)
+    ->ArgsProduct({{1000, 10000}, {0, 1}})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(5);
 
 }  // namespace
 

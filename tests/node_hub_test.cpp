@@ -371,6 +371,66 @@ TEST(Hub, AdmitsARestartedNode) {
 
 namespace {
 
+// How many system tracks an outbox releases to Japan.
+int to_japan(const node::Outbox& out) {
+  return static_cast<int>(std::ranges::count_if(out, [](const node::Emitted& e) {
+    return e.to == "JADGE" && std::holds_alternative<share::SystemTrack>(e.message);
+  }));
+}
+
+// Korea's track reported at t0 + s (sequence n).
+share::LocalTrack korean_report(std::uint64_t n, double s) {
+  share::LocalTrack t = korean_track(n);
+  t.header.time_of_validity = t0.plus_seconds(s);
+  return t;
+}
+
+}  // namespace
+
+// The clock re-releases every track each interval (periodic, the exercise), or only a report
+// held for an interval (on_change, the live runtime); either way a report is released at once
+// when the interval has passed since the track's last release.
+TEST(Hub, OnChangeTheClockReleasesOnlyWhatChanged) {
+  const share::Policy policy = bundled_policy();
+  struct Step {
+    double at_s;
+    bool report;   // Korea reports its track at at_s; otherwise the clock ticks
+    bool forget;   // forget_releases() first
+    int periodic;  // system tracks released to Japan
+    int on_change;
+  };
+  const std::vector<Step> steps = {
+      {0.0, true, false, 1, 1},                             // new
+      {1.0, false, false, 1, 0},                            // unchanged
+      {2.0, false, false, 1, 0}, {2.5, true, false, 0, 1},  // fused: periodic released it at 2.0
+      {2.7, true, false, 0, 0},   // within the interval of the last release
+      {3.0, false, false, 1, 0},  // on_change: the 2.7 s report held 0.3 s
+      {4.0, false, false, 1, 1},  // on_change: held 1.3 s
+      {5.0, false, false, 1, 0}, {6.0, false, true, 1, 1},  // a restarted hub's writers hold
+                                                            // nothing: all again
+      {7.0, false, false, 1, 0}, {7.6, true, false, 0, 1}, {8.0, false, false, 1, 0},
+      {8.7, true, false, 0, 1},  // on_change: at the report, not gathered onto the clock's
+  };
+  for (const node::Refresh refresh : {node::Refresh::periodic, node::Refresh::on_change}) {
+    node::HubConfig c = hub_config();
+    c.refresh = refresh;
+    node::Hub hub(c, policy);
+    std::uint64_t sequence = 0;
+    for (const Step& step : steps) {
+      SCOPED_TRACE((refresh == node::Refresh::periodic ? "periodic at " : "on_change at ") +
+                   std::to_string(step.at_s));
+      if (step.forget) hub.forget_releases();
+      const geo::UtcTime at = t0.plus_seconds(step.at_s);
+      const node::Outbox out =
+          step.report ? hub.on_message(korean_report(++sequence, step.at_s), "KAMD", at)
+                      : hub.tick(at);
+      EXPECT_EQ(to_japan(out), refresh == node::Refresh::periodic ? step.periodic : step.on_change);
+    }
+  }
+}
+
+namespace {
+
 // The bundled policy with Japan's and Korea's tracks each withheld from the other: JADGE may
 // grant USA|JPN only, KAMD USA|KOR only.
 share::Policy apart_policy() {

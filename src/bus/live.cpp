@@ -65,12 +65,16 @@ struct Inbound {
 class Inbox {
  public:
   void push(Inbound in) {
+    bool wake = false;
     {
       std::lock_guard lock(m_);
+      // Only an empty queue can have the node's thread asleep (it takes the whole queue): no
+      // wake-up call per sample while it works through a burst.
+      wake = q_.empty();
       q_.push_back(std::move(in));
       ++received_;
     }
-    cv_.notify_one();
+    if (wake) cv_.notify_one();
   }
   void reject(WireRejection r) {
     std::lock_guard lock(m_);
@@ -832,6 +836,13 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
   auto hc = exercise::hub_config(s, in.areas);
   if (!hc) return fail(s.file + ": network", "no hub");
   if (in.relay) return run_relay(in, *hc);
+  // Releases on change (node::Refresh): a late or reconnecting node gets each system track's
+  // last release from the writers' TRANSIENT_LOCAL history, so the clock need not re-release
+  // the picture (a burst every second that every arriving track would wait behind). At most
+  // every 0.5 s a track: each of a node's once-a-second reports goes out as it comes (a gap
+  // of 1 s would hold back every report that came a little early).
+  hc->refresh = node::Refresh::on_change;
+  hc->release_interval_s = 0.5;
   LiveReport rep;
   rep.name = hc->name;
   auto opened = Recording::open(d, hc->name, in.resume);
@@ -884,6 +895,8 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
     say(in, hc->name + ": rebuilt from " + std::to_string(*handed) + " recorded messages in " +
                 std::to_string(static_cast<int>(rep.rebuilt->second)) + " ms, " +
                 std::to_string(hub->fusion().system_tracks()) + " system tracks");
+    // Its writers are new, with no history: the first tick releases the whole picture again.
+    hub->forget_releases();
     // The nodes' local tracks (their writers' TRANSIENT_LOCAL history, a few ms after the
     // match) go to the hub before its first tick: the tick ages the contributions by the time
     // it was down, and a local track arriving after its contribution aged out would start a
@@ -1222,7 +1235,7 @@ class BenchPair {
       return fail(d.path + ": domains", "bench live needs link_JPN and link_KOR");
     auto p = std::unique_ptr<BenchPair>(new BenchPair(clock));
     const QosSettings qs = qos_settings(d);
-    auto writer = Endpoint::join(d, jpn->second, "JADGE");
+    auto writer = Endpoint::join(d, jpn->second, "JADGE", true);
     if (!writer) return std::unexpected(writer.error());
     p->writer_ = std::move(*writer);
     if (auto ok = p->writer_->add_writer(Topic::local_track, qs); !ok)
@@ -1244,8 +1257,10 @@ class BenchPair {
   }
 
   // Writes Japan's local track `id` (a point on the golden-angle spiral 130 km up, far from
-  // every other id, rising at 100 m/s) at the scenario time now; true when DDS took it.
-  bool write(std::uint64_t id, TrackStatus status) {
+  // every other id, rising at 100 m/s) at the scenario time now; true when DDS took it. Sent at
+  // once, or (`send` false) with the next write that is sent: a national node's tick writes its
+  // reports together.
+  bool write(std::uint64_t id, TrackStatus status, bool send = true) {
     share::LocalTrack t;
     t.header.originator = {Nation::JPN, "JADGE", std::nullopt};
     t.header.session_start = session_;
@@ -1264,7 +1279,9 @@ class BenchPair {
     t.status = status;
     t.phase = share::FlightPhase::midcourse;
     written_[id] = Clock::now();
-    return writer_->write(encode(share::Message(t)));
+    const bool ok = writer_->write(encode(share::Message(t)));
+    if (send) writer_->flush();
+    return ok;
   }
 
   // Takes what has arrived until `until`: for each system track with a contribution of a
@@ -1351,7 +1368,7 @@ Expected<BenchThroughput> bench_throughput(const io::Deployment& d, const Scenar
   // The picture: every live track once, each released (new) before the burst starts. Tentative
   // as in bench_live: what is measured is the message path, not the clock's products.
   for (std::uint64_t id = 1; id <= live_tracks; ++id)
-    if (b.write(id, TrackStatus::tentative)) ++r.written;
+    if (b.write(id, TrackStatus::tentative, id % 100 == 0 || id == live_tracks)) ++r.written;
   const auto settle = Clock::now() + std::chrono::seconds(5);
   while (b.unseen() > 0 && Clock::now() < settle) b.collect(lat, settle);
   if (b.unseen() > 0) return fail("bench live", "the hub did not release the live tracks");
@@ -1367,7 +1384,7 @@ Expected<BenchThroughput> bench_throughput(const io::Deployment& d, const Scenar
   std::uint64_t updates = 0;
   while (Clock::now() < end && !(stop && stop->load() != 0))
     for (int i = 0; i < 100; ++i)
-      if (b.write(1 + updates % live_tracks, TrackStatus::tentative)) ++updates;
+      if (b.write(1 + updates % live_tracks, TrackStatus::tentative, i == 99)) ++updates;
   const auto written_end = Clock::now();
   b.forget();
   // A new track after the burst: the hub takes a sender's samples in order, so its release

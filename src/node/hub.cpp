@@ -109,13 +109,32 @@ geo::UtcTime Hub::update(Picture& p, geo::UtcTime t) {
   return at;
 }
 
-void Hub::release_track(Recipient& r, geo::UtcTime now, const share::SystemTrack& s, Outbox& out) {
-  auto it = r.released.find(s.system_track_id);
-  const bool due = it == r.released.end() || it->second.second != s.status ||
-                   now.seconds_since(it->second.first) >= config_.release_interval_s;
-  if (!due) return;
-  r.released[s.system_track_id] = {now, s.status};
+void Hub::release_track(Recipient& r, geo::UtcTime now, const share::SystemTrack& s, bool fused,
+                        Outbox& out) {
+  const auto [it, fresh] = r.released.try_emplace(s.system_track_id);
+  Recipient::Released& last = it->second;
+  const double interval_s = config_.release_interval_s;
+  const bool interval = now.seconds_since(last.at) >= interval_s;
+  bool due = fresh || last.status != s.status;
+  if (config_.refresh == Refresh::periodic || fused)
+    due = due || interval;
+  else
+    due = due || (last.held_since && now.seconds_since(*last.held_since) >= interval_s) ||
+          (interval && (last.phase != s.phase || last.contributions != s.contributions));
+  if (!due) {
+    if (fused && !last.held_since) last.held_since = now;
+    return;
+  }
+  last.at = now;
+  last.status = s.status;
+  last.phase = s.phase;
+  last.contributions = s.contributions;
+  last.held_since.reset();
   release(r, s, out);
+}
+
+void Hub::forget_releases() {
+  for (Recipient& r : recipients_) r.released.clear();
 }
 
 Outbox Hub::on_message(const share::Message& m, std::string_view from, geo::UtcTime received) {
@@ -141,7 +160,7 @@ Outbox Hub::on_message(const share::Message& m, std::string_view from, geo::UtcT
       const auto system = p->fusion.take(at, released);
       if (!system) continue;
       for (Recipient& r : recipients_)
-        if (r.picture == p) release_track(r, at, *system, out);
+        if (r.picture == p) release_track(r, at, *system, true, out);
     }
   } else if (std::holds_alternative<share::NodeHealth>(m)) {
     ++counters_.health;
@@ -154,7 +173,7 @@ Outbox Hub::tick(geo::UtcTime now) {
   std::map<const Picture*, geo::UtcTime> at;
   for (auto& p : pictures_) at[p.get()] = update(*p, now);
   for (Recipient& r : recipients_)
-    for (const auto& s : r.picture->tracks) release_track(r, at.at(r.picture), s, out);
+    for (const auto& s : r.picture->tracks) release_track(r, at.at(r.picture), s, false, out);
 
   // Products of each picture's system tracks, computed once for all the nations it serves.
   std::map<const Picture*, std::vector<Products>> products;

@@ -8,7 +8,8 @@
 // and goes no further. An admitted local track is fused at once (fusion::SystemTrackManager::
 // take: its cost does not grow with the picture) and its system track released
 // to every nation whose view holds it: immediately when it is new to that nation or its status
-// changed, otherwise at most every `release_interval_s`.
+// changed, otherwise at most every `release_interval_s` (HubConfig::refresh says whether the
+// clock also re-releases a track that has not changed).
 // The clock (tick) ages contributions, releases what is due, and runs the products and the
 // alert life cycle per nation: each nation is warned for its own protected areas (the USA for
 // Guam and Hawaii).
@@ -52,11 +53,27 @@
 
 namespace trilink::node {
 
+// How a system track released before is released again (new to a nation, or its status
+// changed: at once, always), with release_interval_s = T:
+// - periodic: the clock re-releases every track once T has passed since its last release, and
+//   a report fused into it is released at once when T has passed (the exercise runtime: each
+//   nation's picture refreshed every T);
+// - on_change: a report fused into a track is released at once when T has passed since its
+//   last release, else held; the clock releases a held report once it has been held T (the
+//   reports stopped), and a track whose phase or contributions changed when T has passed; an
+//   unchanged track is not released again. The live runtime: a late or reconnecting node gets
+//   each track's last release from the writers' TRANSIENT_LOCAL history; the releases follow
+//   the reports, spread as they come, not the clock (a picture released at once by the clock
+//   queues every arriving track behind it, and a clock that releases held reports gathers every
+//   track onto its own second).
+enum class Refresh { periodic, on_change };
+
 struct HubConfig {
   std::string name = "INDOPACOM";
   std::map<Nation, std::string> nation_nodes;  // recipients: nation -> its node
   std::vector<warn::ProtectedArea> areas;      // every area; each nation is warned for its own
   double release_interval_s = 1.0;
+  Refresh refresh = Refresh::periodic;
   geo::UtcTime session_start;  // when the hub's session began (stamped on every release)
   share::GateLimits gate;
   ProductConfig products;
@@ -80,6 +97,9 @@ class Hub {
   // `from`: the node at the other end of the link the message came over.
   Outbox on_message(const share::Message& m, std::string_view from, geo::UtcTime received);
   Outbox tick(geo::UtcTime now);
+  // Forgets what it released: the next tick releases every system track again, as new, to
+  // every nation it goes to (a restarted hub's writers hold no history for the nodes).
+  void forget_releases();
 
   const share::Gatekeeper& gatekeeper() const { return gatekeeper_; }
   const HubCounters& counters() const { return counters_; }
@@ -105,8 +125,16 @@ class Hub {
     std::uint64_t sequence = 0;
     Picture* picture = nullptr;
     std::unique_ptr<warn::AlertManager> alerts;
-    // Per system track: last release time and status.
-    std::map<std::uint64_t, std::pair<geo::UtcTime, share::TrackStatus>> released;
+    // Per system track: what it was at its last release, and since when a report fused into it
+    // is held (on_change).
+    struct Released {
+      geo::UtcTime at;
+      share::TrackStatus status = share::TrackStatus::tentative;
+      share::FlightPhase phase = share::FlightPhase::boost;
+      std::vector<share::Contribution> contributions;
+      std::optional<geo::UtcTime> held_since;
+    };
+    std::map<std::uint64_t, Released> released;
   };
   // The picture of the nations in `to` (the hub's own included) among `p`'s, split off `p`
   // when `p` serves others too; nullptr when `p` serves none of them.
@@ -116,8 +144,10 @@ class Hub {
   // The whole picture brought to t (the clock's).
   static geo::UtcTime update(Picture& p, geo::UtcTime t);
   void release(Recipient& r, share::Message m, Outbox& out);
-  // `s` to r when new to it, its status changed, or release_interval_s since the last.
-  void release_track(Recipient& r, geo::UtcTime now, const share::SystemTrack& s, Outbox& out);
+  // `s` to r when new to it, its status changed, or release_interval_s since the last (with
+  // Refresh::on_change: and it changed since). `fused`: s was just fused from a report.
+  void release_track(Recipient& r, geo::UtcTime now, const share::SystemTrack& s, bool fused,
+                     Outbox& out);
   static TrackView view(const share::SystemTrack& s);
 
   HubConfig config_;
