@@ -35,7 +35,9 @@ std::string slurp(const fs::path& p) {
 }
 
 fs::path fresh_dir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("trilink_cli_" + name);
+  // The process id: suites of several worktrees may run at once on one machine.
+  const fs::path d =
+      fs::temp_directory_path() / ("trilink_cli_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(d);
   return d;
 }

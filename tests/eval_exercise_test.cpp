@@ -5,6 +5,7 @@
 // ctest runs every test in a process of its own, so each test computes only the runs it needs
 // (lazily, once per process).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -88,7 +89,8 @@ Case f12_with(const std::string& name, const std::string& extra) {
   std::ifstream in(test_paths::scenario("f12.yaml"));
   std::stringstream text;
   text << in.rdbuf();
-  const fs::path dir = fs::temp_directory_path() / ("trilink_runtime_test_" + name);
+  const fs::path dir = fs::temp_directory_path() /
+                       ("trilink_runtime_test_" + name + "_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const fs::path path = dir / (name + ".yaml");
   const std::string s = source_dir() + "/scenarios/";
