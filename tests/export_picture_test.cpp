@@ -13,6 +13,7 @@
 #include "eval/analysis.hpp"
 #include "export/front_end.hpp"
 #include "export/picture.hpp"
+#include "geo/frames.hpp"
 #include "geo/wgs84.hpp"
 #include "io/areas_file.hpp"
 #include "io/policy_file.hpp"
@@ -31,6 +32,7 @@ struct Exercise {
   std::vector<std::vector<geo::Geodetic>> coast;
   exercise::RunOutput national, trilateral;
   eval::ExerciseResult result;
+  std::vector<sensor::IrPlot> ir_plots;
 };
 
 const Exercise& f12() {
@@ -59,6 +61,7 @@ const Exercise& f12() {
     x.national = std::move(*n);
     x.trilateral = std::move(*t);
     x.result = eval::analyse(x.scenario, sim, x.areas, x.national, x.trilateral);
+    x.ir_plots = sim.ir_plots;
     return x;
   }();
   return e;
@@ -71,6 +74,37 @@ std::size_t count_type(const exercise::RunOutput& r, share::MessageType type) {
 }
 
 }  // namespace
+
+// F12 with the satellites on (the default): the report names them and carries one line of sight
+// per infrared plot, in time order; a plot of the plume points at it: the line of sight at the
+// plume's true height passes within 3 km of it (20 urad at 36,000-40,000 km is under 1 km, 1
+// sigma), and the ground end lies on the ellipsoid.
+TEST(Picture, ReportDrawsTheSatellitesLinesOfSight) {
+  const auto& x = f12();
+  ASSERT_FALSE(x.scenario.satellites.empty());
+  ASSERT_FALSE(x.ir_plots.empty());
+  const Json p = exports::report_picture(x.scenario, x.areas, x.coast, x.result, x.national,
+                                         x.trilateral, x.ir_plots);
+  ASSERT_EQ(p["static"]["satellites"].size(), x.scenario.satellites.size());
+  EXPECT_EQ(p["static"]["satellites"][0]["name"], x.scenario.satellites[0].name);
+  const Json& sightings = p["infrared"]["sightings"];
+  ASSERT_EQ(sightings.size(), x.ir_plots.size());
+  EXPECT_EQ(p["infrared"]["space_track_id_base"], node::space_track_id_base);
+  for (std::size_t i = 1; i < sightings.size(); ++i)
+    EXPECT_LE(sightings[i - 1][0].get<double>(), sightings[i][0].get<double>());
+  const auto& launch = x.scenario.launches.at(0);
+  std::size_t on_plume = 0;
+  for (const auto& plot : x.ir_plots) {
+    if (plot.truth_id != 0) continue;
+    const double flown = plot.t.seconds_since(x.scenario.start) - launch.spec.time_s;
+    const geo::Geodetic truth = launch.shaped.flight.trajectory.geodetic_at(flown);
+    const auto [at_plume, ground] = exports::sighting(plot, truth.h_m);
+    EXPECT_LT(geo::geodesic_inverse(at_plume, truth).distance_m, 3e3) << "at T+" << flown;
+    EXPECT_NEAR(ground.h_m, 0.0, 1.0);
+    ++on_plume;
+  }
+  EXPECT_GT(on_plume, 20u);
+}
 
 TEST(Picture, ReportCarriesTheScenarioAndBothRuns) {
   const auto& x = f12();
