@@ -133,7 +133,7 @@ Json picture_head(const scenario::Scenario& s, const std::vector<warn::Protected
 std::pair<geo::Geodetic, geo::Geodetic> sighting(const sensor::IrPlot& p, double height_m) {
   const geo::Vec3 o = p.satellite_ecef_m;
   const geo::Vec3 u = sensor::line_of_sight(o, p.alpha_rad, p.beta_rad);
-  const auto height_at = [&](double s) { return geo::approx_height_m(o + s * u); };
+  const auto height_at = [&](double s) { return geo::to_geodetic(geo::Ecef{o + s * u}).h_m; };
   // Height falls along the ray down to its closest approach to the Earth's centre.
   const double closest = std::max(0.0, -o.dot(u));
   const auto descend_to = [&](double h, double hi) {
@@ -153,8 +153,8 @@ std::pair<geo::Geodetic, geo::Geodetic> sighting(const sensor::IrPlot& p, double
 Json report_picture(const scenario::Scenario& s, const std::vector<warn::ProtectedArea>& areas,
                     const std::vector<std::vector<geo::Geodetic>>& coastlines,
                     const eval::ExerciseResult& r, const exercise::RunOutput& national,
-                    const exercise::RunOutput& trilateral,
-                    std::span<const sensor::IrPlot> infrared, const ReportOptions& options) {
+                    const exercise::RunOutput& trilateral, std::span<const sensor::IrPlot> infrared,
+                    const ReportOptions& options) {
   Json j = picture_head(s, areas, coastlines);
   Json truth = Json::array();
   for (const auto& l : s.launches) {
@@ -225,9 +225,8 @@ Json report_picture(const scenario::Scenario& s, const std::vector<warn::Protect
   for (const auto& p : infrared) {
     if (p.satellite_index >= s.satellites.size()) continue;
     const auto [top, ground] = sighting(p);
-    sightings.push_back(Json::array({p.t.seconds_since(s.start), p.satellite_index,
-                                     top.lat_deg(), top.lon_deg(), ground.lat_deg(),
-                                     ground.lon_deg()}));
+    sightings.push_back(Json::array({p.t.seconds_since(s.start), p.satellite_index, top.lat_deg(),
+                                     top.lon_deg(), ground.lat_deg(), ground.lon_deg()}));
   }
   j["infrared"] =
       Json{{"space_track_id_base", node::space_track_id_base}, {"sightings", std::move(sightings)}};
