@@ -165,8 +165,8 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
     const eval::ExerciseResult result = eval::analyse(*scenario, sim, areas, *runs[0], *runs[1]);
     if (interrupted()) return;
     out.file("report.html") << exports::page_with_picture(
-        exports::report_picture(*scenario, areas, *coast, result, *runs[0], *runs[1],
-                                sim.ir_plots).dump());
+        exports::report_picture(*scenario, areas, *coast, result, *runs[0], *runs[1], sim.ir_plots)
+            .dump());
     const double wall_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     eval::ExerciseResult with_speed = result;

@@ -662,8 +662,8 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       }
       const eval::ExerciseResult result = eval::analyse(*scenario, sim, *areas, *national, tri);
       out.file("report.html") << exports::page_with_picture(
-          exports::report_picture(*scenario, *areas, *coast, result, *national, tri,
-                                  sim.ir_plots).dump());
+          exports::report_picture(*scenario, *areas, *coast, result, *national, tri, sim.ir_plots)
+              .dump());
       const double wall_s =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       out.file("summary.json") << exports::summary_json(*scenario, result, *national, tri, wall_s);
