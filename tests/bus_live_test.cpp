@@ -1,7 +1,9 @@
 // The live runtime as a user runs it (docs/live.md): separate trilink processes on Cyclone DDS
 // with DDS Security, loopback only (every participant pinned to 127.0.0.1, multicast off).
 //  - `trilink live` on F08 gives Japan its first confirmed track, launch alert and threat alert
-//    within 1 s (scenario time) of `trilink exercise`, and the hub the same system tracks;
+//    within 1 s (scenario time) of `trilink exercise`, and the hub the same system tracks; the
+//    infrared satellites (on by default) are fed live: the US node's space tracker makes the
+//    launch alert, before any radar could;
 //  - security: on the Korean link domain, a participant without a certificate and one with
 //    Japan's certificate receive nothing of what the hub publishes there, while Korea's node
 //    identity does; an identity may not create a topic its permissions do not name;
@@ -163,15 +165,27 @@ TEST_F(Live, F08GivesJapanThePictureOfTheExercise) {
     ASSERT_TRUE(tb[k].is_number()) << k << " never in the live run";
     EXPECT_NEAR(tb[k].get<double>(), ta[k].get<double>(), 1.0) << k;
   }
+  // The launch alert came from space in both runtimes: the exercise's first radar plot of F08
+  // comes at T+40 s or later (docs/sensors.md, "without satellites": its launch alert T+52 s).
+  EXPECT_LT(tb["launch_alert_s"].get<double>(), 40.0);
   // Nothing was refused anywhere on the way.
   EXPECT_EQ(b["runs"]["trilateral"]["hub"]["rejected"], 0);
   EXPECT_GT(b["runs"]["trilateral"]["hub"]["admitted"].get<int>(), 50);
   // Nor at the nations: the hub's releases (several topics, batched writes) reach each node's
   // gatekeeper in the hub's sequence order.
   const json processes = read_json(dir_ / "live" / "live.json")["processes"];
-  for (const auto& [name, p] : processes.items())
+  std::uint64_t ir_frames = 0, space_tracks = 0;
+  for (const auto& [name, p] : processes.items()) {
     for (const auto& [reason, n] : p["gate_rejected"].items())
       EXPECT_EQ(n, 0) << name << " refused " << n << " as " << reason;
+    if (p.contains("national")) {
+      ir_frames += p["national"]["ir_frames"].get<std::uint64_t>();
+      space_tracks += p["national"]["space_tracks_reported"].get<std::uint64_t>();
+      EXPECT_EQ(p["national"]["ir_plots_rejected"], 0) << name;
+    }
+  }
+  EXPECT_GT(ir_frames, 20u);
+  EXPECT_GT(space_tracks, 0u);
   // The hub released the same system tracks to Japan up to T+200 s.
   const auto start = geo::parse_utc(a["start"].get<std::string>());
   ASSERT_TRUE(start);

@@ -139,6 +139,58 @@ TEST(Wire, ALookRoundTripsWithItsPlots) {
     EXPECT_EQ(record::encode(back.plots[i]), record::encode(l.plots[i])) << i;
 }
 
+// An infrared frame carries its satellite's position once and each plot's focal-plane angles;
+// the decoded plots are the sensor's again (the frame's sensor id, time and satellite position).
+// A NaN angle is refused as non-finite, never handed to a tracker.
+TEST(Wire, AnInfraredFrameRoundTripsAndANaNAngleIsRefused) {
+  InfraredFrame f;
+  f.nation = Nation::USA;
+  f.sensor_id = 1;
+  f.time = geo::UtcTime{1'664'835'800'000'000'000};
+  f.satellite_ecef_m = {-3.65e7, 2.1e7, 0.0};
+  f.header = header(Nation::USA, "IR-HEO-1", 4);
+  f.header.originator.sensor = 1;
+  f.header.releasability = {Nation::USA};
+  for (int i = 0; i < 2; ++i) {
+    sensor::IrPlot p;
+    p.satellite_index = 1;
+    p.t = f.time;
+    p.satellite_ecef_m = f.satellite_ecef_m;
+    p.alpha_rad = 0.01 * (i + 1);
+    p.beta_rad = -0.02;
+    p.sigma_rad = 20e-6;
+    f.plots.push_back(p);
+  }
+  const Encoded e = encode(f);
+  ASSERT_EQ(e.topic(), Topic::infrared_frame);
+  EXPECT_EQ(topic_name(e.topic()), "InfraredFrame");
+  const Decoded d = decode(e.topic(), e.sample());
+  ASSERT_FALSE(d.rejection) << d.detail;
+  const InfraredFrame& back = std::get<InfraredFrame>(d.value);
+  EXPECT_EQ(back.sensor_id, 1u);
+  EXPECT_EQ(back.time, f.time);
+  EXPECT_EQ(header_of(d.value).originator.node, "IR-HEO-1");
+  ASSERT_EQ(back.plots.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(back.plots[i].satellite_index, 1u);
+    EXPECT_EQ(back.plots[i].t, f.time);
+    EXPECT_EQ(back.plots[i].satellite_ecef_m, f.satellite_ecef_m);
+    EXPECT_EQ(back.plots[i].alpha_rad, f.plots[i].alpha_rad);
+    EXPECT_EQ(back.plots[i].beta_rad, f.plots[i].beta_rad);
+    EXPECT_EQ(back.plots[i].sigma_rad, f.plots[i].sigma_rad);
+  }
+  trilink_wire_InfraredFrame w = *static_cast<const trilink_wire_InfraredFrame*>(e.sample());
+  w.plots._buffer[1].alpha_rad = std::numeric_limits<double>::quiet_NaN();
+  const Decoded nan = decode(Topic::infrared_frame, &w);
+  ASSERT_TRUE(nan.rejection);
+  EXPECT_EQ(*nan.rejection, WireRejection::non_finite);
+  w = *static_cast<const trilink_wire_InfraredFrame*>(e.sample());
+  w.sensor_id = 2;  // the key says another satellite than the header
+  const Decoded other = decode(Topic::infrared_frame, &w);
+  ASSERT_TRUE(other.rejection);
+  EXPECT_EQ(*other.rejection, WireRejection::key_mismatch);
+}
+
 // Encodes the first sample of type T, lets `spoil` change the C struct, decodes.
 template <typename W>
 Decoded spoiled(std::size_t index, auto spoil) {

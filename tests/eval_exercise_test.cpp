@@ -83,10 +83,10 @@ Case& f12() {
   return c;
 }
 
-// F12 with `extra` YAML appended. Written to a temporary folder (`name`), so the paths the
-// scenario would resolve beside itself are given absolute.
-Case f12_with(const std::string& name, const std::string& extra) {
-  std::ifstream in(test_paths::scenario("f12.yaml"));
+// A bundled scenario with `extra` YAML appended. Written to a temporary folder (`name`), so the
+// paths the scenario would resolve beside itself are given absolute.
+Case scenario_with(const std::string& file, const std::string& name, const std::string& extra) {
+  std::ifstream in(test_paths::scenario(file));
   std::stringstream text;
   text << in.rdbuf();
   const fs::path dir = fs::temp_directory_path() /
@@ -104,9 +104,20 @@ Case f12_with(const std::string& name, const std::string& extra) {
   return loaded;
 }
 
-// F12 with Korea's link to the hub down for the first 100 s.
+Case f12_with(const std::string& name, const std::string& extra) {
+  return scenario_with("f12.yaml", name, extra);
+}
+
+// F12 without the infrared satellites (radars alone: what Korea's radars give Japan).
+Case& f12_radars_alone() {
+  static Case c = f12_with("f12_radars", "space: false\n");
+  return c;
+}
+
+// F12 with Korea's link to the hub down for the first 100 s (radars alone).
 Case& f12_with_outage() {
   static Case c = f12_with("f12_outage",
+                           "space: false\n"
                            "network:\n"
                            "  links:\n"
                            "    - between: [KAMD, INDOPACOM]\n"
@@ -179,8 +190,10 @@ TEST(Runtime, SharingGivesJapanItsFirstTrackEarlierWithinTheBoundAndNoFalseThrea
   for (const auto& a : r.threat_alerts) EXPECT_FALSE(a.false_alert) << a.source << " " << a.t_s;
 }
 
+// Radars alone: with the satellites on (the default), Japan's first track comes from the US
+// space track whatever Korea's link does.
 TEST(Runtime, AnOutageOfKoreasLinkToTheHubDelaysJapan) {
-  Case& base = f12();
+  Case& base = f12_radars_alone();
   Case& cut = f12_with_outage();
   ASSERT_EQ(cut.simulation.detections.size(), base.simulation.detections.size());
   const RunOutput& cut_run = cut.trilateral();
@@ -288,6 +301,35 @@ TEST(Runtime, SatellitesWarnEveryNationWithin20sOfLiftOffOnceEach) {
   EXPECT_LT(*sp.first_track_s, 15.0);
   EXPECT_LT(*sp.launch_point_error_m, 5e3);
   for (const auto& n : r.trilateral_warning.nations) {
+    EXPECT_EQ(n.repeated_launch_alerts, 0u) << to_string(n.nation);
+    EXPECT_EQ(n.false_threats, 0u) << to_string(n.nation);
+  }
+}
+
+// The default sky (satellites on, the catalogue's 2 km cloud top), on KOR-SRBM-1 (a depressed
+// SRBM from Kwail): the plume clears the deck about ten seconds after lift-off, and every
+// nation's launch alert comes from space, at least 10 s before the radars alone give it (T+28
+// s), with the launch point within 5 km, once per source and with no false threat.
+TEST(Runtime, InTheDefaultSkyTheSatellitesWarnBeforeTheRadars) {
+  Case c(test_paths::scenario("kor_srbm1.yaml"));
+  ASSERT_FALSE(c.scenario.satellites.empty());
+  for (const auto& k : c.scenario.satellites) EXPECT_EQ(k.cloud_top_m, 2e3) << k.name;
+  Case radars = scenario_with("kor_srbm1.yaml", "kor_srbm1_radars", "space: false\n");
+  ASSERT_TRUE(radars.scenario.satellites.empty());
+  const ExerciseResult with =
+      analyse(c.scenario, c.simulation, c.areas, c.national(), c.trilateral());
+  const ExerciseResult without = analyse(radars.scenario, radars.simulation, radars.areas,
+                                         radars.national(), radars.trilateral());
+  constexpr std::size_t kLaunchAlert = 3;
+  for (const Nation n : {Nation::USA, Nation::JPN, Nation::KOR}) {
+    const auto& a = outcome(with, n).trilateral[kLaunchAlert];
+    const auto& b = outcome(without, n).trilateral[kLaunchAlert];
+    ASSERT_TRUE(a && b) << to_string(n);
+    EXPECT_LE(*a, *b - 10.0) << to_string(n);
+  }
+  ASSERT_TRUE(with.launches.at(0).space.launch_point_error_m);
+  EXPECT_LT(*with.launches.at(0).space.launch_point_error_m, 5e3);
+  for (const auto& n : with.trilateral_warning.nations) {
     EXPECT_EQ(n.repeated_launch_alerts, 0u) << to_string(n.nation);
     EXPECT_EQ(n.false_threats, 0u) << to_string(n.nation);
   }

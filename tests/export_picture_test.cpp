@@ -13,6 +13,7 @@
 #include "eval/analysis.hpp"
 #include "export/front_end.hpp"
 #include "export/picture.hpp"
+#include "geo/frames.hpp"
 #include "geo/wgs84.hpp"
 #include "io/areas_file.hpp"
 #include "io/policy_file.hpp"
@@ -31,6 +32,7 @@ struct Exercise {
   std::vector<std::vector<geo::Geodetic>> coast;
   exercise::RunOutput national, trilateral;
   eval::ExerciseResult result;
+  std::vector<sensor::IrPlot> ir_plots;
 };
 
 const Exercise& f12() {
@@ -59,6 +61,7 @@ const Exercise& f12() {
     x.national = std::move(*n);
     x.trilateral = std::move(*t);
     x.result = eval::analyse(x.scenario, sim, x.areas, x.national, x.trilateral);
+    x.ir_plots = sim.ir_plots;
     return x;
   }();
   return e;
@@ -71,6 +74,43 @@ std::size_t count_type(const exercise::RunOutput& r, share::MessageType type) {
 }
 
 }  // namespace
+
+// F12 with the satellites on (the default): the report names them and carries one line of sight
+// per infrared plot, in time order; a plot of the plume points at it: the drawn line of sight (top
+// to ground) passes within 5 sigma of the plume's true position (sigma: 20 urad times the range),
+// and its ground end lies on the ellipsoid.
+TEST(Picture, ReportDrawsTheSatellitesLinesOfSight) {
+  const auto& x = f12();
+  ASSERT_FALSE(x.scenario.satellites.empty());
+  ASSERT_FALSE(x.ir_plots.empty());
+  const Json p = exports::report_picture(x.scenario, x.areas, x.coast, x.result, x.national,
+                                         x.trilateral, x.ir_plots);
+  ASSERT_EQ(p["static"]["satellites"].size(), x.scenario.satellites.size());
+  EXPECT_EQ(p["static"]["satellites"][0]["name"], x.scenario.satellites[0].name);
+  const Json& sightings = p["infrared"]["sightings"];
+  ASSERT_EQ(sightings.size(), x.ir_plots.size());
+  EXPECT_EQ(p["infrared"]["space_track_id_base"], node::space_track_id_base);
+  for (std::size_t i = 1; i < sightings.size(); ++i)
+    EXPECT_LE(sightings[i - 1][0].get<double>(), sightings[i][0].get<double>());
+  const auto& launch = x.scenario.launches.at(0);
+  std::size_t on_plume = 0;
+  for (const auto& plot : x.ir_plots) {
+    if (plot.truth_id != 0) continue;
+    const double flown = plot.t.seconds_since(x.scenario.start) - launch.spec.time_s;
+    const geo::Geodetic truth = launch.shaped.flight.trajectory.geodetic_at(flown);
+    const auto [top, ground] = exports::sighting(plot);
+    const geo::Vec3 a = geo::to_ecef(top).r_m, b = geo::to_ecef(ground).r_m;
+    const geo::Vec3 x = geo::to_ecef(truth).r_m;
+    const geo::Vec3 along = (b - a).normalized();
+    const double miss_m = ((x - a) - (x - a).dot(along) * along).norm();
+    const double range_m = (plot.satellite_ecef_m - x).norm();
+    EXPECT_LT(miss_m, 5.0 * plot.sigma_rad * range_m) << "at T+" << flown;
+    EXPECT_NEAR(top.h_m, exports::sighting_top_m, 1.0);
+    EXPECT_NEAR(ground.h_m, 0.0, 1.0);
+    ++on_plume;
+  }
+  EXPECT_GT(on_plume, 20u);
+}
 
 TEST(Picture, ReportCarriesTheScenarioAndBothRuns) {
   const auto& x = f12();

@@ -391,21 +391,25 @@ TEST(Catalogue, ImpossibleOrbitsAndSensorsAreErrors) {
 }
 
 TEST(Scenario, SatellitesFollowTheRadarsAndTheSwitch) {
-  // Radars listed, no satellites key: none.
+  // On by default: radars listed, no satellites key: every catalogue satellite, its epoch the
+  // scenario start, the catalogue's cloud top (2 km, the median sky).
   {
     const ScenarioFile f(good);
     const auto s = io::load_scenario(f.path());
     ASSERT_TRUE(s.has_value()) << s.error().message();
-    EXPECT_TRUE(s->satellites.empty());
+    ASSERT_EQ(s->satellites.size(), 3u);
+    for (const auto& p : s->satellites) {
+      EXPECT_EQ(p.orbit.epoch, s->start);
+      EXPECT_EQ(p.cloud_top_m, 2e3);
+    }
   }
-  // `radars: all` alone: none either; `space: true`: every catalogue satellite, its epoch the
-  // scenario start; `space: false`: none.
+  // `radars: all` and `space: true`: all of them too; `space: false`: none.
   const std::string all_radars = good.substr(0, good.find("radars:")) + "radars: all\n";
   {
     const ScenarioFile f(all_radars);
     const auto s = io::load_scenario(f.path());
     ASSERT_TRUE(s.has_value()) << s.error().message();
-    EXPECT_TRUE(s->satellites.empty());
+    EXPECT_EQ(s->satellites.size(), 3u);
   }
   {
     const ScenarioFile f(test_paths::with(all_radars, "seed: 3\n", "seed: 3\nspace: true\n"));

@@ -51,7 +51,8 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
                 "no space-based infrared satellites (as the scenario key space: false)");
   cmd->add_flag("--space", o->space,
                 "every infrared satellite of the catalogue (--catalogue, else catalogue.yaml "
-                "beside the scenario) when the scenario names none (as space: true)");
+                "beside the scenario) even when the scenario says space: false or names none "
+                "(the default takes them all)");
   cmd->add_option("--cloud-top-km", o->cloud_top_km,
                   "cloud top for every infrared satellite (as the scenario key cloud_top_km)")
       ->check(CLI::Range(0.0, 20.0));
@@ -164,7 +165,8 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
     const eval::ExerciseResult result = eval::analyse(*scenario, sim, areas, *runs[0], *runs[1]);
     if (interrupted()) return;
     out.file("report.html") << exports::page_with_picture(
-        exports::report_picture(*scenario, areas, *coast, result, *runs[0], *runs[1]).dump());
+        exports::report_picture(*scenario, areas, *coast, result, *runs[0], *runs[1], sim.ir_plots)
+            .dump());
     const double wall_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     eval::ExerciseResult with_speed = result;

@@ -1,13 +1,13 @@
 // The live runtime's commands (docs/live.md): `trilink pki init`, `trilink hub`, `trilink node`,
 // `trilink radar`, each one node of the live network on Cyclone DDS with DDS Security, and
-// `trilink live`, which starts the whole network on this machine (one process per node and per
-// radar, loopback, security on), runs a scenario and writes summary.json, recording.db (merged
-// from the nodes' recordings) and report.html as `trilink exercise` does. Also `trilink probe`
-// and `trilink inject`, a listening or writing participant for the security tests.
-// `trilink node|hub --serve ADDR:PORT` serves the picture as it reaches that process to a
-// browser (cop/server.hpp): a node's nation's picture, or the hub's releases to every nation.
-// Bad input (deployment file, missing certificate, scenario) exits 2 with one line naming the
-// file and field; SIGINT/SIGTERM stops a node cleanly (its recording committed), exit 0.
+// `trilink live`, which starts the whole network on this machine (one process per node, per
+// radar and per infrared satellite, loopback, security on), runs a scenario and writes
+// summary.json, recording.db (merged from the nodes' recordings) and report.html as `trilink
+// exercise` does. Also `trilink probe` and `trilink inject`, a listening or writing participant for
+// the security tests. `trilink node|hub --serve ADDR:PORT` serves the picture as it reaches that
+// process to a browser (cop/server.hpp): a node's nation's picture, or the hub's releases to every
+// nation. Bad input (deployment file, missing certificate, scenario) exits 2 with one line naming
+// the file and field; SIGINT/SIGTERM stops a node cleanly (its recording committed), exit 0.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -361,7 +361,8 @@ void add_live_commands(CLI::App& app, int& exit_code) {
     auto* cmd = app.add_subcommand(
         what, what == "hub"    ? "run the hub (INDOPACOM) on its link domains"
               : what == "node" ? "run a national node on its nation and link domains"
-                               : "play one radar's simulated plots to its national node");
+                               : "play one radar's (or infrared satellite's) simulated plots to "
+                                 "its national node");
     add_node_options(cmd, o);
     if (what == "hub")
       cmd->add_flag("--relay", o->relay,
@@ -375,7 +376,9 @@ void add_live_commands(CLI::App& app, int& exit_code) {
                       "serve the picture in a browser on ADDR:PORT, or PORT on loopback (the "
                       "node's: its nation's; the hub's: every nation's)");
     if (what == "radar")
-      cmd->add_option("--radar", o->radar, "the radar's name in the scenario")->required();
+      cmd->add_option("--radar,--sensor", o->radar,
+                      "the radar's or the infrared satellite's name in the scenario")
+          ->required();
     cmd->callback([o, what, &exit_code] { run_one(what, *o, exit_code); });
   }
   // trilink probe / inject: test participants.
@@ -498,14 +501,17 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       if (net.hub()) launch(net.hub()->name, {"hub"});
       std::vector<std::string> nodes;
       for (Nation n : all_nations) {
-        const bool radars =
-            std::ranges::any_of(scenario->radars, [&](const auto& r) { return r.nation == n; });
-        if (!net.node_of(n) || !radars) continue;
+        const bool sensors =
+            std::ranges::any_of(scenario->radars, [&](const auto& r) { return r.nation == n; }) ||
+            std::ranges::any_of(scenario->satellites, [&](const auto& k) { return k.nation == n; });
+        if (!net.node_of(n) || !sensors) continue;
         nodes.push_back(net.node_of(n)->name);
         launch(net.node_of(n)->name, {"node", "--nation", std::string(to_string(n))});
       }
       for (const auto& r : scenario->radars)
         if (d.nation_domains.contains(r.nation)) launch(r.name, {"radar", "--radar", r.name});
+      for (const auto& k : scenario->satellites)
+        if (d.nation_domains.contains(k.nation)) launch(k.name, {"radar", "--sensor", k.name});
       if (!o->quiet)
         std::cerr << "trilink live: " << children.size() << " processes, domains " << base << ".."
                   << base + 5 << ", scenario " << fixed(scenario->duration_s, 0) << " s at "
@@ -656,7 +662,8 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       }
       const eval::ExerciseResult result = eval::analyse(*scenario, sim, *areas, *national, tri);
       out.file("report.html") << exports::page_with_picture(
-          exports::report_picture(*scenario, *areas, *coast, result, *national, tri).dump());
+          exports::report_picture(*scenario, *areas, *coast, result, *national, tri, sim.ir_plots)
+              .dump());
       const double wall_s =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       out.file("summary.json") << exports::summary_json(*scenario, result, *national, tri, wall_s);

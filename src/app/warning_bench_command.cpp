@@ -4,7 +4,8 @@
 // one JSON object: per scenario, mode and nation the sums over the runs (missed and false
 // threats, seconds of alert gap, premature ends, repeated launch alerts, predictions before
 // burnout, tracks below the ground) and the spread of the time to the threat and of the lead.
-// Without scenarios, the bundled suite (docs/warning.md) under --dir.
+// Without scenarios, the bundled suite (docs/warning.md) under --dir. The infrared satellites
+// are on as in the scenarios (by default); --no-space runs without them, to compare.
 #include <algorithm>
 #include <filesystem>
 #include <future>
@@ -42,6 +43,7 @@ struct Options {
   std::string dir = "scenarios";
   int runs = 20;
   int first_seed = 1;
+  bool no_space = false;
 };
 
 struct Aggregate {
@@ -74,6 +76,8 @@ void add_warning_bench_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--runs", o->runs, "Monte Carlo runs (seeds K..K+N-1)")
       ->check(CLI::Range(1, 10000));
   cmd->add_option("--first-seed", o->first_seed, "first seed K (default 1)");
+  cmd->add_flag("--no-space", o->no_space,
+                "no space-based infrared satellites (as the scenario key space: false)");
   cmd->callback([o, &exit_code] {
     const auto bad = [&](const Error& e) {
       std::cerr << "trilink bench warning: " << e.message() << "\n";
@@ -89,6 +93,7 @@ void add_warning_bench_command(CLI::App& app, int& exit_code) {
     for (const auto& file : files) {
       auto s = io::load_scenario(file, std::nullopt);
       if (!s) return bad(s.error());
+      if (o->no_space) s->satellites.clear();
       const auto policy = io::load_policy(s->policy_path, s->network);
       if (!policy) return bad(policy.error());
       const auto loaded = io::load_areas_geojson(s->area_paths);

@@ -56,7 +56,7 @@ namespace {
 // --- inbox: what the listeners hand to the node's thread ---------------------------------------
 
 struct Inbound {
-  std::variant<share::Message, Look> value;
+  Sample value;
   std::string from;  // the peer bound to the link (or the nation's radars)
   std::int64_t source_unix_ns = 0;
   Clock::time_point arrived;
@@ -466,11 +466,14 @@ class Recording {
 
 // --- reordering ----------------------------------------------------------------------------
 
-// Senders' order: looks by their time, messages by (session, sequence) of their originator.
+// Senders' order: looks and infrared frames by their time, messages by (session, sequence) of
+// their originator.
 bool before(const Inbound& a, const Inbound& b) {
   const auto key = [](const Inbound& x) {
     if (const auto* l = std::get_if<Look>(&x.value))
       return std::tuple(0, l->time.ns, std::int64_t{0}, std::uint64_t{0});
+    if (const auto* f = std::get_if<InfraredFrame>(&x.value))
+      return std::tuple(0, f->time.ns, std::int64_t{0}, std::uint64_t{0});
     const auto& h = share::header(std::get<share::Message>(x.value));
     return std::tuple(1, std::int64_t{0}, h.session_start.ns, h.sequence);
   };
@@ -607,7 +610,10 @@ void write_report(const io::Deployment& d, const LiveReport& r) {
                      {"plots_rejected", c.plots_rejected},
                      {"tracks_reported", c.tracks_reported},
                      {"hub_admitted", c.hub_admitted},
-                     {"hub_rejected", c.hub_rejected}};
+                     {"hub_rejected", c.hub_rejected},
+                     {"ir_frames", c.ir_frames},
+                     {"ir_plots_rejected", c.ir_plots_rejected},
+                     {"space_tracks_reported", c.space_tracks_reported}};
   }
   std::ofstream f(fs::path(d.recordings) / (r.name + ".json"));
   f << j.dump(2) << "\n";
@@ -738,7 +744,9 @@ Expected<PkiRequest> pki_request(const io::Deployment& d, const scenario::Scenar
     if (!site) continue;
     Grant g{site->name, country(n), {}};
     if (auto it = d.nation_domains.find(n); it != d.nation_domains.end())
-      g.rules.push_back({it->second, {}, strings({Topic::radar_look, Topic::node_health})});
+      g.rules.push_back({it->second,
+                         {},
+                         strings({Topic::radar_look, Topic::infrared_frame, Topic::node_health})});
     if (auto it = d.link_domains.find(n); it != d.link_domains.end())
       g.rules.push_back({it->second, strings({Topic::local_track, Topic::node_health}),
                          strings({Topic::system_track, Topic::launch_report,
@@ -751,6 +759,14 @@ Expected<PkiRequest> pki_request(const io::Deployment& d, const scenario::Scenar
     req.grants.push_back({r.name,
                           country(r.nation),
                           {{it->second, strings({Topic::radar_look, Topic::node_health}), {}}}});
+  }
+  for (const auto& k : s.satellites) {
+    auto it = d.nation_domains.find(k.nation);
+    if (it == d.nation_domains.end()) continue;
+    req.grants.push_back(
+        {k.name,
+         country(k.nation),
+         {{it->second, strings({Topic::infrared_frame, Topic::node_health}), {}}}});
   }
   return req;
 }
@@ -1006,11 +1022,11 @@ Expected<LiveReport> run_node(const LiveInputs& in0, Nation nation) {
   c.hub = hub_site ? hub_site->name : "";
   for (const auto& r : s.radars)
     if (r.nation == nation) c.radars.push_back(r);
+  for (const auto& k : s.satellites)
+    if (k.nation == nation) c.satellites.push_back(k);
   c.epoch = s.start;
   for (const auto& a : in.areas)
     if (a.nation == nation) c.areas.push_back(a);
-  if (std::ranges::any_of(s.satellites, [&](const auto& k) { return k.nation == nation; }))
-    say(in, c.name + ": infrared satellites are not fed in live runs (radars only)");
   LiveReport rep;
   rep.name = c.name;
   auto opened = Recording::open(d, c.name);
@@ -1024,13 +1040,10 @@ Expected<LiveReport> run_node(const LiveInputs& in0, Nation nation) {
   auto home = Endpoint::join(d, *nd, c.name);
   if (!home) return std::unexpected(home.error());
   const auto radar_check = [nation](const Decoded& x) -> std::optional<std::string> {
-    const share::Header& h = std::holds_alternative<Look>(x.value)
-                                 ? std::get<Look>(x.value).header
-                                 : share::header(std::get<share::Message>(x.value));
-    if (h.originator.nation != nation) return "not a radar of this nation";
+    if (header_of(x.value).originator.nation != nation) return "not a sensor of this nation";
     return std::nullopt;
   };
-  for (Topic t : {Topic::radar_look, Topic::node_health})
+  for (Topic t : {Topic::radar_look, Topic::infrared_frame, Topic::node_health})
     if (auto ok = (*home)->add_reader(t, qs, &inbox, "radar", radar_check); !ok)
       return std::unexpected(ok.error());
   std::unique_ptr<Endpoint> link;
@@ -1050,6 +1063,7 @@ Expected<LiveReport> run_node(const LiveInputs& in0, Nation nation) {
   }
   auto clock = synchronise(in, c.name, [&] {
     if ((*home)->publishers(Topic::radar_look) < c.radars.size()) return false;
+    if ((*home)->publishers(Topic::infrared_frame) < c.satellites.size()) return false;
     return !link ||
            (link->matched(Topic::local_track) > 0 && link->publishers(Topic::system_track) > 0);
   });
@@ -1057,7 +1071,8 @@ Expected<LiveReport> run_node(const LiveInputs& in0, Nation nation) {
   in.clock = *clock;
   c.session_start = in.clock.now();
   node::NationalNode nn(c, *in.policy);
-  say(in, c.name + ": " + std::to_string(c.radars.size()) + " radars" +
+  say(in, c.name + ": " + std::to_string(c.radars.size()) + " radars, " +
+              std::to_string(c.satellites.size()) + " infrared satellites" +
               (link ? ", linked to " + c.hub : ", alone"));
   const auto dispatch = [&](node::Outbox out, geo::UtcTime now) -> Expected<void> {
     for (auto& e : out) {
@@ -1091,6 +1106,8 @@ Expected<LiveReport> run_node(const LiveInputs& in0, Nation nation) {
           return ok;
       return dispatch(nn.on_look(l->sensor_id, l->time, l->plots), now);
     }
+    if (const auto* f = std::get_if<InfraredFrame>(&x.value))
+      return dispatch(nn.on_ir_frame(f->sensor_id, f->time, f->plots), now);
     const auto& m = std::get<share::Message>(x.value);
     if (std::holds_alternative<share::NodeHealth>(m)) {
       // Heartbeats of the nation's radars and of the hub: liveness, recorded; the hub's is not
@@ -1136,39 +1153,23 @@ Expected<LiveReport> run_node(const LiveInputs& in0, Nation nation) {
   return rep;
 }
 
-// --- radar feed ------------------------------------------------------------------------------
+// --- sensor feeds: radars and infrared satellites -------------------------------------------
 
-Expected<LiveReport> run_radar(const LiveInputs& in0, const std::string& radar) {
-  LiveInputs in = in0;
+namespace {
+
+// What a sensor feed writes at one time: a look of a radar, a frame of a satellite, given the
+// session start (the feed's clock when the scenario began).
+using FeedWrite = std::function<bool(std::size_t item, geo::UtcTime session)>;
+
+// A feed once connected: writes each item when the scenario clock reaches its time (`due`, in
+// time order), and a heartbeat every heartbeat_s (wall), until stopped or until_s.
+LiveReport play(const LiveInputs& in, Endpoint& home, const std::string& name, Nation nation,
+                std::uint32_t sensor_id, const std::vector<geo::UtcTime>& due,
+                const FeedWrite& write) {
   const auto& d = *in.deploy;
   const auto& s = *in.scenario;
-  std::optional<std::size_t> index;
-  for (std::size_t r = 0; r < s.radars.size(); ++r)
-    if (s.radars[r].name == radar) index = r;
-  if (!index) return fail("--radar", "no radar '" + radar + "' in " + s.file);
-  const Nation nation = s.radars[*index].nation;
-  std::uint32_t sensor_id = 0;
-  for (std::size_t r = 0; r < *index; ++r)
-    if (s.radars[r].nation == nation) ++sensor_id;
-  auto nd = domain_of(d, d.nation_domains, nation, "nation");
-  if (!nd) return std::unexpected(nd.error());
-  auto home = Endpoint::join(d, *nd, radar);
-  if (!home) return std::unexpected(home.error());
-  const QosSettings qs = qos_settings(d);
-  for (Topic t : {Topic::radar_look, Topic::node_health})
-    if (auto ok = (*home)->add_writer(t, qs); !ok) return std::unexpected(ok.error());
-  // The radar's plots: the scenario's simulation (the same for every process), this radar's.
-  const scenario::Simulation sim = scenario::simulate(s);
-  std::vector<sensor::Detection> mine;
-  for (const auto& det : sim.detections)
-    if (det.radar_index == *index) mine.push_back(det);
-  auto clock = synchronise(in, radar, [&] { return (*home)->matched(Topic::radar_look) > 0; });
-  if (!clock) return std::unexpected(clock.error());
-  in.clock = *clock;
-  say(in, radar + ": " + std::to_string(mine.size()) + " plots to play");
-  node::RadarFeed feed(nation, radar, sensor_id);
   LiveReport rep;
-  rep.name = radar;
+  rep.name = name;
   const geo::UtcTime session = in.clock.now();
   std::uint64_t beats = 0, health_seq = 0;
   std::size_t next = 0;
@@ -1178,26 +1179,11 @@ Expected<LiveReport> run_radar(const LiveInputs& in0, const std::string& radar) 
     if (in.stop && in.stop->load(std::memory_order_relaxed) != 0) break;
     const geo::UtcTime now = in.clock.now();
     if (in.until_s && now.seconds_since(s.start) > *in.until_s) break;
-    while (next < mine.size() && mine[next].t <= now) {
-      std::size_t j = next;
-      while (j < mine.size() && mine[j].t == mine[next].t) ++j;
-      Look l;
-      l.nation = nation;
-      l.sensor_id = sensor_id;
-      l.time = mine[next].t;
-      l.plots = feed.look(std::span<const sensor::Detection>(mine.data() + next, j - next));
-      l.header.originator = {nation, radar, sensor_id};
-      l.header.session_start = session;
-      l.header.sequence = l.plots.empty() ? 0 : l.plots.front().header.sequence;
-      l.header.time_of_validity = l.time;
-      l.header.releasability = {nation};
-      for (auto& p : l.plots) p.header.session_start = session;
-      if ((*home)->write(encode(l))) ++rep.sent;
-      next = j;
-    }
+    for (; next < due.size() && due[next] <= now; ++next)
+      if (write(next, session)) ++rep.sent;
     if (Clock::now() >= next_beat) {
       share::NodeHealth h;
-      h.header.originator = {nation, radar, sensor_id};
+      h.header.originator = {nation, name, sensor_id};
       h.header.session_start = session;
       h.header.sequence = ++health_seq;
       h.header.time_of_validity = now;
@@ -1205,18 +1191,135 @@ Expected<LiveReport> run_radar(const LiveInputs& in0, const std::string& radar) 
       h.heartbeat = ++beats;
       h.radars_operating = 1;
       h.radars_total = 1;
-      if ((*home)->write(encode(share::Message(h)))) ++rep.sent;
+      if (home.write(encode(share::Message(h)))) ++rep.sent;
       next_beat = Clock::now() + beat;
     }
     auto until = std::min(next_beat, Clock::now() + std::chrono::milliseconds(50));
-    if (next < mine.size()) {
-      const auto wall = in.clock.wall_at(mine[next].t);
+    if (next < due.size()) {
+      const auto wall = in.clock.wall_at(due[next]);
       until = std::min(until, Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                                  wall - std::chrono::system_clock::now()));
     }
     std::this_thread::sleep_until(until);
   }
   return rep;
+}
+
+// Joins the nation's domain as `name` with writers of `topic` and heartbeats, and waits for the
+// start (the national node's reader matched).
+Expected<std::unique_ptr<Endpoint>> join_feed(LiveInputs& in, const std::string& name,
+                                              Nation nation, Topic topic) {
+  const auto& d = *in.deploy;
+  auto nd = domain_of(d, d.nation_domains, nation, "nation");
+  if (!nd) return std::unexpected(nd.error());
+  auto home = Endpoint::join(d, *nd, name);
+  if (!home) return std::unexpected(home.error());
+  const QosSettings qs = qos_settings(d);
+  for (Topic t : {topic, Topic::node_health})
+    if (auto ok = (*home)->add_writer(t, qs); !ok) return std::unexpected(ok.error());
+  Endpoint* e = home->get();
+  auto clock = synchronise(in, name, [&] { return e->matched(topic) > 0; });
+  if (!clock) return std::unexpected(clock.error());
+  in.clock = *clock;
+  return home;
+}
+
+// A satellite's frames with plots, from the scenario's simulation, each written when the
+// ground segment has it (sensor::ir_processing_s after the frame), as the exercise delivers it.
+Expected<LiveReport> run_satellite(LiveInputs in, std::size_t index) {
+  const auto& s = *in.scenario;
+  const auto& sat = s.satellites[index];
+  const Nation nation = sat.nation;
+  std::uint32_t sensor_id = 0;
+  for (std::size_t k = 0; k < index; ++k)
+    if (s.satellites[k].nation == nation) ++sensor_id;
+  const scenario::Simulation sim = scenario::simulate(s);
+  std::vector<std::pair<std::size_t, std::size_t>> frames;  // ir_plots [first, last)
+  std::vector<geo::UtcTime> due;
+  const auto& p = sim.ir_plots;
+  for (std::size_t i = 0; i < p.size();) {
+    std::size_t j = i;
+    while (j < p.size() && p[j].t == p[i].t && p[j].satellite_index == p[i].satellite_index) ++j;
+    if (p[i].satellite_index == index) {
+      frames.emplace_back(i, j);
+      due.push_back(p[i].t.plus_seconds(sensor::ir_processing_s));
+    }
+    i = j;
+  }
+  auto home = join_feed(in, sat.name, nation, Topic::infrared_frame);
+  if (!home) return std::unexpected(home.error());
+  say(in, sat.name + ": " + std::to_string(frames.size()) + " frames with plots to play");
+  std::uint64_t sequence = 0;
+  return play(in, **home, sat.name, nation, sensor_id, due,
+              [&](std::size_t k, geo::UtcTime session) {
+                const auto [first, last] = frames[k];
+                InfraredFrame f;
+                f.nation = nation;
+                f.sensor_id = sensor_id;
+                f.time = p[first].t;
+                f.satellite_ecef_m = p[first].satellite_ecef_m;
+                f.plots.assign(p.begin() + static_cast<std::ptrdiff_t>(first),
+                               p.begin() + static_cast<std::ptrdiff_t>(last));
+                f.header.originator = {nation, sat.name, sensor_id};
+                f.header.session_start = session;
+                f.header.sequence = ++sequence;
+                f.header.time_of_validity = f.time;
+                f.header.releasability = {nation};
+                return (*home)->write(encode(f));
+              });
+}
+
+}  // namespace
+
+Expected<LiveReport> run_radar(const LiveInputs& in0, const std::string& radar) {
+  LiveInputs in = in0;
+  const auto& s = *in.scenario;
+  std::optional<std::size_t> index;
+  for (std::size_t r = 0; r < s.radars.size(); ++r)
+    if (s.radars[r].name == radar) index = r;
+  if (!index) {
+    for (std::size_t k = 0; k < s.satellites.size(); ++k)
+      if (s.satellites[k].name == radar) return run_satellite(in, k);
+    return fail("--radar", "no radar or infrared satellite '" + radar + "' in " + s.file);
+  }
+  const Nation nation = s.radars[*index].nation;
+  std::uint32_t sensor_id = 0;
+  for (std::size_t r = 0; r < *index; ++r)
+    if (s.radars[r].nation == nation) ++sensor_id;
+  // The radar's plots: the scenario's simulation (the same for every process), this radar's,
+  // grouped into looks.
+  const scenario::Simulation sim = scenario::simulate(s);
+  std::vector<sensor::Detection> mine;
+  for (const auto& det : sim.detections)
+    if (det.radar_index == *index) mine.push_back(det);
+  std::vector<std::pair<std::size_t, std::size_t>> looks;  // mine [first, last)
+  std::vector<geo::UtcTime> due;
+  for (std::size_t i = 0; i < mine.size();) {
+    std::size_t j = i;
+    while (j < mine.size() && mine[j].t == mine[i].t) ++j;
+    looks.emplace_back(i, j);
+    due.push_back(mine[i].t);
+    i = j;
+  }
+  auto home = join_feed(in, radar, nation, Topic::radar_look);
+  if (!home) return std::unexpected(home.error());
+  say(in, radar + ": " + std::to_string(mine.size()) + " plots to play");
+  node::RadarFeed feed(nation, radar, sensor_id);
+  return play(in, **home, radar, nation, sensor_id, due, [&](std::size_t k, geo::UtcTime session) {
+    const auto [first, last] = looks[k];
+    Look l;
+    l.nation = nation;
+    l.sensor_id = sensor_id;
+    l.time = mine[first].t;
+    l.plots = feed.look(std::span<const sensor::Detection>(mine.data() + first, last - first));
+    l.header.originator = {nation, radar, sensor_id};
+    l.header.session_start = session;
+    l.header.sequence = l.plots.empty() ? 0 : l.plots.front().header.sequence;
+    l.header.time_of_validity = l.time;
+    l.header.releasability = {nation};
+    for (auto& p : l.plots) p.header.session_start = session;
+    return (*home)->write(encode(l));
+  });
 }
 
 // --- bench ------------------------------------------------------------------------------------

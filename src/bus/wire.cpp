@@ -1,6 +1,7 @@
 #include "bus/wire.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "share/validation.hpp"
@@ -139,6 +140,8 @@ std::string_view topic_name(Topic t) {
       return "Alert";
     case Topic::node_health:
       return "NodeHealth";
+    case Topic::infrared_frame:
+      return "InfraredFrame";
   }
   return "?";
 }
@@ -159,6 +162,8 @@ const dds_topic_descriptor_t* descriptor(Topic t) {
       return &trilink_wire_Alert_desc;
     case Topic::node_health:
       return &trilink_wire_NodeHealth_desc;
+    case Topic::infrared_frame:
+      return &trilink_wire_InfraredFrame_desc;
   }
   return nullptr;
 }
@@ -166,6 +171,7 @@ const dds_topic_descriptor_t* descriptor(Topic t) {
 Profile profile(Topic t) {
   switch (t) {
     case Topic::radar_look:
+    case Topic::infrared_frame:
       return Profile::looks;
     case Topic::alert:
       return Profile::alerts;
@@ -223,9 +229,10 @@ std::string_view to_string(WireRejection r) {
 struct Encoded::Data {
   std::variant<trilink_wire_RadarLook, trilink_wire_LocalTrack, trilink_wire_SystemTrack,
                trilink_wire_LaunchReport, trilink_wire_ImpactPrediction, trilink_wire_Alert,
-               trilink_wire_NodeHealth>
+               trilink_wire_NodeHealth, trilink_wire_InfraredFrame>
       sample;
   std::vector<trilink_wire_Plot> plots;
+  std::vector<trilink_wire_InfraredPlot> infrared_plots;
   std::vector<trilink_wire_SensorRef> sensors;
   std::vector<trilink_wire_Contribution> contributions;
   std::vector<std::array<char, 129>> areas;
@@ -274,6 +281,23 @@ Encoded encode(const Look& l) {
     d.plots.push_back(q);
   }
   point(w.plots, d.plots);
+  d.sample = w;
+  return e;
+}
+
+Encoded encode(const InfraredFrame& f) {
+  Encoded e;
+  e.topic_ = Topic::infrared_frame;
+  e.data_ = std::make_shared<Encoded::Data>();
+  auto& d = *e.data_;
+  trilink_wire_InfraredFrame w{};
+  w.nation = static_cast<std::uint8_t>(f.nation);
+  w.sensor_id = f.sensor_id;
+  put_header(w.header, f.header);
+  w.header.time_of_validity_utc_ns = f.time.ns;
+  put3(w.satellite_position_ecef_m, f.satellite_ecef_m);
+  for (const auto& p : f.plots) d.infrared_plots.push_back({p.alpha_rad, p.beta_rad, p.sigma_rad});
+  point(w.plots, d.infrared_plots);
   d.sample = w;
   return e;
 }
@@ -446,10 +470,52 @@ Decoded decode_look(const trilink_wire_RadarLook& w) {
   return d;
 }
 
+Decoded decode_infrared(const trilink_wire_InfraredFrame& w) {
+  InfraredFrame f;
+  if (auto p = get_header(w.header, f.header)) return refused(*p);
+  const auto n = nation_of(w.nation);
+  if (!n) return refused(Problem{WireRejection::bad_nation, "frame nation"});
+  if (auto p = key_check(*n == f.header.originator.nation, "key nation differs from originator"))
+    return refused(*p);
+  if (auto p = key_check(f.header.originator.sensor == w.sensor_id,
+                         "key sensor differs from originator's sensor"))
+    return refused(*p);
+  f.nation = *n;
+  f.sensor_id = w.sensor_id;
+  f.time = f.header.time_of_validity;
+  f.satellite_ecef_m = get3(w.satellite_position_ecef_m);
+  if (!f.satellite_ecef_m.allFinite())
+    return refused(Problem{WireRejection::non_finite, "the satellite's position is not finite"});
+  for (std::uint32_t i = 0; i < w.plots._length; ++i) {
+    const auto& q = w.plots._buffer[i];
+    if (!std::isfinite(q.alpha_rad) || !std::isfinite(q.beta_rad) || !std::isfinite(q.sigma_rad))
+      return refused(Problem{WireRejection::non_finite, "a plot's number is not finite"});
+    sensor::IrPlot x;
+    x.satellite_index = w.sensor_id;
+    x.t = f.time;
+    x.satellite_ecef_m = f.satellite_ecef_m;
+    x.alpha_rad = q.alpha_rad;
+    x.beta_rad = q.beta_rad;
+    x.sigma_rad = q.sigma_rad;
+    f.plots.push_back(x);
+  }
+  Decoded d;
+  d.value = std::move(f);
+  return d;
+}
+
 }  // namespace
+
+const share::Header& header_of(const Sample& s) {
+  if (const auto* l = std::get_if<Look>(&s)) return l->header;
+  if (const auto* f = std::get_if<InfraredFrame>(&s)) return f->header;
+  return share::header(std::get<share::Message>(s));
+}
 
 Decoded decode(Topic t, const void* sample) {
   switch (t) {
+    case Topic::infrared_frame:
+      return decode_infrared(*static_cast<const trilink_wire_InfraredFrame*>(sample));
     case Topic::radar_look:
       return decode_look(*static_cast<const trilink_wire_RadarLook*>(sample));
     case Topic::local_track: {

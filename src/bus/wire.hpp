@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "bus/qos.hpp"
+#include "sensor/infrared.hpp"
 #include "share/messages.hpp"
 
 namespace trilink::bus {
@@ -28,10 +29,11 @@ enum class Topic : std::uint8_t {
   impact_prediction,
   alert,
   node_health,
+  infrared_frame,
 };
-inline constexpr std::array<Topic, 7> all_topics{
+inline constexpr std::array<Topic, 8> all_topics{
     Topic::radar_look,        Topic::local_track, Topic::system_track, Topic::launch_report,
-    Topic::impact_prediction, Topic::alert,       Topic::node_health};
+    Topic::impact_prediction, Topic::alert,       Topic::node_health,  Topic::infrared_frame};
 
 std::string_view topic_name(Topic t);  // "LocalTrack", as in the permissions documents
 const dds_topic_descriptor_t* descriptor(Topic t);
@@ -48,6 +50,18 @@ struct Look {
   share::Header header;                 // the feed's: originator, session, label, time
 };
 
+// One frame of one space-based infrared satellite: every plot it made at time t (what
+// node::NationalNode::on_ir_frame takes) and where the satellite was. Decoded plots carry the
+// frame's sensor id as their satellite index, its time and the satellite's position.
+struct InfraredFrame {
+  Nation nation = Nation::USA;
+  std::uint32_t sensor_id = 0;
+  geo::UtcTime time;
+  geo::Vec3 satellite_ecef_m = geo::Vec3::Zero();
+  std::vector<sensor::IrPlot> plots;
+  share::Header header;  // the feed's: originator, session, label, time
+};
+
 enum class WireRejection : std::uint8_t {
   unsupported_schema,
   bad_nation,
@@ -61,12 +75,14 @@ enum class WireRejection : std::uint8_t {
 inline constexpr std::size_t wire_rejection_count = 8;
 std::string_view to_string(WireRejection r);
 
-// A decoded sample: a message, a look, or the reason it was refused.
+// A decoded sample: a message, a look, an infrared frame, or the reason it was refused.
+using Sample = std::variant<share::Message, Look, InfraredFrame>;
 struct Decoded {
   std::optional<WireRejection> rejection;
   std::string detail;
-  std::variant<share::Message, Look> value;
+  Sample value;
 };
+const share::Header& header_of(const Sample& s);
 
 // An encoded sample: the generated C struct and the buffers its sequences point into. Valid
 // while it lives (moving it keeps the buffers).
@@ -78,6 +94,7 @@ class Encoded {
  private:
   friend Encoded encode(const share::Message& m);
   friend Encoded encode(const Look& l);
+  friend Encoded encode(const InfraredFrame& f);
   struct Data;
   Topic topic_ = Topic::local_track;
   std::shared_ptr<Data> data_;
@@ -85,6 +102,7 @@ class Encoded {
 
 Encoded encode(const share::Message& m);  // not a Detection: those go in a Look
 Encoded encode(const Look& l);
+Encoded encode(const InfraredFrame& f);
 // `sample` points to the generated struct of topic t (as dds_take returns it).
 Decoded decode(Topic t, const void* sample);
 

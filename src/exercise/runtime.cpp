@@ -28,10 +28,6 @@ namespace {
 // Rng stream keys (the radars use their indices from 0; these stay clear of them).
 constexpr std::uint64_t kLinkStreamBase = 0x11a4'0000;
 
-// Space-based infrared frames reach their nation's node this long after the frame: the
-// downlink and the ground processing that turns a frame into plots (notional).
-constexpr double kIrProcessingS = 1.0;
-
 enum class Kind : std::uint8_t { delivery, look, tick, ir_frame };
 
 struct Event {
@@ -142,7 +138,7 @@ class Runtime {
       const IrFrame& f = ir_frames_[i];
       if (!satellite_node_.contains(f.satellite) || !nodes_.contains(satellite_node_[f.satellite]))
         continue;
-      push(f.t_s + kIrProcessingS, Kind::ir_frame, i);
+      push(f.t_s + sensor::ir_processing_s, Kind::ir_frame, i);
     }
     const auto ticks = static_cast<std::size_t>(std::floor(s_.duration_s));
     for (std::size_t k = 0; k <= ticks; ++k) push(static_cast<double>(k), Kind::tick, k);

@@ -8,7 +8,9 @@
 
 #include "base/text.hpp"
 #include "eval/truth.hpp"
+#include "geo/frames.hpp"
 #include "geo/wgs84.hpp"
+#include "node/national_node.hpp"
 #include "record/codec.hpp"
 
 namespace trilink::exports {
@@ -120,14 +122,39 @@ Json picture_head(const scenario::Scenario& s, const std::vector<warn::Protected
                       {"half_sector_deg", r.half_sector_rad * rad_to_deg},
                       {"max_range_m", r.max_range_m}});
   st["radars"] = std::move(rs);
+  Json ss = Json::array();
+  for (const auto& k : s.satellites)
+    ss.push_back(Json{{"name", k.name}, {"nation", to_string(k.nation)}});
+  st["satellites"] = std::move(ss);
   j["static"] = std::move(st);
   return j;
+}
+
+std::pair<geo::Geodetic, geo::Geodetic> sighting(const sensor::IrPlot& p, double height_m) {
+  const geo::Vec3 o = p.satellite_ecef_m;
+  const geo::Vec3 u = sensor::line_of_sight(o, p.alpha_rad, p.beta_rad);
+  const auto height_at = [&](double s) { return geo::to_geodetic(geo::Ecef{o + s * u}).h_m; };
+  // Height falls along the ray down to its closest approach to the Earth's centre.
+  const double closest = std::max(0.0, -o.dot(u));
+  const auto descend_to = [&](double h, double hi) {
+    double lo = 0.0;
+    if (height_at(hi) > h) return hi;
+    for (int k = 0; k < 60; ++k) {
+      const double mid = 0.5 * (lo + hi);
+      (height_at(mid) > h ? lo : hi) = mid;
+    }
+    return 0.5 * (lo + hi);
+  };
+  const double ground = descend_to(0.0, closest);
+  const double top = descend_to(height_m, ground);
+  return {geo::to_geodetic(geo::Ecef{o + top * u}), geo::to_geodetic(geo::Ecef{o + ground * u})};
 }
 
 Json report_picture(const scenario::Scenario& s, const std::vector<warn::ProtectedArea>& areas,
                     const std::vector<std::vector<geo::Geodetic>>& coastlines,
                     const eval::ExerciseResult& r, const exercise::RunOutput& national,
-                    const exercise::RunOutput& trilateral, const ReportOptions& options) {
+                    const exercise::RunOutput& trilateral, std::span<const sensor::IrPlot> infrared,
+                    const ReportOptions& options) {
   Json j = picture_head(s, areas, coastlines);
   Json truth = Json::array();
   for (const auto& l : s.launches) {
@@ -193,6 +220,16 @@ Json report_picture(const scenario::Scenario& s, const std::vector<warn::Protect
   for (const auto& t : r.targets)
     targets.push_back(Json{{"name", t.name}, {"measured", t.measured}, {"pass", t.pass}});
   j["targets"] = std::move(targets);
+
+  Json sightings = Json::array();
+  for (const auto& p : infrared) {
+    if (p.satellite_index >= s.satellites.size()) continue;
+    const auto [top, ground] = sighting(p);
+    sightings.push_back(Json::array({p.t.seconds_since(s.start), p.satellite_index, top.lat_deg(),
+                                     top.lon_deg(), ground.lat_deg(), ground.lon_deg()}));
+  }
+  j["infrared"] =
+      Json{{"space_track_id_base", node::space_track_id_base}, {"sightings", std::move(sightings)}};
 
   Json events = Json::array();
   add_run(events, national, options);

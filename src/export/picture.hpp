@@ -8,20 +8,29 @@
 //    ECEF-to-geodetic conversion), "nations": [...], "runs": [...],
 //    "static": {"coastlines": [ring...], "areas": [{name, nation, buffer_m, rings}],
 //               "radars": [{name, nation, lat_deg, lon_deg, boresight_az_deg,
-//                           half_sector_deg, max_range_m}]},   rings are [[lon_deg, lat_deg]...]
+//                           half_sector_deg, max_range_m}],
+//               "satellites": [{name, nation}]},   rings are [[lon_deg, lat_deg]...]
 //    "truth": [{launch_id, launch_s, impact_s, samples: [[t_s, lat_deg, lon_deg, alt_m]...]}],
 //    "timeline": [{launch_id, description, launch_s, burnout_s, impact_s,
 //                  nations: [{nation, gain_s, events: [{name, national_s, trilateral_s}]}]}],
 //    "figures": [{name, value}], "targets": [{name, measured, pass}],
+//    "infrared": {"space_track_id_base", "sightings": [[t_s, satellite, lat_top_deg,
+//                 lon_top_deg, lat_ground_deg, lon_ground_deg]...]},
 //    "events": [event...]}
+// A sighting is one infrared plot's line of sight (the satellite by its index in
+// static.satellites), from where it is sighting_top_m up to where it meets the ellipsoid (or
+// passes closest to it), in time order: the lines of two or more satellites cross at a plume.
+// A nation's local tracks numbered from space_track_id_base are its space tracks.
 // and an event is {"t_s", "run", "nation", "message"}: the message (record/codec.hpp JSON,
 // untouched) as it reached `nation`'s picture in `run` ("national" or "trilateral") at t_s
 // seconds after start_ns. Deterministic: the same inputs give the same bytes.
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -56,11 +65,21 @@ struct ReportOptions {
 };
 
 // The exercise report's picture: the head, truth, both runs' displays (every nation's),
-// the timeline with the value of sharing, the figures and the development targets.
+// the timeline with the value of sharing, the figures and the development targets, and the
+// infrared satellites' lines of sight (their plots: the scenario simulation's ir_plots).
 Json report_picture(const scenario::Scenario& s, const std::vector<warn::ProtectedArea>& areas,
                     const std::vector<std::vector<geo::Geodetic>>& coastlines,
                     const eval::ExerciseResult& r, const exercise::RunOutput& national,
-                    const exercise::RunOutput& trilateral, const ReportOptions& options = {});
+                    const exercise::RunOutput& trilateral,
+                    std::span<const sensor::IrPlot> infrared = {},
+                    const ReportOptions& options = {});
+
+// A line of sight drawn from this height down (m).
+inline constexpr double sighting_top_m = 150e3;
+// Where a satellite's line of sight is `height_m` up, and where it meets the ellipsoid (or
+// passes closest to it): its sub-points, top then ground.
+std::pair<geo::Geodetic, geo::Geodetic> sighting(const sensor::IrPlot& p,
+                                                 double height_m = sighting_top_m);
 
 // What a recording shows each nation: the messages on every "<run>:<node>>display" link, the
 // nation being that node's (learnt from what the node itself originated), and each node's

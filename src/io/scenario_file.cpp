@@ -836,9 +836,7 @@ Scenario read_scenario(const YAML::Node& root, const std::string& path,
     }
   }
   // Satellites: `satellites: all`, `none` or a list of catalogue names; without the key, every
-  // catalogue satellite with `space: true`, else none. `space: false` turns them off. (Off unless
-  // asked for: with them, salvos and short-range shots get repeated launch alerts at the hub,
-  // docs/sensors.md.)
+  // catalogue satellite (on by default, docs/sensors.md). `space: false` turns them off.
   std::optional<bool> space_key;
   if (top.has("space")) {
     const YAML::Node sp = top.node("space");
@@ -869,7 +867,7 @@ Scenario read_scenario(const YAML::Node& root, const std::string& path,
         s.satellites.push_back(it->second);
       }
     }
-  } else if (space_key.value_or(false)) {
+  } else if (space) {
     for (const auto& [name, p] : cat.satellites) s.satellites.push_back(p);
   }
   if (s.satellites.size() > max_satellites)

@@ -217,75 +217,121 @@ std::vector<SpaceTrackReport> SpaceTracker::on_frame(std::uint32_t satellite, do
         p.satellite_ecef_m, sensor::line_of_sight(p.satellite_ecef_m, p.alpha_rad, p.beta_rad),
         p.sigma_rad});
   }
-  // Pair with every other satellite's latest frame close in time.
+  // Pair with every other satellite's latest frame close in time: first the rays (each ray in
+  // at most one fix of the pair), then the pair's fixes with the tracks (each track takes at
+  // most one of them).
   for (const auto& [other, f] : latest_) {
     if (other == satellite || std::abs(f.t_s - t_s) > config_.pair_max_dt_s) continue;
-    for (const auto& a : frame.rays)
-      for (const auto& b : f.rays) {
+    std::vector<track::RayFix> candidates;
+    std::vector<track::GatedPair> gated;
+    for (std::size_t i = 0; i < frame.rays.size(); ++i)
+      for (std::size_t j = 0; j < f.rays.size(); ++j) {
         ++counters_.pairs;
-        const track::Ray both[] = {a, b};
+        const track::Ray both[] = {frame.rays[i], f.rays[j]};
         const track::RayFix fix = track::triangulate(both);
-        if (!fix.valid || fix.miss_m > config_.max_miss_m || fix.chi2 > config_.fix_chi2_gate) {
+        const double h = fix.valid ? height_m(fix.point_m) : 0.0;
+        if (!fix.valid || fix.miss_m > config_.max_miss_m || fix.chi2 > config_.fix_chi2_gate ||
+            !(h >= config_.min_height_m && h <= config_.max_height_m)) {
           ++counters_.fixes_gated_out;
           continue;
         }
-        const double h = height_m(fix.point_m);
-        if (!(h >= config_.min_height_m && h <= config_.max_height_m)) {
-          ++counters_.fixes_gated_out;
-          continue;
-        }
-        ++counters_.fixes;
-        add_fix(track::TimedFix{0.5 * (t_s + f.t_s), fix.point_m, 2.0 * fix.covariance_m2}, out);
+        gated.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), fix.chi2});
+        candidates.push_back(fix);
       }
+    if (gated.empty()) continue;
+    const std::vector<double> unpaired(frame.rays.size(), config_.fix_chi2_gate);
+    const track::Association rays =
+        pairing_.associate(frame.rays.size(), f.rays.size(), gated, unpaired);
+    std::vector<track::TimedFix> fixes;
+    for (std::size_t k = 0; k < gated.size(); ++k) {
+      if (rays.ok() && rays.row_to_col[gated[k].row] != static_cast<std::int32_t>(gated[k].col)) {
+        ++counters_.fixes_ghost;
+        continue;
+      }
+      ++counters_.fixes;
+      fixes.push_back(track::TimedFix{0.5 * (t_s + f.t_s), candidates[k].point_m,
+                                      2.0 * candidates[k].covariance_m2});
+    }
+    add_fixes(fixes, out);
   }
   latest_[satellite] = std::move(frame);
   return out;
 }
 
-void SpaceTracker::add_fix(const track::TimedFix& f, std::vector<SpaceTrackReport>& out) {
-  // The nearest track whose arc predicts the fix within the gate.
-  Track* best = nullptr;
-  double best_d = 0.0;
-  for (Track& t : tracks_) {
-    const double dt = f.t_s - t.last_t_s;
-    if (dt < -config_.pair_max_dt_s || dt > config_.drop_after_s) continue;
-    track::Vec3 predicted;
-    double gate = config_.gate_m;
-    if (t.fit.valid && t.fit.state.x.segment<3>(3).norm() < config_.max_speed_mps) {
-      // The arc's position at the fix's time and its covariance, H P H' with H = [I, dt I,
-      // dt^2/2 I]: a young fit's velocity is poor, and the gate widens with it.
-      const double h = f.t_s - t.fit.t0_s;
-      Eigen::Matrix<double, 3, 9> jac;
-      jac << track::Mat3::Identity(), h * track::Mat3::Identity(),
-          0.5 * h * h * track::Mat3::Identity();
-      predicted = t.fit.at(f.t_s).segment<3>(0);
-      gate += 3.0 * std::sqrt((jac * t.fit.state.P * jac.transpose()).trace());
-    } else {
-      predicted = t.fixes.back().point_m;
-      // Unknown velocity: as far as the missile may have flown since.
-      gate += config_.max_speed_mps * std::abs(dt);
-    }
-    gate += 0.5 * config_.max_accel_mps2 * dt * dt;
-    const double d = (f.point_m - predicted).norm();
-    if (d <= gate && (!best || d < best_d)) {
-      best = &t;
-      best_d = d;
-    }
+std::optional<double> SpaceTracker::join_cost(const Track& t, const track::TimedFix& f) const {
+  const double dt = f.t_s - t.last_t_s;
+  if (dt < -config_.pair_max_dt_s || dt > config_.drop_after_s) return std::nullopt;
+  track::Vec3 predicted;
+  track::Mat3 spread = f.covariance_m2;  // of the fix less the prediction
+  double gate = config_.gate_m;
+  if (t.fit.valid && t.fit.state.x.segment<3>(3).norm() < config_.max_speed_mps) {
+    // The arc's position at the fix's time and its covariance, H P H' with H = [I, dt I,
+    // dt^2/2 I]: a young fit's velocity is poor, and the gate widens with it.
+    const double h = f.t_s - t.fit.t0_s;
+    Eigen::Matrix<double, 3, 9> jac;
+    jac << track::Mat3::Identity(), h * track::Mat3::Identity(),
+        0.5 * h * h * track::Mat3::Identity();
+    predicted = t.fit.at(f.t_s).segment<3>(0);
+    const track::Mat3 p = jac * t.fit.state.P * jac.transpose();
+    gate += 3.0 * std::sqrt(p.trace());
+    spread += p;
+  } else {
+    predicted = t.fixes.back().point_m;
+    // Unknown velocity: as far as the missile may have flown since.
+    gate += config_.max_speed_mps * std::abs(dt);
+    spread += t.fixes.back().covariance_m2 +
+              std::pow(config_.max_speed_mps * dt, 2) * track::Mat3::Identity();
   }
-  if (!best) {
-    if (tracks_.size() >= config_.max_tracks) {
-      auto oldest = std::ranges::min_element(tracks_, {}, &Track::last_t_s);
-      tracks_.erase(oldest);
-    }
-    Track t;
-    t.id = next_id_++;
-    t.fixes.push_back(f);
-    t.last_t_s = f.t_s;
-    ++counters_.tracks_started;
-    tracks_.push_back(std::move(t));
-    return;
+  gate += 0.5 * config_.max_accel_mps2 * dt * dt;
+  const track::Vec3 miss = f.point_m - predicted;
+  if (miss.norm() > gate) return std::nullopt;
+  // The squared Mahalanobis distance: a triangulated fix is known far better across the lines of
+  // sight than along them (km against hundreds of m), and so is the arc.
+  spread += config_.model_sigma_m * config_.model_sigma_m * track::Mat3::Identity();
+  const Eigen::LDLT<track::Mat3> ldlt(spread);
+  if (ldlt.info() != Eigen::Success) return std::nullopt;
+  const double cost = miss.dot(ldlt.solve(miss));
+  if (!std::isfinite(cost)) return std::nullopt;
+  return cost;
+}
+
+void SpaceTracker::add_fixes(std::span<const track::TimedFix> fixes,
+                             std::vector<SpaceTrackReport>& out) {
+  // Global nearest neighbour of the tracks and one pair's fixes: the cost of a pair within the
+  // track's gate is the fix's squared Mahalanobis distance from the track's arc.
+  std::vector<track::GatedPair> gated;
+  for (std::size_t r = 0; r < tracks_.size(); ++r)
+    for (std::size_t c = 0; c < fixes.size(); ++c)
+      if (const auto d = join_cost(tracks_[r], fixes[c]))
+        gated.push_back({static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(c), *d});
+  // Leaving a track without a fix costs more than any gated pair.
+  double miss = 1.0;
+  for (const auto& g : gated) miss = std::max(miss, 2.0 * g.cost);
+  const std::vector<double> misses(tracks_.size(), miss);
+  const track::Association joined = joining_.associate(tracks_.size(), fixes.size(), gated, misses);
+  std::vector<std::int32_t> track_of(fixes.size(), -1);
+  if (joined.ok()) std::ranges::copy(joined.col_to_row, track_of.begin());
+  // Joins first (the indices stay valid), then the new tracks.
+  for (std::size_t c = 0; c < fixes.size(); ++c)
+    if (track_of[c] >= 0) join(tracks_[static_cast<std::size_t>(track_of[c])], fixes[c], out);
+  for (std::size_t c = 0; c < fixes.size(); ++c)
+    if (track_of[c] < 0) start(fixes[c]);
+}
+
+void SpaceTracker::start(const track::TimedFix& f) {
+  if (tracks_.size() >= config_.max_tracks) {
+    auto oldest = std::ranges::min_element(tracks_, {}, &Track::last_t_s);
+    tracks_.erase(oldest);
   }
-  Track& t = *best;
+  Track t;
+  t.id = next_id_++;
+  t.fixes.push_back(f);
+  t.last_t_s = f.t_s;
+  ++counters_.tracks_started;
+  tracks_.push_back(std::move(t));
+}
+
+void SpaceTracker::join(Track& t, const track::TimedFix& f, std::vector<SpaceTrackReport>& out) {
   auto at = std::ranges::upper_bound(t.fixes, f.t_s, {}, &track::TimedFix::t_s);
   t.fixes.insert(at, f);
   t.last_t_s = std::max(t.last_t_s, f.t_s);

@@ -8,10 +8,20 @@
 // mean of the two frame times. A plot takes part in a fix with each of the other satellites'
 // frames around it, so two fixes may share a ray: each fix's covariance is doubled for that.
 //
-// Tracks. A fix joins the nearest track whose arc (the boost fit below, with 3 sigma of its
+// Neighbouring plumes (a salvo) make one fix each per pair of frames, and crossing rays of two
+// plumes may meet too (a ghost): the rays of the two frames are paired by global nearest
+// neighbour on the fixes' chi-square (track/assignment.hpp), each ray in at most one fix of the
+// pair; and the pair's fixes are given to the tracks by global nearest neighbour too, on each
+// fix's squared Mahalanobis distance from the track's arc (a fix is known to hundreds of m across
+// the lines of sight, to km along them), each track taking at most one. (With each fix joining its
+// nearest track on its own, a young track, whose gate is wide, took the fixes of a plume launched
+// beside it a few seconds later: launch points 10-12 km off in three salvo launches,
+// docs/sensors.md.)
+//
+// Tracks. A fix may join a track whose arc (the boost fit below, with 3 sigma of its
 // predicted position; or its last fix and `max_speed_mps` while it has no fit, or one faster than
-// that) predicts it within `gate_m` plus the speed the missile may have gained; else it starts a
-// tentative track. A track is a constant-acceleration fit (track::fit_boost) over its
+// that) predicts it within `gate_m` plus the speed the missile may have gained; a fix joining no
+// track starts a tentative one. A track is a constant-acceleration fit (track::fit_boost) over its
 // fixes of the last `fit_window_s`. It is confirmed when its fit spans `confirm_fixes` fixes
 // over at least `confirm_span_s`, its chi-square is plausible (below dof + 4 sqrt(2 dof)) and
 // it climbs at a believable speed: so random false alarms, which never line up over several
@@ -50,6 +60,7 @@
 #include <vector>
 
 #include "sensor/infrared.hpp"
+#include "track/assignment.hpp"
 #include "track/prediction.hpp"
 #include "track/triangulation.hpp"
 
@@ -106,6 +117,7 @@ struct SpaceTrackerCounters {
   std::uint64_t pairs = 0;
   std::uint64_t fixes = 0;
   std::uint64_t fixes_gated_out = 0;  // rays that missed, or a point out of bounds
+  std::uint64_t fixes_ghost = 0;      // rays that met, each paired better with another ray
   std::uint64_t tracks_started = 0;
   std::uint64_t tracks_confirmed = 0;
   std::uint64_t tracks_handed_over = 0;
@@ -141,13 +153,22 @@ class SpaceTracker {
     bool handed_over = false;
     double last_t_s = 0.0;
   };
-  void add_fix(const track::TimedFix& f, std::vector<SpaceTrackReport>& out);
+  // When f lies within t's gate: its squared Mahalanobis distance from t's arc (the fix's
+  // covariance, the arc's and model_sigma_m).
+  std::optional<double> join_cost(const Track& t, const track::TimedFix& f) const;
+  // One pair of frames' fixes: each joins a track (global nearest neighbour, at most one fix per
+  // track) or starts one.
+  void add_fixes(std::span<const track::TimedFix> fixes, std::vector<SpaceTrackReport>& out);
+  void start(const track::TimedFix& f);
+  void join(Track& t, const track::TimedFix& f, std::vector<SpaceTrackReport>& out);
   SpaceTrackReport report(const Track& t) const;
 
   SpaceTrackerConfig config_;
   std::map<std::uint32_t, Frame> latest_;  // per satellite
   std::vector<Track> tracks_;
   std::uint64_t next_id_ = 1;
+  track::GnnAssociator pairing_;  // rays of two frames
+  track::GnnAssociator joining_;  // fixes to tracks
   SpaceTrackerCounters counters_;
 };
 

@@ -95,6 +95,10 @@ struct IrSatelliteParams {
 inline constexpr double min_perigee_height_m = 150e3;
 Expected<void> validate(const IrSatelliteParams& p);
 
+// A frame's plots reach their nation's node this long after the frame: the downlink and the
+// ground processing that turns a frame into plots (notional; both runtimes deliver them so).
+inline constexpr double ir_processing_s = 1.0;
+
 // A boosting object as the sensor may see it.
 struct Plume {
   std::uint32_t object_id = 0;

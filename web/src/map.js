@@ -1,8 +1,8 @@
 // The map: one canvas, d3-geo's projection, d3-zoom's pan and zoom. Static layers (land,
 // coastlines, areas, radar coverage) are projected once into Path2D at the base scale and
 // redrawn under the zoom transform; moving objects (tracks, trails, vectors, launch points,
-// ellipses) are projected every frame and drawn in batches, one path per style, so that ten
-// thousand objects stay smooth. Every drawn object is also kept in `layers` (what was drawn,
+// ellipses, the infrared satellites' lines of sight) are projected every frame and drawn in
+// batches, one path per style, so that ten thousand objects stay smooth. Every drawn object is also kept in `layers` (what was drawn,
 // by kind, with its screen position) for selection and for tests.
 import { geoMercator, geoPath } from 'd3-geo';
 import { zoom as d3zoom, zoomIdentity } from 'd3-zoom';
@@ -16,6 +16,8 @@ export const nationColour = { USA: '#4f8cff', JPN: '#ff5a5a', KOR: '#38c172', AL
 const minEllipsePx = 9; // below this on screen an ellipse becomes a marker with its size
 const vectorSeconds = 60; // velocity vectors show one minute of flight
 const trailPoints = 40; // a live track's trail: its last 40 updates
+const sightingSeconds = 1.5; // a line of sight stays drawn this long (frames come every second)
+export const infraredColour = '#e040fb';
 
 // A colour as the little-endian 32-bit RGBA word of an ImageData pixel.
 function rgba(hex, alpha) {
@@ -25,6 +27,7 @@ function rgba(hex, alpha) {
 const systemColour = rgba('#ffffff', 255);
 const trailColour = rgba('#ffffff', 150);
 const vectorColour = rgba('#ffd84d', 255);
+const infraredTrackColour = rgba(infraredColour, 255);
 
 // The moving objects' layer: 1-pixel lines and square markers written straight into pixels (no
 // path to rasterise: ten thousand tracks with trails and vectors cost a few milliseconds), then
@@ -349,7 +352,7 @@ export class MapView {
   }
 
   drawPicture(ctx) {
-    const layers = { tracks: [], trails: 0, vectors: 0, launches: [], ellipses: [], corridors: 0, radars: this.radarsDrawn, areas: this.layers.areas };
+    const layers = { tracks: [], trails: 0, vectors: 0, launches: [], ellipses: [], corridors: 0, sightings: [], radars: this.radarsDrawn, areas: this.layers.areas };
     this.layers = layers;
     const pic = this.picture;
     if (!pic) return;
@@ -426,9 +429,39 @@ export class MapView {
         raster.line(dpr * sx, dpr * sy, dpr * (sx + k * s.vx * vectorSeconds), dpr * (sy + k * s.vy * vectorSeconds), vectorColour);
         layers.vectors += 1;
       }
-      raster.rect(dpr * sx, dpr * sy, Math.round(2 * dpr), kind === 'system' ? systemColour : localColour);
+      raster.rect(dpr * sx, dpr * sy, Math.round(2 * dpr), kind === 'system' ? systemColour : kind === 'infrared' ? infraredTrackColour : localColour);
       layers.tracks.push({ key: tr.key, x: sx, y: sy, kind, visible: visible(sx, sy) });
     }
+    // The lines of sight of the view's nation's infrared satellites (their frames of the last
+    // sightingSeconds): each from 150 km up to the ground, crossing where a plume is.
+    const sightings = new Path2D();
+    const ir = this.meta.infrared;
+    const sats = (this.meta.static || {}).satellites || [];
+    if (ir && ir.sightings.length) {
+      const all = ir.sightings;
+      let lo = 0;
+      let hi = all.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (all[mid][0] <= t - sightingSeconds) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < all.length && all[i][0] <= t; i++) {
+        const [ts, sat, lat0, lon0, lat1, lon1] = all[i];
+        const nation = sats[sat] ? sats[sat].nation : null;
+        if (pic.nation !== 'ALL' && nation !== pic.nation) continue;
+        const [x0, y0] = this.screen(lon0, lat0);
+        const [x1, y1] = this.screen(lon1, lat1);
+        sightings.moveTo(x0, y0);
+        sightings.lineTo(x1, y1);
+        layers.sightings.push({ t_s: ts, satellite: sats[sat] ? sats[sat].name : String(sat), x0, y0, x1, y1 });
+      }
+    }
+    ctx.strokeStyle = infraredColour;
+    ctx.globalAlpha = 0.6;
+    ctx.lineWidth = 1;
+    ctx.stroke(sightings);
+    ctx.globalAlpha = 1;
     ctx.lineWidth = 1;
     ctx.strokeStyle = 'rgba(255, 200, 80, 0.25)';
     ctx.lineWidth = 6;

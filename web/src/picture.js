@@ -87,7 +87,9 @@ export class Picture {
     this.t = t;
     return this;
   }
-  // A track's kind: 'system' (the hub's) or 'local' (a nation's own), from its messages.
+  // A track's kind: 'system' (the hub's), 'infrared' (a nation's space track: its local track
+  // numbers from the picture's infrared.space_track_id_base) or 'local' (a nation's own radar
+  // track), from its messages.
   kindOf(tr) {
     return tr.kind ?? (this.hubs.has(tr.key.slice(0, tr.key.lastIndexOf('/'))) ? 'system' : 'local');
   }
@@ -108,7 +110,9 @@ export class Picture {
     switch (m.type) {
       case 'system_track':
       case 'local_track': {
-        const tr = this.track(trackKey(m), m.type === 'system_track' ? 'system' : 'local');
+        const base = this.meta.infrared?.space_track_id_base;
+        const kind = m.type === 'system_track' ? 'system' : base !== undefined && Number(m.track_id) >= base ? 'infrared' : 'local';
+        const tr = this.track(trackKey(m), kind);
         if (m.type === 'system_track') this.hubs.add(m.header.originator.node);
         const g = ecefToGeodetic(m.position_ecef_m, ell);
         tr.state = {

@@ -5,7 +5,8 @@
 // what the page drew (its map layers) and lists (its DOM): the scenario's launches, the
 // tracks, the launch points, the impact ellipses (the final one = the last prediction made
 // before impact) and the alerts. Pixels of the map's canvas are sampled where the page says
-// it drew a final ellipse and radar sites. Then the frame rate with 10,000 tracks.
+// it drew a final ellipse and radar sites. The US view draws the infrared satellites' lines of
+// sight and the space track; Japan's view neither. Then the frame rate with 10,000 tracks.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
@@ -134,6 +135,45 @@ test('mid-flight: the track table lists the live tracks; a row selects on the ma
   assert.equal(layers.vectors, live.length);
   await page.click(`#tracks tbody tr[data-key="${rows[0]}"]`);
   await page.waitForFunction((k) => document.querySelector(`#tracks tbody tr.selected`)?.dataset.key === k, rows[0], { timeout: 5000 });
+});
+
+test("infrared: the US view draws its satellites' lines of sight and the space track; Japan's view neither", { skip }, async () => {
+  const ir = picture.infrared;
+  assert.ok(ir && ir.sightings.length > 0, 'the report carries lines of sight (satellites on by default)');
+  const sats = picture.static.satellites;
+  const base = ir.space_track_id_base;
+  const spaceTrack = picture.events.find((e) => e.run === 'trilateral' && e.nation === 'USA' && e.message.type === 'local_track' && Number(e.message.track_id) >= base);
+  assert.ok(spaceTrack, 'a space track on the US picture');
+  const t = spaceTrack.t_s + 0.5;
+  // Counted from the JSON: the US satellites' lines of sight of the last 1.5 s.
+  const expected = ir.sightings.filter(([ts, sat]) => ts > t - 1.5 && ts <= t && sats[sat].nation === 'USA').length;
+  assert.ok(expected >= 2, `lines of sight at T=${t}`);
+  try {
+    await page.evaluate(() => window.trilink.setView('USA', 'trilateral'));
+    await settle(t);
+    const layers = (await page.evaluate(() => window.trilink.state())).layers;
+    assert.equal(layers.sightings.length, expected);
+    const drawn = layers.tracks.filter((x) => x.kind === 'infrared');
+    assert.ok(drawn.some((x) => x.key === `${spaceTrack.message.header.originator.node}/${spaceTrack.message.track_id}`), 'the space track drawn as infrared');
+    // A line of sight is drawn in the infrared colour: sample its middle.
+    const px = await page.evaluate(() => {
+      const c = document.getElementById('map');
+      const dpr = c.width / c.clientWidth;
+      const s = window.trilink.state().layers.sightings.find((x) => Math.hypot(x.x1 - x.x0, x.y1 - x.y0) > 20);
+      if (!s) return null;
+      const at = (f) => Array.from(c.getContext('2d').getImageData(Math.round((s.x0 + f * (s.x1 - s.x0)) * dpr), Math.round((s.y0 + f * (s.y1 - s.y0)) * dpr), 1, 1).data);
+      return [at(0.25), at(0.5), at(0.75)];
+    });
+    assert.ok(px, 'a line of sight long enough to sample');
+    assert.ok(px.some(([r, g, b]) => r > 120 && b > 120 && g < r - 40), `magenta on the line, got ${JSON.stringify(px)}`);
+    await page.evaluate((n) => window.trilink.setView(n, 'trilateral'), nation);
+    await settle(t);
+    const japan = (await page.evaluate(() => window.trilink.state())).layers;
+    assert.equal(japan.sightings.length, 0, "the US satellites' plots are not Japan's");
+    assert.equal(japan.tracks.filter((x) => x.kind === 'infrared').length, 0);
+  } finally {
+    await page.evaluate((n) => window.trilink.setView(n, 'trilateral'), nation);
+  }
 });
 
 test('pixels: a final ellipse marker and the radar sites are drawn where the page says', { skip }, async () => {
