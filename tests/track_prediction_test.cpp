@@ -249,3 +249,18 @@ TEST(LiftManoeuvre, NoiseLiesAcrossTheVelocity) {
   EXPECT_NEAR(across.dot(Pa * across), 2.0 * 400.0 / 15.0, 0.1);
   EXPECT_GT(across.dot(Pv * across), 10.0 * u.dot(Pv * u));
 }
+
+// The impact prediction's fall decides its step sizes and the ground by the ellipsoidal
+// approximation of the height wherever that lies more than 2 km from 0, 20 km and 150 km
+// (prediction.cpp, level_height_m): it must be within 1 km of the geodetic height, at every
+// latitude, from under the ground to far beyond any apogee.
+TEST(Prediction, ApproximateHeightIsWithinAKilometreOfTheGeodetic) {
+  double worst = 0.0;
+  for (double lat = -90.0; lat <= 90.0; lat += 0.5)
+    for (const double h : {-50e3, -1e3, 0.0, 1e3, 20e3, 150e3, 1e6, 5e6, 1e7, 4e7}) {
+      const Vec3 p = geo::to_ecef(geo::Geodetic::from_deg(lat, 37.0, h)).r_m;
+      worst = std::max(worst, std::abs(geo::approx_height_m(p) - h));
+    }
+  EXPECT_LT(worst, 1e3);
+  EXPECT_GT(worst, 1.0);  // an approximation: the test would notice an exact one
+}

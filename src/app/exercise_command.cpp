@@ -119,11 +119,13 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
     {
       auto recorder = record::Recorder::open(out.staged("recording.db").string());
       if (!recorder) return bad(out.named_in_dir(recorder.error()), 2);
-      // The two runs side by side (issue 15: both cores): the national run records straight
-      // into the recording, the trilateral run through a queue whose events are written after
-      // the national run's - the same rows, in the same order, as one run after the other.
+      // The two runs side by side (issue 15: both cores), each recording through its own
+      // queue (its messages encoded on its own thread), and a writer that drains the national
+      // queue and then the trilateral one into the recording as the runs go - the same rows,
+      // in the same order, as one run after the other.
       record::RecorderSink direct(*recorder);
-      record::EventQueue queued;
+      record::EventQueue national_queue;
+      record::EventQueue trilateral_queue;
       std::mutex progress_mutex;
       const auto with_progress = [&](exercise::RunInputs run, exercise::Mode mode) {
         if (!o->quiet)
@@ -140,18 +142,24 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
         return run;
       };
       exercise::RunInputs national = with_progress(in, exercise::Mode::national);
-      national.recorder = &direct;
+      national.recorder = &national_queue;
       exercise::RunInputs trilateral = with_progress(in, exercise::Mode::trilateral);
-      trilateral.recorder = &queued;
+      trilateral.recorder = &trilateral_queue;
+      // Both queues drained whatever the other's fate, so that both runs can end.
+      auto writer = std::async(std::launch::async, [&] {
+        auto first = national_queue.drain_into(direct);
+        auto second = trilateral_queue.drain_into(direct);
+        return first ? second : first;
+      });
       auto trilateral_run = std::async(std::launch::async, [&] {
         auto r = exercise::run_exercise(trilateral, exercise::Mode::trilateral);
-        queued.close();
+        trilateral_queue.close();
         return r;
       });
       auto national_run = exercise::run_exercise(national, exercise::Mode::national);
-      // Drained whatever the national run's fate, so that the trilateral run can end.
-      const auto drained = queued.drain_into(direct);
+      national_queue.close();
       auto trilateral_result = trilateral_run.get();
+      const auto drained = writer.get();
       if (interrupted()) return;
       if (!national_run) return bad(out.named_in_dir(national_run.error()), 2);
       if (!drained) return bad(out.named_in_dir(drained.error()), 2);

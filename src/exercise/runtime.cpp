@@ -226,7 +226,7 @@ class Runtime {
     e.sent = at(sent_s);
     if (received_s) e.received = at(*received_s);
     e.message = m;
-    if (auto ok = in_.recorder->record({std::move(e), release}); !ok) failure_ = ok.error();
+    if (auto ok = in_.recorder->record({std::move(e), release, {}}); !ok) failure_ = ok.error();
   }
 
   // Sends what a node emitted at now.

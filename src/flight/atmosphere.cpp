@@ -39,6 +39,16 @@ constexpr std::array<Tabulated, 20> upper{
      {300e3, 1.916e-11}, {400e3, 2.803e-12}, {500e3, 5.215e-13}, {600e3, 1.137e-13},
      {700e3, 3.070e-14}, {800e3, 1.136e-14}, {900e3, 5.759e-15}, {1000e3, 3.561e-15}}};
 
+// log(density) of each row of `upper`, computed once (the interpolation is log-linear).
+const std::array<double, upper.size()>& upper_log_densities() {
+  static const std::array<double, upper.size()> logs = [] {
+    std::array<double, upper.size()> l{};
+    for (std::size_t i = 0; i < upper.size(); ++i) l[i] = std::log(upper[i].density_kgpm3);
+    return l;
+  }();
+  return logs;
+}
+
 struct Base {
   double temperature_k;
   double pressure_pa;
@@ -98,8 +108,8 @@ double air_density_kgpm3(double height_m) {
     const auto& a = upper[i - 1];
     const auto& b = upper[i];
     const double s = (height_m - a.height_m) / (b.height_m - a.height_m);
-    return std::exp(std::log(a.density_kgpm3) +
-                    s * (std::log(b.density_kgpm3) - std::log(a.density_kgpm3)));
+    const auto& log_density = upper_log_densities();
+    return std::exp(log_density[i - 1] + s * (log_density[i] - log_density[i - 1]));
   }
   const double h = std::max(height_m, -5000.0);
   const double geopotential = r0_m * h / (r0_m + h);

@@ -2,8 +2,10 @@
 
 #include <Eigen/Cholesky>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <string>
 
 namespace trilink::fusion {
@@ -17,7 +19,7 @@ struct Information {
   std::vector<State> y;       // P_i^-1 x_i
 };
 
-Covariance combined(const Information& info, const std::vector<double>& w) {
+Covariance combined(const Information& info, std::span<const double> w) {
   Covariance Y = Covariance::Zero();
   for (std::size_t i = 0; i < w.size(); ++i)
     if (w[i] > 0.0) Y += w[i] * info.Y[i];
@@ -25,7 +27,7 @@ Covariance combined(const Information& info, const std::vector<double>& w) {
 }
 
 // trace((sum w_i Y_i)^-1), +inf if the sum is not positive definite.
-double trace_of(const Information& info, const std::vector<double>& w) {
+double trace_of(const Information& info, std::span<const double> w) {
   Covariance Y = combined(info, w);
   track::symmetrize<6>(Y);
   const Eigen::LLT<Covariance> llt(Y);
@@ -73,7 +75,8 @@ std::vector<double> optimise_weights(const Information& info) {
   if (n == 2) {
     const double w = golden_section(
         [&](double t) {
-          return trace_of(info, {t, 1.0 - t});
+          const std::array<double, 2> w{t, 1.0 - t};
+          return trace_of(info, w);
         },
         0.0, 1.0);
     return {w, 1.0 - w};

@@ -132,9 +132,12 @@ Expected<void> Recorder::finish() {
 }
 
 Expected<std::int64_t> Recorder::record(const LinkEvent& e) {
+  return record(e, encode(e.message));
+}
+
+Expected<std::int64_t> Recorder::record(const LinkEvent& e, std::string_view payload) {
   if (auto b = begin_row(); !b) return std::unexpected(b.error());
   const share::Header& h = share::header(e.message);
-  const std::string payload = encode(e.message);
   const std::string label = to_string(h.releasability);
   const std::int64_t id = messages_.rows + 1;
   const std::optional<std::int64_t> received =
@@ -152,7 +155,7 @@ Expected<std::int64_t> Recorder::record(const LinkEvent& e) {
       .add(static_cast<std::int64_t>(h.sequence))
       .add(h.time_of_validity.ns)
       .add(std::string_view(label))
-      .add(std::string_view(payload));
+      .add(payload);
   const chain::Digest link = row_.link(messages_.head);
   sqlite::Statement& s = insert_message_;
   s.bind(1, id);
@@ -166,7 +169,7 @@ Expected<std::int64_t> Recorder::record(const LinkEvent& e) {
   s.bind(9, static_cast<std::int64_t>(h.sequence));
   s.bind(10, h.time_of_validity.ns);
   s.bind(11, std::string_view(label));
-  s.bind(12, std::string_view(payload));
+  s.bind(12, payload);
   s.bind_blob(13, chain::as_bytes(link));
   auto done = s.step();
   s.reset();

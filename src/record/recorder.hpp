@@ -39,6 +39,9 @@ class Recorder {
 
   // Records one event; returns its row id in `messages`.
   Expected<std::int64_t> record(const LinkEvent& e);
+  // The same with its message already encoded (`payload` = encode(e.message), record/codec):
+  // a recorder on another thread than the run that made the event leaves the encoding there.
+  Expected<std::int64_t> record(const LinkEvent& e, std::string_view payload);
   // Records one release, with the `messages` row of the released message when known.
   Expected<std::int64_t> record(const share::ReleaseRecord& r,
                                 std::optional<std::int64_t> message_id = std::nullopt);

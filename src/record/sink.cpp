@@ -1,11 +1,12 @@
 #include "record/sink.hpp"
 
+#include "record/codec.hpp"
 #include "record/recorder.hpp"
 
 namespace trilink::record {
 
 Expected<void> RecorderSink::record(EventToRecord e) {
-  auto row = recorder_.record(e.event);
+  auto row = e.payload.empty() ? recorder_.record(e.event) : recorder_.record(e.event, e.payload);
   if (!row) return std::unexpected(row.error());
   if (e.release)
     if (auto r = recorder_.record(*e.release, *row); !r) return std::unexpected(r.error());
@@ -13,6 +14,7 @@ Expected<void> RecorderSink::record(EventToRecord e) {
 }
 
 Expected<void> EventQueue::record(EventToRecord e) {
+  if (e.payload.empty()) e.payload = encode(e.event.message);
   {
     const std::lock_guard lock(mutex_);
     if (failure_) return std::unexpected(*failure_);

@@ -2,13 +2,15 @@
 // when it is one, the hub's release of it. RecorderSink writes them to a recording at once;
 // EventQueue carries them from a run on one thread to a recorder on another, so two runs can
 // go side by side and still fill one recording with the rows in the order one run after the
-// other would (app/exercise_command.cpp: the national and the trilateral run, issue 15).
+// other would (app/exercise_command.cpp: the national and the trilateral run, issue 15, each
+// into its own queue, and one writer draining the national queue and then the trilateral one).
 #pragma once
 
 #include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <string>
 
 #include "base/error.hpp"
 #include "record/event.hpp"
@@ -21,6 +23,9 @@ class Recorder;
 struct EventToRecord {
   LinkEvent event;
   std::optional<share::ReleaseRecord> release;
+  // encode(event.message) (record/codec), or empty: encoded when written. EventQueue encodes
+  // on the producer's thread, so that the consumer only writes.
+  std::string payload;
 };
 
 class RecordSink {

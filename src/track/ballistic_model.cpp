@@ -61,8 +61,9 @@ Gaussian<9> predict_with(const BallisticDynamics& dyn, const Gaussian<9>& g, dou
   const double h = dt / steps;
   Gaussian<9> out = g;
   for (int i = 0; i < steps; ++i) {
-    const Mat9 Phi = dyn.transition(out.x, h, with_thrust);
-    out.x = dyn.propagate(out.x, h, with_thrust);
+    const Vec9 f0 = dyn.derivative(out.x, with_thrust);
+    const Mat9 Phi = dyn.transition(out.x, f0, h, with_thrust);
+    out.x = dyn.propagate(out.x, f0, h, with_thrust);
     out.P = Phi * out.P * Phi.transpose();
     add_process_noise(out.P, std::abs(h), q_v, q_j);
     if (phi) *phi = Phi * *phi;
@@ -96,11 +97,16 @@ Vec9 BallisticDynamics::derivative(const Vec9& x, bool with_thrust) const {
 }
 
 Vec9 BallisticDynamics::propagate(const Vec9& x0, double dt, bool with_thrust) const {
+  return propagate(x0, derivative(x0, with_thrust), dt, with_thrust);
+}
+
+Vec9 BallisticDynamics::propagate(const Vec9& x0, const Vec9& f0, double dt,
+                                  bool with_thrust) const {
   const int steps = std::max(1, static_cast<int>(std::ceil(std::abs(dt) / max_step_s)));
   const double h = dt / steps;
   Vec9 x = x0;
   for (int i = 0; i < steps; ++i) {
-    const Vec9 k1 = derivative(x, with_thrust);
+    const Vec9 k1 = i == 0 ? f0 : derivative(x, with_thrust);
     const Vec9 k2 = derivative(x + 0.5 * h * k1, with_thrust);
     const Vec9 k3 = derivative(x + 0.5 * h * k2, with_thrust);
     const Vec9 k4 = derivative(x + h * k3, with_thrust);
@@ -124,7 +130,12 @@ Mat9 BallisticDynamics::jacobian(const Vec9& x, bool with_thrust) const {
 }
 
 Mat9 BallisticDynamics::transition(const Vec9& x, double dt, bool with_thrust) const {
-  return taylor_transition(jacobian(propagate(x, 0.5 * dt, with_thrust), with_thrust), dt);
+  return transition(x, derivative(x, with_thrust), dt, with_thrust);
+}
+
+Mat9 BallisticDynamics::transition(const Vec9& x, const Vec9& f0, double dt,
+                                   bool with_thrust) const {
+  return taylor_transition(jacobian(propagate(x, f0, 0.5 * dt, with_thrust), with_thrust), dt);
 }
 
 Mat9 BallisticDynamics::taylor_transition(const Mat9& A, double dt) {
@@ -148,11 +159,12 @@ Gaussian<9> BallisticModel::predict_lifting(const Gaussian<9>& g, double dt, dou
   const double q_j = 2.0 * sigma * sigma / tau;
   Gaussian<9> out = g;
   for (int i = 0; i < steps; ++i) {
-    Mat9 A = dynamics.jacobian(dynamics.propagate(out.x, 0.5 * h, true), true);
+    const Vec9 f0 = dynamics.derivative(out.x, true);
+    Mat9 A = dynamics.jacobian(dynamics.propagate(out.x, f0, 0.5 * h, true), true);
     block_of<Acc, Acc>(A) = -Mat3::Identity() / tau;
     const Mat9 Phi = BallisticDynamics::taylor_transition(A, h);
     const Vec3 u = vel(out.x).normalized();
-    out.x = dynamics.propagate(out.x, h, true);
+    out.x = dynamics.propagate(out.x, f0, h, true);
     acc(out.x) *= std::exp(-std::abs(h) / tau);
     out.P = Phi * out.P * Phi.transpose();
     add_process_noise(out.P, std::abs(h), q_vel_m2ps3, 0.0);

@@ -41,10 +41,16 @@ struct BallisticDynamics {
   // x' = f(x) for the given mode (with_thrust: a is integrated as constant).
   Vec9 derivative(const Vec9& x, bool with_thrust) const;
   Vec9 propagate(const Vec9& x, double dt_s, bool with_thrust) const;
+  // The same with f0 = derivative(x, with_thrust) given: the first RK4 stage of any
+  // propagation from x, so propagations from one state (the covariance's mid-interval state
+  // and the mean; a bisection's probes) evaluate it once.
+  Vec9 propagate(const Vec9& x, const Vec9& f0, double dt_s, bool with_thrust) const;
   Mat9 jacobian(const Vec9& x, bool with_thrust) const;
   // State transition matrix over dt: Phi = I + A dt + A^2 dt^2/2 + A^3 dt^3/6 with A at the
   // mid-interval state.
   Mat9 transition(const Vec9& x, double dt_s, bool with_thrust) const;
+  // The same with f0 = derivative(x, with_thrust) given.
+  Mat9 transition(const Vec9& x, const Vec9& f0, double dt_s, bool with_thrust) const;
   // The same series for a given Jacobian A.
   static Mat9 taylor_transition(const Mat9& A, double dt_s);
 };

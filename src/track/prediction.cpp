@@ -20,6 +20,19 @@ double height_m(const Vec3& p) {
   return geo::to_geodetic(geo::Ecef{p}).h_m;
 }
 
+// The height to_ground decides with: it only asks on which side of 0, 20 km and 150 km the
+// geodetic height lies. The ellipsoidal approximation (geo::approx_height_m) is within 1 km
+// of it from under the ground to far beyond any apogee (test
+// Prediction.ApproximateHeightIsWithinAKilometreOfTheGeodetic), so it answers alike when it
+// is more than 2 km from each level; nearer one, the geodetic height (a GeographicLib
+// inversion, most of a coarse step's cost besides the dynamics) is computed.
+double level_height_m(const Vec3& p) {
+  const double approx = approx_height_m(p);
+  for (const double level : {0.0, 20e3, 150e3})
+    if (std::abs(approx - level) < 2e3) return height_m(p);
+  return approx;
+}
+
 // What to_ground does after each step it keeps (x at time t): nothing.
 struct NoStepHook {
   void operator()(const Vec<9>&, double) const {}
@@ -31,7 +44,7 @@ struct NoStepHook {
 template <typename Step, typename Kept = NoStepHook>
 double to_ground(Vec<9>& x, double dt, double max_time, Step&& step, Kept&& kept = {}) {
   double t = 0.0;
-  double h = height_m(pos(x));
+  double h = level_height_m(pos(x));
   kept(x, t);
   while (std::abs(t) < max_time) {
     const double alt = std::max(h, 0.0);
@@ -42,13 +55,13 @@ double to_ground(Vec<9>& x, double dt, double max_time, Step&& step, Kept&& kept
     if (rem > 1e-9) sz -= rem;
     sz = std::copysign(sz, dt);
     const Vec<9> next = step(x, sz);
-    const double h_next = height_m(pos(next));
+    const double h_next = level_height_m(pos(next));
     if (h_next <= 0.0) {
       double lo = 0.0, hi = sz;
       for (int i = 0; i < 40; ++i) {
         const double mid = 0.5 * (lo + hi);
         const Vec<9> probe = step(x, mid);
-        (height_m(pos(probe)) > 0.0 ? lo : hi) = mid;
+        (level_height_m(pos(probe)) > 0.0 ? lo : hi) = mid;
       }
       x = step(x, hi);
       return t + hi;
@@ -216,9 +229,18 @@ bool ImpactPredictor::fall(const Vec<9>& x0, double& t_s, Vec3& impact, double k
   BallisticDynamics dynamics = dynamics_;
   if (kappa != 0.0) dynamics.beta_kgpm2 = 1.0 / DragEstimate::usable(kappa);
   Vec<9> x = x0;
+  // The bisection's probes all start from one state: its derivative is evaluated once.
+  Vec<9> from = Vec<9>::Constant(std::nan(""));
+  Vec<9> f_from;
   t_s = to_ground(
       x, 1.0, max_time_s_,
-      [&](const Vec<9>& s, double dt) { return dynamics.propagate(s, dt, false); },
+      [&](const Vec<9>& s, double dt) {
+        if (s != from) {
+          from = s;
+          f_from = dynamics.derivative(s, false);
+        }
+        return dynamics.propagate(s, f_from, dt, false);
+      },
       PathRecorder{path, path_step_s});
   impact = pos(x);
   return std::isfinite(t_s);
