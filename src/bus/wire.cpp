@@ -426,6 +426,20 @@ std::optional<Problem> key_check(bool ok, std::string_view what) {
   return Problem{WireRejection::key_mismatch, std::string(what)};
 }
 
+// A sensor's sample (a radar's look, a satellite's frame): its key, nation and sensor, must
+// be its originator's. The nation, when valid, goes to `nation`.
+std::optional<Problem> sensor_key(const share::Header& h, std::uint8_t key_nation,
+                                  std::uint32_t key_sensor, std::string_view what, Nation& nation) {
+  const auto n = nation_of(key_nation);
+  if (!n) return Problem{WireRejection::bad_nation, std::string(what)};
+  if (auto p = key_check(*n == h.originator.nation, "key nation differs from originator")) return p;
+  if (auto p = key_check(h.originator.sensor == key_sensor,
+                         "key sensor differs from originator's sensor"))
+    return p;
+  nation = *n;
+  return std::nullopt;
+}
+
 Decoded finish(Message m) {
   if (!share::all_finite(m))
     return refused(Problem{WireRejection::non_finite, "a number is not finite"});
@@ -437,14 +451,8 @@ Decoded finish(Message m) {
 Decoded decode_look(const trilink_wire_RadarLook& w) {
   Look l;
   if (auto p = get_header(w.header, l.header)) return refused(*p);
-  const auto n = nation_of(w.nation);
-  if (!n) return refused(Problem{WireRejection::bad_nation, "look nation"});
-  if (auto p = key_check(*n == l.header.originator.nation, "key nation differs from originator"))
+  if (auto p = sensor_key(l.header, w.nation, w.sensor_id, "look nation", l.nation))
     return refused(*p);
-  if (auto p = key_check(l.header.originator.sensor == w.sensor_id,
-                         "key sensor differs from originator's sensor"))
-    return refused(*p);
-  l.nation = *n;
   l.sensor_id = w.sensor_id;
   l.time = l.header.time_of_validity;
   for (std::uint32_t i = 0; i < w.plots._length; ++i) {
@@ -473,14 +481,8 @@ Decoded decode_look(const trilink_wire_RadarLook& w) {
 Decoded decode_infrared(const trilink_wire_InfraredFrame& w) {
   InfraredFrame f;
   if (auto p = get_header(w.header, f.header)) return refused(*p);
-  const auto n = nation_of(w.nation);
-  if (!n) return refused(Problem{WireRejection::bad_nation, "frame nation"});
-  if (auto p = key_check(*n == f.header.originator.nation, "key nation differs from originator"))
+  if (auto p = sensor_key(f.header, w.nation, w.sensor_id, "frame nation", f.nation))
     return refused(*p);
-  if (auto p = key_check(f.header.originator.sensor == w.sensor_id,
-                         "key sensor differs from originator's sensor"))
-    return refused(*p);
-  f.nation = *n;
   f.sensor_id = w.sensor_id;
   f.time = f.header.time_of_validity;
   f.satellite_ecef_m = get3(w.satellite_position_ecef_m);
