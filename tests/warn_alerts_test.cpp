@@ -525,6 +525,25 @@ TEST(WarnAlerts, ABoostArcThreatensOverflightOnly) {
   EXPECT_EQ(kinds(m.step(at(301), {boost_arc(9, 0.0, 45.0)})), std::vector{K::passed});
 }
 
+// salvo8 seeds 7, 11, 12: KAMD's track of S03 (Kwail) overshot its speed at burnout (2.9 km/s
+// for 2.5) and its one arc reached Korea's sea off Goseong, 20-30 km from the true path: a
+// boost arc needs the arc before it to meet the area too.
+TEST(WarnAlerts, ABoostArcThreatNeedsTheArcBeforeItToMeetTheAreaToo) {
+  AlertConfig config;
+  config.corridor_half_width_m = 0.0;
+  AlertManager m(areas(), config);
+  const TrackSituation short_arc = boost_arc(9, 0.0, 42.5);  // south of Hokkaido (43-44 N)
+  m.step(at(0), {short_arc});
+  TrackSituation long_arc = boost_arc(9, 0.0, 45.0);
+  long_arc.previous = std::make_shared<const TrackSituation>(short_arc);
+  EXPECT_TRUE(m.step(at(2), {long_arc}).empty());
+  TrackSituation again = boost_arc(9, 0.0, 45.0);
+  again.previous = std::make_shared<const TrackSituation>(long_arc);
+  const auto a = m.step(at(4), {again});
+  ASSERT_EQ(kinds(a), std::vector{K::threat});
+  EXPECT_EQ(a[0].alert.areas, std::vector<std::string>{"Hokkaido"});
+}
+
 // An arc that meets no area says nothing of the flight beyond it: it never ends a threat, and
 // a threat whose arc ended over the area is not passed by the clock while the missile is
 // tracked. Only a prediction from here on that meets none of the areas ends it: "passed".

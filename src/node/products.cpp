@@ -157,9 +157,17 @@ Products ProductMaker::update(const TrackView& t) {
   if (!t.confirmed) return out;
   if (t.boosting) {
     if (config_.boost_overflight && (!pt.next_arc || t.time >= *pt.next_arc)) {
-      pt.next_arc = t.time.plus_seconds(config_.prediction_interval_s);
+      pt.next_arc = t.time.plus_seconds(config_.arc_interval_s);
       // No arc from a velocity unknown to hundreds of m/s: a track born late in a pull-up,
       // still called boosting, once drew one 80 km across onto Korea.
+      if (pt.boost_arc.size() >= 2) {
+        auto before = std::make_shared<warn::TrackSituation>();
+        before->system_track_id = t.id;
+        before->confirmed = true;
+        before->boost_arc = true;
+        before->ground_track = std::move(pt.boost_arc);
+        pt.arc_before = std::move(before);
+      }
       pt.boost_arc = velocity_known(t) ? boost_overflight_arc(t.state, t.time, config_.boost_arc)
                                        : std::vector<warn::GroundPoint>{};
     }
@@ -245,6 +253,7 @@ warn::TrackSituation ProductMaker::situation(const TrackView& t) const {
   if (it != tracks_.end() && t.boosting && t.confirmed && it->second.boost_arc.size() >= 2) {
     s.boost_arc = true;
     s.ground_track = it->second.boost_arc;
+    s.previous = it->second.arc_before;
     return s;
   }
   if (it == tracks_.end() || !it->second.last || !it->second.consistent || t.boosting ||

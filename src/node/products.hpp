@@ -104,6 +104,9 @@ struct ProductConfig {
   double launch_report_interval_s = 5.0;
   double prediction_interval_s = 5.0;
   double confirm_interval_s = 2.0;
+  // A boosting track's overflight arc is drawn this often: an arc's threat waits for the next
+  // arc to meet the area too (warn::TrackSituation::previous).
+  double arc_interval_s = 2.0;
   double max_semi_minor_growth = 2.0;
   double semi_minor_growth_floor_m = 1e3;
   double ground_track_step_s = 10.0;
@@ -165,7 +168,8 @@ class ProductMaker {
     std::optional<geo::UtcTime> next_launch_report;
     std::optional<geo::UtcTime> next_prediction;
     std::optional<geo::UtcTime> next_arc;
-    std::vector<warn::GroundPoint> boost_arc;  // while boosting
+    std::vector<warn::GroundPoint> boost_arc;                // while boosting
+    std::shared_ptr<const warn::TrackSituation> arc_before;  // the arc before it
     std::optional<share::ImpactPrediction> last;
     bool consistent = false;  // `last` agrees with the prediction before it
     std::vector<warn::GroundPoint> ground_track;

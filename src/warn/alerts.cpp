@@ -331,7 +331,7 @@ void AlertManager::close_by_clock(geo::UtcTime now, TrackAlertRecord& r,
 
 bool AlertManager::seconded(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation& t,
                             const Assessment& a) const {
-  if (t.boost_arc || !t.previous) return true;
+  if (!t.previous) return true;
   if (r.seconded_for != r.hits_for || r.seconded_by != t.previous) {
     const Assessment before = assess(now, *t.previous);
     const std::vector<std::string> met = before.areas();

@@ -16,11 +16,11 @@
 //      └─all_clear (withdrawn): no prediction has met an area for `withdraw_after_s`
 //   detected ──(no track left, impact time over or lost)──► all_clear, the missile ends
 //
-// A threat needs a confirmed track AND a valid impact prediction that its track's prediction
-// before it seconds (it met one of the areas too: one prediction thrown off course by a track
-// lagging a manoeuvre raises nothing; once threatened, each prediction counts alone), or while
-// it boosts its boost-phase overflight arc (overflight only, see TrackSituation::boost_arc): a
-// coasting or lost
+// A threat needs a confirmed track AND a valid impact prediction, or while it boosts its
+// boost-phase overflight arc (overflight only, see TrackSituation::boost_arc), that its track's
+// prediction or arc before it seconds (it met one of the areas too: one prediction thrown off
+// course by a track lagging a manoeuvre, or one arc drawn from a speed overshooting at
+// burnout, raises nothing; once threatened, each counts alone): a coasting or lost
 // track never raises a threat, but one already raised is never let go while the missile may still
 // be flying toward an area: "fell" waits for the impact time AND the end of every track; "passed"
 // waits for the overflight exit. After "passed" or a withdrawal the missile is watched on:
@@ -78,8 +78,8 @@ struct TrackSituation {
   // whatever thrust remains. It threatens overflight only, never an impact.
   bool boost_arc = false;
   std::optional<TrackKinematics> kinematics;  // the track's state (none: never joined)
-  // The impact prediction of the same track before this one, when known (valid or not): a
-  // threat is raised only when it met one of the areas too (two predictions in a row).
+  // The impact prediction (or boost-phase arc) of the same track before this one, when known
+  // (valid or not): a threat is raised only when it met one of the areas too (two in a row).
   std::shared_ptr<const TrackSituation> previous;
 };
 
