@@ -534,10 +534,10 @@ TEST(WarnAlerts, ABoostArcThreatNeedsTheArcBeforeItToMeetTheAreaToo) {
   AlertManager m(areas(), config);
   const TrackSituation short_arc = boost_arc(9, 0.0, 42.5);  // south of Hokkaido (43-44 N)
   m.step(at(0), {short_arc});
-  TrackSituation long_arc = boost_arc(9, 0.0, 45.0);
+  TrackSituation long_arc = boost_arc(9, 2.0, 45.0);
   long_arc.previous = std::make_shared<const TrackSituation>(short_arc);
   EXPECT_TRUE(m.step(at(2), {long_arc}).empty());
-  TrackSituation again = boost_arc(9, 0.0, 45.0);
+  TrackSituation again = boost_arc(9, 4.0, 45.0);
   again.previous = std::make_shared<const TrackSituation>(long_arc);
   const auto a = m.step(at(4), {again});
   ASSERT_EQ(kinds(a), std::vector{K::threat});
