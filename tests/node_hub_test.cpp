@@ -400,15 +400,19 @@ TEST(Hub, OnChangeTheClockReleasesOnlyWhatChanged) {
     int on_change;
   };
   const std::vector<Step> steps = {
-      {0.0, true, false, 1, 1},                             // new
-      {1.0, false, false, 1, 0},                            // unchanged
-      {2.0, false, false, 1, 0}, {2.5, true, false, 0, 1},  // fused: periodic released it at 2.0
+      {0.0, true, false, 1, 1},   // new
+      {1.0, false, false, 1, 0},  // unchanged
+      {2.0, false, false, 1, 0},
+      {2.5, true, false, 0, 1},   // fused: periodic released it at 2.0
       {2.7, true, false, 0, 0},   // within the interval of the last release
       {3.0, false, false, 1, 0},  // on_change: the 2.7 s report held 0.3 s
       {4.0, false, false, 1, 1},  // on_change: held 1.3 s
-      {5.0, false, false, 1, 0}, {6.0, false, true, 1, 1},  // a restarted hub's writers hold
-                                                            // nothing: all again
-      {7.0, false, false, 1, 0}, {7.6, true, false, 0, 1}, {8.0, false, false, 1, 0},
+      {5.0, false, false, 1, 0},
+      {6.0, false, true, 1, 1},  // a restarted hub's writers hold
+                                 // nothing: all again
+      {7.0, false, false, 1, 0},
+      {7.6, true, false, 0, 1},
+      {8.0, false, false, 1, 0},
       {8.7, true, false, 0, 1},  // on_change: at the report, not gathered onto the clock's
   };
   for (const node::Refresh refresh : {node::Refresh::periodic, node::Refresh::on_change}) {
