@@ -13,7 +13,9 @@
 //  - a bad deployment file or a missing certificate: one line naming the file and field, exit 2;
 //  - the served picture (`trilink node|hub --serve`): Japan's node streams a Korean track the hub
 //    released to Japan within 1 s of the release, and never one withheld from Japan; the hub's
-//    stream has every nation's; a port in use is one line and exit 2.
+//    stream has every nation's; a port in use (--serve, --cot-listen) is one line and exit 2;
+//    `trilink live --serve PORT` serves the hub's picture on PORT and the nodes' on the next
+//    ports, on the scenario's clock (the browser and CoT test: web/test/live.test.mjs).
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -126,6 +128,34 @@ class Live : public ::testing::Test {
   fs::path dir_;
 };
 
+// A loopback port with the `count - 1` ports after it free (0 if none found): bound, then let go.
+int free_ports(int count) {
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    std::vector<int> held;
+    int first = 0;
+    for (int k = 0; k < count; ++k) {
+      const int fd = socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in addr{};
+      addr.sin_family = AF_INET;
+      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      addr.sin_port = htons(static_cast<std::uint16_t>(k == 0 ? 0 : first + k));
+      if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        if (fd >= 0) close(fd);
+        break;
+      }
+      held.push_back(fd);
+      if (k == 0) {
+        socklen_t len = sizeof addr;
+        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+        first = ntohs(addr.sin_port);
+      }
+    }
+    for (int fd : held) close(fd);
+    if (static_cast<int>(held.size()) == count && first + count <= 65535) return first;
+  }
+  return 0;
+}
+
 json read_json(const fs::path& p) {
   std::ifstream f(p);
   return json::parse(f);
@@ -153,9 +183,52 @@ TEST_F(Live, F08GivesJapanThePictureOfTheExercise) {
   const auto ex = run("exercise " + test_paths::scenario("f08.yaml") + " --quiet --out " +
                       (dir_ / "ex").string());
   ASSERT_EQ(ex.code, 0) << ex.err;
-  const auto live = run("live " + test_paths::scenario("f08.yaml") +
-                        " --speed 20 --duration 200 --quiet --out " + (dir_ / "live").string());
+  // With --serve: the hub's picture on PORT, the national nodes' on the next ports (in launch
+  // order: USA, JPN, KOR), each printed; the served clock is the scenario's, from the start the
+  // handshake gave (not from the process's start, seconds earlier: 20x that would be far ahead).
+  const int port = free_ports(4);
+  ASSERT_GT(port, 0);
+  test_cli::RunResult live;
+  std::thread running([&] {
+    live = run("live " + test_paths::scenario("f08.yaml") + " --speed 20 --duration 200 --serve " +
+               std::to_string(port) + " --quiet --out " + (dir_ / "live").string());
+  });
+  const std::string japans =
+      "trilink live: JADGE serving http://127.0.0.1:" + std::to_string(port + 2) +
+      "/ (JPN's picture)";
+  const auto said = [&] {
+    std::ifstream f(test_cli::stderr_file());
+    return std::string((std::istreambuf_iterator<char>(f)), {});
+  };
+  for (int i = 0; i < 1200 && said().find(japans) == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const auto seen = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // the start: 0.5 s after the line
+  httplib::Client japan("127.0.0.1", port + 2);
+  const auto clock = japan.Get("/api/clock");
+  const double waited_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - seen).count();
+  running.join();
   ASSERT_EQ(live.code, 0) << live.err;
+  EXPECT_NE(live.err.find(japans), std::string::npos) << live.err;
+  EXPECT_NE(live.err.find("trilink live: INDOPACOM serving http://127.0.0.1:" +
+                          std::to_string(port) + "/ (every nation's picture)"),
+            std::string::npos)
+      << live.err;
+  EXPECT_NE(live.err.find("trilink live: C2BMC serving http://127.0.0.1:" +
+                          std::to_string(port + 1) + "/ (USA's picture)"),
+            std::string::npos)
+      << live.err;
+  EXPECT_NE(live.err.find("trilink live: KAMD serving http://127.0.0.1:" +
+                          std::to_string(port + 3) + "/ (KOR's picture)"),
+            std::string::npos)
+      << live.err;
+  ASSERT_TRUE(clock && clock->status == 200) << "JADGE's clock was not served";
+  const double t_s = json::parse(clock->body)["t_s"].get<double>();
+  EXPECT_GT(t_s, 0.0) << clock->body;
+  // The start came at most 0.5 s after the line (seen within 50 ms of it); without the
+  // handshake's start JADGE's clock would count from its process's start, before connecting.
+  EXPECT_LT(t_s, 20.0 * (waited_s - 0.4)) << clock->body;
   const json a = read_json(dir_ / "ex" / "summary.json");
   const json b = read_json(dir_ / "live" / "summary.json");
   const json& ta = a["launches"][0]["timeline"]["trilateral"]["JPN"];
@@ -658,11 +731,20 @@ TEST_F(Live, ServingOnAPortInUseIsOneLineAndExitTwo) {
   getsockname(held, reinterpret_cast<sockaddr*>(&addr), &len);
   const std::string port = std::to_string(ntohs(addr.sin_port));
   const auto r = run("node --nation JPN --deploy " + d.path + " --serve " + port);
-  close(held);
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--serve 127.0.0.1:" + port), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("in use"), std::string::npos) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  const auto cot = run("node --nation JPN --deploy " + d.path + " --cot-listen " + port);
+  EXPECT_EQ(cot.code, 2);
+  EXPECT_NE(cot.err.find("--cot-listen 127.0.0.1:" + port), std::string::npos) << cot.err;
+  EXPECT_NE(cot.err.find("in use"), std::string::npos) << cot.err;
+  EXPECT_EQ(std::count(cot.err.begin(), cot.err.end(), '\n'), 1) << cot.err;
+  const auto bad_cot = run("hub --deploy " + d.path + " --cot-listen 70000");
+  EXPECT_EQ(bad_cot.code, 2);
+  EXPECT_NE(bad_cot.err.find("--cot-listen"), std::string::npos) << bad_cot.err;
+  EXPECT_EQ(std::count(bad_cot.err.begin(), bad_cot.err.end(), '\n'), 1) << bad_cot.err;
+  close(held);
   const auto bad = run("hub --deploy " + d.path + " --serve 127.0.0.1:http");
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.err.find("--serve"), std::string::npos) << bad.err;

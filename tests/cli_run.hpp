@@ -21,13 +21,18 @@ struct RunResult {
   std::string out, err;
 };
 
+// Where run() keeps the command's stderr while it runs (to watch a long run from another
+// thread).
+inline std::filesystem::path stderr_file() {
+  return std::filesystem::temp_directory_path() /
+         ("trilink_cli_stderr_" +
+          std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
+          std::to_string(::getpid()) + ".txt");
+}
+
 // `prefix` goes before the program: an environment or a wrapper such as setpriv.
 inline RunResult run(const std::string& args, const std::string& prefix = "") {
-  const std::filesystem::path err_file =
-      std::filesystem::temp_directory_path() /
-      ("trilink_cli_stderr_" +
-       std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
-       std::to_string(::getpid()) + ".txt");
+  const std::filesystem::path err_file = stderr_file();
   const std::string cmd =
       prefix + test_paths::binary_dir() + "/trilink " + args + " 2>" + err_file.string();
   RunResult r;

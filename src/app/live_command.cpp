@@ -4,10 +4,12 @@
 // radar and per infrared satellite, loopback, security on), runs a scenario and writes
 // summary.json, recording.db (merged from the nodes' recordings) and report.html as `trilink
 // exercise` does. Also `trilink probe` and `trilink inject`, a listening or writing participant for
-// the security tests. `trilink node|hub --serve ADDR:PORT` serves the picture as it reaches that
+// the tests. `trilink node|hub --serve ADDR:PORT` serves the picture as it reaches that
 // process to a browser (cop/server.hpp): a node's nation's picture, or the hub's releases to every
-// nation. Bad input (deployment file, missing certificate, scenario) exits 2 with one line naming
-// the file and field; SIGINT/SIGTERM stops a node cleanly (its recording committed), exit 0.
+// nation; `--cot-listen ADDR:PORT` one nation's picture as Cursor-on-Target to TAK clients (TCP);
+// `trilink live --serve PORT` passes --serve to the hub and every national node. Bad input
+// (deployment file, missing certificate, scenario) exits 2 with one line naming the file and field;
+// SIGINT/SIGTERM stops a node cleanly (its recording committed), exit 0.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -33,12 +35,14 @@
 #include "cop/server.hpp"
 #include "eval/analysis.hpp"
 #include "export/front_end.hpp"
+#include "export/interchange.hpp"
 #include "export/picture.hpp"
 #include "export/summary.hpp"
 #include "io/areas_file.hpp"
 #include "io/deploy_file.hpp"
 #include "io/policy_file.hpp"
 #include "io/scenario_file.hpp"
+#include "record/codec.hpp"
 #include "record/recorder.hpp"
 #include "record/replay.hpp"
 
@@ -65,7 +69,9 @@ struct NodeOptions {
   std::string ready_file, start_file;
   bool relay = false;  // hub: the bare relay of bench live
   bool resume = false;
-  std::string serve;  // node, hub: serve the picture on this ADDR:PORT (or PORT: loopback)
+  std::string serve;       // node, hub: serve the picture on this ADDR:PORT (or PORT: loopback)
+  std::string cot_listen;  // node, hub: the CoT stream on this ADDR:PORT (or PORT: loopback)
+  std::string cot_nation;  // hub: whose picture the CoT stream carries (default USA)
 };
 
 struct Loaded {
@@ -147,39 +153,78 @@ void run_one(const std::string& what, const NodeOptions& o, int& exit_code) {
   in.relay = o.relay;
   in.log = [&](const std::string& s) { std::cerr << "trilink " << what << ": " << s << "\n"; };
   // --serve: the picture as it reaches this process (cop/server.hpp, a live feed): a node's,
-  // its own nation's only; the hub's, every nation's. Bound before the node joins DDS.
+  // its own nation's only; the hub's, every nation's. --cot-listen: one nation's picture as CoT
+  // (the node's; the hub's release to --cot-nation). Both bound before the node joins DDS.
   std::unique_ptr<cop::Server> server;
-  if (!o.serve.empty()) {
-    const auto listen = parse_listen(o.serve, "--serve");
-    if (!listen) return bad(listen.error(), 2);
+  if (!o.serve.empty() || !o.cot_listen.empty()) {
     std::vector<Nation> nations(all_nations.begin(), all_nations.end());
     cop::ServeOptions options;
-    options.host = listen->first;
-    options.port = listen->second;
+    if (!o.serve.empty()) {
+      const auto listen = parse_listen(o.serve, "--serve");
+      if (!listen) return bad(listen.error(), 2);
+      options.host = listen->first;
+      options.port = listen->second;
+    }
+    if (!o.cot_listen.empty()) {
+      const auto cot = parse_listen(o.cot_listen, "--cot-listen");
+      if (!cot) return bad(cot.error(), 2);
+      options.cot = *cot;
+    }
+    Nation cot_nation = Nation::USA;
     if (what == "node") {
       const auto n = parse_nation(o.nation);
       if (!n) return bad(Error{"--nation", "expected USA, JPN or KOR, got '" + o.nation + "'"}, 2);
       nations = {*n};
-      options.nation = *n;
+      options.nation = cot_nation = *n;
+    } else if (!o.cot_nation.empty()) {
+      const auto n = parse_nation(o.cot_nation);
+      if (!n)
+        return bad(Error{"--cot-nation", "expected USA, JPN or KOR, got '" + o.cot_nation + "'"},
+                   2);
+      cot_nation = *n;
     }
     const auto coast = io::load_geojson_rings(loaded->scenario.coastline_path);
     if (!coast) return bad(coast.error(), 2);
     const geo::UtcTime start = loaded->scenario.start;
-    const bus::ScenarioClock clock = in.clock;
+    // The served clock is the scenario's: set again when the handshake gives the start.
+    const auto start_at_ns = std::make_shared<std::atomic<std::int64_t>>(in.clock.start_at_unix_ns);
+    const auto served_now_s = [clock = in.clock, start_at_ns, start] {
+      bus::ScenarioClock c = clock;
+      c.start_at_unix_ns = start_at_ns->load();
+      return c.now().seconds_since(start);
+    };
     server = std::make_unique<cop::Server>(
-        cop::live_feed(
-            exports::picture_head(loaded->scenario, loaded->areas, *coast), nations,
-            [clock, start] { return clock.now().seconds_since(start); }, o.speed),
+        cop::live_feed(exports::picture_head(loaded->scenario, loaded->areas, *coast), nations,
+                       served_now_s, o.speed),
         options);
-    const auto port = server->bind();
-    if (!port) return bad(Error{"--serve " + port.error().where, port.error().what}, 2);
-    std::cerr << "trilink " << what << ": serving http://" << options.host << ":" << *port << "/ ("
-              << (options.nation ? std::string(to_string(*options.nation)) + "'s picture"
-                                 : std::string("every nation's picture"))
-              << ")" << std::endl;
-    in.picture = [&server, start](geo::UtcTime now, Nation n, const share::Message& m) {
+    in.started = [&server, start_at_ns](const bus::ScenarioClock& c) {
+      start_at_ns->store(c.start_at_unix_ns);
+      server->clock_changed();
+    };
+    const std::string whose = options.nation
+                                  ? std::string(to_string(*options.nation)) + "'s picture"
+                                  : std::string("every nation's picture");
+    if (!o.serve.empty()) {
+      const auto port = server->bind();
+      if (!port) return bad(Error{"--serve " + port.error().where, port.error().what}, 2);
+      std::cerr << "trilink " << what << ": serving http://" << options.host << ":" << *port
+                << "/ (" << whose << ")" << std::endl;
+    }
+    if (options.cot) {
+      const auto port = server->bind_cot();
+      if (!port) return bad(Error{"--cot-listen " + port.error().where, port.error().what}, 2);
+      std::cerr << "trilink " << what << ": cot stream on tcp://" << options.cot->first << ":"
+                << *port << "/ (" << to_string(cot_nation) << "'s picture)" << std::endl;
+    }
+    const bool cot = options.cot.has_value();
+    in.picture = [&server, start, cot, cot_nation, stream = std::make_shared<exports::CotStream>()](
+                     geo::UtcTime now, Nation n, const share::Message& m) {
       const double t_s = now.seconds_since(start);
-      server->append({t_s, n, exports::event_json({t_s, "live", n, &m}).dump()});
+      server->append(cop::Feed::Event{t_s, n, exports::event_json({t_s, "live", n, &m}).dump()});
+      if (!cot || n != cot_nation) return;
+      if (auto e = stream->take(m))
+        server->append(cop::Feed::Cot{t_s, e->stale.seconds_since(start), std::move(e->uid),
+                                      std::move(e->xml)});
     };
   }
   std::atomic<int> stopped = 0;  // the node has stopped: so does its server
@@ -248,6 +293,21 @@ bool reap(std::vector<Child>& children, std::chrono::steady_clock::time_point de
   }
 }
 
+// "exit N" or "signal N".
+std::string exit_text(int status) {
+  return WIFEXITED(status) ? "exit " + std::to_string(WEXITSTATUS(status))
+                           : "signal " + std::to_string(WTERMSIG(status));
+}
+
+// The last non-empty line of a process's log (holding `from`, and from there on, when given).
+std::string last_line(const fs::path& log, const std::string& from = "") {
+  std::ifstream f(log);
+  std::string line, last;
+  while (std::getline(f, line))
+    if (!line.empty() && line.find(from) != std::string::npos) last = line.substr(line.find(from));
+  return last;
+}
+
 void stop_children(std::vector<Child>& children) {
   for (auto& c : children)
     if (!c.done) kill(c.pid, SIGTERM);
@@ -291,6 +351,16 @@ Expected<void> merge_recordings(const std::vector<std::string>& inputs, const st
         if (auto ok = rec->record(r->release, *row); !ok) return std::unexpected(ok.error());
   }
   return rec->finish();
+}
+
+// A deployment's domain by name: JPN, KOR, USA, link_JPN, link_KOR or link_USA.
+Expected<int> domain_named(const io::Deployment& d, const std::string& name) {
+  for (Nation n : all_nations) {
+    if (name == to_string(n) && d.nation_domains.contains(n)) return d.nation_domains.at(n);
+    if (name == "link_" + std::string(to_string(n)) && d.link_domains.contains(n))
+      return d.link_domains.at(n);
+  }
+  return fail("--domain", "no domain '" + name + "' in " + d.path);
 }
 
 // A loopback deployment of its own for one run (domains apart from other runs on this machine,
@@ -371,10 +441,17 @@ void add_live_commands(CLI::App& app, int& exit_code) {
     if (what == "hub")
       cmd->add_flag("--resume", o->resume,
                     "restart: rebuild the hub's state from its recording and append to it");
-    if (what != "radar")
+    if (what != "radar") {
       cmd->add_option("--serve", o->serve,
                       "serve the picture in a browser on ADDR:PORT, or PORT on loopback (the "
                       "node's: its nation's; the hub's: every nation's)");
+      cmd->add_option("--cot-listen", o->cot_listen,
+                      "a Cursor-on-Target stream for TAK clients (TCP) on ADDR:PORT, or PORT on "
+                      "loopback: the node's nation's picture (the hub's: --cot-nation's)");
+    }
+    if (what == "hub")
+      cmd->add_option("--cot-nation", o->cot_nation,
+                      "whose released picture the hub's CoT stream carries (default USA)");
     if (what == "radar")
       cmd->add_option("--radar,--sensor", o->radar,
                       "the radar's or the infrared satellite's name in the scenario")
@@ -403,14 +480,8 @@ void add_live_commands(CLI::App& app, int& exit_code) {
         exit_code = 2;
       };
       if (!d) return bad(d.error());
-      std::optional<int> dom;
-      for (Nation n : all_nations) {
-        if (o->domain == to_string(n) && d->nation_domains.contains(n))
-          dom = d->nation_domains.at(n);
-        if (o->domain == "link_" + std::string(to_string(n)) && d->link_domains.contains(n))
-          dom = d->link_domains.at(n);
-      }
-      if (!dom) return bad(Error{"--domain", "no domain '" + o->domain + "' in " + o->deploy});
+      const auto dom = domain_named(*d, o->domain);
+      if (!dom) return bad(dom.error());
       std::optional<bus::Topic> topic;
       for (auto t : bus::all_topics)
         if (bus::topic_name(t) == o->topic) topic = t;
@@ -431,6 +502,42 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       std::cout << j.dump() << "\n";
     });
   }
+  // trilink inject: one message (the record codec's JSON) written on one domain as one identity.
+  {
+    struct Options {
+      std::string deploy, domain, identity, message;
+      double seconds = 20.0;
+    };
+    auto o = std::make_shared<Options>();
+    auto* cmd = app.add_subcommand(
+        "inject", "write one message (record codec JSON) on one domain as one identity (tests)");
+    cmd->add_option("--deploy", o->deploy, "deployment file")->required();
+    cmd->add_option("--domain", o->domain, "JPN, KOR, USA, link_JPN, link_KOR or link_USA")
+        ->required();
+    cmd->add_option("--as", o->identity, "identity in the PKI folder")->required();
+    cmd->add_option("--message", o->message, "file holding one message as JSON")->required();
+    cmd->add_option("--seconds", o->seconds,
+                    "how long to wait for a reader and its acknowledgement")
+        ->check(CLI::Range(0.1, 60.0));
+    cmd->callback([o, &exit_code] {
+      const auto bad = [&](const Error& e, int code) {
+        std::cerr << "trilink inject: " << e.message() << "\n";
+        exit_code = code;
+      };
+      auto d = io::load_deployment(o->deploy);
+      if (!d) return bad(d.error(), 2);
+      const auto dom = domain_named(*d, o->domain);
+      if (!dom) return bad(dom.error(), 2);
+      std::ifstream f(o->message);
+      if (!f) return bad(Error{o->message, "cannot read the message file"}, 2);
+      const auto j = nlohmann::ordered_json::parse(f, nullptr, false);
+      if (j.is_discarded()) return bad(Error{o->message, "not JSON"}, 2);
+      const auto m = record::from_json(j);
+      if (!m) return bad(Error{o->message + ": " + m.error().where, m.error().what}, 2);
+      if (auto ok = bus::inject(*d, *dom, o->identity, *m, o->seconds); !ok)
+        return bad(ok.error(), 1);
+    });
+  }
   // trilink live SCENARIO --out DIR
   {
     struct Options {
@@ -438,6 +545,7 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       double speed = 1.0;
       std::optional<double> duration_s;
       bool quiet = false;
+      std::string serve;  // the hub's picture on PORT, each national node's on the next ports
     };
     auto o = std::make_shared<Options>();
     auto* cmd = app.add_subcommand(
@@ -449,7 +557,10 @@ void add_live_commands(CLI::App& app, int& exit_code) {
     cmd->add_option("--duration", o->duration_s, "stop the scenario at this time (s)")
         ->check(CLI::Range(1.0, 43200.0));
     cmd->add_option("--policy", o->policy, "releasability policy (default: the scenario's)");
-    cmd->add_flag("--quiet", o->quiet, "print nothing but errors");
+    cmd->add_flag("--quiet", o->quiet, "print nothing but errors (and --serve's addresses)");
+    cmd->add_option("--serve", o->serve,
+                    "serve the pictures in a browser while it runs: the hub's (every nation's) on "
+                    "PORT (or ADDR:PORT), each national node's on the next ports (0: any free)");
     cmd->callback([o, &exit_code] {
       const auto started = std::chrono::steady_clock::now();
       const auto bad = [&](const Error& e, int code) {
@@ -466,6 +577,16 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       if (!areas) return bad(areas.error(), 2);
       auto coast = io::load_geojson_rings(scenario->coastline_path);
       if (!coast) return bad(coast.error(), 2);
+      std::optional<std::pair<std::string, int>> serve;
+      if (!o->serve.empty()) {
+        const auto listen = parse_listen(o->serve, "--serve");
+        if (!listen) return bad(listen.error(), 2);
+        serve = *listen;
+        if (serve->second > 0 && serve->second + static_cast<int>(all_nations.size()) > 65535)
+          return bad(Error{"--serve", "PORT and the " + std::to_string(all_nations.size()) +
+                                          " ports after it must be at most 65535"},
+                     2);
+      }
       const Interrupts interrupts;
       OutputSet out(o->out);
       if (auto ok = out.open(); !ok) return bad(ok.error(), 2);
@@ -498,7 +619,19 @@ void add_live_commands(CLI::App& app, int& exit_code) {
         children.push_back(Child{name, spawn(args, work / "logs" / (name + ".log"))});
       };
       const auto& net = scenario->network;
-      if (net.hub()) launch(net.hub()->name, {"hub"});
+      // --serve: the hub on PORT, the national nodes on the ports after it, in launch order.
+      std::vector<std::string> served;
+      const auto serving = [&](std::vector<std::string> args) {
+        if (!serve) return args;
+        const int port = serve->second == 0 ? 0 : serve->second + static_cast<int>(served.size());
+        args.push_back("--serve");
+        args.push_back(serve->first + ":" + std::to_string(port));
+        return args;
+      };
+      if (net.hub()) {
+        launch(net.hub()->name, serving({"hub"}));
+        served.push_back(net.hub()->name);
+      }
       std::vector<std::string> nodes;
       for (Nation n : all_nations) {
         const bool sensors =
@@ -506,8 +639,10 @@ void add_live_commands(CLI::App& app, int& exit_code) {
             std::ranges::any_of(scenario->satellites, [&](const auto& k) { return k.nation == n; });
         if (!net.node_of(n) || !sensors) continue;
         nodes.push_back(net.node_of(n)->name);
-        launch(net.node_of(n)->name, {"node", "--nation", std::string(to_string(n))});
+        launch(net.node_of(n)->name, serving({"node", "--nation", std::string(to_string(n))}));
+        served.push_back(net.node_of(n)->name);
       }
+      if (!serve) served.clear();
       for (const auto& r : scenario->radars)
         if (d.nation_domains.contains(r.nation)) launch(r.name, {"radar", "--radar", r.name});
       for (const auto& k : scenario->satellites)
@@ -532,6 +667,20 @@ void add_live_commands(CLI::App& app, int& exit_code) {
         if (ended) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
       }
+      // A process that ended before the start failed to start (a port in use, a missing
+      // certificate): the run stops there, with its line (exit 2 when it was bad input).
+      for (const auto& c : children)
+        if (c.done && !interrupts.received()) {
+          stop_children(children);
+          const bool input = WIFEXITED(c.status) && WEXITSTATUS(c.status) == 2;
+          return bad(Error{c.name, "did not start (" + exit_text(c.status) +
+                                       "): " + last_line(work / "logs" / (c.name + ".log"))},
+                     input ? 2 : 1);
+        }
+      // Where each picture is served: the line each process printed once it listened.
+      for (const auto& name : served)
+        std::cerr << "trilink live: " << name << " "
+                  << last_line(work / "logs" / (name + ".log"), "serving ") << std::endl;
       const double start_at =
           std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
               .count() +
@@ -572,18 +721,10 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       auto national = exercise::run_exercise(ein, exercise::Mode::national);
       if (!national) return bad(national.error(), 1);
       for (const auto& c : children)
-        if (!WIFEXITED(c.status) || WEXITSTATUS(c.status) != 0) {
-          std::ifstream log(work / "logs" / (c.name + ".log"));
-          std::string line, last;
-          while (std::getline(log, line))
-            if (!line.empty()) last = line;
-          return bad(Error{c.name, "process failed (" +
-                                       (WIFEXITED(c.status)
-                                            ? "exit " + std::to_string(WEXITSTATUS(c.status))
-                                            : "signal " + std::to_string(WTERMSIG(c.status))) +
-                                       "): " + last},
+        if (!WIFEXITED(c.status) || WEXITSTATUS(c.status) != 0)
+          return bad(Error{c.name, "process failed (" + exit_text(c.status) +
+                                       "): " + last_line(work / "logs" / (c.name + ".log"))},
                      1);
-        }
       // Merge the recordings, rebuild the trilateral run from them.
       std::vector<std::string> dbs;
       if (net.hub()) dbs.push_back((fs::path(d.recordings) / (net.hub()->name + ".db")).string());

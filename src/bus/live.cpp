@@ -905,6 +905,7 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
   });
   if (!clock) return std::unexpected(clock.error());
   in.clock = *clock;
+  if (in.started) in.started(in.clock);
   if (rebuilding.valid()) {
     auto handed = rebuilding.get();
     if (!handed) return std::unexpected(handed.error());
@@ -1069,6 +1070,7 @@ Expected<LiveReport> run_node(const LiveInputs& in0, Nation nation) {
   });
   if (!clock) return std::unexpected(clock.error());
   in.clock = *clock;
+  if (in.started) in.started(in.clock);
   c.session_start = in.clock.now();
   node::NationalNode nn(c, *in.policy);
   say(in, c.name + ": " + std::to_string(c.radars.size()) + " radars, " +
@@ -1221,6 +1223,7 @@ Expected<std::unique_ptr<Endpoint>> join_feed(LiveInputs& in, const std::string&
   auto clock = synchronise(in, name, [&] { return e->matched(topic) > 0; });
   if (!clock) return std::unexpected(clock.error());
   in.clock = *clock;
+  if (in.started) in.started(in.clock);
   return home;
 }
 

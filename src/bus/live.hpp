@@ -66,6 +66,9 @@ struct LiveInputs {
   // `start_file`, which holds the wall time (Unix seconds) of the scenario's start, and uses it.
   std::string ready_file, start_file;
   double connect_timeout_s = 60.0;
+  // Called once the scenario clock is set (after the handshake: the start file's), before the
+  // scenario starts, on the node's thread: what the process serves follows the same clock.
+  std::function<void(const ScenarioClock&)> started;
   // Hub for `bench live`: a bare relay, none of the hub's code (run_hub says what it does).
   bool relay = false;
   // Hub: a restart (after a crash, SIGKILL included). The hub keeps its recording, rebuilds its

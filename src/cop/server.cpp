@@ -148,24 +148,25 @@ struct Server::Impl {
   std::uint64_t generation = 0;     // bumped by a seek: streams start again
   std::uint64_t clock_version = 0;  // bumped by any change of the clock
   bool stopping = false;
+  bool http_bound = false;               // bind() done: run() serves HTTP
   int cot_fd = -1;                       // the CoT listener
   std::vector<std::thread> cot_threads;  // the listener's and one per client
 
   Impl(Feed f, ServeOptions o) : feed(std::move(f)), options(std::move(o)), clock(feed.end_s) {}
 
+  // The clock and the wall time it was read at (Unix ms): a page counts from then.
   std::string clock_json() const {
+    const double wall_ms = std::chrono::duration<double, std::milli>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
     if (feed.live_now_s)
-      return exports::Json{{"t_s", feed.live_now_s()},
-                           {"playing", true},
-                           {"speed", feed.live_speed},
-                           {"end_s", 0.0},
-                           {"seekable", false}}
+      return exports::Json{{"t_s", feed.live_now_s()}, {"playing", true},
+                           {"speed", feed.live_speed}, {"end_s", 0.0},
+                           {"seekable", false},        {"wall_ms", std::round(wall_ms)}}
           .dump();
-    return exports::Json{{"t_s", clock.now()},
-                         {"playing", clock.playing()},
-                         {"speed", clock.speed()},
-                         {"end_s", clock.end_s()},
-                         {"seekable", true}}
+    return exports::Json{{"t_s", clock.now()},     {"playing", clock.playing()},
+                         {"speed", clock.speed()}, {"end_s", clock.end_s()},
+                         {"seekable", true},       {"wall_ms", std::round(wall_ms)}}
         .dump();
   }
 
@@ -224,7 +225,10 @@ struct Server::Impl {
     std::size_t next = 0;
   };
   std::string cot_pending(CotClient& c) {
-    const double t = clock.now();
+    // Live: every event appended so far has been reached; stale or not by the scenario's clock.
+    const bool live = static_cast<bool>(feed.live_now_s);
+    const double t = live ? std::numeric_limits<double>::infinity() : clock.now();
+    const double now = live ? feed.live_now_s() : t;
     std::string out;
     if (c.generation != generation) {
       c.generation = generation;
@@ -232,11 +236,11 @@ struct Server::Impl {
       c.next = 0;
       for (; c.next < feed.cot.size() && feed.cot[c.next].t_s <= t; ++c.next)
         latest[feed.cot[c.next].uid] = c.next;
-      std::vector<std::size_t> live;
+      std::vector<std::size_t> current;
       for (const auto& [uid, i] : latest)
-        if (feed.cot[i].stale_s > t) live.push_back(i);
-      std::ranges::sort(live);
-      for (std::size_t i : live) out += feed.cot[i].xml;
+        if (feed.cot[i].stale_s > now) current.push_back(i);
+      std::ranges::sort(current);
+      for (std::size_t i : current) out += feed.cot[i].xml;
       return out;
     }
     for (; c.next < feed.cot.size() && feed.cot[c.next].t_s <= t; ++c.next)
@@ -263,8 +267,10 @@ struct Server::Impl {
         sent += static_cast<std::size_t>(n);
       }
       std::unique_lock lk(mu);
-      cv.wait_for(lk, std::chrono::milliseconds(100),
-                  [&] { return stopping || c.generation != generation; });
+      cv.wait_for(lk, std::chrono::milliseconds(100), [&] {
+        return stopping || c.generation != generation ||
+               (feed.live_now_s && c.next < feed.cot.size());
+      });
       if (stopping) break;
     }
     ::close(fd);
@@ -386,10 +392,12 @@ Expected<int> Server::bind() {
   if (impl_->options.port == 0) {
     const int port = impl_->http.bind_to_any_port(impl_->options.host);
     if (port <= 0) return fail(where, "cannot listen: not an address of this machine");
+    impl_->http_bound = true;
     return port;
   }
   if (!impl_->http.bind_to_port(impl_->options.host, impl_->options.port))
     return fail(where, "cannot listen: the port is in use, or the address is not this machine's");
+  impl_->http_bound = true;
   return impl_->options.port;
 }
 
@@ -426,25 +434,48 @@ void Server::append(Feed::Event event) {
   impl_->cv.notify_all();
 }
 
+void Server::append(Feed::Cot event) {
+  {
+    std::lock_guard lk(impl_->mu);
+    impl_->feed.cot.push_back(std::move(event));
+  }
+  impl_->cv.notify_all();
+}
+
+void Server::clock_changed() {
+  {
+    std::lock_guard lk(impl_->mu);
+    ++impl_->clock_version;
+  }
+  impl_->cv.notify_all();
+}
+
 void Server::run(const std::atomic<int>* stop_flag) {
   if (impl_->cot_fd >= 0) {
     std::lock_guard lk(impl_->mu);
     impl_->cot_threads.emplace_back([this] { impl_->cot_accept(); });
   }
-  std::atomic<bool> done = false;
-  std::thread watcher([&] {
-    while (!done.load()) {
-      // Once listening: a stop before that would leave it listening.
-      if (stop_flag && stop_flag->load() != 0 && impl_->http.is_running()) {
-        stop();
-        return;
+  if (impl_->http_bound) {
+    std::atomic<bool> done = false;
+    std::thread watcher([&] {
+      while (!done.load()) {
+        // Once listening: a stop before that would leave it listening.
+        if (stop_flag && stop_flag->load() != 0 && impl_->http.is_running()) {
+          stop();
+          return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-  });
-  impl_->http.listen_after_bind();
-  done = true;
-  watcher.join();
+    });
+    impl_->http.listen_after_bind();
+    done = true;
+    watcher.join();
+  } else {
+    // The CoT stream alone.
+    std::unique_lock lk(impl_->mu);
+    while (!impl_->stopping && !(stop_flag && stop_flag->load() != 0))
+      impl_->cv.wait_for(lk, std::chrono::milliseconds(100));
+  }
   stop();
   // The CoT threads see `stopping` within 100 ms; the list no longer grows once it is set.
   std::vector<std::thread> threads;

@@ -3,7 +3,8 @@
 //
 //   GET  /                  the page (the front end with no picture embedded: it reads /events)
 //   GET  /events[?nation=N] the stream: `meta` (the picture's head, export/picture.hpp), `clock`
-//                           ({t_s, playing, speed, end_s, seekable}), `events` (arrays of
+//                           ({t_s, playing, speed, end_s, seekable, wall_ms: when t_s was
+//                           read, Unix ms}), `events` (arrays of
 //                           export/picture.hpp events, in time order, as the clock reaches them)
 //                           and `reset` (after a seek: the events up to the new time follow)
 //   POST /api/control?action=play|pause|speed&value=X|seek&t=S    the replay's clock
@@ -14,10 +15,10 @@
 // reached. A server bound to one nation (`nation`) serves that nation's events only, whatever
 // a client asks: exactly what was released to it. Events are sent as the feed's clock reaches
 // them; a replay's clock starts paused at 0 and obeys play, pause, speed and seek.
-// A live feed (live_feed: `trilink node|hub --serve`) has no events up front: the live process
-// appends each as it reaches a picture (Server::append, from any thread) and every stream sends
-// it at once; its clock is the scenario's (`clock` says playing, not seekable, no end) and
-// /api/control refuses it (409).
+// A live feed (live_feed: `trilink node|hub --serve`, `--cot-listen`) has no events up front: the
+// live process appends each as it reaches a picture (Server::append, from any thread), and its
+// CoT events, and every stream sends them at once; its clock is the scenario's (`clock` says
+// playing, not seekable, no end) and /api/control refuses it (409).
 #pragma once
 
 #include <atomic>
@@ -117,7 +118,15 @@ class Server {
   Expected<int> bind_cot();
   // A live feed's event, sent to every stream that serves its nation (thread-safe).
   void append(Feed::Event event);
-  // Serves until stop() (or `stop_flag` becomes non-zero: polled ten times a second).
+  // A live feed's CoT event (its nation's, export/interchange.hpp CotStream), sent to every
+  // CoT client at once; a client that connects later gets the latest event of every uid not
+  // stale by the scenario's clock, then every event as it is appended (thread-safe).
+  void append(Feed::Cot event);
+  // A live feed's clock was set again (the start-up handshake of `trilink live`): every stream
+  // gets the new `clock` (thread-safe).
+  void clock_changed();
+  // Serves until stop() (or `stop_flag` becomes non-zero: polled ten times a second): HTTP once
+  // bound, and the CoT stream once bound (either alone).
   void run(const std::atomic<int>* stop_flag = nullptr);
   void stop();
 

@@ -63,6 +63,28 @@ Track::Update update_of(const TrackMessage& t, std::string nations) {
   return u;
 }
 
+std::string nations_of(const share::SystemTrack& t) {
+  std::string nations;
+  for (const auto& c : t.contributions)
+    if (nations.find(to_string(c.nation)) == std::string::npos)
+      nations += (nations.empty() ? "" : " ") + std::string(to_string(c.nation));
+  return nations;
+}
+
+Track::Impact impact_of(const share::ImpactPrediction& i) {
+  return {i.header.time_of_validity,
+          i.time_of_impact,
+          geo::to_geodetic(geo::Ecef{i.impact_point_ecef_m}),
+          i.semi_major_m,
+          i.semi_minor_m,
+          i.major_axis_azimuth_rad};
+}
+
+Track::Launch launch_of(const share::LaunchReport& l) {
+  return {l.header.time_of_validity, l.launch_time,
+          geo::to_geodetic(geo::Ecef{l.launch_point_ecef_m})};
+}
+
 // The view's tracks in order of first appearance, keyed by (node, id).
 std::vector<Track> tracks_of(const RecordedPicture& p, const InterchangeView& view) {
   std::vector<Track> out;
@@ -77,23 +99,14 @@ std::vector<Track> tracks_of(const RecordedPicture& p, const InterchangeView& vi
     if (item.run != view.run || item.nation != view.nation) continue;
     const auto& m = item.message;
     if (const auto* t = std::get_if<share::SystemTrack>(&m)) {
-      std::string nations;
-      for (const auto& c : t->contributions)
-        if (nations.find(to_string(c.nation)) == std::string::npos)
-          nations += (nations.empty() ? "" : " ") + std::string(to_string(c.nation));
-      track(t->header, t->system_track_id).updates.push_back(update_of(*t, nations));
+      track(t->header, t->system_track_id).updates.push_back(update_of(*t, nations_of(*t)));
     } else if (const auto* t = std::get_if<share::LocalTrack>(&m); t && national) {
       track(t->header, t->track_id)
           .updates.push_back(update_of(*t, std::string(to_string(t->header.originator.nation))));
     } else if (const auto* i = std::get_if<share::ImpactPrediction>(&m)) {
-      track(i->header, i->system_track_id)
-          .impacts.push_back({i->header.time_of_validity, i->time_of_impact,
-                              geo::to_geodetic(geo::Ecef{i->impact_point_ecef_m}), i->semi_major_m,
-                              i->semi_minor_m, i->major_axis_azimuth_rad});
+      track(i->header, i->system_track_id).impacts.push_back(impact_of(*i));
     } else if (const auto* l = std::get_if<share::LaunchReport>(&m)) {
-      track(l->header, l->system_track_id)
-          .launches.push_back({l->header.time_of_validity, l->launch_time,
-                               geo::to_geodetic(geo::Ecef{l->launch_point_ecef_m})});
+      track(l->header, l->system_track_id).launches.push_back(launch_of(*l));
     }
   }
   // A nation's own products in the trilateral run (its node's launch reports and predictions
@@ -119,6 +132,39 @@ std::string cot_event(const std::string& uid, const std::string& type, geo::UtcT
          deg(at.lat_rad) + R"(" lon=")" + deg(at.lon_rad) + R"(" hae=")" + fixed(hae_m, 3) +
          R"(" ce=")" + fixed(ce_m, 1) + R"(" le=")" + fixed(ce_m, 1) + R"("/><detail>)" + detail +
          "</detail></event>\n";
+}
+
+// One CoT event of a track's update, impact prediction or launch report.
+CotEvent cot_of(const Track& t, const Track::Update& u) {
+  const std::string detail =
+      R"(<track course=")" + fixed(u.course_deg, 2) + R"(" speed=")" +
+      fixed(u.ground_speed_mps, 1) + R"("/><contact callsign=")" + t.callsign() +
+      R"("/><remarks>)" +
+      xml_escape(u.phase + ", " + u.status + "; from " + u.nations + "; releasable to " + u.label) +
+      "</remarks>";
+  return {u.tov, later(u.tov, track_stale_s), t.uid(),
+          cot_event(t.uid(), "a-h-A-W-M-S", u.tov, later(u.tov, track_stale_s), u.at, u.at.h_m,
+                    u.sigma_m, detail)};
+}
+
+CotEvent cot_of(const Track& t, const Track::Impact& i) {
+  const std::string detail =
+      R"(<shape><ellipse major=")" + fixed(i.a_m, 1) + R"(" minor=")" + fixed(i.b_m, 1) +
+      R"(" angle=")" + fixed(i.azimuth_rad * rad_to_deg, 3) + R"("/></shape><contact callsign=")" +
+      t.callsign() + R"( impact"/><remarks>)" +
+      xml_escape("95 % impact ellipse; impact at " + geo::format_utc(i.impact)) + "</remarks>";
+  return {i.tov, later(i.impact, impact_stale_after_s), t.uid() + ".impact",
+          cot_event(t.uid() + ".impact", "u-d-c-c", i.tov, later(i.impact, impact_stale_after_s),
+                    i.at, 0.0, i.b_m, detail)};
+}
+
+CotEvent cot_of(const Track& t, const Track::Launch& l) {
+  const std::string detail = R"(<contact callsign=")" + t.callsign() + R"( launch"/><remarks>)" +
+                             xml_escape("estimated launch at " + geo::format_utc(l.launch)) +
+                             "</remarks>";
+  return {l.tov, later(l.tov, launch_stale_s), t.uid() + ".launch",
+          cot_event(t.uid() + ".launch", "b-m-p-s-m", l.tov, later(l.tov, launch_stale_s), l.at,
+                    0.0, 0.0, detail)};
 }
 
 // The ellipse as a closed ring of (lon, lat) degrees: points at parametric angles on geodesics
@@ -148,40 +194,33 @@ std::vector<CotEvent> cot_events(const RecordedPicture& p, const InterchangeView
   // Every event of every track, in time order (updates, predictions and reports interleaved).
   std::vector<CotEvent> events;
   for (const Track& t : tracks_of(p, view)) {
-    for (const auto& u : t.updates) {
-      const std::string detail = R"(<track course=")" + fixed(u.course_deg, 2) + R"(" speed=")" +
-                                 fixed(u.ground_speed_mps, 1) + R"("/><contact callsign=")" +
-                                 t.callsign() + R"("/><remarks>)" +
-                                 xml_escape(u.phase + ", " + u.status + "; from " + u.nations +
-                                            "; releasable to " + u.label) +
-                                 "</remarks>";
-      events.push_back({u.tov, later(u.tov, track_stale_s), t.uid(),
-                        cot_event(t.uid(), "a-h-A-W-M-S", u.tov, later(u.tov, track_stale_s), u.at,
-                                  u.at.h_m, u.sigma_m, detail)});
-    }
-    for (const auto& i : t.impacts) {
-      const std::string detail =
-          R"(<shape><ellipse major=")" + fixed(i.a_m, 1) + R"(" minor=")" + fixed(i.b_m, 1) +
-          R"(" angle=")" + fixed(i.azimuth_rad * rad_to_deg, 3) +
-          R"("/></shape><contact callsign=")" + t.callsign() + R"( impact"/><remarks>)" +
-          xml_escape("95 % impact ellipse; impact at " + geo::format_utc(i.impact)) + "</remarks>";
-      events.push_back(
-          {i.tov, later(i.impact, impact_stale_after_s), t.uid() + ".impact",
-           cot_event(t.uid() + ".impact", "u-d-c-c", i.tov, later(i.impact, impact_stale_after_s),
-                     i.at, 0.0, i.b_m, detail)});
-    }
-    for (const auto& l : t.launches) {
-      const std::string detail =
-          R"(<contact callsign=")" + t.callsign() + R"( launch"/><remarks>)" +
-          xml_escape("estimated launch at " + geo::format_utc(l.launch)) + "</remarks>";
-      events.push_back({l.tov, later(l.tov, launch_stale_s), t.uid() + ".launch",
-                        cot_event(t.uid() + ".launch", "b-m-p-s-m", l.tov,
-                                  later(l.tov, launch_stale_s), l.at, 0.0, 0.0, detail)});
-    }
+    for (const auto& u : t.updates) events.push_back(cot_of(t, u));
+    for (const auto& i : t.impacts) events.push_back(cot_of(t, i));
+    for (const auto& l : t.launches) events.push_back(cot_of(t, l));
   }
   std::stable_sort(events.begin(), events.end(),
                    [](const auto& a, const auto& b) { return a.time.ns < b.time.ns; });
   return events;
+}
+
+std::optional<CotEvent> CotStream::take(const share::Message& m) {
+  const auto key = [](const share::Header& h, std::uint64_t id) {
+    return Track{h.originator.node, id, {}, {}, {}};
+  };
+  if (const auto* t = std::get_if<share::SystemTrack>(&m)) {
+    tracks_.emplace(t->header.originator.node, t->system_track_id);
+    return cot_of(key(t->header, t->system_track_id), update_of(*t, nations_of(*t)));
+  }
+  const auto seen = [&](const share::Header& h, std::uint64_t id) {
+    return tracks_.contains({h.originator.node, id});
+  };
+  if (const auto* i = std::get_if<share::ImpactPrediction>(&m);
+      i && seen(i->header, i->system_track_id))
+    return cot_of(key(i->header, i->system_track_id), impact_of(*i));
+  if (const auto* l = std::get_if<share::LaunchReport>(&m);
+      l && seen(l->header, l->system_track_id))
+    return cot_of(key(l->header, l->system_track_id), launch_of(*l));
+  return std::nullopt;
 }
 
 std::string to_cot(const RecordedPicture& p, const InterchangeView& view) {

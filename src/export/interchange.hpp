@@ -2,7 +2,8 @@
 // Cesium, KML. What is exported is one nation's picture in one run of a recording
 // (export/picture.hpp recorded_picture): its tracks (the hub's system tracks; a nation's own
 // local tracks in the national run), launch reports and impact predictions with their 95 %
-// ellipses. Deterministic: the same recording gives the same bytes.
+// ellipses. Deterministic: the same recording gives the same bytes. A live process's CoT stream
+// encodes its picture one message at a time with the same events (CotStream).
 //
 //  - CoT (MIL-STD-2525 types in the CoT type tree): one <event> per update, one per line.
 //    A track: uid "trilink.<node>.<id>", type a-h-A-W-M-S (hostile air, weapon, missile,
@@ -23,8 +24,12 @@
 //    TimeSpan; per launch report a Point.
 #pragma once
 
+#include <cstdint>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "export/picture.hpp"
 
@@ -45,6 +50,19 @@ struct CotEvent {
   std::string xml;
 };
 std::vector<CotEvent> cot_events(const RecordedPicture& p, const InterchangeView& view);
+
+// Live (`trilink node|hub --cot-listen`): the CoT of one nation's trilateral picture as its
+// messages reach it, one at a time, each event as cot_events makes it of a recording. A launch
+// report or an impact prediction of a track not seen yet is left out: the hub releases a
+// track before its products, and a nation's own products (of its local tracks, not in the
+// trilateral view) have no track here.
+class CotStream {
+ public:
+  std::optional<CotEvent> take(const share::Message& m);
+
+ private:
+  std::set<std::pair<std::string, std::uint64_t>> tracks_;  // (node, id) seen
+};
 std::string to_cot(const RecordedPicture& p, const InterchangeView& view);
 std::string to_czml(const RecordedPicture& p, const InterchangeView& view);
 std::string to_kml(const RecordedPicture& p, const InterchangeView& view);

@@ -63,9 +63,12 @@ export class RemoteClock {
     this.end_s = 0;
     this.seekable = false;
   }
+  // c.t_s was the server's time at its wall time c.wall_ms (Unix ms): the clock counts from then,
+  // not from when this page got round to the message (a page busy drawing its first picture
+  // would otherwise run behind the server by that long).
   update(c) {
     this.t0 = c.t_s;
-    this.w0 = performance.now();
+    this.w0 = performance.now() - (c.wall_ms === undefined ? 0 : Math.max(0, Date.now() - c.wall_ms));
     this.playing = c.playing;
     this.speed = c.speed;
     this.end_s = c.end_s ?? this.end_s;
