@@ -244,7 +244,6 @@ function frame() {
     app.picture.advance(t);
     app.map.setPicture(app.picture, t);
     app.map.draw();
-    app.map.pending = false;
     performance.measure('trilink-frame', 'trilink-frame-start');
     app.lastT = t;
     // The controls' text only when it changes (each change costs a layout).

@@ -225,11 +225,12 @@ export class MapView {
     this.requestDraw();
   }
 
+  // A draw at the next animation frame (after a zoom, a resize, a selection); a draw made before
+  // then (the page's frame loop draws every frame whose time moved) takes its place.
   requestDraw() {
-    if (this.pending) return;
-    this.pending = true;
-    requestAnimationFrame(() => {
-      this.pending = false;
+    if (this.drawRequest) return;
+    this.drawRequest = requestAnimationFrame(() => {
+      this.drawRequest = 0;
       this.draw();
     });
   }
@@ -272,6 +273,10 @@ export class MapView {
   // The static layers (land, coastlines, areas, coverage, truth, radar sites) are drawn into an
   // offscreen canvas only when the view changes; each frame copies it, then draws the picture.
   draw() {
+    if (this.drawRequest) {
+      cancelAnimationFrame(this.drawRequest);
+      this.drawRequest = 0;
+    }
     const ctx = this.canvas.getContext('2d');
     const key = `${this.transform.k},${this.transform.x},${this.transform.y},${this.canvas.width},${this.canvas.height},${this.showTruth},${this.projId}`;
     if (key !== this.staticKey) {
