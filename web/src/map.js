@@ -1,8 +1,12 @@
 // The map: one canvas, d3-geo's projection, d3-zoom's pan and zoom. Static layers (land,
-// coastlines, areas, radar coverage) are projected once into Path2D at the base scale and
-// redrawn under the zoom transform; moving objects (tracks, trails, vectors, launch points,
-// ellipses, the infrared satellites' lines of sight) are projected every frame and drawn in
-// batches, one path per style, so that ten thousand objects stay smooth. Every drawn object is also kept in `layers` (what was drawn,
+// coastlines, areas, radar coverage, truth, radar sites) are projected once into Path2D at the
+// base scale and drawn under the zoom transform into an offscreen canvas whose pixels are kept
+// until the view changes. Each frame starts from those pixels and writes the live tracks (marker,
+// trail, velocity vector) straight into them — their base-scale geometry projected once per
+// update (TrackGeometry), so that a frame is arithmetic and pixel writes: ten thousand tracks
+// stay above 30 frames a second in a software-rendered headless Chromium — puts the image on the
+// canvas, then strokes what is few (lines of sight, corridors, histories, launch points,
+// ellipses, the selection) over it. Every drawn object is also kept in `layers` (what was drawn,
 // by kind, with its screen position) for selection and for tests.
 import { geoMercator, geoPath } from 'd3-geo';
 import { zoom as d3zoom, zoomIdentity } from 'd3-zoom';
@@ -553,17 +557,16 @@ export class MapView {
       // update's base-scale position and velocity (px/s) are projected once, then each frame
       // is arithmetic only.
       geo.sync(slot, tr, this);
-      const g = slot;
-      const dt = Math.min(Math.max(t - geo.t_s[g], 0), 10);
-      const vx = geo.vx[g];
-      const vy = geo.vy[g];
-      const sx = k * (geo.bx[g] + vx * dt) + tx;
-      const sy = k * (geo.by[g] + vy * dt) + ty;
+      const dt = Math.min(Math.max(t - geo.t_s[slot], 0), 10);
+      const vx = geo.vx[slot];
+      const vy = geo.vy[slot];
+      const sx = k * (geo.bx[slot] + vx * dt) + tx;
+      const sy = k * (geo.by[slot] + vy * dt) + ty;
       const n = tr.trail.length;
       if (n > 1 && trails) {
         // Device pixels from the ring of the trail's base-scale points, oldest first.
         const from = Math.max(0, n - trailPoints);
-        const ring = g * trailPoints;
+        const ring = slot * trailPoints;
         let lx = dpr * (k * geo.trailX[ring + (from % trailPoints)] + tx);
         let ly = dpr * (k * geo.trailY[ring + (from % trailPoints)] + ty);
         for (let i = from + 1; i < n; i++) {
