@@ -210,9 +210,13 @@ test('frame rate with 10,000 tracks (Performance API)', { skip }, async () => {
   console.log(`fps ${r.fps.toFixed(1)} with ${r.tracks_drawn} tracks drawn (${r.frames} frames in ${r.seconds.toFixed(2)} s, ${r.draws} draws, mean frame ${r.mean_frame_ms.toFixed(1)} ms)`);
   assert.equal(r.tracks_drawn, 10000);
   assert.equal(r.vectors, 10000);
-  // The target is 30 fps; on a 2-core machine shared with a test suite the figure swings with the
-  // load, so the test holds a floor (TRILINK_MIN_FPS, default 3: a path-stroked map of this size
-  // managed about 2) and prints the figure.
-  const min = Number(process.env.TRILINK_MIN_FPS ?? 3);
+  assert.equal(r.trails, 10000);
+  // Every frame counted redrew the moving tracks (the clock plays: the time moves each frame).
+  assert.ok(r.draws >= r.frames - 1, `${r.draws} draws in ${r.frames} frames`);
+  // The target is 30 fps: met on this 2-core machine (40-55 fps quiet, 26-50 with other builds
+  // running; BENCHMARKS.md). The figure swings with the load, so the test holds a floor
+  // (TRILINK_MIN_FPS, default 10: the map before its pixel raster managed 12-18 under load, a
+  // path-stroked one about 2) and prints the figure.
+  const min = Number(process.env.TRILINK_MIN_FPS ?? 10);
   assert.ok(r.fps >= min, `${r.fps.toFixed(1)} fps < ${min}`);
 });
