@@ -1,8 +1,12 @@
 // The map: one canvas, d3-geo's projection, d3-zoom's pan and zoom. Static layers (land,
-// coastlines, areas, radar coverage) are projected once into Path2D at the base scale and
-// redrawn under the zoom transform; moving objects (tracks, trails, vectors, launch points,
-// ellipses, the infrared satellites' lines of sight) are projected every frame and drawn in
-// batches, one path per style, so that ten thousand objects stay smooth. Every drawn object is also kept in `layers` (what was drawn,
+// coastlines, areas, radar coverage, truth, radar sites) are projected once into Path2D at the
+// base scale and drawn under the zoom transform into an offscreen canvas whose pixels are kept
+// until the view changes. Each frame starts from those pixels and writes the live tracks (marker,
+// trail, velocity vector) straight into them — their base-scale geometry projected once per
+// update (TrackGeometry), so that a frame is arithmetic and pixel writes: ten thousand tracks
+// stay above 30 frames a second in a software-rendered headless Chromium — puts the image on the
+// canvas, then strokes what is few (lines of sight, corridors, histories, launch points,
+// ellipses, the selection) over it. Every drawn object is also kept in `layers` (what was drawn,
 // by kind, with its screen position) for selection and for tests.
 import { geoMercator, geoPath } from 'd3-geo';
 import { zoom as d3zoom, zoomIdentity } from 'd3-zoom';
@@ -25,25 +29,29 @@ function rgba(hex, alpha) {
   return ((alpha << 24) | ((v & 0xff) << 16) | (v & 0xff00) | (v >> 16)) >>> 0;
 }
 const systemColour = rgba('#ffffff', 255);
-const trailColour = rgba('#ffffff', 150);
 const vectorColour = rgba('#ffd84d', 255);
 const infraredTrackColour = rgba(infraredColour, 255);
+const trailAlpha = 150; // trails: white at this opacity (of 255) over the map
+const trailColour = 0; // as a Raster line's colour (transparent black, never drawn): a trail
 
-// The moving objects' layer: 1-pixel lines and square markers written straight into pixels (no
-// path to rasterise: ten thousand tracks with trails and vectors cost a few milliseconds), then
-// drawn over the map in one image.
+// The map's pixels for one frame: the static layers' pixels, then the moving objects (1-pixel
+// lines and square markers) written straight into them — no path to rasterise and no layer to
+// blend: ten thousand tracks with trails and vectors cost a few milliseconds — then put on the
+// canvas in one copy.
 class Raster {
   constructor(w, h) {
     this.w = w;
     this.h = h;
-    this.canvas = document.createElement('canvas');
-    this.canvas.width = w;
-    this.canvas.height = h;
     this.img = new ImageData(w, h);
     this.buf = new Uint32Array(this.img.data.buffer);
+    this.base = new Uint32Array(w * h);
   }
-  clear() {
-    this.buf.fill(0);
+  // The static layers' pixels (read from their canvas when the view changes).
+  setBase(ctx) {
+    this.base.set(new Uint32Array(ctx.getImageData(0, 0, this.w, this.h).data.buffer));
+  }
+  begin() {
+    this.buf.set(this.base);
   }
   rect(cx, cy, half, colour) {
     const x0 = Math.max(0, Math.round(cx) - half);
@@ -56,48 +64,176 @@ class Raster {
       for (let x = x0; x <= x1; x++) buf[row + x] = colour;
     }
   }
-  // A line clipped to the layer (Liang-Barsky), then stepped along its longer axis.
+  // A line clipped to the layer (Liang-Barsky) then stepped along its longer axis, in `colour`;
+  // a trail (trailColour) is white at trailAlpha over what is beneath it.
   line(x0, y0, x1, y1, colour) {
     const w = this.w;
     const h = this.h;
-    if ((x0 < 0 && x1 < 0) || (y0 < 0 && y1 < 0) || (x0 >= w && x1 >= w) || (y0 >= h && y1 >= h)) return;
-    const dx = x1 - x0;
-    const dy = y1 - y0;
-    let t0 = 0;
-    let t1 = 1;
-    const ps = [-dx, dx, -dy, dy];
-    const qs = [x0, w - 1 - x0, y0, h - 1 - y0];
-    for (let i = 0; i < 4; i++) {
-      const p = ps[i];
-      const q = qs[i];
-      if (p === 0) {
-        if (q < 0) return;
+    let dx = x1 - x0;
+    let dy = y1 - y0;
+    if (!(x0 >= 0 && y0 >= 0 && x1 >= 0 && y1 >= 0 && x0 <= w - 1 && x1 <= w - 1 && y0 <= h - 1 && y1 <= h - 1)) {
+      let t0 = 0;
+      let t1 = 1;
+      if (dx === 0) {
+        if (x0 < 0 || x0 > w - 1) return;
       } else {
-        const r = q / p;
-        if (p < 0) {
-          if (r > t1) return;
-          if (r > t0) t0 = r;
-        } else {
-          if (r < t0) return;
-          if (r < t1) t1 = r;
-        }
+        const a = -x0 / dx;
+        const b = (w - 1 - x0) / dx;
+        t0 = Math.max(t0, Math.min(a, b));
+        t1 = Math.min(t1, Math.max(a, b));
       }
+      if (dy === 0) {
+        if (y0 < 0 || y0 > h - 1) return;
+      } else {
+        const a = -y0 / dy;
+        const b = (h - 1 - y0) / dy;
+        t0 = Math.max(t0, Math.min(a, b));
+        t1 = Math.min(t1, Math.max(a, b));
+      }
+      if (!(t0 <= t1)) return;
+      x0 += t0 * dx;
+      y0 += t0 * dy;
+      dx *= t1 - t0;
+      dy *= t1 - t0;
     }
-    const ax = x0 + t0 * dx + 0.5;
-    const ay = y0 + t0 * dy + 0.5;
-    const n = Math.ceil(Math.max(Math.abs(dx), Math.abs(dy)) * (t1 - t0));
-    const sx = n ? ((t1 - t0) * dx) / n : 0;
-    const sy = n ? ((t1 - t0) * dy) / n : 0;
+    const n = Math.ceil(Math.max(Math.abs(dx), Math.abs(dy)));
+    const sx = n ? dx / n : 0;
+    const sy = n ? dy / n : 0;
+    let x = x0 + 0.5;
+    let y = y0 + 0.5;
     const buf = this.buf;
-    for (let i = 0; i <= n; i++) buf[((ay + i * sy) | 0) * w + ((ax + i * sx) | 0)] = colour;
+    if (colour !== trailColour) {
+      for (let i = 0; i <= n; i++, x += sx, y += sy) buf[(y | 0) * w + (x | 0)] = colour;
+      return;
+    }
+    // Blended over the pixel beneath; the end pixel is left to the next segment or the marker (a
+    // joint blended twice would show as a brighter dot).
+    const keep = 255 - trailAlpha;
+    const add = trailAlpha * 255;
+    for (let i = 0; i < n; i++, x += sx, y += sy) {
+      const j = (y | 0) * w + (x | 0);
+      const v = buf[j];
+      const r = ((v & 0xff) * keep + add) / 255;
+      const g = (((v >>> 8) & 0xff) * keep + add) / 255;
+      const b = (((v >>> 16) & 0xff) * keep + add) / 255;
+      buf[j] = (0xff000000 | (b << 16) | (g << 8) | r) >>> 0;
+    }
   }
-  blit(ctx, dpr) {
-    this.canvas.getContext('2d').putImageData(this.img, 0, 0);
-    ctx.save();
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.drawImage(this.canvas, 0, 0);
-    ctx.restore();
-    void dpr;
+  put(ctx) {
+    ctx.putImageData(this.img, 0, 0);
+  }
+}
+
+// The tracks' geometry at the map's base scale, in columns (typed arrays indexed by the track's
+// place in the picture's Map, which only grows): each update's position (bx, by, px) and
+// velocity (vx, vy, px/s) and the last trailPoints points of its trail, projected once per
+// update and projection. A frame then reads them in order — no projection, no scattered small
+// objects.
+class TrackGeometry {
+  constructor(tracks) {
+    this.tracks = tracks; // the picture's Map of tracks these slots belong to
+    this.cap = 0;
+    this.grow(256);
+  }
+  grow(cap) {
+    const f64 = (a, per) => {
+      const b = new Float64Array(cap * per);
+      if (a) b.set(a);
+      return b;
+    };
+    const i32 = (a) => {
+      const b = new Int32Array(cap);
+      if (a) b.set(a);
+      return b;
+    };
+    this.bx = f64(this.bx, 1);
+    this.by = f64(this.by, 1);
+    this.vx = f64(this.vx, 1);
+    this.vy = f64(this.vy, 1);
+    this.t_s = f64(this.t_s, 1);
+    this.trailX = f64(this.trailX, trailPoints); // ring per slot: trail point i at i % trailPoints
+    this.trailY = f64(this.trailY, trailPoints);
+    this.trailN = i32(this.trailN); // trail points projected
+    this.pid = i32(this.pid); // the projection they were projected with
+    this.state = this.state || []; // the update they were projected from
+    this.owner = this.owner || []; // the track in the slot
+    this.cap = cap;
+  }
+  // Slot i (the track's place in the Map) brought up to date with the track's state, trail and
+  // the map's projection.
+  sync(i, tr, map) {
+    if (i >= this.cap) this.grow(2 * this.cap);
+    if (this.owner[i] !== tr) {
+      this.owner[i] = tr;
+      this.pid[i] = 0;
+    }
+    const s = tr.state;
+    const pid = map.projId;
+    if (this.pid[i] !== pid) {
+      this.pid[i] = pid;
+      this.state[i] = null;
+      this.trailN[i] = Math.max(0, tr.trail.length - trailPoints);
+    }
+    if (this.state[i] !== s) {
+      this.state[i] = s;
+      const [bx, by] = map.projection([s.lon, s.lat]);
+      const en = velocityEN(s.msg.velocity_ecef_mps, s.lat, s.lon);
+      const [qx, qy] = map.projection(offset(s.lat, s.lon, en.north, en.east, map.meta.ellipsoid));
+      this.bx[i] = bx;
+      this.by[i] = by;
+      this.vx[i] = qx - bx;
+      this.vy[i] = qy - by;
+      this.t_s[i] = s.t_s;
+    }
+    const trail = tr.trail;
+    for (let j = Math.max(this.trailN[i], trail.length - trailPoints); j < trail.length; j++) {
+      const [x, y] = map.projection([trail[j][0], trail[j][1]]);
+      this.trailX[i * trailPoints + (j % trailPoints)] = x;
+      this.trailY[i * trailPoints + (j % trailPoints)] = y;
+    }
+    this.trailN[i] = trail.length;
+  }
+}
+
+// The tracks drawn in a frame, by column (no object per track and frame: ten thousand of them
+// sixty times a second keep the collector busy); as objects when asked (selection, tests).
+class DrawnTracks {
+  constructor() {
+    this.n = 0;
+    this.keys = [];
+    this.kinds = [];
+    this.x = new Float64Array(256);
+    this.y = new Float64Array(256);
+  }
+  clear() {
+    this.n = 0;
+  }
+  add(key, kind, x, y) {
+    const n = this.n;
+    if (n === this.x.length) {
+      const grow = (a) => {
+        const b = new Float64Array(2 * a.length);
+        b.set(a);
+        return b;
+      };
+      this.x = grow(this.x);
+      this.y = grow(this.y);
+    }
+    this.keys[n] = key;
+    this.kinds[n] = kind;
+    this.x[n] = x;
+    this.y[n] = y;
+    this.n = n + 1;
+  }
+  // {key, x, y (CSS px), kind, visible (within 50 px of a w × h map)} per track drawn.
+  list(w, h) {
+    const out = new Array(this.n);
+    for (let i = 0; i < this.n; i++) {
+      const x = this.x[i];
+      const y = this.y[i];
+      out[i] = { key: this.keys[i], x, y, kind: this.kinds[i], visible: x > -50 && y > -50 && x < w + 50 && y < h + 50 };
+    }
+    return out;
   }
 }
 
@@ -205,31 +341,18 @@ export class MapView {
     return (m / 1000) * Math.abs(b[0] - a[0]);
   }
 
-  // A track update's base-scale position (bx, by) and velocity (vx, vy, px/s), once per update
-  // and projection.
-  base(s) {
-    if (s.pid === this.projId) return;
-    const [bx, by] = this.projection([s.lon, s.lat]);
-    const en = velocityEN(s.msg.velocity_ecef_mps, s.lat, s.lon);
-    const [qx, qy] = this.projection(offset(s.lat, s.lon, en.north, en.east, this.meta.ellipsoid));
-    s.bx = bx;
-    s.by = by;
-    s.vx = qx - bx;
-    s.vy = qy - by;
-    s.pid = this.projId;
-  }
-
   setPicture(picture, t) {
     this.picture = picture;
     this.t = t;
     this.requestDraw();
   }
 
+  // A draw at the next animation frame (after a zoom, a resize, a selection); a draw made before
+  // then (the page's frame loop draws every frame whose time moved) takes its place.
   requestDraw() {
-    if (this.pending) return;
-    this.pending = true;
-    requestAnimationFrame(() => {
-      this.pending = false;
+    if (this.drawRequest) return;
+    this.drawRequest = requestAnimationFrame(() => {
+      this.drawRequest = 0;
       this.draw();
     });
   }
@@ -270,21 +393,33 @@ export class MapView {
   }
 
   // The static layers (land, coastlines, areas, coverage, truth, radar sites) are drawn into an
-  // offscreen canvas only when the view changes; each frame copies it, then draws the picture.
+  // offscreen canvas, and their pixels read, only when the view changes; each frame starts from
+  // those pixels, writes the moving objects into them (Raster), puts them on the map, then
+  // strokes what is few (lines of sight, corridors, histories, launch points, ellipses) on top.
   draw() {
+    if (this.drawRequest) {
+      cancelAnimationFrame(this.drawRequest);
+      this.drawRequest = 0;
+    }
     const ctx = this.canvas.getContext('2d');
-    const key = `${this.transform.k},${this.transform.x},${this.transform.y},${this.canvas.width},${this.canvas.height},${this.showTruth},${this.projId}`;
+    const w = this.canvas.width;
+    const h = this.canvas.height;
+    if (!this.raster || this.raster.w !== w || this.raster.h !== h) {
+      this.raster = new Raster(w, h);
+      this.staticKey = null;
+    }
+    const key = `${this.transform.k},${this.transform.x},${this.transform.y},${w},${h},${this.showTruth},${this.projId}`;
     if (key !== this.staticKey) {
       this.staticKey = key;
       this.staticCanvas ??= document.createElement('canvas');
-      this.staticCanvas.width = this.canvas.width;
-      this.staticCanvas.height = this.canvas.height;
-      this.drawStatic(this.staticCanvas.getContext('2d'));
+      this.staticCanvas.width = w;
+      this.staticCanvas.height = h;
+      const st = this.staticCanvas.getContext('2d', { willReadFrequently: true });
+      this.drawStatic(st);
+      this.raster.setBase(st);
     }
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.drawImage(this.staticCanvas, 0, 0);
-    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
-    this.drawPicture(ctx);
+    this.raster.begin();
+    this.drawPicture(ctx, this.raster);
   }
 
   drawStatic(ctx) {
@@ -345,29 +480,50 @@ export class MapView {
     }
   }
 
-  rasterFor() {
-    if (!this.raster || this.raster.w !== this.canvas.width || this.raster.h !== this.canvas.height) this.raster = new Raster(this.canvas.width, this.canvas.height);
-    this.raster.clear();
-    return this.raster;
-  }
-
-  drawPicture(ctx) {
-    const layers = { tracks: [], trails: 0, vectors: 0, launches: [], ellipses: [], corridors: 0, sightings: [], radars: this.radarsDrawn, areas: this.layers.areas };
+  // The picture at this.t: the moving objects into the raster (then put on the canvas), the rest
+  // stroked on the canvas over them; what was drawn into this.layers.
+  drawPicture(ctx, raster) {
+    const drawn = (this.drawn ??= new DrawnTracks());
+    drawn.clear();
+    let tracks = null;
+    const { w, h } = this;
+    const layers = {
+      get tracks() {
+        return (tracks ??= drawn.list(w, h));
+      },
+      trails: 0,
+      vectors: 0,
+      launches: [],
+      ellipses: [],
+      corridors: 0,
+      sightings: [],
+      radars: this.radarsDrawn,
+      areas: this.layers.areas,
+    };
     this.layers = layers;
     const pic = this.picture;
-    if (!pic) return;
+    if (!pic) {
+      raster.put(ctx);
+      return;
+    }
     const t = this.t;
     const ell = this.meta.ellipsoid;
-    const raster = this.rasterFor();
     const dpr = this.dpr;
+    if (this.geometry?.tracks !== pic.tracks) this.geometry = new TrackGeometry(pic.tracks);
+    const geo = this.geometry;
+    const trails = this.showTrails !== false;
+    const vectors = this.showVectors !== false;
+    const half = Math.round(2 * dpr);
+    let selected = null;
     const history = new Path2D();
     const corridors = new Path2D();
     const localColour = rgba(nationColour[pic.nation] || '#cccccc', 255);
     const launches = new Path2D();
     const ellipses = [];
     const { k, x: tx, y: ty } = this.transform;
-    const visible = (sx, sy) => sx > -50 && sy > -50 && sx < this.w + 50 && sy < this.h + 50;
+    let slot = -1;
     for (const tr of pic.tracks.values()) {
+      slot += 1;
       const kind = pic.kindOf(tr);
       if (kind === 'local' && !this.showLocal) continue;
       const s = tr.state;
@@ -400,37 +556,36 @@ export class MapView {
       // Dead reckoning from the last update (ten seconds at most) so tracks move smoothly: the
       // update's base-scale position and velocity (px/s) are projected once, then each frame
       // is arithmetic only.
-      this.base(s);
-      const dt = Math.min(Math.max(t - s.t_s, 0), 10);
-      const sx = k * (s.bx + s.vx * dt) + tx;
-      const sy = k * (s.by + s.vy * dt) + ty;
+      geo.sync(slot, tr, this);
+      const dt = Math.min(Math.max(t - geo.t_s[slot], 0), 10);
+      const vx = geo.vx[slot];
+      const vy = geo.vy[slot];
+      const sx = k * (geo.bx[slot] + vx * dt) + tx;
+      const sy = k * (geo.by[slot] + vy * dt) + ty;
       const n = tr.trail.length;
-      let lx = 0;
-      let ly = 0;
-      if (n > 1 && this.showTrails !== false) {
-        for (let i = Math.max(0, n - trailPoints); i < n; i++) {
-          const p = tr.trail[i];
-          if (p[6] !== this.projId) {
-            const q = this.projection([p[0], p[1]]);
-            p[4] = q[0];
-            p[5] = q[1];
-            p[6] = this.projId;
-          }
-          const px = k * p[4] + tx;
-          const py = k * p[5] + ty;
-          if (i > Math.max(0, n - trailPoints)) raster.line(dpr * lx, dpr * ly, dpr * px, dpr * py, trailColour);
+      if (n > 1 && trails) {
+        // Device pixels from the ring of the trail's base-scale points, oldest first.
+        const from = Math.max(0, n - trailPoints);
+        const ring = slot * trailPoints;
+        let lx = dpr * (k * geo.trailX[ring + (from % trailPoints)] + tx);
+        let ly = dpr * (k * geo.trailY[ring + (from % trailPoints)] + ty);
+        for (let i = from + 1; i < n; i++) {
+          const px = dpr * (k * geo.trailX[ring + (i % trailPoints)] + tx);
+          const py = dpr * (k * geo.trailY[ring + (i % trailPoints)] + ty);
+          raster.line(lx, ly, px, py, trailColour);
           lx = px;
           ly = py;
         }
-        raster.line(dpr * lx, dpr * ly, dpr * sx, dpr * sy, trailColour);
+        raster.line(lx, ly, dpr * sx, dpr * sy, trailColour);
         layers.trails += 1;
       }
-      if (this.showVectors !== false) {
-        raster.line(dpr * sx, dpr * sy, dpr * (sx + k * s.vx * vectorSeconds), dpr * (sy + k * s.vy * vectorSeconds), vectorColour);
+      if (vectors) {
+        raster.line(dpr * sx, dpr * sy, dpr * (sx + k * vx * vectorSeconds), dpr * (sy + k * vy * vectorSeconds), vectorColour);
         layers.vectors += 1;
       }
-      raster.rect(dpr * sx, dpr * sy, Math.round(2 * dpr), kind === 'system' ? systemColour : kind === 'infrared' ? infraredTrackColour : localColour);
-      layers.tracks.push({ key: tr.key, x: sx, y: sy, kind, visible: visible(sx, sy) });
+      raster.rect(dpr * sx, dpr * sy, half, kind === 'system' ? systemColour : kind === 'infrared' ? infraredTrackColour : localColour);
+      drawn.add(tr.key, kind, sx, sy);
+      if (tr.key === this.selected) selected = { x: sx, y: sy };
     }
     // The lines of sight of the view's nation's infrared satellites (their frames of the last
     // sightingSeconds): each from 150 km up to the ground, crossing where a plume is.
@@ -457,6 +612,8 @@ export class MapView {
         layers.sightings.push({ t_s: ts, satellite: sats[sat] ? sats[sat].name : String(sat), x0, y0, x1, y1 });
       }
     }
+    raster.put(ctx);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.strokeStyle = infraredColour;
     ctx.globalAlpha = 0.6;
     ctx.lineWidth = 1;
@@ -469,7 +626,6 @@ export class MapView {
     ctx.lineWidth = 1;
     ctx.strokeStyle = 'rgba(255,255,255,0.2)';
     ctx.stroke(history);
-    raster.blit(ctx, dpr);
     ctx.strokeStyle = '#ff9f1c';
     ctx.lineWidth = 2;
     ctx.stroke(launches);
@@ -505,11 +661,10 @@ export class MapView {
       layers.ellipses.push({ key: tr.key, x: cx, y: cy, final: imp.final, marker: asMarker, span_px: span, a_m: imp.a, b_m: imp.b });
     }
     // The selection on top.
-    const sel = layers.tracks.find((o) => o.key === this.selected);
-    if (sel) {
+    if (selected) {
       ctx.strokeStyle = '#00e5ff';
       ctx.lineWidth = 2;
-      ctx.strokeRect(sel.x - 8, sel.y - 8, 16, 16);
+      ctx.strokeRect(selected.x - 8, selected.y - 8, 16, 16);
     }
   }
 }

@@ -50,8 +50,9 @@ export function trackKey(m) {
   return `${node}/${m.system_track_id}`;
 }
 
-function tovSeconds(m, startNs) {
-  return Number(BigInt(m.header.time_of_validity_ns) - BigInt(startNs)) / 1e9;
+// Seconds from the picture's start (a BigInt of ns) to a time in ns (a decimal string).
+function seconds(ns, startNs) {
+  return Number(BigInt(ns) - startNs) / 1e9;
 }
 
 // The fold of one view (run, nation) up to a time. advance(t) applies the events up to t;
@@ -104,7 +105,7 @@ export class Picture {
   }
   apply(e) {
     const m = e.message;
-    const startNs = this.meta.start_ns;
+    const startNs = (this.startNs ??= BigInt(this.meta.start_ns));
     const ell = this.meta.ellipsoid;
     if (m.type in this.counts) this.counts[m.type] += 1;
     switch (m.type) {
@@ -117,12 +118,12 @@ export class Picture {
         const g = ecefToGeodetic(m.position_ecef_m, ell);
         tr.state = {
           msg: m,
-          t_s: tovSeconds(m, startNs),
+          t_s: seconds(m.header.time_of_validity_ns, startNs),
           received_s: e.t_s,
           lat: g.lat,
           lon: g.lon,
           h: g.h,
-          speed: Math.hypot(...m.velocity_ecef_mps),
+          speed: Math.hypot(m.velocity_ecef_mps[0], m.velocity_ecef_mps[1], m.velocity_ecef_mps[2]),
         };
         tr.dropped = m.status === 'dropped';
         tr.trail.push([g.lon, g.lat, g.h, tr.state.t_s]);
@@ -131,7 +132,7 @@ export class Picture {
       case 'launch_report': {
         const tr = this.track(trackKey(m));
         const g = ecefToGeodetic(m.launch_point_ecef_m, ell);
-        tr.launch = { msg: m, lat: g.lat, lon: g.lon, t_s: Number(BigInt(m.launch_time_ns) - BigInt(startNs)) / 1e9 };
+        tr.launch = { msg: m, lat: g.lat, lon: g.lon, t_s: seconds(m.launch_time_ns, startNs) };
         break;
       }
       case 'impact_prediction': {
@@ -139,8 +140,8 @@ export class Picture {
         const g = ecefToGeodetic(m.impact_point_ecef_m, ell);
         tr.impacts.push({
           msg: m,
-          t_s: tovSeconds(m, startNs),
-          impact_s: Number(BigInt(m.time_of_impact_ns) - BigInt(startNs)) / 1e9,
+          t_s: seconds(m.header.time_of_validity_ns, startNs),
+          impact_s: seconds(m.time_of_impact_ns, startNs),
           lat: g.lat,
           lon: g.lon,
           a: m.semi_major_m,

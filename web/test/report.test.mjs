@@ -6,7 +6,8 @@
 // tracks, the launch points, the impact ellipses (the final one = the last prediction made
 // before impact) and the alerts. Pixels of the map's canvas are sampled where the page says
 // it drew a final ellipse and radar sites. The US view draws the infrared satellites' lines of
-// sight and the space track; Japan's view neither. Then the frame rate with 10,000 tracks.
+// sight and the space track; Japan's view neither. Then the frame rate with 10,000 tracks, and
+// their markers sampled where the page says it drew them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
@@ -207,12 +208,35 @@ test('pixels: a final ellipse marker and the radar sites are drawn where the pag
 
 test('frame rate with 10,000 tracks (Performance API)', { skip }, async () => {
   const r = await page.evaluate(() => window.trilink.bench(10000, 3));
+  // The tracks are in the pixels where the page says it drew them: a marker's centre is white
+  // (a system track) unless a track drawn after it crossed it with its vector (yellow).
+  const centres = await page.evaluate(() => {
+    const c = document.getElementById('map');
+    const dpr = c.width / c.clientWidth;
+    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const onMap = window.trilink.state().layers.tracks.filter((x) => x.x >= 0 && x.y >= 0 && x.x < c.clientWidth && x.y < c.clientHeight);
+    let white = 0;
+    let yellow = 0;
+    for (const x of onMap) {
+      const i = 4 * (Math.round(x.y * dpr) * c.width + Math.round(x.x * dpr));
+      if (px[i] > 240 && px[i + 1] > 240 && px[i + 2] > 240) white += 1;
+      else if (px[i] > 200 && px[i + 1] > 180 && px[i + 2] < 120) yellow += 1;
+    }
+    return { n: onMap.length, white, yellow };
+  });
   console.log(`fps ${r.fps.toFixed(1)} with ${r.tracks_drawn} tracks drawn (${r.frames} frames in ${r.seconds.toFixed(2)} s, ${r.draws} draws, mean frame ${r.mean_frame_ms.toFixed(1)} ms)`);
   assert.equal(r.tracks_drawn, 10000);
   assert.equal(r.vectors, 10000);
-  // The target is 30 fps; on a 2-core machine shared with a test suite the figure swings with the
-  // load, so the test holds a floor (TRILINK_MIN_FPS, default 3: a path-stroked map of this size
-  // managed about 2) and prints the figure.
-  const min = Number(process.env.TRILINK_MIN_FPS ?? 3);
+  assert.equal(r.trails, 10000);
+  // Every frame counted redrew the moving tracks (the clock plays: the time moves each frame).
+  assert.ok(r.draws >= r.frames - 1, `${r.draws} draws in ${r.frames} frames`);
+  assert.ok(centres.n > 9000, `${centres.n} tracks on the map`);
+  assert.ok(centres.white >= 0.7 * centres.n && centres.white + centres.yellow >= 0.95 * centres.n, `track centres: ${JSON.stringify(centres)}`);
+  // The target is 30 fps: met on this 2-core machine (44-60 fps at load averages 3.5-9, once 26
+  // with a build of this tree running too; BENCHMARKS.md). The figure swings with the load, so
+  // the test holds a floor
+  // (TRILINK_MIN_FPS, default 10: the map before its pixel raster managed 12-18 under load, a
+  // path-stroked one about 2) and prints the figure.
+  const min = Number(process.env.TRILINK_MIN_FPS ?? 10);
   assert.ok(r.fps >= min, `${r.fps.toFixed(1)} fps < ${min}`);
 });
