@@ -561,36 +561,3 @@ TEST(Hub, ANationsPhaseComesFromItsReleasedContributionsOnly) {
   EXPECT_FALSE(stream_to(policy, "KAMD", both, 10) ==
                stream_to(policy, "KAMD", both_midcourse, 10));
 }
-
-// A US space track (numbered from node::space_track_id_base) of a plume over Sohae, its velocity
-// still 2 km/s unsure: every nation is told of the launch at the next tick. The same track
-// numbered as a radar's is not yet a launch (AlertConfig::launch_velocity_sigma_mps).
-TEST(Hub, AnnouncesAPlumeSeenFromSpaceAtOnceButNotARadarTrackAsUnsure) {
-  const share::Policy policy = bundled_policy();
-  auto launches_after_boost_track = [&](std::uint64_t track_id) {
-    node::Hub hub(hub_config(), policy);
-    share::LocalTrack t;
-    t.header.originator = {Nation::USA, "C2BMC", std::nullopt};
-    t.header.sequence = 1;
-    t.header.time_of_validity = t0;
-    t.header.releasability = {Nation::USA, Nation::JPN, Nation::KOR};
-    t.track_id = track_id;
-    const geo::Geodetic above = geo::Geodetic::from_deg(39.66, 124.7, 6e3);
-    t.position_ecef_m = geo::to_ecef(above).r_m;
-    t.velocity_ecef_mps = geo::LocalFrame(above).ecef_vector(geo::Vec3(50.0, 100.0, 300.0));
-    t.covariance = share::Matrix6::Zero();
-    t.covariance.topLeftCorner<3, 3>().diagonal().setConstant(1.3e3 * 1.3e3 / 3.0);
-    t.covariance.bottomRightCorner<3, 3>().diagonal().setConstant(2e3 * 2e3 / 3.0);
-    t.status = share::TrackStatus::confirmed;
-    t.phase = share::FlightPhase::boost;
-    EXPECT_FALSE(hub.on_message(t, "C2BMC", t0).empty());
-    std::map<std::string, int> launches;
-    for (const auto& e : hub.tick(t0.plus_seconds(1)))
-      if (const auto* a = std::get_if<share::Alert>(&e.message))
-        if (a->level == share::AlertLevel::launch_detected) ++launches[e.to];
-    return launches;
-  };
-  EXPECT_EQ(launches_after_boost_track(node::space_track_id_base + 1),
-            (std::map<std::string, int>{{"C2BMC", 1}, {"JADGE", 1}, {"KAMD", 1}}));
-  EXPECT_TRUE(launches_after_boost_track(5).empty());
-}

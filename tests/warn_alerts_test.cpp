@@ -389,24 +389,6 @@ TEST(WarnAlerts, ATrackClimbingFasterThanAnyBoosterOrUnknownIsNoLaunchYet) {
   }
 }
 
-// A plume seen from space is a launch seen: its track's velocity, triangulated from angles,
-// is 1.5-4 km/s unsure for its first seconds (F12), and that does not hold the alert back. A
-// radar track as unsure is still no launch yet.
-TEST(WarnAlerts, ATrackOfAPlumeSeenFromSpaceIsALaunchHoweverUnsureItsVelocity) {
-  const geo::LocalFrame frame(at_deg(39.0, 127.5));
-  const Eigen::Vector3d p = ecef_of(39.0, 127.5, 5e3);
-  const Eigen::Vector3d v = frame.ecef_from_enu() * Eigen::Vector3d(100.0, 0.0, 400.0);
-  TrackSituation young = moving(1, 0.0, p, v);
-  young.kinematics->velocity_sigma_mps = 3900.0;
-  {
-    AlertManager m(areas());
-    EXPECT_TRUE(m.step(at(0), {young}).empty());
-  }
-  young.kinematics->plume = true;
-  AlertManager m(areas());
-  EXPECT_EQ(kinds(m.step(at(0), {young})), std::vector{K::launch_detected});
-}
-
 TEST(WarnAlerts, TwoTracksConfirmedTogetherAreTwoMissiles) {
   AlertManager m(areas());
   const auto [p0, v0, frame] = midcourse();

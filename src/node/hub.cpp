@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "node/space_tracker.hpp"
-
 namespace trilink::node {
 
 namespace {
@@ -61,9 +59,6 @@ TrackView Hub::view(const share::SystemTrack& s) {
   v.state = with_zero_thrust(x, s.covariance);
   v.confirmed = s.status == share::TrackStatus::confirmed;
   v.boosting = s.phase == share::FlightPhase::boost;
-  v.plume = std::ranges::any_of(s.contributions, [](const share::Contribution& c) {
-    return c.track_id >= space_track_id_base;
-  });
   return v;
 }
 

@@ -54,7 +54,6 @@ TrackView space_view(const SpaceTrackReport& r, geo::UtcTime epoch) {
   v.state = with_zero_thrust(x, r.covariance);
   v.confirmed = !r.ended;
   v.boosting = true;
-  v.plume = true;
   return v;
 }
 

@@ -56,6 +56,9 @@ struct NationalNodeConfig {
   bool space_handover = true;
 };
 
+// Local track numbers of the space tracks (the national tracker's count from 1).
+inline constexpr std::uint64_t space_track_id_base = 1'000'000'000;
+
 struct NationalNodeCounters {
   std::uint64_t looks = 0;
   std::uint64_t plots = 0;

@@ -248,8 +248,7 @@ warn::TrackSituation ProductMaker::situation(const TrackView& t) const {
                             t.state.x.segment<3>(3),
                             t.boosting,
                             std::sqrt(std::max(0.0, t.state.P.topLeftCorner<3, 3>().trace())),
-                            std::sqrt(std::max(0.0, t.state.P.block<3, 3>(3, 3).trace())),
-                            t.plume};
+                            std::sqrt(std::max(0.0, t.state.P.block<3, 3>(3, 3).trace()))};
   const auto it = tracks_.find(t.id);
   if (it != tracks_.end() && t.boosting && t.confirmed && it->second.boost_arc.size() >= 2) {
     s.boost_arc = true;

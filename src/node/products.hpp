@@ -136,8 +136,6 @@ struct TrackView {
   bool confirmed = false;                   // confirmed (not tentative, not coasting)
   bool boosting = true;                     // not yet past burnout
   std::optional<track::DragEstimate> drag;  // the track's estimated drag, if any
-  // A thrusting plume seen from space makes or joins this track (warn::TrackKinematics::plume).
-  bool plume = false;
 };
 
 struct Products {

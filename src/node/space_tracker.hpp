@@ -66,10 +66,6 @@
 
 namespace trilink::node {
 
-// Local track numbers of the space tracks (the national tracker's count from 1): a system
-// track with a contribution numbered from here holds a plume seen from space.
-inline constexpr std::uint64_t space_track_id_base = 1'000'000'000;
-
 struct SpaceTrackerConfig {
   double pair_max_dt_s = 0.6;
   double max_miss_m = 10e3;

@@ -413,7 +413,7 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
 }
 
 bool AlertManager::may_be_a_launch(const TrackKinematics& k) const {
-  if (!k.plume && k.velocity_sigma_mps > config_.launch_velocity_sigma_mps) return false;
+  if (k.velocity_sigma_mps > config_.launch_velocity_sigma_mps) return false;
   const Eigen::Vector3d& r = k.position_ecef_m;
   const Eigen::Vector3d& v = k.velocity_ecef_mps;
   if (v.dot(r) <= 0.0) return true;  // falling: a re-entry vehicle may be that fast

@@ -61,10 +61,6 @@ struct TrackKinematics {
   // 1-sigma errors (root of the covariance trace): a young track's velocity is still poor.
   double position_sigma_m = 0.0;
   double velocity_sigma_mps = 0.0;
-  // A boost plume seen from space (an infrared satellite's track) makes or joins the track: the
-  // launch is seen, not inferred from the kinematics, so a velocity still poor (triangulated
-  // angles, km apart along the lines of sight) does not hold its launch alert back.
-  bool plume = false;
 };
 
 struct TrackSituation {
@@ -149,8 +145,7 @@ struct AlertConfig {
   double booster_speed_gain_per_s = 0.03;  // m/s per m of height
   // Nor is a track whose velocity is unknown to more than this a launch yet: the ghosts of
   // salvo16 were confirmed with 554 and 2 000 m/s of velocity sigma (a ghost that then hid
-  // its 6.4 km/s behind 3 sigma of it), the missiles' own tracks with at most 290. A track a
-  // plume seen from space holds is exempt: its young velocity is 1.5-4 km/s unsure (F12).
+  // its 6.4 km/s behind 3 sigma of it), the missiles' own tracks with at most 290.
   double launch_velocity_sigma_mps = 500.0;
 };
 
