@@ -270,6 +270,26 @@ TEST_F(Live, F08GivesJapanThePictureOfTheExercise) {
   EXPECT_EQ(ids_live.size(), ids_ex.size());
 }
 
+// trilink live --no-space: the satellites stay out of every process (no satellite process, no
+// frame at any node) and the launch alert waits for the radars: F08's first radar plot comes at
+// T+40 s or later, so nothing is announced in its first 35 s (with the satellites: T+25 s).
+TEST_F(Live, WithoutSpaceTheRadarsAloneAnnounceTheLaunch) {
+  const auto live = run("live " + test_paths::scenario("f08.yaml") +
+                        " --speed 20 --duration 35 --no-space --out " + (dir_ / "live").string());
+  ASSERT_EQ(live.code, 0) << live.err;
+  const json processes = read_json(dir_ / "live" / "live.json")["processes"];
+  int nodes = 0;
+  for (const auto& [name, p] : processes.items())
+    if (p.contains("national")) {
+      ++nodes;
+      EXPECT_EQ(p["national"]["ir_frames"], 0) << name;
+    }
+  EXPECT_EQ(nodes, 3);
+  const json b = read_json(dir_ / "live" / "summary.json");
+  for (const auto& [nation, t] : b["launches"][0]["timeline"]["trilateral"].items())
+    EXPECT_TRUE(t["launch_alert_s"].is_null()) << nation << ": " << t["launch_alert_s"];
+}
+
 // Releasability end to end: a policy under which Korea may grant its tracks to the USA only.
 // Japan's recording holds no system track fused from a Korean track (while Korea's does), and
 // Japan's first track is the exercise's under the same policy (what its own and the US radars

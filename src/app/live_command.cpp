@@ -72,6 +72,7 @@ struct NodeOptions {
   std::string serve;       // node, hub: serve the picture on this ADDR:PORT (or PORT: loopback)
   std::string cot_listen;  // node, hub: the CoT stream on this ADDR:PORT (or PORT: loopback)
   std::string cot_nation;  // hub: whose picture the CoT stream carries (default USA)
+  bool no_space = false;   // the scenario without its infrared satellites
 };
 
 struct Loaded {
@@ -82,13 +83,14 @@ struct Loaded {
 };
 
 Expected<Loaded> load_all(const std::string& deploy, const std::string& scenario_override,
-                          io::ShapeLaunches shaping) {
+                          io::ShapeLaunches shaping, bool no_space) {
   auto d = io::load_deployment(deploy);
   if (!d) return std::unexpected(d.error());
   const std::string sp = scenario_override.empty() ? d->scenario : scenario_override;
   if (sp.empty()) return fail(deploy + ": scenario", "missing (or give --scenario)");
   auto s = io::load_scenario(sp, std::nullopt, shaping);
   if (!s) return std::unexpected(s.error());
+  if (no_space) s->satellites.clear();
   auto p = io::load_policy(d->policy.empty() ? s->policy_path : d->policy, s->network);
   if (!p) return std::unexpected(p.error());
   auto a = io::load_areas_geojson(s->area_paths);
@@ -124,13 +126,16 @@ void add_node_options(CLI::App* cmd, const std::shared_ptr<NodeOptions>& o) {
                   "create this file once connected to the peers (trilink live)");
   cmd->add_option("--start-file", o->start_file,
                   "then wait for this file: the scenario's start (Unix seconds; trilink live)");
+  cmd->add_flag("--no-space", o->no_space,
+                "without the scenario's infrared satellites (every process of a run alike)");
 }
 
 // Runs one node process: hub, node or radar.
 void run_one(const std::string& what, const NodeOptions& o, int& exit_code) {
   // The hub needs the scenario's network and areas, not its flights.
-  auto loaded = load_all(o.deploy, o.scenario,
-                         what == "hub" ? io::ShapeLaunches::no : io::ShapeLaunches::yes);
+  auto loaded =
+      load_all(o.deploy, o.scenario, what == "hub" ? io::ShapeLaunches::no : io::ShapeLaunches::yes,
+               o.no_space);
   const auto bad = [&](const Error& e, int code) {
     std::cerr << "trilink " << what << ": " << e.message() << "\n";
     exit_code = code;
@@ -408,7 +413,7 @@ void add_live_commands(CLI::App& app, int& exit_code) {
     init->add_option("--scenario", o->scenario, "scenario naming the nodes and radars");
     init->add_option("--days", o->days, "validity of the certificates")->check(CLI::Range(1, 3650));
     init->callback([o, &exit_code] {
-      auto loaded = load_all(o->deploy, o->scenario, io::ShapeLaunches::no);
+      auto loaded = load_all(o->deploy, o->scenario, io::ShapeLaunches::no, false);
       if (!loaded) {
         std::cerr << "trilink pki init: " << loaded.error().message() << "\n";
         exit_code = 2;
@@ -545,6 +550,7 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       double speed = 1.0;
       std::optional<double> duration_s;
       bool quiet = false;
+      bool no_space = false;
       std::string serve;  // the hub's picture on PORT, each national node's on the next ports
     };
     auto o = std::make_shared<Options>();
@@ -558,6 +564,8 @@ void add_live_commands(CLI::App& app, int& exit_code) {
         ->check(CLI::Range(1.0, 43200.0));
     cmd->add_option("--policy", o->policy, "releasability policy (default: the scenario's)");
     cmd->add_flag("--quiet", o->quiet, "print nothing but errors (and --serve's addresses)");
+    cmd->add_flag("--no-space", o->no_space,
+                  "without the scenario's infrared satellites (radars alone, to compare)");
     cmd->add_option("--serve", o->serve,
                     "serve the pictures in a browser while it runs: the hub's (every nation's) on "
                     "PORT (or ADDR:PORT), each national node's on the next ports (0: any free)");
@@ -569,6 +577,7 @@ void add_live_commands(CLI::App& app, int& exit_code) {
       };
       auto scenario = io::load_scenario(o->scenario, std::nullopt);
       if (!scenario) return bad(scenario.error(), 2);
+      if (o->no_space) scenario->satellites.clear();
       if (o->duration_s) scenario->duration_s = std::min(scenario->duration_s, *o->duration_s);
       auto policy =
           io::load_policy(o->policy.empty() ? scenario->policy_path : o->policy, scenario->network);
@@ -610,6 +619,7 @@ void add_live_commands(CLI::App& app, int& exit_code) {
                                          "--speed",      fixed(o->speed, 6),
                                          "--until",      fixed(scenario->duration_s, 3),
                                          "--start-file", start_file.string()};
+      if (o->no_space) common.push_back("--no-space");
       std::vector<Child> children;
       const auto launch = [&](const std::string& name, std::vector<std::string> args) {
         args.insert(args.begin(), self);
