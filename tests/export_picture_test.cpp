@@ -130,7 +130,7 @@ TEST(Picture, ReportCarriesTheScenarioAndBothRuns) {
   EXPECT_NEAR(samples.back()[3].get<double>(), 0.0, 1.0);  // ends on the ground
   ASSERT_EQ(p["timeline"].size(), x.result.launches.size());
   EXPECT_EQ(p["timeline"][0]["nations"].size(), x.result.launches[0].nations.size());
-  for (const auto& t : p["targets"]) EXPECT_TRUE(t["pass"].is_boolean());
+  EXPECT_FALSE(p.contains("targets"));  // the development targets: trilink bench targets
 
   // Every event is a display message, decoded back to what the run delivered; alerts, launch
   // reports and impact predictions all there; events in time order.

@@ -16,6 +16,7 @@ void add_simulate_command(CLI::App& app, int& exit_code);
 void add_bench_command(CLI::App& app, int& exit_code);
 void add_track_command(CLI::App& app, int& exit_code);
 void add_warning_bench_command(CLI::App& app, int& exit_code);
+void add_targets_bench_command(CLI::App& app, int& exit_code);
 // Adds `bench accuracy` under the `bench` command (add_bench_command first).
 void add_accuracy_command(CLI::App& app, int& exit_code);
 void add_replay_command(CLI::App& app, int& exit_code);

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   trilink::app::add_bench_command(app, exit_code);
   trilink::app::add_accuracy_command(app, exit_code);
   trilink::app::add_warning_bench_command(app, exit_code);
+  trilink::app::add_targets_bench_command(app, exit_code);
   trilink::app::add_replay_command(app, exit_code);
   trilink::app::add_exercise_command(app, exit_code);
   trilink::app::add_serve_command(app, exit_code);

@@ -109,7 +109,7 @@ struct ExerciseResult {
   std::vector<ThreatAlertRecord> threat_alerts;
   std::size_t false_threat_alerts = 0;
   WarningScore national_warning, trilateral_warning;  // eval/warning.hpp
-  std::vector<TargetResult> targets;                  // realtime target added by the caller
+  std::vector<TargetResult> targets;  // trilink bench targets (which adds the speed target)
 };
 
 ExerciseResult analyse(const scenario::Scenario& s, const scenario::Simulation& sim,

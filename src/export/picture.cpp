@@ -216,10 +216,6 @@ Json report_picture(const scenario::Scenario& s, const std::vector<warn::Protect
              fixed(1e3 * l.latency_sum_s / static_cast<double>(l.delivered), 1) + " ms mean, " +
                  fixed(1e3 * l.latency_max_s, 1) + " ms max");
   j["figures"] = std::move(figures);
-  Json targets = Json::array();
-  for (const auto& t : r.targets)
-    targets.push_back(Json{{"name", t.name}, {"measured", t.measured}, {"pass", t.pass}});
-  j["targets"] = std::move(targets);
 
   Json sightings = Json::array();
   for (const auto& p : infrared) {

@@ -13,7 +13,7 @@
 //    "truth": [{launch_id, launch_s, impact_s, samples: [[t_s, lat_deg, lon_deg, alt_m]...]}],
 //    "timeline": [{launch_id, description, launch_s, burnout_s, impact_s,
 //                  nations: [{nation, gain_s, events: [{name, national_s, trilateral_s}]}]}],
-//    "figures": [{name, value}], "targets": [{name, measured, pass}],
+//    "figures": [{name, value}],
 //    "infrared": {"space_track_id_base", "sightings": [[t_s, satellite, lat_top_deg,
 //                 lon_top_deg, lat_ground_deg, lon_ground_deg]...]},
 //    "events": [event...]}
@@ -65,7 +65,7 @@ struct ReportOptions {
 };
 
 // The exercise report's picture: the head, truth, both runs' displays (every nation's),
-// the timeline with the value of sharing, the figures and the development targets, and the
+// the timeline with the value of sharing, the figures (accuracy, latency), and the
 // infrared satellites' lines of sight (their plots: the scenario simulation's ir_plots).
 Json report_picture(const scenario::Scenario& s, const std::vector<warn::ProtectedArea>& areas,
                     const std::vector<std::vector<geo::Geodetic>>& coastlines,

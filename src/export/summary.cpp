@@ -40,6 +40,20 @@ ordered_json metrics_json(const PictureMetrics& m) {
   return j;
 }
 
+// How accurate a nation's picture of one launch was, in a few words: its tracks' position
+// error, the launch point's and the last impact prediction's errors, and how often the 95 %
+// ellipse held the true impact point.
+std::string accuracy_text(const PictureMetrics& m) {
+  if (m.track_reports == 0) return "no track";
+  const auto km = [](const std::optional<double>& v) {
+    return v ? fixed(*v / 1e3, 1) + " km" : std::string("-");
+  };
+  return "tracks " + (m.track_rmse_m ? fixed(*m.track_rmse_m, 0) + " m" : std::string("-")) +
+         ", launch point " + km(m.launch_point_error_m) + ", last impact " +
+         km(m.last_impact_error_m) + ", ellipse held " +
+         (m.impact_inside_95 ? fixed(100.0 * *m.impact_inside_95, 0) + " %" : std::string("-"));
+}
+
 ordered_json warning_json(const eval::WarningScore& w) {
   ordered_json j = ordered_json::object();
   for (const auto& n : w.nations) {
@@ -195,10 +209,6 @@ std::string summary_json(const Scenario& s, const ExerciseResult& r, const RunOu
     threats.push_back(a);
   }
   j["threat_alerts"] = threats;
-  ordered_json targets = ordered_json::array();
-  for (const auto& t : r.targets)
-    targets.push_back({{"name", t.name}, {"measured", t.measured}, {"pass", t.pass}});
-  j["targets"] = targets;
   j["warning"] = {{"national", warning_json(r.national_warning)},
                   {"trilateral", warning_json(r.trilateral_warning)}};
   j["runs"] = {{"national", run_json(national)}, {"trilateral", run_json(trilateral)}};
@@ -240,12 +250,12 @@ std::string timeline_text(const ExerciseResult& r) {
       }
       if (no.overflight_s)
         out += "    overflight (truth)        T+" + fixed(*no.overflight_s, 1) + "\n";
+      out += "    accuracy                  " + accuracy_text(no.national_metrics) + " -> " +
+             accuracy_text(no.trilateral_metrics) + "\n";
     }
   }
   out += "threat alerts: " + std::to_string(r.threat_alerts.size()) +
          ", false: " + std::to_string(r.false_threat_alerts) + "\n";
-  for (const auto& t : r.targets)
-    out += std::string(t.pass ? "  PASS  " : "  FAIL  ") + t.name + ": " + t.measured + "\n";
   return out;
 }
 

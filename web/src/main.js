@@ -51,7 +51,7 @@ function init(meta) {
   app.map.resize();
   newPicture();
   renderTimeline(meta.timeline || []);
-  renderFigures(meta.figures || [], meta.targets || []);
+  renderFigures(meta.figures || []);
   buildChart();
 }
 
@@ -168,10 +168,8 @@ function renderTimeline(timeline) {
     .join('');
 }
 
-function renderFigures(figures, targets) {
+function renderFigures(figures) {
   $('figures').innerHTML = figures.map((f) => `<dt>${esc(f.name)}</dt><dd>${esc(f.value)}</dd>`).join('');
-  $('targets').innerHTML = targets.map((x) => `<tr><td>${esc(x.name)}</td><td>${esc(x.measured)}</td><td class="${x.pass ? 'pass' : 'fail'}">${x.pass ? 'met' : 'not met'}</td></tr>`).join('');
-  $('targets-panel').hidden = targets.length === 0;
   $('figures-panel').hidden = figures.length === 0;
 }
 
