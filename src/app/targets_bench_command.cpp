@@ -9,17 +9,14 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <future>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
+#include "app/exercise_inputs.hpp"
 #include "base/text.hpp"
 #include "eval/analysis.hpp"
-#include "io/areas_file.hpp"
-#include "io/policy_file.hpp"
-#include "io/scenario_file.hpp"
 
 namespace trilink::app {
 namespace {
@@ -68,31 +65,16 @@ void add_targets_bench_command(CLI::App& app, int& exit_code) {
     auto& results = out["scenarios"] = nlohmann::ordered_json::array();
     std::size_t met = 0, not_met = 0;
     for (const auto& file : files) {
-      auto s = io::load_scenario(file, std::nullopt);
-      if (!s) return bad(s.error());
-      if (o->no_space) s->satellites.clear();
-      const auto policy = io::load_policy(s->policy_path, s->network);
-      if (!policy) return bad(policy.error());
-      const auto areas = io::load_areas_geojson(s->area_paths);
-      if (!areas) return bad(areas.error());
+      const auto x = load_exercise_inputs(file, o->no_space);
+      if (!x) return bad(x.error());
+      const scenario::Scenario* s = &x->scenario;
       const auto started = std::chrono::steady_clock::now();
       const scenario::Simulation sim = scenario::simulate(*s);
-      exercise::RunInputs in;
-      in.scenario = &*s;
-      in.simulation = &sim;
-      in.policy = &*policy;
-      in.areas = *areas;
-      // The two runs side by side (both cores), as trilink exercise runs them.
-      auto trilateral = std::async(std::launch::async, [&] {
-        return exercise::run_exercise(in, exercise::Mode::trilateral);
-      });
-      auto national = exercise::run_exercise(in, exercise::Mode::national);
-      auto trilateral_run = trilateral.get();
-      if (!national) return bad(national.error());
-      if (!trilateral_run) return bad(trilateral_run.error());
+      const auto both = run_both(*x, sim);
+      if (!both) return bad(both.error());
       const double wall_s =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      eval::ExerciseResult r = eval::analyse(*s, sim, *areas, *national, *trilateral_run);
+      eval::ExerciseResult r = eval::analyse(*s, sim, x->areas, both->national, both->trilateral);
       const double factor = s->duration_s / wall_s;
       r.targets.push_back({"exercise runs >= 500x faster than real time",
                            fixed(factor, 0) + "x (" + fixed(s->duration_s, 0) +

@@ -8,16 +8,13 @@
 // are on as in the scenarios (by default); --no-space runs without them, to compare.
 #include <algorithm>
 #include <filesystem>
-#include <future>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
+#include "app/exercise_inputs.hpp"
 #include "eval/warning.hpp"
-#include "io/areas_file.hpp"
-#include "io/policy_file.hpp"
-#include "io/scenario_file.hpp"
 
 namespace trilink::app {
 namespace {
@@ -91,35 +88,21 @@ void add_warning_bench_command(CLI::App& app, int& exit_code) {
     out["first_seed"] = o->first_seed;
     auto& results = out["scenarios"] = nlohmann::ordered_json::array();
     for (const auto& file : files) {
-      auto s = io::load_scenario(file, std::nullopt);
-      if (!s) return bad(s.error());
-      if (o->no_space) s->satellites.clear();
-      const auto policy = io::load_policy(s->policy_path, s->network);
-      if (!policy) return bad(policy.error());
-      const auto loaded = io::load_areas_geojson(s->area_paths);
-      if (!loaded) return bad(loaded.error());
-      const std::vector<warn::ProtectedArea>& areas = *loaded;
+      auto x = load_exercise_inputs(file, o->no_space);
+      if (!x) return bad(x.error());
+      scenario::Scenario* s = &x->scenario;
       std::map<std::pair<exercise::Mode, Nation>, Aggregate> agg;
       for (int seed = o->first_seed; seed < o->first_seed + o->runs; ++seed) {
         s->seed = static_cast<std::uint64_t>(seed);
         const scenario::Simulation sim = scenario::simulate(*s);
-        exercise::RunInputs in;
-        in.scenario = &*s;
-        in.simulation = &sim;
-        in.policy = &*policy;
-        in.areas = areas;
-        // The two runs side by side (both cores), scored in order: the same JSON as one
-        // after the other.
-        auto trilateral = std::async(std::launch::async, [&] {
-          return exercise::run_exercise(in, exercise::Mode::trilateral);
-        });
-        auto national = exercise::run_exercise(in, exercise::Mode::national);
-        const std::pair<exercise::Mode, Expected<exercise::RunOutput>> runs[] = {
-            {exercise::Mode::national, std::move(national)},
-            {exercise::Mode::trilateral, trilateral.get()}};
+        // The two runs side by side, scored in order: the same JSON as one after the other.
+        auto both = run_both(*x, sim);
+        if (!both) return bad(both.error());
+        const std::pair<exercise::Mode, const exercise::RunOutput*> runs[] = {
+            {exercise::Mode::national, &both->national},
+            {exercise::Mode::trilateral, &both->trilateral}};
         for (const auto& [mode, run] : runs) {
-          if (!run) return bad(run.error());
-          for (const auto& n : eval::score_warnings(*s, areas, *run).nations) {
+          for (const auto& n : eval::score_warnings(*s, x->areas, *run).nations) {
             Aggregate& a = agg[{mode, n.nation}];
             ++a.runs;
             a.threatened += n.threatened;
