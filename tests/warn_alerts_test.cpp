@@ -626,3 +626,34 @@ TEST(WarnAlerts, AMissileLostForMinutesIsPickedUpWhereItsFlightLeadsIt) {
     }
   }
 }
+
+// Fragments of a separation (or a spent stage) seen minutes later near the missile they left
+// are objects of that launch: no "launch detected" again, and no "all clear" of an object
+// nothing was said of. A track as far from every missile as another missile would be is
+// still a launch.
+TEST(WarnAlerts, AnObjectSeparatedFromAMissileIsNoNewLaunch) {
+  AlertManager m(areas());
+  const auto [p0, v0, frame] = midcourse();
+  ASSERT_EQ(kinds(m.step(at(0), {moving(1, 0.0, p0, v0)})), std::vector{K::launch_detected});
+  const geo::EcefState later = test_reference::propagate_ecef(p0, v0, 300.0);
+  EXPECT_TRUE(m.step(at(300), {moving(1, 300.0, later.r_m, later.v_mps)}).empty());
+  // A fragment 20 km from the missile 300 s after its burnout, 30 m/s apart in velocity, its
+  // velocity known to 300 m/s; another track 300 km off.
+  const Eigen::Vector3d across = frame.ecef_from_enu() * Eigen::Vector3d(0.0, 1.0, 0.0);
+  TrackSituation fragment =
+      moving(2, 300.0, later.r_m + 20e3 * across, later.v_mps + 30.0 * across);
+  fragment.kinematics->velocity_sigma_mps = 300.0;
+  TrackSituation elsewhere = moving(3, 300.0, later.r_m + 300e3 * across, later.v_mps);
+  const auto a = m.step(at(300), {moving(1, 300.0, later.r_m, later.v_mps), fragment, elsewhere});
+  ASSERT_EQ(kinds(a), std::vector{K::launch_detected});
+  EXPECT_EQ(a[0].alert.system_track_id, 3u);
+  ASSERT_NE(m.record(2), nullptr);
+  EXPECT_NE(m.record(2), m.record(1));
+  EXPECT_EQ(m.record(2)->separated_from, std::optional<std::uint64_t>(1));
+  EXPECT_FALSE(m.record(3)->separated_from);
+  // Every track lost: the missile and the other launch are cleared, the fragment ends silent.
+  const auto end = m.step(at(300 + 121), {});
+  EXPECT_EQ(kinds(end), (std::vector{K::all_clear, K::all_clear}));
+  for (const auto& e : end) EXPECT_NE(e.alert.system_track_id, 2u);
+  EXPECT_EQ(m.state(2), TrackAlertState::closed);
+}

@@ -182,6 +182,9 @@ IssuedAlert AlertManager::make(AlertKind kind, geo::UtcTime now, const TrackAler
   a.time_to_impact_s = time_to_event_s;
   a.text = std::string(to_string(kind)) + ": track " + std::to_string(r.current_track_id) +
            (text.empty() ? "" : ": " + text);
+  if (r.separated_from)
+    a.text += " (an object separated from the missile of track " +
+              std::to_string(*r.separated_from) + ")";
   return out;
 }
 
@@ -257,6 +260,116 @@ std::optional<double> AlertManager::continues(const TrackKinematics& last, bool 
   return d;
 }
 
+void AlertManager::remember_path(TrackAlertRecord& r, const TrackKinematics& k) const {
+  if (!k.boosting && !r.coasting_since) r.coasting_since = k.time;
+  if (track::approx_height_m(k.position_ecef_m) < config_.separation_path_height_m) return;
+  if (!r.path.empty() && k.time.seconds_since(r.path.back().time) < config_.separation_sample_s)
+    return;
+  const auto old = std::ranges::find_if(r.path, [&](const TrackKinematics& s) {
+    return k.time.seconds_since(s.time) <= config_.separation_window_s;
+  });
+  r.path.erase(r.path.begin(), old);
+  r.path.push_back(k);
+}
+
+std::optional<std::uint64_t> AlertManager::separated_from(const TrackKinematics& k) const {
+  // Not k.boosting: a new track is born boosting until its burnout is judged.
+  const double k_height = track::approx_height_m(k.position_ecef_m);
+  if (k_height < config_.separation_min_height_m) return std::nullopt;
+  std::optional<std::uint64_t> best;
+  double best_d = 0.0;
+  const auto consider = [&](std::uint64_t id, double d) {
+    if (!best || d < best_d) best = id, best_d = d;
+  };
+  const auto air_at = [&](double height_m, const Eigen::Vector3d& v1, const Eigen::Vector3d& v2) {
+    return flight::air_density_kgpm3(std::min(k_height, height_m)) *
+           std::pow(std::max(v1.norm(), v2.norm()), 2) / (2.0 * config_.light_beta_kgpm2);
+  };
+
+  // Near a missile past burnout, above the air: within how far its objects may have drifted
+  // since (a fragment seen minutes after the separation, its velocity still poor).
+  for (const auto& [id, r] : missiles_) {
+    if (r.separated_from || !r.coasting_since || !r.last_state) continue;
+    const TrackKinematics& m = *r.last_state;
+    const double since = k.time.seconds_since(*r.coasting_since);
+    const double fly = k.time.seconds_since(m.time);
+    const double m_height = track::approx_height_m(m.position_ecef_m);
+    // Past burnout once, a missile does not thrust again (the track that speaks for it now
+    // may be a young duplicate, born boosting).
+    if (since < 0.0 || m_height < config_.separation_min_height_m) continue;
+    Eigen::Matrix<double, 6, 1> x;
+    if (std::abs(fly) <= config_.separation_sample_s)
+      x << m.position_ecef_m + m.velocity_ecef_mps * fly, m.velocity_ecef_mps;
+    else if (fly > 0.0 && !m.boosting && m_height >= config_.min_ballistic_height_m)
+      x = flown_on(m, fly);
+    else
+      continue;
+    const double d = (x.head<3>() - k.position_ecef_m).norm();
+    const double d_error =
+        config_.gate_sigmas *
+        std::hypot(k.position_sigma_m, m.position_sigma_m + m.velocity_sigma_mps * std::abs(fly));
+    const double gate = config_.separation_gate_m + config_.separation_speed_mps * since;
+    if (d > gate + d_error) continue;
+    // Close to the missile the position decides alone for a young track: one born among the
+    // objects of a separation may be km/s wrong in velocity, whatever its sigma says.
+    const double dv_error =
+        config_.gate_sigmas * std::hypot(k.velocity_sigma_mps, m.velocity_sigma_mps) +
+        air_at(m_height, k.velocity_ecef_mps, m.velocity_ecef_mps) * config_.separation_drag_s;
+    const bool position_only = gate <= config_.separation_position_only_m &&
+                               k.velocity_sigma_mps >= config_.separation_young_sigma_mps;
+    if (!position_only &&
+        (x.tail<3>() - k.velocity_ecef_mps).norm() > config_.separation_speed_mps + dv_error)
+      continue;
+    consider(id, d);
+  }
+  if (best) return best;
+
+  // Through a missile's path, flown back (a stage dropped while the missile boosted on).
+  const double step = config_.separation_sample_s;
+  const auto steps = static_cast<std::size_t>(std::ceil(config_.separation_window_s / step));
+  const track::BallisticDynamics gravity{0.0, step};
+  std::vector<Eigen::Matrix<double, 6, 1>> back;
+  back.reserve(steps + 1);
+  track::Vec<9> x;
+  x << k.position_ecef_m, k.velocity_ecef_mps, Eigen::Vector3d::Zero();
+  back.push_back(x.head<6>());
+  for (const auto& [id, r] : missiles_) {
+    if (r.separated_from) continue;
+    for (const TrackKinematics& s : r.path) {
+      const double dt = k.time.seconds_since(s.time);
+      if (dt <= 0.0 || dt > config_.separation_window_s) continue;
+      const double air = air_at(track::approx_height_m(s.position_ecef_m), k.velocity_ecef_mps,
+                                s.velocity_ecef_mps);
+      const double d_error =
+          config_.gate_sigmas *
+              std::hypot(k.position_sigma_m + k.velocity_sigma_mps * dt, s.position_sigma_m) +
+          0.5 * air * dt * dt;
+      if (d_error > config_.separation_max_error_m) continue;
+      const auto j = static_cast<std::size_t>(std::lround(dt / step));
+      while (back.size() <= j && track::approx_height_m(x.head<3>()) > 0.0) {
+        x = gravity.propagate(x, -step, false);
+        back.push_back(x.head<6>());
+      }
+      if (j >= back.size()) continue;
+      // The grid state moved to the path point's time (at most half a step).
+      const double off = static_cast<double>(j) * step - dt;
+      const Eigen::Vector3d p = back[j].head<3>() + back[j].tail<3>() * off;
+      const double d = (p - s.position_ecef_m).norm();
+      if (d > config_.separation_gate_m + d_error) continue;
+      // Between path points the missile may have thrust or turned for half a step.
+      const double a_max = s.boosting ? config_.boost_accel_mps2 : config_.coast_accel_mps2;
+      const double dv_error =
+          config_.gate_sigmas * std::hypot(k.velocity_sigma_mps, s.velocity_sigma_mps) + air * dt +
+          a_max * 0.5 * step;
+      if ((back[j].tail<3>() - s.velocity_ecef_mps).norm() >
+          config_.separation_speed_mps + dv_error)
+        continue;
+      consider(id, d);
+    }
+  }
+  return best;
+}
+
 TrackAlertRecord* AlertManager::continued_missile(
     const TrackSituation& t, const std::vector<std::uint64_t>& confirmed_now,
     const std::map<std::uint64_t, std::vector<const TrackSituation*>>& present) {
@@ -317,6 +430,14 @@ void AlertManager::close_by_clock(geo::UtcTime now, TrackAlertRecord& r,
     // Watched on: a later prediction that meets an area raises the threat again.
   }
   if (r.state != TrackAlertState::detected || r.live) return;
+  // An object nothing was said of ends in silence.
+  const bool silent = r.separated_from && r.threats == 0;
+  if (silent && ((r.time_of_impact && now >= *r.time_of_impact) ||
+                 (!r.time_of_impact && r.last_seen &&
+                  now.seconds_since(*r.last_seen) >= config_.max_join_gap_s))) {
+    r.state = TrackAlertState::closed;
+    return;
+  }
   if (r.time_of_impact && now >= *r.time_of_impact) {
     emit(make(AlertKind::all_clear, now, r, {}, std::nullopt,
               "impact time passed without a threat to any area"));
@@ -454,15 +575,21 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
       r->track_ids.push_back(t->system_track_id);
       ++r->joins;
     } else {
+      const std::optional<std::uint64_t> parent =
+          t->kinematics ? separated_from(*t->kinematics) : std::nullopt;
       r = &missiles_[t->system_track_id];
       r->missile_id = t->system_track_id;
       r->track_ids = {t->system_track_id};
       r->current_track_id = t->system_track_id;
       r->state = TrackAlertState::detected;
-      r->last_kind = AlertKind::launch_detected;
       // Known at once: a second track of the same missile new in this step joins it.
       r->last_state = t->kinematics;
-      out.push_back(make(AlertKind::launch_detected, now, *r, {}, std::nullopt, "launch detected"));
+      r->separated_from = parent;
+      if (!parent) {
+        r->last_kind = AlertKind::launch_detected;
+        out.push_back(
+            make(AlertKind::launch_detected, now, *r, {}, std::nullopt, "launch detected"));
+      }
     }
     missile_of_[t->system_track_id] = r->missile_id;
     of_missile[r->missile_id].push_back(t);
@@ -489,7 +616,10 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
       }
       if (newest) {
         r.current_track_id = newest->system_track_id;
-        if (newest->kinematics) r.last_state = newest->kinematics;
+        if (newest->kinematics) {
+          r.last_state = newest->kinematics;
+          remember_path(r, *newest->kinematics);
+        }
       }
     }
     judge(now, r, usable, out);

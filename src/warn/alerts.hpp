@@ -147,6 +147,41 @@ struct AlertConfig {
   // salvo16 were confirmed with 554 and 2 000 m/s of velocity sigma (a ghost that then hid
   // its 6.4 km/s behind 3 sigma of it), the missiles' own tracks with at most 290.
   double launch_velocity_sigma_mps = 500.0;
+  // Nor is an object that separated from a missile already known (a spent stage, a
+  // fragment). A new track above separation_min_height_m that continues no missile is an
+  // object of the missile (not itself an object) that
+  //  - is past burnout and, like the track, above separation_min_height_m, and lies within
+  //    gate = separation_gate_m + separation_speed_mps x (time since its burnout) of it, its
+  //    velocity within separation_speed_mps (the push of a separation: stages ~10 m/s,
+  //    fragments tens; with margin for the gravity gradient's drift), both widened by
+  //    gate_sigmas of the errors and the velocity by separation_drag_s of a light body's
+  //    drag (the fragments of an RV, seen minutes later, or in its re-entry); while the gate
+  //    is at most separation_position_only_m the position alone decides for a young track
+  //    (velocity sigma at least separation_young_sigma_mps; n12: fragments'
+  //    tracks born 0.7-4.4 km from the RV, 10-68 s after burnout, 2-4 km/s off in velocity
+  //    with sigmas of 320), and in dense air the drag term lets it decide (fragments picked
+  //    up again at 20 km in the RV's re-entry); or
+  //  - has a path point (its confirmed states above separation_path_height_m, one every
+  //    separation_sample_s over the last separation_window_s) that the track's state flown
+  //    back (gravity, J2, Earth's rotation; no thrust, no drag) passes within
+  //    separation_gate_m and separation_speed_mps, widened likewise (a stage dropped while
+  //    the missile boosted on). A point whose errors flown back that far (with the drag of
+  //    a light body at the lower height) exceed separation_max_error_m decides nothing.
+  // The object is followed like a missile, threats and all (a stage falling on land is a
+  // threat like any other), but "launch detected" is not said again, nor "all clear" of an
+  // object nothing was said of. The cost: a missile of a salvo first seen past burnout a few
+  // km behind another on its path is taken for its object and gets no "launch detected" of
+  // its own (its threats are its own).
+  double separation_gate_m = 5e3;
+  double separation_speed_mps = 150.0;
+  double separation_min_height_m = 15e3;
+  double separation_path_height_m = 20e3;
+  double separation_sample_s = 5.0;
+  double separation_window_s = 900.0;
+  double separation_max_error_m = 15e3;
+  double separation_position_only_m = 25e3;
+  double separation_young_sigma_mps = 100.0;
+  double separation_drag_s = 60.0;
 };
 
 // What the threat assessment of one prediction found.
@@ -181,10 +216,16 @@ struct TrackAlertRecord {
   std::optional<geo::UtcTime> last_met;        // the last time a prediction met an area
   std::optional<geo::UtcTime> time_of_impact;  // last valid prediction
   std::optional<TrackKinematics> last_state;   // last confirmed state
-  std::optional<geo::UtcTime> last_seen;       // last step a track of it was present
-  bool live = false;                           // a track of it is present now
-  std::uint64_t threats = 0;                   // threat alerts raised for this missile
-  std::uint64_t joins = 0;                     // tracks joined after the first
+  // Its path: confirmed states, one every separation_sample_s (AlertConfig), oldest first.
+  std::vector<TrackKinematics> path;
+  // An object that separated from this missile (by missile id): no launch of its own.
+  std::optional<std::uint64_t> separated_from;
+  // When its track was first past boost (its objects separate from then on).
+  std::optional<geo::UtcTime> coasting_since;
+  std::optional<geo::UtcTime> last_seen;  // last step a track of it was present
+  bool live = false;                      // a track of it is present now
+  std::uint64_t threats = 0;              // threat alerts raised for this missile
+  std::uint64_t joins = 0;                // tracks joined after the first
   std::optional<AlertKind> last_kind;
   // The geometry of the last prediction assessed, reused until the prediction changes (the
   // area tests are the costly part of a step).
@@ -242,6 +283,12 @@ class AlertManager {
   // duplicates it (`tracked`: that state is of a confirmed track present now) or continues it.
   std::optional<double> continues(const TrackKinematics& last, bool tracked,
                                   const TrackKinematics& k) const;
+  // The missile whose path the new track's state, flown back, passes through (the closest),
+  // if it is an object separated from it (AlertConfig::separation_gate_m).
+  std::optional<std::uint64_t> separated_from(const TrackKinematics& k) const;
+  // Adds a confirmed state to the missile's path (one every separation_sample_s, above
+  // separation_path_height_m, over the last separation_window_s).
+  void remember_path(TrackAlertRecord& r, const TrackKinematics& k) const;
   // How far a silent missile's last state, flown on ballistically, lies from the new track's
   // (m), if the track continues it that way (AlertConfig::min_ballistic_height_m).
   std::optional<double> rejoins_ballistically(const TrackAlertRecord& r,
