@@ -286,8 +286,8 @@ std::optional<std::uint64_t> AlertManager::separated_from(const TrackKinematics&
            std::pow(std::max(v1.norm(), v2.norm()), 2) / (2.0 * config_.light_beta_kgpm2);
   };
 
-  // Near a missile past burnout, above the air: within how far its objects may have drifted
-  // since (a fragment seen minutes after the separation, its velocity still poor).
+  // Near a missile past burnout: within how far its objects may have drifted since (a
+  // fragment seen minutes after the separation, its velocity still poor).
   for (const auto& [id, r] : missiles_) {
     if (r.separated_from || !r.coasting_since || !r.last_state) continue;
     const TrackKinematics& m = *r.last_state;
@@ -430,24 +430,17 @@ void AlertManager::close_by_clock(geo::UtcTime now, TrackAlertRecord& r,
     // Watched on: a later prediction that meets an area raises the threat again.
   }
   if (r.state != TrackAlertState::detected || r.live) return;
+  const char* why = nullptr;
+  if (r.time_of_impact && now >= *r.time_of_impact)
+    why = "impact time passed without a threat to any area";
+  else if (!r.time_of_impact && r.last_seen &&
+           now.seconds_since(*r.last_seen) >= config_.max_join_gap_s)
+    why = "track lost without a threat to any area";
+  if (!why) return;
   // An object nothing was said of ends in silence.
-  const bool silent = r.separated_from && r.threats == 0;
-  if (silent && ((r.time_of_impact && now >= *r.time_of_impact) ||
-                 (!r.time_of_impact && r.last_seen &&
-                  now.seconds_since(*r.last_seen) >= config_.max_join_gap_s))) {
-    r.state = TrackAlertState::closed;
-    return;
-  }
-  if (r.time_of_impact && now >= *r.time_of_impact) {
-    emit(make(AlertKind::all_clear, now, r, {}, std::nullopt,
-              "impact time passed without a threat to any area"));
-    r.state = TrackAlertState::closed;
-  } else if (!r.time_of_impact && r.last_seen &&
-             now.seconds_since(*r.last_seen) >= config_.max_join_gap_s) {
-    emit(make(AlertKind::all_clear, now, r, {}, std::nullopt,
-              "track lost without a threat to any area"));
-    r.state = TrackAlertState::closed;
-  }
+  if (!r.separated_from || r.threats > 0)
+    emit(make(AlertKind::all_clear, now, r, {}, std::nullopt, why));
+  r.state = TrackAlertState::closed;
 }
 
 bool AlertManager::seconded(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation& t,
