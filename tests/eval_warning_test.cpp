@@ -3,6 +3,7 @@
 // fragment, and what the score says of each.
 #include <gtest/gtest.h>
 
+#include "eval/truth.hpp"
 #include "eval/warning.hpp"
 #include "flight/shaping.hpp"
 #include "geo/angles.hpp"
@@ -154,4 +155,37 @@ TEST(Warning, AStageFallingInAnAreaIsAThreatOfItsOwnToWarn) {
   const auto moved = jpn(swapped);
   EXPECT_EQ(moved.false_threats, 0u);
   for (const auto& t : moved.threats) EXPECT_EQ(t.missed, t.object == rv_id) << t.object;
+}
+
+TEST(Warning, ATrackIsAboutTheObjectItFollows) {
+  const scenario::Scenario s = irbm_with_debris();
+  const auto objects = scenario::truth_objects(s);
+  ASSERT_EQ(objects.size(), 4u);  // the missile, its stage, two fragments
+  const auto at = [&](double t_s) { return s.start.plus_seconds(t_s); };
+  const auto where = [&](std::size_t o, double t_s) {
+    return objects[o].state_at(s, at(t_s))->r_m;
+  };
+  eval::TrackObjects about(s);
+  const double burnout = s.launches[0].shaped.flight.trajectory.burnout_s;
+  // Just after the separation a fragment flies within a few hundred metres of the missile: a
+  // track on it cannot be told from the missile's.
+  const double early = burnout + 5.0;
+  ASSERT_LT((where(2, early) - where(0, early)).norm(), eval::with_missile_m);
+  EXPECT_EQ(about.map(Nation::JPN, kHub, 1, at(early), where(2, early)),
+            std::optional<std::size_t>(0));
+  // A track of the missile that later follows the stage, once the stage is 2-20 km away.
+  EXPECT_EQ(about.map(Nation::JPN, kHub, 2, at(early), where(0, early)),
+            std::optional<std::size_t>(0));
+  double later = early;
+  const double end = s.launches[0].debris[0].trajectory.impact_s;
+  while (later < end && (where(1, later) - where(0, later)).norm() < 3e3) later += 1.0;
+  ASSERT_LT(later, end);
+  ASSERT_LT((where(1, later) - where(0, later)).norm(), eval::left_object_m);
+  // 1 km off the missile, away from the stage: still the missile's.
+  const Eigen::Vector3d away = (where(0, later) - where(1, later)).normalized();
+  EXPECT_EQ(about.map(Nation::JPN, kHub, 2, at(later), where(0, later) + 1e3 * away),
+            std::optional<std::size_t>(0));
+  EXPECT_EQ(about.map(Nation::JPN, kHub, 2, at(later), where(1, later)),
+            std::optional<std::size_t>(1));
+  EXPECT_EQ(about.lookup(Nation::JPN, kHub, 2), std::optional<std::size_t>(1));
 }

@@ -149,6 +149,42 @@ TEST(SystemTracks, TwoTargetsKeepTheirOwnIdsAndSameNationTracksStayApart) {
   EXPECT_EQ(find(p, near_id)->contributions.size(), 2u);
 }
 
+TEST(SystemTracks, ATrackThatLeavesItsSystemTrackIsSplitOff) {
+  // Korea and Japan track one missile; at 10 s Japan's track jumps 8 km to the stage it
+  // dropped (400 m/s slower). In both update() and take(), Japan's track leaves the system
+  // track, which goes on with Korea's alone; the stage gets a system track of its own.
+  for (const bool one_by_one : {false, true}) {
+    Nations nations;
+    SystemTrackManager hub;
+    const Eigen::Vector3d stage(8e3, 0.0, 0.0);
+    std::uint64_t id = 0;
+    for (int k = 0; k <= 20; ++k) {
+      const double t = k;
+      const bool jumped = k >= 10;
+      std::vector<share::LocalTrack> reports{nations.report(Nation::KOR, 7, t)};
+      share::LocalTrack j = jumped ? nations.report(Nation::JPN, 1, t, stage, 150.0, 12.0)
+                                   : nations.report(Nation::JPN, 1, t);
+      if (jumped) j.velocity_ecef_mps -= 400.0 * j.velocity_ecef_mps.normalized();
+      reports.push_back(j);
+      if (one_by_one) {
+        for (const auto& r : reports) hub.take(t0.plus_seconds(t), r);
+      } else {
+        hub.update(t0.plus_seconds(t), reports);
+      }
+      if (k == 0) id = *hub.system_id_of({Nation::KOR, 7});
+      EXPECT_EQ(hub.system_id_of({Nation::KOR, 7}), id) << k;
+      if (jumped)
+        EXPECT_NE(hub.system_id_of({Nation::JPN, 1}), id) << k;
+      else
+        EXPECT_EQ(hub.system_id_of({Nation::JPN, 1}), id) << k;
+    }
+    const auto p = hub.update(t0.plus_seconds(20.0), {});
+    ASSERT_NE(find(p, id), nullptr);
+    ASSERT_EQ(find(p, id)->contributions.size(), 1u);
+    EXPECT_EQ(find(p, id)->contributions[0].nation, Nation::KOR);
+  }
+}
+
 TEST(SystemTracks, NaNInputIsRejectedAndNeverFused) {
   Nations nations;
   SystemTrackManager hub;

@@ -13,9 +13,11 @@
 #include <vector>
 
 #include "base/rng.hpp"
+#include "flight/atmosphere.hpp"
 #include "flight/shaping.hpp"
 #include "geo/angles.hpp"
 #include "geo/frames.hpp"
+#include "geo/wgs84.hpp"
 #include "node/national_pipeline.hpp"
 #include "track/ballistic_model.hpp"
 #include "track/thrust_test.hpp"
@@ -205,6 +207,26 @@ TEST(ThrustTest, AnEnergyFallingBeyondThreeSigmaIsDrag) {
   track::ThrustWindow u({12.0, 3.0});
   for (double t = 0.0; t <= 12.0; t += 1.0) u.add(t, {-3.0 * t, 10.0});
   EXPECT_EQ(u.add(13.0, {-39.0, 10.0}), track::ThrustVerdict::quiet);
+}
+
+TEST(ThrustTest, AFallDragCannotExplainIsNoDrag) {
+  // The same fall of 600 J/kg over 12 s: drag where the air can take 100 J/kg/s, but not
+  // where it takes at most 1 (a missile above 100 km): the estimates disagree, unknown.
+  for (const double bound : {100.0, 1.0}) {
+    track::ThrustWindow w({12.0, 3.0});
+    for (double t = 0.0; t < 12.0; t += 1.0) w.add(t, {-50.0 * t, 10.0, bound});
+    EXPECT_EQ(w.add(12.0, {-600.0, 10.0, bound}),
+              bound > 50.0 ? track::ThrustVerdict::drag : track::ThrustVerdict::unknown);
+  }
+  // The bound: rho |v|^3 / (2 x 50 kg/m^2), nothing above the air.
+  track::Vec<6> x;
+  x << 6.5e6, 0.0, 0.0, 0.0, 2000.0, 0.0;
+  x.head<3>() = (geo::wgs84::a_m() + 40e3) * Eigen::Vector3d::UnitX();
+  const double rho = flight::air_density_kgpm3(40e3);
+  EXPECT_NEAR(track::mechanical_energy(x, track::Mat<6>::Zero()).drag_loss_bound_jpkgps,
+              rho * 8e9 / 100.0, 1e-6 * rho * 8e9 / 100.0);
+  x.head<3>() = (geo::wgs84::a_m() + 1500e3) * Eigen::Vector3d::UnitX();
+  EXPECT_EQ(track::mechanical_energy(x, track::Mat<6>::Zero()).drag_loss_bound_jpkgps, 0.0);
 }
 
 TEST(BurnoutDetector, DragIsBurnoutWhateverTheImmSays) {

@@ -631,6 +631,42 @@ TEST(WarnAlerts, AMissileLostForMinutesIsPickedUpWhereItsFlightLeadsIt) {
 // are objects of that launch: no "launch detected" again, and no "all clear" of an object
 // nothing was said of. A track as far from every missile as another missile would be is
 // still a launch.
+TEST(WarnAlerts, ATrackBornAtAStagingIsNoNewLaunch) {
+  AlertManager m(areas());
+  // A missile boosting 100 km up at 2.4 km/s.
+  const geo::LocalFrame frame(at_deg(40.0, 127.0));
+  const Eigen::Vector3d p0 = ecef_of(40.0, 127.0, 100e3);
+  const Eigen::Vector3d v0 = frame.ecef_from_enu() * Eigen::Vector3d(2000.0, 0.0, 1300.0);
+  const auto boosting = [](TrackSituation t) {
+    t.kinematics->boosting = true;
+    return t;
+  };
+  ASSERT_EQ(kinds(m.step(at(0), {boosting(moving(1, 0.0, p0, v0))})),
+            std::vector{K::launch_detected});
+  // A young track 1.5 km from it, 900 m/s off in velocity with a sigma of 120 (born on the
+  // stage or on the missile at its staging), and a track 20 km behind it (a second missile of
+  // the site, launched seconds later), its velocity close to the first's.
+  const Eigen::Vector3d east = frame.ecef_from_enu() * Eigen::Vector3d(1.0, 0.0, 0.0);
+  TrackSituation staging = boosting(moving(2, 1.0, p0 + v0 + 1.5e3 * east, v0 + 900.0 * east));
+  staging.kinematics->velocity_sigma_mps = 120.0;
+  TrackSituation salvo = boosting(moving(3, 1.0, p0 + v0 - 20e3 * east, v0 - 300.0 * east));
+  salvo.kinematics->velocity_sigma_mps = 40.0;
+  const auto a = m.step(at(1), {boosting(moving(1, 1.0, p0 + v0, v0)), staging, salvo});
+  ASSERT_EQ(kinds(a), std::vector{K::launch_detected});
+  EXPECT_EQ(a[0].alert.system_track_id, 3u);
+  ASSERT_NE(m.record(2), nullptr);
+  EXPECT_EQ(m.record(2)->separated_from, std::optional<std::uint64_t>(1));
+  // Low down (a booster's first seconds) nothing is a staging: a second launch of the site.
+  AlertManager low(areas());
+  const Eigen::Vector3d q0 = ecef_of(40.0, 127.0, 20e3);
+  ASSERT_EQ(kinds(low.step(at(0), {boosting(moving(1, 0.0, q0, v0))})),
+            std::vector{K::launch_detected});
+  TrackSituation near = boosting(moving(2, 1.0, q0 + v0 + 1.5e3 * east, v0 + 900.0 * east));
+  near.kinematics->velocity_sigma_mps = 120.0;
+  EXPECT_EQ(kinds(low.step(at(1), {boosting(moving(1, 1.0, q0 + v0, v0)), near})),
+            std::vector{K::launch_detected});
+}
+
 TEST(WarnAlerts, AnObjectSeparatedFromAMissileIsNoNewLaunch) {
   AlertManager m(areas());
   const auto [p0, v0, frame] = midcourse();

@@ -38,6 +38,7 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
     bool no_space = false;
     bool space = false;
     std::optional<double> cloud_top_km;
+    std::optional<std::uint64_t> seed;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand(
@@ -56,6 +57,9 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--cloud-top-km", o->cloud_top_km,
                   "cloud top for every infrared satellite (as the scenario key cloud_top_km)")
       ->check(CLI::Range(0.0, 20.0));
+  cmd->add_option("--seed", o->seed,
+                  "the simulation's seed instead of the scenario's (as `bench warning` runs its "
+                  "seeds: the debris the scenario's seed laid out stay)");
   cmd->callback([o, &exit_code] {
     namespace fs = std::filesystem;
     const auto started = std::chrono::steady_clock::now();
@@ -81,6 +85,7 @@ void add_exercise_command(CLI::App& app, int& exit_code) {
       }
     }
     if (o->no_space) scenario->satellites.clear();
+    if (o->seed) scenario->seed = *o->seed;
     if (o->cloud_top_km)
       for (auto& sat : scenario->satellites) sat.cloud_top_m = *o->cloud_top_km * 1e3;
     const auto policy =

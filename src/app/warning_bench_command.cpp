@@ -41,6 +41,7 @@ struct Options {
   int runs = 20;
   int first_seed = 1;
   bool no_space = false;
+  bool faults = false;
 };
 
 struct Aggregate {
@@ -50,6 +51,7 @@ struct Aggregate {
   std::size_t late = 0;        // threats later than 20 s after burnout
   double gap_s = 0.0, max_gap_s = 0.0;
   std::vector<double> after_burnout_s, lead_fraction;
+  nlohmann::ordered_json faults = nlohmann::ordered_json::array();  // with --faults
 };
 
 nlohmann::ordered_json spread(std::vector<double> v) {
@@ -75,6 +77,9 @@ void add_warning_bench_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--first-seed", o->first_seed, "first seed K (default 1)");
   cmd->add_flag("--no-space", o->no_space,
                 "no space-based infrared satellites (as the scenario key space: false)");
+  cmd->add_flag("--faults", o->faults,
+                "also list every fault (false threat, premature end, repeated launch alert, "
+                "prediction before burnout) with its seed, time, source, object and track");
   cmd->callback([o, &exit_code] {
     const auto bad = [&](const Error& e) {
       std::cerr << "trilink bench warning: " << e.message() << "\n";
@@ -115,6 +120,14 @@ void add_warning_bench_command(CLI::App& app, int& exit_code) {
             a.early += n.early_predictions;
             a.below += n.below_ground;
             a.gap_s += n.gap_s;
+            if (o->faults)
+              for (const auto& f : n.faults)
+                a.faults.push_back({{"seed", seed},
+                                    {"kind", eval::to_string(f.kind)},
+                                    {"t_s", f.t_s},
+                                    {"source", f.source},
+                                    {"object", f.object},
+                                    {"track_id", f.track_id}});
             for (const auto& t : n.threats) {
               a.max_gap_s = std::max(a.max_gap_s, t.gap_s);
               if (t.threat_after_burnout_s) {
@@ -152,6 +165,7 @@ void add_warning_bench_command(CLI::App& app, int& exit_code) {
         r["threats_with_short_lead"] = a.lead_short;
         r["threat_after_burnout_s"] = spread(a.after_burnout_s);
         r["lead_fraction_of_burnout_to_event"] = spread(a.lead_fraction);
+        if (o->faults) r["faults"] = a.faults;
         rows.push_back(r);
       }
       results.push_back(js);

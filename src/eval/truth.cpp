@@ -82,13 +82,32 @@ TrackObjects::TrackObjects(const scenario::Scenario& s)
 
 std::optional<std::size_t> TrackObjects::map(Nation n, const std::string& node, std::uint64_t id,
                                              geo::UtcTime t, const Eigen::Vector3d& p) {
+  // Debris this close to its missile cannot be told from it: the track is about the missile.
+  const auto or_missile = [&](std::optional<std::size_t> o) -> std::optional<std::size_t> {
+    if (!o || !objects_[*o].debris) return o;
+    const std::size_t m = objects_[*o].launch;
+    const auto e = objects_[m].state_at(s_, t);
+    return e && (e->r_m - p).norm() <= with_missile_m ? m : *o;
+  };
   const auto key = std::make_tuple(n, node, id);
   const auto it = about_.find(key);
   if (it != about_.end()) {
     const auto e = objects_[it->second].state_at(s_, t);
-    if (e && (e->r_m - p).norm() <= left_object_m) return it->second;
+    const double d = e ? (e->r_m - p).norm() : left_object_m + 1.0;
+    std::optional<std::size_t> keep;
+    if (d <= taken_by_another_m) {
+      keep = it->second;
+    } else if (d <= left_object_m) {
+      const auto l = object_near(s_, t, p);
+      const auto o = l ? objects_[*l].state_at(s_, t) : std::nullopt;
+      keep = !l || *l == it->second || !o || 4.0 * (o->r_m - p).norm() > d ? it->second : *l;
+    }
+    if (keep) {
+      it->second = *or_missile(keep);
+      return it->second;
+    }
   }
-  const auto l = object_near(s_, t, p);
+  const auto l = or_missile(object_near(s_, t, p));
   if (l) {
     about_.insert_or_assign(key, *l);
   } else if (it != about_.end()) {

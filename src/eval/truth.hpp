@@ -23,6 +23,12 @@ inline constexpr double truth_step_s = 5.0;
 inline constexpr double about_launch_m = 50e3;
 // A track farther than this from the object it was about has left it (TrackObjects).
 inline constexpr double left_object_m = 20e3;
+// ... and so has one farther than this from it with another object within a quarter of that
+// distance (it now follows that one: a spent stage, a fragment).
+inline constexpr double taken_by_another_m = 2e3;
+// A track this close to a missile is about it, whatever debris of it lies nearer: the cloud of
+// fragments around a missile (hundreds of metres) cannot be told from the missile by a track.
+inline constexpr double with_missile_m = 1e3;
 
 // The nations present: those with a national node (radars or satellites, and a site), in
 // all_nations order.
@@ -57,11 +63,14 @@ TruthOverArea truth_over(const warn::AreaGeometry& a, const flight::Trajectory& 
 
 // Which truth object each reported track is about (per receiving nation, originating node and
 // track id): the nearest within 50 km at its first report, kept while the track's reports stay
-// within 20 km of it. A track that leaves its object (it lost its missile, coasted and took
-// another's plots: seen in dense raids) is about the nearest object within 50 km of its report
-// from then on, or about none; the alerts and predictions that follow are judged by the
-// object the track now follows. In a cluster (two missiles from one site seconds apart) the
-// 20 km keeps the answer from flipping at every report.
+// within 20 km of it and no other object is nearer by four times (when the track is more than
+// 2 km from its object: a track that left its missile at a separation for the spent stage or
+// a fragment, within a few km, is about what it now follows; but a track within 1 km of a
+// missile is about the missile, not the debris beside it). A track that leaves its object (it lost
+// its missile, coasted and took another's plots: seen in dense raids) is about the nearest object
+// within 50 km of its report from then on, or about none; the alerts and predictions that follow
+// are judged by the object the track now follows. In a cluster (two missiles from one site seconds
+// apart) the 20 km keeps the answer from flipping at every report.
 class TrackObjects {
  public:
   explicit TrackObjects(const scenario::Scenario& s);

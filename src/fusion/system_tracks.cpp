@@ -214,6 +214,19 @@ std::vector<share::SystemTrack> SystemTrackManager::update(
     it = next;
   }
 
+  // 4 (first half). Split off the contributions that have left their system tracks.
+  for (auto& [id, s] : systems_) {
+    for (std::size_t i = 0; i < s.members.size() && s.members.size() > 1;) {
+      const Key k = s.members[i];
+      if (!left_its_system(s, k)) {
+        ++i;
+        continue;
+      }
+      held_.at(k).system_id = 0;
+      s.members.erase(s.members.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+  }
+
   // 6 (first half). End system tracks that coasted too long; predict the others' coast.
   std::vector<std::uint64_t> ids;
   std::vector<Group> groups;
@@ -307,11 +320,28 @@ std::optional<share::SystemTrack> SystemTrackManager::take(geo::UtcTime t,
   if (it->second.system_id == 0) associate_one(k, t);
   // After association: the index, built or not, holds the report from now on.
   if (index_built_) index_taken(k, track, t);
-  System& s = systems_.at(it->second.system_id);
-  const std::vector<Key> members = s.members;
+  System* s = &systems_.at(it->second.system_id);
+  const std::vector<Key> members = s->members;
   for (const Key& m : members)
     if (m != k) align_or_end(held_.find(m), t);
-  return fuse(s, t);
+  if (s->members.size() > 1 && left_its_system(*s, k)) {
+    std::erase(s->members, k);
+    it->second.system_id = 0;
+    associate_one(k, t);
+    s = &systems_.at(it->second.system_id);
+  }
+  return fuse(*s, t);
+}
+
+bool SystemTrackManager::left_its_system(const System& s, Key k) const {
+  const Estimate& e = held_.at(k).aligned;
+  const double split = config_.split_gate_factor * config_.association.gate;
+  for (const Key& m : s.members) {
+    if (m == k) continue;
+    const auto d2 = distance_squared(e, held_.at(m).aligned, config_.association);
+    if (!d2 || *d2 <= split) return false;
+  }
+  return true;
 }
 
 void SystemTrackManager::associate_one(Key k, geo::UtcTime t) {

@@ -47,8 +47,11 @@
 // track a track joins: the exact gate and assignment run on what it returns
 // (tests/fusion_system_tracks_test.cpp compares it with the whole picture's association).
 //
-// Ids start at 1 and are never reused. Mapped contributions are not re-tested against each
-// other: a mis-association is not split off and two system tracks are never merged (not yet).
+// Ids start at 1 and are never reused. A contribution that has left its system track - its
+// d^2 with every other member beyond `split_gate_factor` times the gate (a national track
+// that jumped from a missile to the stage it dropped) - is split off and associated anew
+// (in take(), the arriving one; in update(), each in turn); two system tracks are never
+// merged (not yet).
 //
 // The label of a fused system track is the intersection of its contributors' labels, so it
 // never names a nation that may not see one of its inputs. Per-nation views are whole
@@ -76,6 +79,9 @@ struct SystemTrackConfig {
   track::BallisticModel model;
   double stale_after_s = 20.0;    // a contribution not refreshed for this long ends
   double coast_timeout_s = 30.0;  // a system track with no contribution ends after this
+  // A member whose d^2 with every other member exceeds this times the gate has left its
+  // system track (above). 2 x chi2_6(0.999) = 45: a true pair passes it but once in ~10^7.
+  double split_gate_factor = 2.0;
   // take()'s spatial index (above).
   double index_cell_m = 25000.0;
   double index_horizon_s = 1.5;
@@ -153,6 +159,8 @@ class SystemTrackManager {
   bool align_or_end(std::map<Key, Held>::iterator it, geo::UtcTime t);
   // Step 5 for one system track with members (nothing when CI fails or it is below ground).
   std::optional<share::SystemTrack> fuse(System& s, geo::UtcTime t);
+  // Has member k (aligned) left its system track s (above)?
+  bool left_its_system(const System& s, Key k) const;
   // take()'s association of a new contribution (aligned at t) with the nearby system tracks.
   void associate_one(Key k, geo::UtcTime t);
   // The ids, ascending, of the system tracks that may pass the gate with `candidate` at t.

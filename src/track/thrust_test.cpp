@@ -2,7 +2,9 @@
 
 #include <cmath>
 
+#include "flight/atmosphere.hpp"
 #include "flight/gravity.hpp"
+#include "geo/frames.hpp"
 #include "geo/wgs84.hpp"
 
 namespace trilink::track {
@@ -27,6 +29,10 @@ Energy mechanical_energy(const Vec<6>& x, const Mat<6>& P) {
   Energy e;
   e.value_jpkg = 0.5 * v.squaredNorm() + potential_energy(p);
   e.sigma_jpkg = std::sqrt(std::max(0.0, g.dot(P * g)));
+  // Drag power per unit mass: rho |v|^3 / (2 beta).
+  const double speed = v.norm();
+  e.drag_loss_bound_jpkgps = flight::air_density_kgpm3(geo::approx_height_m(p)) * speed * speed *
+                             speed / (2.0 * lightest_beta_kgpm2);
   return e;
 }
 
@@ -40,7 +46,12 @@ ThrustVerdict ThrustWindow::add(double t_s, Energy e) {
   last_rise_ = e.value_jpkg - ref.e.value_jpkg;
   last_sigma_ = std::hypot(e.sigma_jpkg, ref.e.sigma_jpkg);
   if (last_rise_ > config_.sigmas * last_sigma_) return ThrustVerdict::thrust;
-  if (last_rise_ < -config_.sigmas * last_sigma_) return ThrustVerdict::drag;
+  if (last_rise_ < -config_.sigmas * last_sigma_) {
+    const double most =
+        std::max(e.drag_loss_bound_jpkgps, ref.e.drag_loss_bound_jpkgps) * (t_s - ref.t_s);
+    return -last_rise_ - config_.sigmas * last_sigma_ <= most ? ThrustVerdict::drag
+                                                              : ThrustVerdict::unknown;
+  }
   return ThrustVerdict::quiet;
 }
 

@@ -17,11 +17,17 @@
 // outweighs any thrust: a missile still under power in dense air gains energy; in a staging gap
 // above ~50 km drag takes far less than a sigma), quiet when neither, unknown until the track
 // is `window_s` old. Drag is the stronger evidence of burnout: it needs no filter's mode
-// probabilities, which a drag deceleration can mistake for thrust.
+// probabilities, which a drag deceleration can mistake for thrust. But a fall that drag
+// cannot explain - more than the most the air at the track's height could take from the
+// lightest body (ballistic coefficient 50 kg/m^2, below a spent stage's) over the window,
+// beyond the sigmas - is no drag: the two estimates disagree (a young track's first
+// velocity, off by a staging), and the verdict is unknown. Above ~100 km drag takes
+// nothing, so a missile there is never found coasting by a falling energy.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <limits>
 
 #include "track/gaussian.hpp"
 
@@ -30,7 +36,12 @@ namespace trilink::track {
 struct Energy {
   double value_jpkg = 0.0;
   double sigma_jpkg = 0.0;
+  // The most drag can take per second at this state (J/kg/s; no bound if infinite).
+  double drag_loss_bound_jpkgps = std::numeric_limits<double>::infinity();
 };
+
+// The lightest body whose drag the test allows for (kg/m^2).
+inline constexpr double lightest_beta_kgpm2 = 50.0;
 
 // The Jacobi integral of an ECEF position-velocity estimate (x = [p, v], P its covariance).
 Energy mechanical_energy(const Vec<6>& x, const Mat<6>& P);

@@ -161,6 +161,17 @@ struct AlertConfig {
   //    tracks born 0.7-4.4 km from the RV, 10-68 s after burnout, 2-4 km/s off in velocity
   //    with sigmas of 320), and in dense air the drag term lets it decide (fragments picked
   //    up again at 20 km in the RV's re-entry); or
+  //  - is still boosting (or an object of it that boosts: a track of the missile taken for
+  //    one) above staging_min_height_m, and lies within separation_gate_m + staging_lag_s of
+  //    its flight (a boosting track lags its missile) of it, widened by gate_sigmas of the
+  //    position errors, its velocity within separation_speed_mps + boost_accel_mps2 x
+  //    velocity_lag_s and gate_sigmas of the errors, or position alone for a young track:
+  //    a staging, where a track of the missile may jump to the stage dropped and a new one
+  //    start on the missile, or the post-boost stage and fragments part at burnout (m05: a
+  //    young track 1 km from an ICBM at 100 km, 700 m/s off in velocity with a sigma of
+  //    120; a fragment's track 5.9 km and 390 m/s from the ICBM's lagging track at burnout;
+  //    two missiles of one site 5 s apart are 8 km or more apart that high and farther
+  //    higher up); or
   //  - has a path point (its confirmed states above separation_path_height_m, one every
   //    separation_sample_s over the last separation_window_s) that the track's state flown
   //    back (gravity, J2, Earth's rotation; no thrust, no drag) passes within
@@ -175,6 +186,8 @@ struct AlertConfig {
   double separation_gate_m = 5e3;
   double separation_speed_mps = 150.0;
   double separation_min_height_m = 15e3;
+  double staging_min_height_m = 60e3;
+  double staging_lag_s = 1.0;
   double separation_path_height_m = 20e3;
   double separation_sample_s = 5.0;
   double separation_window_s = 900.0;
