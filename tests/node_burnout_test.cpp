@@ -247,3 +247,22 @@ TEST(BurnoutDetector, DragIsBurnoutWhateverTheImmSays) {
   EXPECT_LE(*burnout_s, 30.0 + 12.0 + 12.0);
   EXPECT_TRUE(d.burnt_out(1));
 }
+
+TEST(BurnoutDetector, WithoutTheImmTheLastThrustStartsTheHold) {
+  // Far radars: the IMM's boost probability never passes 0.1 while the missile thrusts. The
+  // energy rises 50 kJ/kg/s for 20 s, then stays flat within its sigma (1e5 J/kg): the test
+  // says thrust, then quiet as soon as the rise over its window falls under 3 sigma.
+  node::BurnoutDetector d;
+  std::optional<double> last_thrust_s, burnout_s;
+  for (double t = 0.0; t <= 60.0 && !burnout_s; t += 1.0) {
+    const double e = 5e4 * std::min(t, 20.0);
+    if (d.update(1, {t, 0.0, 0.1, {e, 1e5}}) == node::BurnoutDetector::Change::burnout)
+      burnout_s = t;
+    if (d.thrust(1) == track::ThrustVerdict::thrust) last_thrust_s = t;
+  }
+  ASSERT_TRUE(last_thrust_s.has_value());
+  ASSERT_TRUE(burnout_s.has_value());
+  // Not at the first quiet test, but a hold after the last thrust.
+  EXPECT_GE(*burnout_s, *last_thrust_s + node::BurnoutDetector::hold_s);
+  EXPECT_LE(*burnout_s, *last_thrust_s + node::BurnoutDetector::hold_s + 1.0);
+}

@@ -133,6 +133,7 @@ BurnoutDetector::Change BurnoutDetector::update(std::uint64_t track_id, const Bu
       s.verdict == ThrustVerdict::thrust)
     s.boost_seen = true;
   if (x.boost_probability >= 0.3) s.last_high_s = x.t_s;
+  if (s.verdict == ThrustVerdict::thrust) s.last_thrust_s = x.t_s;
   if (s.burnt_out) {
     if (s.thrust_in_a_row < resume_after_tests) return Change::none;
     // Thrust again: boosting, and the IMM's hold starts over.
@@ -141,9 +142,12 @@ BurnoutDetector::Change BurnoutDetector::update(std::uint64_t track_id, const Bu
     return Change::resumed;
   }
   // Drag outweighing any thrust is burnout whatever the IMM says (it takes a drag
-  // deceleration for thrust); a flat energy needs the IMM's word too.
+  // deceleration for thrust); a flat energy needs the IMM's word too. An IMM that never
+  // followed the boost (far, noisy radars: its boost probability stayed low while the
+  // missile thrust) has no word to give: the energy test's last thrust starts the hold.
+  const std::optional<double> held_from = s.last_high_s ? s.last_high_s : s.last_thrust_s;
   if (s.verdict != ThrustVerdict::drag &&
-      (s.verdict != ThrustVerdict::quiet || (s.last_high_s && x.t_s - *s.last_high_s < hold_s) ||
+      (s.verdict != ThrustVerdict::quiet || (held_from && x.t_s - *held_from < hold_s) ||
        (!s.boost_seen && x.t_s - x.created_s < late_pickup_s)))
     return Change::none;
   s.burnt_out = true;

@@ -12,7 +12,10 @@
 // falls beyond 3 sigma over 12 s (drag outweighs any thrust: an SRBM coasting in dense air) is
 // burnout on its own: the IMM takes that deceleration for thrust. The IMM alone is
 // fooled when the radars are far and noisy (its boost probability stays low while the missile
-// thrusts hard) and by a staging gap. The declaration is revocable: when the energy rises
+// thrusts hard) and by a staging gap; when it never rose to 0.3, the hold runs from the
+// energy test's last thrust instead (n12, untuned: a lofted IRBM's track born at 47 km on
+// Japan's radars, its boost probability under 0.25, was declared burnt out 1.7 s after a
+// thrust verdict, 40 s before burnout). The declaration is revocable: when the energy rises
 // again (a stage lit after a coast, a post-boost stage) the track is boosting again.
 #pragma once
 
@@ -81,7 +84,8 @@ class BurnoutDetector {
   struct State {
     bool boost_seen = false;
     bool burnt_out = false;
-    std::optional<double> last_high_s;  // last time the boost probability was >= 0.3
+    std::optional<double> last_high_s;    // last time the boost probability was >= 0.3
+    std::optional<double> last_thrust_s;  // last time the energy test found thrust
     track::ThrustWindow energy{{energy_window_s, energy_sigmas}};
     track::ThrustVerdict verdict = track::ThrustVerdict::unknown;
     int thrust_in_a_row = 0;
