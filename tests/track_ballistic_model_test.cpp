@@ -368,3 +368,36 @@ TEST(BoostModel, ConstantThrustAddsHalfATSquaredToThePosition) {
   EXPECT_LT(((with - without).segment<3>(3) - a * dt).norm(), 1e-3 * a.norm() * dt);
   EXPECT_EQ(with.tail<3>(), a);  // held constant over the step
 }
+
+// The block-wise series is the 9 x 9 series of the same Jacobian, with and without thrust.
+TEST(BallisticDynamics, BlockTransitionIsTheTaylorSeries) {
+  const BallisticDynamics dyn;
+  const Vec9 x = high_latitude();
+  for (const bool thrust : {false, true}) {
+    const Mat9 A = dyn.jacobian(x, thrust);
+    const Mat3 G = A.block<3, 3>(3, 0), D = A.block<3, 3>(3, 3);
+    for (const double dt : {0.5, 10.0, -10.0}) {
+      const Mat9 blocks = BallisticDynamics::structured_transition(G, D, thrust, dt);
+      const Mat9 series = BallisticDynamics::taylor_transition(A, dt);
+      EXPECT_LT((blocks - series).cwiseAbs().maxCoeff(), 1e-13 * std::max(1.0, std::abs(dt)))
+          << "thrust " << thrust << " dt " << dt;
+    }
+  }
+}
+
+// predict()'s covariance is Phi P Phi' + Q with its own Phi, though it multiplies only Phi's
+// kinematic rows.
+TEST(BallisticModel, PredictedCovarianceIsPhiPPhiTransposedPlusQ) {
+  track::BoostModel model;
+  track::Gaussian<9> g;
+  g.x = high_latitude();
+  g.x.tail<3>() = Vec3(5.0, 5.0, 30.0);
+  std::srand(7);
+  const Mat9 B = Mat9::Random();
+  g.P = 1e3 * (B * B.transpose()) + Mat9::Identity();
+  Mat9 phi;
+  const double dt = 4.0;
+  const track::Gaussian<9> out = model.predict(g, dt, &phi);
+  const Mat9 expected = phi * g.P * phi.transpose() + model.process_noise(dt);
+  EXPECT_TRUE(out.P.isApprox(expected, 1e-12));
+}

@@ -49,6 +49,19 @@ void add_lift_noise(Mat9& P, double dt, double q_j, const Vec3& u) {
   block_of<Acc, Acc>(P) += dt * M;
 }
 
+// P <- Phi P Phi' for a transition whose acceleration rows are [0 0 I] (a = const, or held at
+// zero): only its kinematic rows multiply, 6 x 9 x 9 and 6 x 9 x 6.
+void propagate_covariance(const Mat9& Phi, Mat9& P) {
+  const auto Phi_k = Phi.topRows<6>();
+  const Eigen::Matrix<double, 6, 9> M = Phi_k * P;  // the kinematic rows of Phi P
+  Mat9 out;
+  out.topLeftCorner<6, 6>() = M * Phi_k.transpose();
+  out.topRightCorner<6, 3>() = M.rightCols<3>();
+  out.bottomLeftCorner<3, 6>() = M.rightCols<3>().transpose();
+  out.bottomRightCorner<3, 3>() = P.bottomRightCorner<3, 3>();
+  P = out;
+}
+
 // In steps of at most max_covariance_step_s: Phi's Taylor series holds over seconds, not
 // over the tens of minutes a ballistic track may coast. `phi`, if given, receives the
 // transition over the whole of dt.
@@ -64,9 +77,9 @@ Gaussian<9> predict_with(const BallisticDynamics& dyn, const Gaussian<9>& g, dou
     const Vec9 f0 = dyn.derivative(out.x, with_thrust);
     const Mat9 Phi = dyn.transition(out.x, f0, h, with_thrust);
     out.x = dyn.propagate(out.x, f0, h, with_thrust);
-    out.P = Phi * out.P * Phi.transpose();
+    propagate_covariance(Phi, out.P);
     add_process_noise(out.P, std::abs(h), q_v, q_j);
-    if (phi) *phi = Phi * *phi;
+    if (phi) *phi = i == 0 ? Phi : Mat9(Phi * *phi);
   }
   symmetrize<9>(out.P);
   return out;
@@ -135,7 +148,36 @@ Mat9 BallisticDynamics::transition(const Vec9& x, double dt, bool with_thrust) c
 
 Mat9 BallisticDynamics::transition(const Vec9& x, const Vec9& f0, double dt,
                                    bool with_thrust) const {
-  return taylor_transition(jacobian(propagate(x, f0, 0.5 * dt, with_thrust), with_thrust), dt);
+  // A depends on the position only: the mid-interval one to second order.
+  const Vec3 p_mid = pos(x) + 0.5 * dt * pos(f0) + 0.125 * dt * dt * vel(f0);
+  const double r = p_mid.norm();
+  const Vec3 u = p_mid / r;
+  const Mat3 W = skew(omega);
+  const Mat3 G =
+      geo::wgs84::gm_m3ps2() / (r * r * r) * (3.0 * u * u.transpose() - Mat3::Identity()) - W * W;
+  return structured_transition(G, -2.0 * W, with_thrust, dt);
+}
+
+// The series of taylor_transition for A = [0 I 0; G D T; 0 0 0] (T = I with thrust, else 0):
+//   A^2 = [G D T; DG G+D^2 DT; 0],  A^3 = [DG G+D^2 DT; (G+D^2)G DG+(G+D^2)D (G+D^2)T; 0]
+// so Phi takes 3 x 3 products only.
+Mat9 BallisticDynamics::structured_transition(const Mat3& G, const Mat3& D, bool with_thrust,
+                                              double dt) {
+  const double c1 = dt, c2 = dt * dt / 2.0, c3 = dt * dt * dt / 6.0;
+  const Mat3 I = Mat3::Identity();
+  const Mat3 DG = D * G;
+  const Mat3 E = G + D * D;  // G + D^2
+  Mat9 Phi = Mat9::Zero();
+  block_of<Pos, Pos>(Phi) = I + c2 * G + c3 * DG;
+  block_of<Pos, Vel>(Phi) = c1 * I + c2 * D + c3 * E;
+  block_of<Vel, Pos>(Phi) = c1 * G + c2 * DG + c3 * (E * G);
+  block_of<Vel, Vel>(Phi) = I + c1 * D + c2 * E + c3 * (DG + E * D);
+  if (with_thrust) {
+    block_of<Pos, Acc>(Phi) = c2 * I + c3 * D;
+    block_of<Vel, Acc>(Phi) = c1 * I + c2 * D + c3 * E;
+  }
+  acc_cov(Phi) = I;
+  return Phi;
 }
 
 Mat9 BallisticDynamics::taylor_transition(const Mat9& A, double dt) {

@@ -10,9 +10,10 @@
 // a_drag = -rho(h) |v| v / (2 beta) with a nominal ballistic coefficient (0: none), or the
 // track's estimate once the IMM estimates it (filters.hpp, DragEstimate). The mean
 // is propagated with RK4 in steps of at most `max_step_s`; the covariance with
-// Phi = I + A dt + A^2 dt^2/2 + A^3 dt^3/6, A the Jacobian at the mid-interval state
-// (gravity gradient mu/r^3 (3 r^ r^' - I), Coriolis, centrifugal; drag's dependence left
-// to process noise), in steps of at most 10 s (a ballistic track may coast for minutes).
+// Phi = I + A dt + A^2 dt^2/2 + A^3 dt^3/6, A the Jacobian at the mid-interval position
+// (to second order, p + v dt/2 + v' dt^2/8: A depends on the position only; gravity gradient
+// mu/r^3 (3 r^ r^' - I), Coriolis, centrifugal; drag's dependence left to process noise), in
+// steps of at most 10 s (a ballistic track may coast for minutes).
 //
 // Process noise (per axis, discretised white noise, Bar-Shalom et al. 2001 §6.2):
 //   velocity noise q_v (m^2/s^3): [dt^3/3 dt^2/2; dt^2/2 dt] on (p, v) - unmodelled forces;
@@ -53,6 +54,10 @@ struct BallisticDynamics {
   Mat9 transition(const Vec9& x, const Vec9& f0, double dt_s, bool with_thrust) const;
   // The same series for a given Jacobian A.
   static Mat9 taylor_transition(const Mat9& A, double dt_s);
+  // The same series for A of jacobian()'s form, [0 I 0; G D T; 0 0 0] (G the gravity
+  // gradient with the centrifugal term, D = -2 [w]x the Coriolis term, T = I with thrust),
+  // by 3 x 3 blocks.
+  static Mat9 structured_transition(const Mat3& G, const Mat3& D, bool with_thrust, double dt_s);
 };
 
 // The drag parameter of a ballistic track, estimated: kappa = 1 / beta (m^2/kg), its

@@ -277,7 +277,8 @@ UpdateResult Imm::update(State& s, const Innovation<9>&, const Sensor& sensor,
       BiasCrossCov& C = out.param_cross[j];
       Eigen::Matrix<double, 9, 3> PHt = cols_of<Pos>(g.P) * in.H_pos.transpose();
       if (own_bias) PHt += bias_cols(C, k);
-      const Eigen::Matrix<double, 9, 3> K = in.llt.solve(PHt.transpose()).transpose();
+      const Mat3 S_inv = in.llt.inverse();
+      const Eigen::Matrix<double, 9, 3> K = PHt * S_inv;
       // cov(innovation, biases): H C + the measured sensor's row of the bias covariance.
       Eigen::Matrix<double, 3, Eigen::Dynamic> HCb = in.H_pos * rows_of<Pos>(C);
       const bool estimating = s.param[j].size() > 0;
@@ -290,7 +291,7 @@ UpdateResult Imm::update(State& s, const Innovation<9>&, const Sensor& sensor,
       symmetrize<9>(g.P);
       C -= K * HCb;
       if (estimating) {
-        const Eigen::Matrix<double, Eigen::Dynamic, 3> Kb = in.llt.solve(HCb).transpose();
+        const Eigen::Matrix<double, Eigen::Dynamic, 3> Kb = HCb.transpose() * S_inv;
         out.param[j] += Kb * in.nu;
         out.param_cov[j] -= Kb * in.S * Kb.transpose();
         out.param_cov[j] = 0.5 * (out.param_cov[j] + out.param_cov[j].transpose()).eval();
@@ -302,7 +303,7 @@ UpdateResult Imm::update(State& s, const Innovation<9>&, const Sensor& sensor,
                                      "mode state, covariance or cross-covariance not finite");
     }
     // N(nu; 0, S) = exp(-NIS/2) / sqrt((2 pi)^3 det S), det S from the Cholesky factor.
-    const double log_det = 2.0 * in.llt.matrixL().toDenseMatrix().diagonal().array().log().sum();
+    const double log_det = in.llt.log_det();
     likelihood[j] =
         std::exp(-0.5 * in.nis - 0.5 * log_det - 1.5 * std::log(2.0 * std::numbers::pi));
   }

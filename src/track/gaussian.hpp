@@ -103,9 +103,11 @@ struct Prediction {
 };
 
 // Keeps a covariance symmetric (round-off makes it drift).
+// Each pair once: the same numbers as P = (P + P') / 2 without the temporary.
 template <int N>
 void symmetrize(Mat<N>& P) {
-  P = 0.5 * (P + P.transpose()).eval();
+  for (int j = 1; j < N; ++j)
+    for (int i = 0; i < j; ++i) P(i, j) = P(j, i) = 0.5 * (P(i, j) + P(j, i));
 }
 
 }  // namespace trilink::track

@@ -1,0 +1,89 @@
+// The EKF update's written-out parts (kalman.hpp): the 3 x 3 Cholesky factor against Eigen's
+// LLT, and the factored Joseph update against the Joseph form multiplied out.
+#include <gtest/gtest.h>
+
+#include "track/kalman.hpp"
+
+using namespace trilink;
+using track::Mat3;
+using track::Vec3;
+
+namespace {
+
+template <int N>
+track::Mat<N> random_spd(unsigned seed, double scale) {
+  std::srand(seed);
+  const track::Mat<N> A = track::Mat<N>::Random();
+  return scale * (A * A.transpose() + 0.1 * track::Mat<N>::Identity());
+}
+
+}  // namespace
+
+TEST(Cholesky3, AgreesWithEigensLlt) {
+  for (unsigned seed = 1; seed <= 20; ++seed) {
+    // Covariances of radar fixes: metres in range, kilometres across.
+    Mat3 S = random_spd<3>(seed, 1.0);
+    S.row(0) *= 1e-2;
+    S.col(0) *= 1e-2;
+    S.row(2) *= 1e3;
+    S.col(2) *= 1e3;
+    const Eigen::LLT<Mat3> ref(S);
+    track::Cholesky3 c;
+    c.compute(S);
+    ASSERT_EQ(c.info(), Eigen::Success);
+    EXPECT_TRUE(c.matrixL().isApprox(Mat3(ref.matrixL()), 1e-12)) << seed;
+    const Vec3 b(1.0, -2.0, 3.0);
+    EXPECT_TRUE(c.solve(b).isApprox(ref.solve(b), 1e-9)) << seed;
+    EXPECT_TRUE(c.inverse().isApprox(ref.solve(Mat3::Identity()), 1e-9)) << seed;
+    EXPECT_NEAR(c.log_det(), std::log(S.determinant()), 1e-9) << seed;
+  }
+}
+
+TEST(Cholesky3, RefusesWhatIsNotPositiveDefinite) {
+  track::Cholesky3 c;
+  Mat3 S = Mat3::Identity();
+  S(2, 2) = 0.0;
+  EXPECT_EQ(c.compute(S).info(), Eigen::NumericalIssue);
+  S(2, 2) = -1.0;
+  EXPECT_EQ(c.compute(S).info(), Eigen::NumericalIssue);
+  S = Mat3::Identity();
+  S(1, 0) = S(0, 1) = 2.0;  // indefinite: eigenvalues 3 and -1
+  EXPECT_EQ(c.compute(S).info(), Eigen::NumericalIssue);
+  S(0, 0) = std::nan("");
+  EXPECT_EQ(c.compute(S).info(), Eigen::NumericalIssue);
+}
+
+// (I - K H) P (I - K H)' + K R K' with H = [H_p 0] multiplied out in full, against update<N>.
+template <int N>
+void expect_joseph(unsigned seed) {
+  track::Gaussian<N> g;
+  g.x = track::Vec<N>::Random();
+  g.P = random_spd<N>(seed, 1e4);
+  const Mat3 R = random_spd<3>(seed + 100, 10.0);
+  track::Innovation<N> in;
+  in.H_pos = Mat3::Random() + 2.0 * Mat3::Identity();
+  in.nu = Vec3(3.0, -1.0, 2.0);
+  in.S = in.H_pos * track::pos_cov(g.P) * in.H_pos.transpose() + R;
+  in.llt.compute(in.S);
+  track::assess(in);
+  ASSERT_TRUE(in.ok());
+
+  Eigen::Matrix<double, 3, N> H = Eigen::Matrix<double, 3, N>::Zero();
+  H.template leftCols<3>() = in.H_pos;
+  const Eigen::Matrix<double, N, 3> K = g.P * H.transpose() * in.S.inverse();
+  const track::Mat<N> IKH = track::Mat<N>::Identity() - K * H;
+  const track::Mat<N> P_ref = IKH * g.P * IKH.transpose() + K * R * K.transpose();
+  const track::Vec<N> x_ref = g.x + K * in.nu;
+
+  ASSERT_TRUE(track::update<N>(g, in, R).fused());
+  EXPECT_TRUE(g.x.isApprox(x_ref, 1e-9)) << seed;
+  EXPECT_TRUE(g.P.isApprox(P_ref, 1e-9)) << seed;
+  EXPECT_TRUE(g.P.isApprox(g.P.transpose(), 0.0)) << seed;
+}
+
+TEST(KalmanUpdate, FactoredJosephFormIsTheJosephForm) {
+  for (unsigned seed = 1; seed <= 10; ++seed) {
+    expect_joseph<6>(seed);
+    expect_joseph<9>(seed);
+  }
+}
