@@ -93,16 +93,13 @@ std::optional<std::size_t> TrackObjects::map(Nation n, const std::string& node, 
   const auto it = about_.find(key);
   if (it != about_.end()) {
     const auto e = objects_[it->second].state_at(s_, t);
-    const double d = e ? (e->r_m - p).norm() : left_object_m + 1.0;
-    std::optional<std::size_t> keep;
-    if (d <= taken_by_another_m) {
-      keep = it->second;
-    } else if (d <= left_object_m) {
-      const auto l = object_near(s_, t, p);
-      const auto o = l ? objects_[*l].state_at(s_, t) : std::nullopt;
-      keep = !l || *l == it->second || !o || 4.0 * (o->r_m - p).norm() > d ? it->second : *l;
-    }
-    if (keep) {
+    const double d = e ? (e->r_m - p).norm() : 0.0;
+    if (e && d <= left_object_m) {
+      std::size_t keep = it->second;
+      if (d > taken_by_another_m)
+        if (const auto l = object_near(s_, t, p); l && *l != keep)
+          if (const auto o = objects_[*l].state_at(s_, t); o && 4.0 * (o->r_m - p).norm() <= d)
+            keep = *l;
       it->second = *or_missile(keep);
       return it->second;
     }

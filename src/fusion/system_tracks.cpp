@@ -215,17 +215,12 @@ std::vector<share::SystemTrack> SystemTrackManager::update(
   }
 
   // 4 (first half). Split off the contributions that have left their system tracks.
-  for (auto& [id, s] : systems_) {
-    for (std::size_t i = 0; i < s.members.size() && s.members.size() > 1;) {
-      const Key k = s.members[i];
-      if (!left_its_system(s, k)) {
+  for (auto& [id, s] : systems_)
+    for (std::size_t i = 0; i < s.members.size() && s.members.size() > 1;)
+      if (left_its_system(s, s.members[i]))
+        split_off(s, s.members[i]);
+      else
         ++i;
-        continue;
-      }
-      held_.at(k).system_id = 0;
-      s.members.erase(s.members.begin() + static_cast<std::ptrdiff_t>(i));
-    }
-  }
 
   // 6 (first half). End system tracks that coasted too long; predict the others' coast.
   std::vector<std::uint64_t> ids;
@@ -325,8 +320,7 @@ std::optional<share::SystemTrack> SystemTrackManager::take(geo::UtcTime t,
   for (const Key& m : members)
     if (m != k) align_or_end(held_.find(m), t);
   if (s->members.size() > 1 && left_its_system(*s, k)) {
-    std::erase(s->members, k);
-    it->second.system_id = 0;
+    split_off(*s, k);
     associate_one(k, t);
     s = &systems_.at(it->second.system_id);
   }
@@ -342,6 +336,11 @@ bool SystemTrackManager::left_its_system(const System& s, Key k) const {
     if (!d2 || *d2 <= split) return false;
   }
   return true;
+}
+
+void SystemTrackManager::split_off(System& s, Key k) {
+  std::erase(s.members, k);
+  held_.at(k).system_id = 0;
 }
 
 void SystemTrackManager::associate_one(Key k, geo::UtcTime t) {

@@ -161,6 +161,8 @@ class SystemTrackManager {
   std::optional<share::SystemTrack> fuse(System& s, geo::UtcTime t);
   // Has member k (aligned) left its system track s (above)?
   bool left_its_system(const System& s, Key k) const;
+  // Takes member k out of s: it waits for association (system id 0).
+  void split_off(System& s, Key k);
   // take()'s association of a new contribution (aligned at t) with the nearby system tracks.
   void associate_one(Key k, geo::UtcTime t);
   // The ids, ascending, of the system tracks that may pass the gate with `candidate` at t.

@@ -15,6 +15,16 @@ Mat3 skew(const Vec3& w) {
   return m;
 }
 
+const Mat3 omega_cross = skew(omega);  // [omega]x: omega_cross v = omega x v
+
+// d(gravity + centrifugal acceleration)/dp at p: mu/r^3 (3 r^ r^' - I) - [omega]x^2 (no J2 term).
+Mat3 gravity_gradient(const Vec3& p) {
+  const double r = p.norm();
+  const Vec3 u = p / r;
+  return geo::wgs84::gm_m3ps2() / (r * r * r) * (3.0 * u * u.transpose() - Mat3::Identity()) -
+         omega_cross * omega_cross;
+}
+
 void add_process_noise(Mat9& P, double dt, double q_v, double q_j) {
   const double d2 = dt * dt, d3 = d2 * dt, d4 = d3 * dt, d5 = d4 * dt;
   for (int i = 0; i < 3; ++i) {
@@ -129,15 +139,10 @@ Vec9 BallisticDynamics::propagate(const Vec9& x0, const Vec9& f0, double dt,
 }
 
 Mat9 BallisticDynamics::jacobian(const Vec9& x, bool with_thrust) const {
-  const Vec3 p = pos(x);
-  const double r = p.norm();
-  const Vec3 u = p / r;
-  const double mu_r3 = geo::wgs84::gm_m3ps2() / (r * r * r);
-  const Mat3 W = skew(omega);
   Mat9 A = Mat9::Zero();
   block_of<Pos, Vel>(A) = Mat3::Identity();
-  block_of<Vel, Pos>(A) = mu_r3 * (3.0 * u * u.transpose() - Mat3::Identity()) - W * W;
-  block_of<Vel, Vel>(A) = -2.0 * W;
+  block_of<Vel, Pos>(A) = gravity_gradient(pos(x));
+  block_of<Vel, Vel>(A) = -2.0 * omega_cross;
   if (with_thrust) block_of<Vel, Acc>(A) = Mat3::Identity();
   return A;
 }
@@ -150,12 +155,7 @@ Mat9 BallisticDynamics::transition(const Vec9& x, const Vec9& f0, double dt,
                                    bool with_thrust) const {
   // A depends on the position only: the mid-interval one to second order.
   const Vec3 p_mid = pos(x) + 0.5 * dt * pos(f0) + 0.125 * dt * dt * vel(f0);
-  const double r = p_mid.norm();
-  const Vec3 u = p_mid / r;
-  const Mat3 W = skew(omega);
-  const Mat3 G =
-      geo::wgs84::gm_m3ps2() / (r * r * r) * (3.0 * u * u.transpose() - Mat3::Identity()) - W * W;
-  return structured_transition(G, -2.0 * W, with_thrust, dt);
+  return structured_transition(gravity_gradient(p_mid), -2.0 * omega_cross, with_thrust, dt);
 }
 
 // The series of taylor_transition for A = [0 I 0; G D T; 0 0 0] (T = I with thrust, else 0):

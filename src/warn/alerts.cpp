@@ -272,6 +272,25 @@ void AlertManager::remember_path(TrackAlertRecord& r, const TrackKinematics& k) 
   r.path.push_back(k);
 }
 
+std::optional<double> AlertManager::beside_boost(const TrackKinematics& k, double k_height,
+                                                 const TrackKinematics& m) const {
+  const double fly = k.time.seconds_since(m.time);
+  if (std::abs(fly) > config_.separation_sample_s ||
+      std::min(k_height, track::approx_height_m(m.position_ecef_m)) < config_.staging_min_height_m)
+    return std::nullopt;
+  const Eigen::Vector3d v = m.velocity_ecef_mps;
+  const double d = (m.position_ecef_m + v * fly - k.position_ecef_m).norm();
+  if (d > config_.separation_gate_m + v.norm() * config_.staging_lag_s +
+              config_.gate_sigmas * std::hypot(k.position_sigma_m, m.position_sigma_m))
+    return std::nullopt;
+  const bool young = k.velocity_sigma_mps >= config_.separation_young_sigma_mps;
+  const double dv_gate =
+      config_.separation_speed_mps + config_.boost_accel_mps2 * config_.velocity_lag_s +
+      config_.gate_sigmas * std::hypot(k.velocity_sigma_mps, m.velocity_sigma_mps);
+  if (!young && (v - k.velocity_ecef_mps).norm() > dv_gate) return std::nullopt;
+  return d;
+}
+
 std::optional<std::uint64_t> AlertManager::separated_from(const TrackKinematics& k) const {
   // Not k.boosting: a new track is born boosting until its burnout is judged.
   const double k_height = track::approx_height_m(k.position_ecef_m);
@@ -286,32 +305,17 @@ std::optional<std::uint64_t> AlertManager::separated_from(const TrackKinematics&
            std::pow(std::max(v1.norm(), v2.norm()), 2) / (2.0 * config_.light_beta_kgpm2);
   };
 
-  // Near a missile past burnout: within how far its objects may have drifted since (a
-  // fragment seen minutes after the separation, its velocity still poor).
   for (const auto& [id, r] : missiles_) {
     if (!r.last_state) continue;
+    // Still boosting (the missile, or an object of it that a track of the missile was taken
+    // for): a track beside it high up was born at a staging.
     if (!r.coasting_since) {
-      // Still boosting (the missile, or an object of it that a track of the missile was
-      // taken for): a track beside it high up was born at a staging.
-      const TrackKinematics& m = *r.last_state;
-      const double fly = k.time.seconds_since(m.time);
-      if (std::abs(fly) > config_.separation_sample_s ||
-          std::min(k_height, track::approx_height_m(m.position_ecef_m)) <
-              config_.staging_min_height_m)
-        continue;
-      const Eigen::Vector3d v = m.velocity_ecef_mps;
-      const double d = (m.position_ecef_m + v * fly - k.position_ecef_m).norm();
-      if (d > config_.separation_gate_m + v.norm() * config_.staging_lag_s +
-                  config_.gate_sigmas * std::hypot(k.position_sigma_m, m.position_sigma_m))
-        continue;
-      const bool young = k.velocity_sigma_mps >= config_.separation_young_sigma_mps;
-      const double dv_gate =
-          config_.separation_speed_mps + config_.boost_accel_mps2 * config_.velocity_lag_s +
-          config_.gate_sigmas * std::hypot(k.velocity_sigma_mps, m.velocity_sigma_mps);
-      if (young || (v - k.velocity_ecef_mps).norm() <= dv_gate)
-        consider(r.separated_from.value_or(id), d);
+      if (const auto d = beside_boost(k, k_height, *r.last_state))
+        consider(r.separated_from.value_or(id), *d);
       continue;
     }
+    // Past burnout: within how far its objects may have drifted since (a fragment seen
+    // minutes after the separation, its velocity still poor).
     if (r.separated_from) continue;
     const TrackKinematics& m = *r.last_state;
     const double since = k.time.seconds_since(*r.coasting_since);

@@ -299,6 +299,10 @@ class AlertManager {
   // The missile whose path the new track's state, flown back, passes through (the closest),
   // if it is an object separated from it (AlertConfig::separation_gate_m).
   std::optional<std::uint64_t> separated_from(const TrackKinematics& k) const;
+  // How far (m) k lies from the flight of m, a boosting missile's last state, when it lies
+  // beside it as a track born at a staging would (AlertConfig, staging_*); nothing otherwise.
+  std::optional<double> beside_boost(const TrackKinematics& k, double k_height,
+                                     const TrackKinematics& m) const;
   // Adds a confirmed state to the missile's path (one every separation_sample_s, above
   // separation_path_height_m, over the last separation_window_s).
   void remember_path(TrackAlertRecord& r, const TrackKinematics& k) const;
