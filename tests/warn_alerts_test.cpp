@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <memory>
+#include <tuple>
 
 #include "geo/frames.hpp"
 #include "geo/wgs84.hpp"
@@ -217,6 +218,23 @@ TEST(WarnAlerts, ThreatWithdrawnWhenPredictionMovesAway) {
   const auto a = m.step(at(10), {track(5, true, true, at_deg(40.0, 135.0), 300)});
   ASSERT_EQ(kinds(a), std::vector{K::all_clear});
   EXPECT_EQ(m.state(5), TrackAlertState::detected);
+}
+
+// m02: a lofted SRBM falling by Ulleung's territorial sea; its predictions, hard by the edge,
+// left the 95 % ellipse's reach for a few updates and the threat was withdrawn, then raised
+// again. A threat is held while the ellipse grown by hold_scale (1.75) still meets the area.
+TEST(WarnAlerts, AThreatIsHeldWhileThePredictionHugsTheAreasEdge) {
+  AlertManager m(areas());
+  ASSERT_EQ(kinds(m.step(at(0), {track(5, true, true, at_deg(43.5, 142.75), 300)})),
+            (std::vector{K::launch_detected, K::threat}));
+  // 27.8 km south of Hokkaido's edge: beyond the 20 km semi-major axis, within 1.75 x 20 km.
+  for (double s = 5; s <= 60; s += 5)
+    EXPECT_TRUE(m.step(at(s), {track(5, true, true, at_deg(42.75, 142.75), 300)}).empty()) << s;
+  EXPECT_EQ(m.state(5), TrackAlertState::threatened);
+  // 55.6 km off: beyond the held reach too, and withdrawn after withdraw_after_s.
+  EXPECT_TRUE(m.step(at(65), {track(5, true, true, at_deg(42.5, 142.75), 300)}).empty());
+  ASSERT_EQ(kinds(m.step(at(75), {track(5, true, true, at_deg(42.5, 142.75), 300)})),
+            std::vector{K::all_clear});
 }
 
 // kor_srbm2, seed 1: Japan's track of an SRBM diving onto Korea lagged the end of its pull-up;
@@ -687,9 +705,53 @@ TEST(WarnAlerts, AnObjectSeparatedFromAMissileIsNoNewLaunch) {
   EXPECT_NE(m.record(2), m.record(1));
   EXPECT_EQ(m.record(2)->separated_from, std::optional<std::uint64_t>(1));
   EXPECT_FALSE(m.record(3)->separated_from);
+  // A young track 4 km from the missile, its velocity 2.5 km/s off (known to 400 m/s): the
+  // position decides (n12: fragments picked up minutes after the separation). The same 30 km
+  // off is a launch.
+  TrackSituation young = moving(4, 300.0, later.r_m + 4e3 * across, later.v_mps + 2500.0 * across);
+  young.kinematics->velocity_sigma_mps = 400.0;
+  TrackSituation farther = young;
+  farther.system_track_id = 5;
+  farther.kinematics->position_ecef_m = later.r_m + 30e3 * across;
+  const auto b = m.step(
+      at(300), {moving(1, 300.0, later.r_m, later.v_mps), fragment, elsewhere, young, farther});
+  ASSERT_EQ(kinds(b), std::vector{K::launch_detected});
+  EXPECT_EQ(b[0].alert.system_track_id, 5u);
+  EXPECT_EQ(m.record(4)->separated_from, std::optional<std::uint64_t>(1));
   // Every track lost: the missile and the other launch are cleared, the fragment ends silent.
   const auto end = m.step(at(300 + 121), {});
-  EXPECT_EQ(kinds(end), (std::vector{K::all_clear, K::all_clear}));
+  EXPECT_EQ(kinds(end), (std::vector{K::all_clear, K::all_clear, K::all_clear}));
   for (const auto& e : end) EXPECT_NE(e.alert.system_track_id, 2u);
   EXPECT_EQ(m.state(2), TrackAlertState::closed);
+}
+
+// m07, n12: a lofted IRBM's fragments, lighter than its RV, re-enter behind it and are picked
+// up afresh, far from where the RV is and slowed by the air: objects of it, not launches.
+TEST(WarnAlerts, AFallingTrackInAMissilesWakeIsNoNewLaunch) {
+  AlertManager m(areas());
+  const auto [p0, v0, frame] = midcourse();  // 300 km up, coasting
+  ASSERT_EQ(kinds(m.step(at(0), {moving(1, 0.0, p0, v0)})), std::vector{K::launch_detected});
+  Eigen::Vector3d p = p0, v = v0, p200 = p0, v200 = v0;
+  for (int s = 10; s <= 230; s += 10) {
+    std::tie(p, v) = fly(p, v, 10.0);
+    if (s == 200) p200 = p, v200 = v;
+    ASSERT_TRUE(m.step(at(s), {moving(1, s, p, v)}).empty()) << s;
+  }
+  ASSERT_LT(v200.dot(p200), 0.0);  // falling there
+  // Where the missile was 30 s ago, 100 m/s slower, in its direction: in its wake. The same
+  // 400 m/s slower (no separation pushes that hard, and there is no air up there to slow it),
+  // climbing, or 300 km off the path: launches.
+  const Eigen::Vector3d along = v200.normalized();
+  const TrackSituation wake = moving(2, 230.0, p200, v200 - 100.0 * along);
+  const TrackSituation slow = moving(3, 230.0, p200, v200 - 400.0 * along);
+  const TrackSituation climbing = moving(4, 230.0, p200, -v200);
+  const Eigen::Vector3d across = frame.ecef_from_enu() * Eigen::Vector3d(0.0, 1.0, 0.0);
+  const TrackSituation off = moving(5, 230.0, p200 + 300e3 * across, v200 - 100.0 * along);
+  const auto a = m.step(at(231), {moving(1, 230.0, p, v), wake, slow, climbing, off});
+  ASSERT_EQ(kinds(a), (std::vector{K::launch_detected, K::launch_detected, K::launch_detected}));
+  EXPECT_EQ(a[0].alert.system_track_id, 3u);
+  EXPECT_EQ(a[1].alert.system_track_id, 4u);
+  EXPECT_EQ(a[2].alert.system_track_id, 5u);
+  ASSERT_NE(m.record(2), nullptr);
+  EXPECT_EQ(m.record(2)->separated_from, std::optional<std::uint64_t>(1));
 }

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cmath>
 #include <cstdio>
+#include <numbers>
 #include <utility>
 
 #include "flight/atmosphere.hpp"
@@ -294,7 +295,7 @@ std::optional<double> AlertManager::beside_boost(const TrackKinematics& k, doubl
 std::optional<std::uint64_t> AlertManager::separated_from(const TrackKinematics& k) const {
   // Not k.boosting: a new track is born boosting until its burnout is judged.
   const double k_height = track::approx_height_m(k.position_ecef_m);
-  if (k_height < config_.separation_min_height_m) return std::nullopt;
+  if (k_height < config_.separation_min_height_m) return in_wake_of(k);
   std::optional<std::uint64_t> best;
   double best_d = 0.0;
   const auto consider = [&](std::uint64_t id, double d) {
@@ -342,8 +343,9 @@ std::optional<std::uint64_t> AlertManager::separated_from(const TrackKinematics&
     const double dv_error =
         config_.gate_sigmas * std::hypot(k.velocity_sigma_mps, m.velocity_sigma_mps) +
         air_at(m_height, k.velocity_ecef_mps, m.velocity_ecef_mps) * config_.separation_drag_s;
-    const bool position_only = gate <= config_.separation_position_only_m &&
-                               k.velocity_sigma_mps >= config_.separation_young_sigma_mps;
+    const bool position_only =
+        k.velocity_sigma_mps >= config_.separation_young_sigma_mps &&
+        (gate <= config_.separation_position_only_m || d <= config_.separation_gate_m + d_error);
     if (!position_only &&
         (x.tail<3>() - k.velocity_ecef_mps).norm() > config_.separation_speed_mps + dv_error)
       continue;
@@ -392,6 +394,44 @@ std::optional<std::uint64_t> AlertManager::separated_from(const TrackKinematics&
           config_.separation_speed_mps + dv_error)
         continue;
       consider(id, d);
+    }
+  }
+  return best ? best : in_wake_of(k);
+}
+
+std::optional<std::uint64_t> AlertManager::in_wake_of(const TrackKinematics& k) const {
+  const Eigen::Vector3d& v = k.velocity_ecef_mps;
+  const double speed = v.norm();
+  if (v.dot(k.position_ecef_m) >= 0.0 || speed <= 0.0) return std::nullopt;  // not falling
+  const double d_error = config_.gate_sigmas * k.position_sigma_m;
+  const double dv_error = config_.gate_sigmas * k.velocity_sigma_mps;
+  const double k_height = track::approx_height_m(k.position_ecef_m);
+  const double angle = config_.trail_angle_rad + std::asin(std::min(1.0, dv_error / speed));
+  const double min_cos = angle >= std::numbers::pi ? -1.0 : std::cos(angle);
+  std::optional<std::uint64_t> best;
+  double best_d = 0.0;
+  for (const auto& [id, r] : missiles_) {
+    if (r.separated_from || !r.coasting_since) continue;
+    const double since = k.time.seconds_since(*r.coasting_since);
+    if (since <= 0.0) continue;
+    const double gate = config_.separation_gate_m + config_.trail_speed_mps * since + d_error;
+    for (const TrackKinematics& s : r.path) {
+      if (s.time > k.time) continue;
+      const double d = (s.position_ecef_m - k.position_ecef_m).norm();
+      if (d > gate || (best && d >= best_d)) continue;
+      // As fast as the missile there, give or take a separation's push, and slower by what a
+      // light body loses to the air meanwhile (separation_drag_s, as above).
+      const double s_speed = s.velocity_ecef_mps.norm();
+      const double air =
+          flight::air_density_kgpm3(std::min(k_height, track::approx_height_m(s.position_ecef_m))) *
+          std::pow(std::max(speed, s_speed), 2) / (2.0 * config_.light_beta_kgpm2);
+      const double push = config_.separation_speed_mps + dv_error;
+      if (s_speed <= 0.0 || speed > s_speed + push ||
+          speed < s_speed - push - air * config_.separation_drag_s)
+        continue;
+      if (v.dot(s.velocity_ecef_mps) < min_cos * speed * s_speed) continue;
+      best = id;
+      best_d = d;
     }
   }
   return best;
@@ -470,6 +510,26 @@ void AlertManager::close_by_clock(geo::UtcTime now, TrackAlertRecord& r,
   r.state = TrackAlertState::closed;
 }
 
+bool AlertManager::holds(geo::UtcTime now, const TrackSituation& t, const Assessment& last) const {
+  const double k = config_.hold_scale;
+  ImpactEllipse wide = t.ellipse;
+  wide.semi_major_m *= k;
+  wide.semi_minor_m *= k;
+  std::vector<GroundPoint> corridor = t.ground_track;
+  for (GroundPoint& g : corridor) g.half_width_m *= k;
+  for (const AreaGeometry& area : areas_) {
+    const std::string& name = area.area().name;
+    const auto named = [&](const std::vector<std::string>& v) {
+      return std::ranges::find(v, name) != v.end();
+    };
+    if (!named(last.impact_areas) && !named(last.overflown_areas)) continue;
+    if (!t.boost_arc && ellipse_meets(area, wide)) return true;
+    const auto over = corridor_overflight(area, corridor, k * config_.corridor_half_width_m);
+    if (over && over->exit >= now) return true;
+  }
+  return false;
+}
+
 bool AlertManager::seconded(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation& t,
                             const Assessment& a) const {
   if (!t.previous) return true;
@@ -536,6 +596,14 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
   if (last.impact_areas.empty() && last.overflight_exit && now >= *last.overflight_exit &&
       !last.open_exit) {
     close_by_clock(now, r, out);
+    return;
+  }
+  if (r.held_for != r.hits_for) {
+    r.held = holds(now, t, last);
+    r.held_for = r.hits_for;
+  }
+  if (r.held) {
+    r.last_met = now;
     return;
   }
   if (now.seconds_since(*r.last_met) < config_.withdraw_after_s) return;

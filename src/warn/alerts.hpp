@@ -13,7 +13,8 @@
 //      │  └─passed: the predicted ground track┘   │   └─fell: the predicted impact time is over
 //      │    has left every overflown area and     │         (+ fell_margin_s) and no track of
 //      │    the prediction meets no area          │         the missile is left (it then ends)
-//      └─all_clear (withdrawn): no prediction has met an area for `withdraw_after_s`
+//      └─all_clear (withdrawn): no prediction has met an area for `withdraw_after_s`, nor
+//        come near one it names (`hold_scale`)
 //   detected ──(no track left, impact time over or lost)──► all_clear, the missile ends
 //
 // A threat needs a confirmed track AND a valid impact prediction, or while it boosts its
@@ -102,6 +103,12 @@ struct AlertConfig {
   // A threat is withdrawn once no prediction has met an area for this long (predictions come
   // every few seconds; one that jitters out of an area for one update does not end it).
   double withdraw_after_s = 10.0;
+  // Nor does a prediction count as meeting no area while its ellipse (and corridor) grown by
+  // hold_scale still meets one the threat names: raised at 95 %, a threat is let go only once
+  // the missile is clear of its areas at about 99.99 % (2.448 sigma x 1.75 = 4.3 sigma). A
+  // prediction hard by an area's edge jitters across the 95 % line for minutes (m02, a lofted
+  // SRBM falling 24 km off Ulleung: withdrawn at T+85, raised again at T+118).
+  double hold_scale = 1.75;
   // "Fell" waits this long past the predicted time of impact: that time is a few seconds off
   // (a track that ends at the ground a little early), and "fell" before the missile has fallen
   // would end the alert too soon.
@@ -159,8 +166,10 @@ struct AlertConfig {
   //    is at most separation_position_only_m the position alone decides for a young track
   //    (velocity sigma at least separation_young_sigma_mps; n12: fragments'
   //    tracks born 0.7-4.4 km from the RV, 10-68 s after burnout, 2-4 km/s off in velocity
-  //    with sigmas of 320), and in dense air the drag term lets it decide (fragments picked
-  //    up again at 20 km in the RV's re-entry); or
+  //    with sigmas of 320; and at any time within separation_gate_m of it, widened likewise:
+  //    n12's fragments picked up 3.6-4.2 km from the RV 260-300 s after burnout, 2.5-3.4
+  //    km/s off), and in dense air the drag term lets it decide (fragments picked up again at
+  //    20 km in the RV's re-entry); or
   //  - is still boosting (or an object of it that boosts: a track of the missile taken for
   //    one) above staging_min_height_m, and lies within separation_gate_m + staging_lag_s of
   //    its flight (a boosting track lags its missile) of it, widened by gate_sigmas of the
@@ -195,6 +204,17 @@ struct AlertConfig {
   double separation_position_only_m = 25e3;
   double separation_young_sigma_mps = 100.0;
   double separation_drag_s = 60.0;
+  // Or, falling, lies in a missile's wake: within separation_gate_m + trail_speed_mps x (time
+  // since its burnout) of a point of its path (the fragments of a separation drift apart at
+  // tens of m/s and, lighter, re-enter behind it), flying within trail_angle_rad of the path's
+  // direction there at the missile's speed there within separation_speed_mps (slower by up to
+  // separation_drag_s of a light body's drag in the air), both widened by gate_sigmas of the
+  // track's errors. Any height: the fragments of m07 and n12
+  // were picked up afresh below 15 km, 40 s after their missile fell (17 "launches" of
+  // n12's 40 fragments). The cost is the same as above: a second missile of a salvo on the
+  // first's path, first seen falling, has no "launch detected" of its own.
+  double trail_speed_mps = 60.0;
+  double trail_angle_rad = 0.35;
 };
 
 // What the threat assessment of one prediction found.
@@ -251,6 +271,10 @@ struct TrackAlertRecord {
       seconded_for;
   std::shared_ptr<const TrackSituation> seconded_by;
   bool seconded = false;
+  // Whether the last prediction assessed (held_for) holds the threat (AlertConfig::hold_scale).
+  std::optional<std::tuple<std::uint64_t, geo::UtcTime, ImpactEllipse, bool, geo::UtcTime>>
+      held_for;
+  bool held = false;
 };
 
 struct IssuedAlert {
@@ -299,6 +323,8 @@ class AlertManager {
   // The missile whose path the new track's state, flown back, passes through (the closest),
   // if it is an object separated from it (AlertConfig::separation_gate_m).
   std::optional<std::uint64_t> separated_from(const TrackKinematics& k) const;
+  // The missile in whose wake the falling track `k` flies, if any (AlertConfig::trail_*).
+  std::optional<std::uint64_t> in_wake_of(const TrackKinematics& k) const;
   // How far (m) k lies from the flight of m, a boosting missile's last state, when it lies
   // beside it as a track born at a staging would (AlertConfig, staging_*); nothing otherwise.
   std::optional<double> beside_boost(const TrackKinematics& k, double k_height,
@@ -314,6 +340,9 @@ class AlertManager {
   // `a`, t's assessment, names; true when there is none to ask.
   bool seconded(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation& t,
                 const Assessment& a) const;
+  // Whether t's prediction, its ellipse and corridor grown by hold_scale, still meets one of
+  // the areas `last` names (its overflights not yet over).
+  bool holds(geo::UtcTime now, const TrackSituation& t, const Assessment& last) const;
   void judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation* usable,
              std::vector<IssuedAlert>& out);
   void close_by_clock(geo::UtcTime now, TrackAlertRecord& r, std::vector<IssuedAlert>& out);
