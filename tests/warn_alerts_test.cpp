@@ -237,6 +237,21 @@ TEST(WarnAlerts, AThreatIsHeldWhileThePredictionHugsTheAreasEdge) {
             std::vector{K::all_clear});
 }
 
+// The hold is worked out once per prediction, but an overflight that holds a threat ends at its
+// exit time whether or not a new prediction has come.
+TEST(WarnAlerts, AnOverflightHoldsAThreatOnlyUntilItsExit) {
+  AlertManager m(areas());
+  ASSERT_EQ(kinds(m.step(at(0), {track(9, true, true, at_deg(43.5, 142.75), 900)})),
+            (std::vector{K::launch_detected, K::threat}));
+  // Falling far north, its ground track 4.2 km east of Hokkaido's square (43 N at 200 s,
+  // 44 N at 300 s): beyond the 3 km corridor, within 1.75 x 3 km.
+  TrackSituation beside = track(9, true, true, at_deg(50.0, 143.552), 900);
+  for (int i = 0; i <= 18; ++i)
+    beside.ground_track.push_back({at_deg(41.0 + 0.5 * i, 143.552), at(50.0 * i)});
+  for (double s = 100; s <= 290; s += 10) EXPECT_TRUE(m.step(at(s), {beside}).empty()) << s;
+  ASSERT_EQ(kinds(m.step(at(310), {beside})), std::vector{K::all_clear});
+}
+
 // kor_srbm2, seed 1: Japan's track of an SRBM diving onto Korea lagged the end of its pull-up;
 // its one prediction from the lagging state glided on toward Tsushima (the ellipse and the
 // hull of the descents reached Japan's sea) while the prediction before it fell in Korea. The

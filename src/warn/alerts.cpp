@@ -4,7 +4,6 @@
 #include <cassert>
 #include <cmath>
 #include <cstdio>
-#include <numbers>
 #include <utility>
 
 #include "flight/atmosphere.hpp"
@@ -225,6 +224,12 @@ std::optional<double> AlertManager::rejoins_ballistically(const TrackAlertRecord
   return d;
 }
 
+double AlertManager::light_drag_mps2(double h1_m, double h2_m, const Eigen::Vector3d& v1,
+                                     const Eigen::Vector3d& v2) const {
+  return flight::air_density_kgpm3(std::min(h1_m, h2_m)) *
+         std::pow(std::max(v1.norm(), v2.norm()), 2) / (2.0 * config_.light_beta_kgpm2);
+}
+
 std::optional<double> AlertManager::continues(const TrackKinematics& last, bool tracked,
                                               const TrackKinematics& k) const {
   // A duplicate may be older than the missile's last state (two tracks of one missile new
@@ -238,10 +243,8 @@ std::optional<double> AlertManager::continues(const TrackKinematics& last, bool 
   // (a light lifting body at 1.6 km/s: ~40 m/s^2 at 20 km, ~280 m/s^2 at 6 km): two tracks
   // of it, their velocities a second or two apart in lag, differ by that much.
   const double air =
-      flight::air_density_kgpm3(
-          std::min(track::approx_height_m(p), track::approx_height_m(k.position_ecef_m))) *
-      std::pow(std::max(last.velocity_ecef_mps.norm(), k.velocity_ecef_mps.norm()), 2) /
-      (2.0 * config_.light_beta_kgpm2);
+      light_drag_mps2(track::approx_height_m(p), track::approx_height_m(k.position_ecef_m),
+                      last.velocity_ecef_mps, k.velocity_ecef_mps);
   const double a_max =
       (last.boosting || k.boosting ? config_.boost_accel_mps2 : config_.coast_accel_mps2) + air;
   const double d = (predicted - k.position_ecef_m).norm();
@@ -301,10 +304,6 @@ std::optional<std::uint64_t> AlertManager::separated_from(const TrackKinematics&
   const auto consider = [&](std::uint64_t id, double d) {
     if (!best || d < best_d) best = id, best_d = d;
   };
-  const auto air_at = [&](double height_m, const Eigen::Vector3d& v1, const Eigen::Vector3d& v2) {
-    return flight::air_density_kgpm3(std::min(k_height, height_m)) *
-           std::pow(std::max(v1.norm(), v2.norm()), 2) / (2.0 * config_.light_beta_kgpm2);
-  };
 
   for (const auto& [id, r] : missiles_) {
     if (!r.last_state) continue;
@@ -342,7 +341,8 @@ std::optional<std::uint64_t> AlertManager::separated_from(const TrackKinematics&
     // objects of a separation may be km/s wrong in velocity, whatever its sigma says.
     const double dv_error =
         config_.gate_sigmas * std::hypot(k.velocity_sigma_mps, m.velocity_sigma_mps) +
-        air_at(m_height, k.velocity_ecef_mps, m.velocity_ecef_mps) * config_.separation_drag_s;
+        light_drag_mps2(k_height, m_height, k.velocity_ecef_mps, m.velocity_ecef_mps) *
+            config_.separation_drag_s;
     const bool position_only =
         k.velocity_sigma_mps >= config_.separation_young_sigma_mps &&
         (gate <= config_.separation_position_only_m || d <= config_.separation_gate_m + d_error);
@@ -367,8 +367,8 @@ std::optional<std::uint64_t> AlertManager::separated_from(const TrackKinematics&
     for (const TrackKinematics& s : r.path) {
       const double dt = k.time.seconds_since(s.time);
       if (dt <= 0.0 || dt > config_.separation_window_s) continue;
-      const double air = air_at(track::approx_height_m(s.position_ecef_m), k.velocity_ecef_mps,
-                                s.velocity_ecef_mps);
+      const double air = light_drag_mps2(k_height, track::approx_height_m(s.position_ecef_m),
+                                         k.velocity_ecef_mps, s.velocity_ecef_mps);
       const double d_error =
           config_.gate_sigmas *
               std::hypot(k.position_sigma_m + k.velocity_sigma_mps * dt, s.position_sigma_m) +
@@ -406,8 +406,8 @@ std::optional<std::uint64_t> AlertManager::in_wake_of(const TrackKinematics& k) 
   const double d_error = config_.gate_sigmas * k.position_sigma_m;
   const double dv_error = config_.gate_sigmas * k.velocity_sigma_mps;
   const double k_height = track::approx_height_m(k.position_ecef_m);
-  const double angle = config_.trail_angle_rad + std::asin(std::min(1.0, dv_error / speed));
-  const double min_cos = angle >= std::numbers::pi ? -1.0 : std::cos(angle);
+  const double min_cos =
+      std::cos(config_.trail_angle_rad + std::asin(std::min(1.0, dv_error / speed)));
   std::optional<std::uint64_t> best;
   double best_d = 0.0;
   for (const auto& [id, r] : missiles_) {
@@ -422,9 +422,8 @@ std::optional<std::uint64_t> AlertManager::in_wake_of(const TrackKinematics& k) 
       // As fast as the missile there, give or take a separation's push, and slower by what a
       // light body loses to the air meanwhile (separation_drag_s, as above).
       const double s_speed = s.velocity_ecef_mps.norm();
-      const double air =
-          flight::air_density_kgpm3(std::min(k_height, track::approx_height_m(s.position_ecef_m))) *
-          std::pow(std::max(speed, s_speed), 2) / (2.0 * config_.light_beta_kgpm2);
+      const double air = light_drag_mps2(k_height, track::approx_height_m(s.position_ecef_m), v,
+                                         s.velocity_ecef_mps);
       const double push = config_.separation_speed_mps + dv_error;
       if (s_speed <= 0.0 || speed > s_speed + push ||
           speed < s_speed - push - air * config_.separation_drag_s)
@@ -510,24 +509,35 @@ void AlertManager::close_by_clock(geo::UtcTime now, TrackAlertRecord& r,
   r.state = TrackAlertState::closed;
 }
 
-bool AlertManager::holds(geo::UtcTime now, const TrackSituation& t, const Assessment& last) const {
-  const double k = config_.hold_scale;
-  ImpactEllipse wide = t.ellipse;
-  wide.semi_major_m *= k;
-  wide.semi_minor_m *= k;
-  std::vector<GroundPoint> corridor = t.ground_track;
-  for (GroundPoint& g : corridor) g.half_width_m *= k;
-  for (const AreaGeometry& area : areas_) {
-    const std::string& name = area.area().name;
-    const auto named = [&](const std::vector<std::string>& v) {
-      return std::ranges::find(v, name) != v.end();
-    };
-    if (!named(last.impact_areas) && !named(last.overflown_areas)) continue;
-    if (!t.boost_arc && ellipse_meets(area, wide)) return true;
-    const auto over = corridor_overflight(area, corridor, k * config_.corridor_half_width_m);
-    if (over && over->exit >= now) return true;
+bool AlertManager::holds(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation& t,
+                         const Assessment& last) const {
+  if (r.held_for != r.hits_for) {
+    const double k = config_.hold_scale;
+    ImpactEllipse wide = t.ellipse;
+    wide.semi_major_m *= k;
+    wide.semi_minor_m *= k;
+    std::vector<GroundPoint> corridor = t.ground_track;
+    for (GroundPoint& g : corridor) g.half_width_m *= k;
+    r.held_hits.clear();
+    for (const AreaGeometry& area : areas_) {
+      const std::string& name = area.area().name;
+      const auto named = [&](const std::vector<std::string>& v) {
+        return std::ranges::find(v, name) != v.end();
+      };
+      AreaHit h;
+      if (named(last.impact_areas) || named(last.overflown_areas)) {
+        h.impact = !t.boost_arc && ellipse_meets(area, wide);
+        if (!h.impact)
+          h.overflight = corridor_overflight(area, corridor, k * config_.corridor_half_width_m);
+      }
+      r.held_hits.push_back(h);
+    }
+    r.held_for = r.hits_for;
   }
-  return false;
+  // The geometry is the prediction's; the clock is now's (an overflight may be over since).
+  return std::ranges::any_of(r.held_hits, [&](const AreaHit& h) {
+    return h.impact || (h.overflight && h.overflight->exit >= now);
+  });
 }
 
 bool AlertManager::seconded(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation& t,
@@ -598,11 +608,7 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
     close_by_clock(now, r, out);
     return;
   }
-  if (r.held_for != r.hits_for) {
-    r.held = holds(now, t, last);
-    r.held_for = r.hits_for;
-  }
-  if (r.held) {
+  if (holds(now, r, t, last)) {
     r.last_met = now;
     return;
   }

@@ -271,10 +271,11 @@ struct TrackAlertRecord {
       seconded_for;
   std::shared_ptr<const TrackSituation> seconded_by;
   bool seconded = false;
-  // Whether the last prediction assessed (held_for) holds the threat (AlertConfig::hold_scale).
+  // What the last prediction assessed (held_for), its ellipse and corridor grown by
+  // hold_scale, meets of each area the threat names (AlertConfig::hold_scale), by area.
   std::optional<std::tuple<std::uint64_t, geo::UtcTime, ImpactEllipse, bool, geo::UtcTime>>
       held_for;
-  bool held = false;
+  std::vector<AreaHit> held_hits;
 };
 
 struct IssuedAlert {
@@ -325,6 +326,10 @@ class AlertManager {
   std::optional<std::uint64_t> separated_from(const TrackKinematics& k) const;
   // The missile in whose wake the falling track `k` flies, if any (AlertConfig::trail_*).
   std::optional<std::uint64_t> in_wake_of(const TrackKinematics& k) const;
+  // The deceleration (m/s^2) of a light body (light_beta_kgpm2) at the lower of two heights
+  // and the higher of two speeds: how far drag may part two states in the air.
+  double light_drag_mps2(double h1_m, double h2_m, const Eigen::Vector3d& v1,
+                         const Eigen::Vector3d& v2) const;
   // How far (m) k lies from the flight of m, a boosting missile's last state, when it lies
   // beside it as a track born at a staging would (AlertConfig, staging_*); nothing otherwise.
   std::optional<double> beside_boost(const TrackKinematics& k, double k_height,
@@ -340,9 +345,10 @@ class AlertManager {
   // `a`, t's assessment, names; true when there is none to ask.
   bool seconded(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation& t,
                 const Assessment& a) const;
-  // Whether t's prediction, its ellipse and corridor grown by hold_scale, still meets one of
-  // the areas `last` names (its overflights not yet over).
-  bool holds(geo::UtcTime now, const TrackSituation& t, const Assessment& last) const;
+  // Whether t's prediction (the one r.hits_for names), its ellipse and corridor grown by
+  // hold_scale, still meets one of the areas `last` names, an overflight not yet over at now.
+  bool holds(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation& t,
+             const Assessment& last) const;
   void judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation* usable,
              std::vector<IssuedAlert>& out);
   void close_by_clock(geo::UtcTime now, TrackAlertRecord& r, std::vector<IssuedAlert>& out);
