@@ -447,6 +447,65 @@ TEST(WarnAlerts, ADuplicateTrackOfATrackedMissileIsThatMissile) {
   EXPECT_EQ(m.record(2), m.record(1));
 }
 
+// Two missiles of a salvo, seconds apart: the second's track, young (known to a kilometre and
+// hundreds of m/s), passes the duplicate gate and joins the first. Once both are known and
+// apart, it parts: the first missile's own prediction (Hokkaido) raises its threat, which the
+// second's (the sea), speaking for both while joined, would have hidden (o01: four SRBMs from
+// Sinpo 5 s apart; the threats for the first two 380 s late); still boosting, the second is a
+// launch of its own.
+TEST(WarnAlerts, ASalvosSecondMissileJoinedWhileYoungPartsOnceKnown) {
+  AlertManager m(areas());
+  // Boosting at 40 m/s^2 from 35 km, 1 km/s at 10 deg over the Sea of Japan; the second
+  // missile flies the same boost 3 s later (no ballistic flight joins the two paths, and the
+  // air is too thin for drag to: not an object of the first).
+  const geo::LocalFrame frame(at_deg(40.0, 132.0));
+  const Eigen::Vector3d p0 = ecef_of(40.0, 132.0, 35e3);
+  const Eigen::Vector3d v0 = frame.ecef_from_enu() * Eigen::Vector3d(985.0, 0.0, 174.0);
+  const auto boosted = [&](double s) {
+    Eigen::Vector3d p = p0, v = v0;
+    const double dt = 0.01;
+    for (double t = 0.0; t < s - 1e-9; t += dt) {
+      const Eigen::Vector3d g = -geo::wgs84::gm_m3ps2() / std::pow(p.norm(), 3) * p;
+      v += (g + 40.0 * v.normalized()) * dt;
+      p += v * dt;
+    }
+    return std::pair{p, v};
+  };
+  const auto first = [&](double s) {
+    const auto [p, v] = boosted(s + 3.0);
+    TrackSituation t = track(1, true, s >= 10.0, at_deg(43.5, 142.75), 400);
+    t.kinematics = TrackKinematics{at(s), p, v, true, 200.0, 20.0};
+    return t;
+  };
+  const auto second = [&](double s, double p_sigma, double v_sigma) {
+    const auto [p, v] = boosted(s);
+    TrackSituation t = track(2, true, s >= 10.0, at_deg(40.0, 136.0), 420);
+    t.kinematics = TrackKinematics{at(s), p, v, true, p_sigma, v_sigma};
+    return t;
+  };
+  ASSERT_EQ(kinds(m.step(at(0), {first(0)})), std::vector{K::launch_detected});
+  EXPECT_TRUE(m.step(at(1), {first(1), second(1, 1000.0, 300.0)}).empty());
+  ASSERT_EQ(m.record(2), m.record(1));  // joined as a duplicate
+  std::optional<double> threat_at, parted_at, launch_at;
+  for (double s = 2.0; s <= 60.0; s += 1.0) {
+    for (const IssuedAlert& a : m.step(at(s), {first(s), second(s, 200.0, 20.0)})) {
+      if (a.kind == K::threat && a.alert.system_track_id == 1u && !threat_at) threat_at = s;
+      if (a.kind == K::launch_detected && a.alert.system_track_id == 2u) launch_at = s;
+    }
+    if (!parted_at && m.record(2) != m.record(1)) parted_at = s;
+  }
+  // 8 km + 3 x 283 m of errors apart once ~3 km/s fast.
+  ASSERT_TRUE(parted_at);
+  EXPECT_GT(*parted_at, 20.0);
+  EXPECT_LT(*parted_at, 60.0);
+  ASSERT_TRUE(threat_at);
+  EXPECT_LE(*threat_at, *parted_at);
+  // Parted while boosting: a launch of its own.
+  EXPECT_EQ(launch_at, parted_at);
+  EXPECT_EQ(m.state(1), TrackAlertState::threatened);
+  EXPECT_NE(m.state(2), TrackAlertState::threatened);
+}
+
 // In a dense raid a track of another missile may join a missile (as a duplicate, while close)
 // and then speak for it; the missile's own track, coasting a moment, is then picked up by a new
 // track where it flies: that is the same missile, not a second launch (raid32, seed 1: KAMD's
@@ -465,7 +524,8 @@ TEST(WarnAlerts, ANewTrackContinuingAMissilesCoastingTrackIsThatMissile) {
   EXPECT_TRUE(m.step(at(1), {moving(1, 1.0, p1, v1), stray(1.0)}).empty());
   ASSERT_EQ(m.record(2), m.record(1));  // joined as a duplicate
   // The stray track speaks for the missile and drifts off; the missile's own track coasts from
-  // T+5 s.
+  // T+5 s. (300 km up, above staging_min_height_m, the stray does not part from it: up there
+  // a missile's stages and fragments part from it.)
   const auto [p5, v5] = fly(p0, v0, 5.0);
   for (double s = 2.0; s <= 10.0; s += 1.0) {
     TrackSituation own = moving(1, std::min(s, 5.0), s < 5.0 ? fly(p0, v0, s).first : p5,

@@ -264,6 +264,72 @@ std::optional<double> AlertManager::continues(const TrackKinematics& last, bool 
   return d;
 }
 
+bool AlertManager::parted(const TrackKinematics& a, const TrackKinematics& b) const {
+  const bool a_older = a.time <= b.time;
+  const TrackKinematics& older = a_older ? a : b;
+  const TrackKinematics& newer = a_older ? b : a;
+  const double dt = newer.time.seconds_since(older.time);
+  const Eigen::Vector3d& p = older.position_ecef_m;
+  const Eigen::Vector3d g = -geo::wgs84::gm_m3ps2() / std::pow(p.norm(), 3) * p;
+  const Eigen::Vector3d predicted = p + older.velocity_ecef_mps * dt + 0.5 * g * dt * dt;
+  const double air =
+      light_drag_mps2(track::approx_height_m(p), track::approx_height_m(newer.position_ecef_m),
+                      older.velocity_ecef_mps, newer.velocity_ecef_mps);
+  const bool boosting = older.boosting || newer.boosting;
+  const double a_max = (boosting ? config_.boost_accel_mps2 : config_.coast_accel_mps2) + air;
+  const double d = (predicted - newer.position_ecef_m).norm();
+  const double dv = (older.velocity_ecef_mps + g * dt - newer.velocity_ecef_mps).norm();
+  const double d_gate =
+      config_.part_scale * config_.duplicate_gate_m + 0.5 * a_max * dt * dt +
+      config_.gate_sigmas * std::hypot(older.position_sigma_m, newer.position_sigma_m);
+  // A boosting track lags its missile's acceleration as a diving one lags its deceleration.
+  const double dv_gate =
+      config_.part_scale * config_.duplicate_speed_gate_mps + a_max * dt +
+      (air + (boosting ? config_.boost_accel_mps2 : 0.0)) * config_.velocity_lag_s +
+      config_.gate_sigmas * std::hypot(older.velocity_sigma_mps, newer.velocity_sigma_mps);
+  return d > d_gate || dv > dv_gate;
+}
+
+void AlertManager::part_strangers(
+    std::map<std::uint64_t, std::vector<const TrackSituation*>>& of_missile,
+    std::vector<std::pair<const TrackSituation*, std::optional<std::uint64_t>>>& unknown) {
+  const auto known = [&](const TrackSituation* t) {
+    return t->confirmed && t->kinematics &&
+           t->kinematics->position_sigma_m <= config_.part_position_sigma_m &&
+           t->kinematics->velocity_sigma_mps <= config_.part_velocity_sigma_mps;
+  };
+  for (auto& [id, tracks] : of_missile) {
+    TrackAlertRecord& r = missiles_.at(id);
+    if (r.state == TrackAlertState::closed || tracks.size() < 2) continue;
+    const auto joined = [&r](const TrackSituation* t) {
+      return std::ranges::find(r.track_ids, t->system_track_id) - r.track_ids.begin();
+    };
+    // The earliest joined of its confirmed tracks is the missile's own; nothing parts from it
+    // until it too is known.
+    const TrackSituation* own = nullptr;
+    for (const TrackSituation* t : tracks)
+      if (t->confirmed && t->kinematics && (!own || joined(t) < joined(own))) own = t;
+    if (!own || !known(own) || r.separated_from ||
+        (r.coasting_since &&
+         own->kinematics->time.seconds_since(*r.coasting_since) > config_.part_after_burnout_s))
+      continue;
+    std::erase_if(tracks, [&](const TrackSituation* t) {
+      if (t == own || !known(t) || missiles_.contains(t->system_track_id) ||
+          track::approx_height_m(t->kinematics->position_ecef_m) >= config_.staging_min_height_m ||
+          !parted(*own->kinematics, *t->kinematics))
+        return false;
+      std::erase(r.track_ids, t->system_track_id);
+      missile_of_.erase(t->system_track_id);
+      unknown.emplace_back(t, id);
+      return true;
+    });
+    if (std::ranges::find(r.track_ids, r.current_track_id) == r.track_ids.end()) {
+      r.current_track_id = own->system_track_id;
+      r.last_state = own->kinematics;
+    }
+  }
+}
+
 void AlertManager::remember_path(TrackAlertRecord& r, const TrackKinematics& k) const {
   if (!k.boosting && !r.coasting_since) r.coasting_since = k.time;
   if (track::approx_height_m(k.position_ecef_m) < config_.separation_path_height_m) return;
@@ -410,8 +476,10 @@ std::optional<std::uint64_t> AlertManager::in_wake_of(const TrackKinematics& k) 
       std::cos(config_.trail_angle_rad + std::asin(std::min(1.0, dv_error / speed)));
   std::optional<std::uint64_t> best;
   double best_d = 0.0;
+  // An object's wake too (its fragments, parted from it, picked up again in their re-entry):
+  // an object of its missile.
   for (const auto& [id, r] : missiles_) {
-    if (r.separated_from || !r.coasting_since) continue;
+    if (!r.coasting_since) continue;
     const double since = k.time.seconds_since(*r.coasting_since);
     if (since <= 0.0) continue;
     const double gate = config_.separation_gate_m + config_.trail_speed_mps * since + d_error;
@@ -429,7 +497,7 @@ std::optional<std::uint64_t> AlertManager::in_wake_of(const TrackKinematics& k) 
           speed < s_speed - push - air * config_.separation_drag_s)
         continue;
       if (v.dot(s.velocity_ecef_mps) < min_cos * speed * s_speed) continue;
-      best = id;
+      best = r.separated_from.value_or(id);
       best_d = d;
     }
   }
@@ -438,7 +506,8 @@ std::optional<std::uint64_t> AlertManager::in_wake_of(const TrackKinematics& k) 
 
 TrackAlertRecord* AlertManager::continued_missile(
     const TrackSituation& t, const std::vector<std::uint64_t>& confirmed_now,
-    const std::map<std::uint64_t, std::vector<const TrackSituation*>>& present) {
+    const std::map<std::uint64_t, std::vector<const TrackSituation*>>& present,
+    std::optional<std::uint64_t> not_of) {
   if (!t.kinematics) return nullptr;
   const TrackKinematics& k = *t.kinematics;
   TrackAlertRecord* best = nullptr;
@@ -447,7 +516,7 @@ TrackAlertRecord* AlertManager::continued_missile(
     if (d && (!best || *d < best_d)) best = &r, best_d = *d;
   };
   for (auto& [id, r] : missiles_) {
-    if (r.state == TrackAlertState::closed || !r.last_state) continue;
+    if (r.state == TrackAlertState::closed || !r.last_state || id == not_of) continue;
     // A missile still tracked (a confirmed track of it present now) takes the new track only
     // as a duplicate: where that missile is, moving as it moves.
     const bool tracked = std::ranges::binary_search(confirmed_now, id);
@@ -651,26 +720,38 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
   // Known tracks first: the missiles still tracked now are then known when new tracks join.
   std::map<std::uint64_t, std::vector<const TrackSituation*>> of_missile;
   std::vector<std::uint64_t> confirmed_now;
-  std::vector<const TrackSituation*> unknown;
+  // Each new track, with the missile it has just parted from (if it has).
+  std::vector<std::pair<const TrackSituation*, std::optional<std::uint64_t>>> unknown;
   for (const TrackSituation* t : ordered) {
     const auto it = missile_of_.find(t->system_track_id);
     if (it == missile_of_.end()) {
       // Nothing is said of a track never confirmed, nor yet of one that may be no missile.
-      if (t->confirmed && (!t->kinematics || may_be_a_launch(*t->kinematics))) unknown.push_back(t);
+      if (t->confirmed && (!t->kinematics || may_be_a_launch(*t->kinematics)))
+        unknown.emplace_back(t, std::nullopt);
       continue;
     }
     of_missile[it->second].push_back(t);
     if (t->confirmed) confirmed_now.push_back(it->second);
   }
   std::ranges::sort(confirmed_now);
-  for (const TrackSituation* t : unknown) {
-    TrackAlertRecord* r = continued_missile(*t, confirmed_now, of_missile);
+  part_strangers(of_missile, unknown);
+  for (const auto& [t, parted_from] : unknown) {
+    TrackAlertRecord* r = continued_missile(*t, confirmed_now, of_missile, parted_from);
     if (r) {
       r->track_ids.push_back(t->system_track_id);
       ++r->joins;
     } else {
-      const std::optional<std::uint64_t> parent =
+      std::optional<std::uint64_t> parent =
           t->kinematics ? separated_from(*t->kinematics) : std::nullopt;
+      // Parted, and no object of another: an object of the missile it parted from (a
+      // fragment of the cloud it was taken in with, a stage), unless that missile still boosts
+      // and the track is below staging_min_height_m: a salvo's missile of the same site,
+      // seconds later (a missile's stagings and separations are higher up).
+      if (const auto m = parted_from ? missiles_.find(*parted_from) : missiles_.end();
+          !parent && m != missiles_.end() &&
+          (m->second.coasting_since ||
+           track::approx_height_m(t->kinematics->position_ecef_m) >= config_.staging_min_height_m))
+        parent = m->second.separated_from.value_or(*parted_from);
       r = &missiles_[t->system_track_id];
       r->missile_id = t->system_track_id;
       r->track_ids = {t->system_track_id};
@@ -702,18 +783,21 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
         return std::ranges::find(r.track_ids, track_id) - r.track_ids.begin();
       };
       const TrackSituation* newest = nullptr;
+      // Its path is the earliest joined's: a later one may be a stranger yet to part from it.
+      const TrackSituation* earliest = nullptr;
       for (const TrackSituation* t : it->second) {
         if (!t->confirmed) continue;
         if (!newest || joined(t->system_track_id) > joined(newest->system_track_id)) newest = t;
+        if (t->kinematics &&
+            (!earliest || joined(t->system_track_id) < joined(earliest->system_track_id)))
+          earliest = t;
         // An impact prediction before a boost-phase arc (another track past burnout).
         if (t->impact_valid || (t->boost_arc && (!usable || !usable->impact_valid))) usable = t;
       }
       if (newest) {
         r.current_track_id = newest->system_track_id;
-        if (newest->kinematics) {
-          r.last_state = newest->kinematics;
-          remember_path(r, *newest->kinematics);
-        }
+        if (newest->kinematics) r.last_state = newest->kinematics;
+        if (earliest) remember_path(r, *earliest->kinematics);
       }
     }
     judge(now, r, usable, out);

@@ -134,6 +134,18 @@ struct AlertConfig {
   // errors, so that a young track of a missile (a track restarted in a manoeuvre) still joins.
   double duplicate_gate_m = 4e3;
   double duplicate_speed_gate_mps = 120.0;
+  // A young track passes those gates widened by its large errors: a second missile of a salvo,
+  // launched seconds after the first from the same site, is taken for its duplicate when first
+  // seen (o01: four SRBMs from Sinpo 5 s apart, one missile to Japan, the second's threat 380 s
+  // late). The join is judged again while both tracks are present and known: once each is
+  // known to within part_position_sigma_m and part_velocity_sigma_mps, the later joined parts
+  // from the earlier when it lies beyond part_scale times the duplicate gates (the errors
+  // widen them as for the duplicate), and is judged afresh as a new track: a missile of its
+  // own, another's, or an object.
+  double part_scale = 2.0;
+  double part_after_burnout_s = 60.0;
+  double part_position_sigma_m = 600.0;
+  double part_velocity_sigma_mps = 150.0;
   // In dense air both gates widen by the drag deceleration of a light body (this ballistic
   // coefficient) at the lower of the two states: the join's manoeuvre by it, the duplicate's
   // speed gate by it times velocity_lag_s (two tracks of an SRBM diving through 6 km, one
@@ -313,14 +325,23 @@ class AlertManager {
   // The missile a new confirmed track continues, if any. `present` holds each missile's
   // tracks present now: the new track may duplicate any of its confirmed ones or continue any
   // of its coasting ones, not only the one that speaks for it (in a dense raid a track of
-  // another missile may have joined it).
+  // another missile may have joined it); never the missile `not_of` (it parted from it).
   TrackAlertRecord* continued_missile(
       const TrackSituation& t, const std::vector<std::uint64_t>& confirmed_now,
-      const std::map<std::uint64_t, std::vector<const TrackSituation*>>& present);
+      const std::map<std::uint64_t, std::vector<const TrackSituation*>>& present,
+      std::optional<std::uint64_t> not_of = std::nullopt);
   // How far the new track `k` lies from where the missile's state `last` has gone (m), if it
   // duplicates it (`tracked`: that state is of a confirmed track present now) or continues it.
   std::optional<double> continues(const TrackKinematics& last, bool tracked,
                                   const TrackKinematics& k) const;
+  // Whether two known tracks present now, joined as one missile's, are two (part_scale).
+  bool parted(const TrackKinematics& a, const TrackKinematics& b) const;
+  // Parts from each missile the tracks present now that are not its own (AlertConfig::
+  // part_scale), appending them to `unknown` to be judged afresh, with the missile each
+  // parted from.
+  void part_strangers(
+      std::map<std::uint64_t, std::vector<const TrackSituation*>>& of_missile,
+      std::vector<std::pair<const TrackSituation*, std::optional<std::uint64_t>>>& unknown);
   // The missile whose path the new track's state, flown back, passes through (the closest),
   // if it is an object separated from it (AlertConfig::separation_gate_m).
   std::optional<std::uint64_t> separated_from(const TrackKinematics& k) const;
