@@ -327,6 +327,14 @@ TEST(Scenario, TextReaderAgreesWithTheFileReader) {
   const auto bad_cat = io::parse_catalogue("radars: [", "cat.yaml");
   ASSERT_FALSE(bad_cat.has_value());
   EXPECT_TRUE(bad_cat.error().message().starts_with("cat.yaml:")) << bad_cat.error().message();
+  // A catalogue radar is named by its key alone: a `name` field would make it answer to two.
+  const auto renamed = io::parse_catalogue(
+      "radars:\n  Sado:\n    name: Busan\n    nation: JPN\n    lat_deg: 38\n    lon_deg: 138\n"
+      "    max_range_km: 1000\n    revisit_s: 1\n",
+      "cat.yaml");
+  ASSERT_FALSE(renamed.has_value());
+  EXPECT_TRUE(renamed.error().message().starts_with("cat.yaml:3: radars.Sado.name"))
+      << renamed.error().message();
   const auto big = io::parse_catalogue(std::string(io::max_yaml_bytes + 1, '#'), "big.yaml");
   ASSERT_FALSE(big.has_value());
   EXPECT_NE(big.error().message().find("more than the limit"), std::string::npos);

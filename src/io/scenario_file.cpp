@@ -412,6 +412,10 @@ Catalogue read_catalogue(const YAML::Node& root, const std::string& path) {
       p.name = name;
       apply_radar_fields(r, p);
       if (r.has("site")) r.fail_at("site", "not allowed in the catalogue");
+      // The entry's key names the radar: a `name` that differs would make one radar answer
+      // to two names (found by fuzzing, docs/reliability.md).
+      if (r.has("name"))
+        r.fail_at("name", "not allowed in the catalogue (the key names the radar)");
       for (auto key : {"nation", "lat_deg", "lon_deg", "max_range_km", "revisit_s"})
         if (!r.has(key)) r.fail_at(key, "required");
       check_radar(r, p);
