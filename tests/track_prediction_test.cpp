@@ -203,6 +203,31 @@ TEST(DescentBank, WhatTheTrackHasSeenPrunesTheBank) {
   EXPECT_EQ(pr.hypotheses, static_cast<int>(lifting.size()));
 }
 
+// Low and steep with no lift seen yet: within a pull-up's depth below the lowest pull-up
+// height the track may be pulling up with its filter lagging the lift, so the bank holds the
+// dives and the pull-ups (o01: an SRBM 13 s into its pull-up from 40 km, at 29.6 km and -23 deg,
+// was taken for diving, its impact 50 km short in a 12.6 km ellipse); below every pull-up's
+// bottom it dives.
+TEST(DescentBank, LowAndSteepWithoutLiftMayBePullingUpOrDiving) {
+  const track::ImpactPredictor p(8000.0, 3.0 * 3600.0, envelope());
+  const track::DescentEnvelope e = envelope();
+  const std::size_t dives = e.dive_angles_deg.size() * e.masses_kg.size();
+  const double down = -2290.0 * std::tan(23.0 * pi / 180.0);
+  const auto mixed = p.hypotheses(state(29.6e3, 2290.0, down));
+  std::size_t diving = 0, pulling = 0;
+  for (const auto& h : mixed) (h.phase == flight::AeroPhase::dive ? diving : pulling)++;
+  EXPECT_EQ(diving, dives);
+  EXPECT_GT(pulling, 0u);
+  const auto low = p.hypotheses(state(14e3, 2290.0, down));
+  EXPECT_EQ(low.size(), dives);
+  for (const auto& h : low) EXPECT_EQ(h.phase, flight::AeroPhase::dive);
+  // The prediction's ellipse spans both: far wider than the dives' alone.
+  const track::ImpactPrediction both = p.predict(state(29.6e3, 2290.0, down));
+  ASSERT_TRUE(both.valid);
+  EXPECT_EQ(both.hypotheses, static_cast<int>(mixed.size()));
+  EXPECT_GT(both.ellipse.semi_major_m, 30e3);
+}
+
 // The phases seen stay seen: the filter's lift estimate fades between manoeuvres.
 TEST(DescentBank, ATrackRemembersItsLiftAndItsGlide) {
   const track::ImpactPredictor p(8000.0, 3.0 * 3600.0, envelope());

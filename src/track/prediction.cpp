@@ -312,8 +312,15 @@ std::vector<DescentGuidance> ImpactPredictor::hypotheses(const Gaussian<9>& g,
           : *std::max_element(e.pull_up_heights_m.begin(), e.pull_up_heights_m.end());
   const bool pushed_down =
       v_up < 0.0 && h < highest_pull_up && a_lift < -std::max(e.lift_seen_mps2, 3.0 * a_sigma);
+  // Low and steep with no lift seen: diving below every pull-up's bottom; above it the track
+  // may as well be pulling up, its filter lagging the lift (o01: an SRBM 13 s into its
+  // pull-up from 40 km, at 29.6 km and -23 deg, taken for diving: its impact 50 km short with
+  // a 12.6 km ellipse): both banks.
+  const bool low_steep = !lift_seen && h < lowest_pull_up && gamma < -15.0 * deg;
+  const bool below_pull_ups = h < lowest_pull_up - e.pull_up_depth_m;
   const bool diving = !lift_seen && ((seen.glided && gamma < -8.0 * deg) || pushed_down ||
-                                     (h < lowest_pull_up && gamma < -15.0 * deg));
+                                     (low_steep && below_pull_ups));
+  const bool maybe_diving = low_steep && !diving;
   DescentGuidance base;
   base.dynamics = dynamics_;
   base.dynamics.beta_kgpm2 = 0.0;  // the body's own drag
@@ -323,16 +330,17 @@ std::vector<DescentGuidance> ImpactPredictor::hypotheses(const Gaussian<9>& g,
   for (const double a : e.dive_angles_deg) mean_dive += a * deg;
   if (!e.dive_angles_deg.empty())
     base.body.guidance.dive_gamma_rad = mean_dive / static_cast<double>(e.dive_angles_deg.size());
-  if (diving) {
-    base.phase = flight::AeroPhase::dive;
+  if (diving || maybe_diving) {
+    DescentGuidance dive = base;
+    dive.phase = flight::AeroPhase::dive;
     for (const double dive_deg : e.dive_angles_deg)
       for (const double m : e.masses_kg) {
-        DescentGuidance d = base;
+        DescentGuidance d = dive;
         d.body.guidance.dive_gamma_rad = dive_deg * deg;
         d.mass_kg = m;
         out.push_back(d);
       }
-    return out;
+    if (diving) return out;
   }
   const std::size_t n_mass = e.masses_kg.size();
   for (std::size_t i = 0; i < e.pull_up_heights_m.size(); ++i) {

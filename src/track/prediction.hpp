@@ -31,8 +31,10 @@
 // below a hypothesis' pull-up height without lift (its estimated lift acceleration, the Singer
 // state of filters.hpp's lift manoeuvre, or a level flight low in the air) has not flown it; a
 // track that has shown lift pulls up now in every hypothesis; one that has glided and now
-// descends steeply, or descends steeply low down, is diving. The phases seen are remembered per
-// track (DescentMemory): the filter's lift estimate fades between manoeuvres, and a dive taken
+// descends steeply, or descends steeply below every pull-up's bottom, is diving; one that
+// descends steeply lower than a pull-up height but above that bottom, no lift seen, may be
+// diving or pulling up (its filter lagging the lift): both banks. The phases seen are remembered
+// per track (DescentMemory): the filter's lift estimate fades between manoeuvres, and a dive taken
 // for a ballistic fall lands tens of km long.
 #pragma once
 
