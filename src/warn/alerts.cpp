@@ -199,6 +199,22 @@ Eigen::Matrix<double, 6, 1> flown_on(const TrackKinematics& k, double dt) {
   return dynamics.propagate(x, dt, false).head<6>();
 }
 
+// How far `to` lies from `from` carried to its time under point-mass gravity (a second or two:
+// nothing more is needed), in position and velocity.
+struct Offset {
+  double dt_s = 0.0;
+  double d_m = 0.0;
+  double dv_mps = 0.0;
+};
+Offset offset(const TrackKinematics& from, const TrackKinematics& to) {
+  const double dt = to.time.seconds_since(from.time);
+  const Eigen::Vector3d& p = from.position_ecef_m;
+  const Eigen::Vector3d g = -geo::wgs84::gm_m3ps2() / std::pow(p.norm(), 3) * p;
+  const Eigen::Vector3d predicted = p + from.velocity_ecef_mps * dt + 0.5 * g * dt * dt;
+  return {dt, (predicted - to.position_ecef_m).norm(),
+          (from.velocity_ecef_mps + g * dt - to.velocity_ecef_mps).norm()};
+}
+
 }  // namespace
 
 std::optional<double> AlertManager::rejoins_ballistically(const TrackAlertRecord& r,
@@ -234,21 +250,16 @@ std::optional<double> AlertManager::continues(const TrackKinematics& last, bool 
                                               const TrackKinematics& k) const {
   // A duplicate may be older than the missile's last state (two tracks of one missile new
   // in the same step, of slightly different times): carried back to it.
-  const double dt = k.time.seconds_since(last.time);
+  const auto [dt, d, dv] = offset(last, k);
   if (dt < 0.0 && !tracked) return std::nullopt;
-  const Eigen::Vector3d& p = last.position_ecef_m;
-  const Eigen::Vector3d g = -geo::wgs84::gm_m3ps2() / std::pow(p.norm(), 3) * p;
-  const Eigen::Vector3d predicted = p + last.velocity_ecef_mps * dt + 0.5 * g * dt * dt;
   // In dense air drag decelerates a missile far more than its thrust or lift accelerate it
   // (a light lifting body at 1.6 km/s: ~40 m/s^2 at 20 km, ~280 m/s^2 at 6 km): two tracks
   // of it, their velocities a second or two apart in lag, differ by that much.
-  const double air =
-      light_drag_mps2(track::approx_height_m(p), track::approx_height_m(k.position_ecef_m),
-                      last.velocity_ecef_mps, k.velocity_ecef_mps);
+  const double air = light_drag_mps2(track::approx_height_m(last.position_ecef_m),
+                                     track::approx_height_m(k.position_ecef_m),
+                                     last.velocity_ecef_mps, k.velocity_ecef_mps);
   const double a_max =
       (last.boosting || k.boosting ? config_.boost_accel_mps2 : config_.coast_accel_mps2) + air;
-  const double d = (predicted - k.position_ecef_m).norm();
-  const double dv = (last.velocity_ecef_mps + g * dt - k.velocity_ecef_mps).norm();
   const double d_error =
       config_.gate_sigmas * std::hypot(last.position_sigma_m, k.position_sigma_m);
   const double dv_error =
@@ -268,17 +279,12 @@ bool AlertManager::parted(const TrackKinematics& a, const TrackKinematics& b) co
   const bool a_older = a.time <= b.time;
   const TrackKinematics& older = a_older ? a : b;
   const TrackKinematics& newer = a_older ? b : a;
-  const double dt = newer.time.seconds_since(older.time);
-  const Eigen::Vector3d& p = older.position_ecef_m;
-  const Eigen::Vector3d g = -geo::wgs84::gm_m3ps2() / std::pow(p.norm(), 3) * p;
-  const Eigen::Vector3d predicted = p + older.velocity_ecef_mps * dt + 0.5 * g * dt * dt;
-  const double air =
-      light_drag_mps2(track::approx_height_m(p), track::approx_height_m(newer.position_ecef_m),
-                      older.velocity_ecef_mps, newer.velocity_ecef_mps);
+  const auto [dt, d, dv] = offset(older, newer);
+  const double air = light_drag_mps2(track::approx_height_m(older.position_ecef_m),
+                                     track::approx_height_m(newer.position_ecef_m),
+                                     older.velocity_ecef_mps, newer.velocity_ecef_mps);
   const bool boosting = older.boosting || newer.boosting;
   const double a_max = (boosting ? config_.boost_accel_mps2 : config_.coast_accel_mps2) + air;
-  const double d = (predicted - newer.position_ecef_m).norm();
-  const double dv = (older.velocity_ecef_mps + g * dt - newer.velocity_ecef_mps).norm();
   const double d_gate =
       config_.part_scale * config_.duplicate_gate_m + 0.5 * a_max * dt * dt +
       config_.gate_sigmas * std::hypot(older.position_sigma_m, newer.position_sigma_m);
