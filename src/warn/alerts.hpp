@@ -141,7 +141,11 @@ struct AlertConfig {
   // known to within part_position_sigma_m and part_velocity_sigma_mps, the later joined parts
   // from the earlier when it lies beyond part_scale times the duplicate gates (the errors
   // widen them as for the duplicate), and is judged afresh as a new track: a missile of its
-  // own, another's, or an object.
+  // own, another's, or an object. Only below staging_min_height_m and until
+  // part_after_burnout_s after the missile's burnout: higher up and later, what parts from a
+  // missile is its stages and fragments (parting them made records of their own, announced as
+  // launches: debris, 20 -> 129 repeated launch alerts). Parted from a missile past its boost
+  // and no object of another, a track is an object of that missile.
   double part_scale = 2.0;
   double part_after_burnout_s = 60.0;
   double part_position_sigma_m = 600.0;
