@@ -315,13 +315,14 @@ Eigen::Vector3d ecef_of(double lat, double lon, double h_m) {
   return geo::to_ecef(g).r_m;
 }
 
-// Position at time s of a body thrown from p0 with v0 at time 0 (point-mass gravity, small
-// steps), as the truth a broken track's successor picks up.
-std::pair<Eigen::Vector3d, Eigen::Vector3d> fly(Eigen::Vector3d p, Eigen::Vector3d v, double s) {
+// Position at time s of a body thrown from p0 with v0 at time 0 (point-mass gravity, and
+// thrust_mps2 along its velocity; small steps), as the truth a broken track's successor picks up.
+std::pair<Eigen::Vector3d, Eigen::Vector3d> fly(Eigen::Vector3d p, Eigen::Vector3d v, double s,
+                                                double thrust_mps2 = 0.0) {
   const double dt = 0.01;
   for (double t = 0.0; t < s - 1e-9; t += dt) {
     const Eigen::Vector3d g = -geo::wgs84::gm_m3ps2() / std::pow(p.norm(), 3) * p;
-    v += g * dt;
+    v += (g + thrust_mps2 * v.normalized()) * dt;
     p += v * dt;
   }
   return {p, v};
@@ -461,16 +462,7 @@ TEST(WarnAlerts, ASalvosSecondMissileJoinedWhileYoungPartsOnceKnown) {
   const geo::LocalFrame frame(at_deg(40.0, 132.0));
   const Eigen::Vector3d p0 = ecef_of(40.0, 132.0, 35e3);
   const Eigen::Vector3d v0 = frame.ecef_from_enu() * Eigen::Vector3d(985.0, 0.0, 174.0);
-  const auto boosted = [&](double s) {
-    Eigen::Vector3d p = p0, v = v0;
-    const double dt = 0.01;
-    for (double t = 0.0; t < s - 1e-9; t += dt) {
-      const Eigen::Vector3d g = -geo::wgs84::gm_m3ps2() / std::pow(p.norm(), 3) * p;
-      v += (g + 40.0 * v.normalized()) * dt;
-      p += v * dt;
-    }
-    return std::pair{p, v};
-  };
+  const auto boosted = [&](double s) { return fly(p0, v0, s, 40.0); };
   const auto first = [&](double s) {
     const auto [p, v] = boosted(s + 3.0);
     TrackSituation t = track(1, true, s >= 10.0, at_deg(43.5, 142.75), 400);

@@ -749,15 +749,11 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
     } else {
       std::optional<std::uint64_t> parent =
           t->kinematics ? separated_from(*t->kinematics) : std::nullopt;
-      // Parted, and no object of another: an object of the missile it parted from (a
-      // fragment of the cloud it was taken in with, a stage), unless that missile still boosts
-      // and the track is below staging_min_height_m: a salvo's missile of the same site,
-      // seconds later (a missile's stagings and separations are higher up).
-      if (const auto m = parted_from ? missiles_.find(*parted_from) : missiles_.end();
-          !parent && m != missiles_.end() &&
-          (m->second.coasting_since ||
-           track::approx_height_m(t->kinematics->position_ecef_m) >= config_.staging_min_height_m))
-        parent = m->second.separated_from.value_or(*parted_from);
+      // Parted (always below staging_min_height_m, part_strangers) and no object of another:
+      // an object of the missile it parted from once that missile is past its boost (a stage,
+      // a fragment it was taken in with); while it boosts, a salvo's missile of the same site.
+      if (parted_from && !parent && missiles_.at(*parted_from).coasting_since)
+        parent = missiles_.at(*parted_from).separated_from.value_or(*parted_from);
       r = &missiles_[t->system_track_id];
       r->missile_id = t->system_track_id;
       r->track_ids = {t->system_track_id};
