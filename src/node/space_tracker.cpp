@@ -174,6 +174,7 @@ LaunchFit fit_launch(std::span<const track::TimedFix> fixes, const SpaceTrackerC
   const double from_accel =
       0.5 * (t0 - t_l) * std::sqrt(best.P(4, 4)) / std::max(std::abs(best.x(4)), 1e-3);
   out.time_sigma_s = std::max(from_accel, w_sum > 0.0 ? std::sqrt(w_var / w_sum) : 0.0);
+  fit.first_height_m = 0.5 * best.x(4) * out.time_before_s * out.time_before_s;
   out.valid = cov.allFinite() && std::isfinite(out.point.lat_rad);
   out.reason = out.valid ? std::string_view() : std::string_view("non-finite");
   if (!out.valid || w_sum <= 0.0) return fit;
@@ -380,7 +381,7 @@ SpaceTrackReport SpaceTracker::report(const Track& t) const {
     r.launch_state_t_s = early.front().t_s;
   }
   if (l.state_valid && early.size() == t.fixes.size() &&
-      height_m(t.fixes.front().point_m) <= config_.launch_state_max_height_m) {
+      l.first_height_m <= config_.launch_state_max_height_m) {
     r.position_m = l.state.head<3>();
     r.velocity_mps = l.state.tail<3>();
     r.covariance = l.covariance;

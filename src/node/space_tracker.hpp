@@ -43,8 +43,12 @@
 // over the `max_climb_s` before the earliest fix). The 95 % ellipse: the conditional covariance of
 // (e_L, n_L) with `model_sigma_m` added for the pitch programme the model leaves out.
 // Reported state: while the track is young (its fixes span at most `launch_window_s`) and was
-// picked up low in the boost (`launch_state_max_height_m`), the boost from rest at its latest
-// fix; later the fit of the last `fit_window_s` at its latest fix.
+// picked up low in the boost (the fitted boost at most `launch_state_max_height_m` high at the
+// earliest fix), the boost from rest at its latest fix; later the fit of the last
+// `fit_window_s` at its latest fix. (The earliest fix's own height would not do: a fix is
+// known to km along the lines of sight, and plumes seen at 2 km were fixed at 6-7 km, so the
+// young track reported its free fit, a few seconds of fixes known to 2-4 km/s, and waited 5-7
+// s longer for its launch alert: apr2023, f12.)
 // Each with a model term (`model_sigma_*`) for the acceleration that is not constant. (A free
 // fit of a few seconds of fixes knows the velocity to 1-2 km/s; the boost from rest, to
 // ~100 m/s: the launch alert need not wait for more fixes.)
@@ -54,6 +58,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <span>
@@ -181,6 +186,10 @@ struct LaunchFit {
   // speed. Known from the first fixes far better than a free fit's velocity: the missile
   // started at rest on the ground.
   bool state_valid = false;
+  // The fitted boost's height at the earliest fix, a_up (t_0 - t_L)^2 / 2: how high the track
+  // was picked up, known from every fix of the fit (one fix's height is km off along the
+  // lines of sight).
+  double first_height_m = std::numeric_limits<double>::quiet_NaN();
   track::Vec<6> state = track::Vec<6>::Zero();
   track::Mat<6> covariance = track::Mat<6>::Identity();
 };
