@@ -94,8 +94,9 @@ struct SpaceTrackerConfig {
   // ... and on the horizontal one, as the launch offset's prior when that is tighter (a boost
   // rises vertically for its first seconds, then pitches over a few degrees at a time).
   double climb_horizontal_accel_sigma_mps2 = 15.0;
-  // The boost from rest is the young track's state only if its first fix lies at most this
-  // high (it was seen from early in the boost: later the pitch programme has turned the thrust).
+  // The boost from rest is the young track's state only if the fitted boost was at most this
+  // high at its first fix (LaunchFit::first_height_m: it was seen from early in the boost;
+  // later the pitch programme has turned the thrust).
   double launch_state_max_height_m = 5e3;
   double model_sigma_m = 300.0;
   double model_sigma_mps = 40.0;
