@@ -17,6 +17,8 @@ import { join } from 'node:path';
 import { openBrowser, openPage, embeddedPicture, chromiumPath } from './browser.mjs';
 
 const trilink = process.env.TRILINK;
+// Wall-clock waits are for the Release build; ./run check's sanitized one scales them (tests/CMakeLists.txt).
+const slow = Number(process.env.TRILINK_TIME_SCALE) || 1;
 const recording = process.env.TRILINK_RECORDING;
 const report = process.env.TRILINK_REPORT;
 const scenario = process.env.TRILINK_SCENARIO;
@@ -37,7 +39,7 @@ function serve(args) {
   return new Promise((resolve, reject) => {
     const child = spawn(trilink, ['serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`no "serving" line in 30 s: ${out}`)), 30000);
+    const timer = setTimeout(() => reject(new Error(`no "serving" line in ${30 * slow} s: ${out}`)), 30000 * slow);
     child.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/serving (http:\/\/127\.0\.0\.1:\d+\/)/);
@@ -58,7 +60,7 @@ before(async () => {
   browser = await openBrowser();
   page = await openPage(browser, url.replace(/\/$/, ''));
   await page.goto(url);
-  await page.waitForFunction(() => document.getElementById('source').textContent === 'replay', null, { timeout: 30000 });
+  await page.waitForFunction(() => document.getElementById('source').textContent === 'replay', null, { timeout: 30000 * slow });
   await page.evaluate(() => window.trilink.setView('JPN', 'trilateral'));
 });
 
@@ -110,13 +112,13 @@ test("the slider seeks; the picture is the state at that time; F08's threat aler
   const target = threat.t_s + 3;
   await slideTo(target, end);
   const t = (Math.round((1000 * target) / end) * end) / 1000;
-  await page.waitForFunction((x) => Math.abs(window.trilink.state().t - x) < 0.01, t, { timeout: 15000 });
+  await page.waitForFunction((x) => Math.abs(window.trilink.state().t - x) < 0.01, t, { timeout: 15000 * slow });
   const want = expected(t);
   await page.waitForFunction((w) => {
     const c = window.trilink.state().counts;
     return c && c.alert === w.alert && c.launch_report === w.launch_report && c.impact_prediction === w.impact_prediction;
-  }, want, { timeout: 15000 });
-  await page.waitForSelector('#alerts li[data-level="threat"], #alerts li[data-level="update"]', { timeout: 5000 });
+  }, want, { timeout: 15000 * slow });
+  await page.waitForSelector('#alerts li[data-level="threat"], #alerts li[data-level="update"]', { timeout: 5000 * slow });
   const items = await page.$$eval('#alerts li', (lis) => lis.map((li) => ({ level: li.dataset.level, text: li.textContent })));
   const threatItem = items.find((i) => i.text.includes('threat'));
   assert.ok(threatItem, `a threat in the panel: ${JSON.stringify(items)}`);
@@ -130,11 +132,11 @@ test("the slider seeks; the picture is the state at that time; F08's threat aler
 test('seeking back before the launch empties the picture; play moves the clock', { skip: skipBrowser }, async () => {
   const first = picture.events.find((e) => e.run === 'trilateral' && e.nation === 'JPN');
   await page.evaluate((x) => window.trilink.seek(x), Math.max(0, first.t_s - 5));
-  await page.waitForFunction(() => window.trilink.state().events === 0 || window.trilink.state().counts.alert === 0, null, { timeout: 15000 });
-  await page.waitForFunction(() => document.querySelectorAll('#alerts li').length === 0, null, { timeout: 5000 });
+  await page.waitForFunction(() => window.trilink.state().events === 0 || window.trilink.state().counts.alert === 0, null, { timeout: 15000 * slow });
+  await page.waitForFunction(() => document.querySelectorAll('#alerts li').length === 0, null, { timeout: 5000 * slow });
   await page.click('#play');
   const t0 = (await (await fetch(`${url}api/clock`)).json()).t_s;
-  await page.waitForFunction((x) => window.trilink.state().t > x + 0.5, t0, { timeout: 15000 });
+  await page.waitForFunction((x) => window.trilink.state().t > x + 0.5, t0, { timeout: 15000 * slow });
   const c = await (await fetch(`${url}api/clock`)).json();
   assert.equal(c.playing, true);
 });
@@ -165,7 +167,7 @@ test('CoT stream: a TAK client gets the picture at the clock, then each update a
   };
   try {
     const type = (c) => c.raw.event._attributes.type;
-    await until(() => events.some((c) => type(c) === 'a-h-A-W-M-S') && events.some((c) => type(c) === 'u-d-c-c'), 15000);
+    await until(() => events.some((c) => type(c) === 'a-h-A-W-M-S') && events.some((c) => type(c) === 'u-d-c-c'), 15000 * slow);
     const now = Number(BigInt(picture.start_ns) / 1000000n) + t1 * 1000;
     for (const c of events) {
       const a = c.raw.event._attributes;
@@ -177,7 +179,7 @@ test('CoT stream: a TAK client gets the picture at the clock, then each update a
     const seen = events.length;
     await post('action=speed&value=50');
     await post('action=play');
-    await until(() => events.length > seen && events.slice(seen).some((c) => Date.parse(c.raw.event._attributes.time) > now), 15000);
+    await until(() => events.length > seen && events.slice(seen).some((c) => Date.parse(c.raw.event._attributes.time) > now), 15000 * slow);
   } finally {
     socket.destroy();
     await post('action=pause');
@@ -188,7 +190,7 @@ test('bad input: a corrupt recording, one line, exit 2', { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'trilink-serve-'));
   const bad = join(dir, 'corrupt.db');
   writeFileSync(bad, 'SQLite format 3\0 this is not a recording at all'.repeat(40));
-  const r = spawnSync(trilink, ['serve', '--recording', bad, '--listen', '127.0.0.1:0'], { encoding: 'utf8', timeout: 30000 });
+  const r = spawnSync(trilink, ['serve', '--recording', bad, '--listen', '127.0.0.1:0'], { encoding: 'utf8', timeout: 30000 * slow });
   assert.equal(r.status, 2, r.stderr);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   assert.match(r.stderr, /corrupt\.db/);
@@ -199,7 +201,7 @@ test('bad input: a port in use, one line naming it, exit 2', { skip }, async () 
   await new Promise((r) => holder.listen(0, '127.0.0.1', r));
   const port = holder.address().port;
   try {
-    const r = spawnSync(trilink, ['serve', '--recording', recording, '--listen', `127.0.0.1:${port}`], { encoding: 'utf8', timeout: 60000 });
+    const r = spawnSync(trilink, ['serve', '--recording', recording, '--listen', `127.0.0.1:${port}`], { encoding: 'utf8', timeout: 60000 * slow });
     assert.equal(r.status, 2, r.stderr);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.match(r.stderr, new RegExp(`127\\.0\\.0\\.1:${port}`));
