@@ -158,3 +158,25 @@ TEST(CovarianceIntersection, NonFiniteOrIndefiniteInputIsAFailureNotANaN) {
   EXPECT_EQ(ci.error().status, FusionStatus::not_positive_definite);
   EXPECT_FALSE(covariance_intersection(std::span<const Estimate>{}).has_value());
 }
+
+// One estimate is its own intersection, exactly (the hub fuses most system tracks from one
+// member), and a bad one is still a failure that names it.
+TEST(CovarianceIntersection, OneEstimateIsItselfAndABadOneIsNamed) {
+  std::mt19937_64 rng(7);
+  Estimate a;
+  a.x << 1.0e6, -2.0e6, 3.0e6, 10.0, -20.0, 30.0;
+  a.P = random_spd(rng, 1e4);
+  a.P = (0.5 * (a.P + a.P.transpose())).eval();
+  const auto ci = covariance_intersection(std::span<const Estimate>(&a, 1));
+  ASSERT_TRUE(ci.has_value());
+  EXPECT_EQ(ci->weights, std::vector<double>{1.0});
+  EXPECT_EQ(ci->fused.x, a.x);
+  EXPECT_EQ(ci->fused.P, a.P);
+  Estimate good, bad;
+  bad.P(3, 3) = -1.0;
+  const Estimate both[] = {good, bad};
+  const auto failed = covariance_intersection(both);
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_EQ(failed.error().status, FusionStatus::not_positive_definite);
+  EXPECT_NE(failed.error().reason.find("estimate 1"), std::string::npos) << failed.error().reason;
+}

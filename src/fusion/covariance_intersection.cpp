@@ -120,14 +120,24 @@ std::vector<double> optimise_weights(const Information& info) {
 
 FusionResult<CiFusion> covariance_intersection(std::span<const Estimate> estimates) {
   if (estimates.empty()) return failure(FusionStatus::invalid_input, "no estimate to fuse");
+  const auto what = [](std::size_t i) { return "estimate " + std::to_string(i); };
+  // Checked first, named only when one fails (the hub's clock builds no string per track).
+  for (std::size_t i = 0; i < estimates.size(); ++i)
+    if (!check_estimate(estimates[i], {}))
+      return std::unexpected(check_estimate(estimates[i], what(i)).error());
+  // One estimate is its own intersection (most system tracks have one member: no inverse of
+  // an inverse).
+  if (estimates.size() == 1) {
+    CiFusion one{estimates[0], {1.0}};
+    track::symmetrize<6>(one.fused.P);
+    return one;
+  }
   Information info;
   for (std::size_t i = 0; i < estimates.size(); ++i) {
-    const std::string what = "estimate " + std::to_string(i);
-    if (auto ok = check_estimate(estimates[i], what); !ok) return std::unexpected(ok.error());
     const Eigen::LLT<Covariance> llt(estimates[i].P);
     Covariance Y = llt.solve(Covariance::Identity());
     track::symmetrize<6>(Y);
-    if (!Y.allFinite()) return failure(FusionStatus::non_finite, what + ": information matrix");
+    if (!Y.allFinite()) return failure(FusionStatus::non_finite, what(i) + ": information matrix");
     info.Y.push_back(Y);
     info.y.push_back(llt.solve(estimates[i].x));
   }

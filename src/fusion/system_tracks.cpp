@@ -143,7 +143,8 @@ bool SystemTrackManager::align_or_end(std::map<Key, Held>::iterator it, geo::Utc
     end_contribution(it, t);
     return false;
   }
-  auto aligned = align(h.track, t, config_.model);
+  // Checked when taken in (take_in): predicted as it is.
+  auto aligned = predict(estimate_of(h.track), h.track.header.time_of_validity, t, config_.model);
   if (!aligned) {
     reject(it->first, aligned.error());
     end_contribution(it, t);

@@ -181,8 +181,9 @@ Outbox Hub::tick(geo::UtcTime now) {
   for (auto& p : pictures_) {
     if (p->members.empty()) continue;  // the hub's own alone: nobody to release products to
     for (const auto& s : p->tracks) {
-      products[p.get()].push_back(p->products.update(view(s)));
-      situations[p.get()].push_back(p->products.situation(view(s)));
+      const TrackView v = view(s);
+      products[p.get()].push_back(p->products.update(v));
+      situations[p.get()].push_back(p->products.situation(v));
     }
   }
   for (Recipient& r : recipients_) {
