@@ -63,14 +63,6 @@ share::Releasability intersection_of(std::span<const share::Header> headers) {
   return label;
 }
 
-share::TrackStatus status_of(std::span<const share::TrackStatus> members) {
-  if (std::ranges::find(members, share::TrackStatus::confirmed) != members.end())
-    return share::TrackStatus::confirmed;
-  if (std::ranges::find(members, share::TrackStatus::tentative) != members.end())
-    return share::TrackStatus::tentative;
-  return share::TrackStatus::coasting;
-}
-
 }  // namespace
 
 std::optional<std::uint64_t> SystemTrackManager::system_id_of(share::Contribution c) const {
@@ -160,17 +152,24 @@ bool SystemTrackManager::align_or_end(std::map<Key, Held>::iterator it, geo::Utc
 
 std::optional<share::SystemTrack> SystemTrackManager::fuse(System& s, geo::UtcTime t) {
   std::ranges::sort(s.members);
-  std::vector<Estimate> estimates;
+  // The clock fuses every system track: the members' estimates in a buffer kept between calls.
+  std::vector<Estimate>& estimates = fuse_buffer_;
+  estimates.clear();
   std::vector<share::Header> headers;
-  std::vector<share::TrackStatus> statuses;
   std::vector<share::Contribution> contributions;
-  share::FlightPhase past = share::FlightPhase::boost;  // the latest phase past burnout
+  headers.reserve(s.members.size());
+  contributions.reserve(s.members.size());
+  share::TrackStatus status = share::TrackStatus::coasting;  // the best of the members'
+  share::FlightPhase past = share::FlightPhase::boost;       // the latest phase past burnout
   bool any_boost = false;
   for (const Key& k : s.members) {
     const Held& h = held_.at(k);
     estimates.push_back(h.aligned);
     headers.push_back(h.track.header);
-    statuses.push_back(h.track.status);
+    if (h.track.status == share::TrackStatus::confirmed ||
+        (h.track.status == share::TrackStatus::tentative &&
+         status != share::TrackStatus::confirmed))
+      status = h.track.status;
     contributions.push_back({k.nation, k.track_id});
     if (h.track.phase == share::FlightPhase::boost)
       any_boost = true;
@@ -185,7 +184,7 @@ std::optional<share::SystemTrack> SystemTrackManager::fuse(System& s, geo::UtcTi
   if (below_ground(fused->fused)) return std::nullopt;
   s.fused = fused->fused;
   s.fused_at = t;
-  s.fused_from = headers;
+  s.fused_from = std::move(headers);
   s.thrust =
       s.energy.add(t.seconds_since(geo::UtcTime{}), track::mechanical_energy(s.fused.x, s.fused.P));
   // Past burnout when every contribution says so (each nation judged it on its own track);
@@ -194,8 +193,7 @@ std::optional<share::SystemTrack> SystemTrackManager::fuse(System& s, geo::UtcTi
     past = share::FlightPhase::boost;
   s.phase = past;
   s.last_contribution = t;
-  return message(s, s.fused, intersection_of(headers), std::move(contributions),
-                 status_of(statuses));
+  return message(s, s.fused, intersection_of(s.fused_from), std::move(contributions), status);
 }
 
 std::vector<share::SystemTrack> SystemTrackManager::update(

@@ -178,6 +178,7 @@ class SystemTrackManager {
   mutable std::uint64_t sequence_ = 0;
   geo::UtcTime now_{};
   UpdateDiagnostics diagnostics_;
+  std::vector<Estimate> fuse_buffer_;  // fuse()'s, kept to spare an allocation per call
 
   // take()'s index (above): entry i is system track index_systems_[i].
   track::SpatialGrid index_;
