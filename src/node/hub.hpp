@@ -43,6 +43,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "fusion/system_tracks.hpp"
@@ -134,7 +135,7 @@ class Hub {
       std::vector<share::Contribution> contributions;
       std::optional<geo::UtcTime> held_since;
     };
-    std::map<std::uint64_t, Released> released;
+    std::unordered_map<std::uint64_t, Released> released;  // looked up, never walked
   };
   // The picture of the nations in `to` (the hub's own included) among `p`'s, split off `p`
   // when `p` serves others too; nullptr when `p` serves none of them.

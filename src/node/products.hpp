@@ -45,9 +45,9 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "share/messages.hpp"
@@ -186,7 +186,7 @@ class ProductMaker {
   share::Releasability label_;
   track::ImpactPredictor impact_;
   track::LaunchPointEstimator launch_;
-  std::map<std::uint64_t, PerTrack> tracks_;
+  std::unordered_map<std::uint64_t, PerTrack> tracks_;  // looked up, never walked
   std::uint64_t prediction_failures_ = 0;
 };
 
