@@ -649,7 +649,7 @@ TEST_F(Live, JapansNodeServesWhatTheHubReleasedToItTheHubEverything) {
   const auto served_on = [&](const fs::path& log) {
     int port = 0;
     const std::string said = "serving http://127.0.0.1:";
-    for (int i = 0; i < 200 && port == 0; ++i) {
+    for (int i = 0; i < 200 * kSlower && port == 0; ++i) {
       std::ifstream f(log);
       const std::string text((std::istreambuf_iterator<char>(f)), {});
       if (const auto at = text.find(said); at != std::string::npos)

@@ -185,6 +185,60 @@ TEST(SystemTracks, ATrackThatLeavesItsSystemTrackIsSplitOff) {
   }
 }
 
+TEST(SystemTracks, ASecondSystemTrackOfOneMissileJoinsTheFirstOnceItsTrackIsKnown) {
+  // The US tracks a boosting missile from 0 s; Korea picks it up at 3 s with a first velocity
+  // 1 km/s off (a young track's, its sigma claiming 200 m/s) and calls it past burnout: no
+  // gate, a system track of its own (p04, untuned, seed 2: predictions of a lofted IRBM 80 s
+  // before its burnout). Once Korea's track is right (from 6 s), taken one by one, it joins
+  // the US's older system track and its own ends. A track 30 km away never joins.
+  // All some 40 km up (the arc of truth_at, lowered): below merge_below_m.
+  Nations nations;
+  SystemTrackManager hub;
+  const Eigen::Vector3d up = truth_at(0.0).head<3>().normalized();
+  const Eigen::Vector3d low = -140e3 * up;
+  const Eigen::Vector3d other = low + 30e3 * up.cross(Eigen::Vector3d::UnitZ()).normalized();
+  std::optional<std::uint64_t> first, second;
+  for (int k = 0; k <= 20; ++k) {
+    const double t = k;
+    share::LocalTrack us = nations.report(Nation::USA, 4, t, low, 90.0, 20.0);
+    us.phase = share::FlightPhase::boost;
+    hub.take(t0.plus_seconds(t), us);
+    hub.take(t0.plus_seconds(t), nations.report(Nation::JPN, 9, t, other, 150.0, 12.0));
+    if (k >= 3) {
+      share::LocalTrack r = nations.report(Nation::KOR, 2, t, low, 300.0, k < 6 ? 200.0 : 60.0);
+      if (k < 6) r.velocity_ecef_mps += 1000.0 * r.velocity_ecef_mps.normalized();
+      hub.take(t0.plus_seconds(t), r);
+    }
+    if (k == 0) first = hub.system_id_of({Nation::USA, 4});
+    if (k == 3) second = hub.system_id_of({Nation::KOR, 2});
+    EXPECT_EQ(hub.system_id_of({Nation::USA, 4}), first) << k;
+  }
+  ASSERT_TRUE(first && second);
+  EXPECT_NE(*second, *first);  // at first, apart
+  EXPECT_EQ(hub.system_id_of({Nation::KOR, 2}), first);
+  EXPECT_NE(hub.system_id_of({Nation::JPN, 9}), first);
+  const auto p = hub.update(t0.plus_seconds(20.0), {});
+  EXPECT_EQ(find(p, *second), nullptr);
+  ASSERT_NE(find(p, *first), nullptr);
+  EXPECT_EQ(find(p, *first)->contributions.size(), 2u);
+  EXPECT_EQ(p.size(), 2u);  // the missile and the other
+  // Higher up (where a boosting missile drops stages and fragments) nothing is merged.
+  SystemTrackManager high;
+  for (int k = 0; k <= 20; ++k) {
+    const double t = k;
+    share::LocalTrack us = nations.report(Nation::USA, 4, t);
+    us.phase = share::FlightPhase::boost;
+    high.take(t0.plus_seconds(t), us);
+    if (k >= 3) {
+      share::LocalTrack r =
+          nations.report(Nation::KOR, 2, t, Eigen::Vector3d::Zero(), 300.0, k < 6 ? 200.0 : 60.0);
+      if (k < 6) r.velocity_ecef_mps += 1000.0 * r.velocity_ecef_mps.normalized();
+      high.take(t0.plus_seconds(t), r);
+    }
+  }
+  EXPECT_NE(high.system_id_of({Nation::KOR, 2}), high.system_id_of({Nation::USA, 4}));
+}
+
 TEST(SystemTracks, NaNInputIsRejectedAndNeverFused) {
   Nations nations;
   SystemTrackManager hub;

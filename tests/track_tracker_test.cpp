@@ -169,6 +169,13 @@ TEST(Tracker, BadMeasurementsAreCountedAndNeverTouchATrack) {
   ASSERT_EQ(tracker.tracks().size(), 1u);
   EXPECT_EQ(tracker.tracks()[0].state.x, before.state.x);
   EXPECT_EQ(tracker.tracks()[0].last_update_s, before.last_update_s);
+  // So is one of another sensor older than the last scan taken: the live runtime delivers
+  // each radar's looks as they arrive (bus_live_test under the sanitizers' build: a negative
+  // gate radius from predicting a track back, an assertion in the spatial grid).
+  const auto other = tracker.add_sensor(CartesianPosition(50.0));
+  tracker.process(other, 4.8, late);
+  EXPECT_EQ(tracker.counters().rejected[static_cast<int>(track::RejectReason::time_backwards)], 2u);
+  EXPECT_EQ(tracker.tracks()[0].last_update_s, before.last_update_s);
 }
 
 TEST(Tracker, ConfirmsAfterMOfNAndDropsAfterKMisses) {

@@ -322,8 +322,48 @@ std::optional<share::SystemTrack> SystemTrackManager::take(geo::UtcTime t,
     split_off(*s, k);
     associate_one(k, t);
     s = &systems_.at(it->second.system_id);
+  } else if (s->members.size() == 1 && track.status == share::TrackStatus::confirmed) {
+    if (const auto into = older_system_of(k, t)) {
+      // A second system track of a missile boosting low: its only member joins the older one
+      // (their first estimates did not gate: one of them was young and off), and it ends.
+      systems_.erase(s->id);
+      it->second.system_id = *into;
+      s = &systems_.at(*into);
+      s->members.push_back(k);
+    }
   }
   return fuse(*s, t);
+}
+
+std::optional<std::uint64_t> SystemTrackManager::older_system_of(Key k, geo::UtcTime t) {
+  const Held& h = held_.at(k);
+  std::vector<std::uint64_t> ids;
+  std::vector<Group> groups;
+  for (const std::uint64_t id : systems_near(h.aligned, t)) {
+    if (id >= h.system_id) break;  // ascending
+    const auto sit = systems_.find(id);
+    if (sit == systems_.end() || sit->second.members.empty() ||
+        sit->second.phase != share::FlightPhase::boost ||
+        track::approx_height_m(sit->second.fused.x.head<3>()) >= config_.merge_below_m)
+      continue;
+    System& o = sit->second;
+    const std::vector<Key> members = o.members;
+    for (const Key& m : members) align_or_end(held_.find(m), t);
+    if (o.members.empty()) continue;
+    Group g;
+    for (const Key& m : o.members) {
+      g.members.push_back(held_.at(m).aligned);
+      g.nations = g.nations.with(m.nation);
+    }
+    ids.push_back(id);
+    groups.push_back(std::move(g));
+  }
+  if (groups.empty()) return std::nullopt;
+  const Candidate candidate{k.nation, h.aligned};
+  const Grouping grouping = associator_.associate(groups, std::span(&candidate, 1));
+  const std::size_t g = grouping.group_of[0];
+  if (g >= ids.size()) return std::nullopt;
+  return ids[g];
 }
 
 bool SystemTrackManager::left_its_system(const System& s, Key k) const {

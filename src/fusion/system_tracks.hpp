@@ -50,8 +50,19 @@
 // Ids start at 1 and are never reused. A contribution that has left its system track - its
 // d^2 with every other member beyond `split_gate_factor` times the gate (a national track
 // that jumped from a missile to the stage it dropped) - is split off and associated anew
-// (in take(), the arriving one; in update(), each in turn); two system tracks are never
-// merged (not yet).
+// (in take(), the arriving one; in update(), each in turn). Two system tracks of one missile
+// are merged in one case only: in take(), a confirmed contribution that is the only member of
+// its system track joins an older system track (lower id) of a missile boosting below
+// merge_below_m when it passes the association gate with every member of it, and its own
+// system track ends. A young national track whose first estimate was off (its velocity 1 km/s
+// wrong) missed the gate when new and made a second system track of the missile; when that
+// nation also called it past burnout, the second track's impact predictions were released
+// while the missile boosted on (p04, untuned, seed 2: a lofted IRBM's, 60-80 s before burnout
+// at 20-35 km, beside the US's own boosting system track of it). Only there: past burnout,
+// merging singletons into older tracks made chimeras of two fragments (p04 seed 1: four false
+// threats to Korea), and higher up, beside a missile that stages, of a fragment and the
+// missile (debris: a false threat, 9 more launch alerts); below the lowest staging nothing
+// near a boosting missile is anything but it.
 //
 // The label of a fused system track is the intersection of its contributors' labels, so it
 // never names a nation that may not see one of its inputs. Per-nation views are whole
@@ -82,6 +93,9 @@ struct SystemTrackConfig {
   // A member whose d^2 with every other member exceeds this times the gate has left its
   // system track (above). 2 x chi2_6(0.999) = 45: a true pair passes it but once in ~10^7.
   double split_gate_factor = 2.0;
+  // Below this a boosting missile has dropped nothing yet (the first stages separate at 70 km
+  // and above: debris.yaml), so a second system track there is of it (above).
+  double merge_below_m = 60e3;
   // take()'s spatial index (above).
   double index_cell_m = 25000.0;
   double index_horizon_s = 1.5;
@@ -163,6 +177,9 @@ class SystemTrackManager {
   bool left_its_system(const System& s, Key k) const;
   // Takes member k out of s: it waits for association (system id 0).
   void split_off(System& s, Key k);
+  // The older system track of a missile boosting below merge_below_m (with members, lower id)
+  // that contribution k, the only member of its own, would join if it were new (take()).
+  std::optional<std::uint64_t> older_system_of(Key k, geo::UtcTime t);
   // take()'s association of a new contribution (aligned at t) with the nearby system tracks.
   void associate_one(Key k, geo::UtcTime t);
   // The ids, ascending, of the system tracks that may pass the gate with `candidate` at t.

@@ -119,12 +119,11 @@ class Tracker {
 
   std::uint32_t add_sensor(Sensor s) {
     sensors_.push_back(std::move(s));
-    last_scan_s_.push_back(std::nullopt);
     return static_cast<std::uint32_t>(sensors_.size() - 1);
   }
 
   // One scan of one sensor at time t. Measurements that fail validation are counted and
-  // dropped; a scan older than the sensor's previous one is rejected whole.
+  // dropped; a scan older than the previous one (of any sensor) is rejected whole.
   void process(std::uint32_t sensor, double t_s, std::span<const Measurement> scan);
 
   const std::vector<TrackT>& tracks() const { return tracks_; }
@@ -179,7 +178,7 @@ class Tracker {
   DuplicateMerger merger_;
 
   std::vector<Sensor> sensors_;
-  std::vector<std::optional<double>> last_scan_s_;  // each sensor's last scan, if any
+  std::optional<double> last_scan_s_;  // the last scan taken, of any sensor
   std::vector<TrackT> tracks_;
   std::uint64_t next_id_ = 1;
   TrackerCounters counters_;

@@ -7,11 +7,14 @@ template <typename Filter, typename Sensor>
 void Tracker<Filter, Sensor>::process(std::uint32_t sensor, double t,
                                       std::span<const Measurement> scan) {
   ++counters_.scans;
-  if (last_scan_s_[sensor] && t < *last_scan_s_[sensor]) {
+  // Older than a scan already taken, of this sensor or another: the tracks have been updated
+  // past it, and predicting them back to t would give covariances that are not ones (the
+  // live runtime delivers each radar's looks as they arrive, not in time order).
+  if (last_scan_s_ && t < *last_scan_s_) {
     counters_.rejected[static_cast<int>(RejectReason::time_backwards)] += scan.size();
     return;
   }
-  last_scan_s_[sensor] = t;
+  last_scan_s_ = t;
   const Sensor& s = sensors_[sensor];
   validate(s, scan);
 
