@@ -346,15 +346,8 @@ std::optional<std::uint64_t> SystemTrackManager::older_system_of(Key k, geo::Utc
         sit->second.phase != share::FlightPhase::boost ||
         track::approx_height_m(sit->second.fused.x.head<3>()) >= config_.merge_below_m)
       continue;
-    System& o = sit->second;
-    const std::vector<Key> members = o.members;
-    for (const Key& m : members) align_or_end(held_.find(m), t);
-    if (o.members.empty()) continue;
     Group g;
-    for (const Key& m : o.members) {
-      g.members.push_back(held_.at(m).aligned);
-      g.nations = g.nations.with(m.nation);
-    }
+    if (!live_group(sit->second, t, g)) continue;
     ids.push_back(id);
     groups.push_back(std::move(g));
   }
@@ -364,6 +357,16 @@ std::optional<std::uint64_t> SystemTrackManager::older_system_of(Key k, geo::Utc
   const std::size_t g = grouping.group_of[0];
   if (g >= ids.size()) return std::nullopt;
   return ids[g];
+}
+
+bool SystemTrackManager::live_group(System& s, geo::UtcTime t, Group& g) {
+  const std::vector<Key> members = s.members;
+  for (const Key& m : members) align_or_end(held_.find(m), t);
+  for (const Key& m : s.members) {
+    g.members.push_back(held_.at(m).aligned);
+    g.nations = g.nations.with(m.nation);
+  }
+  return !s.members.empty();
 }
 
 bool SystemTrackManager::left_its_system(const System& s, Key k) const {
@@ -390,19 +393,12 @@ void SystemTrackManager::associate_one(Key k, geo::UtcTime t) {
     const auto sit = systems_.find(id);
     if (sit == systems_.end()) continue;
     System& s = sit->second;
-    const std::vector<Key> members = s.members;
-    for (const Key& m : members) align_or_end(held_.find(m), t);
     Group g;
-    if (s.members.empty()) {
+    if (!live_group(s, t, g)) {
       if (t.seconds_since(s.last_contribution) > config_.coast_timeout_s) continue;
       auto coast = predict(s.fused, s.fused_at, t, config_.model);
       if (!coast || below_ground(*coast)) continue;
       g.members.push_back(*coast);
-    } else {
-      for (const Key& m : s.members) {
-        g.members.push_back(held_.at(m).aligned);
-        g.nations = g.nations.with(m.nation);
-      }
     }
     ids.push_back(id);
     groups.push_back(std::move(g));

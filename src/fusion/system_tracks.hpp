@@ -180,6 +180,9 @@ class SystemTrackManager {
   // The older system track of a missile boosting below merge_below_m (with members, lower id)
   // that contribution k, the only member of its own, would join if it were new (take()).
   std::optional<std::uint64_t> older_system_of(Key k, geo::UtcTime t);
+  // s's members aligned to t (a stale or fallen one ends) as an association group in g; false
+  // when none is left.
+  bool live_group(System& s, geo::UtcTime t, Group& g);
   // take()'s association of a new contribution (aligned at t) with the nearby system tracks.
   void associate_one(Key k, geo::UtcTime t);
   // The ids, ascending, of the system tracks that may pass the gate with `candidate` at t.
