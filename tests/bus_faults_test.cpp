@@ -48,14 +48,19 @@ using nlohmann::json;
 // Scenario seconds per wall second. At 10x the restart's ~1.5 s (wall, on a busy 2-core
 // machine) is 15 scenario seconds: with a coasting track's last report up to 10 s old, past the
 // hub's 20 s stale window, its contribution ages out before its node reports it again.
-constexpr double kSpeed = 5.0;
 // The wall-time bounds (1 s to rebuild after the restore, 2 s after the restart) are for a
-// Release build; under AddressSanitizer (./run check) every process runs slower: tripled there
-// (a margin, not measured: the suite was not run under ./run check with this test).
+// Release build; under AddressSanitizer (./run check) every process runs slower: start-up and
+// the link's restore tripled there (a margin), the restart eightfold: the restarted hub replays
+// its recording, all CPU, measured 10.7x slower (0.48 -> 5.15 s for ~420 messages) and its
+// picture whole 5.7-8.8 s after the restart (0.59 s in Release; session 23). The scenario runs
+// at 1x there, so that those seconds stay within the stale window (at 5x: 28-44 scenario s, and
+// the restarted hub's system tracks took new ids, as they should after so long a silence).
 #if defined(__SANITIZE_ADDRESS__)
-constexpr double kSlower = 3.0;
+constexpr double kSpeed = 1.0;
+constexpr double kSlower = 3.0, kSlowerRestart = 8.0;
 #else
-constexpr double kSlower = 1.0;
+constexpr double kSpeed = 5.0;
+constexpr double kSlower = 1.0, kSlowerRestart = 1.0;
 #endif
 constexpr const char* kScenario = "salvo.yaml";
 constexpr double kUntil = 185.0;
@@ -289,8 +294,11 @@ Flight fly(const fs::path& dir) {
   std::unique_ptr<Process> hub_proc;
   const auto launch = [&](const std::string& ns, const std::string& name,
                           std::vector<std::string> args) {
+    // The start file comes once the slowest process is ready (at most 90 s, kSlower times as
+    // long under the sanitizers): the first ones wait for it as long.
     args.insert(args.end(), {"--speed", speed, "--until", until, "--ready-file",
-                             (ready / name).string(), "--start-file", start_file.string()});
+                             (ready / name).string(), "--start-file", start_file.string(),
+                             "--start-timeout", std::to_string(100 * static_cast<int>(kSlower))});
     return std::make_unique<Process>(ns, args, logs / (name + ".log"));
   };
   hub_proc = launch(net.ns("hub"), f.hub, {"hub", "--deploy", hub_yaml});
@@ -540,7 +548,7 @@ TEST(Faults, TheHubKilledAndRestartedKeepsItsSystemTrackIds) {
       if (!s || !from_hub(f, e.event, nation) || f.t(e.event) < restarted) continue;
       EXPECT_GT(s->header.session_start.ns, old_session) << "a release of the old session";
       first.try_emplace(s->system_track_id, f.t(e.event));
-      if (f.t(e.event) > restarted + 2.0 * kSpeed) continue;
+      if (f.t(e.event) > restarted + 2.0 * kSpeed * kSlowerRestart) continue;
       // The same nations' tracks under the same system-track id.
       for (const auto& c : s->contributions) {
         auto it = system_of.find({c.nation, c.track_id});
@@ -570,7 +578,7 @@ TEST(Faults, TheHubKilledAndRestartedKeepsItsSystemTrackIds) {
       ASSERT_TRUE(first.contains(id)) << "system track " << id << " not released after restart";
       rebuilt_s = std::max(rebuilt_s, first.at(id) - restarted);
     }
-    EXPECT_LE(rebuilt_s / kSpeed, 2.0 * kSlower);
+    EXPECT_LE(rebuilt_s / kSpeed, 2.0 * kSlowerRestart);
     std::cout << "[ measured ] hub restarted: " << nation << "'s picture (" << before.size()
               << " system tracks, ids kept) rebuilt " << rebuilt_s / kSpeed
               << " s (wall) after the restart\n";

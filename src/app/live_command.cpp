@@ -67,7 +67,8 @@ struct NodeOptions {
   std::optional<double> start_at;  // unix seconds of scenario start
   std::optional<double> until_s;
   std::string ready_file, start_file;
-  bool relay = false;  // hub: the bare relay of bench live
+  double start_timeout_s = 60.0;  // how long the start file is waited for once ready
+  bool relay = false;             // hub: the bare relay of bench live
   bool resume = false;
   std::string serve;       // node, hub: serve the picture on this ADDR:PORT (or PORT: loopback)
   std::string cot_listen;  // node, hub: the CoT stream on this ADDR:PORT (or PORT: loopback)
@@ -126,6 +127,10 @@ void add_node_options(CLI::App* cmd, const std::shared_ptr<NodeOptions>& o) {
                   "create this file once connected to the peers (trilink live)");
   cmd->add_option("--start-file", o->start_file,
                   "then wait for this file: the scenario's start (Unix seconds; trilink live)");
+  cmd->add_option("--start-timeout", o->start_timeout_s,
+                  "give up when no start file came this many seconds after being ready "
+                  "(default 60)")
+      ->check(CLI::Range(1.0, 3600.0));
   cmd->add_flag("--no-space", o->no_space,
                 "without the scenario's infrared satellites (every process of a run alike)");
 }
@@ -155,6 +160,7 @@ void run_one(const std::string& what, const NodeOptions& o, int& exit_code) {
   in.resume = o.resume;
   in.ready_file = o.ready_file;
   in.start_file = o.start_file;
+  in.start_timeout_s = o.start_timeout_s;
   in.relay = o.relay;
   in.log = [&](const std::string& s) { std::cerr << "trilink " << what << ": " << s << "\n"; };
   // --serve: the picture as it reaches this process (cop/server.hpp, a live feed): a node's,

@@ -650,7 +650,8 @@ std::vector<std::string> strings(std::initializer_list<Topic> ts) {
 }
 
 // The start-up handshake (LiveInputs::ready_file, start_file): waits until `connected` holds
-// (bounded), says so, then takes the scenario's start from the start file. Returns the clock.
+// (bounded), says so, then takes the scenario's start from the start file (bounded too). Returns
+// the clock.
 Expected<ScenarioClock> synchronise(const LiveInputs& in, const std::string& name,
                                     const std::function<bool()>& connected) {
   ScenarioClock clock = in.clock;
@@ -663,6 +664,8 @@ Expected<ScenarioClock> synchronise(const LiveInputs& in, const std::string& nam
   if (!connected()) say(in, name + ": not every peer matched; starting anyway");
   if (!in.ready_file.empty()) std::ofstream(in.ready_file) << name << "\n";
   if (in.start_file.empty()) return clock;
+  const auto no_start =
+      Clock::now() + std::chrono::milliseconds(static_cast<std::int64_t>(in.start_timeout_s * 1e3));
   while (!stopped()) {
     std::ifstream f(in.start_file);
     double start_at = 0;
@@ -670,8 +673,7 @@ Expected<ScenarioClock> synchronise(const LiveInputs& in, const std::string& nam
       clock.start_at_unix_ns = static_cast<std::int64_t>(std::llround(start_at * 1e9));
       return clock;
     }
-    if (Clock::now() > give_up + std::chrono::seconds(60))
-      return fail(in.start_file, "no start time came");
+    if (Clock::now() > no_start) return fail(in.start_file, "no start time came");
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return clock;

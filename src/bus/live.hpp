@@ -63,9 +63,11 @@ struct LiveInputs {
   std::function<void(const std::string&)> log;
   // Start-up handshake with `trilink live` (both empty: none). Once its endpoints have matched
   // their peers (at most connect_timeout_s), the process creates `ready_file`; then it waits for
-  // `start_file`, which holds the wall time (Unix seconds) of the scenario's start, and uses it.
+  // `start_file`, which holds the wall time (Unix seconds) of the scenario's start, and uses it,
+  // giving up when it has not come start_timeout_s after the ready file.
   std::string ready_file, start_file;
   double connect_timeout_s = 60.0;
+  double start_timeout_s = 60.0;
   // Called once the scenario clock is set (after the handshake: the start file's), before the
   // scenario starts, on the node's thread: what the process serves follows the same clock.
   std::function<void(const ScenarioClock&)> started;
