@@ -3,19 +3,20 @@
 // 198.51.100.2-4) joined to the hub's bridge by a veth pair, the bridge's ports isolated from
 // each other so a nation reaches the hub only. Every participant names its namespace interface
 // and runs with multicast off. One run of the salvo scenario (four missiles within two
-// minutes; three system tracks by T+115 s) at 5x, security on, with its faults at fixed scenario
-// times:
+// minutes; three system tracks by T+115 s) in real time, security on, with its faults at fixed
+// scenario times:
 //  (b) T+120 s the hub SIGKILLed, restarted with --resume 0.5 s (wall) later: every nation gets
 //      the same system-track ids for the same nations' tracks, its picture rebuilt within 2 s,
 //      and no launch alerted again;
 //  (a) T+135 s to T+165 s Japan's link down (its veth at the hub's end): Japan's picture is
-//      whole again within 1 s (wall) of the restore, and no release sent after it is lost;
+//      whole again within 1 s (wall) of the restore, and no release sent after it is lost (but
+//      for those a newer one of the same track superseded before the link matched again);
 //      Japan's node reports its hub link down in its own health while cut (the hub's heartbeats
 //      missed their 1 s deadline), up again after;
 //  (c) T+175 s a late joiner on Korea's link (KAMD's identity) gets the current picture at once:
 //      every system track from the hub's TRANSIENT_LOCAL history, written before it matched.
-// The run serves the three tests (a ctest of its own: 40-60 s). It needs root (ip netns); without
-// it the tests skip, saying so.
+// The run serves the three tests (a ctest of its own: about 4 minutes). It needs root (ip netns);
+// without it the tests skip, saying so.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -45,22 +46,21 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// Scenario seconds per wall second. At 10x the restart's ~1.5 s (wall, on a busy 2-core
-// machine) is 15 scenario seconds: with a coasting track's last report up to 10 s old, past the
-// hub's 20 s stale window, its contribution ages out before its node reports it again.
-// The wall-time bounds (1 s to rebuild after the restore, 2 s after the restart) are for a
-// Release build; under AddressSanitizer (./run check) every process runs slower: start-up and
-// the link's restore tripled there (a margin), the restart eightfold: the restarted hub replays
-// its recording, all CPU, measured 10.7x slower (0.48 -> 5.15 s for ~420 messages) and its
-// picture whole 5.7-8.8 s after the restart (0.59 s in Release; session 23). The scenario runs
-// at 1x there, so that those seconds stay within the stale window (at 5x: 28-44 scenario s, and
-// the restarted hub's system tracks took new ids, as they should after so long a silence).
-#if defined(__SANITIZE_ADDRESS__)
+// Scenario seconds per wall second: real time, so that the cut lasts 30 s on the wall, past the
+// participants' 10 s lease (at 5x it lasted 6 s, and they never lost each other): Japan and the
+// hub discover each other and shake hands again after the restore. Release, session 23: Japan
+// whole 0.74 s after the restore, nothing lost; the hub's picture 0.63 s after its restart.
 constexpr double kSpeed = 1.0;
-constexpr double kSlower = 3.0, kSlowerRestart = 8.0;
+// The wall-time bounds (1 s to rebuild after the restore, 2 s after the restart) are for a
+// Release build; under AddressSanitizer (./run check) every process runs slower: start-up
+// tripled there (a margin), the restore and the restart eightfold: measured, the secure
+// rediscovery after the restore 4.5 s (0.74 s in Release), the restarted hub's replay of its
+// recording, all CPU, 10.7x slower (0.48 -> 5.15 s for ~420 messages) and its picture whole
+// 4.7-8.8 s after the restart (0.63 s in Release; session 23).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr double kSlower = 3.0, kSlowerRejoin = 8.0;
 #else
-constexpr double kSpeed = 5.0;
-constexpr double kSlower = 1.0, kSlowerRestart = 1.0;
+constexpr double kSlower = 1.0, kSlowerRejoin = 1.0;
 #endif
 constexpr const char* kScenario = "salvo.yaml";
 constexpr double kUntil = 185.0;
@@ -478,17 +478,27 @@ TEST(Faults, JapansLinkCutFor30sIsWholeWithin1sOfTheRestore) {
     ASSERT_TRUE(first) << "system track " << id << " never reached Japan after the restore";
     whole_s = std::max(whole_s, *first - restored);
   }
-  EXPECT_LE(whole_s / kSpeed, 1.0 * kSlower);
+  EXPECT_LE(whole_s / kSpeed, 1.0 * kSlowerRejoin);
   // No release lost after the restore (up to the end, when the last may still be on the
   // way): each of the hub's releases to Japan is in Japan's recording (by the hub's session and
-  // sequence).
+  // sequence), but for those sent before the link matched again (before the picture was whole)
+  // that a newer release of the same track superseded (KEEP_LAST 1).
   std::set<std::pair<std::int64_t, std::uint64_t>> got;
   for (const auto& e : jpn)
     if (from_hub(f, e.event, f.jpn)) {
       const auto& h = share::header(e.event.message);
       got.insert({h.session_start.ns, h.sequence});
     }
-  std::size_t sent = 0, lost = 0, lost_in_cut = 0;
+  // The last sequence of each system track's releases that reached Japan.
+  std::map<std::uint64_t, std::uint64_t> newest_arrived;
+  for (const auto& e : hub) {
+    const auto* s = std::get_if<share::SystemTrack>(&e.event.message);
+    if (s && from_hub(f, e.event, f.jpn) && e.event.direction == record::Direction::sent &&
+        got.contains({s->header.session_start.ns, s->header.sequence}))
+      newest_arrived[s->system_track_id] =
+          std::max(newest_arrived[s->system_track_id], s->header.sequence);
+  }
+  std::size_t sent = 0, lost = 0, lost_in_cut = 0, superseded = 0;
   for (const auto& e : hub) {
     if (!from_hub(f, e.event, f.jpn) || e.event.direction != record::Direction::sent) continue;
     const double t = f.t(e.event);
@@ -497,7 +507,12 @@ TEST(Faults, JapansLinkCutFor30sIsWholeWithin1sOfTheRestore) {
     if (t >= kCut && t < restored && !arrived) ++lost_in_cut;
     if (t < restored || t >= kUntil - 1.0) continue;
     ++sent;
-    if (!arrived) ++lost;
+    if (arrived) continue;
+    const auto* s = std::get_if<share::SystemTrack>(&e.event.message);
+    if (s && t < restored + whole_s && newest_arrived[s->system_track_id] > h.sequence)
+      ++superseded;
+    else
+      ++lost;
   }
   EXPECT_GT(sent, 10u);
   EXPECT_EQ(lost, 0u);
@@ -521,7 +536,7 @@ TEST(Faults, JapansLinkCutFor30sIsWholeWithin1sOfTheRestore) {
             << " s: Japan's picture (" << picture.size() << " system tracks) whole "
             << whole_s / kSpeed << " s (wall) after the restore (" << whole_s << " s scenario); "
             << lost_in_cut << " releases of the cut superseded (KEEP_LAST 1), " << lost << " of "
-            << sent << " lost after it\n";
+            << sent << " lost after it (" << superseded << " superseded before the match)\n";
 }
 
 TEST(Faults, TheHubKilledAndRestartedKeepsItsSystemTrackIds) {
@@ -548,7 +563,7 @@ TEST(Faults, TheHubKilledAndRestartedKeepsItsSystemTrackIds) {
       if (!s || !from_hub(f, e.event, nation) || f.t(e.event) < restarted) continue;
       EXPECT_GT(s->header.session_start.ns, old_session) << "a release of the old session";
       first.try_emplace(s->system_track_id, f.t(e.event));
-      if (f.t(e.event) > restarted + 2.0 * kSpeed * kSlowerRestart) continue;
+      if (f.t(e.event) > restarted + 2.0 * kSpeed * kSlowerRejoin) continue;
       // The same nations' tracks under the same system-track id.
       for (const auto& c : s->contributions) {
         auto it = system_of.find({c.nation, c.track_id});
@@ -578,7 +593,7 @@ TEST(Faults, TheHubKilledAndRestartedKeepsItsSystemTrackIds) {
       ASSERT_TRUE(first.contains(id)) << "system track " << id << " not released after restart";
       rebuilt_s = std::max(rebuilt_s, first.at(id) - restarted);
     }
-    EXPECT_LE(rebuilt_s / kSpeed, 2.0 * kSlowerRestart);
+    EXPECT_LE(rebuilt_s / kSpeed, 2.0 * kSlowerRejoin);
     std::cout << "[ measured ] hub restarted: " << nation << "'s picture (" << before.size()
               << " system tracks, ids kept) rebuilt " << rebuilt_s / kSpeed
               << " s (wall) after the restart\n";

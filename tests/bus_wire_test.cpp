@@ -261,6 +261,8 @@ TEST(Config, PinsTheInterfaceAndTurnsMulticastOff) {
   const std::string named = cyclone_config({"veth1", {"198.51.100.2"}, 10.0, 40}, std::nullopt);
   EXPECT_NE(named.find("<NetworkInterface name=\"veth1\"/>"), std::string::npos);
   EXPECT_FALSE(network_problem(named));
+  // Announcements (SPDP) every announce_s: a peer lost in a long cut is found again soon.
+  EXPECT_NE(xml.find("<SPDPInterval>0.500 s</SPDPInterval>"), std::string::npos) << xml;
   SecurityFiles f{"/p/ca.pem",  "/p/id.pem",  "/p/key.pem",
                   "/p/pca.pem", "/p/gov.p7s", "/p/perm.p7s"};
   const std::string sec = cyclone_config({"127.0.0.1", {}, 10.0, 40}, f);
@@ -323,11 +325,13 @@ TEST_F(Deploy, ReadsDomainsAndResolvesPaths) {
   EXPECT_EQ(d->nation_domains.at(Nation::KOR), 12);
   EXPECT_EQ(d->link_domains.at(Nation::JPN), 21);
   EXPECT_EQ(d->pki, (dir_ / "pki").string());
+  EXPECT_EQ(d->announce_s, 0.5);
   // What deployment_yaml writes reads back the same.
   const auto again = io::load_deployment(write("again.yaml", io::deployment_yaml(*d)));
   ASSERT_TRUE(again) << again.error().message();
   EXPECT_EQ(again->link_domains, d->link_domains);
   EXPECT_EQ(again->pki, d->pki);
+  EXPECT_EQ(again->announce_s, d->announce_s);
 }
 
 TEST_F(Deploy, NamesTheFileAndFieldOfABadDeployment) {
@@ -342,6 +346,9 @@ TEST_F(Deploy, NamesTheFileAndFieldOfABadDeployment) {
       {"interface: 127.0.0.1\ndomains: {JPN: 1}\n", "pki"},
       {"interface: 127.0.0.1\npeers: [example.org]\ndomains: {JPN: 1}\npki: x\n", "peers"},
       {"interface: 127.0.0.1\ndomains: {JPN: 1}\npki: x\nmulticast: true\n", "multicast"},
+      {"interface: 127.0.0.1\nlease_s: 5\nannounce_s: 6\ndomains: {JPN: 1}\npki: x\n",
+       "announce_s"},
+      {"interface: 127.0.0.1\nannounce_s: 0\ndomains: {JPN: 1}\npki: x\n", "announce_s"},
   };
   for (const auto& c : cases) {
     const auto p = write("bad.yaml", c.text);

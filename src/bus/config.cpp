@@ -26,12 +26,14 @@ std::string cyclone_config(const NetworkSettings& net, const std::optional<Secur
          (is_address(net.interface) ? "address" : "name") + "=\"" + xml_escape(net.interface) +
          "\"/></Interfaces>";
   x += "<AllowMulticast>false</AllowMulticast></General>";
-  char lease[32];
+  char lease[32], announce[32];
   std::snprintf(lease, sizeof lease, "%.3f s", net.lease_s);
+  std::snprintf(announce, sizeof announce, "%.3f s", net.announce_s);
   x += "<Discovery><ParticipantIndex>auto</ParticipantIndex><MaxAutoParticipantIndex>" +
        std::to_string(net.max_participant_index) + "</MaxAutoParticipantIndex><Peers>";
   for (const auto& p : net.peers) x += "<Peer address=\"" + xml_escape(p) + "\"/>";
-  x += std::string("</Peers><LeaseDuration>") + lease + "</LeaseDuration></Discovery>";
+  x += std::string("</Peers><LeaseDuration>") + lease + "</LeaseDuration><SPDPInterval>" +
+       announce + "</SPDPInterval></Discovery>";
   if (net.write_batch) x += "<Internal><WriteBatch>true</WriteBatch></Internal>";
   if (sec) {
     x += "<Security><Authentication><Library path=\"dds_security_auth\" "

@@ -22,6 +22,10 @@ struct NetworkSettings {
   // Writes wait in the writer until dds_write_flush (Cyclone's Internal/WriteBatch): many
   // samples written together go out in fewer RTPS messages (fewer sends and encryptions).
   bool write_batch = false;
+  // Discovery announcements (SPDP) to the peers, this often: after a cut longer than the lease,
+  // Cyclone has forgotten the peer, and only an announcement finds it again (its own default:
+  // 2 s before the lease ends, 8 s at a 10 s lease).
+  double announce_s = 0.5;
 };
 
 struct SecurityFiles {

@@ -178,7 +178,7 @@ class Endpoint {
       if (!f) return std::unexpected(f.error());
       sec = *f;
     }
-    NetworkSettings net{d.interface, d.peers, d.lease_s, 40, write_batch};
+    NetworkSettings net{d.interface, d.peers, d.lease_s, 40, write_batch, d.announce_s};
     const std::string xml = cyclone_config(net, sec);
     if (auto problem = network_problem(xml)) return fail(d.path + ": interface", *problem);
     auto e = std::unique_ptr<Endpoint>(new Endpoint());

@@ -24,8 +24,8 @@ Expected<Deployment> load_deployment(const std::string& path) {
     const YAML::Node root = load_yaml_file(path);
     if (!root.IsMap()) throw InputError(Error{path, "expected a mapping of deployment settings"});
     const Fields top(root, "", path);
-    top.only({"scenario", "policy", "interface", "peers", "lease_s", "deadline_s", "heartbeat_s",
-              "domains", "security", "pki", "recordings"});
+    top.only({"scenario", "policy", "interface", "peers", "lease_s", "announce_s", "deadline_s",
+              "heartbeat_s", "domains", "security", "pki", "recordings"});
     Deployment d;
     d.path = path;
     if (auto s = top.optional_text("scenario")) d.scenario = resolve(path, *s);
@@ -51,6 +51,10 @@ Expected<Deployment> load_deployment(const std::string& path) {
           d.interface.find_first_not_of("0123456789.") == std::string::npos ? d.interface : "127.0.0.1"};
     }
     d.lease_s = top.number_or("lease_s", 10.0, 1.0, 3600.0);
+    d.announce_s = top.number_or("announce_s", 0.5, 0.05, 3600.0);
+    if (d.announce_s > d.lease_s)
+      top.fail_at("announce_s",
+                  "must not exceed lease_s (a peer would lapse between announcements)");
     d.deadline_s = top.number_or("deadline_s", 30.0, 0.1, 3600.0);
     d.heartbeat_s = top.number_or("heartbeat_s", 1.0, 0.01, 600.0);
     if (!top.has("domains"))
@@ -98,8 +102,8 @@ std::string deployment_yaml(const Deployment& d) {
   if (!d.policy.empty()) y << "policy: " << d.policy << "\n";
   y << "interface: " << d.interface << "\npeers: [";
   for (std::size_t i = 0; i < d.peers.size(); ++i) y << (i ? ", " : "") << d.peers[i];
-  y << "]\nlease_s: " << d.lease_s << "\ndeadline_s: " << d.deadline_s
-    << "\nheartbeat_s: " << d.heartbeat_s << "\ndomains:\n";
+  y << "]\nlease_s: " << d.lease_s << "\nannounce_s: " << d.announce_s
+    << "\ndeadline_s: " << d.deadline_s << "\nheartbeat_s: " << d.heartbeat_s << "\ndomains:\n";
   for (const auto& [n, id] : d.nation_domains) y << "  " << to_string(n) << ": " << id << "\n";
   for (const auto& [n, id] : d.link_domains) y << "  link_" << to_string(n) << ": " << id << "\n";
   y << "security: " << (d.security ? "true" : "false") << "\n";

@@ -6,6 +6,8 @@
 //   interface: 127.0.0.1              # required: an address or an interface name
 //   peers: [127.0.0.1]                # unicast discovery peers (multicast is always off)
 //   lease_s: 10                       # participant lease: a silent participant is gone after it
+//   announce_s: 0.5                   # discovery announcements: a peer lost in a cut longer than
+//                                     # the lease is found again within this after the restore
 //   deadline_s: 30                    # node health: a missed heartbeat after this is reported
 //   heartbeat_s: 1                    # wall-clock period of the hub's and radars' heartbeats
 //   domains: {JPN: 11, KOR: 12, USA: 13, link_JPN: 21, link_KOR: 22, link_USA: 23}
@@ -30,6 +32,7 @@ struct Deployment {
   std::string interface;
   std::vector<std::string> peers;
   double lease_s = 10.0;
+  double announce_s = 0.5;
   double deadline_s = 30.0;
   double heartbeat_s = 1.0;
   std::map<Nation, int> nation_domains;  // a nation's radars and its node
