@@ -48,19 +48,21 @@ using nlohmann::json;
 
 // Scenario seconds per wall second: real time, so that the cut lasts 30 s on the wall, past the
 // participants' 10 s lease (at 5x it lasted 6 s, and they never lost each other): Japan and the
-// hub discover each other and shake hands again after the restore. Release, session 23: Japan
-// whole 0.74 s after the restore, nothing lost; the hub's picture 0.63 s after its restart.
+// hub discover each other and shake hands again after the restore (Deployment::announce_s:
+// within 0.5 s). Release, session 23: Japan whole 0.25-0.38 s after the restore, nothing lost
+// (3.8 s in two of three runs with Cyclone's own 8 s announcements); every nation's picture
+// 0.63-0.74 s after the hub's restart (three runs).
 constexpr double kSpeed = 1.0;
 // The wall-time bounds (1 s to rebuild after the restore, 2 s after the restart) are for a
-// Release build; under AddressSanitizer (./run check) every process runs slower: start-up
-// tripled there (a margin), the restore and the restart eightfold: measured, the secure
-// rediscovery after the restore 4.5 s (0.74 s in Release), the restarted hub's replay of its
-// recording, all CPU, 10.7x slower (0.48 -> 5.15 s for ~420 messages) and its picture whole
-// 4.7-8.8 s after the restart (0.63 s in Release; session 23).
+// Release build; under AddressSanitizer (./run check) every process runs slower: start-up and
+// the restore tripled there (a margin; the restore measured 0.26-0.35 s there), the restart
+// eightfold: the restarted hub's replay of its recording, all CPU, measured 10.7x slower
+// (0.48 -> 5.15 s for ~420 messages; 6.4 s in another run) and every nation's picture whole
+// 4.7-7.2 s after the restart (session 23, three runs).
 #if defined(__SANITIZE_ADDRESS__)
-constexpr double kSlower = 3.0, kSlowerRejoin = 8.0;
+constexpr double kSlower = 3.0, kSlowerRestart = 8.0;
 #else
-constexpr double kSlower = 1.0, kSlowerRejoin = 1.0;
+constexpr double kSlower = 1.0, kSlowerRestart = 1.0;
 #endif
 constexpr const char* kScenario = "salvo.yaml";
 constexpr double kUntil = 185.0;
@@ -478,7 +480,7 @@ TEST(Faults, JapansLinkCutFor30sIsWholeWithin1sOfTheRestore) {
     ASSERT_TRUE(first) << "system track " << id << " never reached Japan after the restore";
     whole_s = std::max(whole_s, *first - restored);
   }
-  EXPECT_LE(whole_s / kSpeed, 1.0 * kSlowerRejoin);
+  EXPECT_LE(whole_s / kSpeed, 1.0 * kSlower);
   // No release lost after the restore (up to the end, when the last may still be on the
   // way): each of the hub's releases to Japan is in Japan's recording (by the hub's session and
   // sequence), but for those sent before the link matched again (before the picture was whole)
@@ -563,7 +565,7 @@ TEST(Faults, TheHubKilledAndRestartedKeepsItsSystemTrackIds) {
       if (!s || !from_hub(f, e.event, nation) || f.t(e.event) < restarted) continue;
       EXPECT_GT(s->header.session_start.ns, old_session) << "a release of the old session";
       first.try_emplace(s->system_track_id, f.t(e.event));
-      if (f.t(e.event) > restarted + 2.0 * kSpeed * kSlowerRejoin) continue;
+      if (f.t(e.event) > restarted + 2.0 * kSpeed * kSlowerRestart) continue;
       // The same nations' tracks under the same system-track id.
       for (const auto& c : s->contributions) {
         auto it = system_of.find({c.nation, c.track_id});
@@ -593,7 +595,7 @@ TEST(Faults, TheHubKilledAndRestartedKeepsItsSystemTrackIds) {
       ASSERT_TRUE(first.contains(id)) << "system track " << id << " not released after restart";
       rebuilt_s = std::max(rebuilt_s, first.at(id) - restarted);
     }
-    EXPECT_LE(rebuilt_s / kSpeed, 2.0 * kSlowerRejoin);
+    EXPECT_LE(rebuilt_s / kSpeed, 2.0 * kSlowerRestart);
     std::cout << "[ measured ] hub restarted: " << nation << "'s picture (" << before.size()
               << " system tracks, ids kept) rebuilt " << rebuilt_s / kSpeed
               << " s (wall) after the restart\n";
