@@ -189,3 +189,61 @@ TEST(Warning, ATrackIsAboutTheObjectItFollows) {
             std::optional<std::size_t>(1));
   EXPECT_EQ(about.lookup(Nation::JPN, kHub, 2), std::optional<std::size_t>(1));
 }
+
+// Two SRBMs of one site 3 s apart: a boosting track lags its missile toward the one launched
+// after it, so the first "launch detected" may be judged about the second missile; the
+// second missile's own launch alert is then no repeat but the first's (a launch that has had
+// none flies within left_object_m of the track). A third launch alert is a repeat.
+TEST(Warning, InAClusterALaunchAlertIsAboutALaunchNotYetAnnounced) {
+  scenario::Scenario s;
+  s.start = geo::UtcTime{0};
+  for (const double t : {0.0, 3.0}) {
+    scenario::Launch l;
+    l.spec.id = t == 0.0 ? "E1" : "E2";
+    l.spec.time_s = t;
+    l.time = s.start.plus_seconds(t);
+    l.spec.request.site = geo::Geodetic::from_deg(39.16, 127.48);
+    l.spec.request.azimuth_rad = geo::deg_to_rad(t == 0.0 ? 160.0 : 150.0);
+    l.spec.request.range_m = 400e3;
+    l.spec.request.missile_class = flight::MissileClass::srbm;
+    l.spec.request.profile = flight::Profile::minimum_energy;
+    auto shaped = flight::shape(l.spec.request);
+    ASSERT_TRUE(shaped.has_value());
+    l.shaped = *shaped;
+    s.launches.push_back(std::move(l));
+  }
+  sensor::RadarParams r;
+  r.nation = Nation::JPN;
+  s.radars.push_back(r);
+  s.duration_s = 600.0;
+  Display d{s, {}};
+  const auto launch_alert = [&](std::uint64_t id, double t_s) {
+    share::Alert a;
+    a.header = d.header(t_s);
+    a.system_track_id = id;
+    a.level = share::AlertLevel::launch_detected;
+    d.run.display.push_back({t_s, Nation::JPN, a});
+  };
+  // Track 1 first reported on the second missile (T+17: the two 2 km apart), announced.
+  const auto E2 = scenario::truth_objects(s)[1];
+  share::SystemTrack t;
+  t.header = d.header(17.0);
+  t.system_track_id = 1;
+  t.position_ecef_m = E2.trajectory(s).ecef_at(14.0).r_m;
+  t.status = share::TrackStatus::confirmed;
+  d.run.display.push_back({17.0, Nation::JPN, t});
+  launch_alert(1, 17.0);
+  // Track 2 on the second missile at T+40, announced.
+  t.header = d.header(40.0);
+  t.system_track_id = 2;
+  t.position_ecef_m = E2.trajectory(s).ecef_at(37.0).r_m;
+  d.run.display.push_back({40.0, Nation::JPN, t});
+  launch_alert(2, 40.0);
+  const auto once = eval::score_warnings(s, {}, d.run).nations.at(0);
+  EXPECT_EQ(once.launch_alerts, 2u);
+  EXPECT_EQ(once.repeated_launch_alerts, 0u);
+  launch_alert(2, 41.0);
+  const auto twice = eval::score_warnings(s, {}, d.run).nations.at(0);
+  EXPECT_EQ(twice.launch_alerts, 3u);
+  EXPECT_EQ(twice.repeated_launch_alerts, 1u);
+}

@@ -498,6 +498,86 @@ TEST(WarnAlerts, ASalvosSecondMissileJoinedWhileYoungPartsOnceKnown) {
   EXPECT_NE(m.state(2), TrackAlertState::threatened);
 }
 
+// A track that parts from a missile past its burnout is an object of it (a stage, a fragment
+// it was taken in with) only if a separation since that burnout could have put it there:
+// |dp - dv t / 2| within t / 2 of a separation's push (AlertConfig::part_separation_*). A
+// second SRBM of the same site flying 250 m/s across the first's path (another aim; p01: two
+// SRBMs from Wonsan 3 s apart) had been drifting off for a minute when it parted, 15 s after
+// the first's burnout: a launch of its own, and the first's threat, said while the second's
+// track spoke for it, is said again for the first's own track. A body slowed by the air
+// behind the missile (20 m/s^2 more than it) parts on its speed and stays its object.
+TEST(WarnAlerts, APartedTrackIsAnObjectOnlyIfASeparationCouldHavePutItThere) {
+  const geo::LocalFrame frame(at_deg(40.0, 132.0));
+  const Eigen::Vector3d p0 = ecef_of(40.0, 132.0, 35e3);
+  const Eigen::Vector3d v0 = frame.ecef_from_enu() * Eigen::Vector3d(1200.0, 0.0, 200.0);
+  const Eigen::Vector3d along = v0.normalized();
+  const Eigen::Vector3d across = frame.ecef_from_enu() * Eigen::Vector3d(0.0, 1.0, 0.0);
+  // The first missile, coasting from s = 1 (its burnout judged then); it threatens Hokkaido.
+  const auto first = [&](double s) {
+    const auto [p, v] = fly(p0, v0, s);
+    TrackSituation t = track(1, true, s >= 1.0, at_deg(43.5, 142.75), 400);
+    t.kinematics = TrackKinematics{at(s), p, v, s < 1.0, 200.0, 20.0};
+    return t;
+  };
+  // The other track: `dp(s)`, `dv(s)` from the first, young (known to 1 km and 300 m/s) at
+  // s = 1, when it joins the first as its duplicate; its own prediction falls on Hokkaido too.
+  const auto other = [&](double s, const Eigen::Vector3d& dp, const Eigen::Vector3d& dv) {
+    const auto [p, v] = fly(p0, v0, s);
+    TrackSituation t = track(2, true, s >= 2.0, at_deg(43.3, 142.3), 420);
+    const bool young = s < 2.0;
+    t.kinematics =
+        TrackKinematics{at(s), p + dp, v + dv, false, young ? 1000.0 : 200.0, young ? 300.0 : 20.0};
+    return t;
+  };
+  const auto run = [&](auto dp, auto dv) {
+    AlertManager m(areas());
+    std::vector<IssuedAlert> alerts;
+    auto step = [&](double s) {
+      auto a = m.step(at(s), {first(s), other(s, dp(s), dv(s))});
+      alerts.insert(alerts.end(), a.begin(), a.end());
+      return m.record(2) != m.record(1);
+    };
+    m.step(at(0), {first(0)});
+    EXPECT_FALSE(step(1.0)) << "joins as a duplicate";
+    std::optional<double> parted_at;
+    for (double s = 2.0; s <= 50.0 && !parted_at; s += 1.0)
+      if (step(s)) parted_at = s;
+    for (double s = *parted_at + 1.0; s <= *parted_at + 5.0; s += 1.0) step(s);
+    return std::make_tuple(
+        parted_at, alerts,
+        m.record(2) ? m.record(2)->separated_from : std::optional<std::uint64_t>{});
+  };
+  {  // The salvo's second missile: 6 km across at s = 0, and 250 m/s more each second.
+    const auto [parted_at, alerts, object_of] =
+        run([&](double s) -> Eigen::Vector3d { return across * (6e3 + 250.0 * s); },
+            [&](double) -> Eigen::Vector3d { return across * 250.0; });
+    ASSERT_TRUE(parted_at);
+    EXPECT_GT(*parted_at, 5.0);
+    EXPECT_FALSE(object_of);
+    std::size_t launches_of_2 = 0, updates_of_1_after = 0, threats_of_2_before = 0;
+    for (const IssuedAlert& a : alerts) {
+      launches_of_2 += a.kind == K::launch_detected && a.alert.system_track_id == 2u;
+      threats_of_2_before += a.kind == K::threat && a.alert.system_track_id == 2u &&
+                             a.alert.header.time_of_validity < at(*parted_at);
+      updates_of_1_after += a.kind == K::update && a.alert.system_track_id == 1u &&
+                            a.alert.header.time_of_validity >= at(*parted_at);
+    }
+    EXPECT_EQ(launches_of_2, 1u);
+    // Track 2 spoke for the missile when its threat was raised; the first's own says it again.
+    EXPECT_EQ(threats_of_2_before, 1u);
+    EXPECT_EQ(updates_of_1_after, 1u);
+  }
+  {  // Slowed by the air behind it: 20 m/s^2 from s = 0.
+    const auto [parted_at, alerts, object_of] =
+        run([&](double s) -> Eigen::Vector3d { return -along * 10.0 * s * s; },
+            [&](double s) -> Eigen::Vector3d { return -along * 20.0 * s; });
+    ASSERT_TRUE(parted_at);
+    EXPECT_EQ(object_of, std::optional<std::uint64_t>{1u});
+    for (const IssuedAlert& a : alerts)
+      EXPECT_FALSE(a.kind == K::launch_detected && a.alert.system_track_id == 2u);
+  }
+}
+
 // In a dense raid a track of another missile may join a missile (as a duplicate, while close)
 // and then speak for it; the missile's own track, coasting a moment, is then picked up by a new
 // track where it flies: that is the same missile, not a second launch (raid32, seed 1: KAMD's

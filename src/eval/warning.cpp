@@ -113,6 +113,28 @@ WarningScore score_warnings(const scenario::Scenario& s,
   // (nation, source node, object) -> intervals of an active threat naming a threatened area.
   std::map<std::tuple<Nation, std::string, std::size_t>, std::vector<Interval>> active;
   std::map<std::tuple<Nation, std::string, std::optional<std::size_t>>, std::size_t> launch_alerts;
+  std::map<std::tuple<Nation, std::string, std::uint64_t>, Eigen::Vector3d> last_position;
+  // A launch alert about a launch that has had one from the source, while another launch
+  // that has had none flies within left_object_m of the track: the alert is about that one.
+  // Missiles of one site seconds apart are one cluster for their first minute; a boosting
+  // track lags its missile toward the one launched after it, and which of the two a track
+  // is about (TrackObjects) is then a toss.
+  const auto launch_of_alert = [&](Nation n, const std::string& node, std::uint64_t track_id,
+                                   geo::UtcTime t, std::optional<std::size_t> launch) {
+    if (!launch || !launch_alerts.contains({n, node, launch})) return launch;
+    const auto p = last_position.find({n, node, track_id});
+    if (p == last_position.end()) return launch;
+    std::optional<std::size_t> best;
+    double best_d = left_object_m;
+    for (std::size_t l = 0; l < s.launches.size(); ++l) {
+      if (launch_alerts.contains({n, node, l})) continue;
+      const auto e = objects[l].state_at(s, t);
+      if (!e) continue;
+      const double d = (e->r_m - p->second).norm();
+      if (d <= best_d) best = l, best_d = d;
+    }
+    return best ? best : launch;
+  };
   for (const auto& o : run.display) {
     auto it = score.find(o.nation);
     if (it == score.end()) continue;
@@ -130,6 +152,7 @@ WarningScore score_warnings(const scenario::Scenario& s,
     }
     if (position) {
       about.map(o.nation, node, track_id, h.time_of_validity, *position);
+      last_position[{o.nation, node, track_id}] = *position;
       if (geo::to_geodetic(geo::Ecef{*position}).h_m < 0.0) ++ns.below_ground;
       continue;
     }
@@ -158,6 +181,7 @@ WarningScore score_warnings(const scenario::Scenario& s,
         // Per launch: a launch alert for a track on its spent stage repeats the launch's.
         std::optional<std::size_t> launch;
         if (oi) launch = objects[*oi].launch;
+        launch = launch_of_alert(o.nation, node, a->system_track_id, h.time_of_validity, launch);
         ++ns.launch_alerts;
         if (++launch_alerts[{o.nation, node, launch}] > 1)
           ns.faults.push_back({WarningFault::Kind::repeated_launch_alert, o.t_s, node,

@@ -332,6 +332,7 @@ void AlertManager::part_strangers(
     if (std::ranges::find(r.track_ids, r.current_track_id) == r.track_ids.end()) {
       r.current_track_id = own->system_track_id;
       r.last_state = own->kinematics;
+      r.respeak = true;
     }
   }
 }
@@ -367,13 +368,37 @@ std::optional<double> AlertManager::beside_boost(const TrackKinematics& k, doubl
   return d;
 }
 
-std::optional<std::uint64_t> AlertManager::separated_from(const TrackKinematics& k) const {
+bool AlertManager::may_have_separated(const TrackAlertRecord& r, const TrackKinematics& k) const {
+  if (!r.last_state) return false;
+  const TrackKinematics& m = *r.last_state;
+  // The missile's state moved to k's time (a step at most): its thrust or lift over that.
+  const double fly = k.time.seconds_since(m.time);
+  const double a_max = m.boosting ? config_.boost_accel_mps2 : config_.coast_accel_mps2;
+  const Eigen::Vector3d dp = k.position_ecef_m - (m.position_ecef_m + m.velocity_ecef_mps * fly);
+  const Eigen::Vector3d dv = k.velocity_ecef_mps - m.velocity_ecef_mps;
+  const double since =
+      r.coasting_since ? std::max(0.0, k.time.seconds_since(*r.coasting_since)) : 0.0;
+  const double t = since + config_.part_separation_lag_s;
+  const double lost = std::max(0.0, -dv.dot(m.velocity_ecef_mps.normalized()));
+  const double gate =
+      config_.part_separation_gate_m + 0.5 * t * (config_.separation_speed_mps + lost) +
+      config_.gate_sigmas * (std::hypot(k.position_sigma_m, m.position_sigma_m) +
+                             0.5 * t * std::hypot(k.velocity_sigma_mps, m.velocity_sigma_mps)) +
+      a_max * std::abs(fly) * (0.5 * std::abs(fly) + 0.5 * t);
+  return (dp - 0.5 * t * dv).norm() <= gate;
+}
+
+std::optional<std::uint64_t> AlertManager::separated_from(
+    const TrackKinematics& k, std::optional<std::uint64_t> parted_from) const {
   // Not k.boosting: a new track is born boosting until its burnout is judged.
   const double k_height = track::approx_height_m(k.position_ecef_m);
   if (k_height < config_.separation_min_height_m) return in_wake_of(k);
   std::optional<std::uint64_t> best;
   double best_d = 0.0;
+  // Not the missile it parted from, unless it may have separated from it.
+  const bool apart = parted_from && !may_have_separated(missiles_.at(*parted_from), k);
   const auto consider = [&](std::uint64_t id, double d) {
+    if (apart && id == *parted_from) return;
     if (!best || d < best_d) best = id, best_d = d;
   };
 
@@ -663,10 +688,12 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
       r.state = TrackAlertState::threatened;
       r.assessment = std::move(a);
       ++r.threats;
-    } else if (materially_different(a, *r.assessment, now, config_.update_time_change_s)) {
+    } else if (r.respeak ||
+               materially_different(a, *r.assessment, now, config_.update_time_change_s)) {
       emit(make(AlertKind::update, now, r, a.areas(), to_event, threat_text(a, now)));
       r.assessment = std::move(a);
     }
+    r.respeak = false;
     return;
   }
   // A boost-phase arc that meets no area says nothing of the flight beyond it (thrust, a
@@ -748,12 +775,15 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
       ++r->joins;
     } else {
       std::optional<std::uint64_t> parent =
-          t->kinematics ? separated_from(*t->kinematics) : std::nullopt;
+          t->kinematics ? separated_from(*t->kinematics, parted_from) : std::nullopt;
       // Parted (always below staging_min_height_m, part_strangers) and no object of another:
       // an object of the missile it parted from once that missile is past its boost (a stage,
-      // a fragment it was taken in with); while it boosts, a salvo's missile of the same site.
-      if (parted_from && !parent && missiles_.at(*parted_from).coasting_since)
-        parent = missiles_.at(*parted_from).separated_from.value_or(*parted_from);
+      // a fragment it was taken in with) if it may have separated from it; while it boosts,
+      // or too far from it for a separation, a salvo's missile of the same site.
+      const TrackAlertRecord* from = parted_from ? &missiles_.at(*parted_from) : nullptr;
+      if (from && !parent && from->coasting_since && t->kinematics &&
+          may_have_separated(*from, *t->kinematics))
+        parent = from->separated_from.value_or(*parted_from);
       r = &missiles_[t->system_track_id];
       r->missile_id = t->system_track_id;
       r->track_ids = {t->system_track_id};

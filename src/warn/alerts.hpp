@@ -220,6 +220,20 @@ struct AlertConfig {
   double separation_position_only_m = 25e3;
   double separation_young_sigma_mps = 100.0;
   double separation_drag_s = 60.0;
+  // A track that parted from a missile (part_strangers) is an object of it only if its state
+  // relative to the missile's could come from a separation at or after the missile's burnout:
+  // two bodies whose relative acceleration (drag) stays nearly constant part by dp = (dv +
+  // dv0) t / 2 in t, dv0 the separation's push; so |dp - dv t / 2| <= t dv0 / 2, with t the
+  // time since the burnout judged plus part_separation_lag_s (burnout is judged late), dv0 at
+  // most separation_speed_mps, widened by part_separation_gate_m, gate_sigmas of the errors
+  // (the velocity's over t / 2) and, for a body slowed by the air faster than the drag falls
+  // off, half the speed it has lost along the path over t. Two SRBMs launched 3 s apart from
+  // one site toward aims 75 km apart (p01) parted 15 s after the first's burnout, 8.4-8.8 km
+  // apart, mostly across the path, 290 m/s apart in velocity (|dp - dv t / 2| ~7.2 km):
+  // taken for its object, the second missile had no launch alert and its threat spoke for
+  // the first's track.
+  double part_separation_lag_s = 10.0;
+  double part_separation_gate_m = 1e3;
   // Or, falling, lies in a missile's wake: within separation_gate_m + trail_speed_mps x (time
   // since its burnout) of a point of its path (the fragments of a separation drift apart at
   // tens of m/s and, lighter, re-enter behind it), flying within trail_angle_rad of the path's
@@ -259,6 +273,9 @@ struct TrackAlertRecord {
   std::uint64_t missile_id = 0;          // the id of its first track
   std::vector<std::uint64_t> track_ids;  // every track joined to it, in order
   std::uint64_t current_track_id = 0;    // the latest confirmed one (alerts carry it)
+  // The track that spoke for it parted from it (another missile's): an active threat is said
+  // again for the track that speaks for it now.
+  bool respeak = false;
   TrackAlertState state = TrackAlertState::unseen;
   std::optional<Assessment> assessment;        // the last one alerted on (threatened)
   std::optional<Assessment> latest;            // the last threat assessed (its clock decides)
@@ -348,7 +365,13 @@ class AlertManager {
       std::vector<std::pair<const TrackSituation*, std::optional<std::uint64_t>>>& unknown);
   // The missile whose path the new track's state, flown back, passes through (the closest),
   // if it is an object separated from it (AlertConfig::separation_gate_m).
-  std::optional<std::uint64_t> separated_from(const TrackKinematics& k) const;
+  // `parted_from`: the missile the track has just parted from, its object only if
+  // may_have_separated.
+  std::optional<std::uint64_t> separated_from(
+      const TrackKinematics& k, std::optional<std::uint64_t> parted_from = std::nullopt) const;
+  // Whether the state k could be of an object separated from the missile r
+  // (AlertConfig::part_separation_*).
+  bool may_have_separated(const TrackAlertRecord& r, const TrackKinematics& k) const;
   // The missile in whose wake the falling track `k` flies, if any (AlertConfig::trail_*).
   std::optional<std::uint64_t> in_wake_of(const TrackKinematics& k) const;
   // The deceleration (m/s^2) of a light body (light_beta_kgpm2) at the lower of two heights
