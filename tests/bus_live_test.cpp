@@ -268,6 +268,12 @@ TEST_F(Live, F08GivesJapanThePictureOfTheExercise) {
       ir_frames += p["national"]["ir_frames"].get<std::uint64_t>();
       space_tracks += p["national"]["space_tracks_reported"].get<std::uint64_t>();
       EXPECT_EQ(p["national"]["ir_plots_rejected"], 0) << name;
+      // Each radar's looks reach its node in time order, and the radars' feeds keep pace with
+      // each other: the tracker refused no look as older than one it had taken (measured, two
+      // CPU hogs on the machine: 0 of 3,195 plots). Under the sanitizers a feed held back by a
+      // busy core may deliver late (session 22), so only in a plain build.
+      if (kSlower == 1) EXPECT_EQ(p["national"]["plots_refused"]["time_backwards"], 0) << name;
+      EXPECT_EQ(p["national"]["plots_refused"]["non_finite"], 0) << name;
     }
   }
   EXPECT_GT(ir_frames, 20u);

@@ -614,6 +614,11 @@ void write_report(const io::Deployment& d, const LiveReport& r) {
                      {"ir_frames", c.ir_frames},
                      {"ir_plots_rejected", c.ir_plots_rejected},
                      {"space_tracks_reported", c.space_tracks_reported}};
+    using track::RejectReason;
+    const auto refused = [&](RejectReason why) { return r.plots_refused[static_cast<int>(why)]; };
+    j["national"]["plots_refused"] = {{"non_finite", refused(RejectReason::non_finite)},
+                                      {"bad_geometry", refused(RejectReason::bad_geometry)},
+                                      {"time_backwards", refused(RejectReason::time_backwards)}};
   }
   std::ofstream f(fs::path(d.recordings) / (r.name + ".json"));
   f << j.dump(2) << "\n";
@@ -1147,6 +1152,7 @@ Expected<LiveReport> run_node(const LiveInputs& in0, Nation nation) {
   const auto wr = inbox.rejected();
   for (std::size_t i = 0; i < wire_rejection_count; ++i) rep.wire_rejected[i] += wr[i];
   rep.national = nn.counters();
+  rep.plots_refused = nn.tracker().counters().rejected;
   for (std::size_t i = 0; i < share::rejection_count; ++i)
     rep.gate_rejected[i] = nn.gatekeeper().rejected(share::all_rejections[i]);
   rep.deadlines_missed = (*home)->deadlines_missed() + (link ? link->deadlines_missed() : 0);

@@ -35,6 +35,7 @@
 #include "node/national_node.hpp"
 #include "scenario/scenario.hpp"
 #include "share/policy.hpp"
+#include "track/tracker.hpp"
 #include "warn/areas.hpp"
 
 namespace trilink::bus {
@@ -95,6 +96,9 @@ struct LiveReport {
   std::optional<node::HubCounters> hub;
   std::array<std::uint64_t, share::rejection_count> gate_rejected{};
   std::optional<node::NationalNodeCounters> national;
+  // National node: plots its tracker refused, by reason (track::RejectReason): a look older
+  // than one already taken (time_backwards) arrived late from its radar's process.
+  std::array<std::uint64_t, static_cast<int>(track::RejectReason::count)> plots_refused{};
   // Hub: wall time from handing a local track to the hub code to having written (and recorded)
   // every release it caused, per local track that caused a release (µs).
   std::vector<double> hub_processing_us;
