@@ -247,3 +247,37 @@ TEST(Warning, InAClusterALaunchAlertIsAboutALaunchNotYetAnnounced) {
   EXPECT_EQ(twice.launch_alerts, 3u);
   EXPECT_EQ(twice.repeated_launch_alerts, 1u);
 }
+
+// A track in the cloud around a missile may be judged about a fragment a kilometre or two off
+// it: its threat naming an area the missile truly threatens covers the missile (the same
+// warning for the same people), but not the stage, which falls elsewhere.
+TEST(Warning, AThreatAboutAFragmentNamingTheMissilesAreaCoversTheMissile) {
+  const scenario::Scenario s = irbm_with_debris();
+  const auto& L = s.launches[0];
+  const auto& rv = L.shaped.flight.trajectory;
+  const flight::Debris& stage = L.debris[0];
+  const std::vector<warn::ProtectedArea> areas = {
+      box_around("stage-box", stage.trajectory.impact),
+      box_around("far-box", geo::Geodetic::from_deg(30.0, 131.0))};
+  const std::size_t rv_id = 0, stage_id = 1, fragment_id = 2;
+  const double t = rv.burnout_s + 100.0;
+  Display d{s, {}};
+  d.track(3, fragment_id, t);
+  d.threat(3, t, "stage-box");
+  auto score = eval::score_warnings(s, areas, d.run).nations.at(0);
+  EXPECT_EQ(score.threatened, 2u);
+  EXPECT_EQ(score.missed, 1u);
+  for (const auto& th : score.threats) {
+    EXPECT_EQ(th.missed, th.object == stage_id) << th.object;
+    if (th.object == rv_id) {
+      EXPECT_EQ(th.threat_after_launch_s, t);
+    }
+  }
+  // Naming an area the missile does not threaten covers nothing.
+  Display far{s, {}};
+  far.track(3, fragment_id, t);
+  far.threat(3, t, "far-box");
+  score = eval::score_warnings(s, areas, far.run).nations.at(0);
+  EXPECT_EQ(score.missed, 2u);
+  EXPECT_EQ(score.false_threats, 1u);
+}

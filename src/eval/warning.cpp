@@ -112,6 +112,13 @@ WarningScore score_warnings(const scenario::Scenario& s,
   TrackObjects about(s);
   // (nation, source node, object) -> intervals of an active threat naming a threatened area.
   std::map<std::tuple<Nation, std::string, std::size_t>, std::vector<Interval>> active;
+  // The same for a track about a piece of debris naming an area its launch's missile truly
+  // threatens: it covers the missile too. A missile's fragments fly with it for minutes, a
+  // few km off, and which of the cloud a track is about (TrackObjects) is then a toss; the
+  // warning for the area is as much the missile's (o02: Japan warned of an IRBM's overflight
+  // 315 s ahead by a track judged a fragment's, the IRBM's own threat counted 447 s late).
+  // Debris is covered only by alerts about itself: it falls elsewhere than its missile.
+  std::map<std::tuple<Nation, std::string, std::size_t>, std::vector<Interval>> for_missile;
   std::map<std::tuple<Nation, std::string, std::optional<std::size_t>>, std::size_t> launch_alerts;
   std::map<std::tuple<Nation, std::string, std::uint64_t>, Eigen::Vector3d> last_position;
   // A launch alert about a launch that has had one from the source, while another launch
@@ -203,16 +210,27 @@ WarningScore score_warnings(const scenario::Scenario& s,
               {WarningFault::Kind::false_threat, o.t_s, node, about_label(oi), a->system_track_id});
         }
         if (!oi) break;
-        auto& iv = active[{o.nation, node, *oi}];
-        const bool open = !iv.empty() && !iv.back().to_s;
-        if (covering && !open) iv.push_back({o.t_s, std::nullopt});
-        if (!covering && open) iv.back().to_s = o.t_s;
+        const auto track = [&](std::vector<Interval>& iv, bool covers) {
+          const bool open = !iv.empty() && !iv.back().to_s;
+          if (covers && !open) iv.push_back({o.t_s, std::nullopt});
+          if (!covers && open) iv.back().to_s = o.t_s;
+        };
+        track(active[{o.nation, node, *oi}], covering);
+        if (objects[*oi].debris) {
+          const auto m = danger.find({o.nation, objects[*oi].launch});
+          track(for_missile[{o.nation, node, *oi}],
+                m != danger.end() && std::ranges::any_of(a->areas, [&](const std::string& n) {
+                  return m->second.areas.contains(n);
+                }));
+        }
         break;
       }
       case share::AlertLevel::passed:
       case share::AlertLevel::fell:
       case share::AlertLevel::all_clear: {
         if (!oi) break;
+        if (auto& m = for_missile[{o.nation, node, *oi}]; !m.empty() && !m.back().to_s)
+          m.back().to_s = o.t_s;
         auto& iv = active[{o.nation, node, *oi}];
         if (iv.empty() || iv.back().to_s) break;
         iv.back().to_s = o.t_s;
@@ -238,13 +256,17 @@ WarningScore score_warnings(const scenario::Scenario& s,
     t.launch = objects[oi].launch;
     std::vector<std::pair<double, double>> covered;
     std::optional<double> first;
-    for (const auto& [akey, iv] : active) {
-      if (std::get<0>(akey) != n || std::get<2>(akey) != oi) continue;
+    const auto cover = [&](const std::vector<Interval>& iv) {
       for (const auto& i : iv) {
         covered.emplace_back(i.from_s, i.to_s.value_or(1e300));
         if (i.from_s < d.end_s && (!first || i.from_s < *first)) first = i.from_s;
       }
-    }
+    };
+    for (const auto& [akey, iv] : active)
+      if (std::get<0>(akey) == n && std::get<2>(akey) == oi) cover(iv);
+    if (!objects[oi].debris)
+      for (const auto& [akey, iv] : for_missile)
+        if (std::get<0>(akey) == n && objects[std::get<2>(akey)].launch == oi) cover(iv);
     t.window_s = d.end_s - d.start_s;
     t.gap_s = t.window_s - covered_s(covered, d.start_s, d.end_s);
     t.missed = !first;

@@ -15,7 +15,9 @@
 //                area, from any source. The window runs from burnout + threat_allowance_s
 //                (the threat target: within 20 s after burnout) to the end of the danger;
 //                a threat is active from its threat alert until that source's next passed,
-//                fell or all_clear about the same launch;
+//                fell or all_clear about the same launch; a missile's danger is covered too
+//                by a threat about a piece of its debris that names one of its areas (a
+//                track in the cloud around it), debris's only by threats about itself;
 //   premature    a passed, fell or all_clear that ended an active threat while the launch
 //                still truly threatened the nation;
 //   to_threat    first covering threat alert after lift-off, and after burnout;
