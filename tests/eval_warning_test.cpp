@@ -73,6 +73,13 @@ struct Display {
     t.status = share::TrackStatus::confirmed;
     run.display.push_back({t_s, Nation::JPN, t});
   }
+  void passed(std::uint64_t id, double t_s) {
+    share::Alert a;
+    a.header = header(t_s);
+    a.system_track_id = id;
+    a.level = share::AlertLevel::passed;
+    run.display.push_back({t_s, Nation::JPN, a});
+  }
   void threat(std::uint64_t id, double t_s, const std::string& area) {
     share::Alert a;
     a.header = header(t_s);
@@ -118,12 +125,19 @@ TEST(Warning, AStageFallingInAnAreaIsAThreatOfItsOwnToWarn) {
   EXPECT_EQ(none.missed, 2u);
   EXPECT_EQ(none.false_threats, 0u);  // a fragment with no alert costs nothing
 
+  // The RV's threat names the stage's area: while it is up it warns of the stage too (the
+  // same people); once the RV has passed, the stage, still to fall, is uncovered.
   Display rv_only = silent;
   rv_only.threat(1, rv_t, "stage-box");
+  rv_only.passed(1, rv.impact_s);  // past its overflight: not premature
   const auto one = jpn(rv_only);
-  EXPECT_EQ(one.missed, 1u);  // the RV's alert does not warn of the stage
+  EXPECT_EQ(one.missed, 0u);
   EXPECT_EQ(one.false_threats, 0u);
-  for (const auto& t : one.threats) EXPECT_EQ(t.missed, t.object == stage_id) << t.object;
+  for (const auto& t : one.threats) {
+    if (t.object != stage_id) continue;
+    EXPECT_EQ(t.threat_after_launch_s, rv_t);
+    EXPECT_NEAR(t.gap_s, t.window_s - (rv.impact_s - rv_t), 1e-6);
+  }
 
   Display both = rv_only;
   both.threat(2, stage_t, "stage-box");
@@ -131,6 +145,12 @@ TEST(Warning, AStageFallingInAnAreaIsAThreatOfItsOwnToWarn) {
   EXPECT_EQ(two.threatened, 2u);
   EXPECT_EQ(two.missed, 0u);
   EXPECT_EQ(two.false_threats, 0u);
+  const auto gap_of_stage = [&](const eval::NationWarningScore& score) {
+    for (const auto& t : score.threats)
+      if (t.object == stage_id) return t.gap_s;
+    return -1.0;
+  };
+  EXPECT_LT(gap_of_stage(two), gap_of_stage(one));  // its own threat at stage_t
 
   // An alert about the fragment for an area nothing falls in or flies over is false.
   Display wrong = both;
@@ -249,8 +269,8 @@ TEST(Warning, InAClusterALaunchAlertIsAboutALaunchNotYetAnnounced) {
 }
 
 // A track in the cloud around a missile may be judged about a fragment a kilometre or two off
-// it: its threat naming an area the missile truly threatens covers the missile (the same
-// warning for the same people), but not the stage, which falls elsewhere.
+// it: its threat naming an area the missile (and here the stage) truly threatens covers them
+// while it is up (the same warning for the same people).
 TEST(Warning, AThreatAboutAFragmentNamingTheMissilesAreaCoversTheMissile) {
   const scenario::Scenario s = irbm_with_debris();
   const auto& L = s.launches[0];
@@ -266,12 +286,10 @@ TEST(Warning, AThreatAboutAFragmentNamingTheMissilesAreaCoversTheMissile) {
   d.threat(3, t, "stage-box");
   auto score = eval::score_warnings(s, areas, d.run).nations.at(0);
   EXPECT_EQ(score.threatened, 2u);
-  EXPECT_EQ(score.missed, 1u);
+  EXPECT_EQ(score.missed, 0u);
   for (const auto& th : score.threats) {
-    EXPECT_EQ(th.missed, th.object == stage_id) << th.object;
-    if (th.object == rv_id) {
-      EXPECT_EQ(th.threat_after_launch_s, t);
-    }
+    EXPECT_TRUE(th.object == rv_id || th.object == stage_id) << th.object;
+    EXPECT_EQ(th.threat_after_launch_s, t) << th.object;
   }
   // Naming an area the missile does not threaten covers nothing.
   Display far{s, {}};

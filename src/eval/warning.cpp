@@ -112,13 +112,18 @@ WarningScore score_warnings(const scenario::Scenario& s,
   TrackObjects about(s);
   // (nation, source node, object) -> intervals of an active threat naming a threatened area.
   std::map<std::tuple<Nation, std::string, std::size_t>, std::vector<Interval>> active;
-  // The same for a track about a piece of debris naming an area its launch's missile truly
-  // threatens: it covers the missile too. A missile's fragments fly with it for minutes, a
-  // few km off, and which of the cloud a track is about (TrackObjects) is then a toss; the
-  // warning for the area is as much the missile's (o02: Japan warned of an IRBM's overflight
-  // 315 s ahead by a track judged a fragment's, the IRBM's own threat counted 447 s late).
-  // Debris is covered only by alerts about itself: it falls elsewhere than its missile.
-  std::map<std::tuple<Nation, std::string, std::size_t>, std::vector<Interval>> for_missile;
+  // (nation, source node, object the alert is about, another object of its launch) ->
+  // intervals of a threat naming an area that other object truly threatens: it covers that
+  // object too (the same warning for the same people at the same time). A missile's
+  // fragments fly with it for minutes a few km off, and which of the cloud a track is about
+  // (TrackObjects) is a toss (o02: Japan warned of an IRBM's overflight 315 s ahead by a
+  // track judged a fragment's, the IRBM's own threat counted 447 s late); a fragment that
+  // falls in the area its missile's threat names falls on people warned (q05: an ICBM's
+  // fragment in Hawaii's sea, "missed" while the RV's threat for it was up). Once that threat
+  // ends (passed, fell, all clear) the other object is uncovered again.
+  std::map<std::tuple<Nation, std::string, std::size_t, std::size_t>, std::vector<Interval>> kin;
+  std::vector<std::vector<std::size_t>> of_launch(s.launches.size());
+  for (std::size_t oi = 0; oi < objects.size(); ++oi) of_launch[objects[oi].launch].push_back(oi);
   std::map<std::tuple<Nation, std::string, std::optional<std::size_t>>, std::size_t> launch_alerts;
   std::map<std::tuple<Nation, std::string, std::uint64_t>, Eigen::Vector3d> last_position;
   // A launch alert about a launch that has had one from the source, while another launch
@@ -216,11 +221,12 @@ WarningScore score_warnings(const scenario::Scenario& s,
           if (!covers && open) iv.back().to_s = o.t_s;
         };
         track(active[{o.nation, node, *oi}], covering);
-        if (objects[*oi].debris) {
-          const auto m = danger.find({o.nation, objects[*oi].launch});
-          track(for_missile[{o.nation, node, *oi}],
-                m != danger.end() && std::ranges::any_of(a->areas, [&](const std::string& n) {
-                  return m->second.areas.contains(n);
+        for (const std::size_t other : of_launch[objects[*oi].launch]) {
+          const auto od = danger.find({o.nation, other});
+          if (other == *oi || od == danger.end()) continue;
+          track(kin[{o.nation, node, *oi, other}],
+                std::ranges::any_of(a->areas, [&](const std::string& name) {
+                  return od->second.areas.contains(name);
                 }));
         }
         break;
@@ -229,8 +235,11 @@ WarningScore score_warnings(const scenario::Scenario& s,
       case share::AlertLevel::fell:
       case share::AlertLevel::all_clear: {
         if (!oi) break;
-        if (auto& m = for_missile[{o.nation, node, *oi}]; !m.empty() && !m.back().to_s)
-          m.back().to_s = o.t_s;
+        for (auto k = kin.lower_bound({o.nation, node, *oi, 0});
+             k != kin.end() && std::get<0>(k->first) == o.nation && std::get<1>(k->first) == node &&
+             std::get<2>(k->first) == *oi;
+             ++k)
+          if (!k->second.empty() && !k->second.back().to_s) k->second.back().to_s = o.t_s;
         auto& iv = active[{o.nation, node, *oi}];
         if (iv.empty() || iv.back().to_s) break;
         iv.back().to_s = o.t_s;
@@ -264,9 +273,8 @@ WarningScore score_warnings(const scenario::Scenario& s,
     };
     for (const auto& [akey, iv] : active)
       if (std::get<0>(akey) == n && std::get<2>(akey) == oi) cover(iv);
-    if (!objects[oi].debris)
-      for (const auto& [akey, iv] : for_missile)
-        if (std::get<0>(akey) == n && objects[std::get<2>(akey)].launch == oi) cover(iv);
+    for (const auto& [akey, iv] : kin)
+      if (std::get<0>(akey) == n && std::get<3>(akey) == oi) cover(iv);
     t.window_s = d.end_s - d.start_s;
     t.gap_s = t.window_s - covered_s(covered, d.start_s, d.end_s);
     t.missed = !first;

@@ -15,16 +15,18 @@
 //                area, from any source. The window runs from burnout + threat_allowance_s
 //                (the threat target: within 20 s after burnout) to the end of the danger;
 //                a threat is active from its threat alert until that source's next passed,
-//                fell or all_clear about the same launch; a missile's danger is covered too
-//                by a threat about a piece of its debris that names one of its areas (a
-//                track in the cloud around it), debris's only by threats about itself;
+//                fell or all_clear about the same launch; an object's danger is covered
+//                too by a threat about another object of its launch (its missile, a piece
+//                of its debris) that names one of its areas, while that threat is active;
 //   premature    a passed, fell or all_clear that ended an active threat while the launch
 //                still truly threatened the nation;
 //   to_threat    first covering threat alert after lift-off, and after burnout;
 //   lead         the true event (impact in an area, else the first overflight entry) minus
 //                the first covering threat; the target is >= 80 % of event minus burnout;
 //   launch alerts  "launch detected" messages per source and launch (of the object); every
-//                one past the first is a repeat;
+//                one past the first is a repeat (one about a launch announced already counts
+//                for a launch not yet announced whose missile flies within 20 km of the
+//                track: a cluster);
 //   early predictions  impact predictions made (time of validity) before true burnout (of a
 //                stage or fragment: its separation);
 //   below ground  local or system tracks reported below the ground (altitude < 0).
