@@ -15,21 +15,30 @@ namespace {
 
 constexpr const char* kHub = "INDOPACOM";
 
+// A minimum-energy launch `t_s` after a scenario start at 0, shaped.
+scenario::Launch shaped_launch(const std::string& id, double t_s, const geo::Geodetic& site,
+                               double azimuth_deg, double range_m, flight::MissileClass c) {
+  scenario::Launch l;
+  l.spec.id = id;
+  l.spec.time_s = t_s;
+  l.time = geo::UtcTime{0}.plus_seconds(t_s);
+  l.spec.request.site = site;
+  l.spec.request.azimuth_rad = geo::deg_to_rad(azimuth_deg);
+  l.spec.request.range_m = range_m;
+  l.spec.request.missile_class = c;
+  l.spec.request.profile = flight::Profile::minimum_energy;
+  const auto shaped = flight::shape(l.spec.request);
+  EXPECT_TRUE(shaped.has_value());
+  if (shaped) l.shaped = *shaped;
+  return l;
+}
+
 // One IRBM with its spent stage and two fragments; a JPN radar so that Japan has a node.
 scenario::Scenario irbm_with_debris() {
   scenario::Scenario s;
   s.start = geo::UtcTime{0};
-  scenario::Launch l;
-  l.spec.id = "F01";
-  l.time = s.start;
-  l.spec.request.site = geo::Geodetic::from_deg(39.0, 125.7);
-  l.spec.request.azimuth_rad = geo::deg_to_rad(95.0);
-  l.spec.request.range_m = 3000e3;
-  l.spec.request.missile_class = flight::MissileClass::irbm;
-  l.spec.request.profile = flight::Profile::minimum_energy;
-  auto shaped = flight::shape(l.spec.request);
-  EXPECT_TRUE(shaped.has_value());
-  l.shaped = *shaped;
+  scenario::Launch l = shaped_launch("F01", 0.0, geo::Geodetic::from_deg(39.0, 125.7), 95.0, 3000e3,
+                                     flight::MissileClass::irbm);
   l.spec.debris = {.stages = true, .fragments = 2, .spread_mps = 30.0};
   l.debris = flight::release_debris(l.shaped.plan, l.shaped.flight.trajectory, l.spec.debris, 1);
   s.launches.push_back(std::move(l));
@@ -217,21 +226,10 @@ TEST(Warning, ATrackIsAboutTheObjectItFollows) {
 TEST(Warning, InAClusterALaunchAlertIsAboutALaunchNotYetAnnounced) {
   scenario::Scenario s;
   s.start = geo::UtcTime{0};
-  for (const double t : {0.0, 3.0}) {
-    scenario::Launch l;
-    l.spec.id = t == 0.0 ? "E1" : "E2";
-    l.spec.time_s = t;
-    l.time = s.start.plus_seconds(t);
-    l.spec.request.site = geo::Geodetic::from_deg(39.16, 127.48);
-    l.spec.request.azimuth_rad = geo::deg_to_rad(t == 0.0 ? 160.0 : 150.0);
-    l.spec.request.range_m = 400e3;
-    l.spec.request.missile_class = flight::MissileClass::srbm;
-    l.spec.request.profile = flight::Profile::minimum_energy;
-    auto shaped = flight::shape(l.spec.request);
-    ASSERT_TRUE(shaped.has_value());
-    l.shaped = *shaped;
-    s.launches.push_back(std::move(l));
-  }
+  for (const double t : {0.0, 3.0})
+    s.launches.push_back(
+        shaped_launch(t == 0.0 ? "E1" : "E2", t, geo::Geodetic::from_deg(39.16, 127.48),
+                      t == 0.0 ? 160.0 : 150.0, 400e3, flight::MissileClass::srbm));
   sensor::RadarParams r;
   r.nation = Nation::JPN;
   s.radars.push_back(r);
