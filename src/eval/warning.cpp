@@ -110,18 +110,16 @@ WarningScore score_warnings(const scenario::Scenario& s,
   std::map<Nation, NationWarningScore> score;
   for (Nation n : nations) score[n].nation = n;
   TrackObjects about(s);
-  // (nation, source node, object) -> intervals of an active threat naming a threatened area.
-  std::map<std::tuple<Nation, std::string, std::size_t>, std::vector<Interval>> active;
-  // (nation, source node, object the alert is about, another object of its launch) ->
-  // intervals of a threat naming an area that other object truly threatens: it covers that
-  // object too (the same warning for the same people at the same time). A missile's
-  // fragments fly with it for minutes a few km off, and which of the cloud a track is about
-  // (TrackObjects) is a toss (o02: Japan warned of an IRBM's overflight 315 s ahead by a
-  // track judged a fragment's, the IRBM's own threat counted 447 s late); a fragment that
-  // falls in the area its missile's threat names falls on people warned (q05: an ICBM's
+  // (nation, source node, object the alert is about, an object of its launch) -> intervals of
+  // an active threat naming an area that object truly threatens: the alert's own object, or
+  // another it covers too (the same warning for the same people at the same time). A
+  // missile's fragments fly with it for minutes a few km off, and which of the cloud a track
+  // is about (TrackObjects) is a toss (o02: Japan warned of an IRBM's overflight 315 s ahead
+  // by a track judged a fragment's, the IRBM's own threat counted 447 s late); a fragment
+  // that falls in the area its missile's threat names falls on people warned (q05: an ICBM's
   // fragment in Hawaii's sea, "missed" while the RV's threat for it was up). Once that threat
   // ends (passed, fell, all clear) the other object is uncovered again.
-  std::map<std::tuple<Nation, std::string, std::size_t, std::size_t>, std::vector<Interval>> kin;
+  std::map<std::tuple<Nation, std::string, std::size_t, std::size_t>, std::vector<Interval>> active;
   std::vector<std::vector<std::size_t>> of_launch(s.launches.size());
   for (std::size_t oi = 0; oi < objects.size(); ++oi) of_launch[objects[oi].launch].push_back(oi);
   std::map<std::tuple<Nation, std::string, std::optional<std::size_t>>, std::size_t> launch_alerts;
@@ -203,31 +201,24 @@ WarningScore score_warnings(const scenario::Scenario& s,
       case share::AlertLevel::threat:
       case share::AlertLevel::update: {
         ++ns.threat_messages;
-        bool real = false, covering = false;
-        const auto d = oi ? danger.find({o.nation, *oi}) : danger.end();
-        for (const auto& name : a->areas) {
-          if (oi && threatened_areas[*oi].contains(name)) real = true;
-          if (d != danger.end() && d->second.areas.contains(name)) covering = true;
-        }
+        const bool real = oi && std::ranges::any_of(a->areas, [&](const std::string& name) {
+                            return threatened_areas[*oi].contains(name);
+                          });
         if (!real) {
           ++ns.false_threats;
           ns.faults.push_back(
               {WarningFault::Kind::false_threat, o.t_s, node, about_label(oi), a->system_track_id});
         }
         if (!oi) break;
-        const auto track = [&](std::vector<Interval>& iv, bool covers) {
+        for (const std::size_t other : of_launch[objects[*oi].launch]) {
+          const auto od = danger.find({o.nation, other});
+          if (od == danger.end()) continue;
+          const bool covers = std::ranges::any_of(
+              a->areas, [&](const std::string& name) { return od->second.areas.contains(name); });
+          auto& iv = active[{o.nation, node, *oi, other}];
           const bool open = !iv.empty() && !iv.back().to_s;
           if (covers && !open) iv.push_back({o.t_s, std::nullopt});
           if (!covers && open) iv.back().to_s = o.t_s;
-        };
-        track(active[{o.nation, node, *oi}], covering);
-        for (const std::size_t other : of_launch[objects[*oi].launch]) {
-          const auto od = danger.find({o.nation, other});
-          if (other == *oi || od == danger.end()) continue;
-          track(kin[{o.nation, node, *oi, other}],
-                std::ranges::any_of(a->areas, [&](const std::string& name) {
-                  return od->second.areas.contains(name);
-                }));
         }
         break;
       }
@@ -235,14 +226,14 @@ WarningScore score_warnings(const scenario::Scenario& s,
       case share::AlertLevel::fell:
       case share::AlertLevel::all_clear: {
         if (!oi) break;
-        for (auto k = kin.lower_bound({o.nation, node, *oi, 0});
-             k != kin.end() && std::get<0>(k->first) == o.nation && std::get<1>(k->first) == node &&
-             std::get<2>(k->first) == *oi;
+        const auto& own = active[{o.nation, node, *oi, *oi}];
+        const bool ended = !own.empty() && !own.back().to_s;
+        for (auto k = active.lower_bound({o.nation, node, *oi, 0});
+             k != active.end() && std::get<0>(k->first) == o.nation &&
+             std::get<1>(k->first) == node && std::get<2>(k->first) == *oi;
              ++k)
           if (!k->second.empty() && !k->second.back().to_s) k->second.back().to_s = o.t_s;
-        auto& iv = active[{o.nation, node, *oi}];
-        if (iv.empty() || iv.back().to_s) break;
-        iv.back().to_s = o.t_s;
+        if (!ended) break;
         const auto d = danger.find({o.nation, *oi});
         if (d != danger.end() && o.t_s < d->second.end_s) {
           ++ns.premature_ends;
@@ -272,8 +263,6 @@ WarningScore score_warnings(const scenario::Scenario& s,
       }
     };
     for (const auto& [akey, iv] : active)
-      if (std::get<0>(akey) == n && std::get<2>(akey) == oi) cover(iv);
-    for (const auto& [akey, iv] : kin)
       if (std::get<0>(akey) == n && std::get<3>(akey) == oi) cover(iv);
     t.window_s = d.end_s - d.start_s;
     t.gap_s = t.window_s - covered_s(covered, d.start_s, d.end_s);

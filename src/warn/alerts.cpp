@@ -332,7 +332,7 @@ void AlertManager::part_strangers(
     if (std::ranges::find(r.track_ids, r.current_track_id) == r.track_ids.end()) {
       r.current_track_id = own->system_track_id;
       r.last_state = own->kinematics;
-      r.respeak = true;
+      r.respeak = r.state == TrackAlertState::threatened;
     }
   }
 }
@@ -389,16 +389,14 @@ bool AlertManager::may_have_separated(const TrackAlertRecord& r, const TrackKine
 }
 
 std::optional<std::uint64_t> AlertManager::separated_from(
-    const TrackKinematics& k, std::optional<std::uint64_t> parted_from) const {
+    const TrackKinematics& k, std::optional<std::uint64_t> not_of) const {
   // Not k.boosting: a new track is born boosting until its burnout is judged.
   const double k_height = track::approx_height_m(k.position_ecef_m);
   if (k_height < config_.separation_min_height_m) return in_wake_of(k);
   std::optional<std::uint64_t> best;
   double best_d = 0.0;
-  // Not the missile it parted from, unless it may have separated from it.
-  const bool apart = parted_from && !may_have_separated(missiles_.at(*parted_from), k);
   const auto consider = [&](std::uint64_t id, double d) {
-    if (apart && id == *parted_from) return;
+    if (id == not_of) return;
     if (!best || d < best_d) best = id, best_d = d;
   };
 
@@ -774,15 +772,17 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
       r->track_ids.push_back(t->system_track_id);
       ++r->joins;
     } else {
-      std::optional<std::uint64_t> parent =
-          t->kinematics ? separated_from(*t->kinematics, parted_from) : std::nullopt;
-      // Parted (always below staging_min_height_m, part_strangers) and no object of another:
-      // an object of the missile it parted from once that missile is past its boost (a stage,
-      // a fragment it was taken in with) if it may have separated from it; while it boosts,
-      // or too far from it for a separation, a salvo's missile of the same site.
+      // Parted (always below staging_min_height_m, part_strangers): an object of the missile
+      // it parted from only if it may have separated from it.
       const TrackAlertRecord* from = parted_from ? &missiles_.at(*parted_from) : nullptr;
-      if (from && !parent && from->coasting_since && t->kinematics &&
-          may_have_separated(*from, *t->kinematics))
+      const bool apart = from && !(t->kinematics && may_have_separated(*from, *t->kinematics));
+      std::optional<std::uint64_t> parent =
+          t->kinematics ? separated_from(*t->kinematics, apart ? parted_from : std::nullopt)
+                        : std::nullopt;
+      // No object of another: an object of that missile once it is past its boost (a stage, a
+      // fragment it was taken in with); while it boosts, or too far from it for a separation,
+      // a salvo's missile of the same site.
+      if (from && !apart && !parent && from->coasting_since)
         parent = from->separated_from.value_or(*parted_from);
       r = &missiles_[t->system_track_id];
       r->missile_id = t->system_track_id;

@@ -273,8 +273,8 @@ struct TrackAlertRecord {
   std::uint64_t missile_id = 0;          // the id of its first track
   std::vector<std::uint64_t> track_ids;  // every track joined to it, in order
   std::uint64_t current_track_id = 0;    // the latest confirmed one (alerts carry it)
-  // The track that spoke for it parted from it (another missile's): an active threat is said
-  // again for the track that speaks for it now.
+  // Threatened, and the track that spoke for it parted from it (another missile's): the
+  // threat is said again for the track that speaks for it now.
   bool respeak = false;
   TrackAlertState state = TrackAlertState::unseen;
   std::optional<Assessment> assessment;        // the last one alerted on (threatened)
@@ -365,10 +365,10 @@ class AlertManager {
       std::vector<std::pair<const TrackSituation*, std::optional<std::uint64_t>>>& unknown);
   // The missile whose path the new track's state, flown back, passes through (the closest),
   // if it is an object separated from it (AlertConfig::separation_gate_m).
-  // `parted_from`: the missile the track has just parted from, its object only if
-  // may_have_separated.
+  // Never of the missile `not_of` (a parted track too far from it for a separation,
+  // may_have_separated).
   std::optional<std::uint64_t> separated_from(
-      const TrackKinematics& k, std::optional<std::uint64_t> parted_from = std::nullopt) const;
+      const TrackKinematics& k, std::optional<std::uint64_t> not_of = std::nullopt) const;
   // Whether the state k could be of an object separated from the missile r
   // (AlertConfig::part_separation_*).
   bool may_have_separated(const TrackAlertRecord& r, const TrackKinematics& k) const;
