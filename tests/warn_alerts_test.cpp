@@ -658,6 +658,33 @@ TEST(WarnAlerts, AnOverflightUnderWaySendsNoUpdateEveryStep) {
   for (int s = 105; s <= 140; s += 5) EXPECT_TRUE(m.step(at(s), {over_now(s)}).empty()) << s;
 }
 
+// Predictions that straddle an area's edge (an impact in it, then an overflight of it only,
+// by turns) send no update every step; one that names an area the alert did not sends one at
+// once, and one that names less sends one only once it has for withdraw_after_s (debris G1:
+// Guam "land and sea" and "sea, overflying land" by turns, 60 updates from one missile).
+TEST(WarnAlerts, PredictionsStraddlingAnAreasEdgeSendNoUpdateEveryStep) {
+  AlertManager m(areas());
+  // Falling in Hokkaido at 210 s; or overflying it from 200 s (over_hokkaido: 43 N at 200 s).
+  const auto falls = [] { return track(9, true, true, at_deg(43.5, 142.75), 210); };
+  ASSERT_EQ(kinds(m.step(at(100), {falls()})), (std::vector{K::launch_detected, K::threat}));
+  for (int s = 101; s <= 140; ++s)
+    EXPECT_TRUE(m.step(at(s), {s % 2 ? over_hokkaido() : falls()}).empty()) << s;
+  // Overflight only from 141 s on: an update after withdraw_after_s (10 s).
+  for (int s = 141; s < 151; ++s) EXPECT_TRUE(m.step(at(s), {over_hokkaido()}).empty()) << s;
+  auto a = m.step(at(151), {over_hokkaido()});
+  ASSERT_EQ(kinds(a), std::vector{K::update});
+  EXPECT_NE(a[0].alert.text.find("overfly Hokkaido"), std::string::npos);
+  // An impact in Hokkaido again is graver: an update at once.
+  EXPECT_EQ(kinds(m.step(at(152), {falls()})), std::vector{K::update});
+  // An area the alert did not name: at once too.
+  TrackSituation both = over_hokkaido();
+  both.ellipse = ImpactEllipse{at_deg(40.8, 141.0), 20e3, 8e3, 0.0};
+  both.time_of_impact = at(220);
+  a = m.step(at(153), {both});
+  ASSERT_EQ(kinds(a), std::vector{K::update});
+  EXPECT_EQ(a[0].alert.areas, (std::vector<std::string>{"Aomori", "Hokkaido"}));
+}
+
 namespace {
 
 // A boost-phase overflight arc (TrackSituation::boost_arc) northbound from 41 N at time s, one
@@ -901,4 +928,72 @@ TEST(WarnAlerts, AFallingTrackInAMissilesWakeIsNoNewLaunch) {
   EXPECT_EQ(a[2].alert.system_track_id, 5u);
   ASSERT_NE(m.record(2), nullptr);
   EXPECT_EQ(m.record(2)->separated_from, std::optional<std::uint64_t>(1));
+}
+
+// An object's threat is its launch's while the launch says it: a fragment falling where its
+// missile's threat names raises none of its own (a nation is warned once per launch and area,
+// not once per fragment: debris, 27 threat messages about fragments of G1 near Guam); once
+// the missile has fallen and the fragment, lighter, still falls there, it raises its own in
+// that same step. One falling where the missile's threat does not name raises its own.
+TEST(WarnAlerts, AnObjectsThreatIsSaidByItsLaunchWhileTheLaunchSaysIt) {
+  AlertManager m(areas());
+  const auto [p0, v0, frame] = midcourse();
+  ASSERT_EQ(kinds(m.step(at(0), {moving(1, 0.0, p0, v0)})), std::vector{K::launch_detected});
+  const geo::EcefState later = test_reference::propagate_ecef(p0, v0, 300.0);
+  const Eigen::Vector3d across = frame.ecef_from_enu() * Eigen::Vector3d(0.0, 1.0, 0.0);
+  TrackSituation fragment =
+      moving(2, 300.0, later.r_m + 20e3 * across, later.v_mps + 30.0 * across);
+  EXPECT_TRUE(m.step(at(300), {moving(1, 300.0, later.r_m, later.v_mps), fragment}).empty());
+  ASSERT_EQ(m.record(2)->separated_from, std::optional<std::uint64_t>(1));
+
+  const auto missile = track(1, true, true, at_deg(43.5, 142.75), 400);
+  const auto fragment_in = [](const geo::Geodetic& g) { return track(2, true, true, g, 450); };
+  auto a = m.step(at(310), {missile, fragment_in(at_deg(43.4, 142.7))});
+  ASSERT_EQ(kinds(a), std::vector{K::threat});
+  EXPECT_EQ(a[0].alert.system_track_id, 1u);
+  EXPECT_TRUE(m.step(at(320), {missile, fragment_in(at_deg(43.6, 142.8))}).empty());
+  EXPECT_EQ(m.state(2), TrackAlertState::detected);
+  // The missile has fallen; its fragment still falls in Hokkaido.
+  EXPECT_TRUE(m.step(at(405), {fragment_in(at_deg(43.6, 142.8))}).empty());
+  a = m.step(at(410), {fragment_in(at_deg(43.6, 142.8))});
+  ASSERT_EQ(kinds(a), (std::vector{K::fell, K::threat}));
+  EXPECT_EQ(a[0].alert.system_track_id, 1u);
+  EXPECT_EQ(a[1].alert.system_track_id, 2u);
+  EXPECT_EQ(a[1].alert.areas, std::vector<std::string>{"Hokkaido"});
+
+  // Another missile's fragment falling in Aomori, where its missile's threat does not reach.
+  AlertManager n(areas());
+  ASSERT_EQ(kinds(n.step(at(0), {moving(1, 0.0, p0, v0)})), std::vector{K::launch_detected});
+  EXPECT_TRUE(n.step(at(300), {moving(1, 300.0, later.r_m, later.v_mps), fragment}).empty());
+  a = n.step(at(310), {missile, fragment_in(at_deg(40.8, 141.0))});
+  ASSERT_EQ(kinds(a), (std::vector{K::threat, K::threat}));
+  EXPECT_EQ(a[1].alert.system_track_id, 2u);
+  EXPECT_EQ(a[1].alert.areas, std::vector<std::string>{"Aomori"});
+}
+
+// A missile's tracks in midcourse may be its RV's and its fragments' (duplicates 1-3 km
+// apart): while one of them still predicts a fall in an area the threat names, the threat is
+// held, whichever track's prediction the missile is judged by (debris G1: withdrawn on one
+// track's prediction, raised again on another's 4 s later).
+TEST(WarnAlerts, AThreatIsHeldWhileAnyTrackOfTheMissileMeetsItsAreas) {
+  AlertManager m(areas());
+  const auto [p0, v0, frame] = midcourse();
+  ASSERT_EQ(kinds(m.step(at(0), {moving(1, 0.0, p0, v0)})), std::vector{K::launch_detected});
+  const geo::EcefState s10 = test_reference::propagate_ecef(p0, v0, 10.0);
+  const Eigen::Vector3d east = frame.ecef_from_enu() * Eigen::Vector3d(1.0, 0.0, 0.0);
+  EXPECT_TRUE(m.step(at(10), {moving(1, 10.0, s10.r_m, s10.v_mps),
+                              moving(2, 10.0, s10.r_m + 1e3 * east, s10.v_mps)})
+                  .empty());
+  ASSERT_EQ(m.record(2), m.record(1));
+  const auto in_hokkaido = [](std::uint64_t id) {
+    return track(id, true, true, at_deg(43.5, 142.75), 400);
+  };
+  const auto at_sea = [](std::uint64_t id) {
+    return track(id, true, true, at_deg(50.0, 142.75), 400);
+  };
+  ASSERT_EQ(kinds(m.step(at(20), {in_hokkaido(1), in_hokkaido(2)})), std::vector{K::threat});
+  for (int s = 21; s <= 60; ++s)
+    EXPECT_TRUE(m.step(at(s), {in_hokkaido(1), at_sea(2)}).empty()) << s;
+  for (int s = 61; s < 70; ++s) EXPECT_TRUE(m.step(at(s), {at_sea(1), at_sea(2)}).empty()) << s;
+  EXPECT_EQ(kinds(m.step(at(70), {at_sea(1), at_sea(2)})), std::vector{K::all_clear});
 }

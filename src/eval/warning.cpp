@@ -254,6 +254,7 @@ WarningScore score_warnings(const scenario::Scenario& s,
     ThreatOutcome t;
     t.object = oi;
     t.launch = objects[oi].launch;
+    t.name = scenario::label(s, objects[oi]);
     std::vector<std::pair<double, double>> covered;
     std::optional<double> first;
     const auto cover = [&](const std::vector<Interval>& iv) {

@@ -50,6 +50,7 @@ inline constexpr double lead_target_fraction = 0.8;
 struct ThreatOutcome {
   std::size_t object = 0;  // truth object id (scenario/simulation.hpp)
   std::size_t launch = 0;
+  std::string name;  // "F01", "F01/stage1"
   bool missed = false;
   double gap_s = 0.0;
   double window_s = 0.0;

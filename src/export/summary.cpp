@@ -79,6 +79,19 @@ ordered_json warning_json(const eval::WarningScore& w) {
       faults.push_back(fj);
     }
     nj["faults"] = faults;
+    // Each object that truly threatened the nation: how it was warned.
+    ordered_json threats = ordered_json::array();
+    for (const auto& t : n.threats) {
+      ordered_json tj;
+      tj["object"] = t.name;
+      tj["missed"] = t.missed;
+      tj["window_s"] = opt(t.window_s, 1);
+      tj["gap_s"] = opt(t.gap_s, 1);
+      tj["threat_after_burnout_s"] = opt(t.threat_after_burnout_s, 1);
+      tj["lead_s"] = opt(t.lead_s, 1);
+      threats.push_back(tj);
+    }
+    nj["threats"] = threats;
     j[std::string(to_string(n.nation))] = nj;
   }
   return j;

@@ -153,11 +153,24 @@ std::string threat_text(const Assessment& a, geo::UtcTime now) {
   return text;
 }
 
-// Event times already reached (an overflight under way) all count as "now": the entry time of
-// a ground track that starts over the area moves with every prediction, but says nothing new.
-bool materially_different(const Assessment& a, const Assessment& b, geo::UtcTime now,
-                          double threshold_s) {
-  if (a.impact_areas != b.impact_areas || a.overflown_areas != b.overflown_areas) return true;
+bool names(const std::vector<std::string>& v, const std::string& area) {
+  return std::ranges::find(v, area) != v.end();
+}
+
+// Whether `a` names an area the alert `b` did not, or names it graver (an impact where b said
+// an overflight).
+bool wider(const Assessment& a, const Assessment& b) {
+  return std::ranges::any_of(a.impact_areas,
+                             [&](const std::string& x) { return !names(b.impact_areas, x); }) ||
+         std::ranges::any_of(a.overflown_areas, [&](const std::string& x) {
+           return !names(b.impact_areas, x) && !names(b.overflown_areas, x);
+         });
+}
+
+// Whether the event time moved by more than threshold_s. Event times already reached (an
+// overflight under way) all count as "now": the entry time of a ground track that starts over
+// the area moves with every prediction, but says nothing new.
+bool moved(const Assessment& a, const Assessment& b, geo::UtcTime now, double threshold_s) {
   const auto ta = a.event_time(), tb = b.event_time();
   if (ta.has_value() != tb.has_value()) return true;
   return ta && std::abs(std::max(*ta, now).seconds_since(std::max(*tb, now))) > threshold_s;
@@ -165,7 +178,7 @@ bool materially_different(const Assessment& a, const Assessment& b, geo::UtcTime
 
 }  // namespace
 
-IssuedAlert AlertManager::make(AlertKind kind, geo::UtcTime now, const TrackAlertRecord& r,
+IssuedAlert AlertManager::make(AlertKind kind, geo::UtcTime now, TrackAlertRecord& r,
                                std::vector<std::string> areas,
                                std::optional<double> time_to_event_s, std::string text) {
   IssuedAlert out;
@@ -177,6 +190,7 @@ IssuedAlert AlertManager::make(AlertKind kind, geo::UtcTime now, const TrackAler
   a.header.releasability = config_.releasability;
   a.alert_id = next_alert_id_++;
   a.system_track_id = r.current_track_id;
+  r.said_track_id = r.current_track_id;
   a.level = level_of(kind);
   a.areas = std::move(areas);
   a.time_to_impact_s = time_to_event_s;
@@ -654,7 +668,8 @@ bool AlertManager::seconded(geo::UtcTime now, TrackAlertRecord& r, const TrackSi
 }
 
 void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation* usable,
-                         std::vector<IssuedAlert>& out) {
+                         std::vector<IssuedAlert>& out,
+                         const std::vector<const TrackSituation*>& others) {
   auto emit = [&](IssuedAlert a) {
     r.last_kind = a.kind;
     out.push_back(std::move(a));
@@ -679,6 +694,11 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
   }
   if (a.threat()) {
     r.last_met = now;
+    if (said_by_launch(r, a)) {
+      if (r.state == TrackAlertState::threatened) r.latest = a;
+      quiet_.emplace_back(r.missile_id, usable);
+      return;
+    }
     r.latest = a;
     const double to_event = std::max(0.0, a.event_time()->seconds_since(now));
     if (r.state != TrackAlertState::threatened) {
@@ -686,10 +706,22 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
       r.state = TrackAlertState::threatened;
       r.assessment = std::move(a);
       ++r.threats;
-    } else if (r.respeak ||
-               materially_different(a, *r.assessment, now, config_.update_time_change_s)) {
-      emit(make(AlertKind::update, now, r, a.areas(), to_event, threat_text(a, now)));
-      r.assessment = std::move(a);
+    } else {
+      // Narrower than the alert (an area, or an impact, no longer named) for withdraw_after_s:
+      // predictions of one missile's tracks, or one track's from update to update, that
+      // straddle an area's edge would otherwise send an update at every step (debris G1 over
+      // Guam: "may fall in Guam land and sea" and "may fall in Guam sea, overfly Guam land"
+      // by turns, 60 updates from one missile).
+      const bool narrower = wider(*r.assessment, a);
+      if (!narrower) r.narrower_since.reset();
+      if (narrower && !r.narrower_since) r.narrower_since = now;
+      if ((r.respeak && r.said_track_id != r.current_track_id) || wider(a, *r.assessment) ||
+          moved(a, *r.assessment, now, config_.update_time_change_s) ||
+          (narrower && now.seconds_since(*r.narrower_since) >= config_.withdraw_after_s)) {
+        emit(make(AlertKind::update, now, r, a.areas(), to_event, threat_text(a, now)));
+        r.assessment = std::move(a);
+        r.narrower_since.reset();
+      }
     }
     r.respeak = false;
     return;
@@ -708,7 +740,16 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
     close_by_clock(now, r, out);
     return;
   }
-  if (holds(now, r, t, last)) {
+  // Nor while another track of the missile (a duplicate: the RV's and its fragments' tracks
+  // in midcourse, 1-3 km apart) predicts a fall or an overflight in an area it names (debris
+  // G1: withdrawn on one track's prediction, raised again on another's 4 s later).
+  const auto names_one = [&](const Assessment& b) {
+    const std::vector<std::string> met = b.areas();
+    return std::ranges::any_of(last.areas(), [&](const std::string& x) { return names(met, x); });
+  };
+  if (holds(now, r, t, last) || std::ranges::any_of(others, [&](const TrackSituation* o) {
+        return o != usable && names_one(assess(now, *o));
+      })) {
     r.last_met = now;
     return;
   }
@@ -725,6 +766,36 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
   r.state = TrackAlertState::detected;
   r.assessment.reset();
   r.latest.reset();
+}
+
+bool AlertManager::said_by_launch(const TrackAlertRecord& r, const Assessment& a) const {
+  if (!config_.objects_under_launch || !r.separated_from ||
+      r.first_height_m < config_.object_min_height_m)
+    return false;
+  const std::uint64_t missile = *r.separated_from;
+  // Raised already, its updates wait only on the missile's own threat (two objects' threats
+  // naming the same areas would otherwise silence each other's updates).
+  const bool raised = r.state == TrackAlertState::threatened;
+  const auto says = [&](std::uint64_t id, const std::string& area, bool impact) {
+    const auto it = missiles_.find(id);
+    if (id == r.missile_id || it == missiles_.end() ||
+        it->second.state != TrackAlertState::threatened || !it->second.assessment)
+      return false;
+    const Assessment& b = *it->second.assessment;
+    return names(b.impact_areas, area) || (!impact && names(b.overflown_areas, area));
+  };
+  const auto launch_says = [&](const std::string& area, bool impact) {
+    if (says(missile, area, impact)) return true;
+    if (raised) return false;
+    const auto it = objects_of_.find(missile);
+    return it != objects_of_.end() && std::ranges::any_of(it->second, [&](std::uint64_t id) {
+             return says(id, area, impact);
+           });
+  };
+  return std::ranges::all_of(a.impact_areas,
+                             [&](const std::string& area) { return launch_says(area, true); }) &&
+         std::ranges::all_of(a.overflown_areas,
+                             [&](const std::string& area) { return launch_says(area, false); });
 }
 
 bool AlertManager::may_be_a_launch(const TrackKinematics& k) const {
@@ -747,6 +818,7 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
   std::ranges::sort(ordered, {}, &TrackSituation::system_track_id);
 
   std::vector<IssuedAlert> out;
+  quiet_.clear();
   for (auto& [id, r] : missiles_) r.live = false;
   // Known tracks first: the missiles still tracked now are then known when new tracks join.
   std::map<std::uint64_t, std::vector<const TrackSituation*>> of_missile;
@@ -792,6 +864,8 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
       // Known at once: a second track of the same missile new in this step joins it.
       r->last_state = t->kinematics;
       r->separated_from = parent;
+      if (t->kinematics) r->first_height_m = track::approx_height_m(t->kinematics->position_ecef_m);
+      if (parent) objects_of_[*parent].push_back(r->missile_id);
       if (!parent) {
         r->last_kind = AlertKind::launch_detected;
         out.push_back(
@@ -802,6 +876,7 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
     of_missile[r->missile_id].push_back(t);
     confirmed_now.insert(std::ranges::upper_bound(confirmed_now, r->missile_id), r->missile_id);
   }
+  std::vector<const TrackSituation*> others;
   for (auto& [id, r] : missiles_) {
     if (r.state == TrackAlertState::closed) continue;
     const auto it = of_missile.find(id);
@@ -817,8 +892,10 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
       const TrackSituation* newest = nullptr;
       // Its path is the earliest joined's: a later one may be a stranger yet to part from it.
       const TrackSituation* earliest = nullptr;
+      others.clear();
       for (const TrackSituation* t : it->second) {
         if (!t->confirmed) continue;
+        if (t->impact_valid) others.push_back(t);
         if (!newest || joined(t->system_track_id) > joined(newest->system_track_id)) newest = t;
         if (t->kinematics &&
             (!earliest || joined(t->system_track_id) < joined(earliest->system_track_id)))
@@ -832,7 +909,15 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
         if (earliest) remember_path(r, *earliest->kinematics);
       }
     }
-    judge(now, r, usable, out);
+    judge(now, r, usable, out, others);
+    others.clear();
+  }
+  // An object kept quiet by a threat of its launch that has ended since in this step speaks
+  // now: its danger is not left without a threat until the next step.
+  for (const auto& [id, t] : std::exchange(quiet_, {})) {
+    TrackAlertRecord& r = missiles_.at(id);
+    if (r.state != TrackAlertState::closed && !said_by_launch(r, assess(now, *t, r.hits)))
+      judge(now, r, t, out);
   }
   return out;
 }

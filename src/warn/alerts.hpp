@@ -29,8 +29,9 @@
 // "Threat" means the 95 % impact ellipse meets an area, or the corridor under the future ground
 // track does (its half-width: the prediction's cross-track uncertainty, at least 3 km); the alert
 // names the areas and gives the time to impact (ellipse) or else to the first overflight entry. An
-// update is sent when the set of areas changes or the event time moves by more than
-// `update_time_change_s`.
+// update is sent when the predictions name an area the alert did not (or an impact where it
+// said an overflight) or the event time moves by more than `update_time_change_s`; when they
+// name fewer, once they have for `withdraw_after_s`.
 //
 // Functional core: step() takes the time and the tracks and returns the alerts; no clock.
 #pragma once
@@ -245,6 +246,21 @@ struct AlertConfig {
   // first's path, first seen falling, has no "launch detected" of its own.
   double trail_speed_mps = 60.0;
   double trail_angle_rad = 0.35;
+  // An object's threat is said by its launch while the launch already says it: an object
+  // (a stage, a fragment) whose prediction meets only areas that an active threat of another
+  // of its launch's records names (an impact area by an impact threat; an overflown one by
+  // either) raises no threat and sends no update of its own. Once that threat ends (the
+  // missile fell first: a light fragment falls after its RV) and its own prediction still meets
+  // them, it raises its own in the same step. A nation is warned once per launch and area, not
+  // once per fragment (debris: 131 threat messages to the US from four launches' 80
+  // fragments, 27 about fragments whose own impact met no area: false threats, judged per
+  // object, that the RV's threat for Guam already covered). Only objects first seen above
+  // object_min_height_m, out of the air, where stages and fragments part from their missile:
+  // a salvo's second missile taken for the first's object (first seen past burnout on its
+  // path, the cost noted above) is seen first lower down, and keeps a voice of its own (p04:
+  // two SRBMs from Kaechon 4 s apart into Korea, the second one's threat held back 209 s).
+  bool objects_under_launch = true;
+  double object_min_height_m = 100e3;
 };
 
 // What the threat assessment of one prediction found.
@@ -274,18 +290,25 @@ struct TrackAlertRecord {
   std::vector<std::uint64_t> track_ids;  // every track joined to it, in order
   std::uint64_t current_track_id = 0;    // the latest confirmed one (alerts carry it)
   // Threatened, and the track that spoke for it parted from it (another missile's): the
-  // threat is said again for the track that speaks for it now.
+  // threat is said again for the track that speaks for it now, unless the last alert named
+  // it already (a fragment's track that joined as a duplicate and parted before it spoke:
+  // an update every few seconds, debris G1).
   bool respeak = false;
+  std::uint64_t said_track_id = 0;  // the track the last alert about it named
   TrackAlertState state = TrackAlertState::unseen;
-  std::optional<Assessment> assessment;        // the last one alerted on (threatened)
-  std::optional<Assessment> latest;            // the last threat assessed (its clock decides)
-  std::optional<geo::UtcTime> last_met;        // the last time a prediction met an area
+  std::optional<Assessment> assessment;  // the last one alerted on (threatened)
+  std::optional<Assessment> latest;      // the last threat assessed (its clock decides)
+  std::optional<geo::UtcTime> last_met;  // the last time a prediction met an area
+  // Since when the predictions have named less than the alert did (AlertConfig::
+  // withdraw_after_s: then an update).
+  std::optional<geo::UtcTime> narrower_since;
   std::optional<geo::UtcTime> time_of_impact;  // last valid prediction
   std::optional<TrackKinematics> last_state;   // last confirmed state
   // Its path: confirmed states, one every separation_sample_s (AlertConfig), oldest first.
   std::vector<TrackKinematics> path;
   // An object that separated from this missile (by missile id): no launch of its own.
   std::optional<std::uint64_t> separated_from;
+  double first_height_m = 0.0;  // of its first track's state when first seen
   // When its track was first past boost (its objects separate from then on).
   std::optional<geo::UtcTime> coasting_since;
   std::optional<geo::UtcTime> last_seen;  // last step a track of it was present
@@ -337,7 +360,7 @@ class AlertManager {
   const std::vector<AreaGeometry>& areas() const { return areas_; }
 
  private:
-  IssuedAlert make(AlertKind kind, geo::UtcTime now, const TrackAlertRecord& r,
+  IssuedAlert make(AlertKind kind, geo::UtcTime now, TrackAlertRecord& r,
                    std::vector<std::string> areas, std::optional<double> time_to_event_s,
                    std::string text);
   // A track known well enough, and not faster than any booster at its height, to be
@@ -397,14 +420,24 @@ class AlertManager {
   // hold_scale, still meets one of the areas `last` names, an overflight not yet over at now.
   bool holds(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation& t,
              const Assessment& last) const;
+  // `others`: the missile's other confirmed tracks with a prediction now (one of them still
+  // meeting an area the threat names holds it, as the usable one's would).
   void judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation* usable,
-             std::vector<IssuedAlert>& out);
+             std::vector<IssuedAlert>& out, const std::vector<const TrackSituation*>& others = {});
   void close_by_clock(geo::UtcTime now, TrackAlertRecord& r, std::vector<IssuedAlert>& out);
+  // Whether the object r's threat `a` is said already by an active threat of another record
+  // of its launch (AlertConfig::objects_under_launch).
+  bool said_by_launch(const TrackAlertRecord& r, const Assessment& a) const;
 
   std::vector<AreaGeometry> areas_;
   AlertConfig config_;
   std::map<std::uint64_t, TrackAlertRecord> missiles_;  // by missile id
   std::map<std::uint64_t, std::uint64_t> missile_of_;   // track id -> missile id
+  // The objects separated from each missile (missile id -> their missile ids).
+  std::map<std::uint64_t, std::vector<std::uint64_t>> objects_of_;
+  // The records judged quiet in this step under a threat of their launch, with the track
+  // judged: judged again at the step's end if that threat has ended meanwhile.
+  std::vector<std::pair<std::uint64_t, const TrackSituation*>> quiet_;
   std::uint64_t next_alert_id_ = 1;
   std::uint64_t next_sequence_ = 1;
   std::optional<geo::UtcTime> last_now_;
