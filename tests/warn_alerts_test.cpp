@@ -96,8 +96,12 @@ TEST(WarnAlerts, LaunchThreatUpdateFell) {
   EXPECT_EQ(a[0].alert.areas, std::vector<std::string>{"Aomori"});
   EXPECT_NEAR(*a[0].alert.time_to_impact_s, 380.0, 1e-6);
 
-  // Time moves by 60 s: material.
-  a = m.step(at(50), {track(7, true, true, at_deg(40.8, 141.0), 480)});
+  // Time moves by 60 s: material once it has for 10 s (another track's prediction, differing
+  // by turns, would otherwise send an update every few steps).
+  EXPECT_TRUE(m.step(at(50), {track(7, true, true, at_deg(40.8, 141.0), 480)}).empty());
+  EXPECT_TRUE(m.step(at(55), {track(7, true, true, at_deg(40.8, 141.0), 420)}).empty());
+  EXPECT_TRUE(m.step(at(56), {track(7, true, true, at_deg(40.8, 141.0), 480)}).empty());
+  a = m.step(at(66), {track(7, true, true, at_deg(40.8, 141.0), 480)});
   ASSERT_EQ(kinds(a), std::vector{K::update});
 
   // Coasting near the end: nothing new, and no "fell" while a track of the missile is left,
@@ -930,20 +934,34 @@ TEST(WarnAlerts, AFallingTrackInAMissilesWakeIsNoNewLaunch) {
   EXPECT_EQ(m.record(2)->separated_from, std::optional<std::uint64_t>(1));
 }
 
+namespace {
+
+// A manager that has followed the midcourse missile (track 1) from 0 s and sees, at s, a
+// second track (2) offset_m from it and dv_mps apart along the local direction `enu`.
+AlertManager with_second_track(double s, const Eigen::Vector3d& enu, double offset_m,
+                               double dv_mps) {
+  AlertManager m(areas());
+  const auto [p0, v0, frame] = midcourse();
+  EXPECT_EQ(kinds(m.step(at(0), {moving(1, 0.0, p0, v0)})), std::vector{K::launch_detected});
+  const geo::EcefState now = test_reference::propagate_ecef(p0, v0, s);
+  const Eigen::Vector3d d = frame.ecef_from_enu() * enu;
+  EXPECT_TRUE(m.step(at(s), {moving(1, s, now.r_m, now.v_mps),
+                             moving(2, s, now.r_m + offset_m * d, now.v_mps + dv_mps * d)})
+                  .empty());
+  return m;
+}
+
+}  // namespace
+
 // An object's threat is its launch's while the launch says it: a fragment falling where its
 // missile's threat names raises none of its own (a nation is warned once per launch and area,
 // not once per fragment: debris, 27 threat messages about fragments of G1 near Guam); once
 // the missile has fallen and the fragment, lighter, still falls there, it raises its own in
 // that same step. One falling where the missile's threat does not name raises its own.
 TEST(WarnAlerts, AnObjectsThreatIsSaidByItsLaunchWhileTheLaunchSaysIt) {
-  AlertManager m(areas());
-  const auto [p0, v0, frame] = midcourse();
-  ASSERT_EQ(kinds(m.step(at(0), {moving(1, 0.0, p0, v0)})), std::vector{K::launch_detected});
-  const geo::EcefState later = test_reference::propagate_ecef(p0, v0, 300.0);
-  const Eigen::Vector3d across = frame.ecef_from_enu() * Eigen::Vector3d(0.0, 1.0, 0.0);
-  TrackSituation fragment =
-      moving(2, 300.0, later.r_m + 20e3 * across, later.v_mps + 30.0 * across);
-  EXPECT_TRUE(m.step(at(300), {moving(1, 300.0, later.r_m, later.v_mps), fragment}).empty());
+  // A fragment 20 km from the missile 300 s after burnout, 30 m/s apart, 300 km up.
+  const Eigen::Vector3d across(0.0, 1.0, 0.0);
+  AlertManager m = with_second_track(300.0, across, 20e3, 30.0);
   ASSERT_EQ(m.record(2)->separated_from, std::optional<std::uint64_t>(1));
 
   const auto missile = track(1, true, true, at_deg(43.5, 142.75), 400);
@@ -962,9 +980,7 @@ TEST(WarnAlerts, AnObjectsThreatIsSaidByItsLaunchWhileTheLaunchSaysIt) {
   EXPECT_EQ(a[1].alert.areas, std::vector<std::string>{"Hokkaido"});
 
   // Another missile's fragment falling in Aomori, where its missile's threat does not reach.
-  AlertManager n(areas());
-  ASSERT_EQ(kinds(n.step(at(0), {moving(1, 0.0, p0, v0)})), std::vector{K::launch_detected});
-  EXPECT_TRUE(n.step(at(300), {moving(1, 300.0, later.r_m, later.v_mps), fragment}).empty());
+  AlertManager n = with_second_track(300.0, across, 20e3, 30.0);
   a = n.step(at(310), {missile, fragment_in(at_deg(40.8, 141.0))});
   ASSERT_EQ(kinds(a), (std::vector{K::threat, K::threat}));
   EXPECT_EQ(a[1].alert.system_track_id, 2u);
@@ -976,14 +992,8 @@ TEST(WarnAlerts, AnObjectsThreatIsSaidByItsLaunchWhileTheLaunchSaysIt) {
 // held, whichever track's prediction the missile is judged by (debris G1: withdrawn on one
 // track's prediction, raised again on another's 4 s later).
 TEST(WarnAlerts, AThreatIsHeldWhileAnyTrackOfTheMissileMeetsItsAreas) {
-  AlertManager m(areas());
-  const auto [p0, v0, frame] = midcourse();
-  ASSERT_EQ(kinds(m.step(at(0), {moving(1, 0.0, p0, v0)})), std::vector{K::launch_detected});
-  const geo::EcefState s10 = test_reference::propagate_ecef(p0, v0, 10.0);
-  const Eigen::Vector3d east = frame.ecef_from_enu() * Eigen::Vector3d(1.0, 0.0, 0.0);
-  EXPECT_TRUE(m.step(at(10), {moving(1, 10.0, s10.r_m, s10.v_mps),
-                              moving(2, 10.0, s10.r_m + 1e3 * east, s10.v_mps)})
-                  .empty());
+  // A second track 1 km beside the missile: a duplicate.
+  AlertManager m = with_second_track(10.0, Eigen::Vector3d(1.0, 0.0, 0.0), 1e3, 0.0);
   ASSERT_EQ(m.record(2), m.record(1));
   const auto in_hokkaido = [](std::uint64_t id) {
     return track(id, true, true, at_deg(43.5, 142.75), 400);
