@@ -707,22 +707,23 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
       r.assessment = std::move(a);
       ++r.threats;
     } else {
-      // Narrower than the alert (an area, or an impact, no longer named), or its event time
-      // moved by more than update_time_change_s, for withdraw_after_s: predictions of one
-      // missile's tracks (its RV's, its stage's, its fragments'), or one track's from update
-      // to update, that straddle an area's edge or differ in time would otherwise send an
-      // update every few steps (debris G1 over Guam: "may fall in Guam land and sea" and "may
-      // fall in Guam sea, overfly Guam land" by turns, 60 updates from one missile; q05, an
-      // ICBM to Hawaii: "may fall in Hawaii in 1 586 s" and "may overfly Hawaii in 1 543 s").
-      const bool changed =
-          wider(*r.assessment, a) || moved(a, *r.assessment, now, config_.update_time_change_s);
-      if (!changed) r.changed_since.reset();
-      if (changed && !r.changed_since) r.changed_since = now;
+      // Narrower than the alert (an area, or an impact, no longer named) for withdraw_after_s:
+      // predictions of one missile's tracks (its RV's, its stage's, its fragments'), or one
+      // track's from update to update, that straddle an area's edge would otherwise send an
+      // update at every step (debris G1 over Guam: "may fall in Guam land and sea" and "may
+      // fall in Guam sea, overfly Guam land" by turns, 60 updates from one missile). A moved
+      // event time is said at once: held back, it held back too the update that names a
+      // missile's new track, which is how a salvo's missile whose track has joined another's
+      // record is warned of (untuned q04, four SRBMs from one site 2 s apart: 27 s more gap).
+      const bool narrower = wider(*r.assessment, a);
+      if (!narrower) r.narrower_since.reset();
+      if (narrower && !r.narrower_since) r.narrower_since = now;
       if ((r.respeak && r.said_track_id != r.current_track_id) || wider(a, *r.assessment) ||
-          (changed && now.seconds_since(*r.changed_since) >= config_.withdraw_after_s)) {
+          moved(a, *r.assessment, now, config_.update_time_change_s) ||
+          (narrower && now.seconds_since(*r.narrower_since) >= config_.withdraw_after_s)) {
         emit(make(AlertKind::update, now, r, a.areas(), to_event, threat_text(a, now)));
         r.assessment = std::move(a);
-        r.changed_since.reset();
+        r.narrower_since.reset();
       }
     }
     r.respeak = false;

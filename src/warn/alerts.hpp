@@ -29,9 +29,9 @@
 // "Threat" means the 95 % impact ellipse meets an area, or the corridor under the future ground
 // track does (its half-width: the prediction's cross-track uncertainty, at least 3 km); the alert
 // names the areas and gives the time to impact (ellipse) or else to the first overflight entry. An
-// update is sent at once when the predictions name an area the alert did not (or an impact
-// where it said an overflight); when they name fewer, or move the event time by more than
-// `update_time_change_s`, once they have for `withdraw_after_s`.
+// update is sent when the predictions name an area the alert did not (or an impact where it
+// said an overflight) or the event time moves by more than `update_time_change_s`; when they
+// name fewer, once they have for `withdraw_after_s`.
 //
 // Functional core: step() takes the time and the tracks and returns the alerts; no clock.
 #pragma once
@@ -299,9 +299,9 @@ struct TrackAlertRecord {
   std::optional<Assessment> assessment;  // the last one alerted on (threatened)
   std::optional<Assessment> latest;      // the last threat assessed (its clock decides)
   std::optional<geo::UtcTime> last_met;  // the last time a prediction met an area
-  // Since when the predictions have named less than the alert did, or moved its event time
-  // (AlertConfig::withdraw_after_s: then an update).
-  std::optional<geo::UtcTime> changed_since;
+  // Since when the predictions have named less than the alert did (AlertConfig::
+  // withdraw_after_s: then an update).
+  std::optional<geo::UtcTime> narrower_since;
   std::optional<geo::UtcTime> time_of_impact;  // last valid prediction
   std::optional<TrackKinematics> last_state;   // last confirmed state
   // Its path: confirmed states, one every separation_sample_s (AlertConfig), oldest first.
