@@ -661,7 +661,7 @@ TEST(WarnAlerts, AnOverflightUnderWaySendsNoUpdateEveryStep) {
 // Predictions that straddle an area's edge (an impact in it, then an overflight of it only,
 // by turns) send no update every step; one that names an area the alert did not sends one at
 // once, and one that names less sends one only once it has for withdraw_after_s (debris G1:
-// Guam "land and sea" and "sea, overflying land" by turns, 60 updates from one missile).
+// Guam "land and sea" and "sea, overflying land" by turns, 72 updates from the US node, seed 1).
 TEST(WarnAlerts, PredictionsStraddlingAnAreasEdgeSendNoUpdateEveryStep) {
   AlertManager m(areas());
   // Falling in Hokkaido at 210 s; or overflying it from 200 s (over_hokkaido: 43 N at 200 s).
@@ -951,7 +951,8 @@ AlertManager with_second_track(double s, const Eigen::Vector3d& enu, double offs
 
 // An object's threat is its launch's while the launch says it: a fragment falling where its
 // missile's threat names raises none of its own (a nation is warned once per launch and area,
-// not once per fragment: debris, 27 threat messages about fragments of G1 near Guam); once
+// not once per fragment: debris, seed 1, 46 false threats to the US about fragments of the
+// IRBM to Guam); once
 // the missile has fallen and the fragment, lighter, still falls there, it raises its own in
 // that same step. One falling where the missile's threat does not name raises its own.
 TEST(WarnAlerts, AnObjectsThreatIsSaidByItsLaunchWhileTheLaunchSaysIt) {

@@ -157,6 +157,12 @@ bool names(const std::vector<std::string>& v, const std::string& area) {
   return std::ranges::find(v, area) != v.end();
 }
 
+// Whether a and b name an area in common.
+bool share_an_area(const Assessment& a, const Assessment& b) {
+  const std::vector<std::string> met = b.areas();
+  return std::ranges::any_of(a.areas(), [&](const std::string& x) { return names(met, x); });
+}
+
 // Whether `a` names an area the alert `b` did not, or names it graver (an impact where b said
 // an overflight).
 bool wider(const Assessment& a, const Assessment& b) {
@@ -656,11 +662,7 @@ bool AlertManager::seconded(geo::UtcTime now, TrackAlertRecord& r, const TrackSi
                             const Assessment& a) const {
   if (!t.previous) return true;
   if (r.seconded_for != r.hits_for || r.seconded_by != t.previous) {
-    const Assessment before = assess(now, *t.previous);
-    const std::vector<std::string> met = before.areas();
-    r.seconded = std::ranges::any_of(a.areas(), [&](const std::string& area) {
-      return std::ranges::find(met, area) != met.end();
-    });
+    r.seconded = share_an_area(a, assess(now, *t.previous));
     r.seconded_for = r.hits_for;
     r.seconded_by = t.previous;
   }
@@ -694,12 +696,11 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
   }
   if (a.threat()) {
     r.last_met = now;
+    r.latest = a;
     if (said_by_launch(r, a)) {
-      if (r.state == TrackAlertState::threatened) r.latest = a;
       quiet_.emplace_back(r.missile_id, usable);
       return;
     }
-    r.latest = a;
     const double to_event = std::max(0.0, a.event_time()->seconds_since(now));
     if (r.state != TrackAlertState::threatened) {
       emit(make(AlertKind::threat, now, r, a.areas(), to_event, threat_text(a, now)));
@@ -711,8 +712,8 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
       // predictions of one missile's tracks (its RV's, its stage's, its fragments'), or one
       // track's from update to update, that straddle an area's edge would otherwise send an
       // update at every step (debris G1 over Guam: "may fall in Guam land and sea" and "may
-      // fall in Guam sea, overfly Guam land" by turns, 60 updates from one missile). A moved
-      // event time is said at once: held back, it held back too the update that names a
+      // fall in Guam sea, overfly Guam land" by turns: 72 updates from the US node, seed 1). A
+      // moved event time is said at once: held back, it held back too the update that names a
       // missile's new track, which is how a salvo's missile whose track has joined another's
       // record is warned of (untuned q04, four SRBMs from one site 2 s apart: 27 s more gap).
       const bool narrower = wider(*r.assessment, a);
@@ -746,12 +747,8 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
   // Nor while another track of the missile (a duplicate: the RV's and its fragments' tracks
   // in midcourse, 1-3 km apart) predicts a fall or an overflight in an area it names (debris
   // G1: withdrawn on one track's prediction, raised again on another's 4 s later).
-  const auto names_one = [&](const Assessment& b) {
-    const std::vector<std::string> met = b.areas();
-    return std::ranges::any_of(last.areas(), [&](const std::string& x) { return names(met, x); });
-  };
   if (holds(now, r, t, last) || std::ranges::any_of(others, [&](const TrackSituation* o) {
-        return o != usable && names_one(assess(now, *o));
+        return o != usable && share_an_area(last, assess(now, *o));
       })) {
     r.last_met = now;
     return;

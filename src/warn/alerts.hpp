@@ -252,9 +252,9 @@ struct AlertConfig {
   // either) raises no threat and sends no update of its own. Once that threat ends (the
   // missile fell first: a light fragment falls after its RV) and its own prediction still meets
   // them, it raises its own in the same step. A nation is warned once per launch and area, not
-  // once per fragment (debris: 131 threat messages to the US from four launches' 80
-  // fragments, 27 about fragments whose own impact met no area: false threats, judged per
-  // object, that the RV's threat for Guam already covered). Only objects first seen above
+  // once per fragment (debris, seed 1: 46 false threats to the US, nearly all updates about
+  // fragments of the IRBM to Guam whose own impact met no area, while the RV's threat for
+  // Guam was up). Only objects first seen above
   // object_min_height_m, out of the air, where stages and fragments part from their missile:
   // a salvo's second missile taken for the first's object (first seen past burnout on its
   // path, the cost noted above) is seen first lower down, and keeps a voice of its own (p04:
@@ -420,8 +420,8 @@ class AlertManager {
   // hold_scale, still meets one of the areas `last` names, an overflight not yet over at now.
   bool holds(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation& t,
              const Assessment& last) const;
-  // `others`: the missile's other confirmed tracks with a prediction now (one of them still
-  // meeting an area the threat names holds it, as the usable one's would).
+  // `others`: the missile's confirmed tracks with a prediction now (one whose 95 % ellipse or
+  // corridor still meets an area the threat names holds it).
   void judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation* usable,
              std::vector<IssuedAlert>& out, const std::vector<const TrackSituation*>& others = {});
   void close_by_clock(geo::UtcTime now, TrackAlertRecord& r, std::vector<IssuedAlert>& out);
