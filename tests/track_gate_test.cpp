@@ -12,6 +12,7 @@
 #include "base/rng.hpp"
 #include "track/filters.hpp"
 #include "track/gate.hpp"
+#include "track/measurement_models.hpp"
 #include "track/motion_models.hpp"
 
 using namespace trilink;
@@ -175,6 +176,53 @@ TEST(Gate, AMeasurementJustInsideTheGateIsFound) {
         EXPECT_FALSE(gate.gated(0));
       }
     }
+  }
+}
+
+// Two plots at one place, one moving with the track and one 30 m/s faster along the line of
+// sight (a fragment of a separation, metres from the missile): the position gate takes both,
+// the range rate only the first, and a Doppler scan's pairs may cost the two tests' sum.
+TEST(Gate, ARangeRateTellsApartPlotsThatOnePlaceHolds) {
+  const Filter filter{NearlyConstantVelocity{1.0}};
+  const RangeAzEl sensor(geo::Geodetic::from_deg(40.9, 140.3, 50.0), Vec3(5.0, 3.5e-4, 3.5e-4));
+  const geo::LocalFrame site(geo::Geodetic::from_deg(40.9, 140.3, 50.0));
+  std::vector<Gaussian<6>> priors(1);
+  pos(priors[0].x) = site.to_ecef(geo::Enu{Vec3(-600e3, 300e3, 200e3)}).r_m;
+  vel(priors[0].x) = site.ecef_vector(Vec3(3000.0, -1500.0, 500.0));
+  priors[0].P = Mat<6>::Identity() * 300.0 * 300.0;
+  vel_cov(priors[0].P) = Mat3::Identity() * 5.0 * 5.0;
+  const Vec3 l = (pos(priors[0].x) - site.origin_ecef().r_m).normalized();
+  const double rate = l.dot(vel(priors[0].x));
+  // The line-of-sight velocity variance: 25 (m/s)^2 of the state, 1 of the measurement, and
+  // (|v across| / range)^2 300^2 of the position.
+  const double range_m = (pos(priors[0].x) - site.origin_ecef().r_m).norm();
+  const double across_mps = (vel(priors[0].x) - l * rate).norm();
+  const double var = 26.0 + std::pow(across_mps / range_m * 300.0, 2);
+  Measurement missile(sensor.predict(pos(priors[0].x)).z, Vec3(25.0, 1.2e-7, 1.2e-7).asDiagonal());
+  missile.range_rate_mps = rate + 1.0;
+  missile.range_rate_var = 1.0;
+  Measurement fragment = missile;
+  fragment.range_rate_mps = rate + 30.0;
+  const std::vector<Measurement> scan{missile, fragment};
+  const std::vector<std::uint32_t> valid{0, 1};
+  for (const bool use_rates : {true, false}) {
+    GateConfig config;
+    if (!use_rates) config.range_rate_chi2 = 0.0;
+    Gate<6> gate(config);
+    FailureCounts failures{};
+    gate.build(filter, std::span<const Gaussian<6>>(priors), sensor);
+    gate.test(filter, std::span<const Gaussian<6>>(priors), sensor, scan, valid, true, failures);
+    if (!use_rates) {
+      ASSERT_EQ(gate.pairs().size(), 2u);
+      EXPECT_DOUBLE_EQ(gate.pairs()[0].cost, gate.pairs()[1].cost);
+      EXPECT_DOUBLE_EQ(gate.max_cost(), gate.chi2());
+      continue;
+    }
+    ASSERT_EQ(gate.pairs().size(), 1u);
+    EXPECT_EQ(gate.pairs()[0].col, 0u);
+    EXPECT_NEAR(gate.pairs()[0].cost - gate.innovations()[0].nis, 1.0 / var, 1e-9);
+    EXPECT_NEAR(gate.near_miss(0).nis - gate.innovations()[0].nis, 900.0 / var, 1e-6);
+    EXPECT_DOUBLE_EQ(gate.max_cost(), gate.chi2() + config.range_rate_chi2);
   }
 }
 

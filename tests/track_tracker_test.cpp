@@ -162,6 +162,13 @@ TEST(Tracker, BadMeasurementsAreCountedAndNeverTouchATrack) {
       {track::Vec3(std::numeric_limits<double>::infinity(), 0, 0), R}};
   tracker.process(sensor, 5.0, bad);
   EXPECT_EQ(tracker.counters().rejected[static_cast<int>(track::RejectReason::non_finite)], 3u);
+  // A range rate that is not a number, or one without a positive variance.
+  Measurement bad_rate(p + 5 * v, R), no_variance(p + 5 * v, R);
+  bad_rate.range_rate_mps = nan;
+  bad_rate.range_rate_var = 1.0;
+  no_variance.range_rate_mps = 10.0;
+  tracker.process(sensor, 5.0, std::vector<Measurement>{bad_rate, no_variance});
+  EXPECT_EQ(tracker.counters().rejected[static_cast<int>(track::RejectReason::non_finite)], 5u);
   // Time running backwards: the whole scan is refused.
   const std::vector<Measurement> late{{p + 4 * v, R}};
   tracker.process(sensor, 4.5, late);

@@ -149,9 +149,11 @@ TrackingRun run_national_tracker(const Scenario& s, const Simulation& sim,
            sim.detections[j].radar_index == first.radar_index;
          ++j) {
       const auto& d = sim.detections[j];
-      scan.push_back(node::measurement_of(s.radars[d.radar_index], {d.range_m, d.az_rad, d.el_rad},
-                                          {d.sigma_range_m, d.sigma_az_rad, d.sigma_el_rad},
-                                          options.consider_biases));
+      scan.push_back(node::measurement_of(
+          s.radars[d.radar_index], {d.range_m, d.az_rad, d.el_rad},
+          {d.sigma_range_m, d.sigma_az_rad, d.sigma_el_rad}, options.consider_biases,
+          d.has_range_rate ? std::optional(d.range_rate_mps) : std::nullopt,
+          d.sigma_range_rate_mps));
     }
     i = j;
     if (sensor_of[first.radar_index] < 0) continue;

@@ -175,9 +175,9 @@ Outbox NationalNode::on_look(std::uint32_t sensor_id, geo::UtcTime t,
       ++counters_.plots_rejected;
       continue;
     }
-    scan.push_back(measurement_of(radar, {d.range_m, d.az_rad, d.el_rad},
-                                  {d.sigma_range_m, d.sigma_az_rad, d.sigma_el_rad},
-                                  config_.consider_biases));
+    scan.push_back(measurement_of(
+        radar, {d.range_m, d.az_rad, d.el_rad}, {d.sigma_range_m, d.sigma_az_rad, d.sigma_el_rad},
+        config_.consider_biases, d.range_rate_mps, d.sigma_range_rate_mps.value_or(0.0)));
   }
   for (auto& report : pipeline_.on_look(sensor_id, t.seconds_since(config_.epoch), scan)) {
     ++counters_.tracks_reported;

@@ -107,9 +107,13 @@ NationalTracker make_national_tracker(std::span<const sensor::RadarParams> radar
 }
 
 track::Measurement measurement_of(const sensor::RadarParams& p, const geo::RangeAzEl& plot,
-                                  const geo::RangeAzEl& sigma, bool consider_biases) {
+                                  const geo::RangeAzEl& sigma, bool consider_biases,
+                                  std::optional<double> range_rate_mps,
+                                  double sigma_range_rate_mps) {
   track::Measurement m;
   m.z = track::Vec3(plot.range_m, plot.az_rad, plot.el_rad);
+  m.range_rate_mps = range_rate_mps;
+  m.range_rate_var = sigma_range_rate_mps * sigma_range_rate_mps;
   const double sigma_range_m = sigma.range_m, sigma_az_rad = sigma.az_rad,
                sigma_el_rad = sigma.el_rad;
   // Without the consider filter the bias variance is added as if it were white noise.

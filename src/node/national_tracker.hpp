@@ -45,9 +45,14 @@ NationalTracker make_national_tracker(std::span<const sensor::RadarParams> radar
 
 // A detection as the tracker's measurement (range, az, el), with the bias variance added as
 // white noise when biases are not considered.
-// `sigma` holds the plot's standard deviations in the same order (m, rad, rad).
+// `sigma` holds the plot's standard deviations in the same order (m, rad, rad). A Doppler
+// radar's plot carries its range rate and that one's standard deviation (m/s): the tracker
+// tells plots apart by it (track/gate.hpp). A rate without a positive finite deviation makes
+// a measurement the tracker rejects.
 track::Measurement measurement_of(const sensor::RadarParams& radar, const geo::RangeAzEl& plot,
-                                  const geo::RangeAzEl& sigma, bool consider_biases = true);
+                                  const geo::RangeAzEl& sigma, bool consider_biases = true,
+                                  std::optional<double> range_rate_mps = std::nullopt,
+                                  double sigma_range_rate_mps = 0.0);
 
 // One look at a confirmed track, for the burnout judgement.
 struct BurnoutSample {

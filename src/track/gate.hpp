@@ -11,9 +11,21 @@
 // whose sphere may hold it (the grid's guarantee: none is missed). A pair whose innovation
 // fails numerically is counted by its status and never gated.
 //
+// A measurement with a range rate (a Doppler radar's) passes a second, one-dof test: the
+// squared difference from the track's predicted range rate over its variance (the state's
+// position-velocity covariance through RangeAzEl::range_rate's gradient, plus the
+// measurement's) at most `range_rate_chi2`, and that term is added to the pair's cost. The
+// position gate alone takes any plot within the track's position error, which for a track
+// that has just burnt out holds the fragments and the spent stage of its separation (tens of
+// m/s apart, metres apart at first); a track predicting thrust that has ended took the fragment
+// ahead of the missile look after look, and the jumps looked like thrust (the debris
+// scenario's IRBM to Guam: burnout declared 23 s late at the US node). The two tests are
+// taken as independent (the innovations' correlation through the state's position-velocity
+// covariance is left out), so a Doppler scan's pairs cost at most chi2 + range_rate_chi2.
+//
 // Per scan: build() with the tracks' predicted states, then test() with the measurements.
-// Out come the gated pairs (track, index into `valid`, cost = NIS), each with its
-// innovation, in measurement order and, for one measurement, in the grid's order; with
+// Out come the gated pairs (track, index into `valid`, cost = NIS, plus the range-rate term), each
+// with its innovation, in measurement order and, for one measurement, in the grid's order; with
 // near misses asked for, per track whether anything came inside its gate and the nearest
 // measurement outside it (for the track's diagnostic).
 #pragma once
@@ -33,6 +45,8 @@ namespace trilink::track {
 struct GateConfig {
   double chi2 = chi2_quantile(0.999, 3);  // chi-square, 3 dof, P = 0.999
   double grid_cell_m = 2000.0;            // spatial grid cell: about a typical gate's diameter
+  // The range-rate test (1 dof, P = 0.999; 0: range rates not used).
+  double range_rate_chi2 = chi2_quantile(0.999, 1);
 };
 
 template <int N>
@@ -49,6 +63,8 @@ class Gate {
 
   const GateConfig& config() const { return config_; }
   double chi2() const { return config_.chi2; }
+  // The most a gated pair of the last test() may cost (what leaving a track unassigned costs).
+  double max_cost() const { return config_.chi2 + (range_rates_ ? config_.range_rate_chi2 : 0.0); }
 
   // Sizes and indexes the gates of the tracks whose predicted states are `priors` (track k
   // is priors[k]), for measurements of `sensor`.
@@ -77,8 +93,11 @@ class Gate {
     }
     pairs_.clear();
     innovations_.clear();
+    range_rates_ = false;
     for (std::uint32_t j = 0; j < valid.size(); ++j) {
       const Measurement& m = scan[valid[j]];
+      const bool range_rate = config_.range_rate_chi2 > 0.0 && m.range_rate_mps.has_value();
+      range_rates_ = range_rates_ || range_rate;
       grid_.for_each_candidate(sensor.position(m.z), [&](std::uint32_t k) {
         Innovation<N> in = filter.gate(priors[k], sensor, m);
         if (!in.ok()) {
@@ -89,7 +108,24 @@ class Gate {
           if (near_misses && in.nis < nearest_[k].nis) nearest_[k] = NearMiss{in.nis, in.nu, in.S};
           return;
         }
-        pairs_.push_back(GatedPair{k, j, in.nis});
+        double cost = in.nis;
+        if constexpr (requires { sensor.range_rate(Vec3{}, Vec3{}); }) {
+          if (range_rate) {
+            const auto& g = filter.combined(priors[k]);
+            const RangeRatePrediction r = sensor.range_rate(pos(g.x), vel(g.x));
+            const double var = (r.J * g.P.template topLeftCorner<6, 6>() * r.J.transpose())(0, 0) +
+                               m.range_rate_var;
+            const double e = *m.range_rate_mps - r.range_rate_mps;
+            const double d2 = e * e / var;
+            if (!(d2 <= config_.range_rate_chi2)) {  // NaN fails too
+              if (near_misses && in.nis + d2 < nearest_[k].nis)
+                nearest_[k] = NearMiss{in.nis + d2, in.nu, in.S};
+              return;
+            }
+            cost += d2;
+          }
+        }
+        pairs_.push_back(GatedPair{k, j, cost});
         innovations_.push_back(std::move(in));
       });
     }
@@ -119,6 +155,7 @@ class Gate {
   std::vector<Innovation<N>> innovations_;
   std::vector<NearMiss> nearest_;
   std::vector<bool> gated_;
+  bool range_rates_ = false;  // the last test() used range rates
 };
 
 }  // namespace trilink::track

@@ -31,6 +31,18 @@ double RangeAzEl::variance_bound_m2(const Vec3& p) const {
                bias_cov_(2, 2));
 }
 
+RangeRatePrediction RangeAzEl::range_rate(const Vec3& p_ecef, const Vec3& v_ecef) const {
+  const Vec3 d = p_ecef - frame_.origin_ecef().r_m;
+  const double rho = d.norm();
+  RangeRatePrediction r;
+  if (rho <= 0.0) return r;
+  const Vec3 l = d / rho;
+  r.range_rate_mps = l.dot(v_ecef);
+  r.J.head<3>() = (v_ecef - l * r.range_rate_mps).transpose() / rho;
+  r.J.tail<3>() = l.transpose();
+  return r;
+}
+
 MeasurementPrediction RangeAzEl::predict(const Vec3& p_ecef) const {
   const Vec3 u = frame_.enu_from_ecef() * (p_ecef - frame_.origin_ecef().r_m);
   const double h2 = u.x() * u.x() + u.y() * u.y();

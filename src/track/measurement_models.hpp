@@ -1,5 +1,5 @@
 // Measurement models: how a state is seen. Each gives the predicted measurement and its
-// Jacobian with respect to position (all our sensors measure position only), the
+// Jacobian with respect to position (the filters update with position only), the
 // innovation (with azimuth wrapped in one place, geo::wrap_pi), and the inverse used to
 // start tracks.
 //
@@ -11,7 +11,13 @@
 //       d az/du    = (u_n, -u_e, 0) / h^2
 //       d el/du    = (-u_e u_u, -u_n u_u, h^2) / (rho^2 h)
 //     and d/dp = (d/du) R_enu.
+//     A radar that measures Doppler also gives the range rate r' = l' v (l = (p - site) / rho,
+//     ECEF: the site is fixed in it), d r'/dv = l', d r'/dp = (v - l l' v)' / rho. The tracker
+//     uses it to tell apart plots that one position gate cannot (Gate: the fragments of a
+//     separation, metres apart and tens of m/s apart in speed); the filters do not update with it.
 #pragma once
+
+#include <optional>
 
 #include "geo/frames.hpp"
 #include "track/gaussian.hpp"
@@ -23,10 +29,21 @@ namespace trilink::track {
 //   valid(z)               false for impossible measurements (negative range, ...)
 //   covers(p)              whether a target at p could have been seen (misses count only then)
 //   variance_bound_m2(p)   an upper bound of trace(R) in Cartesian terms at p (gate sizing)
-// One measurement: z in the sensor's own coordinates, R its covariance.
+// One measurement: z in the sensor's own coordinates, R its covariance; the range rate (m/s)
+// and its variance when the sensor measures it.
 struct Measurement {
+  Measurement() = default;
+  Measurement(const Vec3& z_, const Mat3& R_) : z(z_), R(R_) {}
   Vec3 z = Vec3::Zero();
   Mat3 R = Mat3::Identity();
+  std::optional<double> range_rate_mps;
+  double range_rate_var = 0.0;  // (m/s)^2
+};
+
+// A predicted range rate and its gradient with respect to [p, v].
+struct RangeRatePrediction {
+  double range_rate_mps = 0.0;
+  Eigen::Matrix<double, 1, 6> J = Eigen::Matrix<double, 1, 6>::Zero();
 };
 
 struct MeasurementPrediction {
@@ -90,6 +107,8 @@ class RangeAzEl {
   MeasurementPrediction predict(const Vec3& p_ecef) const;
   Vec3 innovation(const Vec3& z, const Vec3& z_hat) const;
   PositionFix to_position(const Vec3& z, const Mat3& R) const;
+  // The range rate of a target at p moving at v (ECEF).
+  RangeRatePrediction range_rate(const Vec3& p_ecef, const Vec3& v_ecef) const;
   const geo::LocalFrame& frame() const { return frame_; }
 
  private:

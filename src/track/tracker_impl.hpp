@@ -55,7 +55,11 @@ template <typename Filter, typename Sensor>
 void Tracker<Filter, Sensor>::validate(const Sensor& s, std::span<const Measurement> scan) {
   valid_.clear();
   for (std::uint32_t i = 0; i < scan.size(); ++i) {
-    if (!scan[i].z.allFinite() || !scan[i].R.allFinite()) {
+    const bool bad_range_rate =
+        scan[i].range_rate_mps &&
+        (!std::isfinite(*scan[i].range_rate_mps) || !(scan[i].range_rate_var > 0.0) ||
+         !std::isfinite(scan[i].range_rate_var));
+    if (!scan[i].z.allFinite() || !scan[i].R.allFinite() || bad_range_rate) {
       ++counters_.rejected[static_cast<int>(RejectReason::non_finite)];
     } else if (!s.valid(scan[i].z)) {
       ++counters_.rejected[static_cast<int>(RejectReason::bad_geometry)];
@@ -87,12 +91,13 @@ void Tracker<Filter, Sensor>::predict(double t) {
     priors_[k] = filter_.predict(tracks_[k].state, t - tracks_[k].t_s);
 }
 
-// A track left unassigned costs its gate, so that any gated pair is worth taking.
+// A track left unassigned costs its gate (what a gated pair may cost at most), so that any
+// gated pair is worth taking.
 template <typename Filter, typename Sensor>
 void Tracker<Filter, Sensor>::associate() {
   const std::size_t n_tracks = tracks_.size();
   const std::span<const GatedPair> pairs = gate_.pairs();
-  miss_cost_.assign(n_tracks, gate_.chi2());
+  miss_cost_.assign(n_tracks, gate_.max_cost());
   const Association a = associator_.associate(n_tracks, valid_.size(), pairs, miss_cost_);
   counters_.largest_cluster = std::max(counters_.largest_cluster, a.stats.largest_cluster);
   pair_of_row_.assign(n_tracks, kUnassigned);
