@@ -193,11 +193,12 @@ TEST(Gate, ARangeRateTellsApartPlotsThatOnePlaceHolds) {
   vel_cov(priors[0].P) = Mat3::Identity() * 5.0 * 5.0;
   const Vec3 l = (pos(priors[0].x) - site.origin_ecef().r_m).normalized();
   const double rate = l.dot(vel(priors[0].x));
-  // The line-of-sight velocity variance: 25 (m/s)^2 of the state, 1 of the measurement, and
-  // (|v across| / range)^2 300^2 of the position.
+  // The line-of-sight velocity variance: 25 (m/s)^2 of the state, 1 of the measurement, 25 of
+  // the model (GateConfig::range_rate_model_sigma_mps) and (|v across| / range)^2 300^2 of the
+  // position.
   const double range_m = (pos(priors[0].x) - site.origin_ecef().r_m).norm();
   const double across_mps = (vel(priors[0].x) - l * rate).norm();
-  const double var = 26.0 + std::pow(across_mps / range_m * 300.0, 2);
+  const double var = 51.0 + std::pow(across_mps / range_m * 300.0, 2);
   Measurement missile(sensor.predict(pos(priors[0].x)).z, Vec3(25.0, 1.2e-7, 1.2e-7).asDiagonal());
   missile.range_rate_mps = rate + 1.0;
   missile.range_rate_var = 1.0;
