@@ -117,19 +117,22 @@ TEST(NationalTracking, IrbmMonteCarlo) {
   EXPECT_GE(mc.launch_within(10e3), 0.9);
 }
 
-// The lofted ICBM (F06), 10 runs: an hour-long flight, so fewer runs.
+// The lofted ICBM (F06), 50 runs (10 until session 26: an hour-long flight; over seeds 1-10
+// the 6-state NEES fell from 0.91 to 0.8999 with the range-rate gate while over 50 it stayed
+// 0.93: ten runs put the figure at the threshold's edge).
 TEST(NationalTracking, LoftedIcbmMonteCarlo) {
-  const MonteCarlo mc = monte_carlo("f06.yaml", 10);
-  ASSERT_EQ(mc.runs_with_prediction, 10);
-  EXPECT_GE(mc.first_ellipse_held, 9);
-  // Measured 0.98 (seeds 1-10; 1.03 over 50): the track estimates the radar biases from its
-  // start and coasts through the half hour out of coverage instead of starting afresh.
+  const MonteCarlo mc = monte_carlo("f06.yaml", 50);
+  ASSERT_EQ(mc.runs_with_prediction, 50);
+  EXPECT_GE(mc.first_ellipse_held, 45);
+  // Measured 1.19 over 50 runs in session 26 (1.03 noted earlier, not measured again just
+  // before the range-rate gate): the track estimates the radar biases from its start and
+  // coasts through the half hour out of coverage instead of starting afresh.
   EXPECT_LE(mc.rmse_over_pcrlb(), 1.3);
   EXPECT_EQ(mc.breaks, 0u);
   EXPECT_EQ(mc.id_swaps, 0u);
   ASSERT_GT(mc.nees_updates, 1000u);
+  // Measured 0.945 (position) and 0.929 (position and velocity) over 50 runs.
   EXPECT_GE(static_cast<double>(mc.position_nees_inside) / mc.nees_updates, 0.90);
-  // The 6-state NEES: measured 0.91 (0.93 over 50 runs).
   EXPECT_GE(static_cast<double>(mc.nees_inside) / mc.nees_updates, 0.90);
   EXPECT_FALSE(mc.prediction_during_boost);
   EXPECT_GE(mc.launch_within(10e3), 0.9);
