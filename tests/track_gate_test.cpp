@@ -185,7 +185,7 @@ TEST(Gate, AMeasurementJustInsideTheGateIsFound) {
 TEST(Gate, ARangeRateTellsApartPlotsThatOnePlaceHolds) {
   const Filter filter{NearlyConstantVelocity{1.0}};
   const RangeAzEl sensor(geo::Geodetic::from_deg(40.9, 140.3, 50.0), Vec3(5.0, 3.5e-4, 3.5e-4));
-  const geo::LocalFrame site(geo::Geodetic::from_deg(40.9, 140.3, 50.0));
+  const geo::LocalFrame& site = sensor.frame();
   std::vector<Gaussian<6>> priors(1);
   pos(priors[0].x) = site.to_ecef(geo::Enu{Vec3(-600e3, 300e3, 200e3)}).r_m;
   vel(priors[0].x) = site.ecef_vector(Vec3(3000.0, -1500.0, 500.0));

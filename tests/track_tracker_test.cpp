@@ -168,7 +168,8 @@ TEST(Tracker, BadMeasurementsAreCountedAndNeverTouchATrack) {
   bad_rate.range_rate_var = 1.0;
   no_variance.range_rate_mps = 10.0;
   tracker.process(sensor, 5.0, std::vector<Measurement>{bad_rate, no_variance});
-  EXPECT_EQ(tracker.counters().rejected[static_cast<int>(track::RejectReason::non_finite)], 5u);
+  EXPECT_EQ(tracker.counters().rejected[static_cast<int>(track::RejectReason::non_finite)], 3u);
+  EXPECT_EQ(tracker.counters().rejected[static_cast<int>(track::RejectReason::bad_range_rate)], 2u);
   // Time running backwards: the whole scan is refused.
   const std::vector<Measurement> late{{p + 4 * v, R}};
   tracker.process(sensor, 4.5, late);

@@ -618,7 +618,8 @@ void write_report(const io::Deployment& d, const LiveReport& r) {
     const auto refused = [&](RejectReason why) { return r.plots_refused[static_cast<int>(why)]; };
     j["national"]["plots_refused"] = {{"non_finite", refused(RejectReason::non_finite)},
                                       {"bad_geometry", refused(RejectReason::bad_geometry)},
-                                      {"time_backwards", refused(RejectReason::time_backwards)}};
+                                      {"time_backwards", refused(RejectReason::time_backwards)},
+                                      {"bad_range_rate", refused(RejectReason::bad_range_rate)}};
   }
   std::ofstream f(fs::path(d.recordings) / (r.name + ".json"));
   f << j.dump(2) << "\n";

@@ -48,7 +48,7 @@ NationalTracker make_national_tracker(std::span<const sensor::RadarParams> radar
 // `sigma` holds the plot's standard deviations in the same order (m, rad, rad). A Doppler
 // radar's plot carries its range rate and that one's standard deviation (m/s): the tracker
 // tells plots apart by it (track/gate.hpp). A rate without a positive finite deviation makes
-// a measurement the tracker rejects.
+// a measurement the tracker rejects (track::RejectReason::bad_range_rate).
 track::Measurement measurement_of(const sensor::RadarParams& radar, const geo::RangeAzEl& plot,
                                   const geo::RangeAzEl& sigma, bool consider_biases = true,
                                   std::optional<double> range_rate_mps = std::nullopt,

@@ -17,17 +17,17 @@
 // measurement's) at most `range_rate_chi2`, and that term is added to the pair's cost. The
 // position gate alone takes any plot within the track's position error, which for a track
 // that has just burnt out holds the fragments and the spent stage of its separation (tens of
-// m/s apart, metres apart at first); a track predicting thrust that has ended took the fragment
-// ahead of the missile look after look, and the jumps looked like thrust (the debris
-// scenario's IRBM to Guam: burnout declared 23 s late at the US node). The two tests are
+// m/s apart, metres apart at first): the debris scenario's IRBM to Guam, its US track's velocity
+// 100-600 m/s off the missile's for 30 s after burnout, its boost probability back to 1 again
+// and again, burnout declared 23 s late at the US node. The two tests are
 // taken as independent (the innovations' correlation through the state's position-velocity
 // covariance is left out), so a Doppler scan's pairs cost at most chi2 + range_rate_chi2. The
 // predicted rate's variance also holds `range_rate_model_sigma_mps`: what the state's
 // covariance does not know (ballistic tracks' rates predicted to 0.1-1 m/s while their
 // missiles' plots came 3-4 m/s off; without it, untuned p04's two SRBMs 4 s apart gave the
-// US node 3 more repeated launch alerts, as those tracks lost their plots). A young boosting
-// track's velocity may lag more (40-65 m/s at 6-10 m/s of sigma, p04): its plots can still
-// fail the test (left).
+// US node 3 more repeated launch alerts, as those tracks lost their plots). Tracks at an SRBM's
+// boost speeds (650-780 m/s, p04) saw plots 40-65 m/s off at 6-10 m/s of sigma: such plots
+// still fail the test (left).
 //
 // Per scan: build() with the tracks' predicted states, then test() with the measurements.
 // Out come the gated pairs (track, index into `valid`, cost = NIS, plus the range-rate term), each

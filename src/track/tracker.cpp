@@ -10,6 +10,8 @@ std::string_view to_string(RejectReason r) {
       return "impossible geometry";
     case RejectReason::time_backwards:
       return "time running backwards";
+    case RejectReason::bad_range_rate:
+      return "range rate not finite or without a positive variance";
     case RejectReason::count:
       break;
   }

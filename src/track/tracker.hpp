@@ -76,7 +76,14 @@ struct Track {
   void drop() { status = TrackStatus::dropped; }
 };
 
-enum class RejectReason : std::uint8_t { non_finite, bad_geometry, time_backwards, count };
+// bad_range_rate: a range rate that is not finite, or without a positive finite variance.
+enum class RejectReason : std::uint8_t {
+  non_finite,
+  bad_geometry,
+  time_backwards,
+  bad_range_rate,
+  count
+};
 std::string_view to_string(RejectReason r);
 
 struct TrackerCounters {

@@ -55,12 +55,12 @@ template <typename Filter, typename Sensor>
 void Tracker<Filter, Sensor>::validate(const Sensor& s, std::span<const Measurement> scan) {
   valid_.clear();
   for (std::uint32_t i = 0; i < scan.size(); ++i) {
-    const bool bad_range_rate =
-        scan[i].range_rate_mps &&
-        (!std::isfinite(*scan[i].range_rate_mps) || !(scan[i].range_rate_var > 0.0) ||
-         !std::isfinite(scan[i].range_rate_var));
-    if (!scan[i].z.allFinite() || !scan[i].R.allFinite() || bad_range_rate) {
+    const std::optional<double>& rate = scan[i].range_rate_mps;
+    const double rate_var = scan[i].range_rate_var;
+    if (!scan[i].z.allFinite() || !scan[i].R.allFinite()) {
       ++counters_.rejected[static_cast<int>(RejectReason::non_finite)];
+    } else if (rate && (!std::isfinite(*rate) || !(rate_var > 0.0) || !std::isfinite(rate_var))) {
+      ++counters_.rejected[static_cast<int>(RejectReason::bad_range_rate)];
     } else if (!s.valid(scan[i].z)) {
       ++counters_.rejected[static_cast<int>(RejectReason::bad_geometry)];
     } else {
