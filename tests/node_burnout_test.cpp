@@ -248,6 +248,48 @@ TEST(BurnoutDetector, DragIsBurnoutWhateverTheImmSays) {
   EXPECT_TRUE(d.burnt_out(1));
 }
 
+TEST(BurnoutDetector, OneWrongEstimateIsNoDrag) {
+  // A boosting missile whose track's first estimate was 1.2 MJ/kg too high (its velocity off
+  // by plots of a missile beside it, p04): each test against that estimate finds a fall far
+  // beyond 3 sigma, but the estimates after it rise. The energy truly rises 20 kJ/kg/s: the
+  // window finds the fall contradicted (no drag), and the detector declares no burnout.
+  node::BurnoutDetector d;
+  const auto energy = [](double t) { return 2e4 * t + (t == 0.0 ? 1.2e6 : 0.0); };
+  // Looks every 2 s for the first 12 s, then every second: the first estimate is the
+  // reference of the tests at t = 12 and 13.
+  std::vector<double> looks;
+  for (double t = 0.0; t < 12.0; t += 2.0) looks.push_back(t);
+  for (double t = 12.0; t <= 16.0; t += 1.0) looks.push_back(t);
+  for (const double t : looks) {
+    EXPECT_EQ(d.update(1, {t, 0.0, 0.1, {energy(t), 1e4}}), node::BurnoutDetector::Change::none)
+        << t;
+    EXPECT_NE(d.thrust(1), track::ThrustVerdict::drag) << t;
+  }
+  EXPECT_FALSE(d.burnt_out(1));
+  // The window alone: the fall against the first estimate is contradicted, no drag.
+  track::ThrustWindow w({12.0, 3.0});
+  for (const double t : looks) {
+    const track::ThrustVerdict v = w.add(t, {energy(t), 1e4});
+    if (t == 12.0 || t == 13.0) {
+      EXPECT_EQ(v, track::ThrustVerdict::unknown) << t;
+      EXPECT_TRUE(w.fall_contradicted()) << t;
+    } else if (t > 13.0) {
+      EXPECT_EQ(v, track::ThrustVerdict::thrust) << t;
+      EXPECT_FALSE(w.fall_contradicted()) << t;
+    }
+  }
+  // A true fall (drag from t = 12 on, 50 kJ/kg/s) is drag: burnout.
+  node::BurnoutDetector e;
+  std::optional<double> burnout_s;
+  for (double t = 0.0; t <= 40.0 && !burnout_s; t += 1.0) {
+    const double en = t <= 12.0 ? 2e4 * t : 2e4 * 12.0 - 5e4 * (t - 12.0);
+    if (e.update(1, {t, 0.0, 0.95, {en, 1e4}}) == node::BurnoutDetector::Change::burnout)
+      burnout_s = t;
+  }
+  ASSERT_TRUE(burnout_s.has_value());
+  EXPECT_LE(*burnout_s, 12.0 + 12.0);
+}
+
 TEST(BurnoutDetector, WithoutTheImmTheLastThrustStartsTheHold) {
   // Far radars: the IMM's boost probability never passes 0.1 while the missile thrusts. The
   // energy rises 50 kJ/kg/s for 20 s, then stays flat within its sigma (1e5 J/kg): the test

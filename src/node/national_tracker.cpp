@@ -136,7 +136,9 @@ BurnoutDetector::Change BurnoutDetector::update(std::uint64_t track_id, const Bu
   if ((x.boost_probability >= 0.5 && x.t_s - x.created_s >= prior_s) ||
       s.verdict == ThrustVerdict::thrust)
     s.boost_seen = true;
-  if (x.boost_probability >= 0.3) s.last_high_s = x.t_s;
+  // Estimates that disagree (a fall the estimate after the reference does not show) are not
+  // settled: the IMM, misled by the same wrong estimate, is heard only a hold after them.
+  if (x.boost_probability >= 0.3 || s.energy.fall_contradicted()) s.last_high_s = x.t_s;
   if (s.verdict == ThrustVerdict::thrust) s.last_thrust_s = x.t_s;
   if (s.burnt_out) {
     if (s.thrust_in_a_row < resume_after_tests) return Change::none;

@@ -15,7 +15,11 @@
 // thrusts hard) and by a staging gap; when it never rose to 0.3, the hold runs from the
 // energy test's last thrust instead (n12, untuned: a lofted IRBM's track born at 47 km on
 // Japan's radars, its boost probability under 0.25, was declared burnt out 1.7 s after a
-// thrust verdict, 40 s before burnout). The declaration is revocable: when the energy rises
+// thrust verdict, 40 s before burnout). While the energy estimates disagree (a fall against
+// the window's reference that the estimate after it does not show: one of them wrong) the
+// IMM's word waits a hold too: the same wrong estimate misleads the IMM (p04, untuned: a
+// lofted IRBM's track taken for coasting at 20 km, its boost probability under 0.3 for 10 s,
+// 80 s before burnout). The declaration is revocable: when the energy rises
 // again (a stage lit after a coast, a post-boost stage) the track is boosting again.
 #pragma once
 
@@ -89,7 +93,8 @@ class BurnoutDetector {
   struct State {
     bool boost_seen = false;
     bool burnt_out = false;
-    std::optional<double> last_high_s;    // last time the boost probability was >= 0.3
+    // Last time the boost probability was >= 0.3 (or a fall was contradicted).
+    std::optional<double> last_high_s;
     std::optional<double> last_thrust_s;  // last time the energy test found thrust
     track::ThrustWindow energy{{energy_window_s, energy_sigmas}};
     track::ThrustVerdict verdict = track::ThrustVerdict::unknown;

@@ -43,14 +43,18 @@ ThrustVerdict ThrustWindow::add(double t_s, Energy e) {
   while (samples_.size() > 2 && samples_[1].t_s <= t_s - config_.window_s) samples_.pop_front();
   const Sample& ref = samples_.front();
   if (samples_.size() < 2 || ref.t_s > t_s - config_.window_s) return ThrustVerdict::unknown;
+  contradicted_ = false;
   last_rise_ = e.value_jpkg - ref.e.value_jpkg;
   last_sigma_ = std::hypot(e.sigma_jpkg, ref.e.sigma_jpkg);
   if (last_rise_ > config_.sigmas * last_sigma_) return ThrustVerdict::thrust;
   if (last_rise_ < -config_.sigmas * last_sigma_) {
     const double most =
         std::max(e.drag_loss_bound_jpkgps, ref.e.drag_loss_bound_jpkgps) * (t_s - ref.t_s);
-    return -last_rise_ - config_.sigmas * last_sigma_ <= most ? ThrustVerdict::drag
-                                                              : ThrustVerdict::unknown;
+    // Drag keeps falling: a fall that the estimate after the reference does not see too is
+    // the reference's error, not drag.
+    if (-last_rise_ - config_.sigmas * last_sigma_ > most) return ThrustVerdict::unknown;
+    contradicted_ = samples_.size() > 2 && e.value_jpkg >= samples_[1].e.value_jpkg;
+    return contradicted_ ? ThrustVerdict::unknown : ThrustVerdict::drag;
   }
   return ThrustVerdict::quiet;
 }
