@@ -880,18 +880,23 @@ TEST(WarnAlerts, AnObjectSeparatedFromAMissileIsNoNewLaunch) {
   EXPECT_EQ(m.record(2)->separated_from, std::optional<std::uint64_t>(1));
   EXPECT_FALSE(m.record(3)->separated_from);
   // A young track 4 km from the missile, its velocity 2.5 km/s off (known to 400 m/s): the
-  // position decides (n12: fragments picked up minutes after the separation). The same 30 km
-  // off is a launch.
+  // position decides (n12: fragments picked up minutes after the separation); so it does
+  // 14 km off, though the gate has grown to 50 km (o02: young tracks of fragments 14 km from
+  // an IRBM 185 s after burnout, 2.7 km/s off). The same 30 km off is a launch.
   TrackSituation young = moving(4, 300.0, later.r_m + 4e3 * across, later.v_mps + 2500.0 * across);
   young.kinematics->velocity_sigma_mps = 400.0;
   TrackSituation farther = young;
   farther.system_track_id = 5;
   farther.kinematics->position_ecef_m = later.r_m + 30e3 * across;
-  const auto b = m.step(
-      at(300), {moving(1, 300.0, later.r_m, later.v_mps), fragment, elsewhere, young, farther});
+  TrackSituation nearer = young;
+  nearer.system_track_id = 6;
+  nearer.kinematics->position_ecef_m = later.r_m + 14e3 * across;
+  const auto b = m.step(at(300), {moving(1, 300.0, later.r_m, later.v_mps), fragment, elsewhere,
+                                  young, farther, nearer});
   ASSERT_EQ(kinds(b), std::vector{K::launch_detected});
   EXPECT_EQ(b[0].alert.system_track_id, 5u);
   EXPECT_EQ(m.record(4)->separated_from, std::optional<std::uint64_t>(1));
+  EXPECT_EQ(m.record(6)->separated_from, std::optional<std::uint64_t>(1));
   // Every track lost: the missile and the other launch are cleared, the fragment ends silent.
   const auto end = m.step(at(300 + 121), {});
   EXPECT_EQ(kinds(end), (std::vector{K::all_clear, K::all_clear, K::all_clear}));
