@@ -290,6 +290,28 @@ TEST(BurnoutDetector, OneWrongEstimateIsNoDrag) {
   EXPECT_LE(*burnout_s, 12.0 + 12.0);
 }
 
+TEST(BurnoutDetector, AContradictedFallHoldsTheImmsWordOff) {
+  // The IMM saw the boost at t = 6 and is low from then on; the energy is flat but for a
+  // first estimate 1.2 MJ/kg too high, contradicted at t = 12 and 13. Quiet from t = 14: the
+  // IMM's word counts only a hold after the last contradicted fall, not after t = 6.
+  node::BurnoutDetector d;
+  std::vector<double> looks;
+  for (double t = 0.0; t < 12.0; t += 2.0) looks.push_back(t);
+  for (double t = 12.0; t <= 40.0; t += 1.0) looks.push_back(t);
+  std::optional<double> burnout_s;
+  for (const double t : looks) {
+    const double e = t == 0.0 ? 1.2e6 : 0.0;
+    if (d.update(1, {t, 0.0, t == 6.0 ? 0.9 : 0.1, {e, 1e4}}) ==
+        node::BurnoutDetector::Change::burnout) {
+      burnout_s = t;
+      break;
+    }
+  }
+  ASSERT_TRUE(burnout_s.has_value());
+  EXPECT_GE(*burnout_s, 13.0 + node::BurnoutDetector::hold_s);
+  EXPECT_LE(*burnout_s, 13.0 + node::BurnoutDetector::hold_s + 1.0);
+}
+
 TEST(BurnoutDetector, WithoutTheImmTheLastThrustStartsTheHold) {
   // Far radars: the IMM's boost probability never passes 0.1 while the missile thrusts. The
   // energy rises 50 kJ/kg/s for 20 s, then stays flat within its sigma (1e5 J/kg): the test

@@ -50,9 +50,9 @@ ThrustVerdict ThrustWindow::add(double t_s, Energy e) {
   if (last_rise_ < -config_.sigmas * last_sigma_) {
     const double most =
         std::max(e.drag_loss_bound_jpkgps, ref.e.drag_loss_bound_jpkgps) * (t_s - ref.t_s);
+    if (-last_rise_ - config_.sigmas * last_sigma_ > most) return ThrustVerdict::unknown;
     // Drag keeps falling: a fall that the estimate after the reference does not see too is
     // the reference's error, not drag.
-    if (-last_rise_ - config_.sigmas * last_sigma_ > most) return ThrustVerdict::unknown;
     contradicted_ = samples_.size() > 2 && e.value_jpkg >= samples_[1].e.value_jpkg;
     return contradicted_ ? ThrustVerdict::unknown : ThrustVerdict::drag;
   }

@@ -459,10 +459,9 @@ std::optional<std::uint64_t> AlertManager::separated_from(
         config_.gate_sigmas * std::hypot(k.velocity_sigma_mps, m.velocity_sigma_mps) +
         light_drag_mps2(k_height, m_height, k.velocity_ecef_mps, m.velocity_ecef_mps) *
             config_.separation_drag_s;
-    const bool position_only =
-        k.velocity_sigma_mps >= config_.separation_young_sigma_mps &&
-        (gate <= config_.separation_position_only_m ||
-         d <= std::max(config_.separation_position_only_m, config_.separation_gate_m + d_error));
+    const bool position_only = k.velocity_sigma_mps >= config_.separation_young_sigma_mps &&
+                               (std::min(gate, d) <= config_.separation_position_only_m ||
+                                d <= config_.separation_gate_m + d_error);
     if (!position_only &&
         (x.tail<3>() - k.velocity_ecef_mps).norm() > config_.separation_speed_mps + dv_error)
       continue;

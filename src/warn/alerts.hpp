@@ -186,8 +186,8 @@ struct AlertConfig {
   //    with sigmas of 320; and at any time within separation_gate_m of it, widened likewise,
   //    or within separation_position_only_m: n12's fragments picked up 3.6-4.2 km from the
   //    RV 260-300 s after burnout, 2.5-3.4 km/s off; o02's 14 km from an IRBM 185 s after
-  //    burnout, 2.7 km/s off with a sigma of 385), and in dense air the drag term lets it decide (fragments picked up again at
-  //    20 km in the RV's re-entry); or
+  //    burnout, 2.7 km/s off with a sigma of 385), and in dense air the drag term lets it decide
+  //    (fragments picked up again at 20 km in the RV's re-entry); or
   //  - is still boosting (or an object of it that boosts: a track of the missile taken for
   //    one) above staging_min_height_m, and lies within separation_gate_m + staging_lag_s of
   //    its flight (a boosting track lags its missile) of it, widened by gate_sigmas of the
