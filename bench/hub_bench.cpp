@@ -19,6 +19,8 @@
 // during a tick waits for it.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -186,6 +188,55 @@ void BM_HubTick(benchmark::State& state) {
 }
 BENCHMARK(BM_HubTick)
     ->ArgsProduct({{1000, 10000}, {0, 1}})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(5);
+
+// BM_HubTickInSteps: the same clock in steps of `work` tracks (Hub::tick_step, the live
+// runtime's): a local track arriving during the clock waits for one step. items/s: system
+// tracks a second; max_step_us: the longest step of the last tick, max_at: which step it was
+// (from 0), steps: its steps.
+void BM_HubTickInSteps(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const auto work = static_cast<std::size_t>(state.range(1));
+  const Scene s = scene(n);
+  const share::Policy policy = s.policy;
+  node::HubConfig c = hub_config(n);
+  c.refresh = node::Refresh::on_change;
+  node::Hub hub(c, policy);
+  std::uint64_t sequence = 0;
+  fill(hub, s, sequence);
+  int second = 0;
+  double max_step_us = 0.0, max_at = 0.0;
+  std::size_t steps = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    ++second;
+    for (std::size_t i = 0; i < n; ++i) {
+      const geo::UtcTime t = t0.plus_seconds(second - 1.0 + static_cast<double>(i) / n);
+      hub.on_message(report(s, i, t, ++sequence), "KAMD", t);
+    }
+    state.ResumeTiming();
+    max_step_us = 0.0;
+    steps = 0;
+    node::Outbox out;
+    hub.begin_tick(t0.plus_seconds(second));
+    for (bool done = false; !done; ++steps) {
+      const auto start = std::chrono::steady_clock::now();
+      done = hub.tick_step(out, work);
+      const double us =
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+              .count();
+      if (us > max_step_us) max_at = static_cast<double>(steps);
+      max_step_us = std::max(max_step_us, us);
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+  state.counters["max_step_us"] = max_step_us;
+  state.counters["steps"] = static_cast<double>(steps);
+  state.counters["max_at"] = max_at;
+}
+BENCHMARK(BM_HubTickInSteps)
+    ->ArgsProduct({{1000, 10000}, {64}})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(5);
 

@@ -338,3 +338,101 @@ TEST(SystemTracks, TakeJoinsWhatTheWholePictureJoinsTestingOnlyTheNearSystemTrac
   EXPECT_GT(whole_tests / fresh, 15u);
   EXPECT_LT(taking_tests / fresh, 4u) << taking_tests << " tests for " << fresh << " tracks";
 }
+
+// The clock's update in steps (the live hub, issue 13) is the whole update when nothing runs
+// between the steps - whatever the steps' size, over a picture whose contributions are taken
+// one by one, dropped, restarted under new ids, and whose system tracks coast and end.
+TEST(SystemTracks, AnUpdateInStepsIsTheWholeUpdate) {
+  constexpr int kObjects = 30;
+  for (const std::size_t work : {std::size_t{1}, std::size_t{7}, std::size_t{1000}}) {
+    Nations nations{std::mt19937_64{3}};
+    SystemTrackManager whole, stepped;
+    std::size_t steps = 0, compared = 0;
+    for (int k = 0; k < 80; ++k) {
+      for (int j = 0; j < kObjects; ++j) {
+        const double t = k + (j * 7 % 10) / 10.0;
+        const Eigen::Vector3d at((j % 5) * 40e3, (j / 5) * 40e3, 0.0);
+        std::vector<share::LocalTrack> reports;
+        if (k <= 16) {  // Korea's tracks end at 16 s, every other one dropped
+          auto r = nations.report(Nation::KOR, 1000 + j, t, at, 150.0, 15.0);
+          if (k == 16 && j % 2 == 0) r.status = share::TrackStatus::dropped;
+          if (k < 16 || j % 2 == 0) reports.push_back(r);
+        }
+        if (k >= 6 && k <= 25 && j % 3 != 0)  // Japan's from 6 s to 25 s, restarted at 12 s
+          reports.push_back(
+              nations.report(Nation::JPN, (k >= 12 ? 3000 : 2000) + j, t, at, 250.0, 20.0));
+        for (const auto& r : reports) {
+          whole.take(r.header.time_of_validity, r);
+          stepped.take(r.header.time_of_validity, r);
+        }
+      }
+      const geo::UtcTime t = t0.plus_seconds(k + 1.0);
+      const auto a = whole.update(t, {});
+      stepped.begin_update(t);
+      std::optional<std::vector<share::SystemTrack>> b;
+      while (!(b = stepped.update_step(work))) ++steps;
+      ASSERT_EQ(a.size(), b->size()) << k;
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(a[i].system_track_id, (*b)[i].system_track_id) << k;
+        EXPECT_EQ(a[i].header.time_of_validity, (*b)[i].header.time_of_validity) << k;
+        EXPECT_EQ(a[i].position_ecef_m, (*b)[i].position_ecef_m) << k;
+        EXPECT_EQ(a[i].covariance, (*b)[i].covariance) << k;
+        EXPECT_EQ(a[i].status, (*b)[i].status) << k;
+        EXPECT_EQ(a[i].phase, (*b)[i].phase) << k;
+        EXPECT_EQ(a[i].contributions, (*b)[i].contributions) << k;
+        ++compared;
+      }
+    }
+    EXPECT_EQ(whole.system_tracks(), stepped.system_tracks());
+    EXPECT_GT(compared, 1000u);
+    // Japan's last reports (26 s) are stale at 46 s, their system tracks coast to 76 s.
+    EXPECT_EQ(whole.system_tracks(), 0u);
+    if (work == 1) {
+      EXPECT_GT(steps, 60u * kObjects) << "one step did the whole update";
+    }
+  }
+}
+
+// A report taken between the steps of an update is left as take() made it: its system track
+// is in the update's picture as take() fused it (at its later time, not aligned back), the
+// others at the update's time; the next report of it and the next update carry on from there.
+TEST(SystemTracks, AReportTakenBetweenTheStepsIsNotUndoneByTheUpdate) {
+  Nations nations;
+  SystemTrackManager hub;
+  const Eigen::Vector3d apart(60e3, 0.0, 0.0);
+  for (int k = 0; k <= 5; ++k) {
+    hub.take(t0.plus_seconds(k), nations.report(Nation::KOR, 7, k));
+    hub.take(t0.plus_seconds(k), nations.report(Nation::JPN, 3, k));
+    hub.take(t0.plus_seconds(k), nations.report(Nation::KOR, 8, k, apart, 90.0, 20.0));
+  }
+  const auto missile = *hub.system_id_of({Nation::KOR, 7});
+  const auto other = *hub.system_id_of({Nation::KOR, 8});
+  ASSERT_NE(missile, other);
+  ASSERT_EQ(hub.system_id_of({Nation::JPN, 3}), missile);
+
+  hub.begin_update(t0.plus_seconds(6.0));
+  ASSERT_FALSE(hub.update_step(1));  // one contribution aligned to 6 s
+  const auto taken = hub.take(t0.plus_seconds(6.4), nations.report(Nation::KOR, 7, 6.4));
+  ASSERT_TRUE(taken);
+  std::optional<std::vector<share::SystemTrack>> picture;
+  while (!(picture = hub.update_step(1))) {
+  }
+  const share::SystemTrack* m = find(*picture, missile);
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->header.time_of_validity, t0.plus_seconds(6.4));
+  EXPECT_EQ(m->position_ecef_m, taken->position_ecef_m);
+  EXPECT_EQ(m->contributions.size(), 2u);
+  const share::SystemTrack* o = find(*picture, other);
+  ASSERT_NE(o, nullptr);
+  EXPECT_EQ(o->header.time_of_validity, t0.plus_seconds(6.0));
+  // Japan's next report joins the missile's system track, fused with Korea's at 6.6 s.
+  const auto next = hub.take(t0.plus_seconds(6.6), nations.report(Nation::JPN, 3, 6.6));
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->system_track_id, missile);
+  EXPECT_EQ(next->contributions.size(), 2u);
+  EXPECT_LT((next->position_ecef_m - truth_at(6.6).head<3>()).norm(), 500.0);
+  const auto after = hub.update(t0.plus_seconds(7.0), {});
+  EXPECT_EQ(after.size(), 2u);
+  EXPECT_EQ(hub.diagnostics().fusion_failures_total, 0u);
+  EXPECT_EQ(hub.diagnostics().rejected_total, 0u);
+}

@@ -561,3 +561,74 @@ TEST(Hub, ANationsPhaseComesFromItsReleasedContributionsOnly) {
   EXPECT_FALSE(stream_to(policy, "KAMD", both, 10) ==
                stream_to(policy, "KAMD", both_midcourse, 10));
 }
+
+// The clock in steps (the live runtime) releases what the whole tick releases, in the same
+// order, when nothing arrives between its steps: system tracks, impact predictions, threats.
+TEST(Hub, ATickInStepsReleasesWhatTheWholeTickReleases) {
+  const share::Policy policy = bundled_policy();
+  node::HubConfig c = hub_config();
+  for (const std::size_t work : {std::size_t{1}, std::size_t{5}}) {
+    node::Hub whole(c, policy), stepped(c, policy);
+    for (node::Hub* hub : {&whole, &stepped}) {
+      hub->on_message(falling_track(Nation::JPN, 12, 35.7, 139.7), "JADGE", t0);
+      hub->on_message(falling_track(Nation::KOR, 21, 37.6, 127.0), "KAMD", t0);
+      hub->on_message(korean_track(2), "KAMD", t0);
+    }
+    std::size_t compared = 0, threats = 0, steps = 0;
+    for (int k = 1; k <= 8; ++k) {
+      const auto a = whole.tick(t0.plus_seconds(k));
+      node::Outbox b;
+      stepped.begin_tick(t0.plus_seconds(k));
+      while (!stepped.tick_step(b, work)) ++steps;
+      ASSERT_EQ(a.size(), b.size()) << k;
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(a[i].to, b[i].to);
+        EXPECT_EQ(a[i].message.index(), b[i].message.index());
+        ASSERT_TRUE(a[i].release && b[i].release);
+        EXPECT_EQ(a[i].release->sequence, b[i].release->sequence);
+        EXPECT_EQ(a[i].release->label, b[i].release->label);
+        EXPECT_EQ(share::header(a[i].message).time_of_validity,
+                  share::header(b[i].message).time_of_validity);
+        if (const auto* s = std::get_if<share::SystemTrack>(&a[i].message)) {
+          EXPECT_EQ(s->position_ecef_m, std::get<share::SystemTrack>(b[i].message).position_ecef_m);
+        }
+        if (const auto* al = std::get_if<share::Alert>(&a[i].message)) {
+          EXPECT_EQ(al->areas, std::get<share::Alert>(b[i].message).areas);
+          threats += al->level == share::AlertLevel::threat;
+        }
+        ++compared;
+      }
+    }
+    EXPECT_GT(compared, 30u);
+    EXPECT_GE(threats, 2u) << "Tokyo's and Seoul's threats";
+    EXPECT_GT(steps, 8u * 3u) << "each tick in one step";
+  }
+}
+
+// A local track that arrives between the clock's steps is fused and released at once, and the
+// tick goes on to its end.
+TEST(Hub, ATrackArrivingBetweenTheClocksStepsIsReleasedAtOnce) {
+  const share::Policy policy = bundled_policy();
+  node::Hub hub(hub_config(), policy);
+  ASSERT_FALSE(hub.on_message(korean_track(1), "KAMD", t0).empty());
+  node::Outbox ticked;
+  hub.begin_tick(t0.plus_seconds(1.0));
+  ASSERT_FALSE(hub.tick_step(ticked, 1));
+  share::LocalTrack later = japanese_track(1);
+  later.header.time_of_validity = t0.plus_seconds(1.2);
+  later.position_ecef_m += later.velocity_ecef_mps * 1.2;
+  const auto released = hub.on_message(later, "JADGE", t0.plus_seconds(1.2));
+  ASSERT_EQ(released.size(), 3u) << "to the three nations";
+  const auto& s = std::get<share::SystemTrack>(released[0].message);
+  EXPECT_EQ(s.contributions.size(), 2u);
+  EXPECT_EQ(s.header.time_of_validity, t0.plus_seconds(1.2));
+  while (!hub.tick_step(ticked, 1)) {
+  }
+  EXPECT_EQ(hub.fusion().system_tracks(), 1u);
+  // The next whole tick carries on from the report (nothing fused back in time).
+  for (const auto& e : hub.tick(t0.plus_seconds(2.0)))
+    if (const auto* t = std::get_if<share::SystemTrack>(&e.message)) {
+      EXPECT_EQ(t->header.time_of_validity, t0.plus_seconds(2.0));
+      EXPECT_EQ(t->contributions.size(), 2u);
+    }
+}

@@ -944,7 +944,7 @@ void add_live_commands(CLI::App& app, int& exit_code) {
                        {"added_p99_us", std::round(h.p99_us - b.p99_us)},
                        {"added_p999_us", std::round(h.p999_us - b.p999_us)}});
       }
-      for (const char* key : {"hub_processing_us", "hub_tick_us"})
+      for (const char* key : {"hub_processing_us", "hub_tick_us", "hub_tick_step_us"})
         if (!hub_report.is_discarded() && hub_report.contains(key)) j[key] = hub_report[key];
       // Throughput: the hub, then the bare relay (what DDS with security carries on this
       // machine from one writer, the ceiling for the hub's figure).

@@ -105,8 +105,11 @@ struct LiveReport {
   // Hub: the same for every message handed to the hub code (released or not), µs.
   std::vector<double> hub_message_us;
   // Hub: wall time of each tick of its clock (the hub code's tick, its releases written and
-  // queued for the recording), µs. Samples arriving meanwhile wait for it.
+  // queued for the recording), µs: the sum of its steps.
   std::vector<double> hub_tick_us;
+  // Hub: wall time of each step of a tick (Hub::tick_step), µs. A sample arriving meanwhile
+  // waits for the step, then is delivered before the next.
+  std::vector<double> hub_tick_step_us;
   // Hub resumed: the recorded messages handed to it again, and the wall time that took (ms).
   std::optional<std::pair<std::uint64_t, double>> rebuilt;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "track/ballistic_model.hpp"
 
@@ -147,6 +148,7 @@ bool SystemTrackManager::align_or_end(std::map<Key, Held>::iterator it, geo::Utc
     return false;
   }
   h.aligned = *aligned;
+  h.aligned_at = t;
   return true;
 }
 
@@ -193,57 +195,177 @@ std::optional<share::SystemTrack> SystemTrackManager::fuse(System& s, geo::UtcTi
     past = share::FlightPhase::boost;
   s.phase = past;
   s.last_contribution = t;
-  return message(s, s.fused, intersection_of(s.fused_from), std::move(contributions), status);
+  s.last = message(s, s.fused, intersection_of(s.fused_from), std::move(contributions), status);
+  return s.last;
 }
 
 std::vector<share::SystemTrack> SystemTrackManager::update(
     geo::UtcTime t, std::span<const share::LocalTrack> tracks) {
+  // 1-2. Take in the new reports; the rest in steps, run to the end.
+  begin_update(t);
+  for (const share::LocalTrack& tr : tracks) take_in(tr, t);
+  for (;;)
+    if (auto out = update_step(std::numeric_limits<std::size_t>::max())) return std::move(*out);
+}
+
+void SystemTrackManager::begin_update(geo::UtcTime t) {
   now_ = t;
   diagnostics_.rejected.clear();
   diagnostics_.gate_tests.clear();
   index_built_.reset();  // every contribution changes: take() builds the index anew
+  pass_.emplace();
+  pass_->t = t;
+}
 
-  // 1-2. Take in the new reports.
-  for (const share::LocalTrack& tr : tracks) take_in(tr, t);
-
-  // 2-3. End stale contributions, align the others to t.
-  for (auto it = held_.begin(); it != held_.end();) {
-    const auto next = std::next(it);
-    align_or_end(it, t);
-    it = next;
+std::optional<std::vector<share::SystemTrack>> SystemTrackManager::update_step(std::size_t work) {
+  if (!pass_) return std::vector<share::SystemTrack>{};
+  Pass& p = *pass_;
+  const geo::UtcTime t = p.t;
+  // A take() between steps moved the clock on; this step's messages are of the pass's time.
+  const geo::UtcTime later = std::max(now_, t);
+  now_ = t;
+  // Each stage resumes at the first key or id not yet done (lower_bound): takes between steps
+  // may have added or ended contributions and system tracks. A contribution or system track a
+  // take() has brought past t is left as the take made it (never aligned back in time).
+  const auto systems_from = [&] { return systems_.lower_bound(p.next_id); };
+  const auto done_with = [&](auto it, auto end) {
+    if (it == end) return true;
+    --work;
+    return false;
+  };
+  switch (p.stage) {
+    case Pass::Stage::align: {
+      // 2-3. End stale contributions, align the others to t.
+      auto it = p.next_key ? held_.lower_bound(*p.next_key) : held_.begin();
+      while (work > 0 && !done_with(it, held_.end())) {
+        const auto next = std::next(it);
+        const Key k = it->first;
+        if (it->second.aligned_at <= t && align_or_end(it, t) && it->second.system_id == 0)
+          p.fresh.push_back(k);
+        it = next;
+      }
+      if (it != held_.end()) {
+        p.next_key = it->first;
+        break;
+      }
+      p.stage = Pass::Stage::split;
+      p.next_id = 0;
+      [[fallthrough]];
+    }
+    case Pass::Stage::split: {
+      // 4 (first half). Split off the contributions that have left their system tracks.
+      auto it = systems_from();
+      for (; work > 0 && !done_with(it, systems_.end()); ++it) {
+        System& s = it->second;
+        if (s.fused_at > t) continue;
+        for (std::size_t i = 0; i < s.members.size() && s.members.size() > 1;)
+          if (left_its_system(s, s.members[i])) {
+            p.fresh.push_back(s.members[i]);
+            split_off(s, s.members[i]);
+            index_built_.reset();  // the index names the system track it left
+          } else {
+            ++i;
+          }
+      }
+      if (it != systems_.end()) {
+        p.next_id = it->first;
+        break;
+      }
+      p.stage = Pass::Stage::coast;
+      p.next_id = 0;
+      [[fallthrough]];
+    }
+    case Pass::Stage::coast: {
+      // 6 (first half). End system tracks that coasted too long; predict the others' coast.
+      auto it = systems_from();
+      while (work > 0 && !done_with(it, systems_.end())) {
+        System& s = it->second;
+        if (s.members.empty() && s.fused_at <= t) {
+          if (t.seconds_since(s.last_contribution) > config_.coast_timeout_s) {
+            it = systems_.erase(it);
+            continue;
+          }
+          auto coast = predict(s.fused, s.fused_at, t, config_.model);
+          if (!coast) {
+            ++diagnostics_.fusion_failures_total;
+            it = systems_.erase(it);
+            continue;
+          }
+          if (below_ground(*coast)) {
+            it = systems_.erase(it);
+            continue;
+          }
+          s.fused = *coast;
+          s.fused_at = t;
+        }
+        ++it;
+      }
+      if (it != systems_.end()) {
+        p.next_id = it->first;
+        break;
+      }
+      p.stage = Pass::Stage::associate;
+      [[fallthrough]];
+    }
+    case Pass::Stage::associate: {
+      // 4. Associate the new contributions (one step: the association is global).
+      associate_fresh(p.fresh);
+      p.stage = Pass::Stage::fuse;
+      p.next_id = 0;
+      p.out.reserve(systems_.size());  // no step moves the whole picture to grow it
+      if (work == 0) break;
+      --work;
+      [[fallthrough]];
+    }
+    case Pass::Stage::fuse: {
+      // 5. Fuse.
+      auto it = systems_from();
+      for (; work > 0 && !done_with(it, systems_.end()); ++it) {
+        System& s = it->second;
+        if (s.members.empty()) {
+          p.out.push_back(
+              message(s, s.fused, intersection_of(s.fused_from), {}, share::TrackStatus::coasting));
+        } else if (s.fused_at > t) {
+          p.out.push_back(s.last);  // fused by a take() since the pass began
+        } else if (auto m = fuse(s, t)) {
+          p.out.push_back(std::move(*m));
+        }
+      }
+      if (it != systems_.end()) {
+        p.next_id = it->first;
+        break;
+      }
+      // The index is built anew from the whole picture, unless a take() between the steps
+      // built it (what it has taken since is then still to be searched).
+      if (!index_built_) coasting_since_index_.clear();
+      now_ = later;
+      auto out = std::move(p.out);
+      pass_.reset();
+      return out;
+    }
   }
+  now_ = later;
+  return std::nullopt;
+}
 
-  // 4 (first half). Split off the contributions that have left their system tracks.
-  for (auto& [id, s] : systems_)
-    for (std::size_t i = 0; i < s.members.size() && s.members.size() > 1;)
-      if (left_its_system(s, s.members[i]))
-        split_off(s, s.members[i]);
-      else
-        ++i;
-
-  // 6 (first half). End system tracks that coasted too long; predict the others' coast.
+void SystemTrackManager::associate_fresh(std::vector<Key> keys) {
+  // In key order, those still without a system track (a take() between the steps associates
+  // the contribution it takes).
+  std::ranges::sort(keys);
+  const auto [first, last] = std::ranges::unique(keys);
+  keys.erase(first, last);
+  std::vector<Key> fresh;
+  std::vector<Candidate> candidates;
+  for (const Key& k : keys)
+    if (const auto it = held_.find(k); it != held_.end() && it->second.system_id == 0) {
+      fresh.push_back(k);
+      candidates.push_back(Candidate{k.nation, it->second.aligned});
+    }
+  if (candidates.empty()) return;
+  index_built_.reset();  // contributions join system tracks the index does not know
   std::vector<std::uint64_t> ids;
   std::vector<Group> groups;
-  for (auto it = systems_.begin(); it != systems_.end();) {
-    System& s = it->second;
-    if (s.members.empty()) {
-      if (t.seconds_since(s.last_contribution) > config_.coast_timeout_s) {
-        it = systems_.erase(it);
-        continue;
-      }
-      auto coast = predict(s.fused, s.fused_at, t, config_.model);
-      if (!coast) {
-        ++diagnostics_.fusion_failures_total;
-        it = systems_.erase(it);
-        continue;
-      }
-      if (below_ground(*coast)) {
-        it = systems_.erase(it);
-        continue;
-      }
-      s.fused = *coast;
-      s.fused_at = t;
-    }
+  for (const auto& [id, s] : systems_) {
     Group g;
     if (s.members.empty()) {
       g.members.push_back(s.fused);
@@ -255,51 +377,26 @@ std::vector<share::SystemTrack> SystemTrackManager::update(
     }
     ids.push_back(s.id);
     groups.push_back(std::move(g));
-    ++it;
   }
-
-  // 4. Associate the new contributions.
-  std::vector<Key> fresh;
-  std::vector<Candidate> candidates;
-  for (const auto& [k, h] : held_)
-    if (h.system_id == 0) {
-      fresh.push_back(k);
-      candidates.push_back(Candidate{k.nation, h.aligned});
-    }
-  if (!candidates.empty()) {
-    Grouping grouping = associator_.associate(groups, candidates);
-    diagnostics_.gate_tests = std::move(grouping.tests);
-    std::vector<std::uint64_t> new_ids(grouping.new_groups, 0);
-    for (std::size_t c = 0; c < fresh.size(); ++c) {
-      const std::size_t g = grouping.group_of[c];
-      std::uint64_t id;
-      if (g < ids.size()) {
-        id = ids[g];
-      } else {
-        std::uint64_t& slot = new_ids[g - ids.size()];
-        if (slot == 0) {
-          slot = next_id_++;
-          systems_[slot].id = slot;
-        }
-        id = slot;
+  Grouping grouping = associator_.associate(groups, candidates);
+  diagnostics_.gate_tests = std::move(grouping.tests);
+  std::vector<std::uint64_t> new_ids(grouping.new_groups, 0);
+  for (std::size_t c = 0; c < fresh.size(); ++c) {
+    const std::size_t g = grouping.group_of[c];
+    std::uint64_t id;
+    if (g < ids.size()) {
+      id = ids[g];
+    } else {
+      std::uint64_t& slot = new_ids[g - ids.size()];
+      if (slot == 0) {
+        slot = next_id_++;
+        systems_[slot].id = slot;
       }
-      held_.at(fresh[c]).system_id = id;
-      systems_.at(id).members.push_back(fresh[c]);
+      id = slot;
     }
+    held_.at(fresh[c]).system_id = id;
+    systems_.at(id).members.push_back(fresh[c]);
   }
-
-  // 5. Fuse.
-  std::vector<share::SystemTrack> out;
-  for (auto& [id, s] : systems_) {
-    if (s.members.empty()) {
-      out.push_back(
-          message(s, s.fused, intersection_of(s.fused_from), {}, share::TrackStatus::coasting));
-      continue;
-    }
-    if (auto m = fuse(s, t)) out.push_back(std::move(*m));
-  }
-  coasting_since_index_.clear();  // the index is built anew from the whole picture
-  return out;
 }
 
 std::optional<share::SystemTrack> SystemTrackManager::take(geo::UtcTime t,

@@ -132,6 +132,17 @@ class SystemTrackManager {
   // its system track could not be fused. See above for what it leaves to update().
   std::optional<share::SystemTrack> take(geo::UtcTime t, const share::LocalTrack& track);
 
+  // update(t, {}) in steps, for a clock that must not hold arriving tracks back for the whole
+  // picture (the live hub, issue 13): begin_update(t), then update_step(work) until it returns
+  // the picture, each step doing at most about `work` contributions' or system tracks' work.
+  // Run to the end with nothing between the steps, it is update(t, {}): same picture, same
+  // state. take() may run between the steps (at t or later): what it touched is left as it
+  // made it - its contributions are not aligned back to t, its system track is not fused again
+  // and is in the picture as take() fused it - and a split-off or an association of the pass
+  // makes take() build its index anew. A begin_update() before the end abandons the pass.
+  void begin_update(geo::UtcTime t);
+  std::optional<std::vector<share::SystemTrack>> update_step(std::size_t work);
+
   std::optional<std::uint64_t> system_id_of(share::Contribution c) const;
   std::size_t system_tracks() const { return systems_.size(); }
   const UpdateDiagnostics& diagnostics() const { return diagnostics_; }
@@ -144,8 +155,9 @@ class SystemTrackManager {
   };
   struct Held {
     share::LocalTrack track;
-    Estimate aligned;  // at the last update's time
+    Estimate aligned;  // at aligned_at: the last update's or take's time
     std::uint64_t system_id = 0;
+    geo::UtcTime aligned_at{};
   };
   struct System {
     std::uint64_t id = 0;
@@ -159,6 +171,18 @@ class SystemTrackManager {
     share::FlightPhase phase = share::FlightPhase::boost;
     track::ThrustWindow energy;  // of the fused state, for the phase
     track::ThrustVerdict thrust = track::ThrustVerdict::unknown;
+    share::SystemTrack last;  // the message of its last fuse()
+  };
+  // An update in steps (begin_update): the stage it is at, where the stage resumes (the first
+  // contribution key or system id not yet done), the picture so far.
+  struct Pass {
+    enum class Stage { align, split, coast, associate, fuse };
+    Stage stage = Stage::align;
+    geo::UtcTime t;
+    std::optional<Key> next_key;
+    std::uint64_t next_id = 0;
+    std::vector<Key> fresh;  // aligned or split off without a system track
+    std::vector<share::SystemTrack> out;
   };
 
   share::SystemTrack message(const System& s, const Estimate& e, share::Releasability label,
@@ -185,6 +209,9 @@ class SystemTrackManager {
   bool live_group(System& s, geo::UtcTime t, Group& g);
   // take()'s association of a new contribution (aligned at t) with the nearby system tracks.
   void associate_one(Key k, geo::UtcTime t);
+  // update()'s association of the contributions without a system track (step 4): those of
+  // `keys` (the pass's aligned or split off without one) that still have none.
+  void associate_fresh(std::vector<Key> keys);
   // The ids, ascending, of the system tracks that may pass the gate with `candidate` at t.
   std::vector<std::uint64_t> systems_near(const Estimate& candidate, geo::UtcTime t);
   void build_index(geo::UtcTime t);
@@ -198,6 +225,7 @@ class SystemTrackManager {
   mutable std::uint64_t sequence_ = 0;
   geo::UtcTime now_{};
   UpdateDiagnostics diagnostics_;
+  std::optional<Pass> pass_;
   std::vector<Estimate> fuse_buffer_;  // fuse()'s, kept to spare an allocation per call
 
   // take()'s index (above): entry i is system track index_systems_[i].

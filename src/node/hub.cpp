@@ -1,6 +1,8 @@
 #include "node/hub.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <utility>
 
 namespace trilink::node {
 
@@ -103,12 +105,6 @@ geo::UtcTime Hub::advance(Picture& p, geo::UtcTime t) {
   return at;
 }
 
-geo::UtcTime Hub::update(Picture& p, geo::UtcTime t) {
-  const geo::UtcTime at = advance(p, t);
-  p.tracks = p.fusion.update(at, {});
-  return at;
-}
-
 void Hub::release_track(Recipient& r, geo::UtcTime now, const share::SystemTrack& s, bool fused,
                         Outbox& out) {
   const auto [it, fresh] = r.released.try_emplace(s.system_track_id);
@@ -170,40 +166,129 @@ Outbox Hub::on_message(const share::Message& m, std::string_view from, geo::UtcT
 
 Outbox Hub::tick(geo::UtcTime now) {
   Outbox out;
-  std::map<const Picture*, geo::UtcTime> at;
-  for (auto& p : pictures_) at[p.get()] = update(*p, now);
-  for (Recipient& r : recipients_)
-    for (const auto& s : r.picture->tracks) release_track(r, at.at(r.picture), s, false, out);
-
-  // Products of each picture's system tracks, computed once for all the nations it serves.
-  std::map<const Picture*, std::vector<Products>> products;
-  std::map<const Picture*, std::vector<warn::TrackSituation>> situations;
-  for (auto& p : pictures_) {
-    if (p->members.empty()) continue;  // the hub's own alone: nobody to release products to
-    for (const auto& s : p->tracks) {
-      const TrackView v = view(s);
-      products[p.get()].push_back(p->products.update(v));
-      situations[p.get()].push_back(p->products.situation(v));
-    }
-  }
-  for (Recipient& r : recipients_) {
-    const auto& tracks = r.picture->tracks;
-    auto& made = products[r.picture];
-    for (std::size_t i = 0; i < tracks.size(); ++i) {
-      Products p = made[i];
-      if (p.launch) {
-        p.launch->header.releasability = tracks[i].header.releasability;
-        release(r, *p.launch, out);
-      }
-      if (p.impact) {
-        p.impact->header.releasability = tracks[i].header.releasability;
-        release(r, *p.impact, out);
-      }
-    }
-    for (auto& a : r.alerts->step(at.at(r.picture), situations[r.picture]))
-      release(r, std::move(a.alert), out);
+  begin_tick(now);
+  while (!tick_step(out, std::numeric_limits<std::size_t>::max())) {
   }
   return out;
+}
+
+geo::UtcTime Hub::TickPass::at(const Picture* p) const {
+  for (const auto& [q, t] : pictures)
+    if (q == p) return t;
+  return {};
+}
+
+void Hub::begin_tick(geo::UtcTime now) {
+  pass_.emplace();
+  for (auto& p : pictures_) pass_->pictures.emplace_back(p.get(), advance(*p, now));
+  for (const Recipient& r : recipients_) pass_->served.push_back(r.picture);
+}
+
+bool Hub::tick_step(Outbox& out, std::size_t work) {
+  if (!pass_) return true;
+  TickPass& pass = *pass_;
+  for (std::size_t n = std::min<std::size_t>(work, 64); n > 0 && !pass.retired.empty(); --n) {
+    if (pass.retired.back().empty())
+      pass.retired.pop_back();
+    else
+      pass.retired.back().pop_back();
+  }
+  // A recipient still served by the picture the tick began with.
+  const auto serving = [&](std::size_t i) { return recipients_[i].picture == pass.served[i]; };
+  switch (pass.stage) {
+    case TickPass::Stage::fuse: {
+      // Each picture brought to its time.
+      for (; pass.picture < pass.pictures.size(); ++pass.picture) {
+        auto [p, at] = pass.pictures[pass.picture];
+        if (pass.index == 0) {
+          p->fusion.begin_update(at);
+          pass.index = 1;
+        }
+        auto tracks = p->fusion.update_step(work);
+        if (!tracks) return false;
+        // The last picture's tracks are freed a few at a time by the steps that follow (at
+        // 10,000 tracks, freeing them at once was the longest step: ~0.5 ms).
+        pass.retired.push_back(std::exchange(p->tracks, std::move(*tracks)));
+        pass.index = 0;
+        // The fusion does not say how much of `work` it used: a bounded step ends here.
+        if (work != std::numeric_limits<std::size_t>::max()) work = 0;
+      }
+      pass.stage = TickPass::Stage::release;
+      pass.recipient = 0;
+      pass.index = 0;
+      [[fallthrough]];
+    }
+    case TickPass::Stage::release: {
+      // What is due to each nation.
+      for (; pass.recipient < recipients_.size(); ++pass.recipient, pass.index = 0) {
+        if (!serving(pass.recipient)) continue;
+        Recipient& r = recipients_[pass.recipient];
+        const geo::UtcTime at = pass.at(r.picture);
+        const auto& tracks = r.picture->tracks;
+        for (; pass.index < tracks.size(); ++pass.index) {
+          if (work == 0) return false;
+          --work;
+          release_track(r, at, tracks[pass.index], false, out);
+        }
+      }
+      pass.stage = TickPass::Stage::products;
+      pass.picture = 0;
+      pass.index = 0;
+      [[fallthrough]];
+    }
+    case TickPass::Stage::products: {
+      // Products of each picture's system tracks, computed once for all the nations it serves.
+      for (; pass.picture < pass.pictures.size(); ++pass.picture, pass.index = 0) {
+        Picture* p = pass.pictures[pass.picture].first;
+        if (p->members.empty()) continue;  // the hub's own alone: nobody to release products to
+        auto& made = pass.products[p];
+        auto& situations = pass.situations[p];
+        for (; pass.index < p->tracks.size(); ++pass.index) {
+          if (work == 0) return false;
+          --work;
+          const TrackView v = view(p->tracks[pass.index]);
+          if (Products m = p->products.update(v); m.launch || m.impact)
+            made.emplace_back(pass.index, std::move(m));
+          situations.push_back(p->products.situation(v));
+        }
+      }
+      pass.stage = TickPass::Stage::send;
+      pass.recipient = 0;
+      pass.index = 0;
+      [[fallthrough]];
+    }
+    case TickPass::Stage::send: {
+      // Each nation's products, then its alerts (a step's last work: each nation's alert
+      // manager goes over the whole picture).
+      for (; pass.recipient < recipients_.size(); ++pass.recipient, pass.index = 0) {
+        if (work == 0) return false;
+        if (!serving(pass.recipient)) continue;
+        Recipient& r = recipients_[pass.recipient];
+        const auto& tracks = r.picture->tracks;
+        const auto& made = pass.products[r.picture];
+        for (; pass.index < made.size(); ++pass.index) {
+          if (work == 0) return false;
+          --work;
+          const auto& [i, p] = made[pass.index];
+          if (p.launch) {
+            share::LaunchReport m = *p.launch;
+            m.header.releasability = tracks[i].header.releasability;
+            release(r, std::move(m), out);
+          }
+          if (p.impact) {
+            share::ImpactPrediction m = *p.impact;
+            m.header.releasability = tracks[i].header.releasability;
+            release(r, std::move(m), out);
+          }
+        }
+        for (auto& a : r.alerts->step(pass.at(r.picture), pass.situations[r.picture]))
+          release(r, std::move(a.alert), out);
+        if (work != std::numeric_limits<std::size_t>::max()) work = 0;
+      }
+    }
+  }
+  pass_.reset();
+  return true;
 }
 
 }  // namespace trilink::node

@@ -12,7 +12,9 @@
 // clock also re-releases a track that has not changed).
 // The clock (tick) ages contributions, releases what is due, and runs the products and the
 // alert life cycle per nation: each nation is warned for its own protected areas (the USA for
-// Guam and Hawaii).
+// Guam and Hawaii). Its cost grows with the picture, so the live runtime runs it in steps of a
+// few dozen tracks (begin_tick, tick_step) and hands the tracks that arrive meanwhile to
+// on_message() between them; the exercise runs it whole (tick), with the same outputs.
 //
 // Releasability by construction: everything released to a nation is computed from a picture
 // fed only with the local tracks the policy releases to it (share::Policy::release_to) - the
@@ -98,6 +100,14 @@ class Hub {
   // `from`: the node at the other end of the link the message came over.
   Outbox on_message(const share::Message& m, std::string_view from, geo::UtcTime received);
   Outbox tick(geo::UtcTime now);
+  // The clock in steps (the live runtime, issue 13: an arriving track waits for one step, not
+  // for the whole picture): begin_tick(now), then tick_step(out, work) until it returns true,
+  // each step about `work` tracks' work (fusion, releases, products; the alert managers' step
+  // is one), its releases appended to `out`. Run to the end with nothing between the steps it
+  // is tick(now); on_message() may run between them (fusion/system_tracks.hpp, update_step).
+  // A recipient whose picture was split off since begin_tick is left to the next tick.
+  void begin_tick(geo::UtcTime now);
+  bool tick_step(Outbox& out, std::size_t work);
   // Forgets what it released: the next tick releases every system track again, as new, to
   // every nation it goes to (a restarted hub's writers hold no history for the nodes).
   void forget_releases();
@@ -137,13 +147,26 @@ class Hub {
     };
     std::unordered_map<std::uint64_t, Released> released;  // looked up, never walked
   };
+  // A tick in steps (begin_tick): the stage, the picture or recipient and the track it is at.
+  struct TickPass {
+    enum class Stage { fuse, release, products, send };
+    Stage stage = Stage::fuse;
+    std::vector<std::pair<Picture*, geo::UtcTime>> pictures;  // each at its time
+    std::vector<Picture*> served;  // recipients_[i]'s picture at begin_tick
+    std::size_t picture = 0, recipient = 0, index = 0;
+    // Per picture: the products made (by the index of their track in its tracks), and every
+    // track's situation.
+    std::map<const Picture*, std::vector<std::pair<std::size_t, Products>>> products;
+    std::map<const Picture*, std::vector<warn::TrackSituation>> situations;
+    std::vector<std::vector<share::SystemTrack>> retired;  // the pictures' last, to be freed
+    geo::UtcTime at(const Picture* p) const;
+  };
+
   // The picture of the nations in `to` (the hub's own included) among `p`'s, split off `p`
   // when `p` serves others too; nullptr when `p` serves none of them.
   Picture* picture_for(Picture& p, share::Releasability to);
   // The picture's time moved on to t (never back): the time it is fused at.
   static geo::UtcTime advance(Picture& p, geo::UtcTime t);
-  // The whole picture brought to t (the clock's).
-  static geo::UtcTime update(Picture& p, geo::UtcTime t);
   void release(Recipient& r, share::Message m, Outbox& out);
   // `s` to r when new to it, its status changed, or release_interval_s since the last (with
   // Refresh::on_change: and it changed since). `fused`: s was just fused from a report.
@@ -158,6 +181,7 @@ class Hub {
   Picture* own_ = nullptr;  // the hub's own picture
   std::vector<Recipient> recipients_;
   HubCounters counters_;
+  std::optional<TickPass> pass_;
 };
 
 }  // namespace trilink::node
