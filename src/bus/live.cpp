@@ -1,5 +1,8 @@
 #include "bus/live.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -403,6 +406,7 @@ class Recording {
 
  private:
   static constexpr std::size_t kMaxQueued = 100'000;
+  static constexpr int kWriterNice = 5;
   struct Item {
     record::LinkEvent event;
     std::optional<share::ReleaseRecord> release;
@@ -425,6 +429,11 @@ class Recording {
   }
 
   void write() {
+    // Bookkeeping yields to the node's thread: on shared cores a sample waiting for the node
+    // should not wait for the JSON encoding and SQLite (Linux: a thread's own nice value; a
+    // process may always lower its own priority). Its queue still drains: the writer keeps the
+    // CPU the node leaves.
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kWriterNice);
     std::unique_lock lock(m_);
     for (;;) {
       work_.wait(lock, [&] { return !queue_.empty() || stopping_; });
