@@ -972,7 +972,7 @@ void add_live_commands(CLI::App& app, int& exit_code) {
         t["taken_per_s"] = std::round(static_cast<double>(updates) / tp->caught_up_s);
         if (relay) continue;
         t["gate_rejected"] = tp_report["gate_rejected"];
-        for (const char* key : {"hub_message_us", "hub_tick_us"})
+        for (const char* key : {"hub_message_us", "hub_tick_us", "hub_tick_step_us"})
           if (tp_report.contains(key)) t[key] = tp_report[key];
         // The hub's thread alone, per local track that released nothing (an update: the
         // gatekeeper, fusion, its recording queued): mean time and local tracks a second.
