@@ -12,7 +12,8 @@
 //      whole again within 1 s (wall) of the restore, and no release sent after it is lost (but
 //      for those a newer one of the same track superseded before the link matched again);
 //      Japan's node reports its hub link down in its own health while cut (the hub's heartbeats
-//      missed their 1 s deadline), up again after;
+//      missed their 1 s deadline), up again after, and the hub Japan's link in its heartbeats
+//      to Korea (Japan's heartbeats missed theirs);
 //  (c) T+175 s a late joiner on Korea's link (KAMD's identity) gets the current picture at once:
 //      every system track from the hub's TRANSIENT_LOCAL history, written before it matched.
 // The run serves the three tests (a ctest of its own: about 4 minutes). It needs root (ip netns);
@@ -534,6 +535,25 @@ TEST(Faults, JapansLinkCutFor30sIsWholeWithin1sOfTheRestore) {
   EXPECT_EQ(hub_link(kCut + 15.0, restored, share::LinkStatus::up), 0u);
   EXPECT_GT(hub_link(restored + 1.0, kUntil, share::LinkStatus::up), 0u);
   EXPECT_EQ(hub_link(restored + 11.0, kUntil, share::LinkStatus::down), 0u);
+  // The hub said so too, in the heartbeats Korea received: Japan's link down while cut (Japan's
+  // heartbeats missed their deadline at the hub), up again after the restore, never down before.
+  const auto japan_at_hub = [&](double from_s, double to_s, share::LinkStatus st) {
+    std::size_t n = 0;
+    for (const auto& e : f.recordings.at(f.kor)) {
+      const auto* h = std::get_if<share::NodeHealth>(&e.event.message);
+      if (!h || e.event.link != "live:" + f.hub + ">" + f.kor || f.t(e.event) <= from_s ||
+          f.t(e.event) >= to_s)
+        continue;
+      for (const auto& l : h->links)
+        if (l.peer_node == f.jpn && l.status == st) ++n;
+    }
+    return n;
+  };
+  EXPECT_GT(japan_at_hub(kCut + 15.0, restored, share::LinkStatus::down), 0u);
+  EXPECT_EQ(japan_at_hub(kCut + 15.0, restored, share::LinkStatus::up), 0u);
+  EXPECT_GT(japan_at_hub(restored + 1.0, kUntil, share::LinkStatus::up), 0u);
+  EXPECT_EQ(japan_at_hub(restored + 11.0, kUntil, share::LinkStatus::down), 0u);
+  EXPECT_EQ(japan_at_hub(0.0, kCut, share::LinkStatus::down), 0u) << "down before the cut";
   std::cout << "[ measured ] Japan's link down T+" << kCut << "..T+" << restored
             << " s: Japan's picture (" << picture.size() << " system tracks) whole "
             << whole_s / kSpeed << " s (wall) after the restore (" << whole_s << " s scenario); "

@@ -986,11 +986,21 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
     return {};
   };
   std::uint64_t beats = 0, sequence = 0;
+  // Each link's status in the hub's heartbeat, as a national node keeps its hub link's: down
+  // once the node's heartbeats missed their deadline (the link reader's count of missed
+  // deadlines grew since the last look), up again when its next heartbeat arrives.
+  std::map<std::string, share::LinkStatus> link_status;
+  std::map<std::string, std::uint64_t> misses_seen;
   Loop loop{in, inbox, {}, {}, {}, {}, {}, {}};
   loop.deliver = [&](const Inbound& x, geo::UtcTime now) -> Expected<void> {
     const auto t0 = Clock::now();
     const auto& m = std::get<share::Message>(x.value);
     const geo::UtcTime sent = in.clock.at_wall_ns(x.source_unix_ns);
+    if (const auto link = links.find(x.from);
+        link != links.end() && std::holds_alternative<share::NodeHealth>(m)) {
+      link_status[x.from] = share::LinkStatus::up;
+      misses_seen[x.from] = link->second->deadlines_missed();  // the misses before it are over
+    }
     if (auto ok = rec->link(x.from, hc->name, record::Direction::received, sent, now, m); !ok)
       return ok;
     node::Outbox out = hub->on_message(m, x.from, now);
@@ -1033,6 +1043,11 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
     // The hub's own heartbeat on every link (liveness; not a release: the nodes' runtimes
     // check and record it, their gatekeepers do not see it).
     ++beats;
+    for (auto& [name, e] : links)
+      if (const std::uint64_t missed = e->deadlines_missed(); missed > misses_seen[name]) {
+        misses_seen[name] = missed;
+        link_status[name] = share::LinkStatus::down;
+      }
     for (auto& [name, e] : links) {
       share::NodeHealth h;
       h.header.originator = {Nation::USA, hc->name, std::nullopt};
@@ -1041,7 +1056,10 @@ Expected<LiveReport> run_hub(const LiveInputs& in0) {
       h.header.time_of_validity = now;
       h.header.releasability = share::Releasability{Nation::USA, nation_of_node.at(name)};
       h.heartbeat = beats;
-      for (const auto& [peer, _] : links) h.links.push_back({peer, share::LinkStatus::up});
+      for (const auto& [peer, _] : links) {
+        const auto st = link_status.find(peer);
+        h.links.push_back({peer, st == link_status.end() ? share::LinkStatus::up : st->second});
+      }
       if (e->write(encode(share::Message(h)))) ++rep.sent;
       e->flush();
     }
@@ -1181,6 +1199,13 @@ Expected<LiveReport> run_node(const LiveInputs& in0, Nation nation) {
       return ok;
     return dispatch(nn.on_message(m, x.from, now), now);
   };
+  // The node's heartbeat to the hub, every heartbeat_s of the wall as the hub's (its health
+  // every health_interval_s of the scenario stays in the clock): the hub sees a silent node by
+  // its missed deadline.
+  if (link)
+    loop.heartbeat = [&](geo::UtcTime now) -> Expected<void> {
+      return dispatch(nn.health(now), now);
+    };
   loop.tick = [&](geo::UtcTime t) {
     if (link && link->deadlines_missed() > hub_deadlines_missed) {
       hub_deadlines_missed = link->deadlines_missed();

@@ -243,19 +243,25 @@ Outbox NationalNode::tick(geo::UtcTime now) {
     a.alert.header.time_of_validity = now;
     out.push_back({display_peer, std::move(a.alert), std::nullopt});
   }
-  if (!config_.hub.empty() && policy_.is_shared(share::MessageType::node_health) &&
-      (!next_health_ || now >= *next_health_)) {
+  if (!next_health_ || now >= *next_health_) {
     next_health_ = now.plus_seconds(config_.health_interval_s);
-    share::NodeHealth h;
-    stamp(h.header);
-    h.header.time_of_validity = now;
-    h.header.releasability = policy_.label_for(share::MessageType::node_health, config_.nation);
-    h.heartbeat = ++heartbeat_;
-    h.radars_total = static_cast<std::uint32_t>(config_.radars.size());
-    h.radars_operating = h.radars_total;
-    h.links.push_back(share::LinkState{config_.hub, hub_link_});
-    out.push_back({config_.hub, std::move(h), std::nullopt});
+    for (auto& h : health(now)) out.push_back(std::move(h));
   }
+  return out;
+}
+
+Outbox NationalNode::health(geo::UtcTime now) {
+  Outbox out;
+  if (config_.hub.empty() || !policy_.is_shared(share::MessageType::node_health)) return out;
+  share::NodeHealth h;
+  stamp(h.header);
+  h.header.time_of_validity = now;
+  h.header.releasability = policy_.label_for(share::MessageType::node_health, config_.nation);
+  h.heartbeat = ++heartbeat_;
+  h.radars_total = static_cast<std::uint32_t>(config_.radars.size());
+  h.radars_operating = h.radars_total;
+  h.links.push_back(share::LinkState{config_.hub, hub_link_});
+  out.push_back({config_.hub, std::move(h), std::nullopt});
   return out;
 }
 

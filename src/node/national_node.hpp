@@ -86,8 +86,12 @@ class NationalNode {
   // A message from the node at the other end of a link (`from`; the hub's is the only one),
   // received at `received`.
   Outbox on_message(const share::Message& m, std::string_view from, geo::UtcTime received);
-  // The clock: coasting and ended tracks, products, alerts, health.
+  // The clock: coasting and ended tracks, products, alerts, health (every health_interval_s).
   Outbox tick(geo::UtcTime now);
+  // The node's health to the hub now (nothing when it has no hub or the policy does not share
+  // health): the live runtime's heartbeat on the link, every heartbeat_s of the wall, so that
+  // the hub sees a silent node by its missed deadline.
+  Outbox health(geo::UtcTime now);
   // The state of the link to the hub as the transport sees it (the live runtime: the hub's
   // heartbeats missing their deadline), reported in the node's own health from then on.
   void set_hub_link(share::LinkStatus s) { hub_link_ = s; }
