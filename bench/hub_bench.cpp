@@ -96,6 +96,15 @@ void fill(node::Hub& hub, const Scene& s, std::uint64_t& sequence) {
   hub.tick(t0);
 }
 
+// Every track reported once in the second before `second` (s after t0), in turn.
+void report_second(node::Hub& hub, const Scene& s, int second, std::uint64_t& sequence) {
+  const std::size_t n = s.tracks.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const geo::UtcTime t = t0.plus_seconds(second - 1.0 + static_cast<double>(i) / n);
+    hub.on_message(report(s, i, t, ++sequence), "KAMD", t);
+  }
+}
+
 void BM_HubLocalTrack(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   const Scene s = scene(n);
@@ -175,10 +184,7 @@ void BM_HubTick(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     ++second;
-    for (std::size_t i = 0; i < n; ++i) {
-      const geo::UtcTime t = t0.plus_seconds(second - 1.0 + static_cast<double>(i) / n);
-      hub.on_message(report(s, i, t, ++sequence), "KAMD", t);
-    }
+    report_second(hub, s, second, sequence);
     state.ResumeTiming();
     released += hub.tick(t0.plus_seconds(second)).size();
   }
@@ -211,10 +217,7 @@ void BM_HubTickInSteps(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     ++second;
-    for (std::size_t i = 0; i < n; ++i) {
-      const geo::UtcTime t = t0.plus_seconds(second - 1.0 + static_cast<double>(i) / n);
-      hub.on_message(report(s, i, t, ++sequence), "KAMD", t);
-    }
+    report_second(hub, s, second, sequence);
     state.ResumeTiming();
     max_step_us = 0.0;
     steps = 0;
