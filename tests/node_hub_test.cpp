@@ -626,9 +626,12 @@ TEST(Hub, ATrackArrivingBetweenTheClocksStepsIsReleasedAtOnce) {
   }
   EXPECT_EQ(hub.fusion().system_tracks(), 1u);
   // The next whole tick carries on from the report (nothing fused back in time).
-  for (const auto& e : hub.tick(t0.plus_seconds(2.0)))
+  std::size_t refreshed = 0;
+  for (const auto& e : hub.tick(t0.plus_seconds(2.5)))
     if (const auto* t = std::get_if<share::SystemTrack>(&e.message)) {
-      EXPECT_EQ(t->header.time_of_validity, t0.plus_seconds(2.0));
+      EXPECT_EQ(t->header.time_of_validity, t0.plus_seconds(2.5));
       EXPECT_EQ(t->contributions.size(), 2u);
+      ++refreshed;
     }
+  EXPECT_EQ(refreshed, 3u) << "the periodic refresh to the three nations";
 }

@@ -72,22 +72,20 @@ std::optional<std::uint64_t> SystemTrackManager::system_id_of(share::Contributio
   return it->second.system_id;
 }
 
-share::SystemTrack SystemTrackManager::message(const System& s, const Estimate& e,
-                                               share::Releasability label,
-                                               std::vector<share::Contribution> contributions,
-                                               share::TrackStatus status) const {
+share::SystemTrack SystemTrackManager::message(const System& s) const {
   share::SystemTrack m;
   m.header.originator = config_.hub;
   m.header.sequence = ++sequence_;
-  m.header.time_of_validity = now_;
-  m.header.releasability = label;
+  m.header.time_of_validity = s.fused_at;
+  m.header.releasability = intersection_of(s.fused_from);
   m.system_track_id = s.id;
-  m.position_ecef_m = e.x.head<3>();
-  m.velocity_ecef_mps = e.x.tail<3>();
-  m.covariance = e.P;
-  m.status = status;
+  m.position_ecef_m = s.fused.x.head<3>();
+  m.velocity_ecef_mps = s.fused.x.tail<3>();
+  m.covariance = s.fused.P;
+  m.status = s.members.empty() ? share::TrackStatus::coasting : s.status;
+  m.contributions.reserve(s.members.size());
+  for (const Key& k : s.members) m.contributions.push_back({k.nation, k.track_id});
   m.phase = s.phase;
-  m.contributions = std::move(contributions);
   return m;
 }
 
@@ -158,9 +156,7 @@ std::optional<share::SystemTrack> SystemTrackManager::fuse(System& s, geo::UtcTi
   std::vector<Estimate>& estimates = fuse_buffer_;
   estimates.clear();
   std::vector<share::Header> headers;
-  std::vector<share::Contribution> contributions;
   headers.reserve(s.members.size());
-  contributions.reserve(s.members.size());
   share::TrackStatus status = share::TrackStatus::coasting;  // the best of the members'
   share::FlightPhase past = share::FlightPhase::boost;       // the latest phase past burnout
   bool any_boost = false;
@@ -172,7 +168,6 @@ std::optional<share::SystemTrack> SystemTrackManager::fuse(System& s, geo::UtcTi
         (h.track.status == share::TrackStatus::tentative &&
          status != share::TrackStatus::confirmed))
       status = h.track.status;
-    contributions.push_back({k.nation, k.track_id});
     if (h.track.phase == share::FlightPhase::boost)
       any_boost = true;
     else
@@ -195,8 +190,8 @@ std::optional<share::SystemTrack> SystemTrackManager::fuse(System& s, geo::UtcTi
     past = share::FlightPhase::boost;
   s.phase = past;
   s.last_contribution = t;
-  s.last = message(s, s.fused, intersection_of(s.fused_from), std::move(contributions), status);
-  return s.last;
+  s.status = status;
+  return message(s);
 }
 
 std::vector<share::SystemTrack> SystemTrackManager::update(
@@ -209,7 +204,6 @@ std::vector<share::SystemTrack> SystemTrackManager::update(
 }
 
 void SystemTrackManager::begin_update(geo::UtcTime t) {
-  now_ = t;
   diagnostics_.rejected.clear();
   diagnostics_.gate_tests.clear();
   index_built_.reset();  // every contribution changes: take() builds the index anew
@@ -221,9 +215,6 @@ std::optional<std::vector<share::SystemTrack>> SystemTrackManager::update_step(s
   if (!pass_) return std::vector<share::SystemTrack>{};
   Pass& p = *pass_;
   const geo::UtcTime t = p.t;
-  // A take() between steps moved the clock on; this step's messages are of the pass's time.
-  const geo::UtcTime later = std::max(now_, t);
-  now_ = t;
   // Each stage resumes at the first key or id not yet done (lower_bound): takes between steps
   // may have added or ended contributions and system tracks. A contribution or system track a
   // take() has brought past t is left as the take made it (never aligned back in time).
@@ -322,14 +313,11 @@ std::optional<std::vector<share::SystemTrack>> SystemTrackManager::update_step(s
       auto it = systems_from();
       for (; work > 0 && !done_with(it, systems_.end()); ++it) {
         System& s = it->second;
-        if (s.members.empty()) {
-          p.out.push_back(
-              message(s, s.fused, intersection_of(s.fused_from), {}, share::TrackStatus::coasting));
-        } else if (s.fused_at > t) {
-          p.out.push_back(s.last);  // fused by a take() since the pass began
-        } else if (auto m = fuse(s, t)) {
+        // Coasting, or fused by a take() since the pass began: as it stands.
+        if (s.members.empty() || s.fused_at > t)
+          p.out.push_back(message(s));
+        else if (auto m = fuse(s, t))
           p.out.push_back(std::move(*m));
-        }
       }
       if (it != systems_.end()) {
         p.next_id = it->first;
@@ -338,13 +326,11 @@ std::optional<std::vector<share::SystemTrack>> SystemTrackManager::update_step(s
       // The index is built anew from the whole picture, unless a take() between the steps
       // built it (what it has taken since is then still to be searched).
       if (!index_built_) coasting_since_index_.clear();
-      now_ = later;
       auto out = std::move(p.out);
       pass_.reset();
       return out;
     }
   }
-  now_ = later;
   return std::nullopt;
 }
 
@@ -401,7 +387,6 @@ void SystemTrackManager::associate_fresh(std::vector<Key> keys) {
 
 std::optional<share::SystemTrack> SystemTrackManager::take(geo::UtcTime t,
                                                            const share::LocalTrack& track) {
-  now_ = t;
   diagnostics_.rejected.clear();
   diagnostics_.gate_tests.clear();
   const auto it = take_in(track, t);

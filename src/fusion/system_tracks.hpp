@@ -167,11 +167,10 @@ class SystemTrackManager {
     std::vector<share::Header> fused_from;  // headers of the contributions last fused
     geo::UtcTime last_contribution;         // when it last had a member
     share::Releasability label;             // of its last fused state
-    share::TrackStatus status = share::TrackStatus::tentative;
+    share::TrackStatus status = share::TrackStatus::tentative;  // the best of its members'
     share::FlightPhase phase = share::FlightPhase::boost;
     track::ThrustWindow energy;  // of the fused state, for the phase
     track::ThrustVerdict thrust = track::ThrustVerdict::unknown;
-    share::SystemTrack last;  // the message of its last fuse()
   };
   // An update in steps (begin_update): the stage it is at, where the stage resumes (the first
   // contribution key or system id not yet done), the picture so far.
@@ -185,9 +184,8 @@ class SystemTrackManager {
     std::vector<share::SystemTrack> out;
   };
 
-  share::SystemTrack message(const System& s, const Estimate& e, share::Releasability label,
-                             std::vector<share::Contribution> contributions,
-                             share::TrackStatus status) const;
+  // s's fused state as a message, at its time, under its contributions' common label.
+  share::SystemTrack message(const System& s) const;
   // Steps 1-2 for one report: the held contribution it refreshes or starts (end() when it was
   // rejected, older than held, or dropped).
   std::map<Key, Held>::iterator take_in(const share::LocalTrack& tr, geo::UtcTime t);
@@ -223,7 +221,6 @@ class SystemTrackManager {
   std::map<std::uint64_t, System> systems_;
   std::uint64_t next_id_ = 1;
   mutable std::uint64_t sequence_ = 0;
-  geo::UtcTime now_{};
   UpdateDiagnostics diagnostics_;
   std::optional<Pass> pass_;
   std::vector<Estimate> fuse_buffer_;  // fuse()'s, kept to spare an allocation per call

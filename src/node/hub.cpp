@@ -180,7 +180,11 @@ geo::UtcTime Hub::TickPass::at(const Picture* p) const {
 
 void Hub::begin_tick(geo::UtcTime now) {
   pass_.emplace();
-  for (auto& p : pictures_) pass_->pictures.emplace_back(p.get(), advance(*p, now));
+  for (auto& p : pictures_) {
+    const geo::UtcTime at = advance(*p, now);
+    p->fusion.begin_update(at);
+    pass_->pictures.emplace_back(p.get(), at);
+  }
   for (const Recipient& r : recipients_) pass_->served.push_back(r.picture);
 }
 
@@ -199,17 +203,12 @@ bool Hub::tick_step(Outbox& out, std::size_t work) {
     case TickPass::Stage::fuse: {
       // Each picture brought to its time.
       for (; pass.picture < pass.pictures.size(); ++pass.picture) {
-        auto [p, at] = pass.pictures[pass.picture];
-        if (pass.index == 0) {
-          p->fusion.begin_update(at);
-          pass.index = 1;
-        }
+        Picture* p = pass.pictures[pass.picture].first;
         auto tracks = p->fusion.update_step(work);
         if (!tracks) return false;
         // The last picture's tracks are freed a few at a time by the steps that follow (at
         // 10,000 tracks, freeing them at once was the longest step: ~0.5 ms).
         pass.retired.push_back(std::exchange(p->tracks, std::move(*tracks)));
-        pass.index = 0;
         // The fusion does not say how much of `work` it used: a bounded step ends here.
         if (work != std::numeric_limits<std::size_t>::max()) work = 0;
       }
