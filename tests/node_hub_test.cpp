@@ -369,6 +369,50 @@ TEST(Hub, AdmitsARestartedNode) {
   EXPECT_EQ(hub.gatekeeper().rejected(share::Rejection::replay), 1u);
 }
 
+// A restarted national node numbers its tracks afresh: its new track 7 is not its old track 7
+// (another missile, elsewhere). The old session's tracks end with it: its new track 7 starts a
+// system track of its own, never moving the old one's, and the old missile, reported again
+// under a new number, is the old system track again.
+TEST(Hub, ARestartedNodesTrackIsNotItsOldTrackOfTheSameNumber) {
+  const share::Policy policy = bundled_policy();
+  node::Hub hub(hub_config(), policy);
+  const auto released_to_japan = [](const node::Outbox& out) {
+    std::vector<share::SystemTrack> r;
+    for (const auto& e : out)
+      if (const auto* s = std::get_if<share::SystemTrack>(&e.message); s && e.to == "JADGE")
+        r.push_back(*s);
+    return r;
+  };
+  const auto at = [](double s) { return t0.plus_seconds(s); };
+  const share::LocalTrack old = korean_track(1);
+  auto r = released_to_japan(hub.on_message(old, "KAMD", at(0.05)));
+  ASSERT_EQ(r.size(), 1u);
+  const std::uint64_t old_id = r.front().system_track_id;
+  // Restarted at t0 + 2 s; its first track, numbered 7 again, 500 km away over the sea.
+  const auto restarted = [&](std::uint64_t sequence, std::uint64_t track_id, double s) {
+    auto t = korean_track(sequence);
+    t.header.session_start = at(2.0);
+    t.header.time_of_validity = at(s);
+    t.track_id = track_id;
+    return t;
+  };
+  auto elsewhere = restarted(1, 7, 2.5);
+  elsewhere.position_ecef_m = geo::to_ecef(geo::Geodetic::from_deg(39.0, 133.5, 100e3)).r_m;
+  r = released_to_japan(hub.on_message(elsewhere, "KAMD", at(2.55)));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_NE(r.front().system_track_id, old_id);
+  EXPECT_LT((r.front().position_ecef_m - elsewhere.position_ecef_m).norm(), 1e3);
+  EXPECT_EQ(hub.counters().restarts, 1u);
+  // The old missile, where it flies now, as the restarted node's track 8.
+  auto again = restarted(2, 8, 2.7);
+  again.position_ecef_m = old.position_ecef_m + 2.7 * old.velocity_ecef_mps;
+  r = released_to_japan(hub.on_message(again, "KAMD", at(2.75)));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r.front().system_track_id, old_id);
+  EXPECT_EQ(r.front().contributions.size(), 1u);
+  EXPECT_EQ(r.front().contributions.front().track_id, 8u);
+}
+
 namespace {
 
 // How many system tracks an outbox releases to Japan.

@@ -107,6 +107,13 @@ SystemTrackManager::end_contribution(std::map<Key, Held>::iterator it, geo::UtcT
   return held_.erase(it);
 }
 
+void SystemTrackManager::end_tracks_of(Nation nation, geo::UtcTime t) {
+  auto it = held_.lower_bound(Key{nation, 0});
+  if (it == held_.end() || it->first.nation != nation) return;
+  while (it != held_.end() && it->first.nation == nation) it = end_contribution(it, t);
+  index_built_.reset();  // the index names contributions that are gone
+}
+
 std::map<SystemTrackManager::Key, SystemTrackManager::Held>::iterator SystemTrackManager::take_in(
     const share::LocalTrack& tr, geo::UtcTime t) {
   const Key k{tr.header.originator.nation, tr.track_id};

@@ -143,6 +143,12 @@ class SystemTrackManager {
   void begin_update(geo::UtcTime t);
   std::optional<std::vector<share::SystemTrack>> update_step(std::size_t work);
 
+  // Ends every contribution of `nation` at t: its node has restarted and numbers its tracks
+  // afresh, so a track it reports from now on is none of its old ones (the old ones' system
+  // tracks coast on the other nations' tracks or alone, and a new track joins one as any new
+  // track does). Allowed between update steps.
+  void end_tracks_of(Nation nation, geo::UtcTime t);
+
   std::optional<std::uint64_t> system_id_of(share::Contribution c) const;
   std::size_t system_tracks() const { return systems_.size(); }
   const UpdateDiagnostics& diagnostics() const { return diagnostics_; }

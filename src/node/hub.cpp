@@ -136,11 +136,19 @@ void Hub::forget_releases() {
 Outbox Hub::on_message(const share::Message& m, std::string_view from, geo::UtcTime received) {
   Outbox out;
   ++counters_.received;
+  const share::Originator& o = share::header(m).originator;
+  const auto session = gatekeeper_.session(o.nation, o.node);
   if (!gatekeeper_.admit(m, from, received)) {
     ++counters_.rejected;
     return out;
   }
   ++counters_.admitted;
+  // A node that restarted (a later session) numbers its tracks afresh: the old session's
+  // tracks ended with it, before the new one's first is taken for one of them.
+  if (session && gatekeeper_.session(o.nation, o.node) != session) {
+    ++counters_.restarts;
+    for (auto& p : pictures_) p->fusion.end_tracks_of(o.nation, advance(*p, received));
+  }
   if (const auto* t = std::get_if<share::LocalTrack>(&m)) {
     ++counters_.local_tracks;
     // The track as the policy releases it: its label is the one its system tracks inherit.

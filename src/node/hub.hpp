@@ -90,6 +90,7 @@ struct HubCounters {
   std::uint64_t released = 0;
   std::uint64_t local_tracks = 0;
   std::uint64_t health = 0;
+  std::uint64_t restarts = 0;  // national nodes seen starting a later session
 };
 
 class Hub {
