@@ -452,6 +452,10 @@ void add_live_commands(CLI::App& app, int& exit_code) {
     if (what == "hub")
       cmd->add_flag("--resume", o->resume,
                     "restart: rebuild the hub's state from its recording and append to it");
+    if (what == "node")
+      cmd->add_flag("--resume", o->resume,
+                    "restart: append to the node's recording (a new session: its tracks start "
+                    "afresh, the hub ends the old ones)");
     if (what != "radar") {
       cmd->add_option("--serve", o->serve,
                       "serve the picture in a browser on ADDR:PORT, or PORT on loopback (the "

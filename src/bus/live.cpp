@@ -612,7 +612,8 @@ void write_report(const io::Deployment& d, const LiveReport& r) {
   if (r.hub) {
     j["hub"] = {{"received", r.hub->received},         {"admitted", r.hub->admitted},
                 {"rejected", r.hub->rejected},         {"released", r.hub->released},
-                {"local_tracks", r.hub->local_tracks}, {"health", r.hub->health}};
+                {"local_tracks", r.hub->local_tracks}, {"health", r.hub->health},
+                {"restarts", r.hub->restarts}};
   }
   if (r.rebuilt) j["rebuilt"] = {{"messages", r.rebuilt->first}, {"wall_ms", r.rebuilt->second}};
   const auto quantiles = [&](const char* key, std::vector<double> v) {
@@ -1101,7 +1102,7 @@ Expected<LiveReport> run_node(const LiveInputs& in0, Nation nation) {
     if (a.nation == nation) c.areas.push_back(a);
   LiveReport rep;
   rep.name = c.name;
-  auto opened = Recording::open(d, c.name);
+  auto opened = Recording::open(d, c.name, in.resume);
   if (!opened) return std::unexpected(opened.error());
   Recording* rec = opened->get();
   rep.recording = rec->path();

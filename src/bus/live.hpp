@@ -74,8 +74,10 @@ struct LiveInputs {
   std::function<void(const ScenarioClock&)> started;
   // Hub for `bench live`: a bare relay, none of the hub's code (run_hub says what it does).
   bool relay = false;
-  // Hub: a restart (after a crash, SIGKILL included). The hub keeps its recording, rebuilds its
-  // state from it (run_hub) and appends to it, instead of starting a fresh one.
+  // A restart (after a crash, SIGKILL included): the node keeps its recording and appends to
+  // it, instead of starting a fresh one. The hub rebuilds its state from it (run_hub); a
+  // national node starts a new session (its tracker, products and alerts afresh: the hub ends
+  // its old session's tracks, node::Hub::on_message), what it recorded before kept.
   bool resume = false;
   // What reaches a picture, as it does (`trilink node|hub --serve`), called on the node's
   // thread: a national node's display messages (its own products and alerts, and what the hub
