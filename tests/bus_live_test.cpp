@@ -810,6 +810,12 @@ TEST_F(Live, ABadDeploymentOrAMissingCertificateIsOneLineAndExitTwo) {
   EXPECT_NE(r2.err.find("deploy.yaml: pki"), std::string::npos) << r2.err;
   EXPECT_NE(r2.err.find("JADGE"), std::string::npos) << r2.err;
   EXPECT_EQ(std::count(r2.err.begin(), r2.err.end(), '\n'), 1) << r2.err;
+  // A restart goes on with the running network's clock: without it, one line.
+  const auto r3 = run("node --nation JPN --resume --deploy " + d.path);
+  EXPECT_EQ(r3.code, 2);
+  EXPECT_NE(r3.err.find("--resume"), std::string::npos) << r3.err;
+  EXPECT_NE(r3.err.find("--start-at"), std::string::npos) << r3.err;
+  EXPECT_EQ(std::count(r3.err.begin(), r3.err.end(), '\n'), 1) << r3.err;
 }
 
 }  // namespace
