@@ -571,7 +571,11 @@ TEST_F(GatekeeperTest, ReplayIsPerOriginator) {
 // A restarted node (a later session, numbering from 1 again) is admitted at once; what its
 // earlier session sent is a replay from then on.
 TEST_F(GatekeeperTest, RestartedNodeIsAdmittedAndItsOldSessionIsAReplay) {
-  for (std::uint64_t s = 1; s <= 20; ++s) ASSERT_TRUE(send(jpn_track(s)));
+  for (std::uint64_t s = 1; s <= 20; ++s) {
+    const Verdict v = send(jpn_track(s));
+    ASSERT_TRUE(v);
+    EXPECT_FALSE(v.restarted) << "sequence " << s;  // the first session is no restart
+  }
   const geo::UtcTime restart = t0.plus_seconds(5.0);
   auto after_restart = [&](std::uint64_t seq, double dt_s) {
     LocalTrack t = jpn_track(seq);
@@ -579,7 +583,9 @@ TEST_F(GatekeeperTest, RestartedNodeIsAdmittedAndItsOldSessionIsAReplay) {
     t.header.time_of_validity = restart.plus_seconds(dt_s);
     return t;
   };
-  EXPECT_TRUE(send(after_restart(1, 1.0)));
+  const Verdict first = send(after_restart(1, 1.0));
+  EXPECT_TRUE(first);
+  EXPECT_TRUE(first.restarted);
   EXPECT_EQ(gate.session(Nation::JPN, "JADGE"), restart);
   EXPECT_EQ(gate.last_sequence(Nation::JPN, "JADGE"), 1u);
   EXPECT_TRUE(send(after_restart(2, 2.0)));
@@ -587,7 +593,9 @@ TEST_F(GatekeeperTest, RestartedNodeIsAdmittedAndItsOldSessionIsAReplay) {
   LocalTrack old = jpn_track(21);  // the earlier session, even with a new sequence number
   old.header.time_of_validity = restart.plus_seconds(3.0);
   expect_rejected(old, Rejection::replay);
-  EXPECT_TRUE(send(after_restart(3, 3.0)));
+  const Verdict third = send(after_restart(3, 3.0));
+  EXPECT_TRUE(third);
+  EXPECT_FALSE(third.restarted);
 }
 
 TEST_F(GatekeeperTest, RejectedMessagesDoNotAdvanceTheSequence) {

@@ -136,18 +136,18 @@ void Hub::forget_releases() {
 Outbox Hub::on_message(const share::Message& m, std::string_view from, geo::UtcTime received) {
   Outbox out;
   ++counters_.received;
-  const share::Originator& o = share::header(m).originator;
-  const auto session = gatekeeper_.session(o.nation, o.node);
-  if (!gatekeeper_.admit(m, from, received)) {
+  const share::Verdict v = gatekeeper_.admit(m, from, received);
+  if (!v) {
     ++counters_.rejected;
     return out;
   }
   ++counters_.admitted;
-  // A node that restarted (a later session) numbers its tracks afresh: the old session's
-  // tracks ended with it, before the new one's first is taken for one of them.
-  if (session && gatekeeper_.session(o.nation, o.node) != session) {
+  // A node that restarted numbers its tracks afresh: the old session's tracks ended with it,
+  // before the new one's first is taken for one of them.
+  if (v.restarted) {
     ++counters_.restarts;
-    for (auto& p : pictures_) p->fusion.end_tracks_of(o.nation, advance(*p, received));
+    const Nation nation = share::header(m).originator.nation;
+    for (auto& p : pictures_) p->fusion.end_tracks_of(nation, advance(*p, received));
   }
   if (const auto* t = std::get_if<share::LocalTrack>(&m)) {
     ++counters_.local_tracks;
@@ -277,16 +277,13 @@ bool Hub::tick_step(Outbox& out, std::size_t work) {
           if (work == 0) return false;
           --work;
           const auto& [i, p] = made[pass.index];
-          if (p.launch) {
-            share::LaunchReport m = *p.launch;
+          // Under its system track's label as released to this nation.
+          const auto send = [&](auto m) {
             m.header.releasability = tracks[i].header.releasability;
             release(r, std::move(m), out);
-          }
-          if (p.impact) {
-            share::ImpactPrediction m = *p.impact;
-            m.header.releasability = tracks[i].header.releasability;
-            release(r, std::move(m), out);
-          }
+          };
+          if (p.launch) send(*p.launch);
+          if (p.impact) send(*p.impact);
         }
         for (auto& a : r.alerts->step(pass.at(r.picture), pass.situations[r.picture]))
           release(r, std::move(a.alert), out);

@@ -463,7 +463,9 @@ Verdict Gatekeeper::admit(const Message& m, std::string_view from, geo::UtcTime 
                                                     " live track ids");
   }
 
+  Verdict admitted;
   if (new_session) {
+    admitted.restarted = state.session.has_value();
     state.session = h.session_start;
     state.live_ids.clear();
   }
@@ -475,7 +477,7 @@ Verdict Gatekeeper::admit(const Message& m, std::string_view from, geo::UtcTime 
       state.live_ids[track->id] = received;
   }
   ++admitted_;
-  return Verdict{};
+  return admitted;
 }
 
 }  // namespace trilink::share

@@ -98,6 +98,9 @@ std::string_view to_string(Rejection r);
 struct Verdict {
   std::optional<Rejection> rejection;  // nullopt: admitted
   std::string detail;                  // what was wrong, in words ("" when admitted)
+  // Admitted, and the first of a later session from an originator admitted before: it
+  // restarted (its track ids are numbered afresh).
+  bool restarted = false;
 
   bool admitted() const { return !rejection; }
   explicit operator bool() const { return admitted(); }
