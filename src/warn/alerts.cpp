@@ -195,12 +195,13 @@ IssuedAlert AlertManager::make(AlertKind kind, geo::UtcTime now, TrackAlertRecor
   a.header.time_of_validity = now;
   a.header.releasability = config_.releasability;
   a.alert_id = next_alert_id_++;
-  a.system_track_id = r.current_track_id;
-  r.said_track_id = r.current_track_id;
+  const std::uint64_t named = r.speaker_track_id ? r.speaker_track_id : r.current_track_id;
+  a.system_track_id = named;
+  r.said_track_id = named;
   a.level = level_of(kind);
   a.areas = std::move(areas);
   a.time_to_impact_s = time_to_event_s;
-  a.text = std::string(to_string(kind)) + ": track " + std::to_string(r.current_track_id) +
+  a.text = std::string(to_string(kind)) + ": track " + std::to_string(named) +
            (text.empty() ? "" : ": " + text);
   if (r.separated_from)
     a.text += " (an object separated from the missile of track " +
@@ -720,7 +721,7 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
       const bool narrower = wider(*r.assessment, a);
       if (!narrower) r.narrower_since.reset();
       if (narrower && !r.narrower_since) r.narrower_since = now;
-      if ((r.respeak && r.said_track_id != r.current_track_id) || wider(a, *r.assessment) ||
+      if ((r.respeak && r.said_track_id != t.system_track_id) || wider(a, *r.assessment) ||
           moved(a, *r.assessment, now, config_.update_time_change_s) ||
           (narrower && now.seconds_since(*r.narrower_since) >= config_.withdraw_after_s)) {
         emit(make(AlertKind::update, now, r, a.areas(), to_event, threat_text(a, now)));
@@ -901,15 +902,16 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
         if (t->kinematics &&
             (!earliest || joined(t->system_track_id) < joined(earliest->system_track_id)))
           earliest = t;
-        // An impact prediction before a boost-phase arc (another track past burnout).
-        if (t->impact_valid || (t->boost_arc && (!usable || !usable->impact_valid))) usable = t;
       }
+      thrust_track(r, it->second);
+      usable = speaker(r, it->second);
       if (newest) {
         r.current_track_id = newest->system_track_id;
         if (newest->kinematics) r.last_state = newest->kinematics;
         if (earliest) remember_path(r, *earliest->kinematics);
       }
     }
+    r.speaker_track_id = usable ? usable->system_track_id : 0;
     judge(now, r, usable, out, others);
     others.clear();
   }
@@ -921,6 +923,64 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
       judge(now, r, t, out);
   }
   return out;
+}
+
+// A missile's record may hold tracks of several objects of its launch, taken in before the
+// rules that tell objects apart could: the spent stage a track stayed on at a staging while
+// another took up the stage boosting on. The missile is the object that thrusts last: while its
+// thrust track (TrackAlertRecord::thrust_track_id, kept by thrust_track) boosts, parted from
+// every track with an impact prediction (those are of stages it dropped), its boost-phase arc
+// speaks for it. Otherwise, as before, the highest track id with an impact prediction, else
+// one with an arc: an impact prediction before an arc, since beside a track with one, a
+// boosting track is the missile's own lagging its burnout, and the prediction says more.
+// Before, that rule alone chose: an ICBM's spent first stage, falling in the Sea of Japan,
+// spoke for the missile while its second stage boosted toward Hawaii (untuned q05: its
+// prediction at sea ended the threat the second stage's arc had raised).
+const TrackSituation* AlertManager::speaker(
+    const TrackAlertRecord& r, const std::vector<const TrackSituation*>& tracks) const {
+  const TrackSituation *impact = nullptr, *arc = nullptr, *thrust = nullptr;
+  for (const TrackSituation* t : tracks) {
+    if (!t->confirmed) continue;
+    if (t->system_track_id == r.thrust_track_id) thrust = t;
+    if (t->impact_valid)
+      impact = t;
+    else if (t->boost_arc)
+      arc = t;
+  }
+  if (thrust && thrust->boost_arc && std::ranges::all_of(tracks, [&](const TrackSituation* t) {
+        return !t->confirmed || !t->impact_valid ||
+               (thrust->kinematics && t->kinematics && parted(*thrust->kinematics, *t->kinematics));
+      }))
+    return thrust;
+  return impact ? impact : arc;
+}
+
+// The missile's thrust track: while it thrusts, it stays; once it has stopped (or ended), the
+// earliest joined of the confirmed tracks that thrust now, known well enough (a fragment's
+// track born at a separation is taken for a boost until it is known), and parted from it (a
+// stage boosting on, not a fragment beside it whose filter lags its burnout, nor a duplicate).
+// It stays while its track lives.
+void AlertManager::thrust_track(TrackAlertRecord& r,
+                                const std::vector<const TrackSituation*>& tracks) const {
+  const auto joined = [&r](std::uint64_t id) {
+    return std::ranges::find(r.track_ids, id) - r.track_ids.begin();
+  };
+  const TrackSituation* current = nullptr;
+  for (const TrackSituation* t : tracks)
+    if (t->system_track_id == r.thrust_track_id && t->kinematics) current = t;
+  if (current && current->kinematics->boosting) return;
+  const TrackSituation* best = nullptr;
+  for (const TrackSituation* t : tracks) {
+    if (t == current || !t->confirmed || !t->kinematics || !t->kinematics->boosting ||
+        t->kinematics->velocity_sigma_mps >= config_.thrust_track_sigma_mps ||
+        (current && !parted(*current->kinematics, *t->kinematics)))
+      continue;
+    if (!best || joined(t->system_track_id) < joined(best->system_track_id)) best = t;
+  }
+  if (best)
+    r.thrust_track_id = best->system_track_id;
+  else if (!current)
+    r.thrust_track_id = 0;
 }
 
 const TrackAlertRecord* AlertManager::record(std::uint64_t system_track_id) const {

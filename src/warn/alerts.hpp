@@ -221,6 +221,10 @@ struct AlertConfig {
   double separation_max_error_m = 15e3;
   double separation_position_only_m = 25e3;
   double separation_young_sigma_mps = 100.0;
+  // A track thrusting with a velocity error under this is taken for the missile's thrust
+  // track (AlertManager::thrust_track): a boosting track's filter holds 60-130 m/s, a
+  // fragment's track born at a separation 200-400 m/s for its first seconds.
+  double thrust_track_sigma_mps = 150.0;
   double separation_drag_s = 60.0;
   // A track that parted from a missile (part_strangers) is an object of it only if its state
   // relative to the missile's could come from a separation at or after the missile's burnout:
@@ -289,7 +293,12 @@ struct AreaHit {
 struct TrackAlertRecord {
   std::uint64_t missile_id = 0;          // the id of its first track
   std::vector<std::uint64_t> track_ids;  // every track joined to it, in order
-  std::uint64_t current_track_id = 0;    // the latest confirmed one (alerts carry it)
+  std::uint64_t current_track_id = 0;    // the latest confirmed one
+  // The track whose prediction speaks for the missile now (AlertManager::speaker; 0: none):
+  // alerts name it, else the current one.
+  std::uint64_t speaker_track_id = 0;
+  // The track of it seen thrusting last (its upper stage: AlertManager::thrust_track; 0: none).
+  std::uint64_t thrust_track_id = 0;
   // Threatened, and the track that spoke for it parted from it (another missile's): the
   // threat is said again for the track that speaks for it now, unless the last alert named
   // it already (a fragment's track that joined as a duplicate and parted before it spoke:
@@ -426,6 +435,12 @@ class AlertManager {
   void judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation* usable,
              std::vector<IssuedAlert>& out, const std::vector<const TrackSituation*>& others = {});
   void close_by_clock(geo::UtcTime now, TrackAlertRecord& r, std::vector<IssuedAlert>& out);
+  // The track whose prediction speaks for the missile r among its tracks present now (see
+  // alerts.cpp), or nullptr when none has a prediction or a boost-phase arc.
+  const TrackSituation* speaker(const TrackAlertRecord& r,
+                                const std::vector<const TrackSituation*>& tracks) const;
+  // Keeps r.thrust_track_id: the track of it seen thrusting last.
+  void thrust_track(TrackAlertRecord& r, const std::vector<const TrackSituation*>& tracks) const;
   // Whether the object r's threat `a` is said already by an active threat of another record
   // of its launch (AlertConfig::objects_under_launch).
   bool said_by_launch(const TrackAlertRecord& r, const Assessment& a) const;
