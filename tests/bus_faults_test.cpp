@@ -57,6 +57,12 @@ using nlohmann::json;
 // (3.8 s in two of three runs with Cyclone's own 8 s announcements); every nation's picture
 // 0.63-0.74 s after the hub's restart (three runs).
 constexpr double kSpeed = 1.0;
+// A security handshake message that its peer drops (it arrived before the peer had discovered
+// its sender) is sent again after 1 s: RESEND_TIMEOUT and RETRY_TIMEOUT, compiled into
+// Cyclone's ddsi_handshake.c, not configurable. A restore whose first handshake message was
+// dropped is whole about 1.2 s after it (1.20 s and 1.18 s in two of seven Release runs,
+// sessions 29-30; the others 0.14-0.80 s): the bound allows one such resend.
+constexpr double kHandshakeResend_s = 1.0;
 // The wall-time bounds (1 s to rebuild after the restore, 2 s after the restart) are for a
 // Release build; under AddressSanitizer (./run check) every process runs slower: start-up and
 // the restore tripled there (a margin; the restore measured 0.26-0.35 s there), the restart
@@ -506,7 +512,8 @@ TEST(Faults, JapansLinkCutFor30sIsWholeWithin1sOfTheRestore) {
     ASSERT_TRUE(first) << "system track " << id << " never reached Japan after the restore";
     whole_s = std::max(whole_s, *first - restored);
   }
-  EXPECT_LE(whole_s / kSpeed, 1.0 * kSlower);
+  std::cout << "Japan's picture whole " << whole_s / kSpeed << " s (wall) after the restore\n";
+  EXPECT_LE(whole_s / kSpeed, (1.0 + kHandshakeResend_s) * kSlower);
   // No release lost after the restore (up to the end, when the last may still be on the
   // way): each of the hub's releases to Japan is in Japan's recording (by the hub's session and
   // sequence), but for those sent before the link matched again (before the picture was whole)

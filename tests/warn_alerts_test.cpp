@@ -883,6 +883,42 @@ TEST(WarnAlerts, TheTrackThatThrustLastSpeaksForTheMissile) {
   EXPECT_EQ(m.state(1), TrackAlertState::threatened);
 }
 
+// The missile is down only when every object its tracks predicted is: the record's time of
+// impact is the latest of its tracks' last predictions, not that of the track that spoke last
+// (untuned u10: a lofted ICBM's spent second stage spoke last before Korea lost the launch,
+// Korea said "impact time passed" at T+2 693 s while the re-entry vehicle flew on to T+3 982 s,
+// and its fragments, picked up re-entering, were announced as four new launches).
+TEST(WarnAlerts, AllClearOnlyOnceEveryTrackOfTheMissileHasFallen) {
+  AlertManager m(areas());
+  const auto [p0, v0, frame] = midcourse();
+  const geo::Geodetic sea = at_deg(40.0, 135.0);
+  // The re-entry vehicle (track 1, down at 900 s) and, joined as its duplicate, its spent
+  // stage (track 2, a higher id: it speaks; down at 300 s), both at sea.
+  const auto rv = [&](double s) {
+    const auto [p, v] = fly(p0, v0, s);
+    TrackSituation t = moving(1, s, p, v);
+    t.impact_valid = true;
+    t.ellipse.centre = sea;
+    t.time_of_impact = at(900.0);
+    return t;
+  };
+  const auto stage = [&](double s) {
+    const Eigen::Vector3d dp = frame.ecef_from_enu() * Eigen::Vector3d(0.0, 1e3, 0.0);
+    const auto [p, v] = fly(p0 + dp, v0, s);
+    TrackSituation t = moving(2, s, p, v);
+    t.impact_valid = true;
+    t.ellipse.centre = sea;
+    t.time_of_impact = at(300.0);
+    return t;
+  };
+  ASSERT_EQ(kinds(m.step(at(0), {rv(0.0)})), std::vector{K::launch_detected});
+  for (double s = 1.0; s <= 200.0; s += 1.0) EXPECT_TRUE(m.step(at(s), {rv(s), stage(s)}).empty());
+  EXPECT_EQ(m.record(2), m.record(1));
+  // Both lost at 200 s: nothing at the stage's impact time, all clear past the vehicle's.
+  for (double s = 201.0; s < 900.0; s += 10.0) EXPECT_TRUE(m.step(at(s), {}).empty()) << s;
+  EXPECT_EQ(kinds(m.step(at(900.0), {})), std::vector{K::all_clear});
+}
+
 TEST(WarnAlerts, ATrackBornAtAStagingIsNoNewLaunch) {
   AlertManager m(areas());
   // A missile boosting 100 km up at 2.4 km/s.

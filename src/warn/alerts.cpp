@@ -589,6 +589,22 @@ TrackAlertRecord* AlertManager::continued_missile(
   return best;
 }
 
+// The record's time of impact is the latest of its tracks' last predictions, not the last
+// one that spoke: a lofted ICBM's record held its spent second stage's track, whose
+// prediction (down at T+2 680 s) spoke last before Korea's radars lost the launch, and Korea's
+// node said "all clear: impact time passed" at T+2 693 s while the re-entry vehicle flew on
+// to T+3 982 s; its fragments, picked up re-entering, were then four new launches (untuned
+// u10, seed 3).
+// (A track parted from the record since is not its own: its prediction is forgotten.)
+void AlertManager::latest_impact(TrackAlertRecord& r) {
+  std::erase_if(r.impact_times, [&r](const auto& entry) {
+    return std::ranges::find(r.track_ids, entry.first) == r.track_ids.end();
+  });
+  r.time_of_impact.reset();
+  for (const auto& [id, time] : r.impact_times)
+    r.time_of_impact = r.time_of_impact ? std::max(*r.time_of_impact, time) : time;
+}
+
 void AlertManager::close_by_clock(geo::UtcTime now, TrackAlertRecord& r,
                                   std::vector<IssuedAlert>& out) {
   auto emit = [&](IssuedAlert a) {
@@ -683,7 +699,6 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
     return;
   }
   const TrackSituation& t = *usable;
-  if (t.impact_valid) r.time_of_impact = t.time_of_impact;
   const auto key =
       std::make_tuple(t.system_track_id, t.time_of_impact, t.ellipse, t.boost_arc,
                       t.ground_track.empty() ? geo::UtcTime{} : t.ground_track.front().time);
@@ -897,12 +912,16 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
       others.clear();
       for (const TrackSituation* t : it->second) {
         if (!t->confirmed) continue;
-        if (t->impact_valid) others.push_back(t);
+        if (t->impact_valid) {
+          others.push_back(t);
+          r.impact_times[t->system_track_id] = t->time_of_impact;
+        }
         if (!newest || joined(t->system_track_id) > joined(newest->system_track_id)) newest = t;
         if (t->kinematics &&
             (!earliest || joined(t->system_track_id) < joined(earliest->system_track_id)))
           earliest = t;
       }
+      latest_impact(r);
       thrust_track(r, it->second);
       usable = speaker(r, it->second);
       if (newest) {

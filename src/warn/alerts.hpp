@@ -312,8 +312,11 @@ struct TrackAlertRecord {
   // Since when the predictions have named less than the alert did (AlertConfig::
   // withdraw_after_s: then an update).
   std::optional<geo::UtcTime> narrower_since;
-  std::optional<geo::UtcTime> time_of_impact;  // last valid prediction
-  std::optional<TrackKinematics> last_state;   // last confirmed state
+  // The latest of its tracks' last valid predictions: the missile is down only when every
+  // object of it that a track predicted is (AlertManager::latest_impact).
+  std::optional<geo::UtcTime> time_of_impact;
+  std::map<std::uint64_t, geo::UtcTime> impact_times;  // by track id, each one's last
+  std::optional<TrackKinematics> last_state;           // last confirmed state
   // Its path: confirmed states, one every separation_sample_s (AlertConfig), oldest first.
   std::vector<TrackKinematics> path;
   // An object that separated from this missile (by missile id): no launch of its own.
@@ -435,6 +438,8 @@ class AlertManager {
   void judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation* usable,
              std::vector<IssuedAlert>& out, const std::vector<const TrackSituation*>& others = {});
   void close_by_clock(geo::UtcTime now, TrackAlertRecord& r, std::vector<IssuedAlert>& out);
+  // Sets r.time_of_impact: the latest of its tracks' last predictions (r.impact_times).
+  static void latest_impact(TrackAlertRecord& r);
   // The track whose prediction speaks for the missile r among its tracks present now (see
   // alerts.cpp), or nullptr when none has a prediction or a boost-phase arc.
   const TrackSituation* speaker(const TrackAlertRecord& r,
