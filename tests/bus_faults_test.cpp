@@ -9,8 +9,9 @@
 //      the same system-track ids for the same nations' tracks, its picture rebuilt within 2 s,
 //      and no launch alerted again;
 //  (a) T+135 s to T+165 s Japan's link down (its veth at the hub's end): Japan's picture is
-//      whole again within 1 s (wall) of the restore, and no release sent after it is lost (but
-//      for those a newer one of the same track superseded before the link matched again);
+//      whole again within 1 s (wall) of the restore (2 s when Cyclone resends a lost handshake
+//      message: kHandshakeResend_s), and no release sent after it is lost (but for those a
+//      newer one of the same track superseded before the link matched again);
 //      Japan's node reports its hub link down in its own health while cut (the hub's heartbeats
 //      missed their 1 s deadline), up again after, and the hub Japan's link in its heartbeats
 //      to Korea (Japan's heartbeats missed theirs);

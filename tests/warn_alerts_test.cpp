@@ -716,7 +716,7 @@ TEST(WarnAlerts, ABoostArcThreatensOverflightOnly) {
   EXPECT_NEAR(*a[1].alert.time_to_impact_s, 200.0, 1.0);  // 43 N
   EXPECT_NE(a[1].alert.text.find("overfly Hokkaido"), std::string::npos);
   EXPECT_EQ(a[1].alert.text.find("fall"), std::string::npos);
-  EXPECT_FALSE(m.record(9)->time_of_impact.has_value());
+  EXPECT_FALSE(m.record(9)->time_of_impact().has_value());
   // The arc has left Hokkaido by 300 s: passed, never "fell".
   EXPECT_EQ(kinds(m.step(at(301), {boost_arc(9, 0.0, 45.0)})), std::vector{K::passed});
 }

@@ -184,6 +184,20 @@ bool moved(const Assessment& a, const Assessment& b, geo::UtcTime now, double th
 
 }  // namespace
 
+// The latest, not the last that spoke: a lofted ICBM's record held its spent second stage's
+// track, whose prediction (down at T+2 680 s) spoke last before Korea's radars lost the launch,
+// and Korea's node said "all clear: impact time passed" at T+2 693 s while the re-entry vehicle
+// flew on to T+3 982 s (untuned u10, seed 3).
+std::optional<geo::UtcTime> TrackAlertRecord::time_of_impact() const {
+  std::optional<geo::UtcTime> latest;
+  for (const auto& [id, time] : impact_times) latest = latest ? std::max(*latest, time) : time;
+  return latest;
+}
+
+std::ptrdiff_t TrackAlertRecord::join_order(std::uint64_t track_id) const {
+  return std::ranges::find(track_ids, track_id) - track_ids.begin();
+}
+
 IssuedAlert AlertManager::make(AlertKind kind, geo::UtcTime now, TrackAlertRecord& r,
                                std::vector<std::string> areas,
                                std::optional<double> time_to_event_s, std::string text) {
@@ -245,7 +259,8 @@ std::optional<double> AlertManager::rejoins_ballistically(const TrackAlertRecord
   if (last.boosting || dt <= 0.0 ||
       track::approx_height_m(last.position_ecef_m) < config_.min_ballistic_height_m)
     return std::nullopt;
-  if (r.time_of_impact && k.time > r.time_of_impact->plus_seconds(config_.fell_margin_s))
+  if (const auto impact = r.time_of_impact();
+      impact && k.time > impact->plus_seconds(config_.fell_margin_s))
     return std::nullopt;
   const Eigen::Matrix<double, 6, 1> x = flown_on(last, dt);
   // The last state's errors grow with the time flown (a velocity error, dt later).
@@ -328,14 +343,13 @@ void AlertManager::part_strangers(
   for (auto& [id, tracks] : of_missile) {
     TrackAlertRecord& r = missiles_.at(id);
     if (r.state == TrackAlertState::closed || tracks.size() < 2) continue;
-    const auto joined = [&r](const TrackSituation* t) {
-      return std::ranges::find(r.track_ids, t->system_track_id) - r.track_ids.begin();
-    };
     // The earliest joined of its confirmed tracks is the missile's own; nothing parts from it
     // until it too is known.
     const TrackSituation* own = nullptr;
     for (const TrackSituation* t : tracks)
-      if (t->confirmed && t->kinematics && (!own || joined(t) < joined(own))) own = t;
+      if (t->confirmed && t->kinematics &&
+          (!own || r.join_order(t->system_track_id) < r.join_order(own->system_track_id)))
+        own = t;
     if (!own || !known(own) || r.separated_from ||
         (r.coasting_since &&
          own->kinematics->time.seconds_since(*r.coasting_since) > config_.part_after_burnout_s))
@@ -346,6 +360,7 @@ void AlertManager::part_strangers(
           !parted(*own->kinematics, *t->kinematics))
         return false;
       std::erase(r.track_ids, t->system_track_id);
+      r.impact_times.erase(t->system_track_id);
       missile_of_.erase(t->system_track_id);
       unknown.emplace_back(t, id);
       return true;
@@ -589,22 +604,6 @@ TrackAlertRecord* AlertManager::continued_missile(
   return best;
 }
 
-// The record's time of impact is the latest of its tracks' last predictions, not the last
-// one that spoke: a lofted ICBM's record held its spent second stage's track, whose
-// prediction (down at T+2 680 s) spoke last before Korea's radars lost the launch, and Korea's
-// node said "all clear: impact time passed" at T+2 693 s while the re-entry vehicle flew on
-// to T+3 982 s; its fragments, picked up re-entering, were then four new launches (untuned
-// u10, seed 3).
-// (A track parted from the record since is not its own: its prediction is forgotten.)
-void AlertManager::latest_impact(TrackAlertRecord& r) {
-  std::erase_if(r.impact_times, [&r](const auto& entry) {
-    return std::ranges::find(r.track_ids, entry.first) == r.track_ids.end();
-  });
-  r.time_of_impact.reset();
-  for (const auto& [id, time] : r.impact_times)
-    r.time_of_impact = r.time_of_impact ? std::max(*r.time_of_impact, time) : time;
-}
-
 void AlertManager::close_by_clock(geo::UtcTime now, TrackAlertRecord& r,
                                   std::vector<IssuedAlert>& out) {
   auto emit = [&](IssuedAlert a) {
@@ -633,10 +632,10 @@ void AlertManager::close_by_clock(geo::UtcTime now, TrackAlertRecord& r,
   }
   if (r.state != TrackAlertState::detected || r.live) return;
   const char* why = nullptr;
-  if (r.time_of_impact && now >= *r.time_of_impact)
+  const auto impact = r.time_of_impact();
+  if (impact && now >= *impact)
     why = "impact time passed without a threat to any area";
-  else if (!r.time_of_impact && r.last_seen &&
-           now.seconds_since(*r.last_seen) >= config_.max_join_gap_s)
+  else if (!impact && r.last_seen && now.seconds_since(*r.last_seen) >= config_.max_join_gap_s)
     why = "track lost without a threat to any area";
   if (!why) return;
   // An object nothing was said of ends in silence.
@@ -903,9 +902,6 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
       r.last_seen = now;
       // The newest confirmed track present speaks for the missile: the last joined (not the
       // highest id: a space track's ids lie above every radar track's).
-      const auto joined = [&r](std::uint64_t track_id) {
-        return std::ranges::find(r.track_ids, track_id) - r.track_ids.begin();
-      };
       const TrackSituation* newest = nullptr;
       // Its path is the earliest joined's: a later one may be a stranger yet to part from it.
       const TrackSituation* earliest = nullptr;
@@ -916,12 +912,12 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
           others.push_back(t);
           r.impact_times[t->system_track_id] = t->time_of_impact;
         }
-        if (!newest || joined(t->system_track_id) > joined(newest->system_track_id)) newest = t;
-        if (t->kinematics &&
-            (!earliest || joined(t->system_track_id) < joined(earliest->system_track_id)))
+        if (!newest || r.join_order(t->system_track_id) > r.join_order(newest->system_track_id))
+          newest = t;
+        if (t->kinematics && (!earliest || r.join_order(t->system_track_id) <
+                                               r.join_order(earliest->system_track_id)))
           earliest = t;
       }
-      latest_impact(r);
       thrust_track(r, it->second);
       usable = speaker(r, it->second);
       if (newest) {
@@ -981,9 +977,6 @@ const TrackSituation* AlertManager::speaker(
 // It stays while its track lives.
 void AlertManager::thrust_track(TrackAlertRecord& r,
                                 const std::vector<const TrackSituation*>& tracks) const {
-  const auto joined = [&r](std::uint64_t id) {
-    return std::ranges::find(r.track_ids, id) - r.track_ids.begin();
-  };
   const TrackSituation* current = nullptr;
   for (const TrackSituation* t : tracks)
     if (t->system_track_id == r.thrust_track_id && t->kinematics) current = t;
@@ -994,7 +987,7 @@ void AlertManager::thrust_track(TrackAlertRecord& r,
         t->kinematics->velocity_sigma_mps >= config_.thrust_track_sigma_mps ||
         (current && !parted(*current->kinematics, *t->kinematics)))
       continue;
-    if (!best || joined(t->system_track_id) < joined(best->system_track_id)) best = t;
+    if (!best || r.join_order(t->system_track_id) < r.join_order(best->system_track_id)) best = t;
   }
   if (best)
     r.thrust_track_id = best->system_track_id;

@@ -36,6 +36,7 @@
 // Functional core: step() takes the time and the tracks and returns the alerts; no clock.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -312,11 +313,10 @@ struct TrackAlertRecord {
   // Since when the predictions have named less than the alert did (AlertConfig::
   // withdraw_after_s: then an update).
   std::optional<geo::UtcTime> narrower_since;
-  // The latest of its tracks' last valid predictions: the missile is down only when every
-  // object of it that a track predicted is (AlertManager::latest_impact).
-  std::optional<geo::UtcTime> time_of_impact;
-  std::map<std::uint64_t, geo::UtcTime> impact_times;  // by track id, each one's last
-  std::optional<TrackKinematics> last_state;           // last confirmed state
+  // Each of its tracks' last valid prediction's time of impact, by track id (a track parted
+  // from it leaves with its own).
+  std::map<std::uint64_t, geo::UtcTime> impact_times;
+  std::optional<TrackKinematics> last_state;  // last confirmed state
   // Its path: confirmed states, one every separation_sample_s (AlertConfig), oldest first.
   std::vector<TrackKinematics> path;
   // An object that separated from this missile (by missile id): no launch of its own.
@@ -345,6 +345,12 @@ struct TrackAlertRecord {
   std::optional<std::tuple<std::uint64_t, geo::UtcTime, ImpactEllipse, bool, geo::UtcTime>>
       held_for;
   std::vector<AreaHit> held_hits;
+
+  // The latest of its tracks' last predictions: the missile is down only when every object of
+  // it that a track predicted is (none: no valid prediction yet).
+  std::optional<geo::UtcTime> time_of_impact() const;
+  // Where a track stands in the order of joining (track_ids.size() if it never joined).
+  std::ptrdiff_t join_order(std::uint64_t track_id) const;
 };
 
 struct IssuedAlert {
@@ -438,8 +444,6 @@ class AlertManager {
   void judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSituation* usable,
              std::vector<IssuedAlert>& out, const std::vector<const TrackSituation*>& others = {});
   void close_by_clock(geo::UtcTime now, TrackAlertRecord& r, std::vector<IssuedAlert>& out);
-  // Sets r.time_of_impact: the latest of its tracks' last predictions (r.impact_times).
-  static void latest_impact(TrackAlertRecord& r);
   // The track whose prediction speaks for the missile r among its tracks present now (see
   // alerts.cpp), or nullptr when none has a prediction or a boost-phase arc.
   const TrackSituation* speaker(const TrackAlertRecord& r,
