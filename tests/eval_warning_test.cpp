@@ -297,3 +297,37 @@ TEST(Warning, AThreatAboutAFragmentNamingTheMissilesAreaCoversTheMissile) {
   EXPECT_EQ(score.missed, 2u);
   EXPECT_EQ(score.false_threats, 1u);
 }
+
+// A prediction is about the object whose fall it predicts, of those beside its track: a track
+// that took up the spent stage at the staging stays about the missile while within a few km of
+// it, and its prediction of the stage's fall is no prediction of the missile before its
+// burnout (untuned u10, Korea, seed 2). The same track predicting the missile's own fall then
+// is one.
+TEST(Warning, APredictionOfTheSpentStagesFallIsNoPredictionBeforeTheMissilesBurnout) {
+  scenario::Scenario s = irbm_with_debris();
+  s.launches[0] = shaped_launch("F01", 0.0, geo::Geodetic::from_deg(39.0, 125.7), 80.0, 9000e3,
+                                flight::MissileClass::icbm);
+  s.launches[0].spec.debris = {.stages = true, .fragments = 0, .spread_mps = 0.0};
+  s.launches[0].debris =
+      flight::release_debris(s.launches[0].shaped.plan, s.launches[0].shaped.flight.trajectory,
+                             s.launches[0].spec.debris, 1);
+  const auto& L = s.launches[0];
+  const flight::Trajectory& rv = L.shaped.flight.trajectory;
+  const flight::Debris& stage = L.debris[0];
+  ASSERT_EQ(stage.name, "stage1");
+  const double t = stage.separation_s + 2.0;
+  ASSERT_LT(t, rv.burnout_s);
+  const std::size_t rv_id = 0;
+  const auto predicting = [&](const geo::Geodetic& impact) {
+    Display d{s, {}};
+    d.track(1, rv_id, t);  // on the missile (the stage is within a few km)
+    share::ImpactPrediction p;
+    p.header = d.header(t);
+    p.system_track_id = 1;
+    p.impact_point_ecef_m = geo::to_ecef(impact).r_m;
+    d.run.display.push_back({t, Nation::JPN, p});
+    return eval::score_warnings(s, {}, d.run).nations.at(0).early_predictions;
+  };
+  EXPECT_EQ(predicting(stage.trajectory.impact), 0u);
+  EXPECT_EQ(predicting(rv.impact), 1u);
+}

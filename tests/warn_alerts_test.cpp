@@ -955,6 +955,66 @@ TEST(WarnAlerts, ATrackBornAtAStagingIsNoNewLaunch) {
             std::vector{K::launch_detected});
 }
 
+// The track born at a staging is judged against every track of the missile present now, not
+// only the one that joined last (untuned u10: a spent stage's young track born 7 km from the
+// ICBM's own track, 39 km from the track that had joined the record last; announced as a
+// launch by Japan).
+TEST(WarnAlerts, ATrackBornBesideAnyTrackOfTheMissileIsNoNewLaunch) {
+  AlertManager m(areas());
+  const geo::LocalFrame frame(at_deg(40.0, 127.0));
+  const Eigen::Vector3d p0 = ecef_of(40.0, 127.0, 100e3);
+  const Eigen::Vector3d v0 = frame.ecef_from_enu() * Eigen::Vector3d(2000.0, 0.0, 1300.0);
+  const Eigen::Vector3d east = frame.ecef_from_enu() * Eigen::Vector3d(1.0, 0.0, 0.0);
+  const auto boosting = [](TrackSituation t) {
+    t.kinematics->boosting = true;
+    return t;
+  };
+  ASSERT_EQ(kinds(m.step(at(0), {boosting(moving(1, 0.0, p0, v0))})),
+            std::vector{K::launch_detected});
+  // A duplicate joins (the last joined: the record's last state is its) and drifts 40 km off.
+  EXPECT_TRUE(m.step(at(1), {boosting(moving(1, 1.0, p0 + v0, v0)),
+                             boosting(moving(2, 1.0, p0 + v0 + 500.0 * east, v0))})
+                  .empty());
+  ASSERT_EQ(m.record(2), m.record(1));
+  EXPECT_TRUE(m.step(at(2), {boosting(moving(1, 2.0, p0 + 2.0 * v0, v0)),
+                             boosting(moving(2, 2.0, p0 + 2.0 * v0 + 40e3 * east, v0))})
+                  .empty());
+  TrackSituation staging =
+      boosting(moving(3, 3.0, p0 + 3.0 * v0 + 1.5e3 * east, v0 + 900.0 * east));
+  staging.kinematics->velocity_sigma_mps = 120.0;
+  EXPECT_TRUE(m.step(at(3), {boosting(moving(1, 3.0, p0 + 3.0 * v0, v0)),
+                             boosting(moving(2, 3.0, p0 + 3.0 * v0 + 40e3 * east, v0)), staging})
+                  .empty());
+  ASSERT_NE(m.record(3), nullptr);
+  EXPECT_EQ(m.record(3)->separated_from, std::optional<std::uint64_t>(1));
+}
+
+// A track whose filter still takes it for a boost has a velocity off by the thrust it models,
+// whatever its sigma says: high up, beside a missile past burnout, its position decides
+// (untuned u06: the hub's track of an ICBM's spent post-boost stage, 750 m from the missile
+// at 608 km, 490 m/s off with a sigma of 46, announced as a launch). Coasting, the same track
+// is judged by its velocity too.
+TEST(WarnAlerts, ABoostingTrackBesideAMissilePastBurnoutIsItsObject) {
+  const auto [p0, v0, frame] = midcourse();  // 300 km up, coasting
+  const Eigen::Vector3d across = frame.ecef_from_enu() * Eigen::Vector3d(0.0, 1.0, 0.0);
+  for (const bool boosting : {true, false}) {
+    AlertManager m(areas());
+    ASSERT_EQ(kinds(m.step(at(0), {moving(1, 0.0, p0, v0)})), std::vector{K::launch_detected});
+    const geo::EcefState now = test_reference::propagate_ecef(p0, v0, 60.0);
+    TrackSituation beside = moving(2, 60.0, now.r_m + 750.0 * across, now.v_mps + 490.0 * across);
+    beside.kinematics->velocity_sigma_mps = 46.0;
+    beside.kinematics->boosting = boosting;
+    const auto a = m.step(at(60), {moving(1, 60.0, now.r_m, now.v_mps), beside});
+    if (boosting) {
+      EXPECT_TRUE(a.empty());
+      ASSERT_NE(m.record(2), nullptr);
+      EXPECT_EQ(m.record(2)->separated_from, std::optional<std::uint64_t>(1));
+    } else {
+      EXPECT_EQ(kinds(a), std::vector{K::launch_detected});
+    }
+  }
+}
+
 TEST(WarnAlerts, AnObjectSeparatedFromAMissileIsNoNewLaunch) {
   AlertManager m(areas());
   const auto [p0, v0, frame] = midcourse();
@@ -1003,7 +1063,9 @@ TEST(WarnAlerts, AnObjectSeparatedFromAMissileIsNoNewLaunch) {
 // m07, n12: a lofted IRBM's fragments, lighter than its RV, re-enter behind it and are picked
 // up afresh, far from where the RV is and slowed by the air: objects of it, not launches.
 TEST(WarnAlerts, AFallingTrackInAMissilesWakeIsNoNewLaunch) {
-  AlertManager m(areas());
+  AlertConfig config;
+  config.confirm_among_falling_s = 0.0;  // (the climbing track's wait: tested below)
+  AlertManager m(areas(), config);
   const auto [p0, v0, frame] = midcourse();  // 300 km up, coasting
   ASSERT_EQ(kinds(m.step(at(0), {moving(1, 0.0, p0, v0)})), std::vector{K::launch_detected});
   Eigen::Vector3d p = p0, v = v0, p200 = p0, v200 = v0;
@@ -1029,6 +1091,104 @@ TEST(WarnAlerts, AFallingTrackInAMissilesWakeIsNoNewLaunch) {
   EXPECT_EQ(a[2].alert.system_track_id, 5u);
   ASSERT_NE(m.record(2), nullptr);
   EXPECT_EQ(m.record(2)->separated_from, std::optional<std::uint64_t>(1));
+}
+
+// A lofted ICBM's re-entry vehicle, or a fragment of it, falls out of space minutes after the
+// nation lost its launch (untuned u10: Korea saw the boost and a spent stage's fall, and four
+// fragments picked up at 500 km in the last two minutes of a 66-minute flight were each
+// announced as a launch). Flown back in vacuum, its flight leaves the ground near the launch
+// within a boost's time of its first sighting: an object of it, whatever became of the
+// launch's record. The same body a quarter of an hour later than its flight allows is a launch;
+// so is one seen while the launch is still tracked (the other rules judge it then).
+TEST(WarnAlerts, ABodyFallingOutOfSpaceThrownByALaunchSeenLongAgoIsNoNewLaunch) {
+  const geo::LocalFrame site(at_deg(39.0, 125.8));
+  const Eigen::Vector3d p_seen = ecef_of(39.0, 125.8, 15e3);
+  const Eigen::Vector3d v_seen = site.ecef_from_enu() * Eigen::Vector3d(0.0, 0.0, 800.0);
+  // Burnout at 250 s, 400 km up over 39.3 N 126.5 E, nearly straight up at 6 km/s.
+  const geo::LocalFrame over(at_deg(39.3, 126.5));
+  const Eigen::Vector3d p_bo = ecef_of(39.3, 126.5, 400e3);
+  const Eigen::Vector3d v_bo = over.ecef_from_enu() * Eigen::Vector3d(400.0, 0.0, 6000.0);
+  // Falling through 500 km.
+  double s = 250.0;
+  geo::EcefState body = test_reference::propagate_ecef(p_bo, v_bo, 0.0);
+  for (; s < 5000.0; s += 10.0) {
+    body = test_reference::propagate_ecef(p_bo, v_bo, s - 250.0);
+    if (body.v_mps.dot(body.r_m) < 0.0 && test_reference::height_m(body.r_m) < 500e3) break;
+  }
+  ASSERT_LT(s, 5000.0);
+  ASSERT_GT(s, 1500.0);
+  for (const double late_s : {0.0, 900.0}) {
+    AlertManager m(areas());
+    TrackSituation launch = moving(1, 40.0, p_seen, v_seen);
+    launch.kinematics->boosting = true;
+    ASSERT_EQ(kinds(m.step(at(40), {launch})), std::vector{K::launch_detected});
+    // Lost in its boost: cleared two minutes later, its record closed.
+    EXPECT_EQ(kinds(m.step(at(200), {})), std::vector{K::all_clear});
+    ASSERT_EQ(m.state(1), TrackAlertState::closed);
+    TrackSituation falling = moving(2, s + late_s, body.r_m, body.v_mps);
+    falling.kinematics->velocity_sigma_mps = 150.0;
+    const auto a = m.step(at(s + late_s), {falling});
+    if (late_s == 0.0) {
+      EXPECT_TRUE(a.empty());
+      ASSERT_NE(m.record(2), nullptr);
+      EXPECT_EQ(m.record(2)->separated_from, std::optional<std::uint64_t>(1));
+    } else {
+      EXPECT_EQ(kinds(a), std::vector{K::launch_detected});
+    }
+  }
+  // Seen while the launch is tracked, 50 km beside where a missile would be: a launch.
+  AlertManager m(areas());
+  TrackSituation launch = moving(1, 40.0, p_seen, v_seen);
+  launch.kinematics->boosting = true;
+  ASSERT_EQ(kinds(m.step(at(40), {launch})), std::vector{K::launch_detected});
+  launch.kinematics->time = at(s);
+  TrackSituation falling = moving(2, s, body.r_m + 50e3 * over.ecef_from_enu().col(1), body.v_mps);
+  EXPECT_EQ(kinds(m.step(at(s), {launch, falling})), std::vector{K::launch_detected});
+}
+
+// Among the plots of pieces falling, a track strung from plots of several may climb like a
+// booster (untuned u10: tracks born at 17 and 62 km climbing at 1.4 and 4.6 km/s among a
+// spent stage's pieces, confirmed on their last plot, never updated again): within 150 km of
+// two or more falling tracks, a new climbing track is announced only once it is still
+// confirmed 3 s later. Beside one falling track (a missile's descent, as in a raid), or with
+// nothing falling, at once.
+TEST(WarnAlerts, AClimbingTrackAmongFallingPiecesIsALaunchOnlyOnceItLasts) {
+  const geo::LocalFrame frame(at_deg(41.2, 135.4));
+  const Eigen::Vector3d down = frame.ecef_from_enu() * Eigen::Vector3d(0.0, 0.0, -400.0);
+  const Eigen::Vector3d east = frame.ecef_from_enu() * Eigen::Vector3d(1.0, 0.0, 0.0);
+  const Eigen::Vector3d up = frame.ecef_from_enu() * Eigen::Vector3d(300.0, 0.0, 1450.0);
+  const auto piece = [&](std::uint64_t id, double s) {
+    return moving(id, s, ecef_of(41.2, 135.4, 30e3) + down * s + (id == 1 ? 0.0 : 3e3) * east,
+                  down);
+  };
+  const auto pieces = [&](double s, std::vector<TrackSituation> more = {}) {
+    more.push_back(piece(1, s));
+    more.push_back(piece(5, s));
+    return more;
+  };
+  const auto climbing = [&](std::uint64_t id, double s) {
+    return moving(id, s, ecef_of(41.25, 134.97, 17e3) + up * s, up);
+  };
+  AlertManager m(areas());
+  ASSERT_EQ(kinds(m.step(at(0), pieces(0))), std::vector{K::launch_detected});
+  // A ghost: confirmed once, then coasting on its last state, then gone.
+  EXPECT_TRUE(m.step(at(10), pieces(10, {climbing(2, 10)})).empty());
+  TrackSituation coasting = climbing(2, 10);
+  coasting.confirmed = false;
+  EXPECT_TRUE(m.step(at(11), pieces(11, {coasting})).empty());
+  EXPECT_TRUE(m.step(at(12), pieces(12, {climbing(2, 10)})).empty());
+  EXPECT_TRUE(m.step(at(13), pieces(13)).empty());
+  EXPECT_EQ(m.state(2), std::nullopt);
+  // A missile: confirmed at every update.
+  for (int s = 20; s < 23; ++s) EXPECT_TRUE(m.step(at(s), pieces(s, {climbing(3, s)})).empty());
+  EXPECT_EQ(kinds(m.step(at(23), pieces(23, {climbing(3, 23)}))), std::vector{K::launch_detected});
+  // Beside one falling track, or none: at once.
+  AlertManager one(areas());
+  ASSERT_EQ(kinds(one.step(at(0), {piece(1, 0)})), std::vector{K::launch_detected});
+  EXPECT_EQ(kinds(one.step(at(10), {piece(1, 10), climbing(2, 10)})),
+            std::vector{K::launch_detected});
+  AlertManager alone(areas());
+  EXPECT_EQ(kinds(alone.step(at(10), {climbing(2, 10)})), std::vector{K::launch_detected});
 }
 
 namespace {

@@ -1,6 +1,7 @@
 #include "eval/warning.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -167,12 +168,37 @@ WarningScore score_warnings(const scenario::Scenario& s,
       continue;
     }
     if (const auto* p = std::get_if<share::ImpactPrediction>(&o.message)) {
-      const auto oi = about.lookup(o.nation, node, p->system_track_id);
+      auto oi = about.lookup(o.nation, node, p->system_track_id);
+      // Debris flies free from its separation: its burnout (the trajectory's) is then.
+      const auto early = [&](std::size_t i) {
+        return h.time_of_validity.seconds_since(s.launches[objects[i].launch].time) <
+               objects[i].trajectory(s).burnout_s;
+      };
+      const auto pos = last_position.find({o.nation, node, p->system_track_id});
+      if (oi && early(*oi) && pos != last_position.end()) {
+        // A prediction is about the object whose fall it predicts, of those beside the track: a
+        // track that took up the spent stage at a staging stays about the missile while
+        // within a few km of it, and its prediction of the stage's fall (Korea on untuned u10,
+        // seed 2: down at T+2 672 s, 10 s after the second stage's separation; the stage fell
+        // at T+2 690 s, the missile boosted on to T+234 s and fell at T+3 982 s) is no
+        // prediction of the missile before its burnout.
+        const geo::Geodetic predicted = geo::to_geodetic(geo::Ecef{p->impact_point_ecef_m});
+        const auto miss_m = [&](std::size_t i) {
+          const flight::Trajectory& traj = objects[i].trajectory(s);
+          return traj.impacted ? geo::geodesic_inverse(predicted, traj.impact).distance_m
+                               : std::numeric_limits<double>::infinity();
+        };
+        double best = miss_m(*oi);
+        for (std::size_t i = 0; i < objects.size(); ++i) {
+          if (i == *oi || objects[i].launch != objects[*oi].launch) continue;
+          const auto e = objects[i].state_at(s, h.time_of_validity);
+          if (!e || (e->r_m - pos->second).norm() > left_object_m) continue;
+          if (const double d = miss_m(i); d < best) oi = i, best = d;
+        }
+      }
       if (oi) {
-        // Debris flies free from its separation: its burnout (the trajectory's) is then.
         const scenario::TruthObject& ob = objects[*oi];
-        if (h.time_of_validity.seconds_since(s.launches[ob.launch].time) <
-            ob.trajectory(s).burnout_s) {
+        if (early(*oi)) {
           ++ns.early_predictions;
           ns.faults.push_back({WarningFault::Kind::prediction_before_burnout, o.t_s, node,
                                scenario::label(s, ob), p->system_track_id});

@@ -425,7 +425,8 @@ bool AlertManager::may_have_separated(const TrackAlertRecord& r, const TrackKine
 }
 
 std::optional<std::uint64_t> AlertManager::separated_from(
-    const TrackKinematics& k, std::optional<std::uint64_t> not_of) const {
+    const TrackKinematics& k, std::optional<std::uint64_t> not_of,
+    const std::map<std::uint64_t, std::vector<const TrackSituation*>>* present) const {
   // Not k.boosting: a new track is born boosting until its burnout is judged.
   const double k_height = track::approx_height_m(k.position_ecef_m);
   if (k_height < config_.separation_min_height_m) return in_wake_of(k);
@@ -436,38 +437,39 @@ std::optional<std::uint64_t> AlertManager::separated_from(
     if (!best || d < best_d) best = id, best_d = d;
   };
 
-  for (const auto& [id, r] : missiles_) {
-    if (!r.last_state) continue;
+  // Each missile's last state, and the states of its tracks present now: the track that spoke
+  // last may be another object of it than the one the new track parted from (untuned u10: a
+  // track of an ICBM's spent stage born 7 km from the missile's own track, 39 km from the
+  // record's last state, a young track's; announced as a launch).
+  const auto beside = [&](std::uint64_t id, const TrackAlertRecord& r, const TrackKinematics& m) {
     // Still boosting (the missile, or an object of it that a track of the missile was taken
     // for): a track beside it high up was born at a staging.
     if (!r.coasting_since) {
-      if (const auto d = beside_boost(k, k_height, *r.last_state))
-        consider(r.separated_from.value_or(id), *d);
-      continue;
+      if (const auto d = beside_boost(k, k_height, m)) consider(r.separated_from.value_or(id), *d);
+      return;
     }
     // Past burnout: within how far its objects may have drifted since (a fragment seen
     // minutes after the separation, its velocity still poor).
-    if (r.separated_from) continue;
-    const TrackKinematics& m = *r.last_state;
+    if (r.separated_from) return;
     const double since = k.time.seconds_since(*r.coasting_since);
     const double fly = k.time.seconds_since(m.time);
     const double m_height = track::approx_height_m(m.position_ecef_m);
     // Past burnout once, a missile does not thrust again (the track that speaks for it now
     // may be a young duplicate, born boosting).
-    if (since < 0.0 || m_height < config_.separation_min_height_m) continue;
+    if (since < 0.0 || m_height < config_.separation_min_height_m) return;
     Eigen::Matrix<double, 6, 1> x;
     if (std::abs(fly) <= config_.separation_sample_s)
       x << m.position_ecef_m + m.velocity_ecef_mps * fly, m.velocity_ecef_mps;
     else if (fly > 0.0 && !m.boosting && m_height >= config_.min_ballistic_height_m)
       x = flown_on(m, fly);
     else
-      continue;
+      return;
     const double d = (x.head<3>() - k.position_ecef_m).norm();
     const double d_error =
         config_.gate_sigmas *
         std::hypot(k.position_sigma_m, m.position_sigma_m + m.velocity_sigma_mps * std::abs(fly));
     const double gate = config_.separation_gate_m + config_.separation_speed_mps * since;
-    if (d > gate + d_error) continue;
+    if (d > gate + d_error) return;
     // Close to the missile the position decides alone for a young track: one born among the
     // objects of a separation may be km/s wrong in velocity, whatever its sigma says. Close
     // is within the position-only distance, however far the gate has grown since.
@@ -475,13 +477,26 @@ std::optional<std::uint64_t> AlertManager::separated_from(
         config_.gate_sigmas * std::hypot(k.velocity_sigma_mps, m.velocity_sigma_mps) +
         light_drag_mps2(k_height, m_height, k.velocity_ecef_mps, m.velocity_ecef_mps) *
             config_.separation_drag_s;
-    const bool position_only = k.velocity_sigma_mps >= config_.separation_young_sigma_mps &&
-                               (std::min(gate, d) <= config_.separation_position_only_m ||
-                                d <= config_.separation_gate_m + d_error);
+    const bool position_only =
+        (k.velocity_sigma_mps >= config_.separation_young_sigma_mps &&
+         (std::min(gate, d) <= config_.separation_position_only_m ||
+          d <= config_.separation_gate_m + d_error)) ||
+        (k.boosting && std::min(k_height, m_height) >= config_.staging_min_height_m &&
+         d <= config_.separation_gate_m + d_error);
     if (!position_only &&
         (x.tail<3>() - k.velocity_ecef_mps).norm() > config_.separation_speed_mps + dv_error)
-      continue;
+      return;
     consider(id, d);
+  };
+  for (const auto& [id, r] : missiles_) {
+    if (!r.last_state) continue;
+    beside(id, r, *r.last_state);
+    if (!present) continue;
+    const auto it = present->find(id);
+    if (it == present->end()) continue;
+    for (const TrackSituation* t : it->second)
+      if (t->confirmed && t->kinematics && t->system_track_id != r.current_track_id)
+        beside(id, r, *t->kinematics);
   }
   if (best) return best;
 
@@ -566,6 +581,86 @@ std::optional<std::uint64_t> AlertManager::in_wake_of(const TrackKinematics& k) 
       best = r.separated_from.value_or(id);
       best_d = d;
     }
+  }
+  return best;
+}
+
+std::optional<std::uint64_t> AlertManager::launched_with(
+    const TrackKinematics& k,
+    const std::map<std::uint64_t, std::vector<const TrackSituation*>>& present) const {
+  const Eigen::Vector3d& p = k.position_ecef_m;
+  if (k.velocity_ecef_mps.dot(p) >= 0.0 ||
+      track::approx_height_m(p) < config_.min_ballistic_height_m)
+    return std::nullopt;
+  // A launch whose flight this nation lost (no track of it present now): its record closed, or
+  // its last state not one that flies on ballistically (still boosting, or in the air: a spent
+  // stage's fall); a missile last seen coasting above the air is followed by the other rules, where
+  // its flight leads.
+  const auto launch = [&](const TrackAlertRecord& r) {
+    if (r.separated_from || !r.first_state || r.first_state->time >= k.time ||
+        present.contains(r.missile_id))
+      return false;
+    return r.state == TrackAlertState::closed || !r.last_state || r.last_state->boosting ||
+           track::approx_height_m(r.last_state->position_ecef_m) < config_.min_ballistic_height_m;
+  };
+  if (std::ranges::none_of(missiles_, [&](const auto& m) { return launch(m.second); }))
+    return std::nullopt;
+  // Where and how long ago the state, flown back in vacuum with its speed changed by dv, left
+  // the ground (none: not within launch_back_max_s).
+  struct Birth {
+    double ago_s = 0.0;
+    Eigen::Vector3d ground = Eigen::Vector3d::Zero();
+  };
+  const track::BallisticDynamics gravity{0.0, config_.launch_back_step_s};
+  const auto birth = [&](double dv) -> std::optional<Birth> {
+    track::Vec<9> x;
+    x << p, k.velocity_ecef_mps + dv * k.velocity_ecef_mps.normalized(), Eigen::Vector3d::Zero();
+    double h = track::approx_height_m(p);
+    for (double ago = 0.0; ago < config_.launch_back_max_s; ago += config_.launch_back_step_s) {
+      const track::Vec<9> later = x;
+      const double h_later = h;
+      x = gravity.propagate(x, -config_.launch_back_step_s, false);
+      h = track::approx_height_m(x.head<3>());
+      if (h > 0.0) continue;
+      const double f = h_later / (h_later - h);
+      return Birth{ago + f * config_.launch_back_step_s,
+                   later.head<3>() + f * (x.head<3>() - later.head<3>())};
+    }
+    return std::nullopt;
+  };
+  const auto nominal = birth(0.0);
+  if (!nominal) return std::nullopt;
+  // The speed's error moves the birth most: the window spans the births of the speeds
+  // gate_sigmas of it (its share of the root trace) above and below.
+  const double dv = config_.gate_sigmas * k.velocity_sigma_mps / std::sqrt(3.0);
+  double earliest = nominal->ago_s, latest = nominal->ago_s;
+  std::vector<Eigen::Vector3d> grounds{nominal->ground};
+  for (const double change : {-dv, dv}) {
+    const auto b = birth(change);
+    if (!b) {
+      earliest = config_.launch_back_max_s;
+      continue;
+    }
+    earliest = std::max(earliest, b->ago_s);
+    latest = std::min(latest, b->ago_s);
+    grounds.push_back(b->ground);
+  }
+  std::optional<std::uint64_t> best;
+  double best_off = 0.0;
+  for (const auto& [id, r] : missiles_) {
+    if (!launch(r)) continue;
+    const TrackKinematics& first = *r.first_state;
+    const double seen_ago = k.time.seconds_since(first.time);
+    if (earliest < seen_ago - config_.launch_boost_s || latest > seen_ago + config_.launch_boost_s)
+      continue;
+    const Eigen::Vector3d under = first.position_ecef_m.normalized();
+    const bool near = std::ranges::any_of(grounds, [&](const Eigen::Vector3d& g) {
+      return std::acos(std::clamp(g.normalized().dot(under), -1.0, 1.0)) *
+                 geo::wgs84::mean_radius_m() <=
+             config_.launch_reach_m;
+    });
+    const double off = std::abs(nominal->ago_s - seen_ago);
+    if (near && (!best || off < best_off)) best = id, best_off = off;
   }
   return best;
 }
@@ -853,6 +948,19 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
     if (t->confirmed) confirmed_now.push_back(it->second);
   }
   std::ranges::sort(confirmed_now);
+  std::vector<Eigen::Vector3d> falling;  // where confirmed tracks fall now
+  for (const TrackSituation* t : ordered)
+    if (t->confirmed && t->kinematics && !t->kinematics->boosting &&
+        t->kinematics->velocity_ecef_mps.dot(t->kinematics->position_ecef_m) < 0.0)
+      falling.push_back(t->kinematics->position_ecef_m);
+  const auto among_falling = [&](const TrackKinematics& k) {
+    return std::ranges::count_if(falling, [&](const Eigen::Vector3d& p) {
+             return (p - k.position_ecef_m).norm() <= config_.confirm_among_falling_m;
+           }) >= 2;
+  };
+  std::erase_if(held_, [&](const auto& h) {
+    return !std::ranges::binary_search(ordered, h.first, {}, &TrackSituation::system_track_id);
+  });
   part_strangers(of_missile, unknown);
   for (const auto& [t, parted_from] : unknown) {
     TrackAlertRecord* r = continued_missile(*t, confirmed_now, of_missile, parted_from);
@@ -865,13 +973,23 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
       const TrackAlertRecord* from = parted_from ? &missiles_.at(*parted_from) : nullptr;
       const bool apart = from && !(t->kinematics && may_have_separated(*from, *t->kinematics));
       std::optional<std::uint64_t> parent =
-          t->kinematics ? separated_from(*t->kinematics, apart ? parted_from : std::nullopt)
-                        : std::nullopt;
+          t->kinematics
+              ? separated_from(*t->kinematics, apart ? parted_from : std::nullopt, &of_missile)
+              : std::nullopt;
       // No object of another: an object of that missile once it is past its boost (a stage, a
       // fragment it was taken in with); while it boosts, or too far from it for a separation,
       // a salvo's missile of the same site.
       if (from && !apart && !parent && from->coasting_since)
         parent = from->separated_from.value_or(*parted_from);
+      if (!parent && t->kinematics) parent = launched_with(*t->kinematics, of_missile);
+      if (!parent && !from && config_.confirm_among_falling_s > 0.0 && t->kinematics &&
+          t->kinematics->velocity_ecef_mps.dot(t->kinematics->position_ecef_m) > 0.0 &&
+          among_falling(*t->kinematics)) {
+        const auto h = held_.try_emplace(t->system_track_id, t->kinematics->time).first;
+        if (t->kinematics->time.seconds_since(h->second) < config_.confirm_among_falling_s)
+          continue;
+      }
+      held_.erase(t->system_track_id);
       r = &missiles_[t->system_track_id];
       r->missile_id = t->system_track_id;
       r->track_ids = {t->system_track_id};
@@ -879,6 +997,7 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
       r->state = TrackAlertState::detected;
       // Known at once: a second track of the same missile new in this step joins it.
       r->last_state = t->kinematics;
+      r->first_state = t->kinematics;
       r->separated_from = parent;
       if (t->kinematics) r->first_height_m = track::approx_height_m(t->kinematics->position_ecef_m);
       if (parent) objects_of_[*parent].push_back(r->missile_id);

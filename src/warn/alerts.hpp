@@ -188,7 +188,12 @@ struct AlertConfig {
   //    or within separation_position_only_m: n12's fragments picked up 3.6-4.2 km from the
   //    RV 260-300 s after burnout, 2.5-3.4 km/s off; o02's 14 km from an IRBM 185 s after
   //    burnout, 2.7 km/s off with a sigma of 385), and in dense air the drag term lets it decide
-  //    (fragments picked up again at 20 km in the RV's re-entry); or
+  //    (fragments picked up again at 20 km in the RV's re-entry); the position decides too,
+  //    above staging_min_height_m and within separation_gate_m (+ gate_sigmas of the
+  //    errors), for a track whose filter still takes it for a boost: its velocity is off by
+  //    the thrust it models, whatever its sigma says (untuned u06: the hub's track of an
+  //    ICBM's spent post-boost stage, 750 m from a track of the missile at 608 km, 64 s past
+  //    burnout, 490 m/s off with a sigma of 46; announced as a launch); or
   //  - is still boosting (or an object of it that boosts: a track of the missile taken for
   //    one) above staging_min_height_m, and lies within separation_gate_m + staging_lag_s of
   //    its flight (a boosting track lags its missile) of it, widened by gate_sigmas of the
@@ -222,6 +227,7 @@ struct AlertConfig {
   double separation_max_error_m = 15e3;
   double separation_position_only_m = 25e3;
   double separation_young_sigma_mps = 100.0;
+
   // A track thrusting with a velocity error under this is taken for the missile's thrust
   // track (AlertManager::thrust_track): a boosting track's filter holds 60-130 m/s, a
   // fragment's track born at a separation 200-400 m/s for its first seconds.
@@ -252,6 +258,35 @@ struct AlertConfig {
   // first's path, first seen falling, has no "launch detected" of its own.
   double trail_speed_mps = 60.0;
   double trail_angle_rad = 0.35;
+  // Or, falling above the air (min_ballistic_height_m), was thrown on its ballistic flight by a
+  // launch this nation has seen, however long ago and whatever became of that launch's record:
+  // its state flown back in vacuum (gravity, J2, Earth's rotation; in launch_back_step_s steps,
+  // at most launch_back_max_s) meets the ground at a time within launch_boost_s (the longest
+  // boost of the classes, an ICBM's ~260 s, with margin) of that launch's first sighting, and
+  // at a point within launch_reach_m of the ground under it (a boost bends the flight: its
+  // ballistic extension meets the ground elsewhere than the launch site). Flown back from a
+  // speed gate_sigmas of its velocity error higher and lower, the window widens to what the
+  // track's error allows. A track seen falling out of space is a re-entry vehicle, a stage or
+  // a fragment: no launch is seen first that way while one that could have thrown it is
+  // known. Untuned u10 (a lofted ICBM, 5,800 km apogee): Korea's record held the spent second
+  // stage, closed at its fall (T+2 693 s), and the re-entry vehicle's fragments, picked up at
+  // 500 km in the last two minutes of a 66-minute flight, were each announced as a launch.
+  // A new track that climbs among objects falling (within confirm_among_falling_m of two or
+  // more confirmed tracks that fall: a debris field, not a missile's descent) is announced as a
+  // launch only once it is confirmed with a state confirm_among_falling_s newer than when first
+  // seen: among the plots of a debris field falling, a track strung from plots of several pieces
+  // may climb (untuned u10: tracks born at 17 and 62 km climbing at 1.4 and 4.6 km/s among a spent
+  // stage's pieces, confirmed on their last plot and never updated again, each announced as a
+  // launch by the US node; the hub fused four such national tracks into one confirmed for 2 s).
+  // Elsewhere the launch alert waits for nothing (held wherever anything fell, raid8's later
+  // launches were announced 3-6 s later; held within 150 km of one falling track, one of them 6 s
+  // later: an SRBM launched as another, 100 km away, descended). 0 s: no wait.
+  double confirm_among_falling_s = 3.0;
+  double confirm_among_falling_m = 150e3;
+  double launch_boost_s = 300.0;
+  double launch_reach_m = 600e3;
+  double launch_back_step_s = 10.0;
+  double launch_back_max_s = 6000.0;
   // An object's threat is said by its launch while the launch already says it: an object
   // (a stage, a fragment) whose prediction meets only areas that an active threat of another
   // of its launch's records names (an impact area by an impact threat; an overflown one by
@@ -321,7 +356,8 @@ struct TrackAlertRecord {
   std::vector<TrackKinematics> path;
   // An object that separated from this missile (by missile id): no launch of its own.
   std::optional<std::uint64_t> separated_from;
-  double first_height_m = 0.0;  // of its first track's state when first seen
+  double first_height_m = 0.0;                 // of its first track's state when first seen
+  std::optional<TrackKinematics> first_state;  // its first track's state when first seen
   // When its track was first past boost (its objects separate from then on).
   std::optional<geo::UtcTime> coasting_since;
   std::optional<geo::UtcTime> last_seen;  // last step a track of it was present
@@ -409,13 +445,21 @@ class AlertManager {
   // if it is an object separated from it (AlertConfig::separation_gate_m).
   // Never of the missile `not_of` (a parted track too far from it for a separation,
   // may_have_separated).
+  // `present`: each missile's tracks present now (their states count as its last one does).
   std::optional<std::uint64_t> separated_from(
-      const TrackKinematics& k, std::optional<std::uint64_t> not_of = std::nullopt) const;
+      const TrackKinematics& k, std::optional<std::uint64_t> not_of = std::nullopt,
+      const std::map<std::uint64_t, std::vector<const TrackSituation*>>* present = nullptr) const;
   // Whether the state k could be of an object separated from the missile r
   // (AlertConfig::part_separation_*).
   bool may_have_separated(const TrackAlertRecord& r, const TrackKinematics& k) const;
   // The missile in whose wake the falling track `k` flies, if any (AlertConfig::trail_*).
   std::optional<std::uint64_t> in_wake_of(const TrackKinematics& k) const;
+  // The launch (by missile id) that threw the falling track `k` on its flight, if any, among
+  // those whose flight this nation lost (`present`: each missile's tracks present now;
+  // AlertConfig::launch_*).
+  std::optional<std::uint64_t> launched_with(
+      const TrackKinematics& k,
+      const std::map<std::uint64_t, std::vector<const TrackSituation*>>& present) const;
   // The deceleration (m/s^2) of a light body (light_beta_kgpm2) at the lower of two heights
   // and the higher of two speeds: how far drag may part two states in the air.
   double light_drag_mps2(double h1_m, double h2_m, const Eigen::Vector3d& v1,
@@ -463,6 +507,9 @@ class AlertManager {
   // The records judged quiet in this step under a threat of their launch, with the track
   // judged: judged again at the step's end if that threat has ended meanwhile.
   std::vector<std::pair<std::uint64_t, const TrackSituation*>> quiet_;
+  // New climbing tracks held back while objects fall (AlertConfig::confirm_among_falling), by
+  // track id, with the time of their state when first held.
+  std::map<std::uint64_t, geo::UtcTime> held_;
   std::uint64_t next_alert_id_ = 1;
   std::uint64_t next_sequence_ = 1;
   std::optional<geo::UtcTime> last_now_;
