@@ -592,13 +592,19 @@ std::optional<std::uint64_t> AlertManager::launched_with(
   if (k.velocity_ecef_mps.dot(p) >= 0.0 ||
       track::approx_height_m(p) < config_.min_ballistic_height_m)
     return std::nullopt;
-  // A launch whose flight this nation lost (no track of it present now): its record closed, or
+  // A launch whose flight this nation lost (no confirmed track of it present now): its record
+  // closed, or
   // its last state not one that flies on ballistically (still boosting, or in the air: a spent
   // stage's fall); a missile last seen coasting above the air is followed by the other rules, where
   // its flight leads.
+  const auto tracked = [&](std::uint64_t id) {
+    const auto it = present.find(id);
+    return it != present.end() &&
+           std::ranges::any_of(it->second, [](const TrackSituation* t) { return t->confirmed; });
+  };
   const auto launch = [&](const TrackAlertRecord& r) {
     if (r.separated_from || !r.first_state || r.first_state->time >= k.time ||
-        present.contains(r.missile_id))
+        tracked(r.missile_id))
       return false;
     return r.state == TrackAlertState::closed || !r.last_state || r.last_state->boosting ||
            track::approx_height_m(r.last_state->position_ecef_m) < config_.min_ballistic_height_m;
@@ -950,7 +956,7 @@ std::vector<IssuedAlert> AlertManager::step(geo::UtcTime now,
   std::ranges::sort(confirmed_now);
   std::vector<Eigen::Vector3d> falling;  // where confirmed tracks fall now
   for (const TrackSituation* t : ordered)
-    if (t->confirmed && t->kinematics && !t->kinematics->boosting &&
+    if (t->confirmed && t->kinematics &&
         t->kinematics->velocity_ecef_mps.dot(t->kinematics->position_ecef_m) < 0.0)
       falling.push_back(t->kinematics->position_ecef_m);
   const auto among_falling = [&](const TrackKinematics& k) {

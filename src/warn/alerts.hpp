@@ -272,7 +272,8 @@ struct AlertConfig {
   // stage, closed at its fall (T+2 693 s), and the re-entry vehicle's fragments, picked up at
   // 500 km in the last two minutes of a 66-minute flight, were each announced as a launch.
   // A new track that climbs among objects falling (within confirm_among_falling_m of two or
-  // more confirmed tracks that fall: a debris field, not a missile's descent) is announced as a
+  // more confirmed tracks that descend, young ones flagged as boosting too: a debris field,
+  // not a missile's descent) is announced as a
   // launch only once it is confirmed with a state confirm_among_falling_s newer than when first
   // seen: among the plots of a debris field falling, a track strung from plots of several pieces
   // may climb (untuned u10: tracks born at 17 and 62 km climbing at 1.4 and 4.6 km/s among a spent
