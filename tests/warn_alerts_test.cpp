@@ -340,6 +340,19 @@ Midcourse midcourse() {
           frame.ecef_from_enu() * Eigen::Vector3d(2500.0, 1000.0, 500.0), frame};
 }
 
+// A missile boosting 100 km up at 2.4 km/s.
+Midcourse boosting_at_100km() {
+  const geo::LocalFrame frame(at_deg(40.0, 127.0));
+  return {ecef_of(40.0, 127.0, 100e3), frame.ecef_from_enu() * Eigen::Vector3d(2000.0, 0.0, 1300.0),
+          frame};
+}
+
+// The same track taken for boosting (its burnout not yet judged).
+TrackSituation boosting(TrackSituation t) {
+  t.kinematics->boosting = true;
+  return t;
+}
+
 }  // namespace
 
 TEST(WarnAlerts, ABrokenTrackIsOneMissile) {
@@ -921,14 +934,7 @@ TEST(WarnAlerts, AllClearOnlyOnceEveryTrackOfTheMissileHasFallen) {
 
 TEST(WarnAlerts, ATrackBornAtAStagingIsNoNewLaunch) {
   AlertManager m(areas());
-  // A missile boosting 100 km up at 2.4 km/s.
-  const geo::LocalFrame frame(at_deg(40.0, 127.0));
-  const Eigen::Vector3d p0 = ecef_of(40.0, 127.0, 100e3);
-  const Eigen::Vector3d v0 = frame.ecef_from_enu() * Eigen::Vector3d(2000.0, 0.0, 1300.0);
-  const auto boosting = [](TrackSituation t) {
-    t.kinematics->boosting = true;
-    return t;
-  };
+  const auto [p0, v0, frame] = boosting_at_100km();  // 100 km up at 2.4 km/s
   ASSERT_EQ(kinds(m.step(at(0), {boosting(moving(1, 0.0, p0, v0))})),
             std::vector{K::launch_detected});
   // A young track 1.5 km from it, 900 m/s off in velocity with a sigma of 120 (born on the
@@ -961,14 +967,8 @@ TEST(WarnAlerts, ATrackBornAtAStagingIsNoNewLaunch) {
 // launch by Japan).
 TEST(WarnAlerts, ATrackBornBesideAnyTrackOfTheMissileIsNoNewLaunch) {
   AlertManager m(areas());
-  const geo::LocalFrame frame(at_deg(40.0, 127.0));
-  const Eigen::Vector3d p0 = ecef_of(40.0, 127.0, 100e3);
-  const Eigen::Vector3d v0 = frame.ecef_from_enu() * Eigen::Vector3d(2000.0, 0.0, 1300.0);
+  const auto [p0, v0, frame] = boosting_at_100km();
   const Eigen::Vector3d east = frame.ecef_from_enu() * Eigen::Vector3d(1.0, 0.0, 0.0);
-  const auto boosting = [](TrackSituation t) {
-    t.kinematics->boosting = true;
-    return t;
-  };
   ASSERT_EQ(kinds(m.step(at(0), {boosting(moving(1, 0.0, p0, v0))})),
             std::vector{K::launch_detected});
   // A duplicate joins (the last joined: the record's last state is its) and drifts 40 km off.
@@ -997,15 +997,15 @@ TEST(WarnAlerts, ATrackBornBesideAnyTrackOfTheMissileIsNoNewLaunch) {
 TEST(WarnAlerts, ABoostingTrackBesideAMissilePastBurnoutIsItsObject) {
   const auto [p0, v0, frame] = midcourse();  // 300 km up, coasting
   const Eigen::Vector3d across = frame.ecef_from_enu() * Eigen::Vector3d(0.0, 1.0, 0.0);
-  for (const bool boosting : {true, false}) {
+  for (const bool as_boost : {true, false}) {
     AlertManager m(areas());
     ASSERT_EQ(kinds(m.step(at(0), {moving(1, 0.0, p0, v0)})), std::vector{K::launch_detected});
     const geo::EcefState now = test_reference::propagate_ecef(p0, v0, 60.0);
     TrackSituation beside = moving(2, 60.0, now.r_m + 750.0 * across, now.v_mps + 490.0 * across);
     beside.kinematics->velocity_sigma_mps = 46.0;
-    beside.kinematics->boosting = boosting;
+    beside.kinematics->boosting = as_boost;
     const auto a = m.step(at(60), {moving(1, 60.0, now.r_m, now.v_mps), beside});
-    if (boosting) {
+    if (as_boost) {
       EXPECT_TRUE(a.empty());
       ASSERT_NE(m.record(2), nullptr);
       EXPECT_EQ(m.record(2)->separated_from, std::optional<std::uint64_t>(1));
