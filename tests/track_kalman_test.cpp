@@ -1,5 +1,6 @@
 // The EKF update's written-out parts (kalman.hpp): the 3 x 3 Cholesky factor against Eigen's
-// LLT, and the factored Joseph update against the Joseph form multiplied out.
+// LLT, the factored Joseph update against the Joseph form multiplied out, and the identity
+// Jacobian's shortcut against the products with the identity.
 #include <gtest/gtest.h>
 
 #include "track/kalman.hpp"
@@ -85,5 +86,42 @@ TEST(KalmanUpdate, FactoredJosephFormIsTheJosephForm) {
   for (unsigned seed = 1; seed <= 10; ++seed) {
     expect_joseph<6>(seed);
     expect_joseph<9>(seed);
+  }
+}
+
+namespace {
+
+// CartesianPosition with its Jacobian only given, not declared the identity.
+struct CartesianPositionUndeclared {
+  track::MeasurementPrediction predict(const Vec3& p) const { return {p, Mat3::Identity()}; }
+  Vec3 innovation(const Vec3& z, const Vec3& z_hat) const { return z - z_hat; }
+};
+
+}  // namespace
+
+// A sensor that measures the position itself (H = I, MeasuresPosition) skips the products with H
+// in innovate() and update(): the same numbers to the bit as the products with the identity.
+TEST(KalmanUpdate, APositionMeasuredIsTheIdentityJacobiansUpdateToTheBit) {
+  static_assert(track::MeasuresPosition<track::CartesianPosition>);
+  static_assert(!track::MeasuresPosition<CartesianPositionUndeclared>);
+  static_assert(!track::MeasuresPosition<track::RangeAzEl>);
+  for (unsigned seed = 1; seed <= 10; ++seed) {
+    track::Gaussian<6> g;
+    g.x = track::Vec<6>::Random() * 1e4;
+    g.P = random_spd<6>(seed, 1e4);
+    const Mat3 R = random_spd<3>(seed + 100, 2500.0);
+    const Vec3 z = g.x.head<3>() + Vec3(30.0, -20.0, 45.0);
+    const auto fast = track::innovate<6>(g, track::CartesianPosition(50.0), z, R);
+    const auto full = track::innovate<6>(g, CartesianPositionUndeclared{}, z, R);
+    ASSERT_TRUE(fast.h_identity);
+    ASSERT_FALSE(full.h_identity);
+    ASSERT_TRUE(fast.ok() && full.ok());
+    EXPECT_EQ(fast.S, full.S) << seed;
+    EXPECT_EQ(fast.nis, full.nis) << seed;
+    track::Gaussian<6> a = g, b = g;
+    ASSERT_TRUE(track::update<6>(a, fast, R).fused());
+    ASSERT_TRUE(track::update<6>(b, full, R).fused());
+    EXPECT_EQ(a.x, b.x) << seed;
+    EXPECT_EQ(a.P, b.P) << seed;
   }
 }

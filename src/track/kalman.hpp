@@ -8,6 +8,9 @@
 // runs its general loops and blocked triangular solver even at a fixed 3 x 3). With H = [H_p 0]
 // the Joseph form is taken by its factors: (I - K H) P = P - (K H_p) P_p. (P_p the position
 // rows), then that times (I - K H)' the same way: 9 N^2 multiplications rather than 2 N^3.
+// A sensor that measures the position itself (H_pos = I: MeasuresPosition, the Cartesian
+// workload's) skips the products with H_pos: x * 1 and x + 0 are exact, so the numbers are
+// the same to the bit.
 #pragma once
 
 #include <array>
@@ -128,6 +131,9 @@ struct Innovation {
   Cholesky3 llt;
   double nis = 0.0;
   UpdateStatus status = UpdateStatus::non_finite;  // fused: usable
+  // H_pos is the identity by the model's definition (a sensor that measures the position
+  // itself): the products with it are skipped, which gives the same numbers.
+  bool h_identity = false;
 
   bool ok() const { return status == UpdateStatus::fused; }
 };
@@ -151,10 +157,16 @@ void assess(Innovation<N>& in) {
 template <int N, typename Model>
 Innovation<N> innovate(const Gaussian<N>& prior, const Model& model, const Vec3& z, const Mat3& R) {
   Innovation<N> in;
-  const MeasurementPrediction m = model.predict(pos(prior.x));
-  in.H_pos = m.H_pos;
-  in.nu = model.innovation(z, m.z);
-  in.S = m.H_pos * pos_cov(prior.P) * m.H_pos.transpose() + R;
+  if constexpr (MeasuresPosition<Model>) {
+    in.h_identity = true;
+    in.nu = model.innovation(z, pos(prior.x));
+    in.S = pos_cov(prior.P) + R;
+  } else {
+    const MeasurementPrediction m = model.predict(pos(prior.x));
+    in.H_pos = m.H_pos;
+    in.nu = model.innovation(z, m.z);
+    in.S = m.H_pos * pos_cov(prior.P) * m.H_pos.transpose() + R;
+  }
   in.llt.compute(in.S);
   assess(in);
   return in;
@@ -164,10 +176,13 @@ Innovation<N> innovate(const Gaussian<N>& prior, const Model& model, const Vec3&
 template <int N>
 UpdateResult update(Gaussian<N>& g, const Innovation<N>& in, const Mat3& R) {
   // P H' with H = [H_pos 0]: only the position columns of P take part.
-  const Eigen::Matrix<double, N, 3> PHt = cols_of<Pos>(g.P) * in.H_pos.transpose();
+  Eigen::Matrix<double, N, 3> PHt = cols_of<Pos>(g.P);
+  if (!in.h_identity) PHt = PHt * in.H_pos.transpose();
   const Eigen::Matrix<double, N, 3> K = PHt * in.llt.inverse();
-  const Eigen::Matrix<double, N, 3> KH = K * in.H_pos;  // the position columns of K H
-  const Mat<N> IKH_P = g.P - KH * rows_of<Pos>(g.P);    // (I - K H) P
+  // The position columns of K H.
+  Eigen::Matrix<double, N, 3> KH = K;
+  if (!in.h_identity) KH = K * in.H_pos;
+  const Mat<N> IKH_P = g.P - KH * rows_of<Pos>(g.P);  // (I - K H) P
   Gaussian<N> out;
   out.x = g.x + K * in.nu;
   out.P = IKH_P - cols_of<Pos>(IKH_P) * KH.transpose() + K * R * K.transpose();

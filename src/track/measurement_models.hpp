@@ -29,6 +29,8 @@ namespace trilink::track {
 //   valid(z)               false for impossible measurements (negative range, ...)
 //   covers(p)              whether a target at p could have been seen (misses count only then)
 //   variance_bound_m2(p)   an upper bound of trace(R) in Cartesian terms at p (gate sizing)
+//   kPositionIsMeasured    true when z is the position itself (H = I), so the filters may
+//                          skip the products with H (concept MeasuresPosition)
 // One measurement: z in the sensor's own coordinates, R its covariance; the range rate (m/s)
 // and its variance when the sensor measures it.
 struct Measurement {
@@ -60,8 +62,14 @@ struct PositionFix {
   Mat3 A = Mat3::Identity();
 };
 
+template <typename Model>
+concept MeasuresPosition = requires {
+  requires Model::kPositionIsMeasured;
+};
+
 class CartesianPosition {
  public:
+  static constexpr bool kPositionIsMeasured = true;  // H = I (MeasuresPosition)
   explicit CartesianPosition(double sigma_m = 1.0) : sigma_m_(sigma_m) {}
   Vec3 position(const Vec3& z) const { return z; }
   bool valid(const Vec3&) const { return true; }
