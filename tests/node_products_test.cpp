@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <vector>
 
@@ -611,6 +612,7 @@ TEST(Products, ABoostingTrackWhoseVelocityIsUnknownDrawsNoArc) {
   EXPECT_FALSE(pm.situation(v).boost_arc);
   v.time = t0.plus_seconds(5.0);
   v.state = boosting_irbm(200.0, 15.0);
+  v.state.x.head<3>() += 5.0 * v.state.x.segment<3>(3);  // flown on 5 s: a chord of 10 km
   pm.update(v);
   EXPECT_TRUE(pm.situation(v).boost_arc);
 }
@@ -620,6 +622,8 @@ TEST(Products, ABoostingTrackWhoseVelocityIsUnknownDrawsNoArc) {
 TEST(Products, SituationWhileBoostingCarriesTheArcAndNoImpactPrediction) {
   node::ProductConfig c;
   c.prediction_interval_s = 5.0;
+  // No chord (a track seen once): the arc of the velocity alone.
+  c.boost_arc.chord_min_length_m = std::numeric_limits<double>::infinity();
   node::ProductMaker pm = maker(c);
   const track::Gaussian<9> s = boosting_irbm(200.0, 15.0);
   node::TrackView v;
@@ -644,4 +648,111 @@ TEST(Products, SituationWhileBoostingCarriesTheArcAndNoImpactPrediction) {
   v.state.x.tail<3>().setZero();
   EXPECT_TRUE(pm.update(v).impact.has_value());
   EXPECT_FALSE(pm.situation(v).boost_arc);
+}
+
+namespace {
+
+// The state turned about the local vertical by `deg` (clockwise from north: its heading grows).
+track::Gaussian<9> turned(track::Gaussian<9> s, double deg) {
+  const geo::LocalFrame f(geo::to_geodetic(geo::Ecef{s.x.head<3>()}));
+  const Eigen::AngleAxisd turn(-deg * pi / 180.0, f.ecef_vector(geo::Vec3::UnitZ()));
+  s.x.segment<3>(3) = turn * s.x.segment<3>(3);
+  s.x.tail<3>() = turn * s.x.tail<3>();
+  return s;
+}
+
+std::vector<geo::Geodetic> points_of(const std::vector<warn::GroundPoint>& arc) {
+  std::vector<geo::Geodetic> out;
+  for (const auto& g : arc) out.push_back(g.point);
+  return out;
+}
+
+}  // namespace
+
+// The chord's heading is the azimuth of the geodesic between the two sub-points, at the later
+// one, and its sigma the two positions' errors across it over its length; too short, none.
+TEST(Products, ChordHeadingIsTheGroundPathsAzimuthWithItsError) {
+  const geo::Geodetic a = geo::Geodetic::from_deg(39.0, 126.0, 40e3);
+  geo::Geodetic b = geo::geodesic_direct(a, 110.0 * pi / 180.0, 50e3);
+  b.h_m = 90e3;
+  const Eigen::Matrix3d Pa = Eigen::Matrix3d::Identity() * 300.0 * 300.0;
+  const Eigen::Matrix3d Pb = Eigen::Matrix3d::Identity() * 400.0 * 400.0;
+  const auto h = node::chord_heading(geo::to_ecef(a).r_m, Pa, geo::to_ecef(b).r_m, Pb, 5e3);
+  ASSERT_TRUE(h.has_value());
+  geo::Geodetic a0 = a, b0 = b;
+  a0.h_m = b0.h_m = 0.0;
+  const double expected = geo::wrap_pi(geo::geodesic_inverse(b0, a0).azimuth_rad + pi);
+  EXPECT_NEAR(h->azimuth_rad, expected, 1e-9);
+  EXPECT_NEAR(h->azimuth_rad, 110.0 * pi / 180.0, 1.0 * pi / 180.0);  // the geodesic turns
+  EXPECT_NEAR(h->sigma_rad, 500.0 / 50e3, 1e-4);
+  EXPECT_FALSE(
+      node::chord_heading(geo::to_ecef(a).r_m, Pa, geo::to_ecef(b).r_m, Pb, 60e3).has_value());
+}
+
+// A boost track's velocity 2 deg off its path (a Korean radar's track of an IRBM from Sinpo: 1-2
+// deg, 33-41 m/s across at 2.5 km/s) lays its arc 2 deg off: 10 km at 300 km, with a 95 %
+// half-width of tens of km. Given the chord's heading (0.1 deg) the arc runs along the path and
+// is narrower; given a chord that disagrees beyond three sigma (a dog-leg), the velocity alone.
+TEST(Products, BoostArcTakesItsHeadingFromTheChord) {
+  node::BoostArcConfig whole;
+  whole.horizon_s = 1e4;
+  const track::Gaussian<9> truth = boosting_irbm(200.0, 40.0);
+  const track::Gaussian<9> off = turned(truth, 2.0);
+  const auto along = points_of(node::boost_overflight_arc(truth, t0, whole));
+  const auto alone = node::boost_overflight_arc(off, t0, whole);
+  // The path's heading where the truth's velocity points (the same local azimuth).
+  const geo::LocalFrame f(geo::to_geodetic(geo::Ecef{truth.x.head<3>()}));
+  const geo::Vec3 v_enu = f.enu_vector(truth.x.segment<3>(3));
+  const node::GroundHeading at_truth{std::atan2(v_enu.x(), v_enu.y()), 0.1 * pi / 180.0};
+  const auto chorded = node::boost_overflight_arc(off, t0, whole, at_truth);
+  ASSERT_GE(along.size(), 3u);
+  ASSERT_GE(alone.size(), 3u);
+  ASSERT_GE(chorded.size(), 3u);
+  const std::size_t k = std::min({along.size(), alone.size(), chorded.size()}) - 1;
+  EXPECT_GT(distance_to(alone[k].point, along), 5e3);
+  EXPECT_LT(distance_to(chorded[k].point, along), 0.2 * distance_to(alone[k].point, along));
+  EXPECT_LT(chorded[k].half_width_m, 0.5 * alone[k].half_width_m);
+  // A chord 10 deg off the velocity: the heading is in doubt, no arc. Within three sigma of
+  // both (the velocity's 1.1 deg, the chord's 0.1): an arc.
+  const node::GroundHeading dogleg{at_truth.azimuth_rad + 10.0 * pi / 180.0, at_truth.sigma_rad};
+  EXPECT_TRUE(node::boost_overflight_arc(off, t0, whole, dogleg).empty());
+  const node::GroundHeading near{at_truth.azimuth_rad + 3.0 * pi / 180.0, at_truth.sigma_rad};
+  EXPECT_FALSE(node::boost_overflight_arc(off, t0, whole, near).empty());
+}
+
+// The product maker keeps each boosting track's positions at its arcs' times and takes the chord
+// from the oldest within 30 s: a track flown along its path for 20 s whose velocity then
+// turns 2 deg off (within its error) draws its arc along the path it flew. A fast track draws
+// none before it has a chord.
+TEST(Products, TheMakersArcFollowsTheTracksPath) {
+  node::BoostArcConfig whole;
+  whole.horizon_s = 1e4;
+  node::ProductConfig c;
+  c.boost_arc = whole;
+  node::ProductMaker pm = maker(c);
+  const track::BallisticDynamics dynamics{8000.0};
+  track::Gaussian<9> s = boosting_irbm(200.0, 40.0);
+  node::TrackView v;
+  v.id = 7;
+  v.confirmed = true;
+  v.boosting = true;
+  for (int k = 0; k <= 10; ++k) {
+    v.time = t0.plus_seconds(2.0 * k);
+    v.state = s;
+    if (k == 10) v.state = turned(s, 2.0);
+    pm.update(v);
+    // At 1.5 km/s over the ground, no arc until the track has a chord (4 s).
+    if (k < 2) EXPECT_FALSE(pm.situation(v).boost_arc) << k;
+    if (k == 2) EXPECT_TRUE(pm.situation(v).boost_arc);
+    if (k < 10)
+      for (int i = 0; i < 2; ++i) s.x = dynamics.propagate(s.x, 1.0, true);
+  }
+  const warn::TrackSituation sit = pm.situation(v);
+  ASSERT_TRUE(sit.boost_arc);
+  const auto along = points_of(node::boost_overflight_arc(s, v.time, whole));
+  const auto alone = node::boost_overflight_arc(v.state, v.time, whole);
+  ASSERT_GE(sit.ground_track.size(), 3u);
+  EXPECT_GT(distance_to(alone.back().point, along), 5e3);
+  EXPECT_LT(distance_to(sit.ground_track.back().point, along),
+            0.2 * distance_to(alone.back().point, along));
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "geo/angles.hpp"
 #include "geo/frames.hpp"
 
 namespace trilink::node {
@@ -37,36 +38,77 @@ share::Matrix3 ecef_covariance(const geo::Geodetic& at, const Eigen::Matrix2d& c
   return 0.5 * (c + c.transpose());
 }
 
-std::vector<warn::GroundPoint> boost_overflight_arc(const track::Gaussian<9>& state, geo::UtcTime t,
-                                                    const BoostArcConfig& c) {
-  const track::Vec3 p = state.x.head<3>(), v = state.x.segment<3>(3);
+namespace {
+
+double sigma_along(const Eigen::Matrix3d& P, const track::Vec3& u) {
+  return std::sqrt(std::max(0.0, u.dot(P * u)));
+}
+
+}  // namespace
+
+std::optional<GroundHeading> chord_heading(const track::Vec3& then, const Eigen::Matrix3d& P_then,
+                                           const track::Vec3& now, const Eigen::Matrix3d& P_now,
+                                           double min_length_m) {
+  geo::Geodetic a = geo::to_geodetic(geo::Ecef{then}), b = geo::to_geodetic(geo::Ecef{now});
+  a.h_m = b.h_m = 0.0;
+  const geo::SurfacePath back = geo::geodesic_inverse(b, a);
+  if (!(back.distance_m >= min_length_m)) return std::nullopt;
+  const double azimuth = geo::wrap_pi(back.azimuth_rad + std::numbers::pi);
+  // Horizontal, across the chord (east-north-up at the present point; the two ends' frames
+  // differ by a fraction of a degree over a chord of tens of km).
+  const track::Vec3 across =
+      geo::LocalFrame(b).ecef_vector(track::Vec3(std::cos(azimuth), -std::sin(azimuth), 0.0));
+  const double sigma_m = std::hypot(sigma_along(P_then, across), sigma_along(P_now, across));
+  return GroundHeading{azimuth, sigma_m / back.distance_m};
+}
+
+std::vector<warn::GroundPoint> boost_overflight_arc(
+    const track::Gaussian<9>& state, geo::UtcTime t, const BoostArcConfig& c,
+    const std::optional<GroundHeading>& path_heading) {
+  const track::Vec3 p = state.x.head<3>();
+  track::Vec3 v = state.x.segment<3>(3);
   geo::Geodetic here = geo::to_geodetic(geo::Ecef{p});
   here.h_m = 0.0;
-  const track::Vec3 up = geo::LocalFrame(here).ecef_vector(track::Vec3::UnitZ());
+  const geo::LocalFrame frame(here);
+  const track::Vec3 up = frame.ecef_vector(track::Vec3::UnitZ());
   // Descending: no thrust of these classes (a track restarted in the descent, still taken for
   // boosting until its burnout is declared).
-  if (v.dot(up) <= 0.0 || (v - v.dot(up) * up).norm() < c.min_horizontal_speed_mps) return {};
+  const track::Vec3 v_h = v - v.dot(up) * up;
+  const double speed_h = v_h.norm();
+  if (v.dot(up) <= 0.0 || speed_h < c.min_horizontal_speed_mps) return {};
+  const Eigen::Matrix3d Pp = state.P.topLeftCorner<3, 3>(), Pv = state.P.block<3, 3>(3, 3);
+  // The heading across: the velocity's, or its combination with the path's chord.
+  double s_across = sigma_along(Pv, v.normalized().cross(up).normalized());
+  if (path_heading) {
+    const double psi_v = std::atan2(v.dot(frame.ecef_vector(track::Vec3::UnitX())),
+                                    v.dot(frame.ecef_vector(track::Vec3::UnitY())));
+    const double var_v = std::pow(s_across / speed_h, 2);
+    const double var_c = std::pow(path_heading->sigma_rad, 2);
+    const double d = geo::wrap_pi(path_heading->azimuth_rad - psi_v);
+    if (!(std::abs(d) <= c.chord_consistency_sigmas * std::sqrt(var_v + var_c))) return {};
+    const double turn = d * var_v / (var_v + var_c);
+    v = Eigen::AngleAxisd(-turn, up) * v;  // clockwise from north: about -up
+    s_across = speed_h * std::sqrt(var_v * var_c / (var_v + var_c));
+  }
+  track::Vec<9> start = state.x;
+  start.segment<3>(3) = v;
   // Along the velocity, across it horizontally, and across it in the vertical plane.
   const track::Vec3 along = v.normalized();
   const track::Vec3 across = along.cross(up).normalized();
   const track::Vec3 lift = across.cross(along);
-  const Eigen::Matrix3d Pp = state.P.topLeftCorner<3, 3>(), Pv = state.P.block<3, 3>(3, 3);
-  auto sigma = [](const Eigen::Matrix3d& P, const track::Vec3& u) {
-    return std::sqrt(std::max(0.0, u.dot(P * u)));
-  };
-  const double s_along = sigma(Pv, along), s_lift = sigma(Pv, lift);
-  const double s_across = sigma(Pv, across), s_pos_across = sigma(Pp, across);
+  const double s_along = sigma_along(Pv, along), s_lift = sigma_along(Pv, lift);
+  const double s_pos_across = sigma_along(Pp, across);
 
   // The fall without thrust (the predictor's ballistic fall, of the light body).
   const track::ImpactPredictor falling(c.beta_kgpm2, c.max_time_s);
   std::vector<track::Vec3> path;
   double t_fall = 0.0;
   track::Vec3 impact;
-  if (!falling.fall(state.x, t_fall, impact, 0.0, &path, c.step_s)) return {};
+  if (!falling.fall(start, t_fall, impact, 0.0, &path, c.step_s)) return {};
   // The arc ends at the nearest impact of the slower states, steeper or flatter.
   double reach = geo::geodesic_inverse(here, geo::to_geodetic(geo::Ecef{impact})).distance_m;
   for (const double sign : {-1.0, 1.0}) {
-    track::Vec<9> x = state.x;
+    track::Vec<9> x = start;
     x.segment<3>(3) = v - c.sigmas * s_along * along + sign * c.sigmas * s_lift * lift;
     double t_i = 0.0;
     track::Vec3 impact_i;
@@ -146,6 +188,12 @@ std::vector<warn::GroundPoint> prediction_ground_track(const track::ImpactPredic
   return out;
 }
 
+bool chord_due(const track::Gaussian<9>& state, const BoostArcConfig& c) {
+  const track::Vec3 p = state.x.head<3>(), v = state.x.segment<3>(3);
+  const track::Vec3 up = p.normalized();  // near enough the vertical for a speed
+  return (v - v.dot(up) * up).norm() * c.chord_min_s >= c.chord_min_length_m;
+}
+
 bool ProductMaker::velocity_known(const TrackView& t) const {
   return std::sqrt(std::max(0.0, t.state.P.block<3, 3>(3, 3).trace())) <=
          config_.max_velocity_sigma_mps;
@@ -168,8 +216,18 @@ Products ProductMaker::update(const TrackView& t) {
         before->ground_track = std::move(pt.boost_arc);
         pt.arc_before = std::move(before);
       }
-      pt.boost_arc = velocity_known(t) ? boost_overflight_arc(t.state, t.time, config_.boost_arc)
-                                       : std::vector<warn::GroundPoint>{};
+      // The chord from the oldest position within chord_max_s, at least chord_min_s old.
+      const BoostArcConfig& c = config_.boost_arc;
+      while (!pt.path.empty() && t.time.seconds_since(pt.path.front().time) > c.chord_max_s)
+        pt.path.pop_front();
+      std::optional<GroundHeading> heading;
+      if (!pt.path.empty() && t.time.seconds_since(pt.path.front().time) >= c.chord_min_s)
+        heading = chord_heading(pt.path.front().p, pt.path.front().P, t.state.x.head<3>(),
+                                t.state.P.topLeftCorner<3, 3>(), c.chord_min_length_m);
+      pt.path.push_back({t.time, t.state.x.head<3>(), t.state.P.topLeftCorner<3, 3>()});
+      pt.boost_arc = velocity_known(t) && (heading || !chord_due(t.state, c))
+                         ? boost_overflight_arc(t.state, t.time, c, heading)
+                         : std::vector<warn::GroundPoint>{};
     }
     if (pt.next_launch_report && t.time < *pt.next_launch_report) return out;
     const track::LaunchEstimate e = launch_.estimate(t.state);

@@ -45,6 +45,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -75,6 +76,20 @@ namespace trilink::node {
 // of burnout) warn of it in time; farther on, the cross-track error of a boosting velocity
 // (tens of m/s over the many minutes of a lofted flight) makes a corridor too wide to mean
 // anything (F06, F11: "overflights" of Korea and Japan from shots into the EEZ).
+//
+// The heading across: a boosting missile's thrust keeps it in its launch plane, so over tens of
+// seconds its ground track is a geodesic to metres (the untuned u15's IRBM: 4-7 m off the
+// chord of 30 s from T+60 to burnout), and the chord from the track's own position some tens of
+// seconds ago to the present one knows the heading to sqrt(sigma_then^2 + sigma_now^2) / length
+// across it, while a boost filter's velocity knows it to its cross-track sigma over its speed:
+// 33-41 m/s at 2.5 km/s, about 1 deg, for Korea's radars on an IRBM from Sinpo (whose
+// 95 % corridor, laid 2 deg off by such an error, reached Ulleungdo's sea 43 km off the path:
+// false threats to Korea). `path_heading` (chord_heading below), when given and consistent
+// with the velocity's heading within `chord_consistency_sigmas` of their combined sigma, is
+// combined with it (inverse variance): the fall starts from the velocity turned to that
+// heading, and the cross-track velocity sigma is that of the combination. An inconsistent
+// chord means the arc's premise fails (a dog-leg, a track that changed objects, a velocity
+// biased by the boost model's thrust): no arc.
 struct BoostArcConfig {
   double beta_kgpm2 = 3000.0;
   double sigmas = 2.0;
@@ -82,12 +97,40 @@ struct BoostArcConfig {
   double max_time_s = 3600.0;
   double horizon_s = 180.0;
   double min_horizontal_speed_mps = 100.0;  // slower: climbing near-vertically, no heading yet
+  // The chord: from the track's position at least chord_min_s and at most chord_max_s ago
+  // (the oldest such), at least chord_min_length_m long on the ground.
+  double chord_min_s = 4.0;
+  double chord_max_s = 30.0;
+  double chord_min_length_m = 2e3;
+  double chord_consistency_sigmas = 3.0;
 };
+
+// Whether a boosting state flies fast enough that its track would have a chord by now had it
+// been tracked chord_min_s: its horizontal speed covers chord_min_length_m in that time. Such a
+// track without a chord (just born: a track started on a missile late in its boost, or on an
+// object it dropped, its velocity biased by the boost model's thrust) draws no arc until it has
+// one: untuned u15, a Korean track born at T+146 s on an IRBM past burnout at T+135 s, its
+// velocity 8 deg off the path with a sigma of 1 deg, laid its arc over Ulleungdo.
+bool chord_due(const track::Gaussian<9>& state, const BoostArcConfig& c);
+
+// The azimuth of a ground path at its present point, with its standard deviation.
+struct GroundHeading {
+  double azimuth_rad = 0.0;  // clockwise from north
+  double sigma_rad = 0.0;
+};
+
+// The heading at `now` of the geodesic between the sub-points of `then` and `now` (ECEF
+// positions with their covariances), its sigma from the positions' errors across it; none
+// when the chord is shorter than min_length_m.
+std::optional<GroundHeading> chord_heading(const track::Vec3& then, const Eigen::Matrix3d& P_then,
+                                           const track::Vec3& now, const Eigen::Matrix3d& P_now,
+                                           double min_length_m);
 
 // The arc of a boosting state of time t (empty when it has no heading yet, is not climbing or
 // does not come down within max_time_s). Every point carries its time and half-width.
-std::vector<warn::GroundPoint> boost_overflight_arc(const track::Gaussian<9>& state, geo::UtcTime t,
-                                                    const BoostArcConfig& c = {});
+std::vector<warn::GroundPoint> boost_overflight_arc(
+    const track::Gaussian<9>& state, geo::UtcTime t, const BoostArcConfig& c = {},
+    const std::optional<GroundHeading>& path_heading = std::nullopt);
 
 // An east-north covariance at a point on the ground as an ECEF 3x3 covariance (the vertical
 // variance that of the ground: zero, plus 1 m^2 that keeps it positive definite).
@@ -168,7 +211,14 @@ class ProductMaker {
     std::optional<geo::UtcTime> next_launch_report;
     std::optional<geo::UtcTime> next_prediction;
     std::optional<geo::UtcTime> next_arc;
-    std::vector<warn::GroundPoint> boost_arc;                // while boosting
+    std::vector<warn::GroundPoint> boost_arc;  // while boosting
+    // The track's positions at its arcs' times, for the chord (BoostArcConfig), oldest first.
+    struct Sample {
+      geo::UtcTime time;
+      track::Vec3 p;
+      Eigen::Matrix3d P;
+    };
+    std::deque<Sample> path;
     std::shared_ptr<const warn::TrackSituation> arc_before;  // the arc before it
     std::optional<share::ImpactPrediction> last;
     bool consistent = false;  // `last` agrees with the prediction before it
