@@ -75,11 +75,14 @@ class SpatialGrid {
   // Cell indices are clamped to +-2^30 (monotone, so the guarantee holds at the edges too;
   // a NaN coordinate maps to the lower edge).
   static constexpr double kCellLimit = 1073741824.0;
+  // floor() by truncation, one lower for a negative non-integer: the same integer, without the
+  // library's rounding sequence (a sixth of the grid's build before).
   std::int32_t axis_cell(double x_m) const {
-    const double f = std::floor(x_m * inv_cell_);
+    const double f = x_m * inv_cell_;
     if (!(f >= -kCellLimit)) return -static_cast<std::int32_t>(kCellLimit);
     if (!(f <= kCellLimit)) return static_cast<std::int32_t>(kCellLimit);
-    return static_cast<std::int32_t>(f);
+    const auto i = static_cast<std::int32_t>(f);
+    return i - (f < static_cast<double>(i) ? 1 : 0);
   }
   Cell cell_of(const Eigen::Vector3d& p) const {
     return {axis_cell(p.x()), axis_cell(p.y()), axis_cell(p.z())};
