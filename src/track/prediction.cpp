@@ -49,7 +49,7 @@ double to_ground(Vec<9>& x, double dt, double max_time, Step&& step, Kept&& kept
   while (std::abs(t) < max_time) {
     const double alt = std::max(h, 0.0);
     // Coarse steps high up, fine near the ground (and in the atmosphere).
-    double sz = alt > 150e3 ? 10.0 : (alt > 20e3 ? 2.0 : 0.5);
+    double sz = alt > 150e3 ? ImpactPredictor::kVacuumStepS : (alt > 20e3 ? 2.0 : 0.5);
     // Steps end on multiples of their size (so on every multiple of 10 s, for PathRecorder).
     const double rem = std::fmod(std::abs(t), sz);
     if (rem > 1e-9) sz -= rem;
@@ -228,6 +228,11 @@ bool ImpactPredictor::fall(const Vec<9>& x0, double& t_s, Vec3& impact, double k
                            std::vector<Vec3>* path, double path_step_s) const {
   BallisticDynamics dynamics = dynamics_;
   if (kappa != 0.0) dynamics.beta_kgpm2 = 1.0 / DragEstimate::usable(kappa);
+  // to_ground's 10 s steps above 150 km are each one RK4 step, not five of 2 s: in vacuum
+  // (gravity with J2, the rotating frame) a 10 s step errs by millimetres where an ICBM's
+  // fall takes half an hour of them, and they were most of a prediction's cost (the unscented
+  // transform's 15-19 falls every 5 s per track; F06's exercise spent a third of its time there).
+  dynamics.max_step_s = kVacuumStepS;
   Vec<9> x = x0;
   // The bisection's probes all start from one state: its derivative is evaluated once.
   Vec<9> from = Vec<9>::Constant(std::nan(""));

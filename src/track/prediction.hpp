@@ -150,6 +150,9 @@ GroundEllipse ellipse_95(const Eigen::Matrix2d& cov_en);
 
 class ImpactPredictor {
  public:
+  // The longest RK4 step of a ballistic fall (fall()): the 10 s steps taken above 150 km.
+  static constexpr double kVacuumStepS = 10.0;
+
   explicit ImpactPredictor(double beta_kgpm2 = 8000.0, double max_time_s = 3.0 * 3600.0,
                            DescentEnvelope envelope = {});
   // With the track's drag estimate, if it has one: the transform then runs over position,
