@@ -742,8 +742,11 @@ TEST(Products, TheMakersArcFollowsTheTracksPath) {
     if (k == 10) v.state = turned(s, 2.0);
     pm.update(v);
     // At 1.5 km/s over the ground, no arc until the track has a chord (4 s).
-    if (k < 2) EXPECT_FALSE(pm.situation(v).boost_arc) << k;
-    if (k == 2) EXPECT_TRUE(pm.situation(v).boost_arc);
+    if (k < 2) {
+      EXPECT_FALSE(pm.situation(v).boost_arc) << k;
+    } else if (k == 2) {
+      EXPECT_TRUE(pm.situation(v).boost_arc);
+    }
     if (k < 10)
       for (int i = 0; i < 2; ++i) s.x = dynamics.propagate(s.x, 1.0, true);
   }

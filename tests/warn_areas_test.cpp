@@ -5,6 +5,7 @@
 #include <numbers>
 
 #include "area_fixtures.hpp"
+#include "base/rng.hpp"
 #include "geo/angles.hpp"
 #include "warn/areas.hpp"
 #include "warn/threat.hpp"
@@ -13,6 +14,10 @@ using namespace trilink;
 using namespace trilink::warn;
 
 using namespace trilink::test_fixtures;
+
+namespace {
+constexpr double pi = std::numbers::pi;
+}  // namespace
 
 TEST(WarnAreas, PointInSquare) {
   const AreaGeometry g(hokkaido_square());
@@ -196,4 +201,41 @@ TEST(WarnAreaNeighbours, CorridorsAndEllipsesMeetTheSeaOnlyOnItsSideOfTheLine) {
   EXPECT_TRUE(ellipse_meets(clipped, ellipse(7.0, 3500.0)));
   EXPECT_FALSE(ellipse_meets(clipped, ellipse(15.0, 2000.0)));
   EXPECT_TRUE(ellipse_meets(clipped, ellipse(15.0, 14000.0)));  // reaches the own coast
+}
+
+// AreaGeometry::far_from rules a segment or a disc out without projecting it: whenever it does,
+// the exact tests agree (the corridor about the segment does not meet the buffered area; no
+// point of an ellipse within the radius lies in it), from beside the area to 9 500 km away
+// (beyond kMaxChordM it never rules out); and it rules out most of what is far.
+TEST(WarnAreas, FarFromIsNeverWrong) {
+  ProtectedArea sea = hokkaido_square();
+  sea.name = "sea";
+  sea.buffer_m = 22224.0;
+  const AreaGeometry g(sea);
+  Rng rng(17);
+  int ruled_out = 0, beyond = 0, checked = 0;
+  for (int k = 0; k < 3000; ++k) {
+    const double distance = k < 1500 ? rng.uniform(0.0, 400e3) : rng.uniform(0.0, 9.5e6);
+    const geo::Geodetic a = geo::geodesic_direct(g.origin(), rng.uniform(0.0, 2.0 * pi), distance);
+    const geo::Geodetic b =
+        geo::geodesic_direct(a, rng.uniform(0.0, 2.0 * pi), rng.uniform(1e3, 100e3));
+    const double reach = g.area().buffer_m + rng.uniform(0.0, 50e3);
+    if (distance > 8.5e6) ++beyond;
+    if (g.far_from(a, b, reach)) {
+      ++ruled_out;
+      EXPECT_FALSE(g.corridor_meets(g.project(a), g.project(b), reach - g.area().buffer_m)) << k;
+      EXPECT_GT(distance, 100e3) << k;
+    }
+    const double radius = rng.uniform(0.0, 200e3);
+    if (k % 10 == 0 && g.far_from(a, radius, g.area().buffer_m)) {
+      ++checked;
+      EXPECT_FALSE(g.contains(a)) << k;
+      const ImpactEllipse e{a, radius, 0.5 * radius, rng.uniform(0.0, pi)};
+      for (int i = 0; i < 36; ++i)
+        EXPECT_GT(g.signed_distance_m(ellipse_point(e, 2.0 * pi * i / 36)), 0.0) << k << " " << i;
+    }
+  }
+  EXPECT_GT(ruled_out, 1500);
+  EXPECT_GT(checked, 100);
+  EXPECT_GT(beyond, 10);
 }

@@ -105,6 +105,9 @@ AreaGeometry::AreaGeometry(ProtectedArea area) : area_(std::move(area)) {
   };
   rings_.reserve(area_.rings.size());
   for (const auto& ring : area_.rings) add(ring, rings_, boxes_);
+  origin_ecef_ = geo::to_ecef(origin_).r_m;
+  for (const auto& ring : rings_)
+    for (const auto& v : ring) extent_m_ = std::max(extent_m_, v.norm());
   if (area_.buffer_m > 0.0)  // a neighbour matters only to a buffer
     for (const auto& ring : area_.neighbours) add(ring, neighbours_, neighbour_boxes_);
 }
@@ -123,6 +126,29 @@ Plane AreaGeometry::project(const geo::Geodetic& p) const {
   const geo::SurfacePath path = geo::geodesic_inverse(origin_, p);
   return Plane(path.distance_m * std::sin(path.azimuth_rad),
                path.distance_m * std::cos(path.azimuth_rad));
+}
+
+namespace {
+
+geo::Vec3 surface_ecef(const geo::Geodetic& p) {
+  return geo::to_ecef(geo::Geodetic{p.lat_rad, p.lon_rad, 0.0}).r_m;
+}
+
+}  // namespace
+
+bool AreaGeometry::far_from(const geo::Geodetic& a, const geo::Geodetic& b, double reach_m) const {
+  const geo::Vec3 ea = surface_ecef(a), eb = surface_ecef(b);
+  const double ca = (ea - origin_ecef_).norm(), cb = (eb - origin_ecef_).norm();
+  if (!(ca <= kMaxChordM && cb <= kMaxChordM)) return false;
+  // The geodesic a-b is within 1 % of its chord at these lengths (2 R asin(c / 2R)).
+  const double length = 1.01 * (ea - eb).norm() + 1.0;
+  return std::min(ca, cb) - kMaxScale * length > extent_m_ + reach_m + 1e3;
+}
+
+bool AreaGeometry::far_from(const geo::Geodetic& p, double radius_m, double reach_m) const {
+  const double c = (surface_ecef(p) - origin_ecef_).norm();
+  if (!(c <= kMaxChordM)) return false;
+  return c - kMaxScale * radius_m > extent_m_ + reach_m + 1e3;
 }
 
 bool AreaGeometry::rings_contain(const Plane& p) const {

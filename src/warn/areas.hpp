@@ -74,6 +74,18 @@ class AreaGeometry {
 
   Plane project(const geo::Geodetic& p) const;
 
+  // Cheap, conservative tests before projecting (a geodesic inversion each): true only when
+  // nothing within reach_m of the segment a-b (or of any point within radius_m of p) can be
+  // within reach_m of the rings. Their planar images are bounded without projecting: a point's
+  // distance from the origin is its geodesic distance, no less than the chord between them
+  // (ECEF, on the ellipsoid), and a planar segment is no longer than kMaxScale times its
+  // ends' geodesic distance, kMaxScale bounding the projection's scale across the radius (on
+  // a sphere r / (R sin(r / R)): 1.59 at 10 100 km) out to kMaxChordM from the origin, the
+  // largest chord trusted (nearer the antipode the scale grows without bound: never far).
+  static constexpr double kMaxScale = 1.7, kMaxChordM = 9e6;
+  bool far_from(const geo::Geodetic& a, const geo::Geodetic& b, double reach_m) const;
+  bool far_from(const geo::Geodetic& p, double radius_m, double reach_m) const;
+
   // Signed distance (m) from the buffered area's boundary: negative inside, positive outside.
   // With neighbours, outside the rings it is at least half the amount by which the point is
   // nearer to a neighbour's land than to the rings (a lower bound of the distance to the
@@ -114,6 +126,8 @@ class AreaGeometry {
   };
   ProtectedArea area_;
   geo::Geodetic origin_;
+  geo::Vec3 origin_ecef_;  // on the ellipsoid
+  double extent_m_ = 0.0;  // the farthest ring vertex from the origin (planar = geodesic)
   std::vector<std::vector<Plane>> rings_;
   std::vector<Box> boxes_;
   std::vector<std::vector<Plane>> neighbours_;

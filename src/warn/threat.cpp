@@ -65,6 +65,10 @@ bool outline_may_meet(const AreaGeometry& area, const std::vector<Plane>& polygo
 
 bool ellipse_meets(const AreaGeometry& area, const ImpactEllipse& e) {
   assert(e.semi_major_m >= 0.0 && e.semi_minor_m >= 0.0);
+  // Far from the area (its points are within the semi-major axis of the centre): nothing to
+  // project.
+  if (area.far_from(e.centre, std::max(e.semi_major_m, e.semi_minor_m), area.area().buffer_m))
+    return false;
   if (area.contains(e.centre)) return true;  // (a)
   if (e.semi_major_m <= 0.0 && e.semi_minor_m <= 0.0) return false;
 
@@ -131,10 +135,18 @@ std::optional<Overflight> corridor_overflight(const AreaGeometry& area,
                                               double min_half_width_m, double time_tolerance_s) {
   assert(min_half_width_m >= 0.0 && time_tolerance_s > 0.0);
   if (track.empty()) return std::nullopt;
-  std::vector<Plane> p;
-  p.reserve(track.size());
-  for (const auto& g : track) p.push_back(area.project(g.point));
+  // Each point projected when a segment that may meet the area needs it (AreaGeometry::far_from
+  // rules out the others without projecting: a track over Japan is far from Guam).
+  std::vector<Plane> p(track.size());
+  std::vector<bool> projected(track.size(), false);
+  const auto project = [&](std::size_t i) {
+    if (!projected[i]) {
+      p[i] = area.project(track[i].point);
+      projected[i] = true;
+    }
+  };
   if (track.size() == 1) {
+    project(0);
     if (area.signed_distance_m(p[0]) > std::max(min_half_width_m, track[0].half_width_m))
       return std::nullopt;
     return Overflight{track[0].time, track[0].time};
@@ -151,6 +163,9 @@ std::optional<Overflight> corridor_overflight(const AreaGeometry& area,
   std::optional<std::size_t> first, last;
   for (std::size_t i = 0; i + 1 < p.size(); ++i) {
     segment = i;
+    if (area.far_from(track[i].point, track[i + 1].point, reach(i))) continue;
+    project(i);
+    project(i + 1);
     if (!meets(p[i], p[i + 1])) continue;
     if (!first) first = i;
     last = i;
