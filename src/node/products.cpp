@@ -44,6 +44,18 @@ double sigma_along(const Eigen::Matrix3d& P, const track::Vec3& u) {
   return std::sqrt(std::max(0.0, u.dot(P * u)));
 }
 
+// Whether a boosting state flies fast enough that its track would have a chord had it been
+// tracked chord_min_s: its horizontal speed covers chord_min_length_m in that time. Such a
+// track without one (just born: on a missile late in its boost, or on an object it dropped,
+// its velocity biased by the boost model's thrust) draws no arc until it has one: untuned u15,
+// a Korean track born at T+146 s on an IRBM past burnout at T+135 s, its velocity 8 deg off the
+// path with a sigma of 1 deg, laid its arc over Ulleungdo.
+bool chord_due(const track::Gaussian<9>& state, const BoostArcConfig& c) {
+  const track::Vec3 p = state.x.head<3>(), v = state.x.segment<3>(3);
+  const track::Vec3 up = p.normalized();  // near enough the vertical for a speed
+  return (v - v.dot(up) * up).norm() * c.chord_min_s >= c.chord_min_length_m;
+}
+
 }  // namespace
 
 std::optional<GroundHeading> chord_heading(const track::Vec3& then, const Eigen::Matrix3d& P_then,
@@ -66,22 +78,25 @@ std::vector<warn::GroundPoint> boost_overflight_arc(
     const track::Gaussian<9>& state, geo::UtcTime t, const BoostArcConfig& c,
     const std::optional<GroundHeading>& path_heading) {
   const track::Vec3 p = state.x.head<3>();
-  track::Vec3 v = state.x.segment<3>(3);
   geo::Geodetic here = geo::to_geodetic(geo::Ecef{p});
   here.h_m = 0.0;
   const geo::LocalFrame frame(here);
   const track::Vec3 up = frame.ecef_vector(track::Vec3::UnitZ());
+  const track::Vec3 v_enu = frame.enu_vector(state.x.segment<3>(3));
+  const double speed_h = v_enu.head<2>().norm();
   // Descending: no thrust of these classes (a track restarted in the descent, still taken for
   // boosting until its burnout is declared).
-  const track::Vec3 v_h = v - v.dot(up) * up;
-  const double speed_h = v_h.norm();
-  if (v.dot(up) <= 0.0 || speed_h < c.min_horizontal_speed_mps) return {};
+  if (v_enu.z() <= 0.0 || speed_h < c.min_horizontal_speed_mps) return {};
   const Eigen::Matrix3d Pp = state.P.topLeftCorner<3, 3>(), Pv = state.P.block<3, 3>(3, 3);
-  // The heading across: the velocity's, or its combination with the path's chord.
-  double s_across = sigma_along(Pv, v.normalized().cross(up).normalized());
+  // The heading across: the velocity's, or its combination with the path's chord (the velocity
+  // turned about the vertical to the combined heading).
+  const auto across_of = [&](const track::Vec3& v) {
+    return v.normalized().cross(up).normalized();
+  };
+  track::Vec3 v = state.x.segment<3>(3);
+  double s_across = sigma_along(Pv, across_of(v));
   if (path_heading) {
-    const double psi_v = std::atan2(v.dot(frame.ecef_vector(track::Vec3::UnitX())),
-                                    v.dot(frame.ecef_vector(track::Vec3::UnitY())));
+    const double psi_v = std::atan2(v_enu.x(), v_enu.y());
     const double var_v = std::pow(s_across / speed_h, 2);
     const double var_c = std::pow(path_heading->sigma_rad, 2);
     const double d = geo::wrap_pi(path_heading->azimuth_rad - psi_v);
@@ -94,7 +109,7 @@ std::vector<warn::GroundPoint> boost_overflight_arc(
   start.segment<3>(3) = v;
   // Along the velocity, across it horizontally, and across it in the vertical plane.
   const track::Vec3 along = v.normalized();
-  const track::Vec3 across = along.cross(up).normalized();
+  const track::Vec3 across = across_of(v);
   const track::Vec3 lift = across.cross(along);
   const double s_along = sigma_along(Pv, along), s_lift = sigma_along(Pv, lift);
   const double s_pos_across = sigma_along(Pp, across);
@@ -188,10 +203,16 @@ std::vector<warn::GroundPoint> prediction_ground_track(const track::ImpactPredic
   return out;
 }
 
-bool chord_due(const track::Gaussian<9>& state, const BoostArcConfig& c) {
-  const track::Vec3 p = state.x.head<3>(), v = state.x.segment<3>(3);
-  const track::Vec3 up = p.normalized();  // near enough the vertical for a speed
-  return (v - v.dot(up) * up).norm() * c.chord_min_s >= c.chord_min_length_m;
+std::optional<GroundHeading> ProductMaker::path_heading(PerTrack& pt, const TrackView& t) const {
+  const BoostArcConfig& c = config_.boost_arc;
+  while (!pt.path.empty() && t.time.seconds_since(pt.path.front().time) > c.chord_max_s)
+    pt.path.pop_front();
+  std::optional<GroundHeading> heading;
+  if (!pt.path.empty() && t.time.seconds_since(pt.path.front().time) >= c.chord_min_s)
+    heading = chord_heading(pt.path.front().p, pt.path.front().P, t.state.x.head<3>(),
+                            t.state.P.topLeftCorner<3, 3>(), c.chord_min_length_m);
+  pt.path.push_back({t.time, t.state.x.head<3>(), t.state.P.topLeftCorner<3, 3>()});
+  return heading;
 }
 
 bool ProductMaker::velocity_known(const TrackView& t) const {
@@ -216,17 +237,9 @@ Products ProductMaker::update(const TrackView& t) {
         before->ground_track = std::move(pt.boost_arc);
         pt.arc_before = std::move(before);
       }
-      // The chord from the oldest position within chord_max_s, at least chord_min_s old.
-      const BoostArcConfig& c = config_.boost_arc;
-      while (!pt.path.empty() && t.time.seconds_since(pt.path.front().time) > c.chord_max_s)
-        pt.path.pop_front();
-      std::optional<GroundHeading> heading;
-      if (!pt.path.empty() && t.time.seconds_since(pt.path.front().time) >= c.chord_min_s)
-        heading = chord_heading(pt.path.front().p, pt.path.front().P, t.state.x.head<3>(),
-                                t.state.P.topLeftCorner<3, 3>(), c.chord_min_length_m);
-      pt.path.push_back({t.time, t.state.x.head<3>(), t.state.P.topLeftCorner<3, 3>()});
-      pt.boost_arc = velocity_known(t) && (heading || !chord_due(t.state, c))
-                         ? boost_overflight_arc(t.state, t.time, c, heading)
+      const std::optional<GroundHeading> heading = path_heading(pt, t);
+      pt.boost_arc = velocity_known(t) && (heading || !chord_due(t.state, config_.boost_arc))
+                         ? boost_overflight_arc(t.state, t.time, config_.boost_arc, heading)
                          : std::vector<warn::GroundPoint>{};
     }
     if (pt.next_launch_report && t.time < *pt.next_launch_report) return out;

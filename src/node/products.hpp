@@ -21,7 +21,8 @@
 //    would be a guess hundreds of km wide);
 //  - boost-phase overflight arc: while a confirmed track boosts (no impact
 //    prediction may be made), the ground it will overfly whatever thrust remains, every
-//    `prediction_interval_s` (boost_overflight_arc below); the alert manager warns of
+//    `prediction_interval_s` (boost_overflight_arc below; its heading from the track's own
+//    path too: chord_heading); the alert manager warns of
 //    overflights on it, never of an impact (it is no impact prediction, and no message of its
 //    own);
 //  - a prediction that does not yet agree with one before it (the first past burnout, or one
@@ -82,8 +83,8 @@ namespace trilink::node {
 // chord of 30 s from T+60 to burnout), and the chord from the track's own position some tens of
 // seconds ago to the present one knows the heading to sqrt(sigma_then^2 + sigma_now^2) / length
 // across it, while a boost filter's velocity knows it to its cross-track sigma over its speed:
-// 33-41 m/s at 2.5 km/s, about 1 deg, for Korea's radars on an IRBM from Sinpo (whose
-// 95 % corridor, laid 2 deg off by such an error, reached Ulleungdo's sea 43 km off the path:
+// up to 33-41 m/s at 2.5 km/s, about 1 deg, on an IRBM from Sinpo whose path passes 2 km
+// outside Ulleungdo's territorial sea (corridors laid 1-2 deg off by such errors reached it:
 // false threats to Korea). `path_heading` (chord_heading below), when given and consistent
 // with the velocity's heading within `chord_consistency_sigmas` of their combined sigma, is
 // combined with it (inverse variance): the fall starts from the velocity turned to that
@@ -98,20 +99,13 @@ struct BoostArcConfig {
   double horizon_s = 180.0;
   double min_horizontal_speed_mps = 100.0;  // slower: climbing near-vertically, no heading yet
   // The chord: from the track's position at least chord_min_s and at most chord_max_s ago
-  // (the oldest such), at least chord_min_length_m long on the ground.
+  // (the oldest such), at least chord_min_length_m long on the ground. A track fast enough to
+  // have had one in chord_min_s draws no arc until it has one (ProductMaker).
   double chord_min_s = 4.0;
   double chord_max_s = 30.0;
   double chord_min_length_m = 2e3;
   double chord_consistency_sigmas = 3.0;
 };
-
-// Whether a boosting state flies fast enough that its track would have a chord by now had it
-// been tracked chord_min_s: its horizontal speed covers chord_min_length_m in that time. Such a
-// track without a chord (just born: a track started on a missile late in its boost, or on an
-// object it dropped, its velocity biased by the boost model's thrust) draws no arc until it has
-// one: untuned u15, a Korean track born at T+146 s on an IRBM past burnout at T+135 s, its
-// velocity 8 deg off the path with a sigma of 1 deg, laid its arc over Ulleungdo.
-bool chord_due(const track::Gaussian<9>& state, const BoostArcConfig& c);
 
 // The azimuth of a ground path at its present point, with its standard deviation.
 struct GroundHeading {
@@ -230,6 +224,9 @@ class ProductMaker {
   };
   // Its velocity sigma (root of the covariance trace) within `max_velocity_sigma_mps`.
   bool velocity_known(const TrackView& t) const;
+  // The heading of a boosting track's chord (BoostArcConfig), if it has one; keeps its
+  // present position for the chords to come.
+  std::optional<GroundHeading> path_heading(PerTrack& pt, const TrackView& t) const;
 
   ProductConfig config_;
   share::Originator originator_;

@@ -593,10 +593,9 @@ std::optional<std::uint64_t> AlertManager::launched_with(
       track::approx_height_m(p) < config_.min_ballistic_height_m)
     return std::nullopt;
   // A launch whose flight this nation lost (no confirmed track of it present now): its record
-  // closed, or
-  // its last state not one that flies on ballistically (still boosting, or in the air: a spent
-  // stage's fall); a missile last seen coasting above the air is followed by the other rules, where
-  // its flight leads.
+  // closed, or its last state not one that flies on ballistically (still boosting, or in the
+  // air: a spent stage's fall); a missile last seen coasting above the air is followed by the
+  // other rules, where its flight leads.
   const auto tracked = [&](std::uint64_t id) {
     const auto it = present.find(id);
     return it != present.end() &&

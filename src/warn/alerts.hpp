@@ -273,15 +273,15 @@ struct AlertConfig {
   // 500 km in the last two minutes of a 66-minute flight, were each announced as a launch.
   // A new track that climbs among objects falling (within confirm_among_falling_m of two or
   // more confirmed tracks that descend, young ones flagged as boosting too: a debris field,
-  // not a missile's descent) is announced as a
-  // launch only once it is confirmed with a state confirm_among_falling_s newer than when first
-  // seen: among the plots of a debris field falling, a track strung from plots of several pieces
-  // may climb (untuned u10: tracks born at 17 and 62 km climbing at 1.4 and 4.6 km/s among a spent
-  // stage's pieces, confirmed on their last plot and never updated again, each announced as a
-  // launch by the US node; the hub fused four such national tracks into one confirmed for 2 s).
-  // Elsewhere the launch alert waits for nothing (held wherever anything fell, raid8's later
-  // launches were announced 3-6 s later; held within 150 km of one falling track, one of them 6 s
-  // later: an SRBM launched as another, 100 km away, descended). 0 s: no wait.
+  // not a missile's descent) is announced as a launch only once it is confirmed with a state
+  // confirm_among_falling_s newer than when first seen: among the plots of a debris field falling,
+  // a track strung from plots of several pieces may climb (untuned u10: tracks born at 17 and 62 km
+  // climbing at 1.4 and 4.6 km/s among a spent stage's pieces, confirmed on their last plot and
+  // never updated again, each announced as a launch by the US node; the hub fused four such
+  // national tracks into one confirmed for 2 s). Elsewhere the launch alert waits for nothing (held
+  // wherever anything fell, raid8's later launches were announced 3-6 s later; held within 150 km
+  // of one falling track, one of them 6 s later: an SRBM launched as another, 100 km away,
+  // descended). 0 s: no wait.
   double confirm_among_falling_s = 3.0;
   double confirm_among_falling_m = 150e3;
   double launch_boost_s = 300.0;
