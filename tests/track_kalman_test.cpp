@@ -89,6 +89,41 @@ TEST(KalmanUpdate, FactoredJosephFormIsTheJosephForm) {
   }
 }
 
+// A ballistic mode's held acceleration (uncorrelated with the kinematic states): update<9>
+// takes the kinematic block only, which must be the whole update's numbers to the bit and
+// the Joseph form multiplied out; the acceleration and its variance stay as they were.
+TEST(KalmanUpdate, AHeldAccelerationIsLeftAsItIs) {
+  for (unsigned seed = 1; seed <= 10; ++seed) {
+    track::Gaussian<9> g;
+    g.x = track::Vec<9>::Random() * 1e4;
+    g.P = random_spd<9>(seed, 1e4);
+    track::block_of<track::Kinematic, track::Acc>(g.P).setZero();
+    track::block_of<track::Acc, track::Kinematic>(g.P).setZero();
+    track::acc_cov(g.P) = Mat3::Identity() * 4.0;
+    const Mat3 R = random_spd<3>(seed + 100, 10.0);
+    track::Innovation<9> in;
+    in.H_pos = Mat3::Random() + 2.0 * Mat3::Identity();
+    in.nu = Vec3(3.0, -1.0, 2.0);
+    in.S = in.H_pos * track::pos_cov(g.P) * in.H_pos.transpose() + R;
+    in.llt.compute(in.S);
+    track::assess(in);
+    ASSERT_TRUE(in.ok());
+
+    track::Gaussian<9> whole = g, fast = g;
+    ASSERT_TRUE(track::detail::joseph_update(whole, in, R).fused());
+    ASSERT_TRUE(track::update<9>(fast, in, R).fused());
+    EXPECT_EQ(fast.x, whole.x) << seed;
+    EXPECT_EQ(fast.P, whole.P) << seed;
+    EXPECT_EQ(track::acc(fast.x), track::acc(g.x)) << seed;
+    EXPECT_EQ(track::acc_cov(fast.P), track::acc_cov(g.P)) << seed;
+    const bool cross_zero = track::block_of<track::Kinematic, track::Acc>(fast.P).isZero(0.0);
+    EXPECT_TRUE(cross_zero) << seed;
+    const bool kinematic_moved = track::kinematic_cov(fast.P) != track::kinematic_cov(g.P);
+    EXPECT_TRUE(kinematic_moved) << seed;
+  }
+  expect_joseph<9>(11);  // and correlated: the whole update
+}
+
 namespace {
 
 // CartesianPosition with its Jacobian only given, not declared the identity.

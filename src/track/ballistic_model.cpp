@@ -60,12 +60,21 @@ void add_lift_noise(Mat9& P, double dt, double q_j, const Vec3& u) {
 }
 
 // P <- Phi P Phi' for a transition whose acceleration rows are [0 0 I] (a = const, or held at
-// zero): only its kinematic rows multiply, 6 x 9 x 9 and 6 x 9 x 6.
-void propagate_covariance(const Mat9& Phi, Mat9& P) {
-  const auto Phi_k = Phi.topRows<6>();
-  const Eigen::Matrix<double, 6, 9> M = Phi_k * P;  // the kinematic rows of Phi P
+// zero): only its kinematic rows multiply, 6 x 9 x 9 and 6 x 9 x 6. Without thrust its
+// kinematic rows do not reach the acceleration either ([Phi_kk 0]): 6 x 6 x 9 and 6 x 6 x 6,
+// the same numbers (the terms left out are exact zeros).
+void propagate_covariance(const Mat9& Phi, bool with_thrust, Mat9& P) {
+  Eigen::Matrix<double, 6, 9> M;  // the kinematic rows of Phi P
   Mat9 out;
-  out.topLeftCorner<6, 6>() = M * Phi_k.transpose();
+  if (with_thrust) {
+    const auto Phi_k = Phi.topRows<6>();
+    M.noalias() = Phi_k * P;
+    out.topLeftCorner<6, 6>().noalias() = M * Phi_k.transpose();
+  } else {
+    const Mat<6> Phi_kk = Phi.topLeftCorner<6, 6>();
+    M.noalias() = Phi_kk * P.topRows<6>();
+    out.topLeftCorner<6, 6>().noalias() = M.leftCols<6>() * Phi_kk.transpose();
+  }
   out.topRightCorner<6, 3>() = M.rightCols<3>();
   out.bottomLeftCorner<3, 6>() = M.rightCols<3>().transpose();
   out.bottomRightCorner<3, 3>() = P.bottomRightCorner<3, 3>();
@@ -87,7 +96,7 @@ Gaussian<9> predict_with(const BallisticDynamics& dyn, const Gaussian<9>& g, dou
     const Vec9 f0 = dyn.derivative(out.x, with_thrust);
     const Mat9 Phi = dyn.transition(out.x, f0, h, with_thrust);
     out.x = dyn.propagate(out.x, f0, h, with_thrust);
-    propagate_covariance(Phi, out.P);
+    propagate_covariance(Phi, with_thrust, out.P);
     add_process_noise(out.P, std::abs(h), q_v, q_j);
     if (phi) *phi = i == 0 ? Phi : Mat9(Phi * *phi);
   }
