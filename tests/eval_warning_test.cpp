@@ -219,6 +219,34 @@ TEST(Warning, ATrackIsAboutTheObjectItFollows) {
   EXPECT_EQ(about.lookup(Nation::JPN, kHub, 2), std::optional<std::size_t>(1));
 }
 
+// A track carried on past its missile's impact (a system track coasting while its
+// contributions end) is still about that missile, though another flies 40 km off; it is taken
+// by another object only when it lies right on it (untuned u20: the hub's right "fell" of S4
+// was scored a premature end of S3, the nearest missile still flying).
+TEST(Warning, ATrackCarriedPastItsMissilesImpactStaysAboutIt) {
+  scenario::Scenario s;
+  s.start = geo::UtcTime{0};
+  const geo::Geodetic site = geo::Geodetic::from_deg(39.16, 127.48);
+  s.launches.push_back(shaped_launch("A", 0.0, site, 160.0, 300e3, flight::MissileClass::srbm));
+  s.launches.push_back(shaped_launch("B", 0.0, site, 161.0, 330e3, flight::MissileClass::srbm));
+  const auto objects = scenario::truth_objects(s);
+  ASSERT_EQ(objects.size(), 2u);
+  const double down = objects[0].trajectory(s).impact_s;
+  ASSERT_LT(down + 5.0, objects[1].trajectory(s).impact_s);
+  const auto at = [&](double t_s) { return s.start.plus_seconds(t_s); };
+  const Eigen::Vector3d last = objects[0].trajectory(s).ecef_at(down - 1.0).r_m;
+  eval::TrackObjects about(s);
+  EXPECT_EQ(about.map(Nation::KOR, kHub, 1, at(down - 1.0), last), std::optional<std::size_t>(0));
+  // Two seconds past A's fall, where A was: B, the only one flying, is tens of km away.
+  const Eigen::Vector3d b = objects[1].state_at(s, at(down + 2.0))->r_m;
+  ASSERT_GT((b - last).norm(), 10e3);
+  ASSERT_LT((b - last).norm(), eval::about_launch_m);
+  EXPECT_EQ(about.map(Nation::KOR, kHub, 1, at(down + 2.0), last), std::optional<std::size_t>(0));
+  EXPECT_EQ(about.lookup(Nation::KOR, kHub, 1), std::optional<std::size_t>(0));
+  // On B itself: now B's.
+  EXPECT_EQ(about.map(Nation::KOR, kHub, 1, at(down + 3.0), b), std::optional<std::size_t>(1));
+}
+
 // Two SRBMs of one site 3 s apart: a boosting track lags its missile toward the one launched
 // after it, so the first "launch detected" may be judged about the second missile; the
 // second missile's own launch alert is then no repeat but the first's (a launch that has had

@@ -93,8 +93,20 @@ std::optional<std::size_t> TrackObjects::map(Nation n, const std::string& node, 
   const auto it = about_.find(key);
   if (it != about_.end()) {
     const auto e = objects_[it->second].state_at(s_, t);
-    const double d = e ? (e->r_m - p).norm() : 0.0;
-    if (e && d <= left_object_m) {
+    if (!e) {
+      // Its object is down: a track carried on past the impact (a system track coasting for
+      // the seconds its contributions take to end) is still about it, unless another object is
+      // right there. Untuned u20: the hub's track of S4, coasting 1-3 s past S4's fall, was
+      // taken for S3's (40 km off, the nearest still flying), and its right "fell" of S4 was
+      // scored S3's premature end.
+      if (const auto l = object_near(s_, t, p)) {
+        const auto o = objects_[*l].state_at(s_, t);
+        if (o && (o->r_m - p).norm() <= taken_by_another_m) it->second = *or_missile(l);
+      }
+      return it->second;
+    }
+    const double d = (e->r_m - p).norm();
+    if (d <= left_object_m) {
       std::size_t keep = it->second;
       if (d > taken_by_another_m)
         if (const auto l = object_near(s_, t, p); l && *l != keep)
