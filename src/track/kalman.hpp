@@ -7,8 +7,8 @@
 // S is 3 x 3: its Cholesky factor, solves and inverse are written out (Cholesky3; Eigen's LLT
 // runs its general loops and blocked triangular solver even at a fixed 3 x 3). With H = [H_p 0]
 // the Joseph form is taken by its factors: M = (I - K H) P = P - (K H_p) P_p. (P_p the position
-// rows), then P+ = M - (M H' - K R) K', its upper triangle: about 4.5 N^2 multiplications
-// rather than 2 N^3.
+// rows), then P+ = M - (M H' - K R) K' (its upper triangle mirrored): about 6 N^2
+// multiplications rather than 2 N^3.
 // A sensor that measures the position itself (H_pos = I: MeasuresPosition, the Cartesian
 // workload's) skips the products with H_pos: x * 1 and x + 0 are exact, so the numbers are
 // the same to the bit.
@@ -176,8 +176,8 @@ Innovation<N> innovate(const Gaussian<N>& prior, const Model& model, const Vec3&
 namespace detail {
 // The Joseph-form update of an N-state Gaussian by an innovation taken on any state whose
 // first three are the position (Innovation's members do not depend on its N).
-template <int N, int M>
-UpdateResult joseph_update(Gaussian<N>& g, const Innovation<M>& in, const Mat3& R) {
+template <int N, int NI>
+UpdateResult joseph_update(Gaussian<N>& g, const Innovation<NI>& in, const Mat3& R) {
   using MatN3 = Eigen::Matrix<double, N, 3>;
   // P H' with H = [H_pos 0]: only the position columns of P take part.
   MatN3 PHt = cols_of<Pos>(g.P);
@@ -186,19 +186,19 @@ UpdateResult joseph_update(Gaussian<N>& g, const Innovation<M>& in, const Mat3& 
   // The position columns of K H.
   MatN3 KH = K;
   if (!in.h_identity) KH = K * in.H_pos;
-  Mat<N> P = g.P - KH.lazyProduct(rows_of<Pos>(g.P));  // M
-  MatN3 W = cols_of<Pos>(P);
+  Mat<N> M = g.P - KH.lazyProduct(rows_of<Pos>(g.P));
+  MatN3 W = cols_of<Pos>(M);  // M H', then less K R
   if (!in.h_identity) W = W * in.H_pos.transpose();
   W -= K * R;
   const Vec<N> x = g.x + K * in.nu;
-  // The whole product vectorises better than the triangle's dot products.
-  P.noalias() -= W.lazyProduct(K.transpose());
+  // M becomes P+ (the whole product vectorises better than the triangle's dot products).
+  M.noalias() -= W.lazyProduct(K.transpose());
   for (int j = 1; j < N; ++j)
-    for (int i = 0; i < j; ++i) P(j, i) = P(i, j);
-  if (!x.allFinite() || !P.allFinite())
+    for (int i = 0; i < j; ++i) M(j, i) = M(i, j);
+  if (!x.allFinite() || !M.allFinite())
     return UpdateResult::failure(UpdateStatus::non_finite, "posterior not finite");
   g.x = x;
-  g.P = P;
+  g.P = M;
   return {};
 }
 }  // namespace detail
@@ -210,7 +210,7 @@ UpdateResult joseph_update(Gaussian<N>& g, const Innovation<M>& in, const Mat3& 
 // mirrored (the lower one is the same numbers by another rounding).
 // A 9-state Gaussian whose acceleration is uncorrelated with its kinematic states (a
 // ballistic mode's held acceleration) keeps it as it is: K's acceleration rows are zero, so
-// only the kinematic block is updated — the same numbers, with a third of the products.
+// only the kinematic block is updated — the same numbers, with under half the products.
 template <int N>
 UpdateResult update(Gaussian<N>& g, const Innovation<N>& in, const Mat3& R) {
   if constexpr (N == 9) {
