@@ -248,6 +248,29 @@ TEST(BurnoutDetector, DragIsBurnoutWhateverTheImmSays) {
   EXPECT_TRUE(d.burnt_out(1));
 }
 
+// A track unseen for longer than the energy window (coasting) and revived: its energy before
+// the gap is no reference (in a raid the reviving plots may be another missile's). raid100,
+// seed 8: an estimate of 2.5 MJ/kg before an 18 s gap, 0.8 MJ/kg after it on a missile still
+// boosting: "drag" against the old one, burnout 11 s early. After the gap the test starts
+// afresh: no verdict until its window has filled again, and then the rise it sees.
+TEST(BurnoutDetector, AGapLongerThanTheWindowStartsTheEnergyTestAfresh) {
+  node::BurnoutDetector d;
+  for (double t = 0.0; t <= 14.0; t += 1.0)
+    EXPECT_EQ(d.update(1, {t, 0.0, 0.95, {2.5e6 + 2e4 * t, 1e4}}),
+              node::BurnoutDetector::Change::none);
+  // 18 s without a look, then a boosting missile's energies, far below the old estimate.
+  for (double t = 32.0; t <= 60.0; t += 1.0) {
+    const node::BurnoutDetector::Change c =
+        d.update(1, {t, 0.0, 0.2, {8e5 + 2e4 * (t - 32.0), 1e4}});
+    EXPECT_EQ(c, node::BurnoutDetector::Change::none) << t;
+    if (t < 32.0 + node::BurnoutDetector::energy_window_s)
+      EXPECT_EQ(d.thrust(1), track::ThrustVerdict::unknown) << t;
+    else
+      EXPECT_EQ(d.thrust(1), track::ThrustVerdict::thrust) << t;
+  }
+  EXPECT_FALSE(d.burnt_out(1));
+}
+
 TEST(BurnoutDetector, OneWrongEstimateIsNoDrag) {
   // A boosting missile whose track's first estimate was 1.2 MJ/kg too high (its velocity off
   // by plots of a missile beside it, p04): each test against that estimate finds a fall far

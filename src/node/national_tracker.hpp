@@ -97,6 +97,7 @@ class BurnoutDetector {
     std::optional<double> last_high_s;
     std::optional<double> last_thrust_s;  // last time the energy test found thrust
     track::ThrustWindow energy{{energy_window_s, energy_sigmas}};
+    std::optional<double> last_sample_s;
     track::ThrustVerdict verdict = track::ThrustVerdict::unknown;
     int thrust_in_a_row = 0;
   };
