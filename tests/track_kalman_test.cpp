@@ -54,6 +54,18 @@ TEST(Cholesky3, RefusesWhatIsNotPositiveDefinite) {
   EXPECT_EQ(c.compute(S).info(), Eigen::NumericalIssue);
 }
 
+// An innovation of g by a random Jacobian H_pos (not the identity) and noise R.
+template <int N>
+track::Innovation<N> random_innovation(const track::Gaussian<N>& g, const Mat3& R) {
+  track::Innovation<N> in;
+  in.H_pos = Mat3::Random() + 2.0 * Mat3::Identity();
+  in.nu = Vec3(3.0, -1.0, 2.0);
+  in.S = in.H_pos * track::pos_cov(g.P) * in.H_pos.transpose() + R;
+  in.llt.compute(in.S);
+  track::assess(in);
+  return in;
+}
+
 // (I - K H) P (I - K H)' + K R K' with H = [H_p 0] multiplied out in full, against update<N>.
 template <int N>
 void expect_joseph(unsigned seed) {
@@ -61,12 +73,7 @@ void expect_joseph(unsigned seed) {
   g.x = track::Vec<N>::Random();
   g.P = random_spd<N>(seed, 1e4);
   const Mat3 R = random_spd<3>(seed + 100, 10.0);
-  track::Innovation<N> in;
-  in.H_pos = Mat3::Random() + 2.0 * Mat3::Identity();
-  in.nu = Vec3(3.0, -1.0, 2.0);
-  in.S = in.H_pos * track::pos_cov(g.P) * in.H_pos.transpose() + R;
-  in.llt.compute(in.S);
-  track::assess(in);
+  const track::Innovation<N> in = random_innovation(g, R);
   ASSERT_TRUE(in.ok());
 
   Eigen::Matrix<double, 3, N> H = Eigen::Matrix<double, 3, N>::Zero();
@@ -101,12 +108,7 @@ TEST(KalmanUpdate, AHeldAccelerationIsLeftAsItIs) {
     track::block_of<track::Acc, track::Kinematic>(g.P).setZero();
     track::acc_cov(g.P) = Mat3::Identity() * 4.0;
     const Mat3 R = random_spd<3>(seed + 100, 10.0);
-    track::Innovation<9> in;
-    in.H_pos = Mat3::Random() + 2.0 * Mat3::Identity();
-    in.nu = Vec3(3.0, -1.0, 2.0);
-    in.S = in.H_pos * track::pos_cov(g.P) * in.H_pos.transpose() + R;
-    in.llt.compute(in.S);
-    track::assess(in);
+    const track::Innovation<9> in = random_innovation(g, R);
     ASSERT_TRUE(in.ok());
 
     track::Gaussian<9> whole = g, fast = g;
