@@ -15,6 +15,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <vector>
 
 #include "cli_run.hpp"
 #include "test_paths.hpp"
@@ -172,6 +173,25 @@ TEST(Cli, BenchTrackerPrintsTheDocumentedKeysAndImportReproducesExport) {
   EXPECT_DOUBLE_EQ(jb["ospa_m"].get<double>(), ja["ospa_m"].get<double>());
   EXPECT_EQ(run("bench tracker --import /nonexistent").code, 2);
   fs::remove_all(dir);
+}
+
+// --repeat K: K runs through new trackers; meas_per_s is their median, the figures the first's.
+TEST(Cli, BenchTrackerRepeatsAndTakesTheMedian) {
+  const RunResult one = run("bench tracker --targets 50 --scans 12");
+  const RunResult r = run("bench tracker --targets 50 --scans 12 --repeat 3");
+  ASSERT_EQ(one.code, 0) << one.err;
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j1 = nlohmann::json::parse(one.out);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_FALSE(j1.contains("meas_per_s_runs"));
+  ASSERT_TRUE(j.contains("meas_per_s_runs"));
+  std::vector<double> rates = j["meas_per_s_runs"].get<std::vector<double>>();
+  ASSERT_EQ(rates.size(), 3u);
+  std::sort(rates.begin(), rates.end());
+  EXPECT_EQ(j["meas_per_s"].get<double>(), rates[1]);
+  EXPECT_EQ(j["ospa_m"].get<double>(), j1["ospa_m"].get<double>());
+  EXPECT_EQ(j["measurements"], j1["measurements"]);
+  EXPECT_EQ(run("bench tracker --targets 50 --repeat 0").code, 2);
 }
 
 TEST(Cli, BenchAccuracyPrintsOneObjectPerLaunch) {
