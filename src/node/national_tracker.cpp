@@ -129,15 +129,6 @@ track::Measurement measurement_of(const sensor::RadarParams& p, const geo::Range
 BurnoutDetector::Change BurnoutDetector::update(std::uint64_t track_id, const BurnoutSample& x) {
   using track::ThrustVerdict;
   State& s = tracks_[track_id];
-  // A track unseen for longer than the energy window has coasted on a guess, and in a raid the
-  // plot that revives it may be another missile's: its energies before the gap are no
-  // reference for those after it (raid100, seed 8: Korea's track of R062, 30-37 km off any
-  // missile and 2,244 m/s at 2.8 km when it lost its plots at T+494 s, revived on R062 at
-  // T+513 s at 1,233 m/s: a "drag" fall against the old estimate, burnout 11 s before R062's,
-  // three predictions while it boosted).
-  if (s.last_sample_s && x.t_s - *s.last_sample_s > energy_window_s)
-    s.energy = track::ThrustWindow{{energy_window_s, energy_sigmas}};
-  s.last_sample_s = x.t_s;
   s.verdict = s.energy.add(x.t_s, x.energy);
   s.thrust_in_a_row = s.verdict == ThrustVerdict::thrust ? s.thrust_in_a_row + 1 : 0;
   // Seen boosting by its data: not the IMM's prior of a track born low and slow, which

@@ -96,8 +96,12 @@ class BurnoutDetector {
     // Last time the boost probability was >= 0.3 (or a fall was contradicted).
     std::optional<double> last_high_s;
     std::optional<double> last_thrust_s;  // last time the energy test found thrust
-    track::ThrustWindow energy{{energy_window_s, energy_sigmas}};
-    std::optional<double> last_sample_s;
+    // Restarted by a gap in the track's looks longer than the window: a track unseen that
+    // long has coasted on a guess, and in a raid the plot that revives it may be another
+    // missile's (raid100, seed 8: Korea's track of R062, 30-37 km off any missile and 2,244
+    // m/s at 2.8 km when it lost its plots at T+494 s, revived on R062 at T+513 s at 1,233
+    // m/s: a "drag" fall against the old estimate, burnout 11 s before R062's).
+    track::ThrustWindow energy{{energy_window_s, energy_sigmas, energy_window_s}};
     track::ThrustVerdict verdict = track::ThrustVerdict::unknown;
     int thrust_in_a_row = 0;
   };

@@ -60,13 +60,13 @@ void add_lift_noise(Mat9& P, double dt, double q_j, const Vec3& u) {
 }
 
 // P <- Phi P Phi' for a transition whose acceleration rows are [0 0 I] (a = const, or held at
-// zero): only its kinematic rows multiply, 6 x 9 x 9 and 6 x 9 x 6. Without thrust its
-// kinematic rows do not reach the acceleration either ([Phi_kk 0]): 6 x 6 x 9 and 6 x 6 x 6,
-// the same numbers (the terms left out are exact zeros).
-void propagate_covariance(const Mat9& Phi, bool with_thrust, Mat9& P) {
+// zero): only its kinematic rows multiply, 6 x 9 x 9 and 6 x 9 x 6. When its kinematic rows
+// do not reach the acceleration either ([Phi_kk 0]: no thrust), 6 x 6 x 9 and 6 x 6 x 6, the
+// same numbers (the terms left out are exact zeros).
+void propagate_covariance(const Mat9& Phi, Mat9& P) {
   Eigen::Matrix<double, 6, 9> M;  // the kinematic rows of Phi P
   Mat9 out;
-  if (with_thrust) {
+  if (!(Phi.topRightCorner<6, 3>().array() == 0.0).all()) {
     const auto Phi_k = Phi.topRows<6>();
     M.noalias() = Phi_k * P;
     out.topLeftCorner<6, 6>().noalias() = M * Phi_k.transpose();
@@ -96,7 +96,7 @@ Gaussian<9> predict_with(const BallisticDynamics& dyn, const Gaussian<9>& g, dou
     const Vec9 f0 = dyn.derivative(out.x, with_thrust);
     const Mat9 Phi = dyn.transition(out.x, f0, h, with_thrust);
     out.x = dyn.propagate(out.x, f0, h, with_thrust);
-    propagate_covariance(Phi, with_thrust, out.P);
+    propagate_covariance(Phi, out.P);
     add_process_noise(out.P, std::abs(h), q_v, q_j);
     if (phi) *phi = i == 0 ? Phi : Mat9(Phi * *phi);
   }

@@ -193,12 +193,11 @@ UpdateResult joseph_update(Gaussian<N>& g, const Innovation<NI>& in, const Mat3&
   const Vec<N> x = g.x + K * in.nu;
   // M becomes P+ (the whole product vectorises better than the triangle's dot products).
   M.noalias() -= W.lazyProduct(K.transpose());
-  for (int j = 1; j < N; ++j)
-    for (int i = 0; i < j; ++i) M(j, i) = M(i, j);
-  if (!x.allFinite() || !M.allFinite())
+  const Mat<N> P = M.template selfadjointView<Eigen::Upper>();
+  if (!x.allFinite() || !P.allFinite())
     return UpdateResult::failure(UpdateStatus::non_finite, "posterior not finite");
   g.x = x;
-  g.P = M;
+  g.P = P;
   return {};
 }
 }  // namespace detail

@@ -38,6 +38,11 @@ Energy mechanical_energy(const Vec<6>& x, const Mat<6>& P) {
 
 ThrustVerdict ThrustWindow::add(double t_s, Energy e) {
   if (!samples_.empty() && t_s < samples_.back().t_s) return ThrustVerdict::unknown;
+  if (!samples_.empty() && t_s - samples_.back().t_s > config_.restart_after_gap_s) {
+    samples_.clear();
+    last_rise_ = last_sigma_ = 0.0;
+    contradicted_ = false;
+  }
   samples_.push_back({t_s, e});
   // The reference: the newest sample at least window_s old; older ones are no longer needed.
   while (samples_.size() > 2 && samples_[1].t_s <= t_s - config_.window_s) samples_.pop_front();

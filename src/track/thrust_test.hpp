@@ -64,6 +64,9 @@ class ThrustWindow {
   struct Config {
     double window_s = 12.0;
     double sigmas = 3.0;
+    // A gap between two estimates longer than this starts the test afresh: the estimates
+    // before it are no reference for those after (a track revived on another object's plots).
+    double restart_after_gap_s = std::numeric_limits<double>::infinity();
   };
   ThrustWindow() : ThrustWindow(Config{}) {}
   explicit ThrustWindow(Config config) : config_(config) {}
