@@ -294,6 +294,55 @@ TEST(Warning, InAClusterALaunchAlertIsAboutALaunchNotYetAnnounced) {
   EXPECT_EQ(twice.repeated_launch_alerts, 1u);
 }
 
+// Two missiles of one site 11 s apart (raid100, seed 1: R072 and R002): track 1 is first
+// reported beside the first missile but follows the second from then on; its launch alert is
+// the second's, and track 2's on the first missile, long after, is the first's: no repeat.
+TEST(Warning, ALaunchAlertIsAboutTheLaunchItsTrackGoesOnToFollow) {
+  scenario::Scenario s;
+  s.start = geo::UtcTime{0};
+  const geo::Geodetic site = geo::Geodetic::from_deg(39.66, 124.70);
+  s.launches.push_back(shaped_launch("E1", 0.0, site, 150.0, 400e3, flight::MissileClass::srbm));
+  s.launches.push_back(shaped_launch("E2", 11.0, site, 175.0, 400e3, flight::MissileClass::srbm));
+  sensor::RadarParams r;
+  r.nation = Nation::JPN;
+  s.radars.push_back(r);
+  s.duration_s = 600.0;
+  Display d{s, {}};
+  const auto objects = scenario::truth_objects(s);
+  const auto at = [&](double t_s) { return s.start.plus_seconds(t_s); };
+  const auto report = [&](std::uint64_t id, const Eigen::Vector3d& p, double t_s) {
+    share::SystemTrack t;
+    t.header = d.header(t_s);
+    t.system_track_id = id;
+    t.position_ecef_m = p;
+    t.status = share::TrackStatus::confirmed;
+    d.run.display.push_back({t_s, Nation::JPN, t});
+  };
+  const auto launch_alert = [&](std::uint64_t id, double t_s) {
+    share::Alert a;
+    a.header = d.header(t_s);
+    a.system_track_id = id;
+    a.level = share::AlertLevel::launch_detected;
+    d.run.display.push_back({t_s, Nation::JPN, a});
+  };
+  // At T+14 s the young track lies nearer E1 (a lagging boost), then on E2 every second.
+  const Eigen::Vector3d e1 = objects[0].state_at(s, at(14.0))->r_m;
+  const Eigen::Vector3d e2 = objects[1].state_at(s, at(14.0))->r_m;
+  ASSERT_LT((e1 - e2).norm(), 5e3);
+  report(1, e1 + 0.2 * (e2 - e1), 14.0);
+  launch_alert(1, 14.0);
+  for (double t = 15.0; t <= 40.0; t += 1.0) report(1, objects[1].state_at(s, at(t))->r_m, t);
+  // Track 2 on E1 at T+90 s, announced: E2 is then farther than left_object_m from it.
+  const double late = 90.0;
+  ASSERT_GT((objects[0].state_at(s, at(late))->r_m - objects[1].state_at(s, at(late))->r_m).norm(),
+            eval::left_object_m);
+  report(2, objects[0].state_at(s, at(late))->r_m, late);
+  launch_alert(2, late);
+  const auto score = eval::score_warnings(s, {}, d.run).nations.at(0);
+  EXPECT_EQ(score.launch_alerts, 2u);
+  EXPECT_EQ(score.repeated_launch_alerts, 0u);
+}
+
 // A track in the cloud around a missile may be judged about a fragment a kilometre or two off
 // it: its threat naming an area the missile (and here the stage) truly threatens covers them
 // while it is up (the same warning for the same people).

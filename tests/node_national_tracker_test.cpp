@@ -137,3 +137,29 @@ TEST(BurnoutDetector, ThrustAfterBurnoutTakesItBack) {
   EXPECT_EQ(changes[2].second, Change::burnout);
   EXPECT_DOUBLE_EQ(changes[2].first, 91.0);  // the rise over 12 s within 3 sigma
 }
+
+// A track climbing slower than any missile burns out is boosting, whatever its tests say (its
+// estimate lags a slow acceleration); once it is fast enough, or descends, the same looks are
+// burnout.
+TEST(BurnoutDetector, ATrackClimbingSlowerThanAnyBurnoutIsStillBoosting) {
+  using Change = node::BurnoutDetector::Change;
+  const auto slow = [](double t, double speed, double climb) {
+    node::BurnoutSample s = look(t, 0.0, 0.05, -40e6);
+    s.speed_mps = speed;
+    s.climb_mps = climb;
+    return s;
+  };
+  const double v = node::BurnoutDetector::min_burnout_speed_mps;
+  node::BurnoutDetector d;
+  // Flat energy, boost probability low, old enough to be a late pick-up: burnout but for the
+  // speed.
+  for (double t = 0.0; t <= 60.0; t += 1.0)
+    EXPECT_EQ(d.update(1, slow(t, 0.8 * v, 0.6 * v)), Change::none) << t;
+  EXPECT_FALSE(d.burnt_out(1));
+  EXPECT_EQ(d.update(1, slow(61.0, 1.1 * v, 0.9 * v)), Change::burnout);
+  // Slow but descending (a spent stage falling through the air): burnout.
+  for (double t = 0.0; t < node::BurnoutDetector::late_pickup_s; t += 1.0)
+    EXPECT_EQ(d.update(2, slow(t, 0.5 * v, -0.3 * v)), Change::none);
+  EXPECT_EQ(d.update(2, slow(node::BurnoutDetector::late_pickup_s, 0.5 * v, -0.3 * v)),
+            Change::burnout);
+}

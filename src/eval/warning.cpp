@@ -46,6 +46,106 @@ double covered_s(std::vector<std::pair<double, double>> iv, double lo, double hi
   return total;
 }
 
+// The track id and position a display message reports (none: not a track report).
+std::optional<std::pair<std::uint64_t, Eigen::Vector3d>> reported(const exercise::Observation& o) {
+  if (const auto* t = std::get_if<share::LocalTrack>(&o.message))
+    return std::pair{t->track_id, t->position_ecef_m};
+  if (const auto* t = std::get_if<share::SystemTrack>(&o.message))
+    return std::pair{t->system_track_id, t->position_ecef_m};
+  return std::nullopt;
+}
+
+// A launch alert may be about the launches its track follows this long after it (s).
+constexpr double launch_alert_follow_s = 15.0;
+
+// The display indices of the launch alerts that repeat another of their source's. Which launch
+// a launch alert is about is a toss in a cluster: missiles of one site seconds apart fly
+// within a few km of each other for their first minute, a boosting track lags its missile
+// toward the one launched after it, and a young track is nearest the one it does not follow
+// for its first seconds (raid100, seed 1: the hub's track 4 at T+47 s, 0.4 km from R072 and
+// 1.7 km from R002, launched 11 s after R072 from the same pad, followed R002 from T+52 s to
+// its fall). So each alert may be about the launches its track follows (TrackObjects) from the
+// alert to launch_alert_follow_s after it, the last first, and those with an object within
+// left_object_m of its last report, the nearest first; each source's alerts, earliest first,
+// are matched to distinct launches (a maximum matching: a later alert may move an earlier one
+// to another of its launches); an alert left without a launch repeats one. An alert of a track
+// never reported stands for one launch of its own, as all such alerts of its source do.
+std::set<std::size_t> repeated_launch_alerts(const scenario::Scenario& s,
+                                             const std::vector<scenario::TruthObject>& objects,
+                                             const exercise::RunOutput& run) {
+  using TrackKey = std::tuple<Nation, std::string, std::uint64_t>;
+  struct Pending {
+    std::size_t index = 0;  // in the display
+    TrackKey track;
+    geo::UtcTime time;
+    std::vector<std::size_t> near;  // launches near the track's last report, nearest first
+  };
+  std::vector<Pending> alerts;
+  std::map<TrackKey, std::vector<std::pair<geo::UtcTime, std::size_t>>> followed;
+  std::map<TrackKey, Eigen::Vector3d> last_position;
+  TrackObjects about(s);
+  for (std::size_t i = 0; i < run.display.size(); ++i) {
+    const exercise::Observation& o = run.display[i];
+    const share::Header& h = share::header(o.message);
+    if (const auto r = reported(o)) {
+      const TrackKey key{o.nation, h.originator.node, r->first};
+      last_position[key] = r->second;
+      if (const auto oi =
+              about.map(o.nation, h.originator.node, r->first, h.time_of_validity, r->second))
+        followed[key].emplace_back(h.time_of_validity, *oi);
+      continue;
+    }
+    const auto* a = std::get_if<share::Alert>(&o.message);
+    if (!a || a->level != share::AlertLevel::launch_detected) continue;
+    Pending p{i, {o.nation, h.originator.node, a->system_track_id}, h.time_of_validity, {}};
+    if (const auto pos = last_position.find(p.track); pos != last_position.end()) {
+      std::vector<std::pair<double, std::size_t>> near;
+      for (const scenario::TruthObject& ob : objects)
+        if (const auto e = ob.state_at(s, p.time))
+          if (const double d = (e->r_m - pos->second).norm(); d <= left_object_m)
+            near.emplace_back(d, ob.launch);
+      std::ranges::sort(near);
+      for (const auto& [d, l] : near)
+        if (std::ranges::find(p.near, l) == p.near.end()) p.near.push_back(l);
+    }
+    alerts.push_back(std::move(p));
+  }
+  const std::size_t no_launch = s.launches.size();
+  std::vector<std::vector<std::size_t>> candidates(alerts.size());
+  for (std::size_t k = 0; k < alerts.size(); ++k) {
+    const Pending& p = alerts[k];
+    std::vector<std::size_t>& c = candidates[k];
+    if (const auto f = followed.find(p.track); f != followed.end())
+      for (auto it = f->second.rbegin(); it != f->second.rend(); ++it)
+        if (it->first.seconds_since(p.time) <= launch_alert_follow_s &&
+            std::ranges::find(c, objects[it->second].launch) == c.end())
+          c.push_back(objects[it->second].launch);
+    for (const std::size_t l : p.near)
+      if (std::ranges::find(c, l) == c.end()) c.push_back(l);
+    if (c.empty()) c.push_back(no_launch);
+  }
+  // Per source: which of its alerts holds each launch (Kuhn's augmenting paths).
+  std::map<std::pair<Nation, std::string>, std::map<std::size_t, std::size_t>> holder;
+  std::set<std::size_t> repeated;
+  for (std::size_t k = 0; k < alerts.size(); ++k) {
+    auto& held = holder[{std::get<0>(alerts[k].track), std::get<1>(alerts[k].track)}];
+    std::set<std::size_t> tried;
+    const auto augment = [&](const auto& self, std::size_t alert) -> bool {
+      for (const std::size_t l : candidates[alert]) {
+        if (!tried.insert(l).second) continue;
+        const auto h = held.find(l);
+        if (h == held.end() || self(self, h->second)) {
+          held[l] = alert;
+          return true;
+        }
+      }
+      return false;
+    };
+    if (!augment(augment, k)) repeated.insert(alerts[k].index);
+  }
+  return repeated;
+}
+
 }  // namespace
 
 std::string_view to_string(WarningFault::Kind k) {
@@ -123,48 +223,20 @@ WarningScore score_warnings(const scenario::Scenario& s,
   std::map<std::tuple<Nation, std::string, std::size_t, std::size_t>, std::vector<Interval>> active;
   std::vector<std::vector<std::size_t>> of_launch(s.launches.size());
   for (std::size_t oi = 0; oi < objects.size(); ++oi) of_launch[objects[oi].launch].push_back(oi);
-  std::map<std::tuple<Nation, std::string, std::optional<std::size_t>>, std::size_t> launch_alerts;
   std::map<std::tuple<Nation, std::string, std::uint64_t>, Eigen::Vector3d> last_position;
-  // A launch alert about a launch that has had one from the source, while another launch
-  // that has had none flies within left_object_m of the track: the alert is about that one.
-  // Missiles of one site seconds apart are one cluster for their first minute; a boosting
-  // track lags its missile toward the one launched after it, and which of the two a track
-  // is about (TrackObjects) is then a toss.
-  const auto launch_of_alert = [&](Nation n, const std::string& node, std::uint64_t track_id,
-                                   geo::UtcTime t, std::optional<std::size_t> launch) {
-    if (!launch || !launch_alerts.contains({n, node, launch})) return launch;
-    const auto p = last_position.find({n, node, track_id});
-    if (p == last_position.end()) return launch;
-    std::optional<std::size_t> best;
-    double best_d = left_object_m;
-    for (std::size_t l = 0; l < s.launches.size(); ++l) {
-      if (launch_alerts.contains({n, node, l})) continue;
-      const auto e = objects[l].state_at(s, t);
-      if (!e) continue;
-      const double d = (e->r_m - p->second).norm();
-      if (d <= best_d) best = l, best_d = d;
-    }
-    return best ? best : launch;
-  };
-  for (const auto& o : run.display) {
+  const std::set<std::size_t> repeated = repeated_launch_alerts(s, objects, run);
+  for (std::size_t i = 0; i < run.display.size(); ++i) {
+    const exercise::Observation& o = run.display[i];
     auto it = score.find(o.nation);
     if (it == score.end()) continue;
     NationWarningScore& ns = it->second;
     const share::Header& h = share::header(o.message);
     const std::string& node = h.originator.node;
-    const Eigen::Vector3d* position = nullptr;
-    std::uint64_t track_id = 0;
-    if (const auto* t = std::get_if<share::LocalTrack>(&o.message)) {
-      position = &t->position_ecef_m;
-      track_id = t->track_id;
-    } else if (const auto* t = std::get_if<share::SystemTrack>(&o.message)) {
-      position = &t->position_ecef_m;
-      track_id = t->system_track_id;
-    }
-    if (position) {
-      about.map(o.nation, node, track_id, h.time_of_validity, *position);
-      last_position[{o.nation, node, track_id}] = *position;
-      if (geo::to_geodetic(geo::Ecef{*position}).h_m < 0.0) ++ns.below_ground;
+    if (const auto r = reported(o)) {
+      const auto& [track_id, position] = *r;
+      about.map(o.nation, node, track_id, h.time_of_validity, position);
+      last_position[{o.nation, node, track_id}] = position;
+      if (geo::to_geodetic(geo::Ecef{position}).h_m < 0.0) ++ns.below_ground;
       continue;
     }
     if (const auto* p = std::get_if<share::ImpactPrediction>(&o.message)) {
@@ -214,14 +286,12 @@ WarningScore score_warnings(const scenario::Scenario& s,
     };
     switch (a->level) {
       case share::AlertLevel::launch_detected: {
-        // Per launch: a launch alert for a track on its spent stage repeats the launch's.
-        std::optional<std::size_t> launch;
-        if (oi) launch = objects[*oi].launch;
-        launch = launch_of_alert(o.nation, node, a->system_track_id, h.time_of_validity, launch);
         ++ns.launch_alerts;
-        if (++launch_alerts[{o.nation, node, launch}] > 1)
+        if (repeated.contains(i)) {
+          ++ns.repeated_launch_alerts;
           ns.faults.push_back({WarningFault::Kind::repeated_launch_alert, o.t_s, node,
                                about_label(oi), a->system_track_id});
+        }
         break;
       }
       case share::AlertLevel::threat:
@@ -270,8 +340,6 @@ WarningScore score_warnings(const scenario::Scenario& s,
       }
     }
   }
-  for (const auto& [key, n] : launch_alerts)
-    score[std::get<0>(key)].repeated_launch_alerts += n > 1 ? n - 1 : 0;
 
   for (const auto& [key, d] : danger) {
     const auto [n, oi] = key;

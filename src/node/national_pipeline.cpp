@@ -83,6 +83,8 @@ std::vector<share::LocalTrack> NationalPipeline::on_look(std::uint32_t sensor_id
     b.created_s = tr.created_s;
     b.boost_probability = tracker_.filter().manoeuvre_probability(tr.state);
     b.energy = track::mechanical_energy(g.x.head<6>(), g.P.topLeftCorner<6, 6>());
+    b.speed_mps = g.x.segment<3>(3).norm();
+    b.climb_mps = g.x.segment<3>(3).dot(g.x.head<3>().normalized());
     const BurnoutDetector::Change change = burnout_.update(tr.id, b);
     if (change == BurnoutDetector::Change::burnout) burnt_out.push_back(tr.id);
     if (change == BurnoutDetector::Change::resumed) resumed.push_back(tr.id);

@@ -63,7 +63,9 @@ struct BurnoutSample {
   double t_s = 0.0;
   double created_s = 0.0;  // the track's creation time
   double boost_probability = 0.0;
-  track::Energy energy;  // its mechanical energy estimate
+  track::Energy energy;    // its mechanical energy estimate
+  double speed_mps = 0.0;  // Earth-relative
+  double climb_mps = 0.0;  // its speed's component away from the Earth's centre
 };
 
 // Per-track burnout judgement (see above).
@@ -79,6 +81,14 @@ class BurnoutDetector {
   // Thrust seen again after burnout: this many energy tests in a row (of one track's looks)
   // must find it before burnout is taken back.
   static constexpr int resume_after_tests = 3;
+  // No missile of the threat library burns out slower: the shortest flight, an SRBM at 80 km,
+  // burns out at 944 m/s 7 km up (`trilink trajectory --from 39,125.7 --azimuth 90 --class
+  // srbm --range-km 80`). A track climbing slower is boosting whatever its tests say: its
+  // estimate lags a slow acceleration (a lofted IRBM's ~20 m/s^2, far radars whose noise hides
+  // the lag: untuned u14, seed 1, Korea's track at 585-670 m/s over T+56-68 s with the truth
+  // at 723-982 m/s and a velocity sigma of 40-50 m/s, "burnt out" at T+66 s, 71 s early, three
+  // predictions before burnout; raid100, seed 6, R090 the same at 514-559 m/s).
+  static constexpr double min_burnout_speed_mps = 800.0;
 
   enum class Change : std::uint8_t { none, burnout, resumed };
   // Feeds one look of a track: burnout at the look that takes it past burnout, resumed at the

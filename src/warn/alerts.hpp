@@ -147,11 +147,16 @@ struct AlertConfig {
   // part_after_burnout_s after the missile's burnout: higher up and later, what parts from a
   // missile is its stages and fragments (parting them made records of their own, announced as
   // launches: debris, 20 -> 129 repeated launch alerts). Parted from a missile past its boost
-  // and no object of another, a track is an object of that missile.
+  // and no object of another, a track is an object of that missile. Known as well as a track
+  // seen from space alone ever is while the missile boosts (angles from 36 000 km: ~1 km and a
+  // few hundred m/s): two missiles of one site 20 s apart, tracked by the satellites as two,
+  // were one missile to the US for good, the second never announced and the first announced
+  // again when a radar took it up (raid100, seed 1: R046 in R082's record; 4 such in the
+  // US views of that seed).
   double part_scale = 2.0;
   double part_after_burnout_s = 60.0;
-  double part_position_sigma_m = 600.0;
-  double part_velocity_sigma_mps = 150.0;
+  double part_position_sigma_m = 1500.0;
+  double part_velocity_sigma_mps = 800.0;
   // In dense air both gates widen by the drag deceleration of a light body (this ballistic
   // coefficient) at the lower of the two states: the join's manoeuvre by it, the duplicate's
   // speed gate by it times velocity_lag_s (two tracks of an SRBM diving through 6 km, one
