@@ -720,6 +720,29 @@ TEST(Products, BoostArcTakesItsHeadingFromTheChord) {
   EXPECT_FALSE(node::boost_overflight_arc(off, t0, whole, near).empty());
 }
 
+// A heading the chord confirms carries the arc on to chord_horizon_s; the velocity alone, to
+// horizon_s (a young track's velocity can point anywhere: untuned u10, seed 2, Korea's track
+// 2 s old on an ICBM at 105 km, 871 m/s off it, would have laid a 249 s arc over Korea).
+TEST(Products, AnArcWhoseHeadingTheChordConfirmsReachesFarther) {
+  const track::Gaussian<9> s = boosting_irbm(200.0, 15.0);
+  const geo::LocalFrame f(geo::to_geodetic(geo::Ecef{s.x.head<3>()}));
+  const geo::Vec3 v_enu = f.enu_vector(s.x.segment<3>(3));
+  const node::GroundHeading chord{std::atan2(v_enu.x(), v_enu.y()), 0.1 * pi / 180.0};
+  const node::BoostArcConfig c;
+  ASSERT_GT(c.chord_horizon_s, c.horizon_s);
+  const auto alone = node::boost_overflight_arc(s, t0, c);
+  const auto chorded = node::boost_overflight_arc(s, t0, c, chord);
+  ASSERT_GE(alone.size(), 2u);
+  ASSERT_GE(chorded.size(), 2u);
+  EXPECT_NEAR(alone.back().time.seconds_since(t0), c.horizon_s, 1e-6);
+  // This one comes down (its reach) before chord_horizon_s: the whole arc.
+  node::BoostArcConfig whole;
+  whole.chord_horizon_s = 1e4;
+  const auto all = node::boost_overflight_arc(s, t0, whole, chord);
+  EXPECT_GT(chorded.back().time.seconds_since(t0), c.horizon_s + 100.0);
+  EXPECT_EQ(chorded.back().time, all.back().time);
+}
+
 // The product maker keeps each boosting track's positions at its arcs' times and takes the chord
 // from the oldest within 30 s: a track flown along its path for 20 s whose velocity then
 // turns 2 deg off (within its error) draws its arc along the path it flew. A fast track draws

@@ -139,23 +139,24 @@ std::vector<warn::GroundPoint> boost_overflight_arc(
   auto half_width = [&](double dt) {
     return std::sqrt(chi2_95_2dof) * std::hypot(s_pos_across, s_across * dt);
   };
+  const double horizon_s = path_heading ? c.chord_horizon_s : c.horizon_s;
   std::vector<warn::GroundPoint> out;
   double before = 0.0;  // distance of the last point from here
   for (const auto& [r, dt] : timed) {
     geo::Geodetic g = geo::to_geodetic(geo::Ecef{r});
     g.h_m = 0.0;
     const double d = geo::geodesic_inverse(here, g).distance_m;
-    if (out.empty() || (d <= reach && dt <= c.horizon_s)) {
+    if (out.empty() || (d <= reach && dt <= horizon_s)) {
       out.push_back({g, t.plus_seconds(dt), half_width(dt)});
       before = d;
-      if (d >= reach || dt >= c.horizon_s) break;
+      if (d >= reach || dt >= horizon_s) break;
       continue;
     }
     // The end (the reach, or the horizon) lies between the last point and this one.
     const warn::GroundPoint& last = out.back();
     const double last_dt = last.time.seconds_since(t);
     const double f = std::clamp(
-        std::min((reach - before) / (d - before), (c.horizon_s - last_dt) / (dt - last_dt)), 0.0,
+        std::min((reach - before) / (d - before), (horizon_s - last_dt) / (dt - last_dt)), 0.0,
         1.0);
     const geo::SurfacePath seg = geo::geodesic_inverse(last.point, g);
     const double dt_end = last_dt + f * (dt - last_dt);

@@ -97,6 +97,7 @@ struct BoostArcConfig {
   double step_s = 10.0;
   double max_time_s = 3600.0;
   double horizon_s = 180.0;
+  double chord_horizon_s = 600.0;  // the horizon of an arc whose heading the chord confirms
   double min_horizontal_speed_mps = 100.0;  // slower: climbing near-vertically, no heading yet
   // The chord: from the track's position at least chord_min_s and at most chord_max_s ago
   // (the oldest such), at least chord_min_length_m long on the ground. A track fast enough to
