@@ -142,8 +142,12 @@ test('seeking back before the launch empties the picture; play moves the clock',
 });
 
 test('CoT stream: a TAK client gets the picture at the clock, then each update as it plays', { skip: skipBrowser }, async () => {
-  const threat = picture.events.find((e) => e.run === 'trilateral' && e.nation === 'JPN' && e.message.type === 'alert' && e.message.level === 'threat');
-  const t1 = threat.t_s + 3;
+  // Past Japan's first threat and its first impact prediction (a threat raised in the boost,
+  // from the overflight arc, comes before any prediction).
+  const first = (f) => picture.events.find((e) => e.run === 'trilateral' && e.nation === 'JPN' && f(e.message));
+  const threat = first((m) => m.type === 'alert' && m.level === 'threat');
+  const predicted = first((m) => m.type === 'impact_prediction');
+  const t1 = Math.max(threat.t_s, predicted.t_s) + 3;
   const post = (q) => fetch(`${url}api/control?${q}`, { method: 'POST' });
   await post('action=pause');
   await post(`action=seek&t=${t1}`);
