@@ -49,6 +49,24 @@ scenario::Scenario irbm_with_debris() {
   return s;
 }
 
+// SRBMs of one site (minimum energy), and a JPN radar so that Japan has a node.
+struct Shot {
+  const char* id;
+  double t_s, azimuth_deg, range_m;
+};
+scenario::Scenario srbms_of_one_site(const geo::Geodetic& site, std::initializer_list<Shot> shots) {
+  scenario::Scenario s;
+  s.start = geo::UtcTime{0};
+  for (const Shot& x : shots)
+    s.launches.push_back(
+        shaped_launch(x.id, x.t_s, site, x.azimuth_deg, x.range_m, flight::MissileClass::srbm));
+  sensor::RadarParams r;
+  r.nation = Nation::JPN;
+  s.radars.push_back(r);
+  s.duration_s = 600.0;
+  return s;
+}
+
 // A square of +-0.05 deg around a point, as a JPN area.
 warn::ProtectedArea box_around(const std::string& name, const geo::Geodetic& c) {
   const double lat = c.lat_deg(), lon = c.lon_deg(), d = 0.05;
@@ -74,28 +92,32 @@ struct Display {
   }
   // A report of track `id` exactly on truth object `object` at t_s.
   void track(std::uint64_t id, std::size_t object, double t_s) {
-    const auto o = scenario::truth_objects(s)[object];
+    report(id, scenario::truth_objects(s)[object].trajectory(s).ecef_at(t_s).r_m, t_s);
+  }
+  // A report of track `id` at position p at t_s.
+  void report(std::uint64_t id, const Eigen::Vector3d& p, double t_s) {
     share::SystemTrack t;
     t.header = header(t_s);
     t.system_track_id = id;
-    t.position_ecef_m = o.trajectory(s).ecef_at(t_s).r_m;
+    t.position_ecef_m = p;
     t.status = share::TrackStatus::confirmed;
     run.display.push_back({t_s, Nation::JPN, t});
   }
-  void passed(std::uint64_t id, double t_s) {
+  void alert(std::uint64_t id, double t_s, share::AlertLevel level,
+             std::vector<std::string> areas = {}) {
     share::Alert a;
     a.header = header(t_s);
     a.system_track_id = id;
-    a.level = share::AlertLevel::passed;
+    a.level = level;
+    a.areas = std::move(areas);
     run.display.push_back({t_s, Nation::JPN, a});
   }
+  void launch_alert(std::uint64_t id, double t_s) {
+    alert(id, t_s, share::AlertLevel::launch_detected);
+  }
+  void passed(std::uint64_t id, double t_s) { alert(id, t_s, share::AlertLevel::passed); }
   void threat(std::uint64_t id, double t_s, const std::string& area) {
-    share::Alert a;
-    a.header = header(t_s);
-    a.system_track_id = id;
-    a.level = share::AlertLevel::threat;
-    a.areas = {area};
-    run.display.push_back({t_s, Nation::JPN, a});
+    alert(id, t_s, share::AlertLevel::threat, {area});
   }
 };
 
@@ -224,11 +246,8 @@ TEST(Warning, ATrackIsAboutTheObjectItFollows) {
 // by another object only when it lies right on it (untuned u20: the hub's right "fell" of S4
 // was scored a premature end of S3, the nearest missile still flying).
 TEST(Warning, ATrackCarriedPastItsMissilesImpactStaysAboutIt) {
-  scenario::Scenario s;
-  s.start = geo::UtcTime{0};
-  const geo::Geodetic site = geo::Geodetic::from_deg(39.16, 127.48);
-  s.launches.push_back(shaped_launch("A", 0.0, site, 160.0, 300e3, flight::MissileClass::srbm));
-  s.launches.push_back(shaped_launch("B", 0.0, site, 161.0, 330e3, flight::MissileClass::srbm));
+  const scenario::Scenario s = srbms_of_one_site(
+      geo::Geodetic::from_deg(39.16, 127.48), {{"A", 0.0, 160.0, 300e3}, {"B", 0.0, 161.0, 330e3}});
   const auto objects = scenario::truth_objects(s);
   ASSERT_EQ(objects.size(), 2u);
   const double down = objects[0].trajectory(s).impact_s;
@@ -252,43 +271,21 @@ TEST(Warning, ATrackCarriedPastItsMissilesImpactStaysAboutIt) {
 // second missile's own launch alert is then no repeat but the first's (a launch that has had
 // none flies within left_object_m of the track). A third launch alert is a repeat.
 TEST(Warning, InAClusterALaunchAlertIsAboutALaunchNotYetAnnounced) {
-  scenario::Scenario s;
-  s.start = geo::UtcTime{0};
-  for (const double t : {0.0, 3.0})
-    s.launches.push_back(
-        shaped_launch(t == 0.0 ? "E1" : "E2", t, geo::Geodetic::from_deg(39.16, 127.48),
-                      t == 0.0 ? 160.0 : 150.0, 400e3, flight::MissileClass::srbm));
-  sensor::RadarParams r;
-  r.nation = Nation::JPN;
-  s.radars.push_back(r);
-  s.duration_s = 600.0;
+  const scenario::Scenario s =
+      srbms_of_one_site(geo::Geodetic::from_deg(39.16, 127.48),
+                        {{"E1", 0.0, 160.0, 400e3}, {"E2", 3.0, 150.0, 400e3}});
   Display d{s, {}};
-  const auto launch_alert = [&](std::uint64_t id, double t_s) {
-    share::Alert a;
-    a.header = d.header(t_s);
-    a.system_track_id = id;
-    a.level = share::AlertLevel::launch_detected;
-    d.run.display.push_back({t_s, Nation::JPN, a});
-  };
   // Track 1 first reported on the second missile (T+17: the two 2 km apart), announced.
   const auto E2 = scenario::truth_objects(s)[1];
-  share::SystemTrack t;
-  t.header = d.header(17.0);
-  t.system_track_id = 1;
-  t.position_ecef_m = E2.trajectory(s).ecef_at(14.0).r_m;
-  t.status = share::TrackStatus::confirmed;
-  d.run.display.push_back({17.0, Nation::JPN, t});
-  launch_alert(1, 17.0);
+  d.report(1, E2.trajectory(s).ecef_at(14.0).r_m, 17.0);
+  d.launch_alert(1, 17.0);
   // Track 2 on the second missile at T+40, announced.
-  t.header = d.header(40.0);
-  t.system_track_id = 2;
-  t.position_ecef_m = E2.trajectory(s).ecef_at(37.0).r_m;
-  d.run.display.push_back({40.0, Nation::JPN, t});
-  launch_alert(2, 40.0);
+  d.report(2, E2.trajectory(s).ecef_at(37.0).r_m, 40.0);
+  d.launch_alert(2, 40.0);
   const auto once = eval::score_warnings(s, {}, d.run).nations.at(0);
   EXPECT_EQ(once.launch_alerts, 2u);
   EXPECT_EQ(once.repeated_launch_alerts, 0u);
-  launch_alert(2, 41.0);
+  d.launch_alert(2, 41.0);
   const auto twice = eval::score_warnings(s, {}, d.run).nations.at(0);
   EXPECT_EQ(twice.launch_alerts, 3u);
   EXPECT_EQ(twice.repeated_launch_alerts, 1u);
@@ -298,46 +295,25 @@ TEST(Warning, InAClusterALaunchAlertIsAboutALaunchNotYetAnnounced) {
 // reported beside the first missile but follows the second from then on; its launch alert is
 // the second's, and track 2's on the first missile, long after, is the first's: no repeat.
 TEST(Warning, ALaunchAlertIsAboutTheLaunchItsTrackGoesOnToFollow) {
-  scenario::Scenario s;
-  s.start = geo::UtcTime{0};
-  const geo::Geodetic site = geo::Geodetic::from_deg(39.66, 124.70);
-  s.launches.push_back(shaped_launch("E1", 0.0, site, 150.0, 400e3, flight::MissileClass::srbm));
-  s.launches.push_back(shaped_launch("E2", 11.0, site, 175.0, 400e3, flight::MissileClass::srbm));
-  sensor::RadarParams r;
-  r.nation = Nation::JPN;
-  s.radars.push_back(r);
-  s.duration_s = 600.0;
+  const scenario::Scenario s =
+      srbms_of_one_site(geo::Geodetic::from_deg(39.66, 124.70),
+                        {{"E1", 0.0, 150.0, 400e3}, {"E2", 11.0, 175.0, 400e3}});
   Display d{s, {}};
   const auto objects = scenario::truth_objects(s);
   const auto at = [&](double t_s) { return s.start.plus_seconds(t_s); };
-  const auto report = [&](std::uint64_t id, const Eigen::Vector3d& p, double t_s) {
-    share::SystemTrack t;
-    t.header = d.header(t_s);
-    t.system_track_id = id;
-    t.position_ecef_m = p;
-    t.status = share::TrackStatus::confirmed;
-    d.run.display.push_back({t_s, Nation::JPN, t});
-  };
-  const auto launch_alert = [&](std::uint64_t id, double t_s) {
-    share::Alert a;
-    a.header = d.header(t_s);
-    a.system_track_id = id;
-    a.level = share::AlertLevel::launch_detected;
-    d.run.display.push_back({t_s, Nation::JPN, a});
-  };
   // At T+14 s the young track lies nearer E1 (a lagging boost), then on E2 every second.
   const Eigen::Vector3d e1 = objects[0].state_at(s, at(14.0))->r_m;
   const Eigen::Vector3d e2 = objects[1].state_at(s, at(14.0))->r_m;
   ASSERT_LT((e1 - e2).norm(), 5e3);
-  report(1, e1 + 0.2 * (e2 - e1), 14.0);
-  launch_alert(1, 14.0);
-  for (double t = 15.0; t <= 40.0; t += 1.0) report(1, objects[1].state_at(s, at(t))->r_m, t);
+  d.report(1, e1 + 0.2 * (e2 - e1), 14.0);
+  d.launch_alert(1, 14.0);
+  for (double t = 15.0; t <= 40.0; t += 1.0) d.report(1, objects[1].state_at(s, at(t))->r_m, t);
   // Track 2 on E1 at T+90 s, announced: E2 is then farther than left_object_m from it.
   const double late = 90.0;
   ASSERT_GT((objects[0].state_at(s, at(late))->r_m - objects[1].state_at(s, at(late))->r_m).norm(),
             eval::left_object_m);
-  report(2, objects[0].state_at(s, at(late))->r_m, late);
-  launch_alert(2, late);
+  d.report(2, objects[0].state_at(s, at(late))->r_m, late);
+  d.launch_alert(2, late);
   const auto score = eval::score_warnings(s, {}, d.run).nations.at(0);
   EXPECT_EQ(score.launch_alerts, 2u);
   EXPECT_EQ(score.repeated_launch_alerts, 0u);
