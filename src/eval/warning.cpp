@@ -55,7 +55,7 @@ std::optional<std::pair<std::uint64_t, Eigen::Vector3d>> reported(const exercise
   return std::nullopt;
 }
 
-// A launch alert may be about the launches its track follows this long after it (s).
+// A launch alert may be about the launches its track follows up to this long after it (s).
 constexpr double launch_alert_follow_s = 15.0;
 
 // The display indices of the launch alerts that repeat another of their source's. Which launch
@@ -64,9 +64,9 @@ constexpr double launch_alert_follow_s = 15.0;
 // toward the one launched after it, and a young track is nearest the one it does not follow
 // for its first seconds (raid100, seed 1: the hub's track 4 at T+47 s, 0.4 km from R072 and
 // 1.7 km from R002, launched 11 s after R072 from the same pad, followed R002 from T+52 s to
-// its fall). So each alert may be about the launches its track follows (TrackObjects) from the
-// alert to launch_alert_follow_s after it, the last first, and those with an object within
-// left_object_m of its last report, the nearest first; each source's alerts, earliest first,
+// its fall). So each alert may be about the launches its track is about (TrackObjects) in its
+// reports up to launch_alert_follow_s after the alert, the latest first, and those with an object
+// within left_object_m of its last report, the nearest first; each source's alerts, earliest first,
 // are matched to distinct launches (a maximum matching: a later alert may move an earlier one
 // to another of its launches); an alert left without a launch repeats one. An alert of a track
 // never reported stands for one launch of its own, as all such alerts of its source do.

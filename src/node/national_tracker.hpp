@@ -19,8 +19,9 @@
 // the window's reference that the estimate after it does not show: one of them wrong) the
 // IMM's word waits a hold too: the same wrong estimate misleads the IMM (p04, untuned: a
 // lofted IRBM's track taken for coasting at 20 km, its boost probability under 0.3 for 10 s,
-// 80 s before burnout). The declaration is revocable: when the energy rises
-// again (a stage lit after a coast, a post-boost stage) the track is boosting again.
+// 80 s before burnout). A track climbing slower than any missile burns out is not burnt
+// out, whatever the tests say (min_burnout_speed_mps). The declaration is revocable: when the
+// energy rises again (a stage lit after a coast, a post-boost stage) the track is boosting again.
 #pragma once
 
 #include <cstdint>

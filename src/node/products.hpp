@@ -76,7 +76,10 @@ namespace trilink::node {
 // still ahead at burnout, and the impact predictions made from then on (the threat within ~20 s
 // of burnout) warn of it in time; farther on, the cross-track error of a boosting velocity
 // (tens of m/s over the many minutes of a lofted flight) makes a corridor too wide to mean
-// anything (F06, F11: "overflights" of Korea and Japan from shots into the EEZ).
+// anything (F06, F11: "overflights" of Korea and Japan from shots into the EEZ) — unless the
+// track's chord (below) confirms the heading: then `chord_horizon_s` (the chord knows it to
+// under 0.1 deg late in the boost, and an overflight of Japan minutes ahead is warned of
+// before burnout; a young track's velocity alone, hundreds of m/s off, keeps the short one).
 //
 // The heading across: a boosting missile's thrust keeps it in its launch plane, so over tens of
 // seconds its ground track is a geodesic to metres (the untuned u15's IRBM: 4-7 m off the
