@@ -342,6 +342,19 @@ TEST(Warning, AThreatAboutAFragmentNamingTheMissilesAreaCoversTheMissile) {
     EXPECT_TRUE(th.object == rv_id || th.object == stage_id) << th.object;
     EXPECT_EQ(th.threat_after_launch_s, t) << th.object;
   }
+  // Nor is it false, though the fragment itself neither falls in the area nor flies over it:
+  // the alert warns of its launch, whose missile does (here: the missile's own impact point).
+  const std::vector<warn::ProtectedArea> rv_area = {box_around("rv-box", rv.impact)};
+  ASSERT_GT(
+      geo::geodesic_inverse(L.debris[fragment_id - 1].trajectory.impact, rv.impact).distance_m,
+      20e3);
+  Display rv_named{s, {}};
+  rv_named.track(3, fragment_id, t);
+  rv_named.threat(3, t, "rv-box");
+  score = eval::score_warnings(s, rv_area, rv_named.run).nations.at(0);
+  EXPECT_EQ(score.threatened, 1u);
+  EXPECT_EQ(score.missed, 0u);
+  EXPECT_EQ(score.false_threats, 0u);
   // Naming an area the missile does not threaten covers nothing.
   Display far{s, {}};
   far.track(3, fragment_id, t);

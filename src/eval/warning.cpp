@@ -297,9 +297,15 @@ WarningScore score_warnings(const scenario::Scenario& s,
       case share::AlertLevel::threat:
       case share::AlertLevel::update: {
         ++ns.threat_messages;
-        const bool real = oi && std::ranges::any_of(a->areas, [&](const std::string& name) {
-                            return threatened_areas[*oi].contains(name);
-                          });
+        // As a threat about one object covers the danger of another of its launch (below),
+        // it is real when an object of its launch truly threatens an area it names: a
+        // fragment's track naming the area its RV falls in warns of that launch rightly.
+        const bool real =
+            oi && std::ranges::any_of(of_launch[objects[*oi].launch], [&](std::size_t other) {
+              return std::ranges::any_of(a->areas, [&](const std::string& name) {
+                return threatened_areas[other].contains(name);
+              });
+            });
         if (!real) {
           ++ns.false_threats;
           ns.faults.push_back(

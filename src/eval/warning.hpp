@@ -10,7 +10,9 @@
 //   missed       threatened, and no source raised a threat naming a truly threatened area
 //                before the danger ended (impact, or the last overflight exit);
 //   false        a threat or update none of whose areas the launch it is about truly
-//                threatens, by impact or overflight (or about no object at all);
+//                threatens, by impact or overflight (or about no object at all): the object
+//                it is about or another of its launch (its missile, a stage, a fragment),
+//                as a threat covers the danger of every object of its launch (gap, below);
 //   gap          seconds of the danger window with no active threat naming a truly threatened
 //                area, from any source. The window runs from burnout + threat_allowance_s
 //                (the threat target: within 20 s after burnout) to the end of the danger;
