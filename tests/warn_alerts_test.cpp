@@ -285,6 +285,50 @@ TEST(WarnAlerts, AThreatNeedsThePredictionBeforeItToMeetTheAreaToo) {
   ASSERT_EQ(kinds(u), std::vector{K::update});
   EXPECT_EQ(u[0].alert.areas, std::vector<std::string>{"Hokkaido"});
 }
+// Untuned u03: an SRBM into the EEZ off Noto, its bank of descents spread 150-200 km along its
+// path before the pull-up; the farthest descents' ellipses reached Hegura-jima's territorial
+// sea, 170 km beyond the true impact, with 0.1-7 % of the impact there. A bank's prediction
+// meets an area by impact only where it holds min_impact_probability (10 %) of the impact, or
+// where the active threat names the area already.
+TEST(WarnAlerts, ABankOfDescentsThreatensOnlyWhereItPutsEnoughOfTheImpact) {
+  // 28 descents strung north along 142.75 E from `south` to `north`, 12 km x 3 km each; the
+  // published ellipse is the mixture's (the points' spread, sigma = length / sqrt(12)).
+  const auto bank = [](double south, double north) {
+    TrackSituation t = track(5, true, true, at_deg(0.5 * (south + north), 142.75), 300);
+    for (int i = 0; i < 28; ++i)
+      t.impact_support.push_back(
+          {at_deg(south + (north - south) * i / 27.0, 142.75), 12e3, 3e3, 0.0});
+    t.ellipse.semi_major_m = 2.45 * (north - south) * 111e3 / std::sqrt(12.0) + 12e3;
+    return t;
+  };
+  const AreaGeometry hokkaido(areas()[0]);
+  // The northernmost two descents reach 5 km into Hokkaido (43-44 N): ~3 % of the impact.
+  const TrackSituation tail = bank(40.6, 43.05);
+  ASSERT_TRUE(ellipse_meets(hokkaido, tail.ellipse));
+  ASSERT_TRUE(support_meets(hokkaido, tail.impact_support));
+  EXPECT_LT(impact_probability(hokkaido, tail.impact_support), 0.1);
+  AlertManager m(areas());
+  for (double s = 0; s <= 30; s += 5) {
+    const auto a = m.step(at(s), {tail});
+    EXPECT_TRUE(std::ranges::none_of(a, [](const IssuedAlert& x) { return x.kind == K::threat; }))
+        << s;
+  }
+  EXPECT_EQ(m.state(5), TrackAlertState::detected);
+  // Without the rule (any probability) the tail raises it at once.
+  AlertConfig any;
+  any.min_impact_probability = 0.0;
+  AlertManager old(areas(), any);
+  EXPECT_EQ(kinds(old.step(at(0), {tail})), (std::vector{K::launch_detected, K::threat}));
+  // Half the bank in Hokkaido: the threat.
+  const TrackSituation half = bank(42.0, 44.0);
+  EXPECT_GT(impact_probability(hokkaido, half.impact_support), 0.4);
+  ASSERT_EQ(kinds(m.step(at(35), {half})), std::vector{K::threat});
+  ASSERT_EQ(kinds(m.step(at(40), {half})), std::vector<K>{});
+  // Named now, the area holds on the tail's prediction: no narrower update, no withdrawal.
+  for (double s = 45; s <= 90; s += 5) EXPECT_TRUE(m.step(at(s), {tail}).empty()) << s;
+  EXPECT_EQ(m.state(5), TrackAlertState::threatened);
+}
+
 TEST(WarnAlerts, DeterministicOrderOverTracks) {
   auto run = [] {
     AlertManager m(areas());

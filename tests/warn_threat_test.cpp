@@ -94,6 +94,37 @@ TEST(WarnThreat, SupportMeetsWhereAHypothesisReaches) {
   EXPECT_TRUE(support_meets(g, beside));
 }
 
+// The probability of the impact in an area, against the normal distribution's: an ellipse
+// whose major axis (sigma 20 km) crosses the square's southern edge at right angles, its
+// centre k sigma south of the edge, holds 1 - Phi(k) of the impact (the square reaches 111 km
+// north, 5.5 sigma); the buffered sea's edge lies 22.2 km farther south.
+TEST(WarnThreat, ImpactProbabilityIsTheNormalMassInTheArea) {
+  const AreaGeometry land(square());
+  const AreaGeometry sea(buffer_km(square(), territorial_sea_km));
+  const double k95 = std::sqrt(-2.0 * std::log(0.05)), sigma_km = 20.0;
+  const auto ellipse = [&](double south_km) {
+    return ImpactEllipse{south_of_square(south_km), k95 * sigma_km * 1e3, 2e3, 0.0};
+  };
+  const auto tail = [](double k) { return 0.5 * std::erfc(k / std::sqrt(2.0)); };
+  for (double k : {-1.0, 0.0, 0.5, 1.0, 1.5}) {
+    EXPECT_NEAR(impact_probability(land, ellipse(k * sigma_km)), tail(k), 0.03) << k;
+    EXPECT_NEAR(impact_probability(sea, ellipse(territorial_sea_km + k * sigma_km)), tail(k), 0.03)
+        << k;
+  }
+  // Inside the 95 % ellipse only: an area beyond it holds nothing of it, one around it all.
+  EXPECT_EQ(impact_probability(land, ellipse(2.5 * sigma_km)), 0.0);
+  EXPECT_EQ(impact_probability(land, {at_deg(43.5, 142.75), 20e3, 10e3, 0.3}), 1.0);
+  EXPECT_EQ(impact_probability(land, {at_deg(30.0, 142.75), 20e3, 10e3, 0.3}), 0.0);
+  // A support's is the mean of its ellipses'; counting stops once `enough` is reached.
+  const std::vector<ImpactEllipse> two{{at_deg(43.5, 142.75), 20e3, 10e3, 0.3},
+                                       {at_deg(30.0, 142.75), 20e3, 10e3, 0.3}};
+  EXPECT_EQ(impact_probability(land, two), 0.5);
+  const double some = impact_probability(land, two, 0.2);
+  EXPECT_GE(some, 0.2);
+  EXPECT_LT(some, 0.5);
+  EXPECT_EQ(impact_probability(land, std::vector<ImpactEllipse>{}), 0.0);
+}
+
 TEST(WarnThreat, EllipseMeetsTheTerritorialSea) {
   const AreaGeometry sea(buffer_km(square(), territorial_sea_km));
   EXPECT_TRUE(ellipse_meets(sea, {south_of_square(50), 40e3, 10e3, 0.0}));   // 10 km short

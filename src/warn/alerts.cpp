@@ -80,13 +80,18 @@ AlertManager::AlertManager(std::vector<ProtectedArea> areas, AlertConfig config)
   if (config_.releasability.empty()) config_.releasability = {config_.nation};
 }
 
-std::vector<AreaHit> AlertManager::hits(const TrackSituation& t) const {
+std::vector<AreaHit> AlertManager::hits(const TrackSituation& t,
+                                        const std::vector<std::string>& named) const {
   std::vector<AreaHit> out;
   out.reserve(areas_.size());
   for (const AreaGeometry& area : areas_) {
     AreaHit h;
     h.impact = !t.boost_arc && ellipse_meets(area, t.ellipse) &&
-               (t.impact_support.empty() || support_meets(area, t.impact_support));
+               (t.impact_support.empty() ||
+                (support_meets(area, t.impact_support) &&
+                 (std::ranges::find(named, area.area().name) != named.end() ||
+                  impact_probability(area, t.impact_support, config_.min_impact_probability) >=
+                      config_.min_impact_probability)));
     // The whole ground track, past included, so that the entry time stays put while the
     // missile is over the area.
     if (!h.impact)
@@ -802,7 +807,10 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
       std::make_tuple(t.system_track_id, t.time_of_impact, t.ellipse, t.boost_arc,
                       t.ground_track.empty() ? geo::UtcTime{} : t.ground_track.front().time);
   if (r.hits_for != key) {
-    r.hits = hits(t);
+    static const std::vector<std::string> none;
+    r.hits =
+        hits(t, r.state == TrackAlertState::threatened && r.assessment ? r.assessment->impact_areas
+                                                                       : none);
     r.hits_for = key;
   }
   Assessment a = assess(now, t, r.hits);

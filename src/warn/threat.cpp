@@ -1,6 +1,7 @@
 #include "warn/threat.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cmath>
 #include <limits>
@@ -9,6 +10,18 @@
 #include <Eigen/Eigenvalues>
 
 namespace trilink::warn {
+
+namespace {
+// Equal-mass annuli of the 2-D standard normal: the radius r_j = sqrt(-2 ln(1 - (j + 1/2) / M))
+// is the median of annulus j (its mass between j / M and (j + 1) / M), M = 8.
+const std::array<double, 8> kProbabilityRings = [] {
+  std::array<double, 8> r{};
+  for (std::size_t j = 0; j < r.size(); ++j)
+    r[j] = std::sqrt(-2.0 * std::log(1.0 - (static_cast<double>(j) + 0.5) / r.size()));
+  return r;
+}();
+constexpr int kProbabilitySpokes = 24;
+}  // namespace
 
 ImpactEllipse ellipse_of(const share::ImpactPrediction& p) {
   geo::Geodetic centre = geo::to_geodetic(geo::Ecef{p.impact_point_ecef_m});
@@ -91,6 +104,68 @@ bool ellipse_meets(const AreaGeometry& area, const ImpactEllipse& e) {
     }
   }
   return false;
+}
+
+namespace {
+
+// The quadrature points of impact_probability inside the area, counted on while below `enough`.
+int points_inside(const AreaGeometry& area, const ImpactEllipse& e, int enough) {
+  // The 95 % semi-axes are sqrt(chi2_2(0.95)) = sqrt(-2 ln 0.05) sigmas.
+  static const double k95 = std::sqrt(-2.0 * std::log(0.05));
+  const double sigma_major = e.semi_major_m / k95, sigma_minor = e.semi_minor_m / k95;
+  const double reach = std::max(sigma_major, sigma_minor) * kProbabilityRings.back();
+  if (area.far_from(e.centre, reach, area.area().buffer_m)) return 0;
+  // The area's plane about the centre, to first order: the images of 10 km east and north
+  // (over the ~200 km of an SRBM's spread the projection bends by well under a kilometre).
+  constexpr double step_m = 10e3;
+  const Plane c = area.project(e.centre);
+  const Plane east =
+      (area.project(geo::geodesic_direct(e.centre, 0.5 * std::numbers::pi, step_m)) - c) / step_m;
+  const Plane north = (area.project(geo::geodesic_direct(e.centre, 0.0, step_m)) - c) / step_m;
+  const double sa = std::sin(e.major_axis_azimuth_rad), ca = std::cos(e.major_axis_azimuth_rad);
+  const Plane major = sigma_major * (sa * east + ca * north);  // one sigma along the major axis
+  const Plane minor = sigma_minor * (ca * east - sa * north);  // and 90 deg clockwise of it
+  // Points found outside, with their distance from the area (a lower bound of it, with
+  // neighbours): a point nearer to one of them than that is outside too, untested.
+  std::vector<std::pair<Plane, double>> clear;
+  int inside = 0;
+  for (std::size_t j = 0; j < kProbabilityRings.size(); ++j) {
+    for (int k = 0; k < kProbabilitySpokes; ++k) {
+      const double theta =
+          2.0 * std::numbers::pi * (k + 0.5 * static_cast<double>(j % 2)) / kProbabilitySpokes;
+      const double r = kProbabilityRings[j];
+      const Plane q = c + r * std::cos(theta) * major + r * std::sin(theta) * minor;
+      if (std::ranges::any_of(clear,
+                              [&](const auto& pd) { return (q - pd.first).norm() < pd.second; }))
+        continue;
+      if (const double d = area.signed_distance_m(q); d > 0.0)
+        clear.emplace_back(q, d);
+      else if (++inside >= enough)
+        return inside;
+    }
+  }
+  return inside;
+}
+
+constexpr int kProbabilityPoints = static_cast<int>(kProbabilityRings.size()) * kProbabilitySpokes;
+
+}  // namespace
+
+double impact_probability(const AreaGeometry& area, const ImpactEllipse& e) {
+  return static_cast<double>(points_inside(area, e, kProbabilityPoints)) / kProbabilityPoints;
+}
+
+double impact_probability(const AreaGeometry& area, const std::vector<ImpactEllipse>& support,
+                          double enough) {
+  if (support.empty()) return 0.0;
+  const int total = kProbabilityPoints * static_cast<int>(support.size());
+  const int wanted = static_cast<int>(std::ceil(std::min(enough, 1.0) * total));
+  int inside = 0;
+  for (const auto& e : support) {
+    inside += points_inside(area, e, wanted - inside);
+    if (inside >= wanted) break;
+  }
+  return static_cast<double>(inside) / total;
 }
 
 bool support_meets(const AreaGeometry& area, const std::vector<ImpactEllipse>& support) {
