@@ -239,6 +239,41 @@ TEST(SystemTracks, ASecondSystemTrackOfOneMissileJoinsTheFirstOnceItsTrackIsKnow
   EXPECT_NE(high.system_id_of({Nation::KOR, 2}), high.system_id_of({Nation::USA, 4}));
 }
 
+// When the nations disagree on burnout, the fused track is past it only if its own energy shows
+// no thrust and it does not climb slower than any missile burns out (track::slower_than_any_
+// burnout): a lagging estimate of a slow boost is quiet to the energy test. Korea says boost,
+// Japan past burnout, both of a ballistic arc (no thrust): at 600 m/s climbing the hub keeps
+// the boost; at the arc's 2.7 km/s it takes Japan's word.
+TEST(SystemTracks, ATrackClimbingSlowerThanAnyBurnoutIsStillBoostingAtTheHub) {
+  const auto phase_at_end = [](double speed_mps) {
+    Nations nations;
+    SystemTrackManager hub;
+    track::Vec9 x0 = track::Vec9::Zero();
+    x0.head<6>() = truth_at(0.0);
+    const Eigen::Vector3d up = x0.head<3>().normalized();
+    x0.segment<3>(3) =
+        speed_mps * (0.8 * up + 0.6 * up.cross(Eigen::Vector3d::UnitZ()).normalized());
+    std::optional<share::SystemTrack> last;
+    for (int k = 0; k <= 30; ++k) {
+      const double t = k;
+      const State x = track::BallisticModel{}.propagate(x0, t).head<6>();
+      for (Nation n : {Nation::KOR, Nation::JPN}) {
+        share::LocalTrack r = nations.report(n, 7, t, Eigen::Vector3d::Zero(), 0.0, 0.0);
+        r.position_ecef_m = x.head<3>();
+        r.velocity_ecef_mps = x.tail<3>();
+        r.covariance.topLeftCorner<3, 3>().diagonal().setConstant(50.0 * 50.0);
+        r.covariance.bottomRightCorner<3, 3>().diagonal().setConstant(5.0 * 5.0);
+        r.phase = n == Nation::KOR ? share::FlightPhase::boost : share::FlightPhase::midcourse;
+        last = hub.take(t0.plus_seconds(t), r);
+      }
+    }
+    EXPECT_TRUE(last.has_value());
+    return last ? last->phase : share::FlightPhase::boost;
+  };
+  EXPECT_EQ(phase_at_end(600.0), share::FlightPhase::boost);
+  EXPECT_EQ(phase_at_end(2700.0), share::FlightPhase::midcourse);
+}
+
 TEST(SystemTracks, NaNInputIsRejectedAndNeverFused) {
   Nations nations;
   SystemTrackManager hub;

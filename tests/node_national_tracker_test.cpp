@@ -149,7 +149,7 @@ TEST(BurnoutDetector, ATrackClimbingSlowerThanAnyBurnoutIsStillBoosting) {
     s.climb_mps = climb;
     return s;
   };
-  const double v = node::BurnoutDetector::min_burnout_speed_mps;
+  const double v = track::min_burnout_speed_mps;
   node::BurnoutDetector d;
   // Flat energy, boost probability low, old enough to be a late pick-up: burnout but for the
   // speed.

@@ -192,8 +192,10 @@ std::optional<share::SystemTrack> SystemTrackManager::fuse(System& s, geo::UtcTi
   s.thrust =
       s.energy.add(t.seconds_since(geo::UtcTime{}), track::mechanical_energy(s.fused.x, s.fused.P));
   // Past burnout when every contribution says so (each nation judged it on its own track);
-  // when they disagree, only if the fused track's own energy shows no thrust.
-  if (past != share::FlightPhase::boost && any_boost && !track::no_thrust(s.thrust))
+  // when they disagree, only if the fused track's own energy shows no thrust and it does not
+  // climb slower than any missile burns out.
+  if (past != share::FlightPhase::boost && any_boost &&
+      (!track::no_thrust(s.thrust) || track::slower_than_any_burnout(s.fused.x)))
     past = share::FlightPhase::boost;
   s.phase = past;
   s.last_contribution = t;

@@ -18,8 +18,9 @@
 //  5. each system track is fused from its contributions by covariance intersection; its
 //     phase is past burnout when every contribution says so, or when some do and the fused
 //     track's own mechanical energy shows no thrust over the last 12 s
-//     (track/thrust_test.hpp): one nation's "ballistic" against another's "boost" is not
-//     taken on trust;
+//     (track/thrust_test.hpp) and it does not climb slower than any missile burns out
+//     (track::slower_than_any_burnout): one nation's "ballistic" against another's "boost" is
+//     not taken on trust;
 //  6. a system track with no contribution coasts (status coasting) and ends
 //     `coast_timeout_s` after its last contribution ended.
 //

@@ -156,7 +156,7 @@ BurnoutDetector::Change BurnoutDetector::update(std::uint64_t track_id, const Bu
       (s.verdict != ThrustVerdict::quiet || (held_from && x.t_s - *held_from < hold_s) ||
        (!s.boost_seen && x.t_s - x.created_s < late_pickup_s)))
     return Change::none;
-  if (x.climb_mps > 0.0 && x.speed_mps < min_burnout_speed_mps) return Change::none;
+  if (track::slower_than_any_burnout(x.speed_mps, x.climb_mps)) return Change::none;
   s.burnt_out = true;
   return Change::burnout;
 }

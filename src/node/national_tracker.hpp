@@ -20,8 +20,9 @@
 // IMM's word waits a hold too: the same wrong estimate misleads the IMM (p04, untuned: a
 // lofted IRBM's track taken for coasting at 20 km, its boost probability under 0.3 for 10 s,
 // 80 s before burnout). A track climbing slower than any missile burns out is not burnt
-// out, whatever the tests say (min_burnout_speed_mps). The declaration is revocable: when the
-// energy rises again (a stage lit after a coast, a post-boost stage) the track is boosting again.
+// out, whatever the tests say (track::slower_than_any_burnout). The declaration is revocable: when
+// the energy rises again (a stage lit after a coast, a post-boost stage) the track is boosting
+// again.
 #pragma once
 
 #include <cstdint>
@@ -82,14 +83,6 @@ class BurnoutDetector {
   // Thrust seen again after burnout: this many energy tests in a row (of one track's looks)
   // must find it before burnout is taken back.
   static constexpr int resume_after_tests = 3;
-  // No missile of the threat library burns out slower: the shortest flight, an SRBM at 80 km,
-  // burns out at 944 m/s 7 km up (`trilink trajectory --from 39,125.7 --azimuth 90 --class
-  // srbm --range-km 80`). A track climbing slower is boosting whatever its tests say: its
-  // estimate lags a slow acceleration (a lofted IRBM's ~20 m/s^2, far radars whose noise hides
-  // the lag: untuned u14, seed 1, Korea's track at 585-670 m/s over T+56-68 s with the truth
-  // at 723-982 m/s and a velocity sigma of 40-50 m/s, "burnt out" at T+66 s, 71 s early, three
-  // predictions before burnout; raid100, seed 6, R090 the same at 514-559 m/s).
-  static constexpr double min_burnout_speed_mps = 800.0;
 
   enum class Change : std::uint8_t { none, burnout, resumed };
   // Feeds one look of a track: burnout at the look that takes it past burnout, resumed at the

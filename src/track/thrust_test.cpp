@@ -20,6 +20,11 @@ double potential_energy(const Vec3& r) {
   return v - 0.5 * w * w * (r.x() * r.x() + r.y() * r.y());
 }
 
+bool slower_than_any_burnout(const Vec<6>& x) {
+  const Vec3 v = x.tail<3>();
+  return slower_than_any_burnout(v.norm(), v.dot(x.head<3>().normalized()));
+}
+
 Energy mechanical_energy(const Vec<6>& x, const Mat<6>& P) {
   const Vec3 p = x.head<3>(), v = x.tail<3>();
   const double w = geo::wgs84::omega_radps();
