@@ -332,10 +332,15 @@ TEST(Warning, AThreatAboutAFragmentNamingTheMissilesAreaCoversTheMissile) {
       box_around("far-box", geo::Geodetic::from_deg(30.0, 131.0))};
   const std::size_t rv_id = 0, stage_id = 1, fragment_id = 2;
   const double t = rv.burnout_s + 100.0;
-  Display d{s, {}};
-  d.track(3, fragment_id, t);
-  d.threat(3, t, "stage-box");
-  auto score = eval::score_warnings(s, areas, d.run).nations.at(0);
+  // Japan's score when the fragment's track alone names `area`.
+  const auto fragment_names = [&](const std::string& area,
+                                  const std::vector<warn::ProtectedArea>& of) {
+    Display d{s, {}};
+    d.track(3, fragment_id, t);
+    d.threat(3, t, area);
+    return eval::score_warnings(s, of, d.run).nations.at(0);
+  };
+  auto score = fragment_names("stage-box", areas);
   EXPECT_EQ(score.threatened, 2u);
   EXPECT_EQ(score.missed, 0u);
   for (const auto& th : score.threats) {
@@ -344,22 +349,15 @@ TEST(Warning, AThreatAboutAFragmentNamingTheMissilesAreaCoversTheMissile) {
   }
   // Nor is it false, though the fragment itself neither falls in the area nor flies over it:
   // the alert warns of its launch, whose missile does (here: the missile's own impact point).
-  const std::vector<warn::ProtectedArea> rv_area = {box_around("rv-box", rv.impact)};
   ASSERT_GT(
       geo::geodesic_inverse(L.debris[fragment_id - 1].trajectory.impact, rv.impact).distance_m,
       20e3);
-  Display rv_named{s, {}};
-  rv_named.track(3, fragment_id, t);
-  rv_named.threat(3, t, "rv-box");
-  score = eval::score_warnings(s, rv_area, rv_named.run).nations.at(0);
+  score = fragment_names("rv-box", {box_around("rv-box", rv.impact)});
   EXPECT_EQ(score.threatened, 1u);
   EXPECT_EQ(score.missed, 0u);
   EXPECT_EQ(score.false_threats, 0u);
   // Naming an area the missile does not threaten covers nothing.
-  Display far{s, {}};
-  far.track(3, fragment_id, t);
-  far.threat(3, t, "far-box");
-  score = eval::score_warnings(s, areas, far.run).nations.at(0);
+  score = fragment_names("far-box", areas);
   EXPECT_EQ(score.missed, 2u);
   EXPECT_EQ(score.false_threats, 1u);
 }
