@@ -349,9 +349,12 @@ TEST(Warning, AThreatAboutAFragmentNamingTheMissilesAreaCoversTheMissile) {
   }
   // Nor is it false, though the fragment itself neither falls in the area nor flies over it:
   // the alert warns of its launch, whose missile does (here: the missile's own impact point).
-  ASSERT_GT(
-      geo::geodesic_inverse(L.debris[fragment_id - 1].trajectory.impact, rv.impact).distance_m,
-      20e3);
+  // (The fragment falls short of the missile, so it does not fly over the missile's impact.)
+  const geo::Geodetic site = L.spec.request.site;
+  const auto& fragment = L.debris[fragment_id - 1].trajectory;
+  ASSERT_GT(geo::geodesic_inverse(fragment.impact, rv.impact).distance_m, 20e3);
+  ASSERT_LT(geo::geodesic_inverse(site, fragment.impact).distance_m,
+            geo::geodesic_inverse(site, rv.impact).distance_m);
   score = fragment_names("rv-box", {box_around("rv-box", rv.impact)});
   EXPECT_EQ(score.threatened, 1u);
   EXPECT_EQ(score.missed, 0u);

@@ -286,10 +286,10 @@ TEST(WarnAlerts, AThreatNeedsThePredictionBeforeItToMeetTheAreaToo) {
   EXPECT_EQ(u[0].alert.areas, std::vector<std::string>{"Hokkaido"});
 }
 // Untuned u03: an SRBM into the EEZ off Noto, its bank of descents spread 150-200 km along its
-// path before the pull-up; the farthest descents' ellipses reached Hegura-jima's territorial
-// sea, 170 km beyond the true impact, with 0.1-7 % of the impact there. A bank's prediction
-// meets an area by impact only where it holds min_impact_probability (10 %) of the impact, or
-// where the active threat names the area already.
+// path before the pull-up; the farthest descents' ellipses reached Japan's territorial sea,
+// ~140 km beyond the true impact, with 0.1-7 % of the impact there. A bank's prediction meets
+// an area by impact only where it holds min_impact_probability (10 %) of the impact, or where
+// the active threat names the area already.
 TEST(WarnAlerts, ABankOfDescentsThreatensOnlyWhereItPutsEnoughOfTheImpact) {
   // 28 descents strung north along 142.75 E from `south` to `north`, 12 km x 3 km each; the
   // published ellipse is the mixture's (the points' spread, sigma = length / sqrt(12)).
@@ -302,7 +302,8 @@ TEST(WarnAlerts, ABankOfDescentsThreatensOnlyWhereItPutsEnoughOfTheImpact) {
     return t;
   };
   const AreaGeometry hokkaido(areas()[0]);
-  // The northernmost two descents reach 5 km into Hokkaido (43-44 N): ~3 % of the impact.
+  // The northernmost descent lies 5.5 km inside Hokkaido (43-44 N), the next 4.4 km short of
+  // it: ~3 % of the impact.
   const TrackSituation tail = bank(40.6, 43.05);
   ASSERT_TRUE(ellipse_meets(hokkaido, tail.ellipse));
   ASSERT_TRUE(support_meets(hokkaido, tail.impact_support));
@@ -324,7 +325,9 @@ TEST(WarnAlerts, ABankOfDescentsThreatensOnlyWhereItPutsEnoughOfTheImpact) {
   EXPECT_GT(impact_probability(hokkaido, half.impact_support), 0.4);
   ASSERT_EQ(kinds(m.step(at(35), {half})), std::vector{K::threat});
   ASSERT_EQ(kinds(m.step(at(40), {half})), std::vector<K>{});
-  // Named now, the area holds on the tail's prediction: no narrower update, no withdrawal.
+  // Named now, the area is met by the tail's prediction: no narrower update, no withdrawal.
+  EXPECT_FALSE(m.hits(tail)[0].impact);
+  EXPECT_TRUE(m.hits(tail, {"Hokkaido"})[0].impact);
   for (double s = 45; s <= 90; s += 5) EXPECT_TRUE(m.step(at(s), {tail}).empty()) << s;
   EXPECT_EQ(m.state(5), TrackAlertState::threatened);
 }

@@ -872,7 +872,7 @@ void AlertManager::judge(geo::UtcTime now, TrackAlertRecord& r, const TrackSitua
   // in midcourse, 1-3 km apart) predicts a fall or an overflight in an area it names (debris
   // G1: withdrawn on one track's prediction, raised again on another's 4 s later).
   if (holds(now, r, t, last) || std::ranges::any_of(others, [&](const TrackSituation* o) {
-        return o != usable && share_an_area(last, assess(now, *o));
+        return o != usable && share_an_area(last, assess(now, *o, hits(*o, last.impact_areas)));
       })) {
     r.last_met = now;
     return;

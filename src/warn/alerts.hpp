@@ -27,13 +27,13 @@
 // waits for the overflight exit. After "passed" or a withdrawal the missile is watched on:
 // any new prediction that meets an area raises the threat again.
 // "Threat" means the 95 % impact ellipse meets an area (for a bank of lifting descents: the
-// hull of its descents too, holding at least `min_impact_probability` of the impact), or the
-// corridor under the future ground track does (its half-width: the prediction's cross-track
-// uncertainty, at least 3 km); the alert
-// names the areas and gives the time to impact (ellipse) or else to the first overflight entry. An
-// update is sent when the predictions name an area the alert did not (or an impact where it
-// said an overflight) or the event time moves by more than `update_time_change_s`; when they
-// name fewer, once they have for `withdraw_after_s`.
+// hull of its descents too, and their mixture puts at least `min_impact_probability` of the
+// impact in the area unless the threat names it already), or the corridor under the future
+// ground track does (its half-width: the prediction's cross-track uncertainty, at least 3 km);
+// the alert names the areas and gives the time to impact (ellipse) or else to the first
+// overflight entry. An update is sent when the predictions name an area the alert did not (or
+// an impact where it said an overflight) or the event time moves by more than
+// `update_time_change_s`; when they name fewer, once they have for `withdraw_after_s`.
 //
 // Functional core: step() takes the time and the tracks and returns the alerts; no clock.
 #pragma once
@@ -115,15 +115,16 @@ struct AlertConfig {
   double hold_scale = 1.75;
   // A prediction from a bank of descents (impact_support) meets an area by impact only where
   // its mixture puts at least this probability of the impact (warn::impact_probability), or
-  // the missile's active threat names the area already. The class's envelope of lifting
-  // descents spreads an SRBM's impact points 150-200 km along its path before its pull-up
-  // (honestly: the 95 % ellipses hold the truth), and the farthest descents' ellipses reach
-  // islands the missile was never aimed near: untuned u03, an SRBM into the EEZ off Noto,
-  // 170 km short of Hegura-jima, whose territorial sea held 0.1-7 % of the impact (seeds 1-3,
-  // 35 false threats to Japan). True threats to islands that small held 18-60 % (their
-  // territorial sea) when first raised: Tsushima, Sado, Ulleungdo, Oki. Not for ballistic
-  // predictions: their Gaussians are the track's error, biased early after burnout, and the
-  // same rule there more than doubled the held-out flights' alert gap (525 -> 1 204 s).
+  // the missile's active threat names the area already (on any of its tracks). The class's
+  // envelope of lifting descents spreads an SRBM's impact points 150-200 km along its path
+  // before its pull-up (honestly: the 95 % ellipses hold the truth), and the farthest descents'
+  // ellipses reach coasts the missile was never aimed near: untuned u03, an SRBM into the EEZ
+  // off Noto whose true impact lies ~140 km outside Japan's territorial sea, put 0.1-7 % of its
+  // impact in that sea (seeds 1-3, 35 false threats to Japan). True threats to small islands
+  // held 40-88 % in their territorial sea at their first prediction, never under 14 %
+  // (Tsushima, Sado, Ulleungdo, Oki; seed 1). Not for ballistic predictions: their Gaussians are
+  // the track's error, biased early after burnout, and the same rule there more than doubled the
+  // held-out flights' alert gap (525 -> 1 204 s).
   double min_impact_probability = 0.1;
   // "Fell" waits this long past the predicted time of impact: that time is a few seconds off
   // (a track that ends at the ground a little early), and "fell" before the missile has fallen

@@ -9,15 +9,17 @@
 
 #include <Eigen/Eigenvalues>
 
+#include "base/chi2.hpp"
+
 namespace trilink::warn {
 
 namespace {
-// Equal-mass annuli of the 2-D standard normal: the radius r_j = sqrt(-2 ln(1 - (j + 1/2) / M))
-// is the median of annulus j (its mass between j / M and (j + 1) / M), M = 8.
+// Equal-mass annuli of the 2-D standard normal: r_j^2 = chi2_2((j + 1/2) / M), the median of
+// annulus j (its mass between j / M and (j + 1) / M), M = 8.
 const std::array<double, 8> kProbabilityRings = [] {
   std::array<double, 8> r{};
   for (std::size_t j = 0; j < r.size(); ++j)
-    r[j] = std::sqrt(-2.0 * std::log(1.0 - (static_cast<double>(j) + 0.5) / r.size()));
+    r[j] = std::sqrt(chi2_quantile((static_cast<double>(j) + 0.5) / r.size(), 2));
   return r;
 }();
 constexpr int kProbabilitySpokes = 24;
@@ -110,13 +112,13 @@ namespace {
 
 // The quadrature points of impact_probability inside the area, counted on while below `enough`.
 int points_inside(const AreaGeometry& area, const ImpactEllipse& e, int enough) {
-  // The 95 % semi-axes are sqrt(chi2_2(0.95)) = sqrt(-2 ln 0.05) sigmas.
-  static const double k95 = std::sqrt(-2.0 * std::log(0.05));
+  // The 95 % semi-axes are sqrt(chi2_2(0.95)) sigmas.
+  static const double k95 = std::sqrt(chi2_quantile(0.95, 2));
   const double sigma_major = e.semi_major_m / k95, sigma_minor = e.semi_minor_m / k95;
   const double reach = std::max(sigma_major, sigma_minor) * kProbabilityRings.back();
   if (area.far_from(e.centre, reach, area.area().buffer_m)) return 0;
   // The area's plane about the centre, to first order: the images of 10 km east and north
-  // (over the ~200 km of an SRBM's spread the projection bends by well under a kilometre).
+  // (within the 2.4 sigma of an ellipse of 200 km the projection bends by under a kilometre).
   constexpr double step_m = 10e3;
   const Plane c = area.project(e.centre);
   const Plane east =
@@ -157,6 +159,7 @@ double impact_probability(const AreaGeometry& area, const ImpactEllipse& e) {
 
 double impact_probability(const AreaGeometry& area, const std::vector<ImpactEllipse>& support,
                           double enough) {
+  assert(enough >= 0.0 && enough <= 1.0);
   if (support.empty()) return 0.0;
   const int total = kProbabilityPoints * static_cast<int>(support.size());
   const int wanted = static_cast<int>(std::ceil(std::min(enough, 1.0) * total));
