@@ -7,6 +7,7 @@
 #include <memory>
 #include <tuple>
 
+#include "base/chi2.hpp"
 #include "geo/frames.hpp"
 #include "geo/wgs84.hpp"
 #include "inertial_reference.hpp"
@@ -298,7 +299,8 @@ TEST(WarnAlerts, ABankOfDescentsThreatensOnlyWhereItPutsEnoughOfTheImpact) {
     for (int i = 0; i < 28; ++i)
       t.impact_support.push_back(
           {at_deg(south + (north - south) * i / 27.0, 142.75), 12e3, 3e3, 0.0});
-    t.ellipse.semi_major_m = 2.45 * (north - south) * 111e3 / std::sqrt(12.0) + 12e3;
+    t.ellipse.semi_major_m =
+        std::sqrt(chi2_quantile(0.95, 2)) * (north - south) * 111e3 / std::sqrt(12.0) + 12e3;
     return t;
   };
   const AreaGeometry hokkaido(areas()[0]);

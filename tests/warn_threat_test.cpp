@@ -3,6 +3,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "base/chi2.hpp"
 #include "geo/angles.hpp"
 #include "warn/threat.hpp"
 
@@ -101,9 +102,9 @@ TEST(WarnThreat, SupportMeetsWhereAHypothesisReaches) {
 TEST(WarnThreat, ImpactProbabilityIsTheNormalMassInTheArea) {
   const AreaGeometry land(square());
   const AreaGeometry sea(buffer_km(square(), territorial_sea_km));
-  const double k95 = std::sqrt(-2.0 * std::log(0.05)), sigma_km = 20.0;
+  const double k95 = std::sqrt(chi2_quantile(0.95, 2)), sigma_km = 20.0;
   const auto ellipse = [&](double south_km) {
-    return ImpactEllipse{south_of_square(south_km), k95 * sigma_km * 1e3, 2e3, 0.0};
+    return std::vector{ImpactEllipse{south_of_square(south_km), k95 * sigma_km * 1e3, 2e3, 0.0}};
   };
   const auto tail = [](double k) { return 0.5 * std::erfc(k / std::sqrt(2.0)); };
   for (double k : {-1.0, 0.0, 0.5, 1.0, 1.5}) {
@@ -113,11 +114,12 @@ TEST(WarnThreat, ImpactProbabilityIsTheNormalMassInTheArea) {
   }
   // Inside the 95 % ellipse only: an area beyond it holds nothing of it, one around it all.
   EXPECT_EQ(impact_probability(land, ellipse(2.5 * sigma_km)), 0.0);
-  EXPECT_EQ(impact_probability(land, {at_deg(43.5, 142.75), 20e3, 10e3, 0.3}), 1.0);
-  EXPECT_EQ(impact_probability(land, {at_deg(30.0, 142.75), 20e3, 10e3, 0.3}), 0.0);
+  const ImpactEllipse in{at_deg(43.5, 142.75), 20e3, 10e3, 0.3};
+  const ImpactEllipse out{at_deg(30.0, 142.75), 20e3, 10e3, 0.3};
+  EXPECT_EQ(impact_probability(land, {in}), 1.0);
+  EXPECT_EQ(impact_probability(land, {out}), 0.0);
   // A support's is the mean of its ellipses'; counting stops once `enough` is reached.
-  const std::vector<ImpactEllipse> two{{at_deg(43.5, 142.75), 20e3, 10e3, 0.3},
-                                       {at_deg(30.0, 142.75), 20e3, 10e3, 0.3}};
+  const std::vector<ImpactEllipse> two{in, out};
   EXPECT_EQ(impact_probability(land, two), 0.5);
   const double some = impact_probability(land, two, 0.2);
   EXPECT_GE(some, 0.2);

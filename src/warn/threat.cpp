@@ -13,18 +13,6 @@
 
 namespace trilink::warn {
 
-namespace {
-// Equal-mass annuli of the 2-D standard normal: r_j^2 = chi2_2((j + 1/2) / M), the median of
-// annulus j (its mass between j / M and (j + 1) / M), M = 8.
-const std::array<double, 8> kProbabilityRings = [] {
-  std::array<double, 8> r{};
-  for (std::size_t j = 0; j < r.size(); ++j)
-    r[j] = std::sqrt(chi2_quantile((static_cast<double>(j) + 0.5) / r.size(), 2));
-  return r;
-}();
-constexpr int kProbabilitySpokes = 24;
-}  // namespace
-
 ImpactEllipse ellipse_of(const share::ImpactPrediction& p) {
   geo::Geodetic centre = geo::to_geodetic(geo::Ecef{p.impact_point_ecef_m});
   centre.h_m = 0.0;
@@ -110,6 +98,16 @@ bool ellipse_meets(const AreaGeometry& area, const ImpactEllipse& e) {
 
 namespace {
 
+// Equal-mass annuli of the 2-D standard normal: r_j^2 = chi2_2((j + 1/2) / M), the median of
+// annulus j (its mass between j / M and (j + 1) / M), M = 8.
+const std::array<double, 8> kProbabilityRings = [] {
+  std::array<double, 8> r{};
+  for (std::size_t j = 0; j < r.size(); ++j)
+    r[j] = std::sqrt(chi2_quantile((static_cast<double>(j) + 0.5) / r.size(), 2));
+  return r;
+}();
+constexpr int kProbabilitySpokes = 24;
+
 // The quadrature points of impact_probability inside the area, counted on while below `enough`.
 int points_inside(const AreaGeometry& area, const ImpactEllipse& e, int enough) {
   // The 95 % semi-axes are sqrt(chi2_2(0.95)) sigmas.
@@ -153,16 +151,13 @@ constexpr int kProbabilityPoints = static_cast<int>(kProbabilityRings.size()) * 
 
 }  // namespace
 
-double impact_probability(const AreaGeometry& area, const ImpactEllipse& e) {
-  return static_cast<double>(points_inside(area, e, kProbabilityPoints)) / kProbabilityPoints;
-}
-
 double impact_probability(const AreaGeometry& area, const std::vector<ImpactEllipse>& support,
                           double enough) {
   assert(enough >= 0.0 && enough <= 1.0);
   if (support.empty()) return 0.0;
   const int total = kProbabilityPoints * static_cast<int>(support.size());
-  const int wanted = static_cast<int>(std::ceil(std::min(enough, 1.0) * total));
+  const int wanted = static_cast<int>(std::ceil(enough * total));
+  if (wanted == 0) return 0.0;
   int inside = 0;
   for (const auto& e : support) {
     inside += points_inside(area, e, wanted - inside);

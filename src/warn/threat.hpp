@@ -61,13 +61,13 @@ bool ellipse_meets(const AreaGeometry& area, const ImpactEllipse& e);
 // mixture ellipse reaches far beyond the farthest hypothesis.
 bool support_meets(const AreaGeometry& area, const std::vector<ImpactEllipse>& support);
 
-// The probability that the impact lies in the (buffered) area: the ellipse's Gaussian (its
-// semi-axes the 95 % ones) by quadrature, 8 equal-mass annuli x 24 spokes, each point at the
-// median radius of its annulus (so a resolution of 1 / 192, and nothing beyond 2.36 sigma,
-// inside the 95 % ellipse), on the area's plane about the centre to first order. Of a support
-// (a bank of descents, equal weights), the mean over its ellipses; counting stops once the
-// result is at least `enough` (the value returned then is at least `enough`, not the whole).
-double impact_probability(const AreaGeometry& area, const ImpactEllipse& e);
+// The probability that the impact lies in the (buffered) area, of a support (a bank of
+// descents, equal weights: the mean over its ellipses; one ellipse alone is a support too).
+// Each ellipse's Gaussian (its semi-axes the 95 % ones) by quadrature, 8 equal-mass annuli x 24
+// spokes, each point at the median radius of its annulus (so a resolution of 1 / 192 an
+// ellipse, and nothing beyond 2.36 sigma, inside the 95 % ellipse), on the area's plane about
+// the centre to first order. Counting stops once the result is at least `enough` (in [0, 1];
+// the value returned then is at least `enough`, not the whole).
 double impact_probability(const AreaGeometry& area, const std::vector<ImpactEllipse>& support,
                           double enough = 1.0);
 
