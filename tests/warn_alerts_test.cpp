@@ -305,7 +305,7 @@ TEST(WarnAlerts, ABankOfDescentsThreatensOnlyWhereItPutsEnoughOfTheImpact) {
   };
   const AreaGeometry hokkaido(areas()[0]);
   // The northernmost descent lies 5.5 km inside Hokkaido (43-44 N), the next 4.4 km short of
-  // it: ~3 % of the impact.
+  // it: 3.6 % of the impact.
   const TrackSituation tail = bank(40.6, 43.05);
   ASSERT_TRUE(ellipse_meets(hokkaido, tail.ellipse));
   ASSERT_TRUE(support_meets(hokkaido, tail.impact_support));
