@@ -1195,6 +1195,40 @@ TEST(WarnAlerts, ABodyFallingOutOfSpaceThrownByALaunchSeenLongAgoIsNoNewLaunch) 
   EXPECT_EQ(kinds(m.step(at(s), {launch, falling})), std::vector{K::launch_detected});
 }
 
+// A lofted ICBM's full burn flies 2.5 hours (untuned u36 and u41: 13,300 km up, 1,100 km
+// downrange): its re-entry vehicle and post-boost stage, picked up again in their re-entry, were
+// each announced as a launch by every nation. Flown back, such a flight was cut at 6,000 s, and
+// the ground it met held to 600 km of the launch however far the velocity's error, flown back
+// over hours, moves it.
+TEST(WarnAlerts, AReEntryHoursAfterALaunchIsNoNewLaunch) {
+  const geo::LocalFrame site(at_deg(39.66, 124.7));
+  const Eigen::Vector3d p_seen = ecef_of(39.66, 124.7, 15e3);
+  const Eigen::Vector3d v_seen = site.ecef_from_enu() * Eigen::Vector3d(0.0, 0.0, 800.0);
+  // Burnout at 260 s, 500 km up, nearly straight up at 8.5 km/s; falling through 1,800 km.
+  const geo::LocalFrame over(at_deg(39.9, 125.6));
+  geo::EcefState body{ecef_of(39.9, 125.6, 500e3),
+                      over.ecef_from_enu() * Eigen::Vector3d(300.0, 80.0, 8500.0)};
+  double s = 260.0;
+  while (s < 14000.0 &&
+         (body.v_mps.dot(body.r_m) >= 0.0 || test_reference::height_m(body.r_m) >= 1800e3)) {
+    body = test_reference::propagate_ecef(body.r_m, body.v_mps, 20.0, 1.0);
+    s += 20.0;
+  }
+  ASSERT_GT(s, 7000.0);
+  ASSERT_LT(s, 14000.0);
+  AlertManager m(areas());
+  TrackSituation launch = moving(1, 40.0, p_seen, v_seen);
+  launch.kinematics->boosting = true;
+  ASSERT_EQ(kinds(m.step(at(40), {launch})), std::vector{K::launch_detected});
+  EXPECT_EQ(kinds(m.step(at(200), {})), std::vector{K::all_clear});
+  // Its velocity known to 150 m/s: flown back 7,900 s, its ground point ~2,000 km uncertain.
+  TrackSituation falling = moving(2, s, body.r_m, body.v_mps);
+  falling.kinematics->velocity_sigma_mps = 150.0;
+  EXPECT_TRUE(m.step(at(s), {falling}).empty());
+  ASSERT_NE(m.record(2), nullptr);
+  EXPECT_EQ(m.record(2)->separated_from, std::optional<std::uint64_t>(1));
+}
+
 // Among the plots of pieces falling, a track strung from plots of several may climb like a
 // booster (untuned u10: tracks born at 17 and 62 km climbing at 1.4 and 4.6 km/s among a
 // spent stage's pieces, confirmed on their last plot, never updated again): within 150 km of

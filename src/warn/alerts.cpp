@@ -643,6 +643,8 @@ std::optional<std::uint64_t> AlertManager::launched_with(
   // The speed's error moves the birth most: the window spans the births of the speeds
   // gate_sigmas of it (its share of the root trace) above and below.
   const double dv = config_.gate_sigmas * k.velocity_sigma_mps / std::sqrt(3.0);
+  // Across it, the same error moves the ground point by about its share times the time flown.
+  const double across_error_m = dv * nominal->ago_s;
   double earliest = nominal->ago_s, latest = nominal->ago_s;
   std::vector<Eigen::Vector3d> grounds{nominal->ground};
   for (const double change : {-dv, dv}) {
@@ -667,7 +669,7 @@ std::optional<std::uint64_t> AlertManager::launched_with(
     const bool near = std::ranges::any_of(grounds, [&](const Eigen::Vector3d& g) {
       return std::acos(std::clamp(g.normalized().dot(under), -1.0, 1.0)) *
                  geo::wgs84::mean_radius_m() <=
-             config_.launch_reach_m;
+             config_.launch_reach_m + across_error_m;
     });
     const double off = std::abs(nominal->ago_s - seen_ago);
     if (near && (!best || off < best_off)) best = id, best_off = off;

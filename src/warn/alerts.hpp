@@ -284,9 +284,11 @@ struct AlertConfig {
   // at most launch_back_max_s) meets the ground at a time within launch_boost_s (the longest
   // boost of the classes, an ICBM's ~260 s, with margin) of that launch's first sighting, and
   // at a point within launch_reach_m of the ground under it (a boost bends the flight: its
-  // ballistic extension meets the ground elsewhere than the launch site). Flown back from a
-  // speed gate_sigmas of its velocity error higher and lower, the window widens to what the
-  // track's error allows. A track seen falling out of space is a re-entry vehicle, a stage or
+  // ballistic extension meets the ground elsewhere than the launch site), widened by the
+  // velocity's error across the flight times the time flown back (150 m/s over the 2.5 hours
+  // of a full-energy loft: ~2,000 km). Flown back from a speed gate_sigmas of its velocity
+  // error higher and lower, the window widens to what the track's error allows. A track
+  // seen falling out of space is a re-entry vehicle, a stage or
   // a fragment: no launch is seen first that way while one that could have thrown it is
   // known. Untuned u10 (a lofted ICBM, 5,800 km apogee): Korea's record held the spent second
   // stage, closed at its fall (T+2 693 s), and the re-entry vehicle's fragments, picked up at
@@ -307,7 +309,11 @@ struct AlertConfig {
   double launch_boost_s = 300.0;
   double launch_reach_m = 600e3;
   double launch_back_step_s = 10.0;
-  double launch_back_max_s = 6000.0;
+  // The longest an object of the classes flies: a lofted ICBM's full burn (9.1 km/s: 13,300 km
+  // up, 9,150 s in the air), with margin. Untuned u36 and u41, such lofts 1,100 km downrange:
+  // their RVs and post-boost stages, picked up again in their re-entry after 2.5 hours, were
+  // each announced as a launch by every nation under the former 6,000 s.
+  double launch_back_max_s = 14400.0;
   // An object's threat is said by its launch while the launch already says it: an object
   // (a stage, a fragment) whose prediction meets only areas that an active threat of another
   // of its launch's records names (an impact area by an impact threat; an overflown one by
