@@ -1142,6 +1142,37 @@ TEST(WarnAlerts, AFallingTrackInAMissilesWakeIsNoNewLaunch) {
   EXPECT_EQ(m.record(2)->separated_from, std::optional<std::uint64_t>(1));
 }
 
+namespace {
+
+// A body thrown at burnout (time t_bo, ECEF p_bo, v_bo), flown on in `step_s` steps until it
+// falls through `height_m`: that time and its state (none by `until_s`).
+struct Fall {
+  double s = 0.0;
+  geo::EcefState body;
+};
+std::optional<Fall> falling_through(const Eigen::Vector3d& p_bo, const Eigen::Vector3d& v_bo,
+                                    double t_bo, double height_m, double step_s, double until_s) {
+  Fall f{t_bo, {p_bo, v_bo}};
+  while (f.body.v_mps.dot(f.body.r_m) >= 0.0 || test_reference::height_m(f.body.r_m) >= height_m) {
+    if (f.s >= until_s) return std::nullopt;
+    f.body = test_reference::propagate_ecef(f.body.r_m, f.body.v_mps, step_s, 1.0);
+    f.s += step_s;
+  }
+  return f;
+}
+
+// A manager that saw a launch climbing at `p_seen` at T+40 s and lost it in its boost: cleared
+// at T+200 s, its record (missile 1) closed.
+void lose_in_boost(AlertManager& m, const Eigen::Vector3d& p_seen, const Eigen::Vector3d& v_seen) {
+  TrackSituation launch = moving(1, 40.0, p_seen, v_seen);
+  launch.kinematics->boosting = true;
+  ASSERT_EQ(kinds(m.step(at(40), {launch})), std::vector{K::launch_detected});
+  EXPECT_EQ(kinds(m.step(at(200), {})), std::vector{K::all_clear});
+  ASSERT_EQ(m.state(1), TrackAlertState::closed);
+}
+
+}  // namespace
+
 // A lofted ICBM's re-entry vehicle, or a fragment of it, falls out of space minutes after the
 // nation lost its launch (untuned u10: Korea saw the boost and a spent stage's fall, and four
 // fragments picked up at 500 km in the last two minutes of a 66-minute flight were each
@@ -1153,27 +1184,18 @@ TEST(WarnAlerts, ABodyFallingOutOfSpaceThrownByALaunchSeenLongAgoIsNoNewLaunch) 
   const geo::LocalFrame site(at_deg(39.0, 125.8));
   const Eigen::Vector3d p_seen = ecef_of(39.0, 125.8, 15e3);
   const Eigen::Vector3d v_seen = site.ecef_from_enu() * Eigen::Vector3d(0.0, 0.0, 800.0);
-  // Burnout at 250 s, 400 km up over 39.3 N 126.5 E, nearly straight up at 6 km/s.
+  // Burnout at 250 s, 400 km up over 39.3 N 126.5 E, nearly straight up at 6 km/s; falling
+  // through 500 km.
   const geo::LocalFrame over(at_deg(39.3, 126.5));
-  const Eigen::Vector3d p_bo = ecef_of(39.3, 126.5, 400e3);
-  const Eigen::Vector3d v_bo = over.ecef_from_enu() * Eigen::Vector3d(400.0, 0.0, 6000.0);
-  // Falling through 500 km.
-  double s = 250.0;
-  geo::EcefState body = test_reference::propagate_ecef(p_bo, v_bo, 0.0);
-  for (; s < 5000.0; s += 10.0) {
-    body = test_reference::propagate_ecef(p_bo, v_bo, s - 250.0);
-    if (body.v_mps.dot(body.r_m) < 0.0 && test_reference::height_m(body.r_m) < 500e3) break;
-  }
-  ASSERT_LT(s, 5000.0);
-  ASSERT_GT(s, 1500.0);
+  const auto fall = falling_through(ecef_of(39.3, 126.5, 400e3),
+                                    over.ecef_from_enu() * Eigen::Vector3d(400.0, 0.0, 6000.0),
+                                    250.0, 500e3, 10.0, 5000.0);
+  ASSERT_TRUE(fall);
+  ASSERT_GT(fall->s, 1500.0);
+  const auto& [s, body] = *fall;
   for (const double late_s : {0.0, 900.0}) {
     AlertManager m(areas());
-    TrackSituation launch = moving(1, 40.0, p_seen, v_seen);
-    launch.kinematics->boosting = true;
-    ASSERT_EQ(kinds(m.step(at(40), {launch})), std::vector{K::launch_detected});
-    // Lost in its boost: cleared two minutes later, its record closed.
-    EXPECT_EQ(kinds(m.step(at(200), {})), std::vector{K::all_clear});
-    ASSERT_EQ(m.state(1), TrackAlertState::closed);
+    lose_in_boost(m, p_seen, v_seen);
     TrackSituation falling = moving(2, s + late_s, body.r_m, body.v_mps);
     falling.kinematics->velocity_sigma_mps = 150.0;
     const auto a = m.step(at(s + late_s), {falling});
@@ -1199,32 +1221,26 @@ TEST(WarnAlerts, ABodyFallingOutOfSpaceThrownByALaunchSeenLongAgoIsNoNewLaunch) 
 // downrange): its re-entry vehicle and post-boost stage, picked up again in their re-entry, were
 // each announced as a launch by every nation. Flown back, such a flight was cut at 6,000 s, and
 // the ground it met held to 600 km of the launch however far the velocity's error, flown back
-// over hours, moves it.
+// over hours, moves it. (A body a quarter of an hour late is no launch here: 150 m/s of error
+// over that flight spans more than that; the test above holds the late case.)
 TEST(WarnAlerts, AReEntryHoursAfterALaunchIsNoNewLaunch) {
   const geo::LocalFrame site(at_deg(39.66, 124.7));
   const Eigen::Vector3d p_seen = ecef_of(39.66, 124.7, 15e3);
   const Eigen::Vector3d v_seen = site.ecef_from_enu() * Eigen::Vector3d(0.0, 0.0, 800.0);
   // Burnout at 260 s, 500 km up, nearly straight up at 8.5 km/s; falling through 1,800 km.
   const geo::LocalFrame over(at_deg(39.9, 125.6));
-  geo::EcefState body{ecef_of(39.9, 125.6, 500e3),
-                      over.ecef_from_enu() * Eigen::Vector3d(300.0, 80.0, 8500.0)};
-  double s = 260.0;
-  while (s < 14000.0 &&
-         (body.v_mps.dot(body.r_m) >= 0.0 || test_reference::height_m(body.r_m) >= 1800e3)) {
-    body = test_reference::propagate_ecef(body.r_m, body.v_mps, 20.0, 1.0);
-    s += 20.0;
-  }
-  ASSERT_GT(s, 7000.0);
-  ASSERT_LT(s, 14000.0);
+  const auto fall = falling_through(ecef_of(39.9, 125.6, 500e3),
+                                    over.ecef_from_enu() * Eigen::Vector3d(300.0, 80.0, 8500.0),
+                                    260.0, 1800e3, 20.0, 14000.0);
+  ASSERT_TRUE(fall);
+  ASSERT_GT(fall->s, 7000.0);
   AlertManager m(areas());
-  TrackSituation launch = moving(1, 40.0, p_seen, v_seen);
-  launch.kinematics->boosting = true;
-  ASSERT_EQ(kinds(m.step(at(40), {launch})), std::vector{K::launch_detected});
-  EXPECT_EQ(kinds(m.step(at(200), {})), std::vector{K::all_clear});
-  // Its velocity known to 150 m/s: flown back 7,900 s, its ground point ~2,000 km uncertain.
-  TrackSituation falling = moving(2, s, body.r_m, body.v_mps);
+  lose_in_boost(m, p_seen, v_seen);
+  // Its velocity known to 150 m/s: flown back ~7,900 s, the ground point's allowance grows by
+  // 3 sigma's share of it times that time, ~2,000 km.
+  TrackSituation falling = moving(2, fall->s, fall->body.r_m, fall->body.v_mps);
   falling.kinematics->velocity_sigma_mps = 150.0;
-  EXPECT_TRUE(m.step(at(s), {falling}).empty());
+  EXPECT_TRUE(m.step(at(fall->s), {falling}).empty());
   ASSERT_NE(m.record(2), nullptr);
   EXPECT_EQ(m.record(2)->separated_from, std::optional<std::uint64_t>(1));
 }

@@ -285,15 +285,15 @@ struct AlertConfig {
   // boost of the classes, an ICBM's ~260 s, with margin) of that launch's first sighting, and
   // at a point within launch_reach_m of the ground under it (a boost bends the flight: its
   // ballistic extension meets the ground elsewhere than the launch site), widened by the
-  // velocity's error across the flight times the time flown back (150 m/s over the 2.5 hours
-  // of a full-energy loft: ~2,000 km). Flown back from a speed gate_sigmas of its velocity
-  // error higher and lower, the window widens to what the track's error allows. A track
-  // seen falling out of space is a re-entry vehicle, a stage or
-  // a fragment: no launch is seen first that way while one that could have thrown it is
-  // known. Untuned u10 (a lofted ICBM, 5,800 km apogee): Korea's record held the spent second
-  // stage, closed at its fall (T+2 693 s), and the re-entry vehicle's fragments, picked up at
-  // 500 km in the last two minutes of a 66-minute flight, were each announced as a launch.
-  // A new track that climbs among objects falling (within confirm_among_falling_m of two or
+  // velocity's error across the flight times the time flown back (gate_sigmas of a 150 m/s
+  // error's share, 260 m/s, over the 7,900 s of a full-energy loft's fall: ~2,000 km). Flown
+  // back from a speed gate_sigmas of its velocity error higher and lower, the window widens
+  // to what the track's error allows. A track seen falling out of space is a re-entry
+  // vehicle, a stage or a fragment: no launch is seen first that way while one that could
+  // have thrown it is known. Untuned u10 (a lofted ICBM, 5,800 km apogee): Korea's record held the
+  // spent second stage, closed at its fall (T+2 693 s), and the re-entry vehicle's fragments,
+  // picked up at 500 km in the last two minutes of a 66-minute flight, were each announced as a
+  // launch. A new track that climbs among objects falling (within confirm_among_falling_m of two or
   // more confirmed tracks that descend, young ones flagged as boosting too: a debris field,
   // not a missile's descent) is announced as a launch only once it is confirmed with a state
   // confirm_among_falling_s newer than when first seen: among the plots of a debris field falling,
